@@ -1,0 +1,399 @@
+"""certctl.toml: settings of certctl (SPEC sections 3 and 4), validated with pydantic v2.
+
+``load_config()`` reads ``certctl.toml`` from the current directory (a missing file means the
+defaults); ``load_config(path)`` reads that file, which must exist. Every problem raises
+:class:`ConfigError` whose message names the file and the key, in Chinese and English, e.g.::
+
+    certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"
+
+See ``certctl.example.toml`` at the repository root for every key, documented.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import re
+import tomllib
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .workdays import Warn, WorkCalendar, YearSpec
+
+__all__ = [
+    "CONFIG_FILENAME",
+    "Config",
+    "ConfigError",
+    "Deadlines",
+    "Training",
+    "Age",
+    "Rules",
+    "CalendarYear",
+    "load_config",
+    "make_calendar",
+]
+
+CONFIG_FILENAME = "certctl.toml"
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; ``str(err)`` is the message for the clerk."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_STRICT_INT: dict[str, Any] = {"strict": True}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Deadlines(_Section):
+    """Working-day deadlines and fixed campaign dates (SPEC 4)."""
+
+    system_entry_days: int = Field(10, gt=0, **_STRICT_INT)  # Qidong 一
+    report_days: int = Field(3, gt=0, **_STRICT_INT)  # Qidong 二
+    due_soon_days: int = Field(3, ge=0, **_STRICT_INT)  # yellow: due within N working days
+    survey_due: _dt.date = _dt.date(2024, 6, 5)  # Zhashui 四.3
+    report_due: _dt.date = _dt.date(2024, 7, 25)  # Zhashui 四.3
+    training_plan_due: _dt.date = _dt.date(2024, 6, 5)  # Zhashui 四.3
+
+
+class Training(_Section):
+    """Training-hour requirements (SPEC 3, survey rules)."""
+
+    annual_hours: float = Field(60, ge=0)
+    new_field_hours: float = Field(20, ge=0)
+
+    @field_validator("annual_hours", "new_field_hours", mode="before")
+    @classmethod
+    def _number_not_bool(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise PydanticCustomError("not_number", "not a number")
+        return v
+
+
+class Age(_Section):
+    """Age limits checked from the ID number at the form date."""
+
+    min: int = Field(18, ge=0, le=150, **_STRICT_INT)
+    warn_over: int = Field(65, ge=0, le=150, **_STRICT_INT)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Age":
+        if self.min >= self.warn_over:
+            raise PydanticCustomError(
+                "config_value",
+                "age.warn_over: 必须大于 age.min (must be greater than age.min), "
+                "got min = {min}, warn_over = {warn_over}",
+                {"min": self.min, "warn_over": self.warn_over},
+            )
+        return self
+
+
+class Rules(_Section):
+    """Rule switches: codes listed in ``disable`` are not reported."""
+
+    disable: list[str] = Field(default_factory=list)
+
+    @field_validator("disable", mode="before")
+    @classmethod
+    def _codes(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list):
+            raise PydanticCustomError("not_code_list", "not a list of rule codes")
+        out = []
+        for i, code in enumerate(v):
+            if not isinstance(code, str) or not code.strip() or re.search(r"\s", code.strip()):
+                raise PydanticCustomError(
+                    "config_value",
+                    "rules.disable[{i}]: 必须是规则编号，如 \"W203\" "
+                    "(must be a rule code such as \"W203\"), got {got}",
+                    {"i": i, "got": _show(code)},
+                )
+            out.append(code.strip())
+        return out
+
+
+class CalendarYear(_Section):
+    """One year's holiday schedule, for a year chinese-calendar does not know (or to correct it)."""
+
+    holidays: list[_dt.date] = Field(default_factory=list)
+    workdays: list[_dt.date] = Field(default_factory=list)
+    names: dict[_dt.date, str] = Field(default_factory=dict)
+
+    def to_spec(self) -> YearSpec:
+        return YearSpec(
+            holidays=frozenset(self.holidays),
+            workdays=frozenset(self.workdays),
+            names=dict(self.names),
+        )
+
+
+class Config(_Section):
+    """All settings of certctl; every field has the default of SPEC 3–4."""
+
+    lang: Literal["zh", "en"] = "zh"
+    forms_dir: str = "ledger"
+    ledger: str = "台账.xlsx"
+    deadlines: Deadlines = Field(default_factory=Deadlines)
+    training: Training = Field(default_factory=Training)
+    age: Age = Field(default_factory=Age)
+    rules: Rules = Field(default_factory=Rules)
+    cert_patterns: dict[str, str] = Field(default_factory=dict)
+    calendar: dict[int, CalendarYear] = Field(default_factory=dict)
+
+    @field_validator("forms_dir", "ledger", mode="before")
+    @classmethod
+    def _non_empty(cls, v: Any) -> Any:
+        if not isinstance(v, str) or not v.strip():
+            raise PydanticCustomError("non_empty_str", "must be a non-empty string")
+        return v
+
+    @field_validator("cert_patterns", mode="after")
+    @classmethod
+    def _patterns(cls, v: dict[str, str]) -> dict[str, str]:
+        for category, pattern in v.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise PydanticCustomError(
+                    "config_value",
+                    "cert_patterns.{category}: 不是有效的正则表达式 "
+                    "(not a valid regular expression): {err}, got {got}",
+                    {"category": category, "err": str(exc), "got": _show(pattern)},
+                ) from None
+        return v
+
+    @field_validator("calendar", mode="after")
+    @classmethod
+    def _calendar_years(cls, v: dict[int, CalendarYear]) -> dict[int, CalendarYear]:
+        for year, spec in v.items():
+            if not 1900 <= year <= 2200:
+                raise PydanticCustomError(
+                    "config_value",
+                    "calendar.{year}: 年份超出范围 (year out of range 1900–2200)",
+                    {"year": year},
+                )
+            for key, dates in (("holidays", spec.holidays), ("workdays", spec.workdays),
+                               ("names", list(spec.names))):
+                for d in dates:
+                    if d.year != year:
+                        raise PydanticCustomError(
+                            "config_value",
+                            "calendar.{year}.{key}: {d} 不在 {year} 年 "
+                            "(date is not in year {year})",
+                            {"year": year, "key": key, "d": d.isoformat()},
+                        )
+            both = sorted(set(spec.holidays) & set(spec.workdays))
+            if both:
+                raise PydanticCustomError(
+                    "config_value",
+                    "calendar.{year}: {d} 同时列在 holidays 和 workdays 中 "
+                    "(listed both as a holiday and as a working day)",
+                    {"year": year, "d": both[0].isoformat()},
+                )
+        return v
+
+    # ------------------------------------------------------------------ helpers
+    def calendar_obj(self, warn: Warn | None = None, lang: str | None = None) -> WorkCalendar:
+        """The working-day calendar of this configuration (see :func:`make_calendar`)."""
+        return make_calendar(self, warn=warn, lang=lang)
+
+    def rule_enabled(self, code: str) -> bool:
+        """False when ``code`` is listed in ``[rules] disable`` (case-insensitive)."""
+        return code.upper() not in {c.upper() for c in self.rules.disable}
+
+
+def make_calendar(
+    config: Config | None = None, warn: Warn | None = None, lang: str | None = None
+) -> WorkCalendar:
+    """A :class:`WorkCalendar` with the ``[calendar.YYYY]`` years of ``config``."""
+    config = config or Config()
+    return WorkCalendar(
+        {year: spec.to_spec() for year, spec in config.calendar.items()},
+        warn=warn,
+        lang=lang or config.lang,
+    )
+
+
+# ---------------------------------------------------------------------- errors
+# What each key expects, (zh, en), matched against the dotted key with list indices removed.
+_EXPECT: list[tuple[str, tuple[str, str]]] = [
+    ("lang", (" \"zh\" 或 \"en\"", "\"zh\" or \"en\"")),
+    ("forms_dir", ("非空的目录路径字符串", "a non-empty directory path string")),
+    ("ledger", ("非空的文件路径字符串", "a non-empty file path string")),
+    ("deadlines.due_soon_days", ("非负整数", "a non-negative integer")),
+    ("deadlines.*_days", ("正整数", "a positive integer")),
+    ("deadlines.*_due", ("日期，如 2024-06-05", "a date such as 2024-06-05")),
+    ("training.*", ("非负数（学时）", "a non-negative number of hours")),
+    ("age.*", ("0–150 之间的整数", "an integer between 0 and 150")),
+    ("rules.disable", ("规则编号列表，如 [\"W203\"]", "a list of rule codes such as [\"W203\"]")),
+    ("cert_patterns.*", ("正则表达式字符串", "a regular-expression string")),
+    ("cert_patterns", ("表（类别 = 正则表达式）", "a table of category = regex")),
+    ("calendar.*.holidays[[]]", ("日期，如 2027-01-01", "a date such as 2027-01-01")),
+    ("calendar.*.workdays[[]]", ("日期，如 2027-02-07", "a date such as 2027-02-07")),
+    ("rules.disable[[]]", ("规则编号，如 \"W203\"", "a rule code such as \"W203\"")),
+    ("calendar.*.holidays", ("日期列表，如 [2027-01-01]", "a list of dates such as [2027-01-01]")),
+    ("calendar.*.workdays", ("日期列表，如 [2027-02-07]", "a list of dates such as [2027-02-07]")),
+    ("calendar.*.names", ("表（日期 = 节日名称）", "a table of date = holiday name")),
+    ("calendar.*", ("表，含 holidays 和 workdays", "a table with holidays and workdays")),
+    ("calendar", ("表，键为年份，如 [calendar.2027]", "a table keyed by year, e.g. [calendar.2027]")),
+    ("deadlines", ("表 [deadlines]", "a table [deadlines]")),
+    ("training", ("表 [training]", "a table [training]")),
+    ("age", ("表 [age]", "a table [age]")),
+    ("rules", ("表 [rules]", "a table [rules]")),
+]
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "": Config,
+    "deadlines": Deadlines,
+    "training": Training,
+    "age": Age,
+    "rules": Rules,
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _dotted(loc: tuple[Any, ...]) -> tuple[str, str]:
+    """(key as written, pattern key without list indices) for a pydantic error location."""
+    parts: list[str] = []
+    pattern: list[str] = []
+    for item in loc:
+        if item == "[key]":
+            continue
+        if pattern and pattern[-1] == "calendar":  # a year key
+            parts.append(str(item))
+            pattern.append(str(item))
+        elif isinstance(item, int) and parts:  # a list index
+            parts[-1] = f"{parts[-1]}[{item}]"
+            pattern[-1] = f"{pattern[-1]}[]"
+        else:
+            parts.append(str(item))
+            pattern.append(str(item))
+    return ".".join(parts), ".".join(pattern)
+
+
+def _expect(pattern_key: str) -> tuple[str, str] | None:
+    for pat, exp in _EXPECT:
+        if fnmatchcase(pattern_key, pat):
+            return exp
+    return None
+
+
+def _format_error(err: dict[str, Any]) -> tuple[str, str]:
+    """(key, message) for one pydantic error."""
+    loc = tuple(err.get("loc", ()))
+    kind = err.get("type", "")
+    if kind == "config_value":
+        # message already names the key
+        msg = err["msg"]
+        key = msg.split(":", 1)[0]
+        return key, msg
+    if kind == "extra_forbidden":
+        key, _ = _dotted(loc)
+        section = ".".join(str(x) for x in loc[:-1])
+        model = CalendarYear if (len(loc) == 3 and loc[0] == "calendar") else _SECTIONS.get(section)
+        hint = ""
+        if model is not None:
+            allowed = list(model.model_fields)
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"; 可用的键 (allowed keys): {', '.join(allowed)}"
+            if close:
+                hint = f"; 是否应为 (did you mean) {close[0]!r}?" + hint
+        return key, f"{key}: 未知的配置项 (unknown key){hint}"
+    key, pattern_key = _dotted(loc)
+    if len(loc) == 3 and loc[0] == "calendar" and loc[2] == "[key]":
+        year = loc[1] if len(loc) > 1 else "?"
+        return f"calendar.{year}", (
+            f"calendar.{year}: 必须是年份，如 [calendar.2027] "
+            f"(must be a year such as [calendar.2027]), got {_show(year)}"
+        )
+    if loc[-1:] == ("[key]",) and len(loc) == 5 and loc[0] == "calendar" and loc[2] == "names":
+        key = f"calendar.{loc[1]}.names"
+        return key, (
+            f"{key}: 键必须是日期，如 \"2027-10-01\" (keys must be dates such as \"2027-10-01\"), "
+            f"got {_show(err.get('input'))}"
+        )
+    expect = _expect(pattern_key)
+    got = _show(err.get("input"))
+    if expect is not None:
+        zh, en = expect
+        return key, f"{key}: 必须是{zh} (must be {en}), got {got}"
+    return key, f"{key}: {err.get('msg', 'invalid value')}, got {got}"
+
+
+def _config_error(where: str, exc: ValidationError) -> ConfigError:
+    errors = exc.errors(include_url=False)
+    lines = [_format_error(e) for e in errors]
+    first_key = lines[0][0] if lines else None
+    message = "\n".join(f"{where}: {msg}" for _, msg in lines)
+    return ConfigError(message, key=first_key)
+
+
+# ---------------------------------------------------------------------- loading
+def config_from_dict(data: dict[str, Any], where: str = CONFIG_FILENAME) -> Config:
+    """Validate already-parsed settings; ``where`` names the source in error messages."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(where, exc) from None
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read certctl.toml.
+
+    ``path=None``: ``./certctl.toml`` if it exists, else the defaults. An explicit ``path`` that
+    does not exist is an error. Raises :class:`ConfigError` for anything unusable.
+    """
+    if path is None:
+        candidate = Path.cwd() / CONFIG_FILENAME
+        if not candidate.is_file():
+            return Config()
+        where = CONFIG_FILENAME
+        file = candidate
+    else:
+        file = Path(path)
+        where = str(path)
+        if not file.exists():
+            raise ConfigError(f"{where}: 配置文件不存在 (config file not found)")
+        if not file.is_file():
+            raise ConfigError(f"{where}: 不是文件 (not a file)")
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{where}: 无法读取配置文件 (cannot read config file): {exc.strerror or exc}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):  # a BOM left by Windows Notepad
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{where}: 配置文件必须是 UTF-8 编码 (config file must be UTF-8 encoded)"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: TOML 语法错误 (TOML syntax error): {exc}") from None
+    return config_from_dict(data, where)
