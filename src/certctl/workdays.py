@@ -386,5 +386,8 @@ def parse_date(text: str) -> _dt.date:
         m = rx.fullmatch(s)
         if m:
             y, mo, da = (int(g) for g in m.groups())
-            return _dt.date(y, mo, da)  # ValueError for an impossible date
+            try:
+                return _dt.date(y, mo, da)
+            except ValueError:
+                raise ValueError(f"impossible date: {text!r}") from None
     raise ValueError(f"unrecognised date: {text!r}")
