@@ -286,11 +286,19 @@ class WorkCalendar:
         n = int(n)
         if n == 0:
             return d
-        year = d.year
-        t = self._year(year)
-        i = d.toordinal() - t.start
+        # only the days walked are looked up, so an event on 31 December of a year with no data
+        # does not raise that year's fallback warning (nor 1 January when counting back)
         if n > 0:
-            target = t.prefix[i + 1] + n  # running count we need to reach
+            if d.month == 12 and d.day == 31:
+                year, done = d.year + 1, 0
+                if year > _dt.MAXYEAR:
+                    raise OverflowError("deadline falls after year 9999")
+                t = self._year(year)
+            else:
+                year = d.year
+                t = self._year(year)
+                done = t.prefix[d.toordinal() - t.start + 1]
+            target = done + n  # running count we need to reach
             while target > t.total:
                 target -= t.total
                 year += 1
@@ -301,7 +309,17 @@ class WorkCalendar:
             j = bisect_left(t.prefix, target) - 1
             return _dt.date.fromordinal(t.start + j)
         m = -n
-        target = t.prefix[i] - m + 1  # 1-based running count of the wanted day in this year
+        if d.month == 1 and d.day == 1:
+            year = d.year - 1
+            if year < _dt.MINYEAR:
+                raise OverflowError("date falls before year 1")
+            t = self._year(year)
+            before = t.total
+        else:
+            year = d.year
+            t = self._year(year)
+            before = t.prefix[d.toordinal() - t.start]
+        target = before - m + 1  # 1-based running count of the wanted day in this year
         while target < 1:
             year -= 1
             if year < _dt.MINYEAR:
@@ -323,12 +341,19 @@ class WorkCalendar:
             end = end.date()
         if end < start:
             return -self.workdays_between(end, start)
-        ts = self._year(start.year)
-        done_s = ts.prefix[start.toordinal() - ts.start + 1]  # working days in [Jan 1, start]
-        if end.year == start.year:
+        if end == start:
+            return 0
+        if start.month == 12 and start.day == 31:  # nothing of start's year is walked
+            first_year, done_s = start.year + 1, 0
+            ts = self._year(first_year)
+        else:
+            first_year = start.year
+            ts = self._year(first_year)
+            done_s = ts.prefix[start.toordinal() - ts.start + 1]  # working days in [Jan 1, start]
+        if end.year == first_year:
             return ts.prefix[end.toordinal() - ts.start + 1] - done_s
         count = ts.total - done_s
-        for y in range(start.year + 1, end.year):
+        for y in range(first_year + 1, end.year):
             count += self._year(y).total
         te = self._year(end.year)
         return count + te.prefix[end.toordinal() - te.start + 1]
