@@ -1,0 +1,206 @@
+"""certctl.toml loading: defaults, the example file, and errors that name the key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from certctl.config import Config, ConfigError, load_config, make_calendar
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str, name: str = "certctl.toml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def error_of(tmp_path: Path, text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    return info.value
+
+
+def test_defaults_match_spec() -> None:
+    c = Config()
+    assert c.lang == "zh"
+    assert c.forms_dir == "ledger"
+    assert c.ledger == "台账.xlsx"
+    assert c.deadlines.system_entry_days == 10
+    assert c.deadlines.report_days == 3
+    assert c.deadlines.due_soon_days == 3
+    assert c.deadlines.survey_due == dt.date(2024, 6, 5)
+    assert c.deadlines.report_due == dt.date(2024, 7, 25)
+    assert c.deadlines.training_plan_due == dt.date(2024, 6, 5)
+    assert c.training.annual_hours == 60
+    assert c.training.new_field_hours == 20
+    assert (c.age.min, c.age.warn_over) == (18, 65)
+    assert c.rules.disable == []
+    assert c.cert_patterns == {}
+    assert c.calendar == {}
+
+
+def test_missing_file_in_cwd_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_config() == Config()
+
+
+def test_cwd_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, 'lang = "en"\n[deadlines]\nreport_days = 5\n')
+    monkeypatch.chdir(tmp_path)
+    c = load_config()
+    assert c.lang == "en" and c.deadlines.report_days == 5
+    assert c.deadlines.system_entry_days == 10
+
+
+def test_explicit_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="不存在"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_example_file_loads_and_is_the_defaults() -> None:
+    assert load_config(ROOT / "certctl.example.toml") == Config()
+
+
+def test_example_file_documents_every_key() -> None:
+    text = (ROOT / "certctl.example.toml").read_text(encoding="utf-8")
+    for name in Config.model_fields:
+        assert re.search(rf"^\s*#?\s*\[?{name}\b", text, re.M), name
+    for section in ("deadlines", "training", "age", "rules"):
+        model = getattr(Config(), section)
+        for key in type(model).model_fields:
+            assert re.search(rf"^{key} = ", text, re.M), f"{section}.{key}"
+    assert "[calendar.2027]" in text and "holidays" in text and "workdays" in text
+
+
+def test_example_commented_calendar_block_works(tmp_path: Path) -> None:
+    text = (ROOT / "certctl.example.toml").read_text(encoding="utf-8")
+    uncommented = re.sub(r"^# (\[calendar\.2027\]|holidays =|workdays =|names =)", r"\1", text, flags=re.M)
+    c = load_config(write(tmp_path, uncommented))
+    assert dt.date(2027, 1, 1) in c.calendar[2027].holidays
+
+
+def test_full_config(tmp_path: Path) -> None:
+    c = load_config(write(tmp_path, """
+lang = "en"
+forms_dir = "收表"
+ledger = "out/台账2024.xlsx"
+[deadlines]
+system_entry_days = 15
+report_days = 5
+due_soon_days = 0
+survey_due = 2024-06-07
+[training]
+annual_hours = 40.5
+[age]
+min = 20
+warn_over = 60
+[rules]
+disable = ["W203", "I101"]
+[cert_patterns]
+"省级" = '^苏\\d{8}$'
+[calendar.2027]
+holidays = [2027-01-01, 2027-10-01]
+workdays = [2027-09-26]
+"""))
+    assert c.lang == "en" and c.forms_dir == "收表"
+    assert c.deadlines.due_soon_days == 0 and c.deadlines.survey_due == dt.date(2024, 6, 7)
+    assert c.training.annual_hours == 40.5
+    assert c.rules.disable == ["W203", "I101"]
+    assert not c.rule_enabled("w203") and c.rule_enabled("E001")
+    assert c.cert_patterns["省级"] == r"^苏\d{8}$"
+    assert c.calendar[2027].workdays == [dt.date(2027, 9, 26)]
+
+
+def test_make_calendar_uses_config_years(tmp_path: Path) -> None:
+    c = load_config(write(tmp_path, "[calendar.2027]\nholidays = [2027-01-01]\nworkdays = [2027-01-02]\n"))
+    cal = make_calendar(c)
+    assert not cal.is_workday(dt.date(2027, 1, 1))
+    assert cal.day_kind(dt.date(2027, 1, 2)) == (True, "调休上班")
+    assert cal.warnings == []
+    assert c.calendar_obj().add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 2)
+    cal2 = make_calendar(Config())
+    cal2.is_workday(dt.date(2027, 1, 1))
+    assert len(cal2.warnings) == 1 and "2027" in cal2.warnings[0]
+
+
+def test_lang_of_config_reaches_calendar() -> None:
+    cal = make_calendar(Config(lang="en"))
+    cal.is_workday(dt.date(2027, 1, 1))
+    assert "Monday" in cal.warnings[0]
+
+
+# ----------------------------------------------------------------- errors name the key
+@pytest.mark.parametrize(
+    ("text", "key", "fragment"),
+    [
+        ('[deadlines]\nreport_days = "abc"\n', "deadlines.report_days", "必须是正整数 (must be a positive integer), got \"abc\""),
+        ("[deadlines]\nreport_days = 0\n", "deadlines.report_days", "正整数"),
+        ("[deadlines]\nsystem_entry_days = -1\n", "deadlines.system_entry_days", "正整数"),
+        ("[deadlines]\nreport_days = 2.5\n", "deadlines.report_days", "正整数"),
+        ("[deadlines]\nreport_days = true\n", "deadlines.report_days", "正整数"),
+        ("[deadlines]\ndue_soon_days = -1\n", "deadlines.due_soon_days", "非负整数"),
+        ('[deadlines]\nsurvey_due = "soon"\n', "deadlines.survey_due", "日期"),
+        ("[deadlines]\nreport_dayz = 3\n", "deadlines.report_dayz", "未知的配置项 (unknown key)"),
+        ('langg = "zh"\n', "langg", "未知的配置项"),
+        ('lang = "fr"\n', "lang", '"zh" 或 "en"'),
+        ('[training]\nannual_hours = "多"\n', "training.annual_hours", "学时"),
+        ("[age]\nmin = 70\n", "age.warn_over", "age.min"),
+        ('[rules]\ndisable = "W203 W204"\n', "rules.disable[0]", "规则编号"),
+        ("[rules]\ndisable = [1]\n", "rules.disable[0]", "规则编号"),
+        ('[cert_patterns]\n"省级" = "(["\n', "cert_patterns.省级", "正则表达式"),
+        ("[calendar.abc]\nholidays = []\n", "calendar.abc", "年份"),
+        ('[calendar.2027]\nholidays = ["x"]\n', "calendar.2027.holidays[0]", "日期"),
+        ("[calendar.2027]\nholidays = [2026-12-31]\n", "calendar.2027.holidays", "2026-12-31 不在 2027 年"),
+        ("[calendar.2027]\nholiday = [2027-01-01]\n", "calendar.2027.holiday", "did you mean"),
+        ("[calendar.2027]\nholidays = [2027-01-01]\nworkdays = [2027-01-01]\n", "calendar.2027", "同时"),
+        ("deadlines = 3\n", "deadlines", "表"),
+    ],
+)
+def test_errors_name_the_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:
+    err = error_of(tmp_path, text)
+    message = str(err)
+    assert message.startswith(f"{tmp_path / 'certctl.toml'}: {key}: "), message
+    assert fragment in message
+    assert err.key == key
+
+
+def test_error_names_cwd_file_as_certctl_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, '[deadlines]\nreport_days = "abc"\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        load_config()
+    assert str(info.value) == (
+        'certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"'
+    )
+
+
+def test_toml_syntax_error(tmp_path: Path) -> None:
+    err = error_of(tmp_path, "[deadlines\nreport_days = 3\n")
+    assert "TOML" in str(err)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    p = tmp_path / "certctl.toml"
+    p.write_bytes('ledger = "台账.xlsx"\n'.encode("gbk"))
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_config(p)
+
+
+def test_utf8_bom_accepted(tmp_path: Path) -> None:
+    p = tmp_path / "certctl.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + 'ledger = "台账.xlsx"\n'.encode())
+    assert load_config(p).ledger == "台账.xlsx"
+
+
+def test_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_config(tmp_path)
+
+
+def test_config_error_is_exception() -> None:
+    assert issubclass(ConfigError, Exception)
