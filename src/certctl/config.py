@@ -35,6 +35,7 @@ __all__ = [
     "Rules",
     "CalendarYear",
     "load_config",
+    "config_from_dict",
     "make_calendar",
 ]
 
@@ -57,7 +58,7 @@ _STRICT_INT: dict[str, Any] = {"strict": True}
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Deadlines(_Section):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -30,6 +30,7 @@ from chinese_calendar import constants as _cc_constants
 __all__ = [
     "CC_MIN_YEAR",
     "CC_MAX_YEAR",
+    "Warn",
     "YearSpec",
     "WalkStep",
     "WorkCalendar",
