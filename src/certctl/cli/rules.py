@@ -1,0 +1,52 @@
+"""certctl rules — the rule catalogue (code, severity, description, source), as `ruff rule` lists."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from .. import rules as R
+from .app import app
+from .common import LANG_HELP, Lang, console, fail
+from ..render import sev_label
+
+
+@app.command("rules")
+def rules_cmd(
+    code: Optional[str] = typer.Argument(None, help="只显示这条规则 / show one rule", show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出 / JSON output"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help=LANG_HELP),
+) -> None:
+    """列出全部校验规则：代码、级别、说明、依据。List every rule with code, severity, description and source."""
+    lg = lang.value
+    rules = list(R.RULES.values())
+    if code:
+        c = code.upper()
+        if c not in R.RULES:
+            fail(f"没有规则 {code} / no rule {code}")
+        rules = [R.RULES[c]]
+    if as_json:
+        typer.echo(json.dumps([
+            {"code": r.code, "name": r.name, "severity": r.severity, "scope": r.scope,
+             "description": r.description(lg), "source": r.source} for r in rules
+        ], ensure_ascii=False, indent=2))
+        return
+    if code:
+        r = rules[0]
+        con = console()
+        con.print(f"{r.code} ({r.name})  [{sev_label(r.severity, lg)}]", markup=False)
+        con.print(r.description(lg), markup=False)
+        con.print(("Source: " if lg == "en" else "依据：") + r.source, markup=False)
+        hint = r.hint_en if lg == "en" else r.hint_zh
+        if hint:
+            con.print(("What to do: " if lg == "en" else "处理建议：") + hint, markup=False)
+        return
+    t = Table()
+    for h in (("Code", "Severity", "Description", "Source", "Scope") if lg == "en" else ("代码", "级别", "说明", "依据", "适用")):
+        t.add_column(h, overflow="fold")
+    for r in rules:
+        t.add_row(r.code, sev_label(r.severity, lg), r.description(lg), r.source, r.scope)
+    console().print(t)

