@@ -401,6 +401,7 @@ class _Ctx:
         self.path = path
         self.opts = opts
         self.findings: list[Finding] = []
+        self.warned_years: set[int] = set()
 
     def add(self, code: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
             fld: str | None = None, value: str | None = None, rec: Record | None = None,
@@ -645,6 +646,10 @@ def _num(x: float) -> str:
 
 def _late(ctx: _Ctx, event: dt.date, until: dt.date) -> tuple[dt.date, int]:
     cal = ctx.opts.get_calendar()
+    for year in range(event.year, until.year + 2):
+        if not cal.is_known(year) and year not in ctx.warned_years:
+            ctx.warned_years.add(year)
+            ctx.add("T005", year=year)
     deadline = cal.add_workdays(event, ctx.opts.report_days)
     late = cal.workdays_between(deadline, until) if until > deadline else 0
     return deadline, late
