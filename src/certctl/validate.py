@@ -329,7 +329,7 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
 _META_LABELS = (
     ("unit", r"填报单位(?:\(盖章\))?"),
     ("reporter", r"填报人员|填报人|填表人"),
-    ("phone", r"联系电话|联系方式|电话"),
+    ("phone", r"联系电话|联系方式|电话(?=\s*[:：])"),
     ("date", r"填报时间|填报日期|填表时间|填表日期"),
 )
 _META_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _META_LABELS))
@@ -405,10 +405,11 @@ class _Ctx:
 
     def add(self, code: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
             fld: str | None = None, value: str | None = None, rec: Record | None = None,
-            sensitive: bool = False, **params: Any) -> Finding | None:
+            sensitive: bool = False, sev: str | None = None, **params: Any) -> Finding | None:
         if code in self.opts.disabled:
             return None
-        f = Finding(code, self.path, sheet, row, col, fld, value, params, sensitive)
+        f = Finding(code, self.path, sheet, row, col, fld, value, params, sensitive,
+                    sev if sev and sev != R.RULES[code].severity else None)
         self.findings.append(f)
         if rec is not None:
             rec.codes.append(code)
@@ -474,6 +475,12 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             rec.raw[col.key] = text
             t = col.type
             if t == "seq":
+                continue
+            if is_error_value(raw):
+                # a formula error (#REF!, #N/A …): say so, never "empty" or "bad checksum"
+                vals[col.key] = None
+                ctx.add("F007", sname, excel_row, ci, col.title, clean_text(text), rec,
+                        sev=None if col.required else R.WARNING)
                 continue
             empty = raw is None or raw == "" or (isinstance(raw, str) and not clean_text(raw))
             if empty:
@@ -646,11 +653,12 @@ def _num(x: float) -> str:
 
 def _late(ctx: _Ctx, event: dt.date, until: dt.date) -> tuple[dt.date, int]:
     cal = ctx.opts.get_calendar()
-    for year in range(event.year, until.year + 2):
+    deadline = cal.add_workdays(event, ctx.opts.report_days)
+    # only the years this check actually walked through
+    for year in range(event.year, max(deadline, until).year + 1):
         if not cal.is_known(year) and year not in ctx.warned_years:
             ctx.warned_years.add(year)
             ctx.add("T005", year=year)
-    deadline = cal.add_workdays(event, ctx.opts.report_days)
     late = cal.workdays_between(deadline, until) if until > deadline else 0
     return deadline, late
 
@@ -708,7 +716,7 @@ def _c_s008(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
     st = rec.values.get("status")
     if st and st != "在岗" and rec.values.get("leave_date") is None and not rec.raw.get("leave_date"):
         ctx.add("S008", res.sheet, rec.row, res.colmap.get("leave_date", res.colmap.get("status")), "离岗日期", "", rec,
-                value=st)
+                status=st)
 
 
 def _c_t004(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
@@ -877,4 +885,86 @@ def validate_file(path: str | Path, opts: Options | None = None) -> FormResult:
         f = Finding(e.code, str(path), params={"reason": e.reason(opts.lang)})
         res.findings = [f]
         return res
+    if wb.format == "xlsx":
+        restore_error_cells(wb)
     return validate_workbook(wb, opts)
+
+
+# ----------------------------------------------------------------------------------- error cells
+ERROR_VALUES = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+    "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!",
+})
+_ERR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_V_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def is_error_value(value: object) -> bool:
+    return isinstance(value, str) and 2 <= len(value) <= 16 and value[:1] in "#＃" and clean_text(value).upper() in ERROR_VALUES
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def restore_error_cells(wb: WorkbookData) -> int:
+    """python-calamine reads a cell holding a formula error (#REF!, #N/A …) as empty, which would turn
+    it into a misleading "required cell is empty". Put the error text back from the sheet XML.
+    The container was already checked for bombs and entities by the reader. Returns cells restored."""
+    import zipfile
+
+    restored = 0
+    try:
+        with zipfile.ZipFile(wb.path) as zf:
+            names = set(zf.namelist())
+            wbxml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+            rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+            targets: dict[bytes, str] = {}
+            for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+                tag = m.group(0)
+                i = re.search(rb'\bId="([^"]+)"', tag)
+                t = re.search(rb'\bTarget="([^"]+)"', tag)
+                if i and t:
+                    tgt = t.group(1).decode("utf-8", "replace").lstrip("/")
+                    targets[i.group(1)] = tgt if tgt.startswith("xl/") else "xl/" + tgt
+            by_name = {sh.name: sh for sh in wb.sheets}
+            for m in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", wbxml):
+                tag = m.group(0)
+                nm = re.search(rb'\bname="([^"]*)"', tag)
+                rid = re.search(rb'\br:id="([^"]+)"|\bid="([^"]+)"', tag)
+                if not nm or not rid:
+                    continue
+                import html
+
+                name = html.unescape(nm.group(1).decode("utf-8", "replace"))
+                part = targets.get(rid.group(1) or rid.group(2))
+                sheet = by_name.get(name)
+                if sheet is None or part not in names:
+                    continue
+                data = zf.read(part)
+                if b't="e"' not in data:
+                    continue
+                for cm in _ERR_CELL_RE.finditer(data):
+                    ref = _REF_RE.search(cm.group(1))
+                    v = _V_RE.search(cm.group(2))
+                    if not ref or not v:
+                        continue
+                    r, c = int(ref.group(2)) - 1, _col_index(ref.group(1))
+                    text = v.group(1).decode("utf-8", "replace").strip()
+                    if r >= 100000 or c >= 2000:
+                        continue
+                    while len(sheet.rows) <= r:
+                        sheet.rows.append([])
+                    row = sheet.rows[r]
+                    if len(row) <= c:
+                        row.extend([""] * (c + 1 - len(row)))
+                    if row[c] in ("", None):
+                        row[c] = text
+                        restored += 1
+    except Exception:  # best effort: never let this break validation
+        return restored
+    return restored
