@@ -1,0 +1,344 @@
+"""certctl benchmark: whole processes against the bare read/write of the same files.
+
+Run with ``make bench`` (or ``.venv/bin/python bench/bench.py [--quick]``). It generates synthetic
+forms of fake-but-valid people under bench/work/ (reused between runs when the sizes and seed are
+the same), then times whole processes -- median of N runs after one warm-up -- and their peak memory
+(max RSS of the child, from wait4). It prints a table and writes bench/results/bench.json.
+
+Scenarios:
+  1. ``certctl validate`` of one 100,000-row annex-1 form vs a bare python-calamine read of it;
+  2. ``certctl merge`` of 1,000 forms x 100 rows (cache off) vs a bare read of all of them plus
+     writing one 100,000-row xlsx with openpyxl's write_only writer;
+  3. ``certctl overdue`` on that workspace;
+  4. the same merge again with the cache warm (vs the cold merge: the speed-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from certctl import forms as F  # noqa: E402
+from certctl.idcard import area_known  # noqa: E402
+from certctl.samples import AREAS, UNITS, fake_person, header_text  # noqa: E402
+
+PY = sys.executable
+CERTCTL = str(Path(PY).with_name("certctl"))
+
+# --------------------------------------------------------------------------------------- data
+# Annex families mixed in the merge workspace (name -> share of the files).
+MIX = (("annex1", 0.7), ("annex2", 0.1), ("annex3", 0.1), ("annex4", 0.1))
+
+
+def _person(rng: random.Random) -> dict:
+    """A fake person whose ID has a known area code (no I009 warning): valid data, no findings."""
+    while True:
+        p = fake_person(rng, born_from=1965, born_to=1998)
+        if area_known(p["id"][:6]):
+            return p
+
+
+def _row(kind: str, rng: random.Random, n: int, unit: str, form_date: dt.date) -> dict:
+    p = _person(rng)
+    cert = f"{rng.choice(AREAS)}{rng.randint(0, 99_999_999):08d}"
+    d = form_date - dt.timedelta(days=rng.randint(30, 900))
+    row = {"seq": n, "name": p["name"], "sex": p["sex"], "id": p["id"], "unit": unit, "cert": cert}
+    if kind == "annex1":
+        row.update(action=rng.choice(("录入归集", "录入归集", "录入归集", "注销", "修改")), entry_date=d)
+    elif kind == "annex2":
+        row.update(reason=rng.choice(("退休", "调离", "辞职")), destination="本县其他单位",
+                   change_date=form_date - dt.timedelta(days=1))
+    elif kind == "annex3":
+        row.update(orig_unit=unit, unit=rng.choice([u for u in UNITS if u != unit]), reason="调动",
+                   post="执法队员", field="市场监管", new_field_hours=rng.choice((20, 24, 32)),
+                   change_date=form_date - dt.timedelta(days=1))
+    elif kind == "annex4":
+        row.update(lost_date=form_date - dt.timedelta(days=1), declaration="2024年5月6日 商洛日报登报声明作废")
+    return row
+
+
+def write_form_fast(path: Path, kind: str, rows: list[dict], meta: dict) -> Path:
+    """The layout of certctl.samples.write_form (title, metadata row, wrapped headers, data rows,
+    footer), written with openpyxl's streaming writer so a 100,000-row file takes seconds."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    spec = F.BY_KIND[kind]
+    cols = [c for c in spec.columns if not c.optional or c.key in ("seq", "change_date", "new_field_hours")]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(spec.sheet_name or spec.label_zh.split(" ")[0])
+    ws.append([spec.title])
+    ws.merged_cells.add(f"A1:{_letter(len(cols) - 1)}1")
+    third = max(2, len(cols) // 3)
+    d = meta["date"]
+    line = [None] * len(cols)
+    line[0] = f"填报单位（盖章）：{meta['unit']}"
+    line[third] = f"填报人员：{meta['reporter']}"
+    line[2 * third] = f"联系电话：{meta['phone']}"
+    line[len(cols) - 1] = f"填报时间：{d.year} 年 {d.month} 月 {d.day} 日"
+    ws.append(line)
+    wrap = Alignment(wrap_text=True)
+    hdr = []
+    for c in cols:
+        cell = WriteOnlyCell(ws, header_text(c))
+        cell.alignment = wrap
+        hdr.append(cell)
+    ws.append(hdr)
+    text_cols = {i for i, c in enumerate(cols) if c.type in ("id", "cert")}
+    date_cols = {i for i, c in enumerate(cols) if c.type == "date"}
+    keys = [c.key for c in cols]
+    for data in rows:
+        out = []
+        for i, k in enumerate(keys):
+            v = data.get(k)
+            if v is not None and (i in text_cols or i in date_cols):
+                cell = WriteOnlyCell(ws, v)
+                cell.number_format = "@" if i in text_cols else "yyyy-mm-dd"
+                v = cell
+            out.append(v)
+        ws.append(out)
+    if spec.footer:
+        ws.append([])
+        ws.append([spec.footer])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _letter(i: int) -> str:
+    s, n = "", i + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def make_big(path: Path, nrows: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    form_date = dt.date(2024, 6, 3)
+    unit = UNITS[0]
+    rows = [_row("annex1", rng, n, unit, form_date) for n in range(1, nrows + 1)]
+    meta = {"unit": unit, "reporter": "张伟", "phone": "13812345678", "date": form_date}
+    return write_form_fast(path, "annex1", rows, meta)
+
+
+def make_workspace(root: Path, nfiles: int, nrows: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    kinds = [k for k, share in MIX for _ in range(round(share * nfiles))][:nfiles]
+    kinds += ["annex1"] * (nfiles - len(kinds))
+    rng.shuffle(kinds)
+    out = []
+    for i, kind in enumerate(kinds):
+        unit = UNITS[i % len(UNITS)]
+        form_date = dt.date(2024, 1, 2) + dt.timedelta(days=rng.randint(0, 150))
+        rows = [_row(kind, rng, n, unit, form_date) for n in range(1, nrows + 1)]
+        meta = {"unit": unit, "reporter": "李娜", "phone": "0513-83212345", "date": form_date}
+        town = f"镇{i // 50:02d}"
+        out.append(write_form_fast(root / town / f"{i:04d}-{kind}.xlsx", kind, rows, meta))
+    return out
+
+
+def ensure(dirpath: Path, stamp: dict, build) -> Path:
+    """Build into dirpath unless a previous run left the same stamp there."""
+    marker = dirpath / ".stamp.json"
+    if marker.exists() and json.loads(marker.read_text()) == stamp:
+        return dirpath
+    if dirpath.exists():
+        shutil.rmtree(dirpath)
+    dirpath.mkdir(parents=True)
+    t = time.perf_counter()
+    build()
+    marker.write_text(json.dumps(stamp))
+    print(f"  generated {dirpath.relative_to(ROOT)} in {time.perf_counter() - t:.1f} s", flush=True)
+    return dirpath
+
+
+# --------------------------------------------------------------------------------------- timing
+BARE_READ = r"""
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+paths = [Path(a) for a in sys.argv[1:]]
+files = [f for p in paths for f in (sorted(p.rglob('*.xlsx')) if p.is_dir() else [p])]
+n = 0
+for f in files:
+    wb = CalamineWorkbook.from_path(str(f))
+    for name in wb.sheet_names:
+        n += len(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+print(n)
+"""
+
+BARE_READ_WRITE = BARE_READ.replace("print(n)", r"""
+from openpyxl import Workbook
+rows = []
+for f in files:
+    wb = CalamineWorkbook.from_path(str(f))
+    for name in wb.sheet_names:
+        rows.extend(wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[3:])
+out = Workbook(write_only=True)
+ws = out.create_sheet('ledger')
+for r in rows:
+    ws.append(r)
+out.save(OUT)
+print(n, len(rows))
+""")
+
+
+def run_once(cmd: list[str], env: dict | None = None, ok=(0, 1)) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in ok:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def measure(cmd: list[str], repeat: int, before=None, **kw) -> dict:
+    if before:
+        before()
+    run_once(cmd, **kw)  # warm-up (page cache, .pyc)
+    walls, rss = [], []
+    for _ in range(repeat):
+        if before:
+            before()
+        w, m = run_once(cmd, **kw)
+        walls.append(w)
+        rss.append(m)
+    return {"cmd": " ".join(cmd), "median_s": statistics.median(walls), "min_s": min(walls),
+            "max_s": max(walls), "runs": walls, "peak_mb": max(rss)}
+
+
+def certctl_has(command: str) -> bool:
+    out = subprocess.run([CERTCTL, "--help"], capture_output=True, text=True).stdout
+    return any(line.strip().startswith(command + " ") or line.strip() == command
+               for line in out.replace("│", " ").splitlines())
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "platform": platform.platform(), "date": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+# --------------------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, 3 runs: a smoke test")
+    ap.add_argument("--repeat", type=int, default=None, help="timed runs per command (default 5, quick 3)")
+    ap.add_argument("--seed", type=int, default=20240603)
+    ap.add_argument("--only", default="1234", help="scenarios to run, e.g. 1 or 24")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "bench.json")
+    a = ap.parse_args(argv)
+    big_rows = 10_000 if a.quick else 100_000
+    nfiles, nrows = (100, 100) if a.quick else (1_000, 100)
+    repeat = a.repeat or (3 if a.quick else 5)
+    work = HERE / "work" / ("quick" if a.quick else "full")
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="120")
+    mach = machine()
+    print(f"certctl bench on {mach['cpu']} x{mach['nproc']}, Python {mach['python']}", flush=True)
+
+    results: dict = {"machine": mach, "quick": a.quick, "repeat": repeat, "scenarios": {}}
+    rows_out: list[tuple] = []
+
+    def row(name, m, base=None, target=None):
+        ratio = m["median_s"] / base if base else None
+        rows_out.append((name, m["median_s"], m["peak_mb"], ratio, target))
+        print(f"  {name:<44} {m['median_s']:8.2f} s {m['peak_mb']:7.0f} MB"
+              + (f"   x{ratio:.2f}" if ratio else ""), flush=True)
+
+    if "1" in a.only:
+        big = work / "big" / "annex1-big.xlsx"
+        ensure(big.parent, {"rows": big_rows, "seed": a.seed, "v": 1}, lambda: make_big(big, big_rows, a.seed))
+        bare = measure([PY, "-c", BARE_READ, str(big)], repeat, env=env)
+        val = measure([CERTCTL, "validate", "-q", str(big)], repeat, env=env)
+        results["scenarios"]["validate"] = {"rows": big_rows, "file_mb": big.stat().st_size / 1e6,
+                                            "bare_read": bare, "certctl": val,
+                                            "ratio": val["median_s"] / bare["median_s"], "target_ratio": 2.0}
+        row(f"bare read {big_rows:,} rows (calamine)", bare)
+        row(f"certctl validate {big_rows:,} rows", val, bare["median_s"], 2.0)
+
+    if any(c in a.only for c in "234"):
+        ws = work / "forms"
+        ensure(ws, {"files": nfiles, "rows": nrows, "seed": a.seed, "v": 1, "mix": MIX},
+               lambda: make_workspace(ws, nfiles, nrows, a.seed))
+        ledger = work / "ledger.xlsx"
+        cache_dir = work / "cache"
+        if "2" in a.only or "4" in a.only:
+            if certctl_has("merge"):
+                bare_out = work / "bare-ledger.xlsx"
+                code = BARE_READ_WRITE.replace("OUT", repr(str(bare_out)))
+                bare = measure([PY, "-c", code, str(ws)], repeat, env=env)
+                row(f"bare read {nfiles:,} files + write {nfiles * nrows:,} rows", bare)
+                base = {"bare_read_write": bare}
+                cold_cmd = [CERTCTL, "merge", str(ws), "-o", str(ledger), "--no-cache"]
+                cold = measure(cold_cmd, repeat, env=env, ok=(0, 1))
+                row(f"certctl merge {nfiles:,} files (no cache)", cold, bare["median_s"], 2.0)
+                base.update(certctl=cold, ratio=cold["median_s"] / bare["median_s"], target_ratio=2.0)
+                results["scenarios"]["merge"] = base
+                if "4" in a.only:
+                    warm_cmd = [CERTCTL, "merge", str(ws), "-o", str(ledger), "--cache-dir", str(cache_dir)]
+                    shutil.rmtree(cache_dir, ignore_errors=True)
+                    first = measure(warm_cmd, 0, env=env, before=lambda: shutil.rmtree(cache_dir, ignore_errors=True))
+                    # `first` ran once (the warm-up) and filled the cache: time the warm runs
+                    first = {"median_s": run_once(warm_cmd, env=env)[0]} if False else first
+                    shutil.rmtree(cache_dir, ignore_errors=True)
+                    w0, m0 = run_once(warm_cmd, env=env)
+                    warm = measure(warm_cmd, repeat, env=env)
+                    speedup = w0 / warm["median_s"]
+                    row("certctl merge, cache warm", warm, w0, None)
+                    results["scenarios"]["merge_warm"] = {"first_with_cache_s": w0, "first_peak_mb": m0,
+                                                          "certctl": warm, "speedup": speedup,
+                                                          "target_speedup": 5.0}
+            else:
+                print("  certctl merge: not available yet", flush=True)
+                results["scenarios"]["merge"] = {"available": False}
+        if "3" in a.only:
+            if certctl_has("overdue"):
+                cmd = [CERTCTL, "overdue", "--dir", str(ws), "--as-of", "2024-06-05"]
+                od = measure(cmd, repeat, env=env, ok=(0, 1))
+                row("certctl overdue", od, None, None)
+                results["scenarios"]["overdue"] = {"certctl": od, "target_s": 2.0}
+            else:
+                print("  certctl overdue: not available yet", flush=True)
+                results["scenarios"]["overdue"] = {"available": False}
+
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print()
+    print(f"{'measurement':<46}{'median':>9}{'peak':>9}{'ratio':>8}{'target':>8}")
+    for name, s, mb, ratio, target in rows_out:
+        print(f"{name:<46}{s:8.2f}s{mb:7.0f}MB{(f'{ratio:7.2f}x' if ratio else ''):>8}"
+              f"{(f'<{target:g}x' if target else ''):>8}")
+    print(f"\nwritten {a.out.relative_to(ROOT) if a.out.is_relative_to(ROOT) else a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
