@@ -98,19 +98,22 @@ def phone_ok(value: object) -> bool:
     t = clean_text(cell_text(value))
     if not t:
         return False
+    if _one_phone(t):  # one number typed in groups: 138 1234 5678, +86 138 1234 5678
+        return True
     parts = [p for p in re.split(r"[/、,;，；]|\s{1,}(?=[01(（+])", t) if p.strip()]
     if not parts:
         return False
-    for p in parts:
-        p = re.sub(r"(转|ext\.?|分机)\s*\d+$", "", p.strip(), flags=re.I)
-        p = p.replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
-        if p.startswith("+86"):
-            p = p[3:]
-        elif p.startswith("86") and len(p) == 13:
-            p = p[2:]
-        if not (_MOBILE_RE.match(p) or _LANDLINE_RE.match(p) or (len(p) > 12 and _LANDLINE_RE.match(p[:12]))):
-            return False
-    return True
+    return all(_one_phone(p) for p in parts)
+
+
+def _one_phone(p: str) -> bool:
+    p = re.sub(r"(转|ext\.?|分机)\s*\d+$", "", p.strip(), flags=re.I)
+    p = p.replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
+    if p.startswith("+86"):
+        p = p[3:]
+    elif p.startswith("86") and len(p) == 13:
+        p = p[2:]
+    return bool(_MOBILE_RE.match(p) or _LANDLINE_RE.match(p) or (len(p) > 12 and _LANDLINE_RE.match(p[:12])))
 
 
 # --------------------------------------------------------------------------------------- dates
