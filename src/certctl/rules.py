@@ -331,6 +331,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        SPEC + " 5", "与 {other} 内容完全相同，只合并一次。", "Identical to {other}; merged once.", scope="merge"),
     _R("X006", ERROR, "row-rejected", "该行未并入台账", "The row was not merged into the ledger", SPEC + " 5",
        "该行未并入台账：{reason}", "The row was not merged: {reason}", scope="merge"),
+    _R("X007", WARNING, "ledger-colour-mismatch", "单位自报的红黄绿与台账判定不一致",
+       "The unit's own red/yellow/green disagrees with the ledger", ZS + " 三.3",
+       "证件 {cert}：单位填报为“{value}”，台账判定为“{expected}”（{reason}）。",
+       "Certificate {cert}: the unit reported '{value}', the ledger gives '{expected}' ({reason}).", scope="merge"),
 
     # ---------------------------------------------------------------- R: reference lists
     _R("R001", WARNING, "unit-abbreviation", "使用了单位简称而非全称", "A unit's short name is used where the full name is required",
