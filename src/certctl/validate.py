@@ -322,6 +322,15 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
                 score = (n + need, frac, -int(two), _title_bonus(spec, rows, r, sheet.name), -r)
                 if best is None or score > best.score:
                     best = _Header(spec, r, 2 if two else 1, colmap, dupes, unknown, score)
+    if best is not None and best.nrows == 1 and best.row > 0:
+        # A one-row match that only works because vertical merges from the row above fill it in is
+        # really a two-row header (group titles above, sub-titles below).
+        r = best.row
+        if any(r1 == r - 1 and r2 >= r and c1 <= ci <= c2
+               for r1, c1, r2, c2 in sheet.merged for ci in best.colmap.values()):
+            colmap, dupes, unknown = _score_row(best.spec, rows, r - 1, True, fill)
+            if len(colmap) >= len(best.colmap):
+                best = _Header(best.spec, r - 1, 2, colmap, dupes, unknown, best.score)
     return best
 
 
@@ -365,7 +374,18 @@ def parse_metadata(rows: list[list[object]], upto: int) -> Metadata:
 
 
 # ----------------------------------------------------------------------------------- rows
-_FOOTER_RE = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核人|负责人|填表人|制表人|签字|签名|盖章|^合计|^总计|^小计")
+_FOOTER_RE = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核人|负责人|填表人|制表人|签字|签名|盖章|^合计|^总计|^小计"
+                        r"|^以下(空白|无内容|无)|^(单位)?(公章|印章)")
+
+
+def _has_id(row: list[object], id_col: int | None) -> bool:
+    if id_col is None or id_col >= len(row):
+        return False
+    v = row[id_col]
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v >= 1e14
+    idv = compact(cell_text(v))
+    return len(idv) >= 15 and idv[:6].isdigit()
 
 
 def _is_footer(row: list[object], id_col: int | None) -> bool:
@@ -373,11 +393,7 @@ def _is_footer(row: list[object], id_col: int | None) -> bool:
     t = clean_text(first)
     if not _FOOTER_RE.search(t):
         return False
-    if id_col is not None and id_col < len(row):
-        idv = compact(cell_text(row[id_col]))
-        if len(idv) >= 15 and idv[:6].isdigit():
-            return False
-    return True
+    return not _has_id(row, id_col)
 
 
 def _suggest(value: str, allowed: tuple[str, ...], lang: str) -> str:
@@ -453,6 +469,7 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     seen_id: dict[str, int] = {}
     seen_cert: dict[str, tuple[str, int]] = {}
     pattern_cache: dict[str, re.Pattern[str] | None] = {}
+    in_footer = False
     for r in range(header_last + 1, len(rows)):
         row = rows[r]
         if not any((row[ci] != "" and row[ci] is not None) for ci in data_cols if ci < len(row)):
@@ -460,6 +477,11 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
                 res.skipped += 1
             continue
         if _is_footer(row, id_col):
+            in_footer = True
+            res.skipped += 1
+            continue
+        if in_footer and not _has_id(row, id_col):
+            # below a note or signature line: dates, seals and names of signatories are not data
             res.skipped += 1
             continue
         # a header repeated on a new printed page
