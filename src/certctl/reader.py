@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,8 @@ MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # declared total of all parts
 MAX_PART = 512 * 1024 * 1024  # declared size of one part
 MAX_RATIO = 200  # declared / compressed, for parts above 10 MB
 MAX_MEMBERS = 20000
+MAX_TOTAL_RATIO = 100  # declared / compressed over the whole container, when above 64 MB declared
+MAX_PROLOG = 1024 * 1024  # bytes of XML prolog (before the root element) we are willing to scan
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".xltx", ".xltm")
 
@@ -40,6 +44,7 @@ class SheetData:
     name: str
     rows: list[list[object]]  # row-major from A1; "" for an empty cell
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (0-based, inclusive)
+    uncached_formulas: int = 0  # formula cells saved without a computed value (read as empty)
 
 
 @dataclass(slots=True)
@@ -50,10 +55,33 @@ class WorkbookData:
     sheets: list[SheetData]
 
 
+_FOREIGN = (  # magic bytes of files that land in a clerk's inbox under an Excel name
+    (b"%PDF", "PDF 文档", "a PDF document"),
+    (b"\x89PNG", "PNG 图片", "a PNG image"),
+    (b"\xff\xd8\xff", "JPEG 图片（照片或扫描件）", "a JPEG image (photo or scan)"),
+    (b"GIF8", "GIF 图片", "a GIF image"),
+    (b"Rar!", "RAR 压缩包", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "a 7z archive"),
+    (b"\x1f\x8b", "gzip 压缩包", "a gzip archive"),
+    (b"{\\rtf", "RTF 文档", "an RTF document"),
+)
+
+
+def foreign_kind(head: bytes) -> tuple[str, str] | None:
+    """(zh, en) description of a well-known non-spreadsheet format, from its magic bytes."""
+    for magic, zh, en in _FOREIGN:
+        if head.startswith(magic):
+            return zh, en
+    return None
+
+
 def sniff(head: bytes) -> str:
-    """Format from the first bytes: zip, ole, html, text, empty or binary."""
+    """Format from the first bytes: zip, ole, foreign (PDF, image, other archive), html, text, empty
+    or binary."""
     if not head:
         return "empty"
+    if foreign_kind(head):
+        return "foreign"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -78,8 +106,9 @@ def check_zip(path: str | os.PathLike[str]) -> None:
     """Refuse zip bombs and XML entity tricks without inflating more than a few KB of any part."""
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as e:
-        raise ReadError("F001", f"压缩包已损坏或不完整（{e}）", f"corrupt or truncated zip container ({e})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+        raise ReadError("F001", f"文件不完整或已损坏（可能下载或拷贝时中断；{e}），请让报送单位重新发送",
+                        f"the file is truncated or corrupt (an interrupted download or copy? {e}); ask for it again") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -95,9 +124,10 @@ def check_zip(path: str | os.PathLike[str]) -> None:
                     f"部件 {info.filename} 解压后声明为 {info.file_size:,} 字节（压缩后 {info.compress_size:,}），疑似压缩炸弹",
                     f"part {info.filename} declares {info.file_size:,} bytes from {info.compress_size:,}: a zip bomb",
                 )
-        if total > MAX_UNCOMPRESSED:
-            raise ReadError("F006", f"解压后总大小声明为 {total:,} 字节，疑似压缩炸弹",
-                            f"declares {total:,} bytes uncompressed: a zip bomb")
+        packed = sum(i.compress_size for i in infos)
+        if total > MAX_UNCOMPRESSED or (total > 64 * 1024 * 1024 and total > MAX_TOTAL_RATIO * max(packed, 1)):
+            raise ReadError("F006", f"解压后总大小声明为 {total:,} 字节（压缩后 {packed:,}），疑似压缩炸弹",
+                            f"declares {total:,} bytes uncompressed from {packed:,}: a zip bomb")
         names = {i.filename for i in infos}
         if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             if "EncryptedPackage" in names:
@@ -107,37 +137,167 @@ def check_zip(path: str | os.PathLike[str]) -> None:
         if "xl/workbook.bin" in names:
             raise ReadError("F001", "是 .xlsb 二进制工作簿，请另存为 .xlsx", "an .xlsb binary workbook; save it as .xlsx")
         for info in infos:
-            if not info.filename.endswith((".xml", ".rels", ".vml")):
+            if info.is_dir() or info.file_size == 0:
                 continue
             try:
                 with zf.open(info) as fh:
-                    head = fh.read(4096)
-            except Exception as e:  # bad CRC, unsupported compression…
-                raise ReadError("F001", f"部件 {info.filename} 无法解压（{e}）", f"part {info.filename} cannot be inflated ({e})") from None
-            low = head.lower()
-            if b"<!doctype" in low or b"<!entity" in low:
+                    bad = _prolog_declares_dtd(fh, info.filename.lower().endswith((".xml", ".rels", ".vml")))
+            except ReadError:
+                raise
+            except Exception as e:  # bad CRC, unsupported compression, truncated data…
+                raise ReadError("F001", f"部件 {info.filename} 无法解压，文件已损坏（{_short(e)}）",
+                                f"part {info.filename} cannot be inflated: the file is corrupt ({_short(e)})") from None
+            if bad:
                 raise ReadError("F006", f"部件 {info.filename} 含有 XML 实体/DOCTYPE 声明（XXE 或实体膨胀攻击）",
                                 f"part {info.filename} declares a DOCTYPE/ENTITY (XXE or billion laughs)")
 
 
-def _ole_encrypted(path: str | os.PathLike[str]) -> bool:
-    needle = "EncryptedPackage".encode("utf-16-le")
+def _prolog_declares_dtd(fh, is_xml: bool) -> bool:
+    """Scan an XML part's prolog (everything before the root element) for <!DOCTYPE or <!ENTITY.
+    Entities can only be declared there, so the rest of the part need not be read. Parts that do not
+    start like XML (images, vbaProject.bin) are skipped unless their name says XML. UTF-16 parts are
+    decoded first. A prolog longer than MAX_PROLOG is refused: no genuine file has one."""
+    import codecs
+
+    head = fh.read(4096)
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 1 and (head[0] == 0 or head[1] == 0)):
+        enc = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-16-be" if head[0] == 0 else "utf-16-le")
+    else:
+        enc = "utf-8"
+    dec = codecs.getincrementaldecoder(enc)(errors="replace")
+    text = dec.decode(head)
+    if not is_xml and not text.lstrip("\ufeff \t\r\n").startswith("<"):
+        return False
+    seen = len(head)
+    while True:
+        i = 0
+        t = text
+        # skip the prolog: BOM, whitespace, <?…?>, <!--…-->
+        while True:
+            while i < len(t) and t[i] in "\ufeff \t\r\n":
+                i += 1
+            if t.startswith("<?", i):
+                j, end = t.find("?>", i + 2), 2
+            elif t.startswith("<!--", i):
+                j, end = t.find("-->", i + 4), 3
+            else:
+                break
+            if j < 0:
+                i = -1
+                break
+            i = j + end
+        if i >= 0 and i < len(t) - 9:
+            probe = t[i:i + 9].upper()
+            return probe.startswith(("<!DOCTYPE", "<!ENTITY", "<!ELEMENT", "<!ATTLIST"))
+        chunk = fh.read(65536)
+        if not chunk:
+            probe = t[i:].upper() if i >= 0 else ""
+            return "<!DOCTYPE" in probe or "<!ENTITY" in probe
+        seen += len(chunk)
+        if seen > MAX_PROLOG:
+            raise ReadError("F006", "XML 部件开头的声明部分异常冗长，拒绝读取", "an XML part has an abnormally long prolog")
+        text += dec.decode(chunk)
+
+
+def _ole_streams(path: str | os.PathLike[str]) -> set[str]:
+    """Names of the well-known streams of an OLE2 compound file (directory entries are UTF-16LE;
+    a cheap scan of the first 2 MB, enough for the directory of any genuine file of this kind)."""
     with open(path, "rb") as fh:
         data = fh.read(2 * 1024 * 1024)
-    return needle in data
+    found = set()
+    for name in ("EncryptedPackage", "EncryptionInfo", "Workbook", "Book", "WordDocument", "PowerPoint Document"):
+        if (name + "\x00").encode("utf-16-le") in data:
+            found.add(name)
+    return found
+
+
+def _ole_encrypted(path: str | os.PathLike[str]) -> bool:
+    return "EncryptedPackage" in _ole_streams(path)
+
+
+_UNCACHED_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*</(?:\w+:)?c>")
+
+
+def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(formula cells saved without a value, rows holding two or more of them) in a worksheet part,
+    streamed in chunks. Such files come from programs, never from Excel or WPS."""
+    n = rows = 0
+    tail = b""
+    last_row_start = -1
+    per_row = 0
+    try:
+        with zf.open(part) as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                buf = tail + chunk
+                if b"<f" not in buf and b":f" not in buf:
+                    tail = buf[-64:]
+                    continue
+                for m in _UNCACHED_RE.finditer(buf):
+                    if m.end() <= len(tail):
+                        continue
+                    n += 1
+                    rs = max(buf.rfind(b"<row", 0, m.start()), buf.rfind(b":row", 0, m.start()))
+                    if rs != last_row_start or rs < 0:
+                        last_row_start, per_row = rs, 0
+                    per_row += 1
+                    if per_row == 2:
+                        rows += 1
+                tail = buf[-64:]
+                last_row_start -= len(buf) - len(tail)
+    except Exception:
+        return n, rows
+    return n, rows
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> worksheet part, from workbook.xml and its relationships."""
+    import html
+
+    names = set(zf.namelist())
+    try:
+        wbxml = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    except Exception:
+        return {}
+    targets: dict[bytes, str] = {}
+    for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        i = re.search(rb'\bId="([^"]+)"', m.group(0))
+        t = re.search(rb'\bTarget="([^"]+)"', m.group(0))
+        if i and t:
+            tgt = t.group(1).decode("utf-8", "replace")
+            tgt = tgt.lstrip("/") if tgt.startswith("/") else "xl/" + tgt
+            targets[i.group(1)] = tgt
+    out = {}
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", wbxml):
+        nm = re.search(rb'\bname="([^"]*)"', m.group(0))
+        rid = re.search(rb'\br:id="([^"]+)"', m.group(0)) or re.search(rb'\bid="([^"]+)"', m.group(0))
+        if nm and rid and targets.get(rid.group(1)) in names:
+            out[html.unescape(nm.group(1).decode("utf-8", "replace"))] = targets[rid.group(1)]
+    return out
 
 
 def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
     """Read every sheet of a workbook into cell grids. Raises ReadError with a clear reason."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        size = st.st_size
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(str(p))
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            raise ReadError("F001", "不是普通文件（设备或管道）", "not a regular file (a device or pipe)")
         with open(p, "rb") as fh:
             head = fh.read(8192)
     except FileNotFoundError:
         raise ReadError("F001", "文件不存在", "no such file") from None
     except IsADirectoryError:
-        raise ReadError("F001", "这是一个文件夹", "it is a directory") from None
+        raise ReadError("F001", "这是一个文件夹，不是表格文件（名字像文件而已）",
+                        "it is a folder, not a spreadsheet (only its name looks like a file)") from None
     except PermissionError:
         raise ReadError("F001", "没有读取权限", "permission denied") from None
     except OSError as e:
@@ -145,6 +305,10 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
     if size > MAX_FILE_BYTES:
         raise ReadError("F006", f"文件大小 {size:,} 字节，超过上限", f"file is {size:,} bytes, over the limit")
     kind = sniff(head)
+    if kind == "foreign":
+        zh, en = foreign_kind(head) or ("其他格式", "another format")
+        raise ReadError("F001", f"这是{zh}，不是 Excel 工作簿；请报送 .xlsx 表格",
+                        f"this is {en}, not an Excel workbook; send the .xlsx form")
     if kind == "empty":
         raise ReadError("F001", "文件是空的（0 字节）", "the file is empty (0 bytes)")
     if kind == "html":
@@ -159,16 +323,31 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
         check_zip(p)
         fmt = "xlsx"
     else:
-        if _ole_encrypted(p):
-            raise ReadError("F001", "文件已加密（设置了打开密码）", "the workbook is password-protected")
+        streams = _ole_streams(p)
+        if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+            raise ReadError("F001", "文件已加密（设置了打开密码），请让报送单位取消密码后重新报送",
+                            "the workbook is password-protected; ask the unit to remove the password")
+        if "WordDocument" in streams:
+            raise ReadError("F001", "这是 Word 文档（.doc），不是 Excel 工作簿", "a Word document (.doc), not an Excel workbook")
+        if "PowerPoint Document" in streams:
+            raise ReadError("F001", "这是 PowerPoint 文档，不是 Excel 工作簿", "a PowerPoint file, not an Excel workbook")
+        if not ({"Workbook", "Book"} & streams):
+            raise ReadError("F001", "是 Office 复合文档但不是 Excel 工作簿", "an Office compound file but not an Excel workbook")
         fmt = "xls"
     digest = file_hash(p)
     try:
         from python_calamine import CalamineWorkbook
 
-        wb = CalamineWorkbook.from_path(str(p))
+        # Open by content, not by name: an .xls that is really xlsx, a WPS .et, an .xlsx that is
+        # really .xls all read fine. from_path trusts the extension, so use it only when they agree.
+        ext = p.suffix.lower()
+        if (fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls"):
+            wb = CalamineWorkbook.from_path(str(p))
+        else:
+            with open(p, "rb") as fh:
+                wb = CalamineWorkbook.from_filelike(fh)
     except Exception as e:  # calamine raises its own error types for broken content
-        raise ReadError("F001", f"无法解析工作簿内容（{_short(e)}）", f"cannot parse the workbook ({_short(e)})") from None
+        raise _calamine_error(e, None) from None
     sheets: list[SheetData] = []
     try:
         for name in wb.sheet_names:
@@ -176,7 +355,7 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
                 ws = wb.get_sheet_by_name(name)
                 rows = ws.to_python(skip_empty_area=False)
             except Exception as e:
-                raise ReadError("F001", f"工作表“{name}”无法读取（{_short(e)}）", f"sheet '{name}' cannot be read ({_short(e)})") from None
+                raise _calamine_error(e, name) from None
             merged: list[tuple[int, int, int, int]] = []
             try:
                 for (r1, c1), (r2, c2) in ws.merged_cell_ranges or []:
@@ -189,7 +368,55 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
             wb.close()
         except Exception:
             pass
+    if fmt == "xlsx":
+        _check_uncached(p, sheets)
     return WorkbookData(str(p), fmt, digest, sheets)
+
+
+def _check_uncached(p: Path, sheets: list[SheetData]) -> None:
+    """A workbook written by a program (not Excel/WPS) may hold formulas without computed values:
+    they read as empty cells, and a form whose data are such formulas would look empty. Refuse it
+    with a clear reason rather than report "no data" or "required cell empty" for every cell."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            parts = _sheet_parts(zf)
+            for sh in sheets:
+                part = parts.get(sh.name)
+                if part is None:
+                    continue
+                n, rows = _uncached_formulas(zf, part)
+                sh.uncached_formulas = n
+                if n >= 3 and rows >= 1:
+                    raise ReadError(
+                        "F001",
+                        f"工作表“{sh.name}”有 {n} 个公式单元格没有保存计算结果（文件由程序生成，未在 Excel/WPS 中保存过），"
+                        "内容无法读取；请在 Excel 或 WPS 中打开后保存，再重新报送",
+                        f"sheet '{sh.name}' has {n} formula cells saved without their values (written by a program, "
+                        "never saved in Excel/WPS); open it in Excel or WPS, save, and send it again")
+    except ReadError:
+        raise
+    except Exception:  # best effort: the workbook itself was already read
+        return
+
+
+def _calamine_error(e: Exception, sheet: str | None) -> ReadError:
+    """A calamine failure as a clerk-readable ReadError."""
+    msg = _short(e)
+    low = msg.lower()
+    where_zh = f"工作表“{sheet}”" if sheet else "工作簿"
+    where_en = f"sheet '{sheet}'" if sheet else "the workbook"
+    if "larger than its declared" in low:
+        return ReadError("F006", f"{where_zh}的数据比声明的大小更大，疑似压缩炸弹", f"{where_en} inflates beyond its declared size: a zip bomb")
+    if "checksum" in low or "crc" in low:
+        return ReadError("F001", f"{where_zh}的数据校验失败，文件已损坏（{msg}），请让报送单位重新发送",
+                         f"{where_en} fails its checksum: the file is corrupt ({msg}); ask for it again")
+    if "entity" in low or "doctype" in low:
+        return ReadError("F006", f"{where_zh}含有 XML 实体（{msg}），出于安全考虑拒绝读取", f"{where_en} uses XML entities ({msg})")
+    if sheet and msg.strip() == sheet:
+        return ReadError("F001", f"{where_zh}的数据部件缺失，文件不完整", f"{where_en} has no data part: the file is incomplete")
+    if "workbook stream" in low:
+        return ReadError("F001", "是 Office 复合文档但不是 Excel 工作簿", "an Office compound file but not an Excel workbook")
+    return ReadError("F001", f"无法解析{where_zh}内容，文件可能已损坏（{msg}）", f"cannot parse {where_en}: the file may be corrupt ({msg})")
 
 
 def _short(e: Exception) -> str:
