@@ -22,7 +22,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .findings import Finding
 from .reader import file_hash, iter_form_files
@@ -112,13 +112,16 @@ def load_workspace(
     *,
     cache: Any = None,
     progress: Progress | None = None,
+    exclude: Iterable[str | os.PathLike[str]] = (),
 ) -> Workspace:
-    """Read and validate every form below ``root`` (or the single file ``root``)."""
+    """Read and validate every form below ``root`` (or the single file ``root``). Files in
+    ``exclude`` (e.g. the ledger itself when it is written inside the forms folder) are skipped."""
     opts = opts or Options()
     root_p = Path(root)
     base = root_p if root_p.is_dir() else root_p.parent
     ws = Workspace(root=base)
-    files = iter_form_files([root_p])
+    skip = {Path(e).resolve() for e in exclude}
+    files = [p for p in iter_form_files([root_p]) if not skip or p.resolve() not in skip]
     files.sort(key=lambda p: rel_path(base, p))
     total = len(files)
     key = options_key(opts) if cache is not None else ""

@@ -1,0 +1,177 @@
+"""certctl merge — every form below a folder, folded into the master ledger (台账)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .app import app
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+
+
+_STATUS = {
+    "zh": {"ok": "已合并", "errors": "有错误", "unreadable": "无法读取", "duplicate": "重复", "reference": "参考名单"},
+    "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
+           "reference": "reference"},
+}
+
+
+def _progress(enabled: bool) -> Any:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console(stderr=True), transient=True)
+
+
+@app.command("merge")
+def merge_cmd(
+    directory: Optional[Path] = typer.Argument(
+        None, help="存放各单位报送表格的文件夹（含子文件夹；默认配置中的 forms_dir）/ folder of forms (default: forms_dir)",
+        show_default=False),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="台账输出路径（默认配置中的 ledger，即 台账.xlsx）/ ledger path (default: config ledger)"),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="判定期限的日期 YYYY-MM-DD（默认今天）/ date deadlines are judged on (default today)"),
+    wait: float = typer.Option(
+        0, "--wait", min=0,
+        help="台账被另一个合并任务锁定时最多等待的秒数（默认 0：立即以退出状态 2 结束）"
+             " / seconds to wait for another merge's lock (default 0: exit 2 at once)"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table 或 json / output format"),
+    show_id: bool = typer.Option(False, "--show-id", help="终端输出中显示完整身份证号码（默认打码）/ print ID numbers in full"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出合计 / totals only"),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+) -> None:
+    """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
+
+    台账含 证件台账、变动记录、问题清单、单位汇总、来源文件 五个工作表；台账中身份证号码为全号，
+    终端输出打码。先写入同目录的临时文件再替换，中断不会损坏原台账；同一台账同时只能有一个合并任务写入
+    （锁文件 <台账>.lock，另一个任务立即退出，或用 --wait 等待）。
+
+    The ledger is written to a temporary file and renamed into place; a lock file
+    (<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to --wait seconds.
+
+    退出状态 / exit status: 0 无错误 no errors; 1 有错误或有文件无法读取 errors found or a file unreadable;
+    2 参数、配置错误、没有表格或台账被锁定 bad arguments/config, no forms, or the ledger is locked.
+    """
+    cfg, lg = load(config, lang)
+    en = lg == "en"
+    from ..ledger import build_ledger, finding_message
+    from ..ledger_xlsx import LedgerLocked, ledger_lock, write_ledger
+    from ..reader import iter_form_files
+    from ..validate import Options
+    from ..workspace import load_workspace
+
+    root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
+    out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
+    if not root.exists():
+        fail(f"folder not found: {root}" if en else f"文件夹不存在：{root}")
+    if out.exists() and out.is_dir():
+        fail(f"--output is a folder: {out}" if en else f"--output 指向的是文件夹：{out}")
+    day: dt.date | None = None
+    if as_of:
+        try:
+            day = dt.date.fromisoformat(as_of.strip())
+        except ValueError:
+            fail(f"--as-of must be a date like 2024-06-03, got {as_of!r}" if en
+                 else f"--as-of 应为日期，如 2024-06-03，现为“{as_of}”")
+    out_abs = out.resolve()
+    files = [p for p in iter_form_files([root]) if p.resolve() != out_abs]
+    if not files:
+        fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
+    opts = Options.from_config(cfg, lang=lg, today=day)
+    try:
+        with ledger_lock(out, wait):
+            prog = _progress(not quiet and fmt == Fmt.table)
+            cb = None
+            if prog is not None:
+                prog.start()
+                task = prog.add_task("读取表格" if not en else "reading forms", total=len(files))
+
+                def cb(done: int, total: int, path: str) -> None:
+                    prog.update(task, completed=done)
+            try:
+                ws = load_workspace(root, opts, progress=cb, exclude=[out])
+            finally:
+                if prog is not None:
+                    prog.stop()
+            ledger = build_ledger(ws, cfg, day)
+            try:
+                write_ledger(ledger, out, lg, lock=False)
+            except OSError as e:
+                fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+    except LedgerLocked as e:
+        fail(e.message(lg))
+
+    colours = ledger.colours()
+    totals = {
+        "files": len(ledger.files),
+        "rows_read": sum(f.rows_read for f in ledger.files),
+        "rows_merged": sum(f.rows_merged for f in ledger.files),
+        "rows_rejected": sum(f.rows_rejected for f in ledger.files),
+        "unreadable": sum(1 for f in ledger.files if f.status == "unreadable"),
+        "duplicates": sum(1 for f in ledger.files if f.status == "duplicate"),
+        "certificates": len(ledger.certificates),
+        "red": colours["红"], "yellow": colours["黄"], "green": colours["绿"],
+        "errors": ledger.errors, "warnings": ledger.warnings,
+    }
+    cross = [f for f in ledger.findings if f.code in ("X001", "X002", "X003", "X004")]
+    if fmt == Fmt.json:
+        doc = {
+            "output": str(out),
+            "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
+                       "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
+                       "duplicate_of": f.duplicate_of or None} for f in ledger.files],
+            "totals": totals,
+            "cross_form": [dict(f.to_dict(lg, show_id), path=ledger.rel(f.path),
+                                message=finding_message(f, lg, show_id)) for f in cross],
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        con = console()
+        st = _STATUS["en" if en else "zh"]
+        if not quiet:
+            from rich.table import Table
+
+            table = Table(title=("Files" if en else "来源文件"), title_justify="left")
+            for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
+                table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
+            for f in ledger.files:
+                label = st.get(f.status, f.status)
+                if f.status == "duplicate":
+                    label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
+                elif f.status == "unreadable":
+                    label += f": {f.read_error_en}" if en else f"：{f.read_error}"
+                table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
+            con.print(table)
+            for f in cross:
+                con.print(f"{ledger.rel(f.path)} {f.cell or (f.row or '')} {f.code} {finding_message(f, lg, show_id)}",
+                          markup=False, highlight=False)
+        if en:
+            con.print(f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
+                      f"rows read {totals['rows_read']} = merged {totals['rows_merged']} + rejected {totals['rows_rejected']}; "
+                      f"{totals['certificates']} certificates: red {totals['red']}, yellow {totals['yellow']}, "
+                      f"green {totals['green']}; {totals['errors']} errors, {totals['warnings']} warnings. "
+                      f"Ledger written to {out}", markup=False, highlight=False)
+        else:
+            con.print(f"共 {totals['files']} 个文件（无法读取 {totals['unreadable']}，重复 {totals['duplicates']}）；"
+                      f"读取 {totals['rows_read']} 行 = 并入 {totals['rows_merged']} + 未并入 {totals['rows_rejected']}；"
+                      f"证件 {totals['certificates']} 本：红 {totals['red']}，黄 {totals['yellow']}，绿 {totals['green']}；"
+                      f"错误 {totals['errors']}，警告 {totals['warnings']}。台账已写出：{out}（问题详见“问题清单”）",
+                      markup=False, highlight=False)
+    if totals["unreadable"] or totals["errors"]:
+        raise typer.Exit(1)
