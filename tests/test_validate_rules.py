@@ -67,7 +67,8 @@ def test_f003_missing_required_column(tmp_path):
     cols = ["seq", "name", "unit", "id", "cert", "action", "entry_date", "remark"]  # no 性别
     res = check(tmp_path, "annex1", [annex_row("annex1")], columns={"annex1": cols})
     f = one(res, "F003")
-    assert f.severity == "error" and f.row == 3 and "性别" in f.message()
+    assert f.severity == "error" and f.row is None and f.cell is None and f.sheet == "附件1"
+    assert "性别" in f.message() and "第 3 行" in f.message()
     assert "V001" not in codes(res)
 
 

@@ -48,6 +48,21 @@ def summary_line(res: FormResult, lang: str = "zh") -> str:
     return f"{res.path}：{form}，{res.rows} 行，错误 {res.errors}，警告 {res.warnings}，提示 {res.infos}"
 
 
+def total_line(results: list[FormResult], lang: str = "zh") -> str:
+    """One closing line when several files were checked."""
+    n = len(results)
+    bad = sum(1 for r in results if r.read_error is not None)
+    err_files = sum(1 for r in results if r.errors and r.read_error is None)
+    errors = sum(r.errors for r in results if r.read_error is None)
+    warnings = sum(r.warnings for r in results)
+    rows = sum(r.rows for r in results)
+    if lang == "en":
+        s = f"{n} files, {rows} rows: {errors} errors in {err_files} files, {warnings} warnings"
+        return s + (f"; {bad} files could not be read" if bad else "")
+    s = f"共 {n} 个文件，{rows} 行：{err_files} 个文件有错误（共 {errors} 个），警告 {warnings} 个"
+    return s + (f"；{bad} 个文件无法读取" if bad else "")
+
+
 def print_results(results: list[FormResult], console: Console, lang: str = "zh", show_id: bool = False,
                   min_severity: str = R.INFO) -> None:
     """A table per file, grouped by file, then its one-line summary."""
@@ -74,3 +89,5 @@ def print_results(results: list[FormResult], console: Console, lang: str = "zh",
             console.print(table)
         style = "red" if res.errors or res.read_error else ("yellow" if res.warnings else "green")
         console.print(Text(summary_line(res, lang), style=style))
+    if len(results) > 1:
+        console.print(Text(total_line(results, lang), style="bold"))

@@ -67,7 +67,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "请使用 certctl template 生成的空白表格，或用 --form 指定表格类型。",
        "Use a blank form from `certctl template`, or force the kind with --form."),
     _R("F003", ERROR, "missing-column", "缺少必填列", "A required column is missing", SPEC + " 2",
-       "缺少必填列“{column}”。", "Required column '{column}' is missing.",
+       "表头（第 {header_row} 行）中缺少必填列“{column}”，该列的内容都无法核对。",
+       "Required column '{column}' is missing from the header (row {header_row}); nothing in it can be checked.",
        "请按通知附件格式补上该列，列名可参照空白模板。",
        "Add the column as laid out in the notice's annex; see the blank template."),
     _R("F004", WARNING, "duplicate-column", "同一列名出现两次，只读取第一列",
@@ -165,7 +166,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "姓名为空。", "Name is empty.", "请填写持证人姓名。", "Fill in the holder's name."),
     _R("N002", WARNING, "name-latin-digit", "姓名含数字或拉丁字母", "Name contains digits or Latin letters",
        SPEC + " 3", "姓名“{value}”含有数字或拉丁字母，请确认。", "Name '{value}' contains digits or Latin letters.",
-       "少数民族姓名中间的点请用“·”。", "Use '·' between the parts of minority names."),
+       "请核对是否误录了数字或字母；少数民族姓名中间的点请用“·”。",
+       "Check for mistyped digits or letters; use '·' between the parts of minority names."),
 
     # ---------------------------------------------------------------- D: dates
     _R("D001", ERROR, "bad-date", "日期无法识别或不存在", "Date is unreadable or impossible", SPEC + " 3",

@@ -389,7 +389,9 @@ def _has_id(row: list[object], id_col: int | None) -> bool:
 
 
 def _is_footer(row: list[object], id_col: int | None) -> bool:
-    first = next((cell_text(v) for v in row if v != "" and v is not None), "")
+    first = next((v for v in row if v != "" and v is not None), "")
+    if not isinstance(first, str):  # a number, date or bool never reads as a note or signature line
+        return False
     t = clean_text(first)
     if not _FOOTER_RE.search(t):
         return False
@@ -443,6 +445,32 @@ def _why_date(problem: str, lang: str) -> str:
     return "是不存在的日期" if problem == "impossible" else "无法识别为日期"
 
 
+_HDR_MEMO: dict[tuple[str, str], str | None] = {}
+
+
+def _header_again(spec: F.FormSpec, cols: list[tuple[F.Column, int]], row: list[object]) -> bool:
+    """A header repeated on a new printed page: 3+ cells name their own column. Every header key
+    has a non-ASCII (Chinese) character, so numbers, dates and ASCII text (IDs, codes) never match
+    and are not looked up; other texts are memoised (names, units and enums repeat)."""
+    n = 0
+    width = len(row)
+    for c, ci in cols:
+        if ci >= width:
+            continue
+        v = row[ci]
+        if not isinstance(v, str) or v.isascii():
+            continue
+        k = (spec.kind, v)
+        hit = _HDR_MEMO.get(k, ...)
+        if hit is ...:
+            if len(_HDR_MEMO) > 50_000:
+                _HDR_MEMO.clear()
+            hit = _HDR_MEMO[k] = _match(spec, v)
+        if hit == c.key:
+            n += 1
+    return n >= 3
+
+
 def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) -> SheetResult:
     spec = hdr.spec
     lang = ctx.opts.lang
@@ -454,7 +482,8 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     hdr_excel = hdr.row + 1
     for col in spec.columns:
         if col.key not in colmap and not col.optional:
-            ctx.add("F003", sname, hdr_excel, None, col.title, column=col.title)
+            # a sheet-level finding: no row or cell to point at (the header row is named in the message)
+            ctx.add("F003", sname, None, None, col.title, column=col.title, header_row=hdr_excel)
     for key, cols in hdr.dupes.items():
         c = spec.column(key)
         from .findings import col_letter
@@ -485,7 +514,7 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             res.skipped += 1
             continue
         # a header repeated on a new printed page
-        if sum(1 for c, ci in cols if ci < len(row) and _match(spec, cell_text(row[ci])) == c.key) >= 3:
+        if _header_again(spec, cols, row):
             res.skipped += 1
             continue
         excel_row = r + 1

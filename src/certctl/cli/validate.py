@@ -59,11 +59,17 @@ def validate_cmd(
 
             for r in results:
                 con.print(summary_line(r, lg), markup=False)
+            if len(results) > 1:
+                from ..render import total_line
+
+                con.print(total_line(results, lg), markup=False)
         else:
             print_results(results, con, lg, show_id, "error" if errors_only else "info")
     if annotate is not None:
-        from ..annotate import annotate_results
-
+        try:
+            from ..annotate import annotate_results
+        except ImportError:
+            fail("本版本尚不支持 --annotate / --annotate is not available in this version")
         try:
             written = annotate_results(results, annotate, lg)
         except (OSError, ValueError) as e:
