@@ -1,0 +1,297 @@
+"""The annotated copy a clerk sends back: the submitted workbook, untouched, with every problem marked.
+
+Each cell with a finding is filled (red for errors, yellow for warnings, light blue for notes) and
+carries one Excel comment listing its messages, one per line. A ``问题清单`` sheet, placed first,
+lists every finding (file-level ones too) with a link to its cell. A unit opening the copy in Excel
+or WPS sees at once what to fix.
+
+The original is opened with openpyxl so values and formatting are kept; nothing from the form is
+ever written as a formula. ``.xls`` files (which openpyxl cannot open) are rebuilt value by value
+into a new workbook, and the 问题清单 says so.
+
+Public API: :func:`annotate_results`, :func:`annotate_result`, :data:`ISSUES_SHEET`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import rules as R
+from .findings import Finding
+
+ISSUES_SHEET = "问题清单"
+SUFFIX = ".检查结果.xlsx"
+FILLS = {R.ERROR: "FFFF9999", R.WARNING: "FFFFEB84", R.INFO: "FFDDEBF7"}
+SEV_ORDER = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
+AUTHOR = "certctl"
+
+_SEV = {"zh": {R.ERROR: "错误", R.WARNING: "警告", R.INFO: "提示"},
+        "en": {R.ERROR: "error", R.WARNING: "warning", R.INFO: "note"}}
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def set_text(cell: Any, value: Any) -> None:
+    """Write a value; text always as a string cell (never a formula, whatever its first character)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def output_paths(results: list[Any], out: Path) -> list[Path]:
+    """Where each annotated copy goes: one input -> ``out`` itself (or ``out/<stem>.检查结果.xlsx``
+    when ``out`` is a folder); several -> ``out/<stem>.检查结果.xlsx`` (stems made unique)."""
+    out = Path(out)
+    if len(results) == 1 and not out.is_dir():
+        if out.suffix.lower() != ".xlsx":
+            raise ValueError(f"标注副本应为 .xlsx 文件 / the annotated copy must be an .xlsx file: {out}")
+        return [out]
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"多个文件时 {out} 应为文件夹 / with several files, {out} must be a folder")
+    paths: list[Path] = []
+    used: set[str] = set()
+    for r in results:
+        stem = Path(r.path).stem
+        name = stem + SUFFIX
+        k = 2
+        while name.lower() in used:
+            name = f"{stem}-{k}{SUFFIX}"
+            k += 1
+        used.add(name.lower())
+        paths.append(out / name)
+    return paths
+
+
+def annotate_results(results: list[Any], out: str | Path, lang: str = "zh", *, show_id: bool = False) -> list[Path]:
+    """Write one annotated copy per validated form (see module doc). Returns the paths written.
+    Raises ValueError for an unusable ``out`` (e.g. it would overwrite a submitted file) and OSError
+    when a copy cannot be written."""
+    results = list(results)
+    if not results:
+        return []
+    targets = output_paths(results, Path(out))
+    inputs = {_resolved(r.path) for r in results}
+    for t in targets:
+        if _resolved(t) in inputs:
+            raise ValueError(f"不能覆盖报送的原始文件 / refusing to overwrite a submitted file: {t}")
+    written = []
+    for r, t in zip(results, targets):
+        written.append(annotate_result(r, t, lang, show_id=show_id))
+    return written
+
+
+def _resolved(p: Any) -> str:
+    try:
+        return str(Path(p).resolve())
+    except OSError:
+        return str(p)
+
+
+def _open_original(result: Any, lang: str) -> tuple[Any, str | None]:
+    """(workbook, note). The original opened with openpyxl when it can be; else rebuilt from values."""
+    from openpyxl import Workbook, load_workbook
+
+    if result.read_error is None and result.format != "xls":
+        try:
+            with open(result.path, "rb") as fh:  # a file object: openpyxl then ignores the extension (.et)
+                data = fh.read()
+            return load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False, rich_text=True), None
+        except Exception:
+            pass  # fall through: rebuild from the values
+    wb = Workbook()
+    wb.remove(wb.active)
+    if result.read_error is not None:
+        return wb, _t(lang, "原文件无法读取，本副本只有问题清单。", "The original could not be read; this copy holds only the list of problems.")
+    from .reader import read_workbook
+
+    try:
+        data = read_workbook(result.path)
+    except Exception:
+        return wb, _t(lang, "原文件无法再次读取，本副本只有问题清单。", "The original could not be read again; this copy holds only the list of problems.")
+    for sheet in data.sheets:
+        ws = wb.create_sheet(_safe_title(sheet.name))
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v is None or v == "":
+                    continue
+                cell = ws.cell(r, c)
+                if isinstance(v, (int, float, str)) or hasattr(v, "isoformat"):
+                    set_text(cell, v)
+                else:
+                    set_text(cell, str(v))
+        for r1, c1, r2, c2 in sheet.merged:
+            if (r1, c1) != (r2, c2):
+                ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+    fmt = result.format or "xls"
+    return wb, _t(lang, f"原文件为 {fmt} 格式，本副本按单元格内容重建，原有格式（字体、边框、列宽等）未保留。",
+                  f"The original is an {fmt} file; this copy was rebuilt from its cell values, without the original formatting.")
+
+
+def _safe_title(name: str) -> str:
+    bad = '[]:*?/\\'
+    t = "".join("_" if ch in bad else ch for ch in name)[:31]
+    return t or "Sheet"
+
+
+def _sheet_for(wb: Any, name: str | None) -> Any:
+    if name is None:
+        return None
+    if name in wb.sheetnames:
+        return wb[name]
+    safe = _safe_title(name)
+    return wb[safe] if safe in wb.sheetnames else None
+
+
+def _cell_for(ws: Any, row: int, col: int) -> Any:
+    """The cell to mark: for a cell inside a merged range, its top-left (the one that shows)."""
+    for m in ws.merged_cells.ranges:
+        if m.min_row <= row <= m.max_row and m.min_col <= col <= m.max_col:
+            return ws.cell(m.min_row, m.min_col)
+    return ws.cell(row, col)
+
+
+def _meta_cell(ws: Any, row: int, label: str) -> Any:
+    """Metadata findings point at the row; mark the cell that holds their label (填报时间 …)."""
+    from .normalize import clean_text
+
+    for c in range(1, min(ws.max_column, 200) + 1):
+        v = ws.cell(row, c).value
+        if isinstance(v, str) and clean_text(v).replace(" ", "").startswith(label):
+            return ws.cell(row, c)
+    return None
+
+
+def _line(f: Finding, lang: str, show_id: bool) -> str:
+    return f"[{_SEV.get(lang, _SEV['zh'])[f.severity]} {f.code}] {f.message(lang, show_id)}"
+
+
+def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: bool = False) -> Path:
+    """Write the annotated copy of one validated form to ``out``."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    wb, note = _open_original(result, lang)
+    if ISSUES_SHEET in wb.sheetnames:  # annotating an annotated copy: replace the old list
+        del wb[ISSUES_SHEET]
+    findings: list[Finding] = sorted(result.findings, key=lambda f: (SEV_ORDER.get(f.severity, 3), f.sort_key()))
+
+    # group cell findings per (sheet, cell)
+    per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    where: dict[int, tuple[Any, Any]] = {}  # id(finding) -> (ws, cell) it links to
+    for f in findings:
+        ws = _sheet_for(wb, f.sheet)
+        if ws is None:
+            continue
+        if f.row is not None and f.col is not None:
+            cell = _cell_for(ws, f.row, f.col + 1)
+            if f.code.startswith("M") and f.field:
+                cell = _meta_cell(ws, f.row, f.field) or cell
+            per_cell[(ws.title, cell.coordinate)].append(f)
+            where[id(f)] = (ws, cell)
+        elif f.row is not None:
+            where[id(f)] = (ws, ws.cell(f.row, 1))
+        else:
+            where[id(f)] = (ws, None)
+
+    for (title, coord), fs in per_cell.items():
+        ws = wb[title]
+        cell = ws[coord]
+        worst = min(fs, key=lambda f: SEV_ORDER.get(f.severity, 3)).severity
+        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+        lines = list(dict.fromkeys(_line(f, lang, show_id) for f in fs))
+        text = "\n".join(lines)
+        if cell.comment is not None and cell.comment.text:
+            text = cell.comment.text.rstrip() + "\n——\n" + text
+        c = Comment(text, AUTHOR)
+        c.width = 360
+        c.height = min(60 + 40 * len(lines) + 12 * sum(len(x) // 30 for x in lines), 600)
+        cell.comment = c
+
+    # the list of problems, first sheet, active
+    ws = wb.create_sheet(ISSUES_SHEET, 0)
+    head = (["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议"] if lang != "en" else
+            ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do"])
+    from .normalize import mask_id  # noqa: F401  (masking happens in Finding.message / shown_value)
+
+    row = 1
+    title = ws.cell(row, 1, _t(lang, f"检查结果：{Path(result.path).name}", f"Check result: {Path(result.path).name}"))
+    title.font = Font(bold=True, size=14)
+    set_text(title, title.value)
+    row += 1
+    summary = _t(lang, f"错误 {result.errors} 个，警告 {result.warnings} 个，提示 {result.infos} 个。"
+                       "点击“单元格”一列可跳到对应位置；有问题的单元格已标色（红色为错误，黄色为警告），并附批注说明。",
+                 f"{result.errors} errors, {result.warnings} warnings, {result.infos} notes. Click a cell "
+                 "reference to jump to it; marked cells are filled (red: error, yellow: warning) and carry a comment.")
+    set_text(ws.cell(row, 1), summary)
+    row += 1
+    if note:
+        set_text(ws.cell(row, 1), note)
+        ws.cell(row, 1).font = Font(bold=True, color="FFC00000")
+        row += 1
+    row += 1
+    header_row = row
+    for i, h in enumerate(head, start=1):
+        c = ws.cell(row, i)
+        set_text(c, h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="FFF2F2F2")
+    for n, f in enumerate(findings, start=1):
+        row += 1
+        target = where.get(id(f))
+        sev = f.severity
+        vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", f.cell or "", f.field or "",
+                f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or ""]
+        for i, v in enumerate(vals, start=1):
+            set_text(ws.cell(row, i), v)
+        ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILLS[sev])
+        if target is not None:
+            tws, tcell = target
+            coord = tcell.coordinate if tcell is not None else "A1"
+            link = ws.cell(row, 5)
+            if not link.value:
+                set_text(link, coord if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
+            quoted = "'" + tws.title.replace("'", "''") + "'"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
+            link.font = Font(color="FF0563C1", underline="single")
+        for i in (8, 9):
+            ws.cell(row, i).alignment = Alignment(wrap_text=True, vertical="top")
+    if not findings:
+        set_text(ws.cell(row + 1, 1), _t(lang, "未发现问题。", "No problems found."))
+    for i, w in enumerate((6, 8, 8, 14, 9, 18, 22, 60, 40), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = f"A{header_row + 1}"
+    wb.active = 0
+    for other in wb.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+    return _save(wb, Path(out))
+
+
+def _save(wb: Any, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".certctl-", suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return out
+
+
+def finding_cells(findings: Iterable[Finding]) -> set[tuple[str, int, int]]:
+    """(sheet, row, 1-based col) of every finding that points at a cell (for tests and reports)."""
+    return {(f.sheet, f.row, f.col + 1) for f in findings if f.sheet and f.row is not None and f.col is not None}
