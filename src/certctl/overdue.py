@@ -235,13 +235,13 @@ class _Action:
 
 
 class _Ctx:
-    def __init__(self, ws: Any, cfg: Any, as_of: dt.date) -> None:
+    def __init__(self, ws: Any, cfg: Any, as_of: dt.date, calendar: Any = None) -> None:
         from .config import Config, make_calendar
 
         self.ws = ws
         self.cfg = cfg if cfg is not None else Config()
         self.as_of = as_of
-        self.cal = make_calendar(self.cfg)
+        self.cal = calendar if calendar is not None else make_calendar(self.cfg)
         self.root = Path(getattr(ws, "root", "."))
         self.out: list[Obligation] = []
 
@@ -304,10 +304,12 @@ def _lookup(by_id: dict[str, list[Any]], by_cert: dict[str, list[Any]], pid: str
 
 
 # ------------------------------------------------------------------------------------------ main
-def find_obligations(ws: Any, cfg: Any = None, as_of: dt.date | None = None) -> list[Obligation]:
+def find_obligations(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *,
+                     calendar: Any = None) -> list[Obligation]:
     """Every obligation found in ``ws`` and its state on ``as_of`` (default today), sorted by state
-    (overdue first), unit, deadline, name."""
-    ctx = _Ctx(ws, cfg, as_of or dt.date.today())
+    (overdue first), unit, deadline, name. ``calendar``: the WorkCalendar to use (default
+    ``make_calendar(cfg)``; pass one built with ``warn=`` to hear about years without holiday data)."""
+    ctx = _Ctx(ws, cfg, as_of or dt.date.today(), calendar)
     results = _results(ws)
     _people_obligations(ctx, results)
     _campaign_obligations(ctx, results)
