@@ -244,6 +244,13 @@ class _Ctx:
         self.cal = calendar if calendar is not None else make_calendar(self.cfg)
         self.root = Path(getattr(ws, "root", "."))
         self.out: list[Obligation] = []
+        self.names: dict[str, str] = {}  # compact full name or 简称 of a registry unit -> full name
+
+    def unit(self, name: Any) -> str:
+        """The registry's full name for ``name`` (full name or 简称), else ``name`` as written."""
+        if not name:
+            return ""
+        return self.names.get(_key(name), str(name))
 
     def rel(self, path: str) -> str:
         return _rel(self.root, path)
@@ -311,6 +318,12 @@ def find_obligations(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *,
     ``make_calendar(cfg)``; pass one built with ``warn=`` to hear about years without holiday data)."""
     ctx = _Ctx(ws, cfg, as_of or dt.date.today(), calendar)
     results = _results(ws)
+    for _res, rec in _records(results, "registry"):
+        full = rec.values.get("unit")
+        if full:
+            ctx.names.setdefault(_key(full), full)
+            if rec.values.get("short"):
+                ctx.names.setdefault(_key(rec.values["short"]), full)
     _people_obligations(ctx, results)
     _campaign_obligations(ctx, results)
     order = {s: i for i, s in enumerate(STATES)}
@@ -339,7 +352,7 @@ def _people_obligations(ctx: _Ctx, results: list[Any]) -> None:
     a1_id, a1_cert = _index(entries)
 
     def unit_of(res: Any, rec: Any) -> str:
-        return rec.values.get("unit") or rec.values.get("reporting_unit") or res.meta.unit or ""
+        return ctx.unit(rec.values.get("unit") or rec.values.get("reporting_unit") or res.meta.unit)
 
     # (a) lost certificates reported on annex 4
     for res, rec in _records(results, "annex4"):
@@ -427,14 +440,7 @@ def _campaign_obligations(ctx: _Ctx, results: list[Any]) -> None:
     ]
     if not registry:
         return
-    names: dict[str, str] = {}  # compact full name or 简称 -> full name
-    for res, rec in _records(results, "registry"):
-        full = rec.values.get("unit")
-        if not full:
-            continue
-        names.setdefault(_key(full), full)
-        if rec.values.get("short"):
-            names.setdefault(_key(rec.values["short"]), full)
+    names = ctx.names
 
     def unit_named(text: Any) -> str | None:
         return names.get(_key(text)) if text else None

@@ -1,0 +1,71 @@
+"""certctl report — the dated report (xlsx with charts + Markdown for an email body), for cron.
+
+Exit status: 0 report written and nothing overdue; 1 report written and something overdue; 2 error
+(bad date, no such directory, bad config, output not writable, another run holding the lock).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
+from ..report import build_report, write_report
+from .app import app
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, load
+from .overdue import AS_OF_HELP, DIR_HELP, LOCK_HELP, LOG_HELP, Run, gather, parse_as_of, resolve_dir
+
+LOCK_NAME = ".certctl-report.lock"
+
+
+@app.command("report")
+def report_cmd(
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="报告输出文件夹 / output directory",
+                             show_default=False),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP, show_default=False),
+    directory: Optional[Path] = typer.Option(None, "--dir", "-d", help=DIR_HELP, show_default=False),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    show_id: bool = typer.Option(False, "--show-id", help="报告中显示完整身份证号码（默认打码）/ full ID numbers in the report"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不输出写出的文件名 / print nothing on success"),
+    log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
+    lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
+) -> None:
+    """生成某日的报告：OUT/certctl-report-日期.xlsx（汇总表和图表）与 .md（邮件正文）；同日重跑则替换。
+    Write the dated report (xlsx with a summary sheet and charts, Markdown for an email body).
+
+    退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期 written,
+    something overdue; 2 出错 error.
+    """
+    cfg, lg = load(config, lang)
+    run = Run("report", lg, log_file)
+    day = parse_as_of(run, as_of)
+    d = resolve_dir(run, cfg, directory)
+    if out.exists() and not out.is_dir():
+        run.fail(f"--out {out} 不是文件夹", f"--out {out} is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
+    try:
+        with run_lock(out / LOCK_NAME, lock_timeout):
+            ws, obs = gather(run, cfg, lg, d, day)
+            report = build_report(ws, cfg, day, obligations=obs)
+            paths = write_report(report, out, lg, show_id)
+    except LockBusy as e:
+        run.fail(str(e), str(e))
+    except OSError as e:
+        run.fail(f"无法写出报告到 {out}：{e.strerror or e}", f"cannot write the report to {out}: {e.strerror or e}")
+    code = 1 if report.overdue else 0
+    run.log.write(f"as_of={day.isoformat()} dir={d} out={out} files={report.files} overdue={len(report.overdue)} "
+                  f"due_soon={len(report.due_soon)} wrote={','.join(p.name for p in paths)} exit={code}")
+    if not quiet:
+        con = console()
+        for p in paths:
+            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
+        con.print(run.t(f"截至 {day.isoformat()}：逾期 {len(report.overdue)} 项，即将到期 {len(report.due_soon)} 项。",
+                        f"On {day.isoformat()}: {len(report.overdue)} overdue, {len(report.due_soon)} due soon."),
+                  markup=False)
+    raise typer.Exit(code)
