@@ -533,7 +533,7 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
                 ctx.add("F007", sname, excel_row, ci, col.title, clean_text(text), rec,
                         sev=None if col.required else R.WARNING)
                 continue
-            empty = raw is None or raw == "" or (isinstance(raw, str) and not clean_text(raw))
+            empty = raw is None or raw == "" or (isinstance(raw, str) and not raw[:1].isalnum() and not clean_text(raw))
             if empty:
                 vals[col.key] = None
                 if col.required:
@@ -658,6 +658,7 @@ def _id_findings(ctx: _Ctx, sname: str, row: int, ci: int, title: str, text: str
 
 
 _CERT_OK = re.compile(r"^[0-9A-Za-z]+$")
+_CERT_ENOTATION = re.compile(r"\d(\.\d+)?E\+?\d+", re.I)
 
 
 def _cert(ctx: _Ctx, sname: str, row: int, ci: int, col: F.Column, raw: object, text: str, rec: Record) -> str | None:
@@ -666,8 +667,8 @@ def _cert(ctx: _Ctx, sname: str, row: int, ci: int, col: F.Column, raw: object, 
             ctx.add("C003", sname, row, ci, col.title, text, rec)
             return None
         return str(int(raw))
-    v = clean_text(text)
-    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", v, flags=re.I):
+    v = text if text.isascii() and text.isalnum() else clean_text(text)  # plain codes need no cleaning
+    if _CERT_ENOTATION.fullmatch(v):
         ctx.add("C003", sname, row, ci, col.title, text, rec)
         return None
     if not _CERT_OK.match(v):
