@@ -41,6 +41,7 @@ CERTCTL = str(Path(PY).with_name("certctl"))
 
 # --------------------------------------------------------------------------------------- data
 # Annex families mixed in the merge workspace (name -> share of the files).
+DATA_VERSION = 2  # bump when the generated data changes
 MIX = (("annex1", 0.7), ("annex2", 0.1), ("annex3", 0.1), ("annex4", 0.1))
 
 
@@ -275,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if "1" in a.only:
         big = work / "big" / "annex1-big.xlsx"
-        ensure(big.parent, {"rows": big_rows, "seed": a.seed, "v": 1}, lambda: make_big(big, big_rows, a.seed))
+        ensure(big.parent, {"rows": big_rows, "seed": a.seed, "v": DATA_VERSION}, lambda: make_big(big, big_rows, a.seed))
         bare = measure([PY, "-c", BARE_READ, str(big)], repeat, env=env)
         val = measure([CERTCTL, "validate", "-q", str(big)], repeat, env=env)
         results["scenarios"]["validate"] = {"rows": big_rows, "file_mb": big.stat().st_size / 1e6,
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if any(c in a.only for c in "234"):
         ws = work / "forms"
-        ensure(ws, {"files": nfiles, "rows": nrows, "seed": a.seed, "v": 1, "mix": MIX},
+        ensure(ws, {"files": nfiles, "rows": nrows, "seed": a.seed, "v": DATA_VERSION, "mix": MIX},
                lambda: make_workspace(ws, nfiles, nrows, a.seed))
         ledger = work / "ledger.xlsx"
         cache_dir = work / "cache"
