@@ -248,7 +248,8 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         row += 1
         target = where.get(id(f))
         sev = f.severity
-        vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", f.cell or "", f.field or "",
+        shown = target[1].coordinate if target is not None and target[1] is not None and f.col is not None else f.cell
+        vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", shown or "", f.field or "",
                 f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or ""]
         for i, v in enumerate(vals, start=1):
             set_text(ws.cell(row, i), v)

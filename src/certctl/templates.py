@@ -452,7 +452,11 @@ def fill_template(
                     continue
                 cell = ws.cell(r, ci)
                 if col.key in as_num and isinstance(v, str) and v.isdigit():
-                    cell.value = int(v)
+                    v = float(v) if len(v) > 15 else int(v)  # what Excel keeps of a long number
+                    cell.value = v
+                    cell.number_format = "General"
+                elif isinstance(v, (int, float)) and col.type in ("id", "cert"):
+                    cell.value = v
                     cell.number_format = "General"
                 elif isinstance(v, str):
                     set_text(cell, v)
