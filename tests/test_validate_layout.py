@@ -223,3 +223,22 @@ def test_records_carry_excel_rows_and_values(tmp_path):
     assert [r.row for r in recs] == [4, 5, 6]
     assert recs[0].values["action"] == "录入归集" and recs[0].values["entry_date"] == dt.date(2024, 5, 20)
     assert res.sheets[0].header_row == 3 and col_of(res, "id") == "D"
+
+
+def test_list_continued_on_a_second_sheet_is_read_and_duplicates_seen_across(tmp_path):
+    p = build(tmp_path, "annex2", [annex_row("annex2", 0), annex_row("annex2", 1)])
+    wb = load_workbook(p)
+    ws2 = wb.copy_worksheet(wb["附件2"])
+    ws2.title = "第2页"
+    wb.save(p)
+    res = run(p)
+    assert res.family == "annex2" and res.rows == 4 and [s.sheet for s in res.sheets] == ["附件2", "第2页"]
+    u = [f for f in res.findings if f.code == "U001"]
+    assert [(f.sheet, f.cell) for f in u] == [("第2页", f"D4"), ("第2页", "D5")]
+    assert "工作表“附件2”第 4 行" in u[0].message()
+
+
+def test_metadata_unit_label_variants(tmp_path):
+    res = _meta_form(tmp_path, [["填报单位(公章):启东市城市管理局  填报人：张三  电话：13812345678  填报日期：2024-06-03"]])
+    m = res.meta
+    assert (m.unit, m.reporter, m.phone, m.date) == ("启东市城市管理局", "张三", "13812345678", FORM_DATE)

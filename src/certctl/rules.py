@@ -207,12 +207,12 @@ RULES: dict[str, Rule] = {r.code: r for r in [
 
     # ---------------------------------------------------------------- U: duplicates within a form
     _R("U001", ERROR, "duplicate-id", "同一身份证号码在表中出现多次", "The same ID number appears twice in the form",
-       SPEC + " 3", "身份证号码“{id}”在本表中重复出现（另见第 {other} 行）。",
-       "ID number '{id}' appears more than once in this form (see also row {other}).",
+       SPEC + " 3", "身份证号码“{id}”在本表中重复出现（另见{other}）。",
+       "ID number '{id}' appears more than once in this form (see also {other}).",
        "请删除重复行或核对号码。", "Delete the duplicate row or check the number."),
     _R("U002", ERROR, "cert-two-ids", "同一证件号码对应不同身份证号码", "One certificate number is given for two ID numbers",
-       SPEC + " 3", "证件号码“{value}”在第 {other} 行对应另一个身份证号码。",
-       "Certificate number '{value}' is given for a different ID number on row {other}.",
+       SPEC + " 3", "证件号码“{value}”在{other}对应另一个身份证号码。",
+       "Certificate number '{value}' is given for a different ID number on {other}.",
        "一个证件号码只能属于一人，请核对。", "A certificate number belongs to one person only: check both rows."),
 
     # ---------------------------------------------------------------- A: annex rules

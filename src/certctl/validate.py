@@ -336,7 +336,7 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
 
 # ----------------------------------------------------------------------------------- metadata
 _META_LABELS = (
-    ("unit", r"填报单位(?:\(盖章\))?"),
+    ("unit", r"填报单位(?:\((?:盖章|公章|签章|章)\))?"),
     ("reporter", r"填报人员|填报人|填表人"),
     ("phone", r"联系电话|联系方式|电话(?=\s*[:：])"),
     ("date", r"填报时间|填报日期|填表时间|填表日期"),
@@ -420,6 +420,8 @@ class _Ctx:
         self.opts = opts
         self.findings: list[Finding] = []
         self.warned_years: set[int] = set()
+        self.seen_id: dict[str, dict[str, tuple[str, int]]] = {}
+        self.seen_cert: dict[str, dict[str, tuple[str, str, int]]] = {}
 
     def add(self, code: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
             fld: str | None = None, value: str | None = None, rec: Record | None = None,
@@ -495,8 +497,9 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     id_col = colmap.get("id")
     form_date = meta.date
     ref_date = form_date or ctx.opts.today or dt.date.today()
-    seen_id: dict[str, int] = {}
-    seen_cert: dict[str, tuple[str, int]] = {}
+    # duplicates are looked for across every sheet of the same kind in the file
+    seen_id: dict[str, tuple[str, int]] = ctx.seen_id.setdefault(spec.kind, {})
+    seen_cert: dict[str, tuple[str, str, int]] = ctx.seen_cert.setdefault(spec.kind, {})
     pattern_cache: dict[str, re.Pattern[str] | None] = {}
     in_footer = False
     for r in range(header_last + 1, len(rows)):
@@ -597,16 +600,18 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
                             id=vals["id"], age=age, on=ref_date.isoformat(), max=ctx.opts.warn_over_age)
             pid = vals["id"]
             if pid in seen_id and spec.kind not in ("survey_units", "registry"):
-                ctx.add("U001", sname, excel_row, id_col, "身份证号码", pid, rec, sensitive=True, id=pid, other=seen_id[pid])
+                ctx.add("U001", sname, excel_row, id_col, "身份证号码", pid, rec, sensitive=True, id=pid,
+                        other=_where(sname, *seen_id[pid], lang))
             else:
-                seen_id.setdefault(pid, excel_row)
+                seen_id.setdefault(pid, (sname, excel_row))
             cert = vals.get("cert")
             if cert:
                 prev = seen_cert.get(cert)
                 if prev and prev[0] != pid:
-                    ctx.add("U002", sname, excel_row, colmap.get("cert"), "证件号码", cert, rec, other=prev[1])
+                    ctx.add("U002", sname, excel_row, colmap.get("cert"), "证件号码", cert, rec,
+                            other=_where(sname, prev[1], prev[2], lang))
                 elif not prev:
-                    seen_cert[cert] = (pid, excel_row)
+                    seen_cert[cert] = (pid, sname, excel_row)
         # certificate pattern per category
         cert = vals.get("cert")
         if cert and ctx.opts.cert_patterns:
@@ -630,6 +635,13 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             _derive_colour(ctx, res, rec, meta)
         res.records.append(rec)
     return res
+
+
+def _where(here: str, sheet: str, row: int, lang: str) -> str:
+    """'第 5 行' on the same sheet, '工作表“第2页”第 5 行' on another one."""
+    if lang == "en":
+        return f"row {row}" if sheet == here else f"sheet '{sheet}' row {row}"
+    return f"第 {row} 行" if sheet == here else f"工作表“{sheet}”第 {row} 行"
 
 
 def _id_findings(ctx: _Ctx, sname: str, row: int, ci: int, title: str, text: str, res: Any, rec: Record) -> None:
@@ -833,12 +845,12 @@ def _file_checks(ctx: _Ctx, result: FormResult) -> None:
 
 
 def _unit_checks(ctx: _Ctx, result: FormResult, units: SheetResult) -> None:
-    people = result.sheet_of("survey_people")
-    if people is None:
+    people = result.records("survey_people")
+    if not result.sheet_of("survey_people"):
         return
     by_reporting: dict[str, int] = {}
     by_body: dict[str, int] = {}
-    for rec in people.records:
+    for rec in people:
         if not _held(rec):
             continue
         for key, bucket in (("reporting_unit", by_reporting), ("unit", by_body)):
@@ -891,14 +903,10 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
         hdr = locate_header(sheet, specs)
         if hdr is not None:
             located.append((sheet, hdr))
-    # one sheet per kind: the best-scoring
-    chosen: dict[str, tuple[SheetData, _Header]] = {}
-    for sheet, hdr in located:
-        cur = chosen.get(hdr.spec.kind)
-        if cur is None or hdr.score > cur[1].score:
-            chosen[hdr.spec.kind] = (sheet, hdr)
+    # Every sheet with a recognised header is read: a unit may continue a long list on a second sheet
+    # ("第2页"), and dropping it would lose rows. Kinds in catalogue order, sheets in workbook order.
     order = {s.kind: i for i, s in enumerate(F.SPECS)}
-    picked = sorted(chosen.values(), key=lambda sh: order[sh[1].spec.kind])
+    picked = [sh for _, sh in sorted(enumerate(located), key=lambda ish: (order[ish[1][1].spec.kind], ish[0]))]
     if not picked:
         ctx.add("F002")
         result.findings = ctx.findings
