@@ -570,3 +570,16 @@ def test_disabled_rule_is_silent(tmp_path):
     res = check(tmp_path, "annex1", [annex_row("annex1", 0, id=pid(birth=dt.date(1950, 1, 1)))],
                 opts={"disabled": frozenset({"I012"})})
     assert "I012" not in codes(res)
+
+
+@pytest.mark.parametrize("field,typed,suggested", [("legal_qual", "有", "是"), ("legal_qual", "无", "否"),
+                                                   ("colour", "红色", "红"), ("status", "离退休", "退休")])
+def test_v002_suggests_the_allowed_value(tmp_path, field, typed, suggested):
+    res = check(tmp_path, "survey", [annex_row("survey", 0, **{field: typed})])
+    f = next(f for f in res.findings if f.code == "V002")
+    assert f.cell == f"{col_of(res, field)}{FIRST}" and f"是否应为“{suggested}”" in f.message()
+
+
+def test_unreadable_id_makes_a_survey_row_yellow(tmp_path):
+    res = check(tmp_path, "survey", [annex_row("survey", 0, id="#REF!", colour="黄")])
+    assert res.records()[0].colour == "黄" and "S007" not in codes(res)

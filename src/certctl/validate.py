@@ -398,10 +398,18 @@ def _is_footer(row: list[object], id_col: int | None) -> bool:
     return not _has_id(row, id_col)
 
 
+_SYNONYMS = {"有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是", "√": "是", "无": "否", "没有": "否",
+             "未取得": "否", "N": "否", "NO": "否", "×": "否", "红色": "红", "黄色": "黄", "绿色": "绿",
+             "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版", "离退休": "退休",
+             "调出": "调离", "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改"}
+
+
 def _suggest(value: str, allowed: tuple[str, ...], lang: str) -> str:
-    best = None
+    best = _SYNONYMS.get(value.upper())
+    if best not in allowed:
+        best = None
     for a in allowed:
-        if a and (a in value or value in a):
+        if best is None and a and value and (a in value or value in a):
             best = a
             break
     if best is None:
@@ -802,7 +810,8 @@ ROW_CHECKS: dict[str, Callable[[_Ctx, SheetResult, Record, Metadata], None]] = {
 }
 
 _RED = ("S001", "S002", "S003", "T004")
-_YELLOW = ("S004", "S005", "S008", "V001", "C001", "I001", "N001", "V002", "V003", "D001")
+_YELLOW = ("S004", "S005", "S008", "V001", "C001", "C002", "C003", "I001", "I002", "I003", "I004", "I005", "I006",
+           "I008", "N001", "V002", "V003", "D001", "F007")
 
 
 def _derive_colour(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
