@@ -58,7 +58,7 @@ def test_minority_and_spaced_names(tmp_path, name, stored):
     assert res.records()[0].values["name"] == stored
 
 
-@pytest.mark.parametrize("variant", ["x_upper", "x_lower", "spaces", "fullwidth", "nbsp_zw", "tab"])
+@pytest.mark.parametrize("variant", ["x_upper", "x_lower", "spaces", "fullwidth", "nbsp_zw", "tab", "apostrophe"])
 def test_id_variants_accepted(tmp_path, variant):
     v = _ids_with_x(1)[0] if variant.startswith("x") else pid(seq=5)
     typed = {
@@ -68,6 +68,7 @@ def test_id_variants_accepted(tmp_path, variant):
         "fullwidth": v.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")),
         "nbsp_zw": "\u00a0" + v + "\u200b",
         "tab": v + "\t",
+        "apostrophe": "'" + v,
     }[variant]
     res = check(tmp_path, "annex1", [annex_row("annex1", 0, id=typed, sex="男")])
     assert res.errors == 0 and res.warnings == 0, problems(res)

@@ -551,7 +551,10 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
                     ctx.add(col.empty_code, sname, excel_row, ci, col.title, "", rec)
                 continue
             if t == "id":
-                res_id = check_id(raw)
+                quoted = isinstance(raw, str) and raw.lstrip()[:1] in ("'", "‘", "’", "`")
+                res_id = check_id(raw.lstrip().lstrip("'‘’`") if quoted else raw)
+                if quoted:  # a text marker typed in front (as in Excel's '320681…): accepted, I007
+                    res_id.changed = True
                 vals["id"] = res_id.value
                 vals["id_ok"] = res_id.problem is None
                 _id_findings(ctx, sname, excel_row, ci, col.title, text, res_id, rec)
