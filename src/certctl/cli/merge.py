@@ -55,6 +55,9 @@ def merge_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出合计 / totals only"),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    cache: bool = typer.Option(
+        True, "--cache/--no-cache",
+        help="复用未改动表格的校验结果（缓存在表格文件夹旁的 .certctl-cache/）/ reuse results of unchanged forms"),
 ) -> None:
     """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
 
@@ -104,9 +107,14 @@ def merge_cmd(
 
                 def cb(done: int, total: int, path: str) -> None:
                     prog.update(task, completed=done)
+            from ..cache import open_cache
+
+            fc = open_cache(root, cache)
             try:
-                ws = load_workspace(root, opts, progress=cb, exclude=[out])
+                ws = load_workspace(root, opts, progress=cb, exclude=[out], cache=fc)
             finally:
+                if fc is not None:
+                    fc.close()
                 if prog is not None:
                     prog.stop()
             ledger = build_ledger(ws, cfg, day)

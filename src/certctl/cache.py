@@ -1,0 +1,357 @@
+"""A content-keyed cache of validation results, so cron runs on an unchanged folder do not re-read it.
+
+:class:`FormCache` is a SQLite file (stdlib ``sqlite3``) holding one pickled
+:class:`~certctl.validate.FormResult` per ``(file sha256, options_key, certctl version)``. A file that
+is edited has a new sha256 and is read again; a file that is renamed or copied elsewhere keeps its
+sha256 and is served from the cache, with its path (and every finding's path) re-pointed by the
+caller (``certctl.workspace.load_workspace``) or by ``get(..., path=...)``.
+
+It never makes a run fail: a cache that cannot be opened, is locked too long, or is corrupt is
+discarded (and rebuilt when possible) and the form is simply validated again. Several processes may
+use one cache at once (WAL journal, busy timeout). The file is size-bounded: least recently used
+entries are dropped beyond ``max_bytes``.
+
+The cache directory is created private (0700). Entries are pickles, so the cache must live where only
+the user running certctl can write — never inside a folder that submitters can write to; by default it
+sits beside the forms folder, not in it (:func:`default_cache_dir`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import pickle
+import sqlite3
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from . import forms as F
+
+DB_NAME = "forms.sqlite3"
+CACHE_DIR_NAME = ".certctl-cache"
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+_SCHEMA = 1
+
+_SPEC_IDS = {id(s): s.kind for s in F.SPECS}
+
+
+def options_key(opts: Any) -> str:
+    """A short digest of every validation option that changes a result (config, --form, --lang…).
+    The same as :func:`certctl.workspace.options_key`, so the cache and the merge agree."""
+    from .workspace import options_key as _key
+
+    return _key(opts)
+
+
+def default_cache_dir(forms_root: str | os.PathLike[str]) -> Path:
+    """``.certctl-cache/`` beside the forms folder (next to it, not inside it): the folder units drop
+    their forms into never holds the cache, and the ledger's working directory usually does."""
+    root = Path(forms_root).resolve()
+    if root.is_file():
+        root = root.parent
+    return root.parent / CACHE_DIR_NAME
+
+
+def open_cache(forms_root: str | os.PathLike[str], enabled: bool = True,
+               cache_dir: str | os.PathLike[str] | None = None) -> "FormCache | None":
+    """The cache the CLI uses for ``forms_root`` (``None`` when disabled). ``CERTCTL_CACHE_DIR`` in the
+    environment overrides the place."""
+    if not enabled:
+        return None
+    where = cache_dir or os.environ.get("CERTCTL_CACHE_DIR") or default_cache_dir(forms_root)
+    return FormCache(where)
+
+
+# ------------------------------------------------------------------------------------------ pickling
+class _Pickler(pickle.Pickler):
+    """Form specs are module constants: store their kind, not a copy (smaller, and ``is`` holds)."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        if isinstance(obj, F.FormSpec):
+            kind = _SPEC_IDS.get(id(obj))
+            if kind is not None:
+                return ("spec", kind)
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "spec" and pid[1] in F.BY_KIND:
+            return F.BY_KIND[pid[1]]
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+def _dumps(result: Any) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    return zlib.compress(buf.getvalue(), 1)
+
+
+def _loads(blob: bytes) -> Any:
+    return _Unpickler(io.BytesIO(zlib.decompress(blob))).load()
+
+
+# ------------------------------------------------------------------------------------------ the cache
+class FormCache:
+    """``FormCache(path)``: ``path`` is a directory (the database is ``forms.sqlite3`` inside it) or a
+    ``.sqlite3``/``.sqlite``/``.db`` file. ``get``/``put`` never raise."""
+
+    def __init__(self, path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 version: str = __version__, timeout: float = 30.0) -> None:
+        p = Path(path)
+        self.path = p if p.suffix.lower() in (".sqlite3", ".sqlite", ".db") else p / DB_NAME
+        self.max_bytes = max_bytes
+        self.version = version
+        self.timeout = timeout
+        self.hits = 0
+        self.misses = 0
+        self.errors: list[str] = []  # what went wrong (for --verbose style diagnostics), never raised
+        self._conn: sqlite3.Connection | None = None
+        self._disabled = False
+        self._touched: list[tuple[float, str, str]] = []
+        self._puts = 0
+
+    # -- connection ---------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is not None or self._disabled:
+            return self._conn
+        for attempt in (1, 2):
+            try:
+                self._conn = self._open()
+                return self._conn
+            except sqlite3.OperationalError as e:  # locked too long, cannot open…: run without a cache
+                self.errors.append(f"cache {self.path} unusable: {e}")
+                self._close_quietly()
+                if _corrupt(e) and attempt == 1 and self._discard():
+                    continue
+                break
+            except sqlite3.DatabaseError as e:  # not a database / malformed: throw it away, start anew
+                self.errors.append(f"cache {self.path} discarded: {e}")
+                self._close_quietly()
+                if attempt == 1 and not self._discard():
+                    break
+            except (OSError, sqlite3.Error) as e:
+                self.errors.append(f"cache {self.path} unusable: {e}")
+                self._close_quietly()
+                break
+        self._disabled = True
+        return None
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        conn = sqlite3.connect(str(self.path), timeout=self.timeout, isolation_level=None)
+        self._conn = conn
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None:
+            raise sqlite3.DatabaseError("journal mode not set")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS forms ("
+            " sha256 TEXT NOT NULL, okey TEXT NOT NULL, version TEXT NOT NULL,"
+            " blob BLOB NOT NULL, size INTEGER NOT NULL, day TEXT NOT NULL, dated INTEGER NOT NULL,"
+            " used REAL NOT NULL, PRIMARY KEY (sha256, okey, version))")
+        conn.execute("CREATE INDEX IF NOT EXISTS forms_used ON forms (used)")
+        conn.execute(f"PRAGMA user_version = {_SCHEMA}")
+        conn.execute("SELECT count(*) FROM forms WHERE 0").fetchone()  # a corrupt file fails here
+        return conn
+
+    def _discard(self) -> bool:
+        ok = True
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            f = Path(str(self.path) + suffix)
+            try:
+                f.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as e:
+                self.errors.append(f"cannot remove {f}: {e}")
+                ok = False
+        return ok
+
+    def _close_quietly(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+        self._conn = None
+
+    def _broken(self, e: Exception) -> None:
+        """An error while in use: a corrupt database is discarded; anything else just disables."""
+        self.errors.append(f"cache {self.path}: {e}")
+        self._close_quietly()
+        if _corrupt(e):
+            self._discard()
+        self._disabled = True
+
+    # -- API ----------------------------------------------------------------------------------------
+    def get(self, sha256: str, options_key: str, path: str | os.PathLike[str] | None = None) -> Any:
+        """The cached result for this content and these options, or None. With ``path``, the result
+        and its findings are re-pointed to it (the same content may sit under another name)."""
+        conn = self._connect()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute("SELECT blob, day, dated FROM forms WHERE sha256 = ? AND okey = ? AND version = ?",
+                               (sha256, options_key, self.version)).fetchone()
+        except sqlite3.Error as e:
+            self._broken(e)
+            return None
+        if row is None:
+            self.misses += 1
+            return None
+        blob, day, dated = row
+        if not dated and day != dt.date.today().isoformat():
+            # no 填报时间 on the form: ages and deadlines were judged on the day it was read
+            self.misses += 1
+            return None
+        try:
+            result = _loads(blob)
+        except Exception as e:  # a damaged or foreign entry: drop it
+            self.errors.append(f"cache entry {sha256[:12]} unreadable: {e}")
+            self._delete(sha256, options_key)
+            self.misses += 1
+            return None
+        if path is not None:
+            repoint(result, str(path))
+        self.hits += 1
+        self._touched.append((time.time(), sha256, options_key))
+        return result
+
+    def put(self, sha256: str, options_key: str, result: Any) -> None:
+        """Store a result (not results of unreadable files: those are cheap to find again)."""
+        if getattr(result, "read_error", None) is not None:
+            return
+        conn = self._connect()
+        if conn is None:
+            return
+        try:
+            blob = _dumps(result)
+        except Exception as e:
+            self.errors.append(f"cannot pickle {getattr(result, 'path', '?')}: {e}")
+            return
+        meta = getattr(result, "meta", None)
+        dated = int(getattr(meta, "date", None) is not None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT OR REPLACE INTO forms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (sha256, options_key, self.version, blob, len(blob), dt.date.today().isoformat(), dated,
+                          time.time()))
+            self._flush_touched(conn)
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._rollback(conn)
+            self._broken(e)
+            return
+        self._puts += 1
+        if self._puts % 200 == 0:
+            self.trim()
+
+    def trim(self) -> None:
+        """Drop least recently used entries until the cache is under 80 % of ``max_bytes``."""
+        conn = self._connect()
+        if conn is None:
+            return
+        try:
+            total = conn.execute("SELECT coalesce(sum(size), 0) FROM forms").fetchone()[0]
+            if total <= self.max_bytes:
+                return
+            goal = total - int(self.max_bytes * 0.8)
+            conn.execute("BEGIN IMMEDIATE")
+            freed = 0
+            doomed = []
+            for sha, okey, ver, size in conn.execute("SELECT sha256, okey, version, size FROM forms ORDER BY used"):
+                if freed >= goal:
+                    break
+                doomed.append((sha, okey, ver))
+                freed += size
+            conn.executemany("DELETE FROM forms WHERE sha256 = ? AND okey = ? AND version = ?", doomed)
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if freed > self.max_bytes // 4:
+                conn.execute("VACUUM")
+        except sqlite3.Error as e:
+            self._rollback(conn)
+            self._broken(e)
+
+    def close(self) -> None:
+        """Record which entries were used (for the size bound), trim, and close."""
+        conn = self._connect() if self._touched else self._conn
+        if conn is not None:
+            try:
+                if self._touched:
+                    conn.execute("BEGIN IMMEDIATE")
+                    self._flush_touched(conn)
+                    conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                self._rollback(conn)
+                self.errors.append(f"cache {self.path}: {e}")
+            if self._puts:
+                self.trim()
+        self._close_quietly()
+
+    def __enter__(self) -> "FormCache":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        conn = self._connect()
+        if conn is None:
+            return 0
+        try:
+            return conn.execute("SELECT count(*) FROM forms").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    def clear(self) -> None:
+        conn = self._connect()
+        if conn is not None:
+            try:
+                conn.execute("DELETE FROM forms")
+            except sqlite3.Error as e:
+                self._broken(e)
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _flush_touched(self, conn: sqlite3.Connection) -> None:
+        if self._touched:
+            conn.executemany("UPDATE forms SET used = ? WHERE sha256 = ? AND okey = ?", self._touched)
+            self._touched.clear()
+
+    def _delete(self, sha256: str, options_key: str) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            conn.execute("DELETE FROM forms WHERE sha256 = ? AND okey = ?", (sha256, options_key))
+        except sqlite3.Error as e:
+            self._broken(e)
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def _corrupt(e: Exception) -> bool:
+    if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.OperationalError):
+        return not isinstance(e, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError))
+    text = str(e).lower()
+    return "malformed" in text or "not a database" in text or "disk image" in text
+
+
+def repoint(result: Any, path: str) -> Any:
+    """Give a cached result the path it was found under now (result and every finding)."""
+    result.path = path
+    for f in getattr(result, "findings", ()):
+        f.path = path
+    return result
