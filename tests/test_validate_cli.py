@@ -183,6 +183,16 @@ def test_full_id_never_printed_without_show_id(tmp_path, extra):
         assert "I004" in r.output and "U001" in r.output and "I011" in r.output and "I007" in r.output
 
 
+def test_id_in_a_file_name_is_masked_on_the_terminal(tmp_path):
+    v = pid(seq=21)
+    p = _with_errors(tmp_path, f"张三{v}.xlsx")
+    for extra in ((), ("--quiet",)):
+        r = invoke(p, *extra)
+        assert v not in r.output and f"张三{v[:6]}" in r.output
+    assert v in invoke(p, "--show-id").output
+    assert json.loads(invoke(p, "--format", "json").stdout)["files"][0]["path"] == str(p)  # scripts need it
+
+
 def test_show_id_prints_in_full(tmp_path):
     p, ids = _id_heavy_form(tmp_path)
     r = invoke(p, "--show-id", "--format", "json")

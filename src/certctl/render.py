@@ -11,6 +11,7 @@ from rich.text import Text
 
 from . import rules as R
 from .forms import family_label
+from .normalize import mask_ids_in_text
 from .validate import FormResult
 
 _SEV_STYLE = {R.ERROR: "bold red", R.WARNING: "yellow", R.INFO: "cyan"}
@@ -37,15 +38,22 @@ def to_json(results: Iterable[FormResult], lang: str = "zh", show_id: bool = Fal
     return json.dumps({"files": [result_dict(r, lang, show_id) for r in results]}, ensure_ascii=False, indent=2)
 
 
-def summary_line(res: FormResult, lang: str = "zh") -> str:
+def shown_path(path: str, show_id: bool = False) -> str:
+    """A file path for the terminal: an ID number in a file name (张三320681….xlsx) is masked too.
+    JSON keeps the real path so scripts can find the file."""
+    return path if show_id else mask_ids_in_text(path)
+
+
+def summary_line(res: FormResult, lang: str = "zh", show_id: bool = False) -> str:
+    path = shown_path(res.path, show_id)
     if res.read_error is not None:
-        return (f"{res.path}: cannot be read — {res.read_error.reason('en')}" if lang == "en"
-                else f"{res.path}：无法读取 — {res.read_error.reason('zh')}")
+        return (f"{path}: cannot be read — {res.read_error.reason('en')}" if lang == "en"
+                else f"{path}：无法读取 — {res.read_error.reason('zh')}")
     form = family_label(res.family, lang) if "+" not in res.family else " + ".join(
         family_label(f, lang) for f in res.family.split("+"))
     if lang == "en":
-        return f"{res.path}: {form}, {res.rows} rows, {res.errors} errors, {res.warnings} warnings, {res.infos} notes"
-    return f"{res.path}：{form}，{res.rows} 行，错误 {res.errors}，警告 {res.warnings}，提示 {res.infos}"
+        return f"{path}: {form}, {res.rows} rows, {res.errors} errors, {res.warnings} warnings, {res.infos} notes"
+    return f"{path}：{form}，{res.rows} 行，错误 {res.errors}，警告 {res.warnings}，提示 {res.infos}"
 
 
 def total_line(results: list[FormResult], lang: str = "zh") -> str:
@@ -70,7 +78,7 @@ def print_results(results: list[FormResult], console: Console, lang: str = "zh",
     for res in results:
         shown = [f for f in res.findings if rank[f.severity] <= rank[min_severity]]
         if shown:
-            table = Table(title=res.path, title_justify="left", show_lines=False, expand=False)
+            table = Table(title=shown_path(res.path, show_id), title_justify="left", show_lines=False, expand=False)
             if lang == "en":
                 cols = ("Cell", "Sheet", "Level", "Code", "Problem", "What to do")
             else:
@@ -88,6 +96,6 @@ def print_results(results: list[FormResult], console: Console, lang: str = "zh",
                 )
             console.print(table)
         style = "red" if res.errors or res.read_error else ("yellow" if res.warnings else "green")
-        console.print(Text(summary_line(res, lang), style=style))
+        console.print(Text(summary_line(res, lang, show_id), style=style))
     if len(results) > 1:
         console.print(Text(total_line(results, lang), style="bold"))

@@ -58,7 +58,7 @@ def validate_cmd(
             from ..render import summary_line
 
             for r in results:
-                con.print(summary_line(r, lg), markup=False)
+                con.print(summary_line(r, lg, show_id), markup=False)
             if len(results) > 1:
                 from ..render import total_line
 
