@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,6 +81,8 @@ class IdResult:
 def normalise_id_text(raw: str) -> str:
     t = clean_text(raw)  # NFKC: full-width digits and X to half-width
     t = _INVISIBLE_RE.sub("", t).replace("-", "")
+    if not t.isascii():  # dropping spaces can join a letter and a combining mark: compose them
+        t = unicodedata.normalize("NFKC", t)
     return t.upper()
 
 
@@ -94,6 +97,8 @@ def check_id(raw: object) -> IdResult:
         # last digits for good (and the X check character cannot be a number at all).
         if isinstance(raw, float) and raw != raw:
             return IdResult("", "empty")
+        if isinstance(raw, float) and raw in (float("inf"), float("-inf")):
+            return IdResult(str(raw), "chars")
         n = int(raw)
         s = str(n)
         if len(s) == 15 and float(raw).is_integer():

@@ -17,7 +17,7 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad\u2028\u2029\u202f\u3000\t\r\n\v\f"), " "
 )
 _WS_RE = re.compile(r"\s+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def cell_text(value: object) -> str:
@@ -48,8 +48,8 @@ def clean_text(text: str) -> str:
     """NFKC (full-width -> half-width), invisible characters to spaces, runs of space collapsed, trimmed."""
     if not text:
         return ""
-    t = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
-    t = _CONTROL_RE.sub("", t)
+    # controls go before NFKC: removed after, they could leave e + U+0301 uncomposed (not idempotent)
+    t = unicodedata.normalize("NFKC", _CONTROL_RE.sub("", text.translate(_INVISIBLE)))
     return _WS_RE.sub(" ", t).strip()
 
 
@@ -57,6 +57,8 @@ def clean_text(text: str) -> str:
 def header_key(text: str) -> str:
     """Key used to compare header texts: no whitespace or line breaks, half-width, no required-markers."""
     t = clean_text(text).replace(" ", "").lower()
+    if not t.isascii():  # dropping spaces can join a letter and a combining mark: compose them
+        t = unicodedata.normalize("NFKC", t)
     t = t.replace("*", "").replace("※", "")
     # Different bracket styles all mean the same in headers.
     t = t.replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")
@@ -82,6 +84,8 @@ def normalise_name(value: object) -> tuple[str, bool]:
         name = t  # a Latin-script name keeps its spaces
     else:
         name = t.replace(" ", "")
+        if not name.isascii():  # dropping spaces can join a letter and a combining mark
+            name = unicodedata.normalize("NFKC", name)
     name = name.translate(_DOT_VARIANTS).strip("·")
     return name, bool(_NAME_BAD_RE.search(name))
 
