@@ -149,14 +149,14 @@ class Obligation:
 
 
 # ------------------------------------------------------------------------------------------ loading
-def load_forms(root: str | os.PathLike[str], opts: Any = None) -> Any:
+def load_forms(root: str | os.PathLike[str], opts: Any = None, cache: Any = None) -> Any:
     """The workspace of ``root``: ``certctl.workspace.load_workspace`` when it exists, else a private
     fallback that does the same (iter_form_files + validate_file, duplicate contents read once)."""
     try:
         from .workspace import load_workspace
     except ImportError:  # pragma: no cover - the shared module is being written
         return _fallback_workspace(root, opts)
-    return load_workspace(root, opts)
+    return load_workspace(root, opts, cache=cache)
 
 
 @dataclass

@@ -90,16 +90,23 @@ def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
     return d
 
 
-def gather(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date) -> tuple[Any, list[Obligation]]:
+def gather(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
+           cache: bool = True) -> tuple[Any, list[Obligation]]:
     """Read the forms and find the obligations; unreadable files are warned about on stderr."""
     from ..config import make_calendar
     from ..validate import Options
 
     opts = Options.from_config(cfg, lang=lang)
+    from ..cache import open_cache
+
+    fc = open_cache(directory, cache)  # results of unchanged forms, keyed by content
     try:
-        ws = load_forms(directory, opts)
+        ws = load_forms(directory, opts, cache=fc)
     except OSError as e:
         run.fail(f"无法读取表格文件夹 {directory}：{e}", f"cannot read the forms directory {directory}: {e}")
+    finally:
+        if fc is not None:
+            fc.close()
     for r in getattr(ws, "results", []):
         if getattr(r, "read_error", None) is not None:
             run.warn(run.t(f"警告：无法读取 {r.path}，其内容未计入：{r.read_error}",
@@ -187,6 +194,8 @@ def overdue_cmd(
                                help="无逾期时不输出；有逾期时只输出逾期清单 / print nothing unless something is overdue"),
     log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
     lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
+    cache: bool = typer.Option(True, "--cache/--no-cache",
+                               help="复用未改动表格的校验结果（.certctl-cache/）/ reuse results of unchanged forms"),
 ) -> None:
     """列出截至某日已超过工作日期限的事项（另列即将到期事项）。List what is past its working-day deadline.
 
@@ -199,7 +208,7 @@ def overdue_cmd(
     d = resolve_dir(run, cfg, directory)
     try:
         with run_lock(d / LOCK_NAME, lock_timeout):
-            ws, obs = gather(run, cfg, lg, d, day)
+            ws, obs = gather(run, cfg, lg, d, day, cache)
     except LockBusy as e:
         run.fail(str(e), str(e))
     except OSError as e:
