@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -59,6 +60,7 @@ class Workspace:
         return [r for r in self.results if r.read_error is None and family in r.family.split("+")]
 
 
+@lru_cache(maxsize=65536)
 def rel_path(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
     p = Path(path)
     r = Path(root)
