@@ -1,0 +1,29 @@
+"""A302 (same original and new unit) warns on a move, not on a card replaced for its own sake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from certctl.samples import fake_person, write_form
+from certctl.validate import validate_file
+
+META = dict(unit="启东市城市管理局", reporter="王芳", phone="0513-83123456", date=dt.date(2024, 6, 3))
+
+
+def _row(reason: str) -> dict:
+    p = fake_person(random.Random(7), 1970, 1990)
+    p.update(orig_unit="启东市城市管理局", unit="启东市城市管理局", cert="32068100000123", reason=reason,
+             post="科员", field="城市管理", new_field_hours=24, change_date=dt.date(2024, 6, 3))
+    return p
+
+
+def test_same_unit_on_a_transfer_warns(tmp_path):
+    res = validate_file(write_form(tmp_path / "a3.xlsx", "annex3", [_row("调动")], META))
+    assert [f.cell for f in res.findings if f.code == "A302"] == ["H4"]
+
+
+def test_same_unit_for_an_old_version_or_damaged_card_is_fine(tmp_path):
+    for i, reason in enumerate(("旧版换新版", "证件损坏", "信息变更")):
+        res = validate_file(write_form(tmp_path / f"a3_{i}.xlsx", "annex3", [_row(reason)], META))
+        assert not [f for f in res.findings if f.code == "A302"], reason
