@@ -709,8 +709,15 @@ def _held(rec: Record) -> bool:
     return not any(w in op for w in HELD_DONE_WORDS)
 
 
+_SAME_UNIT_REASONS = ("旧版换新版", "旧版", "换新版", "损坏", "信息变更", "到期", "更正")
+
+
 def _c_a302(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
     a, b = rec.values.get("orig_unit"), rec.values.get("unit")
+    reason = rec.values.get("reason") or ""
+    # replacing an old-version, damaged or corrected card keeps the holder in the same unit
+    if any(w in reason for w in _SAME_UNIT_REASONS):
+        return
     if a and b and compact(a) == compact(b):
         ctx.add("A302", res.sheet, rec.row, res.colmap.get("unit"), "现所属主体（受委托组织）全称", b, rec)
 
