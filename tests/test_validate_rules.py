@@ -61,6 +61,7 @@ def test_f002_unknown_form(tmp_path):
     wb.save(p)
     res = validate_file(p)
     assert codes(res) == ["F002"] and res.family == "unknown" and res.errors == 1
+    assert "附件1—4" in res.findings[0].message() and "1 个工作表" in res.findings[0].message()
 
 
 def test_f003_missing_required_column(tmp_path):

@@ -927,7 +927,12 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     order = {s.kind: i for i, s in enumerate(F.SPECS)}
     picked = [sh for _, sh in sorted(enumerate(located), key=lambda ish: (order[ish[1][1].spec.kind], ish[0]))]
     if not picked:
-        ctx.add("F002")
+        if opts.form:
+            what = F.family_label(opts.form, opts.lang)
+        else:
+            what = ("annex 1-4, the survey or a reference list" if opts.lang == "en"
+                    else "附件1—4、摸排统计表或参考名单")
+        ctx.add("F002", what=what, sheets=len(wb.sheets))
         result.findings = ctx.findings
         return result
     families = list(dict.fromkeys(h.spec.family for _, h in picked))
