@@ -282,6 +282,44 @@ def _score_row(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool,
     return colmap, dupes, unknown
 
 
+_ANY_MEMO: dict[str, bool] = {}
+_ASCII_KEYS: list[bool] = []
+
+
+def _ascii_keys() -> bool:
+    """Whether any header key is plain ASCII (then ASCII cell texts must be looked up too)."""
+    if not _ASCII_KEYS:
+        _ASCII_KEYS.append(any(k.isascii() for s in F.SPECS for lk in (_lookup(s),) for k in (*lk.exact, *lk.loose)))
+    return _ASCII_KEYS[0]
+
+
+def _could_be_header(rows: list[list[object]], r: int, fill: dict[tuple[int, int], object]) -> bool:
+    """Exact pre-filter for locate_header: fewer than 3 columns whose text (this row, the next row or
+    both joined, as _score_row tries them) names a column of any form means no form can score the
+    row, as one header row or two. Data rows are ruled out in one cheap pass instead of 16."""
+    two = r + 1 < len(rows)
+    width = max(len(rows[r]), len(rows[r + 1]) if two else 0)
+    ascii_ok = _ascii_keys()
+    hits = 0
+    for c in range(width):
+        top = cell_text(_cell(rows, r, c, fill))
+        sub = cell_text(_cell(rows, r + 1, c, None)) if two else ""
+        if not ascii_ok and top.isascii() and sub.isascii():
+            continue  # every header key has a Chinese character
+        for t in ((sub, top + sub, top) if sub else (top,)):
+            hit = _ANY_MEMO.get(t)
+            if hit is None:
+                if len(_ANY_MEMO) > 50_000:
+                    _ANY_MEMO.clear()
+                hit = _ANY_MEMO[t] = any(_match(spec, t) for spec in F.SPECS)
+            if hit:
+                hits += 1
+                break
+        if hits >= 3:
+            return True
+    return False
+
+
 def _title_bonus(spec: F.FormSpec, rows: list[list[object]], upto: int, sheet_name: str) -> int:
     text = sheet_name + " " + " ".join(cell_text(v) for row in rows[: max(upto, 0)] for v in row if v != "")
     text = compact(text)
@@ -296,6 +334,7 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
     rows = sheet.rows
     fill = _merged_fill(sheet)
     specs = tuple(specs)
+    known = all(s in F.SPECS for s in specs)  # the pre-filter knows the catalogue's keys only
     best: _Header | None = None
     scanned = 0
     for r in range(len(rows)):
@@ -307,6 +346,8 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
         if scanned > max_scan:
             break
         if nonempty < 2 and not any(fill.get((r, c)) for c in range(len(row))):
+            continue
+        if known and not _could_be_header(rows, r, fill):
             continue
         for spec in specs:
             mandatory = [c for c in spec.columns if not c.optional]
