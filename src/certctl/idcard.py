@@ -81,9 +81,14 @@ class IdResult:
 def normalise_id_text(raw: str) -> str:
     t = clean_text(raw)  # NFKC: full-width digits and X to half-width
     t = _INVISIBLE_RE.sub("", t).replace("-", "")
-    if not t.isascii():  # dropping spaces can join a letter and a combining mark: compose them
-        t = unicodedata.normalize("NFKC", t)
-    return t.upper()
+    t = t.upper()
+    if not t.isascii():  # dropping spaces / upper-casing can leave letter + mark uncomposed: settle it
+        for _ in range(3):
+            u = unicodedata.normalize("NFKC", t).upper()
+            if u == t:
+                break
+            t = u
+    return t
 
 
 def check_id(raw: object) -> IdResult:

@@ -57,8 +57,12 @@ def clean_text(text: str) -> str:
 def header_key(text: str) -> str:
     """Key used to compare header texts: no whitespace or line breaks, half-width, no required-markers."""
     t = clean_text(text).replace(" ", "").lower()
-    if not t.isascii():  # dropping spaces can join a letter and a combining mark: compose them
-        t = unicodedata.normalize("NFKC", t)
+    if not t.isascii():  # dropping spaces / lower-casing can leave letter + mark uncomposed: settle it
+        for _ in range(3):
+            u = unicodedata.normalize("NFKC", t).lower()
+            if u == t:
+                break
+            t = u
     t = t.replace("*", "").replace("※", "")
     # Different bracket styles all mean the same in headers.
     t = t.replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")
