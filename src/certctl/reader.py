@@ -220,19 +220,25 @@ def _ole_encrypted(path: str | os.PathLike[str]) -> bool:
 _UNCACHED_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*</(?:\w+:)?c>")
 
 
-def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """(formula cells saved without a value, rows holding two or more of them) in a worksheet part,
-    streamed in chunks. Such files come from programs, never from Excel or WPS."""
+UNCACHED_SCAN = 1 << 20  # bytes of each worksheet part scanned for formulas without values
+
+
+def _uncached_formulas(zf: zipfile.ZipFile, part: str, limit: int = UNCACHED_SCAN) -> tuple[int, int]:
+    """(formula cells saved without a value, rows holding two or more of them) in the first ``limit``
+    bytes of a worksheet part (the header and first rows: enough to tell, and cheap on big files).
+    Such files come from programs, never from Excel or WPS."""
     n = rows = 0
+    seen = 0
     tail = b""
     last_row_start = -1
     per_row = 0
     try:
         with zf.open(part) as fh:
-            while True:
-                chunk = fh.read(1 << 20)
+            while seen < limit:
+                chunk = fh.read(min(1 << 20, limit - seen))
                 if not chunk:
                     break
+                seen += len(chunk)
                 buf = tail + chunk
                 if b"<f" not in buf and b":f" not in buf:
                     tail = buf[-64:]
@@ -389,7 +395,7 @@ def _check_uncached(p: Path, sheets: list[SheetData]) -> None:
                 if n >= 3 and rows >= 1:
                     raise ReadError(
                         "F001",
-                        f"工作表“{sh.name}”有 {n} 个公式单元格没有保存计算结果（文件由程序生成，未在 Excel/WPS 中保存过），"
+                        f"工作表“{sh.name}”有{'至少' if zf.getinfo(part).file_size > UNCACHED_SCAN else ''} {n} 个公式单元格没有保存计算结果（文件由程序生成，未在 Excel/WPS 中保存过），"
                         "内容无法读取；请在 Excel 或 WPS 中打开后保存，再重新报送",
                         f"sheet '{sh.name}' has {n} formula cells saved without their values (written by a program, "
                         "never saved in Excel/WPS); open it in Excel or WPS, save, and send it again")
