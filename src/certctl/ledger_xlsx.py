@@ -80,6 +80,20 @@ class LedgerLocked(Exception):
         return f"另一个合并任务正在写入 {self.path}（锁文件 {lock_path(self.path)}），请等它完成后再运行"
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic GC passes while building large acyclic row lists (they cost more than the work)."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 # ------------------------------------------------------------------------------------ locking
 def lock_path(path: str | os.PathLike[str]) -> Path:
     p = Path(path)
@@ -306,10 +320,16 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
     widths = [text_width(h) for h in headers]
     for row in rows:
         for i, v in enumerate(row):
-            if v is not None and v != "":
-                w = text_width(v)
-                if w > widths[i]:
-                    widths[i] = w
+            if v is None or v == "":
+                continue
+            cur = widths[i]
+            if cur >= MAX_WIDTH:
+                continue
+            if isinstance(v, str) and len(v) * 2 <= cur:
+                continue  # cannot be wider than what the column already needs
+            w = text_width(v)
+            if w > cur:
+                widths[i] = w
     last = f"{letters[-1]}{len(rows) + 1}"
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -357,7 +377,12 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
     yield '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
 
 
+_NEEDS_ESC = re.compile(r"[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _esc(s: str) -> str:
+    if _NEEDS_ESC.search(s) is None:
+        return s
     return _safe_text(s).translate(_XML_ESC)
 
 
@@ -438,7 +463,8 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
-            _write_xlsx(tmp, _sheets(ledger, lang), title)
+            with paused_gc():
+                _write_xlsx(tmp, _sheets(ledger, lang), title)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             slow = os.environ.get(SLOW_ENV)
