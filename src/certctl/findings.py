@@ -12,6 +12,16 @@ SEVERITY_ORDER = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
 _ID_PARAMS = ("id", "id2")
 
 
+MAX_SHOWN = 120  # characters of a cell value quoted in a message
+
+
+def _clip(text: str) -> str:
+    """Keep messages readable when a cell holds a huge value (a 100,000-character ID cell)."""
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:MAX_SHOWN]}…（共 {len(text)} 字 / {len(text)} chars）"
+
+
 def col_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     s = ""
@@ -57,8 +67,8 @@ class Finding:
         if self.value is None:
             return None
         if self.sensitive and not show_id:
-            return mask_id(self.value)
-        return self.value if show_id else mask_ids_in_text(self.value)
+            return _clip(mask_id(self.value))
+        return _clip(self.value if show_id else mask_ids_in_text(self.value))
 
     def _params(self, show_id: bool) -> dict[str, Any]:
         p = dict(self.params)
@@ -69,6 +79,9 @@ class Finding:
             for k in _ID_PARAMS:
                 if p.get(k):
                     p[k] = mask_id(str(p[k]))
+        for k, v in p.items():
+            if isinstance(v, str):
+                p[k] = _clip(v)
         return p
 
     def message(self, lang: str = "zh", show_id: bool = False) -> str:

@@ -27,3 +27,11 @@ def test_same_unit_for_an_old_version_or_damaged_card_is_fine(tmp_path):
     for i, reason in enumerate(("旧版换新版", "证件损坏", "信息变更")):
         res = validate_file(write_form(tmp_path / f"a3_{i}.xlsx", "annex3", [_row(reason)], META))
         assert not [f for f in res.findings if f.code == "A302"], reason
+
+
+def test_huge_cell_values_are_clipped_in_messages():
+    from certctl.findings import Finding
+
+    f = Finding("I002", value="1" * 100000, params={"id": "1" * 100000, "length": 100000}, sensitive=True)
+    assert len(f.message()) < 400 and "100000" in f.message()
+    assert len(f.to_dict()["value"]) < 200
