@@ -205,7 +205,7 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
             sep.join(c.reasons(lang)),
             EVENT_EN.get(c.last_event, c.last_event) if en else c.last_event,
             c.last_event_date,
-            c.source if not en else c.source.replace("；", "; "),
+            c.source if not en else _ROW_ZH.sub(r" row \1", c.source.replace("；", "; ")),
             "\n".join(problems),
         ])
     events = []
@@ -227,7 +227,8 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
         details = sep.join(str(p) for p in parts if p)
         events.append([
             e.date, EVENT_EN.get(e.kind, e.kind) if en else e.kind, e.cert, e.name, e.id, e.unit,
-            family_label(_family_of(e.family), lang), e.source, rel(e.path), e.sheet, e.row, details,
+            family_label(_family_of(e.family), lang), _ROW_ZH.sub(r" row \1", e.source) if en else e.source,
+            rel(e.path), e.sheet, e.row, details,
         ])
     sev = _SEV["en" if en else "zh"]
     problems_rows = []
@@ -276,7 +277,9 @@ _XML_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _EPOCH = dt.date(1899, 12, 30)
 # style ids (cellXfs order below)
 _S_HEAD, _S_DATE, _S_TEXT, _S_RED, _S_YELLOW, _S_GREEN = 1, 2, 3, 4, 5, 6
-_COLOUR_STYLE = {RED: _S_RED, YELLOW: _S_YELLOW, GREEN: _S_GREEN}
+_COLOUR_STYLE = {RED: _S_RED, YELLOW: _S_YELLOW, GREEN: _S_GREEN,
+                 COLOUR_EN[RED]: _S_RED, COLOUR_EN[YELLOW]: _S_YELLOW, COLOUR_EN[GREEN]: _S_GREEN}
+_ROW_ZH = re.compile(r" 第(\d+)行")
 
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
