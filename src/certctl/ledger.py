@@ -2,8 +2,9 @@
 certificate, with its history, its problems and its 红黄绿.
 
 ``build_ledger(ws, cfg, as_of)`` is a pure function of the workspace (and ``as_of``, the day
-deadlines are judged on): rows are turned into :class:`Event` objects, sorted by (date, file, sheet,
-row), and folded per certificate number:
+deadlines are judged on): rows are turned into :class:`Event` objects, sorted by (date, same-day rank,
+file, sheet, row) — on one day an entry comes first, then annex 2/3/4, then annex 1 注销/修改 filings,
+then surveys — and folded per certificate number:
 
 =============================  ====================================
 event                          status of the certificate afterwards
@@ -91,7 +92,12 @@ class Event:
     record: Record | None = None
 
     def sort_key(self) -> tuple:
-        return (self.date, self.path, self.sheet, self.row, self.sub)
+        return (self.date, _RANK.get(self.kind, 1) if self.family != "annex1" or self.kind == E_ENTER else 2,
+                self.path, self.sheet, self.row, self.sub)
+
+
+# same-day order: entry first, then the paper forms of a change, then annex 1 filings of it, then surveys
+_RANK = {E_ENTER: 0, E_SURVEY: 3}
 
 
 @dataclass
