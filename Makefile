@@ -14,9 +14,12 @@ $(BIN)/certctl: pyproject.toml
 install: $(BIN)/certctl
 
 demo: install
-	$(BIN)/certctl validate examples/ ; true
-	$(BIN)/certctl merge examples/ledger -o demo-台账.xlsx
-	$(BIN)/certctl overdue --dir examples/ledger --as-of 2024-06-05 ; true
+	@echo "== certctl validate examples/forms (clean forms and forms with typical mistakes)"
+	@$(BIN)/certctl validate examples/forms --quiet; rc=$$?; [ $$rc -le 1 ]
+	@echo "== certctl merge examples/ledger -> demo-台账.xlsx"
+	@$(BIN)/certctl merge examples/ledger -o demo-台账.xlsx --as-of 2024-06-05 --no-cache; rc=$$?; [ $$rc -le 1 ]
+	@echo "== certctl overdue --dir examples/ledger --as-of 2024-06-05"
+	@$(BIN)/certctl overdue --dir examples/ledger --as-of 2024-06-05; rc=$$?; [ $$rc -le 1 ]
 
 test: install
 	$(BIN)/python -m pytest
