@@ -14,9 +14,9 @@ Public API: :func:`annotate_results`, :func:`annotate_result`, :data:`ISSUES_SHE
 
 from __future__ import annotations
 
+from .atomic import atomic_write
+
 import io
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable
@@ -220,7 +220,6 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
     ws = wb.create_sheet(ISSUES_SHEET, 0)
     head = (["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议"] if lang != "en" else
             ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do"])
-    from .normalize import mask_id  # noqa: F401  (masking happens in Finding.message / shown_value)
 
     row = 1
     title = ws.cell(row, 1, _t(lang, f"检查结果：{Path(result.path).name}", f"Check result: {Path(result.path).name}"))
@@ -278,19 +277,7 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
 
 
 def _save(wb: Any, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".certctl-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return out
+    return atomic_write(out, lambda tmp: wb.save(tmp))
 
 
 def finding_cells(findings: Iterable[Finding]) -> set[tuple[str, int, int]]:

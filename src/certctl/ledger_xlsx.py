@@ -23,7 +23,7 @@ import shutil
 import time
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator
 
 from . import rules as R
 from .forms import family_label

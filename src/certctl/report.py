@@ -14,9 +14,10 @@ the forms are always written as text (never as formulas), and ID numbers are mas
 
 from __future__ import annotations
 
+from .atomic import atomic_write
+
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -301,18 +302,7 @@ def _letter(c: int) -> str:
 
 # ------------------------------------------------------------------------------------------ writing
 def _atomic(target: Path, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(target, write)
 
 
 def write_report(r: Report, out_dir: str | os.PathLike[str], lang: str = "zh", show_id: bool = False) -> list[Path]:

@@ -15,11 +15,11 @@ Public API: :data:`TEMPLATE_FILES`, :func:`layout`, :func:`build_template`, :fun
 
 from __future__ import annotations
 
+from .atomic import atomic_write_bytes
+
 import datetime as dt
 import io
 import math
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -369,19 +369,7 @@ def save_deterministic(wb: Any, path: str | Path) -> Path:
 
 
 def _atomic_write(p: Path, data: bytes) -> Path:
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".certctl-", suffix=".xlsx", dir=p.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return p
+    return atomic_write_bytes(p, data)
 
 
 def write_template(family: str, path: str | Path) -> Path:
