@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -150,42 +150,10 @@ class Obligation:
 
 # ------------------------------------------------------------------------------------------ loading
 def load_forms(root: str | os.PathLike[str], opts: Any = None, cache: Any = None) -> Any:
-    """The workspace of ``root``: ``certctl.workspace.load_workspace`` when it exists, else a private
-    fallback that does the same (iter_form_files + validate_file, duplicate contents read once)."""
-    try:
-        from .workspace import load_workspace
-    except ImportError:  # pragma: no cover - the shared module is being written
-        return _fallback_workspace(root, opts)
+    """The workspace of ``root`` (every form below it, duplicate contents read once)."""
+    from .workspace import load_workspace
+
     return load_workspace(root, opts, cache=cache)
-
-
-@dataclass
-class _FallbackWorkspace:
-    root: Path
-    results: list[Any] = field(default_factory=list)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _fallback_workspace(root: str | os.PathLike[str], opts: Any = None) -> _FallbackWorkspace:  # pragma: no cover
-    from .reader import file_hash, iter_form_files
-    from .validate import Options, validate_file
-
-    opts = opts or Options()
-    root_p = Path(root)
-    ws = _FallbackWorkspace(root=root_p if root_p.is_dir() else root_p.parent)
-    seen: dict[str, str] = {}
-    for p in sorted(iter_form_files([root_p]), key=lambda x: _rel(ws.root, x)):
-        try:
-            digest = file_hash(p)
-        except OSError:
-            digest = None
-        if digest and digest in seen:
-            ws.duplicates.append((str(p), seen[digest]))
-            continue
-        if digest:
-            seen[digest] = str(p)
-        ws.results.append(validate_file(p, opts))
-    return ws
 
 
 def _rel(root: Path, path: str | os.PathLike[str]) -> str:
