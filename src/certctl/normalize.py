@@ -70,8 +70,14 @@ def header_key(text: str) -> str:
     return t
 
 
+# ASCII letters/digits and CJK unified ideographs: NFKC leaves them alone, nothing to clean
+_PLAIN_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]+")
+
+
 def compact(text: str) -> str:
     """clean_text with every space removed (used for codes, names, enumerations)."""
+    if _PLAIN_RE.fullmatch(text):  # the usual name, ID or code: skip the cleaning (and the cache)
+        return text
     return clean_text(text).replace(" ", "")
 
 

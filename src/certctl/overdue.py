@@ -157,6 +157,19 @@ def load_forms(root: str | os.PathLike[str], opts: Any = None, cache: Any = None
 
 
 def _rel(root: Path, path: str | os.PathLike[str]) -> str:
+    key = (root, path)
+    hit = _REL_MEMO.get(key)  # called once per record: 150,000 Path parses for a province
+    if hit is None:
+        if len(_REL_MEMO) > 10_000:
+            _REL_MEMO.clear()
+        hit = _REL_MEMO[key] = _rel_uncached(root, path)
+    return hit
+
+
+_REL_MEMO: dict[tuple[Any, Any], str] = {}
+
+
+def _rel_uncached(root: Path, path: str | os.PathLike[str]) -> str:
     p = Path(path)
     try:
         return p.relative_to(root).as_posix()
