@@ -803,22 +803,22 @@ def _late(ctx: _Ctx, event: dt.date, until: dt.date) -> tuple[dt.date, int]:
     return deadline, late
 
 
-def _c_t001(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
-    lost = rec.values.get("lost_date")
-    if lost and meta.date and lost <= meta.date:
-        deadline, late = _late(ctx, lost, meta.date)
-        if late > 0:
-            ctx.add("T001", res.sheet, rec.row, res.colmap.get("lost_date"), "证件遗失时间", lost.isoformat(), rec,
-                    event=lost.isoformat(), deadline=deadline.isoformat(), form_date=meta.date.isoformat(), late=late)
-
-
-def _c_t002(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
-    ev = rec.values.get("change_date")
+def _report_deadline(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata, code: str, key: str, title: str) -> None:
+    """T001/T002: a form filed more than report_days working days after its event date."""
+    ev = rec.values.get(key)
     if ev and meta.date and ev <= meta.date:
         deadline, late = _late(ctx, ev, meta.date)
         if late > 0:
-            ctx.add("T002", res.sheet, rec.row, res.colmap.get("change_date"), "变动日期", ev.isoformat(), rec,
+            ctx.add(code, res.sheet, rec.row, res.colmap.get(key), title, ev.isoformat(), rec,
                     event=ev.isoformat(), deadline=deadline.isoformat(), form_date=meta.date.isoformat(), late=late)
+
+
+def _c_t001(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
+    _report_deadline(ctx, res, rec, meta, "T001", "lost_date", "证件遗失时间")
+
+
+def _c_t002(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
+    _report_deadline(ctx, res, rec, meta, "T002", "change_date", "变动日期")
 
 
 def _c_s001(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> None:
