@@ -335,17 +335,21 @@ def _people_obligations(ctx: _Ctx, results: list[Any]) -> None:
     def unit_of(res: Any, rec: Any) -> str:
         return ctx.unit(rec.values.get("unit") or rec.values.get("reporting_unit") or res.meta.unit)
 
+    def loss_report(res: Any, rec: Any, lost: dt.date) -> Obligation:
+        """Annex 4 owed within report_days working days of a loss (Qidong 二)."""
+        pid, cert = _person_keys(rec)
+        return Obligation(
+            "loss_report", "", unit_of(res, rec), "报送证件补发表（附件4）", "file annex 4 (reissue) for the lost certificate",
+            cal.add_workdays(lost, dl_cfg.report_days), since=lost, name=rec.values.get("name") or "",
+            id=pid, cert=cert, path=ctx.rel(res.path), sheet=rec.sheet, row=rec.row,
+        )
+
     # (a) lost certificates reported on annex 4
     for res, rec in _records(results, "annex4"):
         lost = rec.values.get("lost_date")
         if not lost or lost > as_of:
             continue
-        pid, cert = _person_keys(rec)
-        ob = Obligation(
-            "loss_report", "", unit_of(res, rec), "报送证件补发表（附件4）", "file annex 4 (reissue) for the lost certificate",
-            cal.add_workdays(lost, dl_cfg.report_days), since=lost, name=rec.values.get("name") or "",
-            id=pid, cert=cert, path=ctx.rel(res.path), sheet=rec.sheet, row=rec.row,
-        )
+        ob = loss_report(res, rec, lost)
         ctx.add(ob, [_Action(res.meta.date, _where(ctx, res, rec))])
 
     # (a) losses known from the survey only (备注 / 处理意见 mention 遗失 with a date)
@@ -356,13 +360,8 @@ def _people_obligations(ctx: _Ctx, results: list[Any]) -> None:
         lost = date_in_text(text)
         if not lost or lost > as_of:
             continue
-        pid, cert = _person_keys(rec)
-        ob = Obligation(
-            "loss_report", "", unit_of(res, rec), "报送证件补发表（附件4）", "file annex 4 (reissue) for the lost certificate",
-            cal.add_workdays(lost, dl_cfg.report_days), since=lost, name=rec.values.get("name") or "",
-            id=pid, cert=cert, path=ctx.rel(res.path), sheet=rec.sheet, row=rec.row,
-        )
-        ctx.add(ob, _lookup(a4_id, a4_cert, pid, cert))
+        ob = loss_report(res, rec, lost)
+        ctx.add(ob, _lookup(a4_id, a4_cert, ob.id, ob.cert))
 
     # (b) revocations, replacements and reissues awaiting the annex 1 system entry
     needs = {
