@@ -51,6 +51,6 @@ def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
     try:
         cfg = load_config(config)
     except ConfigError as e:
-        fail(f"配置文件有误 / bad config: {e}")
+        fail(f"配置文件错误 / bad config: {e}")
     chosen = lang.value if lang else getattr(cfg, "lang", "zh")
     return cfg, chosen

@@ -12,9 +12,10 @@ from typing import Optional
 
 import typer
 
-from ..config import ConfigError, load_config, make_calendar
+from ..config import make_calendar
 from ..workdays import parse_date
 from .app import app
+from .common import CONFIG_HELP, LANG_HELP, Lang, load
 
 _MAX_N = 100_000
 
@@ -51,32 +52,10 @@ def deadline_cmd(
         "--explain",
         help="逐日列出计入或跳过的原因 / list every day walked, counted or skipped and why",
     ),
-    config: Optional[Path] = typer.Option(
-        None,
-        "--config",
-        metavar="PATH",
-        help="配置文件（默认当前目录下的 certctl.toml）/ config file (default ./certctl.toml)",
-        show_default=False,
-    ),
-    lang: Optional[str] = typer.Option(
-        None,
-        "--lang",
-        metavar="zh|en",
-        help="输出语言 zh 或 en（默认取配置）/ output language (default: from config)",
-        show_default=False,
-    ),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
 ) -> None:
-    ui = (lang or "zh").strip().lower()
-    if lang is not None and ui not in ("zh", "en"):
-        raise _fail(f"--lang 必须是 zh 或 en，而不是 {lang!r}", f"--lang must be zh or en, got {lang!r}", "zh")
-
-    try:
-        cfg = load_config(config)
-    except ConfigError as exc:
-        typer.echo(f"配置错误 (config error): {exc}" if ui != "en" else f"config error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    if lang is None:
-        ui = cfg.lang
+    cfg, ui = load(config, lang)
 
     try:
         start = parse_date(date)
