@@ -11,6 +11,11 @@ discarded (and rebuilt when possible) and the form is simply validated again. Se
 use one cache at once (WAL journal, busy timeout). The file is size-bounded: least recently used
 entries are dropped beyond ``max_bytes``.
 
+Besides per-file results it keeps a few *derived* results of a whole folder (``get_derived`` /
+``put_derived``): one entry per name (e.g. ``ledger:<output path>``), holding the key of the inputs it
+was computed from (:func:`certctl.workspace.inputs_key`) and the value. A lookup with another key is
+a miss, so a changed folder, option or date always recomputes.
+
 The cache directory is created private (0700). Entries are pickles, so the cache must live where only
 the user running certctl can write — never inside a folder that submitters can write to; by default it
 sits beside the forms folder, not in it (:func:`default_cache_dir`).
@@ -146,9 +151,22 @@ class FormCache:
         conn = sqlite3.connect(str(self.path), timeout=self.timeout, isolation_level=None)
         self._conn = conn
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        mode = conn.execute("PRAGMA journal_mode").fetchone()
         if mode is None:
             raise sqlite3.DatabaseError("journal mode not set")
+        deadline = time.monotonic() + self.timeout
+        while str(mode[0]).lower() != "wal":
+            # switching to WAL needs a moment alone with the file, and SQLite answers "locked" at
+            # once (no busy handler) when another process is opening the new cache too: retry
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                if mode is None:
+                    raise sqlite3.DatabaseError("journal mode not set")
+                break
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e).lower() or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(
             "CREATE TABLE IF NOT EXISTS forms ("
@@ -156,6 +174,10 @@ class FormCache:
             " blob BLOB NOT NULL, size INTEGER NOT NULL, day TEXT NOT NULL, dated INTEGER NOT NULL,"
             " used REAL NOT NULL, PRIMARY KEY (sha256, okey, version))")
         conn.execute("CREATE INDEX IF NOT EXISTS forms_used ON forms (used)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS derived ("
+            " name TEXT PRIMARY KEY, key TEXT NOT NULL, version TEXT NOT NULL, blob BLOB NOT NULL,"
+            " used REAL NOT NULL)")
         conn.execute(f"PRAGMA user_version = {_SCHEMA}")
         conn.execute("SELECT count(*) FROM forms WHERE 0").fetchone()  # a corrupt file fails here
         return conn
@@ -222,6 +244,93 @@ class FormCache:
         self.hits += 1
         self._touched.append((time.time(), sha256, options_key))
         return result
+
+    def get_many(self, sha256s: list[str], options_key: str) -> dict[str, Any]:
+        """``{sha256: result}`` for every given content found, in one read transaction (a merge of a
+        thousand files asks once, not a thousand times). Counts hits and misses like :meth:`get`."""
+        out: dict[str, Any] = {}
+        conn = self._connect()
+        if conn is None:
+            return out
+        rows: list[tuple] = []
+        today = dt.date.today().isoformat()
+        try:
+            conn.execute("BEGIN")
+            try:
+                for i in range(0, len(sha256s), 500):
+                    chunk = sha256s[i:i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows.extend(conn.execute(
+                        f"SELECT sha256, blob, day, dated FROM forms WHERE okey = ? AND version = ? AND sha256 IN ({marks})",
+                        (options_key, self.version, *chunk)).fetchall())
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._rollback(conn)
+            self._broken(e)
+            return {}
+        now = time.time()
+        for sha, blob, day, dated in rows:
+            if not dated and day != today:
+                continue
+            try:
+                out[sha] = _loads(blob)
+            except Exception as e:
+                self.errors.append(f"cache entry {sha[:12]} unreadable: {e}")
+                self._delete(sha, options_key)
+                continue
+            self._touched.append((now, sha, options_key))
+        self.hits += len(out)
+        self.misses += len(set(sha256s)) - len(out)
+        return out
+
+    def touch(self, sha256s: list[str], options_key: str) -> None:
+        """Mark entries as used (they were relied on without being loaded), for the size bound."""
+        now = time.time()
+        self._touched.extend((now, s, options_key) for s in sha256s if s)
+
+    def get_derived(self, name: str, key: str) -> Any:
+        """The value stored under ``name`` when it was computed from inputs with this ``key``, else None."""
+        conn = self._connect()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute("SELECT blob FROM derived WHERE name = ? AND key = ? AND version = ?",
+                               (name, key, self.version)).fetchone()
+        except sqlite3.Error as e:
+            self._broken(e)
+            return None
+        if row is None:
+            return None
+        try:
+            return _loads(row[0])
+        except Exception as e:
+            self.errors.append(f"cache entry {name} unreadable: {e}")
+            return None
+
+    def put_derived(self, name: str, key: str, value: Any) -> None:
+        """Store ``value`` under ``name`` (replacing what was there), computed from inputs ``key``."""
+        conn = self._connect()
+        if conn is None:
+            return
+        try:
+            blob = _dumps(value)
+        except Exception as e:
+            self.errors.append(f"cannot pickle {name}: {e}")
+            return
+        try:
+            conn.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?, ?)",
+                         (name, key, self.version, blob, time.time()))
+        except sqlite3.Error as e:
+            self._broken(e)
+
+    def drop_derived(self, name: str) -> None:
+        conn = self._connect()
+        if conn is not None:
+            try:
+                conn.execute("DELETE FROM derived WHERE name = ?", (name,))
+            except sqlite3.Error as e:
+                self._broken(e)
 
     def put(self, sha256: str, options_key: str, result: Any) -> None:
         """Store a result (not results of unreadable files: those are cheap to find again)."""
@@ -315,6 +424,7 @@ class FormCache:
         if conn is not None:
             try:
                 conn.execute("DELETE FROM forms")
+                conn.execute("DELETE FROM derived")
             except sqlite3.Error as e:
                 self._broken(e)
 

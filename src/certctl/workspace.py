@@ -12,7 +12,14 @@ kinds), validates each with :func:`certctl.validate.validate_file` and returns a
 
 Nothing here prints. ``progress(done, total, path)`` is called after each file when given; ``cache``
 (an object with ``get(sha256, options_key)`` / ``put(sha256, options_key, result)``, e.g.
-:class:`certctl.cache.FormCache`) is consulted only when passed.
+:class:`certctl.cache.FormCache`; ``get_many(sha256s, options_key)`` is used when it has one) is
+consulted only when passed.
+
+``scan_forms(root, exclude)`` lists and hashes the files without reading them (a :class:`Scan`);
+``inputs_key(scan, opts, cfg, as_of, ...)`` digests everything a derived result (the ledger, the
+obligations) depends on — every file's relative path and sha256, the options, the config, the as-of
+date, the certctl version and source code — so a caller can tell "nothing changed" from one hash per
+file. ``load_workspace(..., scan=scan)`` reuses the hashes instead of reading every file twice.
 """
 
 from __future__ import annotations
@@ -97,6 +104,7 @@ def options_key(opts: Options) -> str:
     except Exception:  # pragma: no cover
         ver = ""
     parts["version"] = ver
+    parts["code"] = code_fingerprint()
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
@@ -108,6 +116,80 @@ def _hash(path: Path) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of certctl's own source files: results cached by one build of the code are never
+    served to another (a version number is not bumped for every change)."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(pkg.rglob("*.py")):
+        try:
+            h.update(f.relative_to(pkg).as_posix().encode())
+            h.update(f.read_bytes())
+        except OSError:  # pragma: no cover
+            h.update(b"?")
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Scan:
+    """The form files below a root, sorted by relative path, each with its sha256 (None: unreadable)."""
+
+    root: Path  # the folder paths are relative to
+    files: list[Path]
+    digests: list[str | None]
+
+    def rels(self) -> list[str]:
+        return [rel_path(self.root, p) for p in self.files]
+
+    @property
+    def complete(self) -> bool:
+        """Every file could be hashed (otherwise nothing derived from them can be trusted)."""
+        return all(d is not None for d in self.digests)
+
+    def key(self) -> str:
+        h = hashlib.sha256()
+        for rel, d in zip(self.rels(), self.digests):
+            h.update(f"{rel}\t{d}\n".encode("utf-8"))
+        return h.hexdigest()
+
+
+def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike[str]] = (),
+               files: list[Path] | None = None) -> Scan:
+    """List (or take ``files``) and hash every form below ``root``, without reading them as forms."""
+    root_p = Path(root)
+    base = root_p if root_p.is_dir() else root_p.parent
+    skip = {Path(e).resolve() for e in exclude}
+    if files is None:
+        files = iter_form_files([root_p])
+    files = [p for p in files if not skip or p.resolve() not in skip]
+    files.sort(key=lambda p: rel_path(base, p))
+    return Scan(base, files, [_hash(p) for p in files])
+
+
+def config_digest(cfg: Any) -> str:
+    """A stable text of a :class:`certctl.config.Config` (or None)."""
+    if cfg is None:
+        return ""
+    dump = getattr(cfg, "model_dump_json", None)
+    if dump is not None:
+        try:
+            return dump()
+        except Exception:  # pragma: no cover
+            pass
+    return repr(cfg)
+
+
+def inputs_key(scan: Scan, opts: Options, cfg: Any, as_of: Any, *extra: Any) -> str:
+    """The digest of everything a result derived from the whole folder depends on."""
+    parts = [
+        "certctl-derived-1", scan.key(), options_key(opts), config_digest(cfg),
+        as_of.isoformat() if hasattr(as_of, "isoformat") else str(as_of), str(scan.root.resolve()),
+        *[str(x) for x in extra],
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
 def load_workspace(
     root: str | os.PathLike[str],
     opts: Options | None = None,
@@ -115,23 +197,29 @@ def load_workspace(
     cache: Any = None,
     progress: Progress | None = None,
     exclude: Iterable[str | os.PathLike[str]] = (),
+    scan: Scan | None = None,
 ) -> Workspace:
     """Read and validate every form below ``root`` (or the single file ``root``). Files in
-    ``exclude`` (e.g. the ledger itself when it is written inside the forms folder) are skipped."""
+    ``exclude`` (e.g. the ledger itself when it is written inside the forms folder) are skipped.
+    ``scan``: the files and hashes already found by :func:`scan_forms` (``exclude`` is then ignored)."""
     opts = opts or Options()
-    root_p = Path(root)
-    base = root_p if root_p.is_dir() else root_p.parent
+    if scan is None:
+        scan = scan_forms(root, exclude)
+    base = scan.root
     ws = Workspace(root=base)
-    skip = {Path(e).resolve() for e in exclude}
-    files = [p for p in iter_form_files([root_p]) if not skip or p.resolve() not in skip]
-    files.sort(key=lambda p: rel_path(base, p))
+    files = scan.files
     total = len(files)
     key = options_key(opts) if cache is not None else ""
+    pre: dict[str, Any] | None = None
+    if cache is not None and hasattr(cache, "get_many"):
+        try:  # one query for every file instead of one per file
+            pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
+        except Exception:
+            pre = None
     seen: dict[str, str] = {}  # sha256 -> original path
-    for i, p in enumerate(files, start=1):
+    for i, (p, digest) in enumerate(zip(files, scan.digests), start=1):
         sp = str(p)
         ws.paths.append(sp)
-        digest = _hash(p)
         if digest is not None and digest in seen:
             orig = seen[digest]
             ws.duplicates.append((sp, orig))
@@ -141,10 +229,13 @@ def load_workspace(
             continue
         result: FormResult | None = None
         if cache is not None and digest is not None:
-            try:
-                result = cache.get(digest, key)
-            except Exception:
-                result = None
+            if pre is not None:
+                result = pre.get(digest)
+            else:
+                try:
+                    result = cache.get(digest, key)
+                except Exception:
+                    result = None
             if result is not None:
                 result.path = sp  # the same content may have moved or been renamed
                 for f in result.findings:
