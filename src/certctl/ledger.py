@@ -216,6 +216,37 @@ class Ledger:
         return rel_path(self.root, path)
 
 
+@dataclass
+class MergeSummary:
+    """What ``certctl merge`` prints about a ledger (small; kept in the cache so an unchanged folder
+    can be reported without rebuilding): the files, the totals and the cross-form findings."""
+
+    files: list[FileSummary]
+    totals: dict[str, int]
+    cross: list[tuple[str, Finding]]  # (path relative to the root, finding)
+
+
+CROSS_CODES = ("X001", "X002", "X003", "X004")
+
+
+def merge_summary(ledger: Ledger) -> MergeSummary:
+    colours = ledger.colours()
+    files = ledger.files
+    totals = {
+        "files": len(files),
+        "rows_read": sum(f.rows_read for f in files),
+        "rows_merged": sum(f.rows_merged for f in files),
+        "rows_rejected": sum(f.rows_rejected for f in files),
+        "unreadable": sum(1 for f in files if f.status == "unreadable"),
+        "duplicates": sum(1 for f in files if f.status == "duplicate"),
+        "certificates": len(ledger.certificates),
+        "red": colours[RED], "yellow": colours[YELLOW], "green": colours[GREEN],
+        "errors": ledger.errors, "warnings": ledger.warnings,
+    }
+    cross = [(ledger.rel(f.path), f) for f in ledger.findings if f.code in CROSS_CODES]
+    return MergeSummary(list(files), totals, cross)
+
+
 # ------------------------------------------------------------------------------------ messages
 def finding_message(f: Finding, lang: str = "zh", show_id: bool = False) -> str:
     """Finding.message, with merge findings' language-specific parameters (``*_en``) honoured."""

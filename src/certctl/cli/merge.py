@@ -37,6 +37,52 @@ def _progress(enabled: bool) -> Any:
                     console=console(stderr=True), transient=True)
 
 
+def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) -> Any:
+    """The stored summary when the ledger was last built from exactly these inputs and the file at
+    ``out`` is still the one written then (same sha256); otherwise None (rebuild)."""
+    from ..reader import file_hash
+    from ..workspace import options_key
+
+    hit = fc.get_derived(name, key)
+    if not isinstance(hit, dict) or "summary" not in hit or not out.is_file():
+        return None
+    try:
+        if file_hash(out) != hit.get("sha256"):
+            return None
+    except OSError:
+        return None
+    fc.touch([d for d in scan.digests if d], options_key(opts))  # still in use: keep them in the cache
+    return hit["summary"]
+
+
+def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: Any, scan: Any,
+             no_progress: bool, en: bool) -> Any:
+    """Read (or take from the cache) every form, build the ledger, write it; its summary."""
+    from ..ledger import build_ledger, merge_summary
+    from ..ledger_xlsx import write_ledger
+    from ..workspace import load_workspace
+
+    prog = _progress(not no_progress)
+    cb = None
+    if prog is not None:
+        prog.start()
+        task = prog.add_task("读取表格" if not en else "reading forms", total=len(scan.files))
+
+        def cb(done: int, total: int, path: str) -> None:
+            prog.update(task, completed=done)
+    try:
+        ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan)
+    finally:
+        if prog is not None:
+            prog.stop()
+    ledger = build_ledger(ws, cfg, day)
+    try:
+        write_ledger(ledger, out, lg, lock=False)
+    except OSError as e:
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+    return merge_summary(ledger)
+
+
 @app.command("merge")
 def merge_cmd(
     directory: Optional[Path] = typer.Argument(
@@ -73,11 +119,11 @@ def merge_cmd(
     """
     cfg, lg = load(config, lang)
     en = lg == "en"
-    from ..ledger import build_ledger, finding_message
-    from ..ledger_xlsx import LedgerLocked, ledger_lock, write_ledger
-    from ..reader import iter_form_files
+    from ..ledger import finding_message
+    from ..ledger_xlsx import LedgerLocked, ledger_lock
+    from ..reader import file_hash, iter_form_files
     from ..validate import Options
-    from ..workspace import load_workspace
+    from ..workspace import inputs_key, scan_forms
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
@@ -97,56 +143,43 @@ def merge_cmd(
     if not files:
         fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
     opts = Options.from_config(cfg, lang=lg, today=day)
+    unchanged = False
     try:
         with ledger_lock(out, wait):
-            prog = _progress(not quiet and fmt == Fmt.table)
-            cb = None
-            if prog is not None:
-                prog.start()
-                task = prog.add_task("读取表格" if not en else "reading forms", total=len(files))
-
-                def cb(done: int, total: int, path: str) -> None:
-                    prog.update(task, completed=done)
             from ..cache import open_cache
 
             fc = open_cache(root, cache)
             try:
-                ws = load_workspace(root, opts, progress=cb, exclude=[out], cache=fc)
+                scan = scan_forms(root, files=files)
+                name = f"ledger:{out_abs}"
+                key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
+                summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
+                unchanged = summary is not None
+                if summary is None:
+                    summary = _rebuild(root, out, opts, cfg, day, lg, fc, scan, quiet or fmt != Fmt.table, en)
+                    if fc is not None and scan.complete:
+                        try:
+                            fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
+                        except OSError:
+                            pass
             finally:
                 if fc is not None:
                     fc.close()
-                if prog is not None:
-                    prog.stop()
-            ledger = build_ledger(ws, cfg, day)
-            try:
-                write_ledger(ledger, out, lg, lock=False)
-            except OSError as e:
-                fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
     except LedgerLocked as e:
         fail(e.message(lg))
 
-    colours = ledger.colours()
-    totals = {
-        "files": len(ledger.files),
-        "rows_read": sum(f.rows_read for f in ledger.files),
-        "rows_merged": sum(f.rows_merged for f in ledger.files),
-        "rows_rejected": sum(f.rows_rejected for f in ledger.files),
-        "unreadable": sum(1 for f in ledger.files if f.status == "unreadable"),
-        "duplicates": sum(1 for f in ledger.files if f.status == "duplicate"),
-        "certificates": len(ledger.certificates),
-        "red": colours["红"], "yellow": colours["黄"], "green": colours["绿"],
-        "errors": ledger.errors, "warnings": ledger.warnings,
-    }
-    cross = [f for f in ledger.findings if f.code in ("X001", "X002", "X003", "X004")]
+    totals = summary.totals
+    cross = summary.cross
     if fmt == Fmt.json:
         doc = {
             "output": str(out),
+            "unchanged": unchanged,
             "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
                        "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
-                       "duplicate_of": f.duplicate_of or None} for f in ledger.files],
+                       "duplicate_of": f.duplicate_of or None} for f in summary.files],
             "totals": totals,
-            "cross_form": [dict(f.to_dict(lg, show_id), path=ledger.rel(f.path),
-                                message=finding_message(f, lg, show_id)) for f in cross],
+            "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
+                           for rel, f in cross],
         }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
@@ -158,7 +191,7 @@ def merge_cmd(
             table = Table(title=("Files" if en else "来源文件"), title_justify="left")
             for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
                 table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
-            for f in ledger.files:
+            for f in summary.files:
                 label = st.get(f.status, f.status)
                 if f.status == "duplicate":
                     label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
@@ -166,20 +199,23 @@ def merge_cmd(
                     label += f": {f.read_error_en}" if en else f"：{f.read_error}"
                 table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
             con.print(table)
-            for f in cross:
-                con.print(f"{ledger.rel(f.path)} {f.cell or (f.row or '')} {f.code} {finding_message(f, lg, show_id)}",
+            for rel, f in cross:
+                con.print(f"{rel} {f.cell or (f.row or '')} {f.code} {finding_message(f, lg, show_id)}",
                           markup=False, highlight=False)
         if en:
             con.print(f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
                       f"rows read {totals['rows_read']} = merged {totals['rows_merged']} + rejected {totals['rows_rejected']}; "
                       f"{totals['certificates']} certificates: red {totals['red']}, yellow {totals['yellow']}, "
                       f"green {totals['green']}; {totals['errors']} errors, {totals['warnings']} warnings. "
-                      f"Ledger written to {out}", markup=False, highlight=False)
+                      + (f"Ledger unchanged (same forms, options and date), not rewritten: {out}" if unchanged
+                         else f"Ledger written to {out}"), markup=False, highlight=False)
         else:
             con.print(f"共 {totals['files']} 个文件（无法读取 {totals['unreadable']}，重复 {totals['duplicates']}）；"
                       f"读取 {totals['rows_read']} 行 = 并入 {totals['rows_merged']} + 未并入 {totals['rows_rejected']}；"
                       f"证件 {totals['certificates']} 本：红 {totals['red']}，黄 {totals['yellow']}，绿 {totals['green']}；"
-                      f"错误 {totals['errors']}，警告 {totals['warnings']}。台账已写出：{out}（问题详见“问题清单”）",
+                      f"错误 {totals['errors']}，警告 {totals['warnings']}。"
+                      + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
+                      + "（问题详见“问题清单”）",
                       markup=False, highlight=False)
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
