@@ -58,7 +58,9 @@ from .normalize import compact, mask_id
 
 __all__ = [
     "Obligation",
+    "Found",
     "find_obligations",
+    "obligations_in",
     "load_forms",
     "KINDS",
     "STATES",
@@ -154,6 +156,51 @@ def load_forms(root: str | os.PathLike[str], opts: Any = None, cache: Any = None
     from .workspace import load_workspace
 
     return load_workspace(root, opts, cache=cache)
+
+
+@dataclass
+class Found:
+    """What ``certctl overdue`` needs of a forms folder: the obligations, how many forms were read,
+    the files that could not be read (path as found, reason) and the calendar's warnings."""
+
+    obligations: list[Obligation]
+    files: int
+    unreadable: list[tuple[str, str]]
+    calendar_warnings: list[str]
+    cached: bool = False  # served from the cache (the folder, options and date unchanged)
+
+
+def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.date, *, cache: Any = None,
+                   lang: str | None = None) -> Found:
+    """Read the forms below ``root`` (through ``cache`` when given) and find the obligations on ``as_of``.
+
+    The result is a pure function of the folder (every form's path and content, and the names of the
+    other files: training plans and reports count by name), the options, the config, ``as_of`` and
+    certctl itself; with a cache it is kept under that key, so a second run on an unchanged folder
+    only hashes the files."""
+    from .config import make_calendar
+    from .workspace import inputs_key, load_workspace, rel_path, scan_forms
+
+    root_p = Path(root)
+    scan = scan_forms(root_p)
+    name = f"overdue:{root_p.resolve()}"
+    key = ""
+    if cache is not None and scan.complete:
+        listing = "\n".join(rel_path(scan.root, p) for p in _all_files(root_p))
+        key = inputs_key(scan, opts, cfg, as_of, "overdue", lang, listing)
+        hit = cache.get_derived(name, key)
+        if isinstance(hit, Found):
+            hit.unreadable = [(str(scan.root / rel), why) for rel, why in hit.unreadable]
+            hit.cached = True
+            return hit
+    ws = load_workspace(root_p, opts, cache=cache, scan=scan)
+    cal = make_calendar(cfg, lang=lang)
+    obs = find_obligations(ws, cfg, as_of, calendar=cal)
+    bad = [r for r in ws.results if getattr(r, "read_error", None) is not None]
+    if key:
+        cache.put_derived(name, key, Found(obs, len(ws.results), [(ws.rel(r.path), str(r.read_error)) for r in bad],
+                                           list(cal.warnings)))
+    return Found(obs, len(ws.results), [(r.path, str(r.read_error)) for r in bad], list(cal.warnings))
 
 
 def _rel(root: Path, path: str | os.PathLike[str]) -> str:

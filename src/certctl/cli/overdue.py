@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, RunLog, run_lock
-from ..overdue import PENDING_STATES, Obligation, find_obligations, load_forms
+from ..overdue import PENDING_STATES, Found, Obligation, find_obligations, load_forms, obligations_in
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, load
 
@@ -115,6 +115,29 @@ def gather(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
     return ws, find_obligations(ws, cfg, as_of, calendar=cal)
 
 
+def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
+                       cache: bool = True) -> Found:
+    """The obligations (from the cache when the folder, options and date are unchanged); unreadable
+    files and calendar fallbacks are warned about on stderr, as :func:`gather` does."""
+    from ..cache import open_cache
+    from ..validate import Options
+
+    opts = Options.from_config(cfg, lang=lang)
+    fc = open_cache(directory, cache)
+    try:
+        found = obligations_in(directory, opts, cfg, as_of, cache=fc, lang=lang)
+    except OSError as e:
+        run.fail(f"无法读取表格文件夹 {directory}：{e}", f"cannot read the forms directory {directory}: {e}")
+    finally:
+        if fc is not None:
+            fc.close()
+    for path, why in found.unreadable:
+        run.warn(run.t(f"警告：无法读取 {path}，其内容未计入：{why}", f"warning: cannot read {path}; not counted: {why}"))
+    for message in found.calendar_warnings:
+        run.warn(message)
+    return found
+
+
 # ------------------------------------------------------------------------------- rendering
 HEADERS = {
     "zh": ("状态", "单位", "姓名", "身份证号码", "证件号码", "应办事项", "起算日期", "期限", "逾期工作日", "剩余工作日", "来源"),
@@ -177,6 +200,37 @@ def _table(title: str, items: list[Obligation], lang: str, show_id: bool, late: 
     return t
 
 
+def _flat(value: str) -> str:
+    """One field of a plain line: no tabs or line breaks from a form cell."""
+    return value.replace("\t", " ").replace("\r", " ").replace("\n", " ") if value else value
+
+
+def plain_lines(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool) -> list[str]:
+    """The items as plain text for cron mail, pipes and files: a title line, a column line, then per
+    unit a heading line (【单位】N 项) and one tab-separated line per item."""
+    h = HEADERS[lang]
+    en = lang == "en"
+    out = [title, "\t".join((h[2], h[3], h[4], h[5], h[6], h[7], h[8] if late else h[9], h[10]))]
+    counts: dict[str, int] = {}
+    for o in items:
+        counts[o.unit] = counts.get(o.unit, 0) + 1
+    unit = None
+    for o in items:
+        if o.unit != unit:
+            unit = o.unit
+            name = unit or ("(no unit)" if en else "（未填单位）")
+            out.append(f"[{name}] {counts[unit]} item{'s' if counts[unit] != 1 else ''}" if en
+                       else f"【{name}】{counts[unit]} 项")
+        r = row_of(o, lang, show_id)
+        count = r[8] if late else (r[0] if o.state == "due_today" else r[9])
+        out.append("\t".join(_flat(x) for x in (r[2], r[3], r[4], r[5], r[6], r[7], count, r[10])))
+    return out
+
+
+#: rows per section in the terminal table (the rest: --all, or --format csv)
+TABLE_ROWS = 200
+
+
 def by_unit(items: list[Obligation]) -> list[Obligation]:
     return sorted(items, key=lambda o: (o.unit, o.deadline, o.kind, o.name, o.source))
 
@@ -196,8 +250,14 @@ def overdue_cmd(
     lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
     cache: bool = typer.Option(True, "--cache/--no-cache",
                                help="复用未改动表格的校验结果（.certctl-cache/）/ reuse results of unchanged forms"),
+    show_all: bool = typer.Option(False, "--all", help=f"终端表格显示全部事项（默认每部分最多 {TABLE_ROWS} 行）"
+                                                        f" / show every item in the terminal table (default {TABLE_ROWS} per section)"),
 ) -> None:
     """列出截至某日已超过工作日期限的事项（另列即将到期事项）。List what is past its working-day deadline.
+
+    输出到终端时为表格（每部分最多 200 行，--all 显示全部）；输出到文件、管道或 cron 时为纯文本，
+    每项一行（制表符分隔），按单位分组。On a terminal: a table (200 rows per section unless --all);
+    otherwise plain text, one tab-separated line per item, grouped by unit.
 
     退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期 something overdue;
     2 出错（日期、文件夹、配置有误或另一任务占用锁）error.
@@ -208,22 +268,23 @@ def overdue_cmd(
     d = resolve_dir(run, cfg, directory)
     try:
         with run_lock(d / LOCK_NAME, lock_timeout):
-            ws, obs = gather(run, cfg, lg, d, day, cache)
+            found = gather_obligations(run, cfg, lg, d, day, cache)
     except LockBusy as e:
         run.fail(str(e), str(e))
     except OSError as e:
         run.fail(f"无法创建锁文件 {d / LOCK_NAME}：{e.strerror or e}", f"cannot create the lock file {d / LOCK_NAME}: {e.strerror or e}")
 
+    obs = found.obligations
     overdue = by_unit([o for o in obs if o.state == "overdue"])
     soon = by_unit([o for o in obs if o.state in PENDING_STATES])
-    files = len(getattr(ws, "results", []))
+    files = found.files
     code = 1 if overdue else 0
 
     run.log.write(f"as_of={day.isoformat()} dir={d} files={files} overdue={len(overdue)} "
                   f"due_soon={len(soon)} exit={code}")
-    for o in overdue:
-        run.log.write(f"overdue item: {o.unit} {o.name} {o.shown_id(False)} {o.cert} {o.owed} "
-                      f"deadline={o.deadline.isoformat()} late={o.late} source={o.source}")
+    if overdue and run.log.path is not None:  # one write for every item, not one open per item
+        run.log.write("\n".join(f"overdue item: {o.unit} {o.name} {o.shown_id(False)} {o.cert} {o.owed} "
+                                f"deadline={o.deadline.isoformat()} late={o.late} source={o.source}" for o in overdue))
 
     if fmt == Fmt.json:
         if not (quiet and not overdue):
@@ -233,16 +294,39 @@ def overdue_cmd(
             typer.echo(to_csv(overdue if quiet else overdue + soon, lg, show_id), nl=False)
     else:
         con = console()
+        sections = []
         if overdue:
-            con.print(_table(run.t(f"截至 {day.isoformat()} 逾期事项（{len(overdue)} 项）",
-                                   f"Overdue on {day.isoformat()} ({len(overdue)})"), overdue, lg, show_id, True))
+            sections.append((run.t(f"截至 {day.isoformat()} 逾期事项（{len(overdue)} 项）",
+                                   f"Overdue on {day.isoformat()} ({len(overdue)})"), overdue, True))
         if soon and not quiet:
-            con.print(_table(run.t(f"即将到期（今日或 {cfg.deadlines.due_soon_days} 个工作日内，{len(soon)} 项）",
+            sections.append((run.t(f"即将到期（今日或 {cfg.deadlines.due_soon_days} 个工作日内，{len(soon)} 项）",
                                    f"Due soon (today or within {cfg.deadlines.due_soon_days} working days, {len(soon)})"),
-                             soon, lg, show_id, False))
-        if not quiet:
-            con.print(run.t(
-                f"截至 {day.isoformat()}：逾期 {len(overdue)} 项，即将到期 {len(soon)} 项（读取 {files} 个表格，{d}）。",
-                f"On {day.isoformat()}: {len(overdue)} overdue, {len(soon)} due soon ({files} forms read in {d}).",
-            ), markup=False)
+                             soon, False))
+        footer = run.t(
+            f"截至 {day.isoformat()}：逾期 {len(overdue)} 项，即将到期 {len(soon)} 项（读取 {files} 个表格，{d}）。",
+            f"On {day.isoformat()}: {len(overdue)} overdue, {len(soon)} due soon ({files} forms read in {d}).",
+        )
+        if not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
+            lines: list[str] = []
+            for i, (title, items, late) in enumerate(sections):
+                if i:
+                    lines.append("")
+                lines.extend(plain_lines(title, items, lg, show_id, late))
+            if not quiet:
+                if lines:
+                    lines.append("")
+                lines.append(footer)
+            if lines:
+                typer.echo("\n".join(lines))
+        else:
+            for title, items, late in sections:
+                shown = items if show_all else items[:TABLE_ROWS]
+                con.print(_table(title, shown, lg, show_id, late))
+                if len(shown) < len(items):
+                    more = len(items) - len(shown)
+                    con.print(run.t(f"……另有 {more} 项未显示；加 --all 显示全部，或用 --format csv 导出全部。",
+                                    f"... {more} more not shown; add --all to show them all, or export with --format csv."),
+                              markup=False)
+            if not quiet:
+                con.print(footer, markup=False)
     raise typer.Exit(code)
