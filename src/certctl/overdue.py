@@ -232,11 +232,19 @@ def _key(text: Any) -> str:
     return compact(str(text)) if text else ""
 
 
+def _ukey(text: Any) -> str:
+    if not text:
+        return ""
+    s = text if type(text) is str else str(text)
+    if s.isascii() and s.isalnum():  # the usual ID or certificate number: nothing to clean
+        return s.upper()
+    return compact(s).upper()
+
+
 def _person_keys(rec: Any) -> tuple[str, str]:
     """(ID, certificate number) of a record, normalised (raw text when the value did not validate)."""
-    pid = rec.values.get("id") or rec.raw.get("id") or ""
-    cert = rec.values.get("cert") or rec.raw.get("cert") or ""
-    return _key(pid).upper(), _key(cert).upper()
+    v = rec.values
+    return _ukey(v.get("id") or rec.raw.get("id")), _ukey(v.get("cert") or rec.raw.get("cert"))
 
 
 _DATE_IN_TEXT = re.compile(
@@ -256,10 +264,23 @@ def date_in_text(text: str) -> dt.date | None:
     return None
 
 
-@dataclass
 class _Action:
-    date: dt.date | None  # None: the date is not known (counts as done in time)
-    where: str
+    """An action that discharges an obligation: its date (None: not known, counts as done in time)
+    and where it was found. ``where`` may be given as (ctx, res, rec) and is then only formatted when
+    asked for: most of the 100,000 annex 1 rows indexed never discharge anything."""
+
+    __slots__ = ("date", "_where")
+
+    def __init__(self, date: dt.date | None, where: Any) -> None:
+        self.date = date
+        self._where = where
+
+    @property
+    def where(self) -> str:
+        w = self._where
+        if type(w) is tuple:
+            w = self._where = _where(*w)
+        return w
 
 
 class _Ctx:
@@ -365,18 +386,18 @@ def _people_obligations(ctx: _Ctx, results: list[Any]) -> None:
     cal, as_of = ctx.cal, ctx.as_of
 
     # annex 4 filings (discharge loss reports), annex 2/3 filings (discharge revocations)
-    annex4 = [(*_person_keys(rec), _Action(res.meta.date, _where(ctx, res, rec))) for res, rec in _records(results, "annex4")]
+    annex4 = [(*_person_keys(rec), _Action(res.meta.date, (ctx, res, rec))) for res, rec in _records(results, "annex4")]
     a4_id, a4_cert = _index(annex4)
     revocations = []
     for kind in ("annex2", "annex3"):
         for res, rec in _records(results, kind):
-            revocations.append((*_person_keys(rec), (kind, _Action(res.meta.date, _where(ctx, res, rec)))))
+            revocations.append((*_person_keys(rec), (kind, _Action(res.meta.date, (ctx, res, rec)))))
     rv_id, rv_cert = _index(revocations)
     # annex 1 system entries: (action, date, where)
     entries = []
     for res, rec in _records(results, "annex1"):
         when = rec.values.get("entry_date") or res.meta.date
-        entries.append((*_person_keys(rec), (rec.values.get("action"), when, _where(ctx, res, rec))))
+        entries.append((*_person_keys(rec), (rec.values.get("action"), when, (ctx, res, rec))))
     a1_id, a1_cert = _index(entries)
 
     def unit_of(res: Any, rec: Any) -> str:
