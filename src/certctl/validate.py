@@ -11,16 +11,15 @@ import difflib
 import gc
 import re
 from dataclasses import dataclass, field
-from collections import Counter
 from itertools import compress, repeat
-from operator import add, itemgetter, not_
+from operator import add, itemgetter, ne, not_
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import forms as F
 from . import rules as R
 from .findings import Finding, count
-from .idcard import _CHECK, _WEIGHTS, PROVINCES, age_on, area_known, check_char, check_id
+from .idcard import _CHECK, PROVINCES, age_on, area_known, check_char, check_id
 from .normalize import (
     _PLAIN_RE,
     cell_text,
@@ -491,8 +490,10 @@ class _Ctx:
         self.opts = opts
         self.findings: list[Finding] = []
         self.warned_years: set[int] = set()
-        self.seen_id: dict[str, dict[str, tuple[str, int]]] = {}
-        self.seen_cert: dict[str, dict[str, tuple[str, str, int]]] = {}
+        # per kind, one layer per sheet: (sheet, {ID: Excel row where it first occurs})
+        self.seen_id: dict[str, list[tuple[str, dict[str, int]]]] = {}
+        # per kind, one layer per sheet: (sheet, {certificate: position}, IDs, Excel rows by position)
+        self.seen_cert: dict[str, list[tuple[str, dict[str, int], Any, Any]]] = {}
 
     def add(self, code: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
             fld: str | None = None, value: str | None = None, rec: Record | None = None,
@@ -683,21 +684,23 @@ class _PartMemo(dict):
         return out
 
 
-def _part(piece: str, weights: tuple[int, ...]) -> int:
+def _part(piece: str, offset: int) -> int:
+    """The digits at ``offset`` of an ID: their weighted sum mod 11 (GB 11643 weights, 2^(17-i) mod
+    11; read in base 13, since 13 = 2 mod 11), or _BIG when they are not plain ASCII digits."""
     if not (piece.isascii() and piece.isdigit()):
         return _BIG
-    return sum(int(d) * w for d, w in zip(piece, weights))
+    return (int(piece, 13) << (18 - offset - len(piece))) % 11
 
 
 _BIG = 10 ** 6  # the check-sum share of a part that is not acceptable: no total can then pass
 _RESIDUE = {c: r for r, c in enumerate(_CHECK)}  # check character -> weighted sum mod 11
-_OK_TOTALS = frozenset(t for t in range(-11, 9 * sum(_WEIGHTS) + 1) if t % 11 == 0)
+_OK_TOTALS = frozenset((0, 11, 22))  # area + birth + (sequence - check residue), each part mod 11
 _BAD_ID = "?" * 18
 _S_AREA, _S_BIRTH, _S_TAIL = itemgetter(slice(0, 6)), itemgetter(slice(6, 14)), itemgetter(slice(14, 18))
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
-def _id_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
+def _id_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -> _Col:
     """The ID column. IDs are unique, so no memo of whole values: the usual cell (an ASCII
     18-character text: known area code, real birth date, valid check character) is checked from its
     three parts — area code, birth date, sequence number + check character — each memoised with its
@@ -706,15 +709,14 @@ def _id_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
     through ``fn`` (check_id and its findings). Values are (id, id_ok, birth, male), or None for an
     empty cell."""
     today = dt.date.today()
-    w_area, w_birth, w_seq = _WEIGHTS[:6], _WEIGHTS[6:14], _WEIGHTS[14:17]
 
     def area(p: str) -> int:
         if not (p[:2] in PROVINCES and area_known(p)):  # an unknown code is a warning: slow path
             return _BIG
-        return _part(p, w_area)
+        return _part(p, 0)
 
     def birth(p: str) -> tuple[int, dt.date | None]:
-        s = _part(p, w_birth)
+        s = _part(p, 6)
         if s == _BIG:
             return _BIG, None
         try:
@@ -726,17 +728,14 @@ def _id_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
         return s, d
 
     def tail(p: str) -> tuple[int, bool]:
-        s = _part(p[:3], w_seq)
+        s = _part(p[:3], 14)
         r = _RESIDUE.get(p[3])
         if s == _BIG or r is None:
             return _BIG, False
         return s - r, p[2] in "13579"
 
     areas, births, tails = _PartMemo(area), _PartMemo(birth), _PartMemo(tail)
-    try:
-        plain = set(map(type, values)) == {str} and set(map(len, values)) == {18}
-    except TypeError:
-        plain = False
+    plain = joined is not None and len(joined) == 18 * len(values) and set(map(len, values)) == {18}
     ids = values if plain else [v if v.__class__ is str and len(v) == 18 else _BAD_ID for v in values]
     b = list(map(births.__getitem__, map(_S_BIRTH, ids)))
     t = list(map(tails.__getitem__, map(_S_TAIL, ids)))
@@ -755,10 +754,9 @@ def _id_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
     return texts, vals, specs
 
 
-def _name_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
+def _name_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -> _Col:
     """The name column: names of CJK ideographs only are already normalised (nothing for NFKC,
     spaces or dots to change, no Latin letter or digit) — checked for the whole column at once."""
-    joined = _all_str(values)
     if joined is not None and _CJK_RE.fullmatch(joined):
         return list(values), list(values), None
     cjk = _CJK_RE.fullmatch
@@ -766,16 +764,15 @@ def _name_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
     return _split(outs, True)
 
 
-def _cert_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
+def _cert_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -> _Col:
     """A certificate-number column: texts of ASCII digits are the number as it is."""
-    joined = _all_str(values)
     if joined is not None and joined.isascii() and joined.isdigit():
         return list(values), list(values), None
     outs = [(v, v, None) if v.__class__ is str and v.isascii() and v.isdigit() else fn(v) for v in values]
     return _split(outs, True)
 
 
-def _seq_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
+def _seq_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -> _Col:
     """The sequence column: only its text is kept. Whole numbers (the usual 1, 2, 3 …) in C."""
     try:
         if all(map(float.is_integer, values)) and max(map(abs, values)) < 1e16:
@@ -854,10 +851,15 @@ def _plain_keys(spec: F.FormSpec, key: str) -> frozenset[str]:
     return out
 
 
+_NONTEXT = frozenset({int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
 def _flag_rows(rows: set[int], column: Any, test: Callable[[object], bool]) -> None:
     """Add to ``rows`` the index of every cell for which ``test`` holds, testing each distinct value
     once. The tests here hold only for texts and None, so other values (numbers, dates: often all
     distinct) are not tested at all."""
+    if set(map(type, column)) <= _NONTEXT:  # numbers and dates only (a "序号" column, dates)
+        return
     try:
         distinct = set(column)
     except TypeError:  # an unhashable value in a hand-built grid
@@ -921,8 +923,6 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     ref_date = form_date or ctx.opts.today or dt.date.today()
     kind = spec.kind
     # duplicates are looked for across every sheet of the same kind in the file
-    seen_id: dict[str, tuple[str, int]] = ctx.seen_id.setdefault(kind, {})
-    seen_cert: dict[str, tuple[str, str, int]] = ctx.seen_cert.setdefault(kind, {})
 
     first = header_last + 1
     body = rows[first:]
@@ -934,12 +934,20 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
 
     # ---- which rows are data. Rows that might be blank, a note/signature line or a repeated header
     # are found column-wise and decided one by one as a row-by-row pass would; the rest are data.
+    joins: dict[int, str | None] = {}
+
+    def joined_of(ci: int) -> str | None:
+        if ci not in joins:
+            joins[ci] = _all_str(columns[ci])
+        return joins[ci]
+
     special: set[int] = set()
     _flag_rows(special, columns[0], _maybe_footer)  # blank-led rows, notes, signatures
-    _flag_rows(special, columns[data_cols[0]], _is_blank)  # a blank row is blank in its first data column
+    if not all(columns[data_cols[0]]):  # a blank row is blank in its first data column
+        _flag_rows(special, columns[data_cols[0]], _is_blank)
     for col, ci in cols:  # a header repeated on a new printed page
         column = columns[ci]
-        joined = _all_str(column)
+        joined = joined_of(ci)
         if joined is not None:
             if joined.isascii():  # every header key has a Chinese character
                 continue
@@ -978,6 +986,7 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             keep.append(i)
         if len(keep) < n:
             columns = [[c[i] for i in keep] for c in columns]
+            joins.clear()
         excel_rows: Any = [first + i + 1 for i in keep]
     else:
         excel_rows = range(first + 1, first + n + 1)
@@ -994,7 +1003,9 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     attn: set[int] = set()  # rows that get a finding or need a second look
     id_fix: dict[int, int] = {}  # row -> 1 (ID invalid: no _birth/_male) or 2 (empty: no id_ok either)
     for col, ci in cols:
-        texts, values, specs = _FAST.get(col.type, _generic_column)(columns[ci], _cell_fn(col, form_date, lang))
+        fast = _FAST.get(col.type)
+        fn = _cell_fn(col, form_date, lang)
+        texts, values, specs = fast(columns[ci], fn, joined_of(ci)) if fast else _generic_column(columns[ci], fn)
         rkeys.append(col.key)
         tcols.append(texts)
         if specs is not None and any(specs):
@@ -1016,7 +1027,6 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
         else:
             vkeys.append("name" if col.type == "name" else col.key)
             vcols.append(values)
-    del columns
 
     # ---- records, built in bulk
     vdicts = list(map(_dict_maker(tuple(vkeys)), *vcols)) if vkeys else [{} for _ in range(m)]
@@ -1032,8 +1042,10 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     dup_ids = kind not in ("survey_units", "registry")
     check_age = kind not in ("national",)
     sex_col = colmap.get("sex")
-    dupset: set[str] = set()  # IDs that occur twice (or on an earlier sheet): decided row by row
-    dupcerts: set[str] = set()
+    id_layers = ctx.seen_id.setdefault(kind, [])
+    cert_layers = ctx.seen_cert.setdefault(kind, [])
+    u001: set[int] = set()  # rows whose ID came before (this sheet or an earlier one of the kind)
+    u002: set[int] = set()  # rows whose certificate number came before
     if "id" in vkeys:
         j = vkeys.index("id")
         ids, oks, births, males = vcols[j], vcols[j + 1], vcols[j + 2], vcols[j + 3]
@@ -1046,29 +1058,31 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             bad_births = {b for b in set(births) if b and not (min_age <= age_on(b, ref_date) <= max_age)}
             if bad_births:
                 attn.update(k for k, b in enumerate(births) if b in bad_births)
-        # U001 / U002: every valid row's ID (and certificate) is registered up front where it first
-        # occurs, as a row-by-row pass would have left it; only rows whose ID or certificate occurs
-        # again are looked at one by one.
+        # U001 / U002: every valid row's ID and certificate is registered up front where it first
+        # occurs (one layer per sheet: earlier sheets of the kind win), as a row-by-row pass would
+        # have left them; only later occurrences get a finding, and only they are looked at again.
+        ok_pos = list(compress(range(m), oks))
         ok_ids = list(compress(ids, oks))
-        locs = list(zip(repeat(sname), compress(excel_rows, oks)))
-        first_at = dict(zip(reversed(ok_ids), reversed(locs)))
-        if len(first_at) < len(ok_ids) or not seen_id.keys().isdisjoint(first_at):
-            dupset = {pid for pid, c in Counter(ok_ids).items() if c > 1} | (seen_id.keys() & first_at.keys())
-            attn.update(k for k, pid in zip(compress(range(m), oks), ok_ids) if pid in dupset)
-        for pid, loc in first_at.items():
-            seen_id.setdefault(pid, loc)
+        ok_rows = list(compress(excel_rows, oks))
+        first_at = dict(zip(reversed(ok_ids), reversed(ok_rows)))
+        if len(first_at) < len(ok_ids):
+            u001.update(compress(ok_pos, map(ne, map(first_at.__getitem__, ok_ids), ok_rows)))
+        earlier = set().union(*(d.keys() & first_at.keys() for _, d in id_layers))
+        if earlier:
+            u001.update(k for k, pid in zip(ok_pos, ok_ids) if pid in earlier)
+        id_layers.append((sname, first_at))
         if "cert" in vkeys:
-            certs = vcols[vkeys.index("cert")]
-            ok_certs = list(compress(certs, oks))
-            cert_first = {c: (pid, sn, r) for c, pid, (sn, r) in zip(reversed(ok_certs), reversed(ok_ids), reversed(locs))
-                          if c}
-            n_certs = sum(1 for c in ok_certs if c)
-            if len(cert_first) < n_certs or not seen_cert.keys().isdisjoint(cert_first):
-                dupcerts = ({c for c, n in Counter(ok_certs).items() if n > 1 and c}
-                            | (seen_cert.keys() & cert_first.keys()))
-                attn.update(k for k, c in zip(compress(range(m), oks), ok_certs) if c in dupcerts)
-            for c, first in cert_first.items():
-                seen_cert.setdefault(c, first)
+            ok_certs = list(compress(vcols[vkeys.index("cert")], oks))
+            c_pos = list(compress(ok_pos, ok_certs))  # rows with a certificate number
+            c_vals = list(compress(ok_certs, ok_certs))
+            cert_first = dict(zip(reversed(c_vals), reversed(c_pos)))
+            if len(cert_first) < len(c_vals):
+                u002.update(compress(c_pos, map(ne, map(cert_first.__getitem__, c_vals), c_pos)))
+            earlier = set().union(*(layer[1].keys() & cert_first.keys() for layer in cert_layers))
+            if earlier:
+                u002.update(k for k, c in zip(c_pos, c_vals) if c in earlier)
+            cert_layers.append((sname, cert_first, ids, excel_rows))
+        attn.update(u001, u002)
     del vcols
 
     # ---- findings, row by row in order (cell findings in column order, then the row rules)
@@ -1104,19 +1118,15 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
                     add("I012", sname, excel_row, id_col, "身份证号码", vals["id"], rec, sensitive=True,
                         id=vals["id"], age=age, on=ref_date.isoformat(), max=max_age)
             pid = vals["id"]
-            if dup_ids and pid in dupset:
-                first_loc = seen_id[pid]  # registered up front: this row, or where the ID came first
-                if first_loc != (sname, excel_row):
-                    add("U001", sname, excel_row, id_col, "身份证号码", pid, rec, sensitive=True, id=pid,
-                        other=_where(sname, *first_loc, lang))
+            if dup_ids and k in u001:
+                add("U001", sname, excel_row, id_col, "身份证号码", pid, rec, sensitive=True, id=pid,
+                    other=_where(sname, *_first_id(id_layers, pid), lang))
             cert = vals.get("cert")
-            if cert and cert in dupcerts:
-                prev = seen_cert.get(cert)  # registered up front: the first row with it (maybe this one)
-                if prev and prev[0] != pid:
+            if cert and k in u002:
+                prev = _first_cert(cert_layers, cert)
+                if prev[0] != pid:
                     add("U002", sname, excel_row, colmap.get("cert"), "证件号码", cert, rec,
                         other=_where(sname, prev[1], prev[2], lang))
-                elif not prev:
-                    seen_cert[cert] = (pid, sname, excel_row)
         # certificate pattern per category
         if patterns:
             cert = vals.get("cert")
@@ -1156,8 +1166,26 @@ def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     return fn
 
 
-_FAST: dict[str, Callable[[Any, Callable[[object], tuple]], _Col]] = {
+_FAST: dict[str, Callable[[Any, Callable[[object], tuple], str | None], _Col]] = {
     "id": _id_column, "name": _name_column, "cert": _cert_column, "seq": _seq_column}
+
+
+def _first_id(layers: list[tuple[str, dict[str, int]]], pid: str) -> tuple[str, int]:
+    """(sheet, Excel row) where an ID first occurs among the sheets of a kind read so far."""
+    for sheet, first in layers:
+        row = first.get(pid)
+        if row is not None:
+            return sheet, row
+    raise KeyError(pid)
+
+
+def _first_cert(layers: list[tuple[str, dict[str, int], Any, Any]], cert: str) -> tuple[str, str, int]:
+    """(ID, sheet, Excel row) of the first row with a certificate number."""
+    for sheet, first, ids, rows in layers:
+        k = first.get(cert)
+        if k is not None:
+            return ids[k], sheet, rows[k]
+    raise KeyError(cert)
 
 
 def _where(here: str, sheet: str, row: int, lang: str) -> str:
@@ -1489,6 +1517,56 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
+_ERR_MARK = b't="e"'
+
+
+def _has_error_cell(zf: Any, part: str) -> bool:
+    """Whether a worksheet part holds a cell of type "e", streamed in slices (a 100,000-row sheet is
+    ~50 MB of XML: never held whole). The deflated bytes are inflated straight from the file: the CRC
+    was already checked when the sheet was read. Any oddity: use zipfile (with its checks)."""
+    import struct
+    import zlib
+
+    info = zf.getinfo(part)
+    keep = len(_ERR_MARK) - 1
+    tail = b""
+    try:
+        if info.compress_type not in (zipfile_STORED, zipfile_DEFLATED) or info.flag_bits & 0x1:
+            raise ValueError("not plain stored/deflated")
+        fh = zf.fp
+        fh.seek(info.header_offset)
+        head = fh.read(30)
+        if head[:4] != b"PK\x03\x04":
+            raise ValueError("no local header")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        inflate = zlib.decompressobj(-15) if info.compress_type == zipfile_DEFLATED else None
+        left = info.compress_size
+        while left > 0:
+            chunk = fh.read(min(1 << 18, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            out = inflate.decompress(chunk) if inflate is not None else chunk
+            if _ERR_MARK in tail + out[:keep] or _ERR_MARK in out:
+                return True
+            tail = out[-keep:]
+        return False
+    except Exception:
+        tail = b""
+        with zf.open(part) as member:
+            while True:
+                out = member.read(1 << 20)
+                if not out:
+                    return False
+                if _ERR_MARK in tail + out[:keep] or _ERR_MARK in out:
+                    return True
+                tail = out[-keep:]
+
+
+zipfile_STORED, zipfile_DEFLATED = 0, 8  # zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
+
+
 def restore_error_cells(wb: WorkbookData) -> int:
     """python-calamine reads a cell holding a formula error (#REF!, #N/A …) as empty, which would turn
     it into a misleading "required cell is empty". Put the error text back from the sheet XML.
@@ -1522,6 +1600,8 @@ def restore_error_cells(wb: WorkbookData) -> int:
                 part = targets.get(rid.group(1) or rid.group(2))
                 sheet = by_name.get(name)
                 if sheet is None or part not in names:
+                    continue
+                if not _has_error_cell(zf, part):
                     continue
                 data = zf.read(part)
                 if b't="e"' not in data:
