@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import rules as R
 from .forms import family_label
 from .normalize import mask_ids_in_text
 from .validate import FormResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _SEV_STYLE = {R.ERROR: "bold red", R.WARNING: "yellow", R.INFO: "cyan"}
 _SEV_LABEL = {"zh": {R.ERROR: "错误", R.WARNING: "警告", R.INFO: "提示"},
@@ -74,6 +73,9 @@ def total_line(results: list[FormResult], lang: str = "zh") -> str:
 def print_results(results: list[FormResult], console: Console, lang: str = "zh", show_id: bool = False,
                   min_severity: str = R.INFO) -> None:
     """A table per file, grouped by file, then its one-line summary."""
+    from rich.table import Table  # imported here: `validate -q` and JSON output need no table
+    from rich.text import Text
+
     rank = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
     for res in results:
         shown = [f for f in res.findings if rank[f.severity] <= rank[min_severity]]

@@ -7,7 +7,6 @@ finding; nothing here prints. The CLI and the merge both call it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import gc
 import re
 from dataclasses import dataclass, field
@@ -138,6 +137,50 @@ class SheetResult:
     records: list[Record] = field(default_factory=list)
     skipped: int = 0  # blank, footer and repeated-header rows
 
+    # ``records`` is built on first use. Validating a form needs a Record only for the rows that get
+    # a finding; the others are kept as converted columns until something reads ``records`` (the
+    # merge, annotate, a test) — then the list is built once and is an ordinary list from then on.
+    # ``validate -q`` on a clean 100,000-row form never builds them. Pickles (the cache) hold the
+    # built list, under the same "records" key as always.
+
+    @property
+    def record_count(self) -> int:
+        """len(records), without building them."""
+        pending = self.__dict__.get("_pending")
+        return pending[0] if pending is not None else len(self.__dict__["_records"])
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_records", "_pending")}
+        state["records"] = self.records
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        records = state.pop("records", [])
+        self.__dict__.update(state)
+        self.__dict__["_records"] = records
+
+
+def _get_records(self: SheetResult) -> list[Record]:
+    pending = self.__dict__.pop("_pending", None)
+    if pending is not None:
+        was = gc.isenabled()
+        gc.disable()  # ~5 objects per row and no cycles: see validate_file
+        try:
+            self.__dict__["_records"] = pending[1]()
+        finally:
+            if was:
+                gc.enable()
+    return self.__dict__["_records"]
+
+
+def _set_records(self: SheetResult, value: list[Record]) -> None:
+    self.__dict__.pop("_pending", None)
+    self.__dict__["_records"] = value
+
+
+SheetResult.records = property(_get_records, _set_records)  # type: ignore[assignment]
+
 
 @dataclass
 class FormResult:
@@ -152,7 +195,7 @@ class FormResult:
 
     @property
     def rows(self) -> int:
-        return sum(len(s.records) for s in self.sheets)
+        return sum(s.record_count for s in self.sheets)
 
     @property
     def errors(self) -> int:
@@ -475,6 +518,8 @@ def _suggest(value: str, allowed: tuple[str, ...], lang: str) -> str:
             best = a
             break
     if best is None:
+        import difflib  # only for a value not in its list
+
         m = difflib.get_close_matches(value, allowed, n=1, cutoff=0.3)
         best = m[0] if m else None
     if not best:
@@ -656,7 +701,14 @@ def _split(outs: list[tuple], bad: bool) -> _Col:
 def _generic_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
     memo = _Memo(fn)
     outs = memo.map(values)
-    return _split(outs, memo.bad)
+    if memo.bad or len(memo) > 64:
+        return _split(outs, memo.bad)
+    # a column of a few values that read as themselves (units, sex, enums; dates as values): no
+    # per-row pass to take texts or values out of the outcomes
+    same_text = all(o[0] is k for k, o in memo.items())
+    same_value = all(o[1] is k for k, o in memo.items())
+    return (list(values) if same_text else list(map(itemgetter(0), outs)),
+            list(values) if same_value else list(map(itemgetter(1), outs)), None)
 
 
 def _all_str(values: Any) -> str | None:
@@ -1028,12 +1080,6 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             vkeys.append("name" if col.type == "name" else col.key)
             vcols.append(values)
 
-    # ---- records, built in bulk
-    vdicts = list(map(_dict_maker(tuple(vkeys)), *vcols)) if vkeys else [{} for _ in range(m)]
-    rdicts = list(map(_dict_maker(tuple(rkeys)), *tcols))
-    records = list(map(Record, repeat(kind, m), repeat(sname, m), excel_rows, vdicts, rdicts))
-    del tcols
-
     # ---- row-level rules: which rows can get a finding, found column-wise
     row_fns = [fn for fn in (ROW_CHECKS.get(code) for code in spec.checks) if fn is not None]
     survey = kind == "survey_people"
@@ -1083,12 +1129,28 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
                 u002.update(k for k, c in zip(c_pos, c_vals) if c in earlier)
             cert_layers.append((sname, cert_first, ids, excel_rows))
         attn.update(u001, u002)
-    del vcols
+
+    # ---- records: built in bulk from the columns — all of them now when every row is visited by
+    # a rule below, else only those of rows with a finding, the rest when ``records`` is first read
+    make_v = _dict_maker(tuple(vkeys))
+    make_r = _dict_maker(tuple(rkeys))
+
+    def build_all() -> list[Record]:
+        vdicts = map(make_v, *vcols) if vkeys else ({} for _ in range(m))
+        return list(map(Record, repeat(kind, m), repeat(sname, m), excel_rows, vdicts, map(make_r, *tcols)))
+
+    if patterns or row_fns or survey:
+        records: Any = build_all()
+        visit: Any = range(m)
+    else:
+        visit = sorted(attn)
+        records = {k: Record(kind, sname, excel_rows[k], make_v(*[c[k] for c in vcols]),
+                             make_r(*[c[k] for c in tcols])) for k in visit}
 
     # ---- findings, row by row in order (cell findings in column order, then the row rules)
     add = ctx.add
     pattern_cache: dict[str, re.Pattern[str] | None] = {}
-    for k in (range(m) if (patterns or row_fns or survey) else sorted(attn)):
+    for k in visit:
         rec = records[k]
         vals = rec.values
         excel_row = rec.row
@@ -1147,7 +1209,16 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             fn(ctx, res, rec, meta)
         if survey:
             _derive_colour(ctx, res, rec, meta)
-    res.records = records
+    if isinstance(records, list):
+        res.records = records
+    else:
+        def build() -> list[Record]:
+            out = build_all()
+            for k, rec in records.items():  # the rows with findings: the very objects findings counted on
+                out[k] = rec
+            return out
+
+        res.__dict__["_pending"] = (m, build)
     return res
 
 
@@ -1362,7 +1433,7 @@ def _derive_colour(ctx: _Ctx, res: SheetResult, rec: Record, meta: Metadata) -> 
 
 def _file_checks(ctx: _Ctx, result: FormResult) -> None:
     for s in result.sheets:
-        n = len(s.records)
+        n = s.record_count
         kind = s.spec.kind
         if n and kind == "annex2" and "A201" in s.spec.checks:
             ctx.add("A201", s.sheet, rows=n)
