@@ -119,3 +119,15 @@ def test_unreadable_file_warned_on_every_run(campaign_dir: Path) -> None:
         assert r.exit_code == 1
     shutil.rmtree(campaign_dir / ".certctl-cache")
     assert "警告：无法读取 ledger/坏文件.xlsx" in run("--as-of", "2024-06-05").stderr
+
+
+def test_plain_line_fields_never_split() -> None:
+    from certctl.overdue import Obligation
+
+    o = Obligation("revocation", "overdue", "某局", "办理\t注销", "revoke", dt.date(2024, 5, 30),
+                   since=dt.date(2024, 5, 27), late=4, name="王\n伟", id="610933199001010049", cert="61\r01",
+                   path="a.xlsx", sheet="人员", row=3)
+    lines = cli_overdue.plain_lines("T", [o], "zh", False, True)
+    assert lines[2] == "【某局】1 项"
+    assert lines[3].split("\t") == ["王 伟", "610933********0049", "61 01", "办理 注销", "2024-05-27", "2024-05-30",
+                                    "4", "a.xlsx 人员!3"]

@@ -23,8 +23,10 @@ sits beside the forms folder, not in it (:func:`default_cache_dir`).
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import datetime as dt
+import gc
 import io
 import os
 import pickle
@@ -32,7 +34,7 @@ import sqlite3
 import time
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import __version__
 from . import forms as F
@@ -103,12 +105,26 @@ class _Unpickler(pickle.Unpickler):
 
 def _dumps(result: Any) -> bytes:
     buf = io.BytesIO()
-    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    with _no_gc():
+        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
     return zlib.compress(buf.getvalue(), 1)
 
 
 def _loads(blob: bytes) -> Any:
-    return _Unpickler(io.BytesIO(zlib.decompress(blob))).load()
+    with _no_gc():
+        return _Unpickler(io.BytesIO(zlib.decompress(blob))).load()
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pickles here are large trees of acyclic objects: cyclic-GC passes while building them only cost."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # ------------------------------------------------------------------------------------------ the cache

@@ -47,7 +47,9 @@ after ``as_of`` owes nothing yet):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 import os
 import re
 from dataclasses import dataclass
@@ -168,6 +170,20 @@ class Found:
     unreadable: list[tuple[str, str]]
     calendar_warnings: list[str]
     cached: bool = False  # served from the cache (the folder, options and date unchanged)
+
+    # pickled as plain tuples: 40,000 obligations in ~0.05 s instead of ~0.4 s through __reduce_ex__
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["obligations"] = [_OB_FIELDS(o) for o in self.obligations]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        state["obligations"] = [Obligation(*t) for t in state["obligations"]]
+        self.__dict__.update(state)
+
+
+_OB_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Obligation)))
 
 
 def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.date, *, cache: Any = None,

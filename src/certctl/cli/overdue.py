@@ -221,9 +221,13 @@ def plain_lines(title: str, items: list[Obligation], lang: str, show_id: bool, l
             name = unit or ("(no unit)" if en else "（未填单位）")
             out.append(f"[{name}] {counts[unit]} item{'s' if counts[unit] != 1 else ''}" if en
                        else f"【{name}】{counts[unit]} 项")
-        r = row_of(o, lang, show_id)
-        count = r[8] if late else (r[0] if o.state == "due_today" else r[9])
-        out.append("\t".join(_flat(x) for x in (r[2], r[3], r[4], r[5], r[6], r[7], count, r[10])))
+        count = str(o.late) if late else (o.state_label(lang) if o.state == "due_today" else str(o.days_left))
+        fields = (o.name, o.shown_id(show_id), o.cert, o.owed_text(lang), o.since.isoformat() if o.since else "",
+                  o.deadline.isoformat(), count, o.source)
+        line = "\t".join(fields)
+        if line.count("\t") != 7 or "\n" in line or "\r" in line:  # a tab or line break inside a field
+            line = "\t".join(_flat(x) for x in fields)
+        out.append(line)
     return out
 
 
