@@ -11,7 +11,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import add, itemgetter, ne, not_
+from operator import add, is_, itemgetter, ne, not_
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -596,12 +596,13 @@ class _Memo(dict):
     (numbers, booleans) under (type, value), because 1, 1.0 and True are one dict key but read
     differently. ``bad`` says some outcome carries findings."""
 
-    __slots__ = ("fn", "bad")
+    __slots__ = ("fn", "bad", "complete")
 
     def __init__(self, fn: Callable[[Any], tuple]):
         super().__init__()
         self.fn = fn
         self.bad = False
+        self.complete = True  # every value mapped is a key
 
     def __missing__(self, k: Any) -> tuple:
         if k.__class__ in _PLAIN_KEYS:
@@ -622,6 +623,7 @@ class _Memo(dict):
             fn = self.fn
             outs = [fn(v) for v in values]
             self.bad = self.bad or any(o[2] for o in outs)
+            self.complete = False
             return outs
 
 
@@ -700,7 +702,10 @@ def _split(outs: list[tuple], bad: bool) -> _Col:
 
 def _generic_column(values: Any, fn: Callable[[object], tuple]) -> _Col:
     memo = _Memo(fn)
-    outs = memo.map(values)
+    return _generic_finish(memo, memo.map(values), values)
+
+
+def _generic_finish(memo: _Memo, outs: list[tuple], values: Any) -> _Col:
     if memo.bad or len(memo) > 64:
         return _split(outs, memo.bad)
     # a column of a few values that read as themselves (units, sex, enums; dates as values): no
@@ -822,6 +827,26 @@ def _cert_column(values: Any, fn: Callable[[object], tuple], joined: str | None)
         return list(values), list(values), None
     outs = [(v, v, None) if v.__class__ is str and v.isascii() and v.isdigit() else fn(v) for v in values]
     return _split(outs, True)
+
+
+class _SeqTexts:
+    """The texts of the sequence column, made on demand (one row, or all at once)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any):
+        self.values = values
+
+    def __getitem__(self, k: int) -> str:
+        v = self.values[k]
+        return v if v.__class__ is str else cell_text(v)
+
+    def all(self) -> list[str]:
+        return _seq_column(self.values, _no_fn, None)[0]
+
+
+def _no_fn(v: object) -> tuple:
+    raise AssertionError("the sequence column has no per-cell outcome")
 
 
 def _seq_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -> _Col:
@@ -997,8 +1022,20 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     _flag_rows(special, columns[0], _maybe_footer)  # blank-led rows, notes, signatures
     if not all(columns[data_cols[0]]):  # a blank row is blank in its first data column
         _flag_rows(special, columns[data_cols[0]], _is_blank)
+    pre: dict[int, tuple[_Memo, list[tuple]]] = {}  # columns of few values: converted already
     for col, ci in cols:  # a header repeated on a new printed page
         column = columns[ci]
+        if col.type not in _FAST:  # convert now, then test each distinct value (the memo's keys)
+            memo = _Memo(_cell_fn(col, form_date, lang))
+            pre[ci] = (memo, memo.map(column))
+            hit = _header_hit_fn(spec, col.key)
+            if not memo.complete:
+                _flag_rows(special, column, hit)
+                continue
+            hits = {v for v in (k[1] if k.__class__ is tuple else k for k in memo) if isinstance(v, str) and hit(v)}
+            if hits:
+                special.update(i for i, v in enumerate(column) if isinstance(v, str) and v in hits)
+            continue
         joined = joined_of(ci)
         if joined is not None:
             if joined.isascii():  # every header key has a Chinese character
@@ -1047,7 +1084,7 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
         return res
 
     # ---- every cell, converted column by column
-    tcols: list[list[str]] = []  # text as read, per column (Record.raw)
+    tcols: list[Any] = []  # text as read, per column (Record.raw)
     vcols: list[Any] = []  # normalised values (Record.values)
     vkeys: list[str] = []
     rkeys: list[str] = []
@@ -1055,23 +1092,30 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
     attn: set[int] = set()  # rows that get a finding or need a second look
     id_fix: dict[int, int] = {}  # row -> 1 (ID invalid: no _birth/_male) or 2 (empty: no id_ok either)
     for col, ci in cols:
-        fast = _FAST.get(col.type)
-        fn = _cell_fn(col, form_date, lang)
-        texts, values, specs = fast(columns[ci], fn, joined_of(ci)) if fast else _generic_column(columns[ci], fn)
         rkeys.append(col.key)
+        if col.type == "seq":  # only its text is kept (Record.raw): made with the records
+            tcols.append(_SeqTexts(columns[ci]))
+            continue
+        fast = _FAST.get(col.type)
+        if fast is not None:
+            texts, values, specs = fast(columns[ci], _cell_fn(col, form_date, lang), joined_of(ci))
+        else:
+            memo, outs = pre[ci]
+            if len(outs) != m:  # rows were dropped (blank, notes, repeated headers)
+                outs = [outs[i] for i in keep]
+            texts, values, specs = _generic_finish(memo, outs, columns[ci])
         tcols.append(texts)
         if specs is not None and any(specs):
             fcols.append((ci, col, specs))
             attn.update(compress(range(m), specs))
-        if col.type == "seq":
-            continue
         if col.type == "id":
-            for k, v in enumerate(values):
-                if v is None:
-                    id_fix[k] = 2
-                elif not v[1]:
-                    id_fix[k] = 1
-            attn.update(id_fix)
+            if None in values or not all(map(_SECOND, values)):
+                for k, v in enumerate(values):
+                    if v is None:
+                        id_fix[k] = 2
+                    elif not v[1]:
+                        id_fix[k] = 1
+                attn.update(id_fix)
             if id_fix:
                 values = [v if v is not None else _NO_ID for v in values]
             vkeys += ("id", "id_ok", "_birth", "_male")
@@ -1097,9 +1141,12 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
         ids, oks, births, males = vcols[j], vcols[j + 1], vcols[j + 2], vcols[j + 3]
         if sex_col is not None and "sex" in vkeys:  # I010 (male is None unless the ID is valid)
             sexes = vcols[vkeys.index("sex")]
-            bad_pairs = {(sx, ml) for sx, ml in set(zip(sexes, males)) if sx and ml is not None and (sx == "男") != ml}
-            if bad_pairs:
-                attn.update(k for k, pair in enumerate(zip(sexes, males)) if pair in bad_pairs)
+            # the sexes written on rows whose ID says male, and on rows whose ID says female
+            said_male = set(compress(sexes, males))
+            said_female = set(compress(sexes, map(is_, males, repeat(False))))
+            if any(sx and sx != "男" for sx in said_male) or "男" in said_female:
+                attn.update(k for k, (sx, ml) in enumerate(zip(sexes, males))
+                            if sx and ml is not None and (sx == "男") != ml)
         if check_age:  # I011 / I012, once per birth date
             bad_births = {b for b in set(births) if b and not (min_age <= age_on(b, ref_date) <= max_age)}
             if bad_births:
@@ -1137,7 +1184,8 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
 
     def build_all() -> list[Record]:
         vdicts = map(make_v, *vcols) if vkeys else ({} for _ in range(m))
-        return list(map(Record, repeat(kind, m), repeat(sname, m), excel_rows, vdicts, map(make_r, *tcols)))
+        texts = [c.all() if isinstance(c, _SeqTexts) else c for c in tcols]
+        return list(map(Record, repeat(kind, m), repeat(sname, m), excel_rows, vdicts, map(make_r, *texts)))
 
     if patterns or row_fns or survey:
         records: Any = build_all()
