@@ -763,8 +763,8 @@ def _id_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -
     three parts — area code, birth date, sequence number + check character — each memoised with its
     share of the check sum (they repeat), in C-level passes over the whole column; a valid ID's
     weighted sum minus its check character's residue is a multiple of 11. Any other cell goes
-    through ``fn`` (check_id and its findings). Values are (id, id_ok, birth, male), or None for an
-    empty cell."""
+    through ``fn`` (check_id and its findings). Values are four columns (id, id_ok, birth, male) and
+    the rows whose Record.values lose keys: {row: 1 (invalid: no _birth/_male), 2 (empty: "id" only)}."""
     today = dt.date.today()
 
     def area(p: str) -> int:
@@ -799,16 +799,23 @@ def _id_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -
     totals = map(add, map(add, map(areas.__getitem__, map(_S_AREA, ids)), map(_FIRST, b)), map(_FIRST, t))
     ok = list(map(_OK_TOTALS.__contains__, totals))
     texts = list(values)
-    vals: list[Any] = list(zip(values, repeat(True), map(_SECOND, b), map(_SECOND, t)))
+    cols: list[list[Any]] = [list(values), [True] * len(ok), list(map(_SECOND, b)), list(map(_SECOND, t))]
     specs: list[Any] | None = None
+    fix: dict[int, int] = {}
     if not all(ok):
         for k in compress(range(len(ok)), map(not_, ok)):
-            texts[k], vals[k], sp = fn(values[k])
+            texts[k], value, sp = fn(values[k])
+            if value is None:  # empty: Record.values gets "id" only
+                value, fix[k] = _NO_ID, 2
+            elif not value[1]:  # not valid: no birth date or sex from it
+                fix[k] = 1
+            for col, v in zip(cols, value):
+                col[k] = v
             if sp:
                 if specs is None:
                     specs = [None] * len(ok)
                 specs[k] = sp
-    return texts, vals, specs
+    return texts, (cols, fix), specs
 
 
 def _name_column(values: Any, fn: Callable[[object], tuple], joined: str | None) -> _Col:
@@ -1108,18 +1115,11 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
         if specs is not None and any(specs):
             fcols.append((ci, col, specs))
             attn.update(compress(range(m), specs))
-        if col.type == "id":
-            if None in values or not all(map(_SECOND, values)):
-                for k, v in enumerate(values):
-                    if v is None:
-                        id_fix[k] = 2
-                    elif not v[1]:
-                        id_fix[k] = 1
-                attn.update(id_fix)
-            if id_fix:
-                values = [v if v is not None else _NO_ID for v in values]
+        if col.type == "id":  # four value columns: id, id_ok, _birth, _male
+            id_cols, id_fix = values
+            attn.update(id_fix)
             vkeys += ("id", "id_ok", "_birth", "_male")
-            vcols += list(zip(*values))
+            vcols += id_cols
         else:
             vkeys.append("name" if col.type == "name" else col.key)
             vcols.append(values)
@@ -1154,9 +1154,11 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
         # U001 / U002: every valid row's ID and certificate is registered up front where it first
         # occurs (one layer per sheet: earlier sheets of the kind win), as a row-by-row pass would
         # have left them; only later occurrences get a finding, and only they are looked at again.
-        ok_pos = list(compress(range(m), oks))
-        ok_ids = list(compress(ids, oks))
-        ok_rows = list(compress(excel_rows, oks))
+        if all(oks):
+            ok_pos, ok_ids, ok_rows = range(m), ids, excel_rows
+        else:
+            ok_pos, ok_ids, ok_rows = (list(compress(range(m), oks)), list(compress(ids, oks)),
+                                       list(compress(excel_rows, oks)))
         first_at = dict(zip(reversed(ok_ids), reversed(ok_rows)))
         if len(first_at) < len(ok_ids):
             u001.update(compress(ok_pos, map(ne, map(first_at.__getitem__, ok_ids), ok_rows)))
@@ -1165,9 +1167,12 @@ def _process_sheet(ctx: _Ctx, sheet: SheetData, hdr: _Header, meta: Metadata) ->
             u001.update(k for k, pid in zip(ok_pos, ok_ids) if pid in earlier)
         id_layers.append((sname, first_at))
         if "cert" in vkeys:
-            ok_certs = list(compress(vcols[vkeys.index("cert")], oks))
-            c_pos = list(compress(ok_pos, ok_certs))  # rows with a certificate number
-            c_vals = list(compress(ok_certs, ok_certs))
+            certs = vcols[vkeys.index("cert")]
+            ok_certs = certs if isinstance(ok_pos, range) else list(compress(certs, oks))
+            if all(ok_certs):
+                c_pos, c_vals = ok_pos, ok_certs
+            else:  # rows with a certificate number
+                c_pos, c_vals = list(compress(ok_pos, ok_certs)), list(compress(ok_certs, ok_certs))
             cert_first = dict(zip(reversed(c_vals), reversed(c_pos)))
             if len(cert_first) < len(c_vals):
                 u002.update(compress(c_pos, map(ne, map(cert_first.__getitem__, c_vals), c_pos)))
