@@ -104,28 +104,14 @@ def lock_path(path: str | os.PathLike[str]) -> Path:
 def ledger_lock(path: str | os.PathLike[str], timeout: float = 0) -> Iterator[Path]:
     """Hold the ledger's lock (``<path>.lock``) for the block. Raises :class:`LedgerLocked` when
     another process holds it for longer than ``timeout`` seconds (0: do not wait)."""
-    import fcntl
+    from .locking import LockBusy, run_lock
 
     p = Path(path)
-    lp = lock_path(p)
-    lp.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + max(timeout, 0)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except (BlockingIOError, PermissionError):
-                if time.monotonic() >= deadline:
-                    raise LedgerLocked(p) from None
-                time.sleep(0.1)
-        try:
+        with run_lock(lock_path(p), timeout) as lp:
             yield lp
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    except LockBusy:
+        raise LedgerLocked(p) from None
 
 
 def temp_glob(path: Path) -> str:
