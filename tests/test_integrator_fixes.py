@@ -35,3 +35,17 @@ def test_huge_cell_values_are_clipped_in_messages():
     f = Finding("I002", value="1" * 100000, params={"id": "1" * 100000, "length": 100000}, sensitive=True)
     assert len(f.message()) < 400 and "100000" in f.message()
     assert len(f.to_dict()["value"]) < 200
+
+
+def test_merge_names_file_sheet_and_cell_of_cross_form_findings(tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    ledger = Path(__file__).resolve().parents[1] / "examples" / "ledger"
+    res = CliRunner().invoke(app, ["merge", str(ledger), "-o", str(tmp_path / "台账.xlsx"),
+                                   "--as-of", "2024-06-05", "--no-cache"])
+    assert res.exit_code == 1, res.output
+    assert "摸排统计表_2024-06-03.xlsx 人员!G7 X004" in res.output

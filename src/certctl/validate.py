@@ -1574,14 +1574,14 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
         return result
     families = list(dict.fromkeys(h.spec.family for _, h in picked))
     result.family = families[0] if len(families) == 1 else "+".join(families)
-    # metadata from the first sheet that has it above its header
+    # metadata from the first sheet that has it above its header (any sheet: a survey's 单位 sheet
+    # may carry the line its 人员 sheet lacks)
     for sheet, hdr in picked:
-        if hdr.spec.metadata or True:
-            m = parse_metadata(sheet.rows, hdr.row)
-            if m.found:
-                result.meta = m
-                meta_sheet = sheet.name
-                break
+        m = parse_metadata(sheet.rows, hdr.row)
+        if m.found:
+            result.meta = m
+            meta_sheet = sheet.name
+            break
     else:
         meta_sheet = picked[0][0].name
     for sheet, hdr in picked:

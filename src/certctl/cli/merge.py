@@ -200,7 +200,8 @@ def merge_cmd(
                 table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
             con.print(table)
             for rel, f in cross:
-                con.print(f"{rel} {f.cell or (f.row or '')} {f.code} {finding_message(f, lg, show_id)}",
+                where = f"{f.sheet}!{f.cell or f.row or ''}" if f.sheet else str(f.cell or f.row or "")
+                con.print(f"{rel} {where} {f.code} {finding_message(f, lg, show_id)}",
                           markup=False, highlight=False)
         if en:
             con.print(f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
