@@ -53,6 +53,7 @@ class Report:
     files: int = 0
     unreadable: list[str] = field(default_factory=list)
     done_late: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) lines under the summary
 
     @property
     def totals(self) -> UnitRow:
@@ -83,6 +84,12 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledg
     for o in soon:
         rows.setdefault(o.unit, UnitRow(o.unit)).due_soon += 1
     results = getattr(ws, "results", [])
+    from .config import make_calendar
+    from .workdays import calendar_notice
+
+    cal = calendar if calendar is not None else make_calendar(cfg)
+    zh_note = calendar_notice(as_of, cal, "zh")  # a year's holidays not known yet (next year from 1 November)
+    notes = [(zh_note, calendar_notice(as_of, cal, "en") or "")] if zh_note else []
     return Report(
         as_of=as_of,
         units=sorted(rows.values(), key=lambda u: u.unit),
@@ -91,6 +98,7 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledg
         files=len(results),
         unreadable=[str(r.path) for r in results if getattr(r, "read_error", None) is not None],
         done_late=sum(1 for o in obs if o.state == "done_late"),
+        notes=notes,
     )
 
 
@@ -167,6 +175,8 @@ def _md_table(headers: Iterable[str], rows: Iterable[list[Any]]) -> list[str]:
 
 def render_markdown(r: Report, lang: str = "zh", show_id: bool = False) -> str:
     lines = [f"# {_t('title', lang, d=r.as_of.isoformat())}", "", _summary(r, lang), ""]
+    for zh, en in r.notes:
+        lines += [en if lang == "en" else zh, ""]
     if r.done_late:
         lines += [_t("done_late", lang, n=r.done_late), ""]
     if r.unreadable:
@@ -218,6 +228,9 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     _put(ws, 1, 1, _t("title", lang, d=r.as_of.isoformat())).font = Font(bold=True, size=14)
     _put(ws, 2, 1, _summary(r, lang))
     line = 3
+    for zh, en in r.notes:
+        _put(ws, line, 1, en if lang == "en" else zh)
+        line += 1
     if r.done_late:
         _put(ws, line, 1, _t("done_late", lang, n=r.done_late))
         line += 1
