@@ -129,11 +129,13 @@ def update_text(text: str, tables: Mapping[int, str]) -> str:
         k = j
         while k > i + 1 and (not lines[k - 1].strip() or lines[k - 1].lstrip().startswith("#")):
             k -= 1
+        kept = lines[k:j]
         if year not in placed:
             out.extend(tables[year].rstrip("\n").split("\n"))
-            out.append("")
+            if (kept or j < len(lines)) and not (kept and not kept[0].strip()):
+                out.append("")  # one blank line before what follows
             placed.add(year)
-        out.extend(lines[k:j])
+        out.extend(kept)
         i = j
     for year, table in tables.items():
         if year not in placed:

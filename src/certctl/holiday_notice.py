@@ -172,7 +172,7 @@ class Festival:
 
     number: str
     name: str
-    text: str  # the item as written
+    text: str = field(compare=False)  # the item as written (two spellings of one item compare equal)
     days_off: tuple[_dt.date, ...]  # the days the notice names as days off (ranges, single days, 补休)
     makeup: tuple[_dt.date, ...]  # the makeup working days (…上班)
     stated_total: int | None  # 共N天 / 放假N天
@@ -200,7 +200,7 @@ class Schedule:
 
     year: int
     festivals: tuple[Festival, ...]
-    notes: tuple[str, ...] = ()  # sentences read that decide no day (鼓励…), as written
+    notes: tuple[str, ...] = field(default=(), compare=False)  # sentences deciding no day (鼓励…), as written
     reference: str = ""  # 国办发明电〔2024〕12号, when the text carries it
     title: str = field(default="")
 
@@ -324,7 +324,8 @@ class _Item:
 
         def sub(m: re.Match[str]) -> str:
             y, mo, da, remark = m.groups()
-            dates.append(_Date(int(y) if y else None, int(mo) if mo else None, int(da), remark, m.group(0)))
+            written = m.group(0).split("(", 1)[0]  # the date without its remark, for messages
+            dates.append(_Date(int(y) if y else None, int(mo) if mo else None, int(da), remark, written))
             return "D"
 
         return _DATE.sub(sub, clause), dates
