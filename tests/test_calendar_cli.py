@@ -69,7 +69,7 @@ def test_import_from_stdin_with_yes_writes_a_config_the_loader_accepts(tmp_path:
     r = run("calendar", "import", "-", "--yes", input=notice("2027-synthetic.txt"), cwd=tmp_path)
     assert r.exit_code == 0, r.output
     assert "已写入" in r.stdout and "[calendar.2027]" in r.stdout
-    assert "共8天 ✓" in r.stdout and "2月5日（周五）至2月12日（周五）" in r.stdout
+    assert "共8天 ✓" in r.stdout and "2月5日（周五）至12日（周五）" in r.stdout and "6=4+2 ✓" in r.stdout
     cfg = load_config(tmp_path / "certctl.toml")
     year = cfg.calendar[2027]
     assert D(2027, 10, 7) in year.holidays and D(2027, 10, 9) in year.workdays

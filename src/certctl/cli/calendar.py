@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -42,7 +43,7 @@ def _day(d: dt.date, lang: str, year: int | None = None) -> str:
     """A date as the notice writes it (1月4日（周日）), so the table reads against the notice; the
     year is shown only when it is not the notice's."""
     if lang == "en":
-        return f"{d.isoformat()} ({d.strftime('%a')})"
+        return f"{d.isoformat()[5:] if d.year == year else d.isoformat()} ({d.strftime('%a')})"
     y = f"{d.year}年" if d.year != year else ""
     return f"{y}{d.month}月{d.day}日（周{WEEKDAY_ZH[d.weekday()]}）"
 
@@ -155,7 +156,7 @@ def import_cmd(
     current = make_calendar(cfg, lang=ui)
     tables, changes = _plan(schedule, current, ui)
     con = console()
-    con.print(_schedule_table(schedule, ui))
+    con.print(_schedule_table(schedule, ui, con.width))
     for line in _summary(schedule, current, changes, ui):
         con.print(line, markup=False)
     if not tables:
@@ -185,6 +186,9 @@ def import_cmd(
 
 def _read(source: str, ui: str) -> bytes:
     if source == "-":
+        if sys.stdin.isatty():
+            console(stderr=True).print(_t(ui, "请粘贴通知全文，然后另起一行按 Ctrl-D 结束：",
+                                          "Paste the notice, then press Ctrl-D on a new line:"), markup=False)
         return sys.stdin.buffer.read()
     p = Path(source)
     if not p.exists():
@@ -246,36 +250,40 @@ def _named_alike(schedule: Schedule, current: WorkCalendar, year: int) -> bool:
     return True
 
 
-def _schedule_table(s: Schedule, ui: str) -> Table:
+def _schedule_table(s: Schedule, ui: str, width: int = 200) -> Table:
+    """Each festival: its days off as the notice writes them, the count checked against 共N天, the
+    weekdays it takes off checked against the law, and its makeup working days."""
     zh = ui != "en"
     title = (f"{s.year} 年节假日安排（{s.title}{'，' + s.reference if s.reference else ''}）" if zh
              else f"{s.year} holidays as read from {s.title}{' (' + s.reference + ')' if s.reference else ''}")
-    table = Table(title=title, title_justify="left")
-    heads = (("", "节日", "放假", "天数", "通知所写", "占工作日（核对）", "调休上班") if zh else
-             ("", "festival", "days off", "days", "the notice says", "weekdays off (check)", "makeup working days"))
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    heads = (("", "节日", "放假", "天数", "工作日核对", "调休上班") if zh else
+             ("", "festival", "days off", "days", "weekday check", "makeup working days"))
     for h in heads:
-        table.add_column(h)
+        table.add_column(h, overflow="fold")  # wrap, never cut a date off
+    y = s.year
+    to = ("至" if zh else " to ") if width >= 100 else ("\n至" if zh else "\nto ")  # narrow: one date a line
     for f in s.festivals:
         days = list(f.days_off)
-        y = s.year
-        span = _day(days[0], ui, y) if len(days) == 1 else f"{_day(days[0], ui, y)}{'至' if zh else ' to '}{_day(days[-1], ui, y)}"
-        if f.joined_weekend:
-            w = list(f.joined_weekend)
-            span += (f"，与周末{_day(w[0], ui, y)}、{_day(w[-1], ui, y)}连休" if zh
-                     else f", with the weekend {w[0].isoformat()}, {w[-1].isoformat()}")
-        if f.stated_total is not None:
-            said = (f"共{f.stated_total}天 ✓" if zh else f"{f.stated_total} days ✓")
-        elif f.joined_weekend:
-            said = "与周末连休" if zh else "与周末连休 (joins the weekend)"
+        if len(days) == 1:
+            span = _day(days[0], ui, y)
         else:
-            said = "—"
+            end = _day(days[-1], ui, y)
+            if zh and (days[-1].year, days[-1].month) == (days[0].year, days[0].month):
+                end = end.split("月", 1)[1]  # as the notice writes it: 2月15日（周日）至23日（周一）
+            span = f"{_day(days[0], ui, y)}{to}{end}"
+        if f.stated_total is not None:
+            said = f"共{f.stated_total}天 ✓" if zh else f"{f.stated_total} ✓"
+        elif f.joined_weekend:
+            said = f"{f.length}（与周末连休）" if zh else f"{f.length} (与周末连休)"
+        else:
+            said = str(f.length)
         if f.statutory is not None:
-            check = (f"{f.weekdays_off} = 法定 {f.statutory} + 调休上班 {len(f.makeup)} ✓" if zh
-                     else f"{f.weekdays_off} = {f.statutory} statutory + {len(f.makeup)} makeup ✓")
+            check = f"{f.weekdays_off}={f.statutory}+{len(f.makeup)} ✓"
         else:
             check = f"{f.weekdays_off}（未核对）" if zh else f"{f.weekdays_off} (not checked)"
-        makeup = "、".join(_day(d, ui, s.year) for d in f.makeup) if zh else ", ".join(_day(d, ui) for d in f.makeup)
-        _row(table, f.number, f.name, span, str(f.length), said, check, makeup or "—")
+        makeup = "\n".join(_day(d, ui, y) for d in f.makeup)
+        _row(table, f.number, f.name, span, said, check, makeup or "—")
     return table
 
 
@@ -287,11 +295,17 @@ def _summary(s: Schedule, current: WorkCalendar, changes: dict[int, list[dt.date
     total = new.workdays_between(dt.date(s.year - 1, 12, 31), dt.date(s.year, 12, 31))
     lines = [
         f"{s.year} 年：放假 {len(off)} 天（其中工作日 {_weekdays(off)} 天），调休上班 {len(work)} 天，全年工作日 {total} 天。"
-        f"“占工作日”一栏按{STATUTORY_SOURCE}核对：放假占用的工作日 = 法定假日 + 调休上班日。"
+        f"“天数”核对通知所写的“共N天”；“工作日核对”按{STATUTORY_SOURCE}：放假占用的工作日数 = 法定假日数 + 调休上班日数。"
         if zh else
         f"{s.year}: {len(off)} days off ({_weekdays(off)} weekdays), {len(work)} makeup working days, {total} working "
-        f"days in the year. The check column follows {STATUTORY_SOURCE}: weekdays off = statutory days + makeup days."
+        f"days in the year. 'days' is checked against the stated 共N天; 'weekday check' follows {STATUTORY_SOURCE}: "
+        f"weekdays off = statutory days + makeup days."
     ]
+    for f in s.festivals:
+        if f.joined_weekend:
+            a, b = f.joined_weekend
+            lines.append(f"{f.name}与周末连休：{_day(a, ui, s.year)}、{_day(b, ui, s.year)}本来就是周末，不写入配置。" if zh
+                         else f"{f.name} joins the weekend {a.isoformat()}, {b.isoformat()} (off anyway; not written).")
     for note in s.notes:
         lines.append(f"未计为放假（通知中为鼓励性安排）：{note}" if zh else f"not counted as a day off (the notice only encourages it): {note}")
     source = {"library": f"chinese-calendar {CC_VERSION}", "config": "certctl.toml", "fallback": ""}
