@@ -252,3 +252,14 @@ def test_no_items_and_other_years_are_refused() -> None:
 def test_same_day_in_two_items_is_refused() -> None:
     err = refused(notice("2026.txt").replace("9月25日（周五）至27日（周日）放假，共3天", "10月2日（周五）放假，共1天"))
     assert "10月2日" in err.zh and "中秋节" in err.zh and "国庆节" in err.zh
+
+
+def test_year_spec_of_every_library_year_gives_the_same_calendar() -> None:
+    # what certctl writes for a December that 元旦 reaches back into: the library year as a table
+    lib = WorkCalendar()
+    for year in range(2004, 2027):
+        spec = lib.year_spec(year)
+        copy = WorkCalendar({year: spec})
+        assert copy.source(year) == "config" and lib.source(year) == "library"
+        for d in days_of(year):
+            assert copy.day_kind(d) == lib.day_kind(d), d
