@@ -207,9 +207,12 @@ def test_new_year_reaching_back_into_a_known_december(tmp_path: Path) -> None:
 
 @needs_2027_unknown
 def test_new_year_reaching_back_into_an_unknown_december_is_refused(tmp_path: Path) -> None:
-    text = "一、元旦：12月31日至1月2日放假调休，共3天。\n"  # a 2028 notice; 2027 is not known
+    text = (  # a made-up 2028 notice (items only, --year); its 元旦 starts on 2027-12-31, and 2027 is not known
+        "一、元旦：12月31日至1月2日放假调休，共3天。\n二、春节：1月24日至27日放假，共4天。\n"
+        "三、清明节：4月3日放假，与周末连休。\n四、劳动节：5月1日至2日放假，共2天。\n"
+        "五、端午节：5月29日放假，与周末连休。\n六、国庆节、中秋节：10月2日至5日放假，共4天。\n")
     r = run("calendar", "import", "-", "--yes", "--year", "2028", input=text, cwd=tmp_path)
-    assert r.exit_code == 2 and "2027" in r.stderr
+    assert r.exit_code == 2 and "请先导入 2027 年的通知" in r.stderr
     assert not (tmp_path / "certctl.toml").exists()
 
 

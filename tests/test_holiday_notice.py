@@ -243,6 +243,15 @@ def test_an_item_left_out_is_refused() -> None:
     assert "“三、”" in err.zh and "四" in err.zh
 
 
+def test_a_notice_copied_in_part_is_refused() -> None:
+    text = notice("2026.txt")
+    err = refused(text[:text.index("  五、端午节")])
+    assert "端午节、中秋节、国庆节" in err.zh and "一部分" in err.zh
+    items = text.split("如下。", 1)[1]  # without the sentence listing the festivals: the law's list
+    err = refused(items[:items.index("  七、国庆节")], year=2026)
+    assert "国庆节" in err.zh
+
+
 def test_no_items_and_other_years_are_refused() -> None:
     assert "编号条目" in str(refused("国务院办公厅关于2027年部分节假日安排的通知\n今年的安排另行通知。"))
     err = refused(notice("2026.txt").replace("5月9日（周六）上班", "2027年5月8日（周六）上班"))

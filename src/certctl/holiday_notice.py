@@ -516,6 +516,24 @@ def _find_year(norm: _Norm, head_end: int, year: int | None) -> int:
     return found[0]
 
 
+def _check_complete(head: str, year: int, festivals: list[Festival]) -> None:
+    """Every festival the notice announces (现将…元旦、春节…和国庆节放假调休日期…) — or, without that
+    sentence, every festival of the law — must have its item: a text copied only in part is refused."""
+    m = re.search(r"现将\d{4}年(.+?)放假调休日期", head)
+    if m:
+        wanted = [n for n in re.split(r"[、和及]", m.group(1)) if n]
+    elif year >= 2008:
+        wanted = list(_STATUTORY_2008)
+    else:
+        return
+    have = {n for f in festivals for n in f.names}
+    missing = [n for n in wanted if n not in have]
+    if missing:
+        raise NoticeError(
+            f"没有读到“{'、'.join(missing)}”的安排——是否只复制了通知的一部分？请复制全文",
+            f"no arrangement found for {', '.join(missing)} — was only part of the notice copied? Copy all of it")
+
+
 def parse_notice(text: str, year: int | None = None) -> Schedule:
     """Read the notice's text into a :class:`Schedule`; raise :class:`NoticeError` naming the sentence
     that cannot be read. ``year``: the year of the notice, when the text does not carry its title."""
@@ -562,6 +580,7 @@ def parse_notice(text: str, year: int | None = None) -> Schedule:
                                   f"{d} appears in {other} and again as a makeup working day of {name}", fest.text)
             seen_work[d] = name
         festivals.append(fest)
+    _check_complete(t[:marks[0].start()], y, festivals)
     ref = _REFERENCE.search(t[:marks[0].start()])
     return Schedule(
         year=y,
