@@ -286,7 +286,6 @@ class _Item:
         self.makeup: list[_dt.date] = []
         self.totals: list[tuple[int, str]] = []
         self.join: str | None = None  # the sentence saying 与周末连休
-        self.swap_sentence: str | None = None
         self.notes: list[str] = []
         self.first_sentence: str = ""
 
@@ -388,7 +387,6 @@ class _Item:
             if (end - start).days > 31:
                 raise self.fail("放假区间超过一个月", "the range is longer than a month", quoted)
             self._add_off([start + _dt.timedelta(days=i) for i in range((end - start).days + 1)], quoted)
-            self.swap_sentence = self.swap_sentence or (quoted if "调休" in clause else None)
             return
         m = _SINGLE.fullmatch(shape)
         if m:
