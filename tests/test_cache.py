@@ -130,7 +130,7 @@ def test_options_and_version_are_part_of_the_key(forms: Path, tmp_path: Path) ->
 
 @pytest.mark.parametrize("garbage", [b"this is not a database at all" * 100, b"", b"SQLite format 3\x00" + b"\xff" * 5000])
 def test_corrupt_cache_is_discarded(forms: Path, tmp_path: Path, garbage: bytes) -> None:
-    db = tmp_path / "cache" / "forms.sqlite3"
+    db = tmp_path / "cache" / "cache.sqlite3"
     db.parent.mkdir()
     db.write_bytes(garbage)
     cache = FormCache(db.parent)
@@ -150,7 +150,7 @@ def test_corrupt_entry_is_a_miss(forms: Path, tmp_path: Path) -> None:
     cache = FormCache(tmp_path / "cache")
     cache.put(res.sha256, key, res)
     cache.close()
-    con = sqlite3.connect(tmp_path / "cache" / "forms.sqlite3")
+    con = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3")
     con.execute("UPDATE forms SET blob = ?", (b"\x00garbage",))
     con.commit()
     con.close()
@@ -220,9 +220,14 @@ def test_two_processes_share_one_cache(forms: Path, tmp_path: Path) -> None:
         assert len(c) == 3
 
 
-def test_default_place_is_beside_the_forms_folder(forms: Path) -> None:
-    assert default_cache_dir(forms) == forms.resolve().parent / ".certctl-cache"
+def test_default_place_is_the_user_cache_folder_not_the_forms_folder(forms: Path, monkeypatch) -> None:
+    import os
+
+    assert default_cache_dir(forms) == Path(os.environ["XDG_CACHE_HOME"]) / "certctl"
     assert open_cache(forms, enabled=False) is None
+    monkeypatch.setenv("CERTCTL_STATE_DIR", str(forms.parent / "state"))
+    assert default_cache_dir() == forms.parent / "state"
+    assert not any(p.name.startswith(".certctl") for p in forms.rglob("*"))
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -236,11 +241,12 @@ def test_merge_with_and_without_cache_writes_the_same_ledger(forms: Path, tmp_pa
     args = ["--as-of", "2024-06-05", "-q", "--lang", "en"]
     r0 = _run("merge", str(forms), "-o", str(tmp_path / "plain.xlsx"), "--no-cache", *args, cwd=tmp_path)
     assert r0.returncode in (0, 1), r0.stderr
-    assert not (tmp_path / ".certctl-cache").exists()
+    db = default_cache_dir() / "cache.sqlite3"
+    assert not db.exists()
     r1 = _run("merge", str(forms), "-o", str(tmp_path / "first.xlsx"), *args, cwd=tmp_path)
     r2 = _run("merge", str(forms), "-o", str(tmp_path / "second.xlsx"), *args, cwd=tmp_path)
     assert r1.returncode == r2.returncode == r0.returncode, r1.stderr + r2.stderr
-    assert (tmp_path / ".certctl-cache" / "forms.sqlite3").exists()
+    assert db.exists()
 
     def cells(p: Path) -> list:
         wb = load_workbook(p, read_only=True)
