@@ -15,6 +15,12 @@ Nothing here prints. ``progress(done, total, path)`` is called after each file w
 :class:`certctl.cache.FormCache`; ``get_many(sha256s, options_key)`` is used when it has one) is
 consulted only when passed.
 
+``find_forms(paths)`` lists the spreadsheet files below folders (recursively; hidden files and folders,
+Office lock files ``~$…`` and certctl's own ``.certctl`` folders left out, symbolic links followed once)
+and every folder or file it could not open (:class:`Listing`): a folder that cannot be read is never
+skipped without a word — it becomes an unreadable result (F001 naming it) like a file that cannot be
+read, counted in 无法读取.
+
 ``scan_forms(root, exclude)`` lists and hashes the files without reading them (a :class:`Scan`);
 ``inputs_key(scan, opts, cfg, as_of, ...)`` digests everything a derived result (the ledger, the
 obligations) depends on — every file's relative path and sha256, the options, the config, the as-of
@@ -34,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .findings import Finding
-from .reader import file_hash, iter_form_files
+from .reader import EXTENSIONS, ReadError, file_hash
 from .validate import FormResult, Options, validate_file
 
 Progress = Callable[[int, int, str], None]
@@ -133,39 +139,118 @@ def code_fingerprint() -> str:
 
 
 @dataclass
+class Listing:
+    """Spreadsheet files found, and the folders (or entries) that could not be opened, with why."""
+
+    files: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
+
+
+def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
+    """The spreadsheet files below each folder in ``paths`` (a file is taken as given), sorted per
+    folder, and every folder below them that could not be listed. Symbolic links to folders are followed,
+    each folder once (a link loop ends there)."""
+    out = Listing()
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            out.files.append(p)
+            continue
+        found: list[Path] = []
+        seen: set[tuple[int, int]] = set()
+        _walk(p, found, out.unreadable, seen)
+        out.files.extend(sorted(found))
+    return out
+
+
+def _walk(d: Path, found: list[Path], bad: list[tuple[Path, ReadError]], seen: set[tuple[int, int]]) -> None:
+    try:
+        st = d.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return
+        seen.add((st.st_dev, st.st_ino))
+        with os.scandir(d) as it:
+            entries = list(it)
+    except OSError as e:
+        bad.append((d, folder_error(e)))
+        return
+    for e in entries:
+        name = e.name
+        if name.startswith((".", "~$")):
+            continue
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk(Path(e.path), found, bad, seen)
+        elif Path(name).suffix.lower() in EXTENSIONS:
+            try:
+                regular = e.is_file()
+            except OSError:
+                regular = False
+            if regular or not e.is_symlink():  # a broken link is skipped; a FIFO named .xlsx is read (and refused)
+                found.append(Path(e.path))
+
+
+def folder_error(e: OSError) -> ReadError:
+    why = e.strerror or type(e).__name__
+    if isinstance(e, PermissionError):
+        return ReadError("F001", "无法打开文件夹（没有读取权限），其中的表格都未读取；请检查文件夹权限",
+                         "cannot open the folder (permission denied): none of its forms were read; check its permissions")
+    return ReadError("F001", f"无法打开文件夹（{why}），其中的表格都未读取",
+                     f"cannot open the folder ({why}): none of its forms were read")
+
+
+def unreadable_result(path: str | os.PathLike[str], error: ReadError, lang: str = "zh") -> FormResult:
+    """A result for something that could not be read at all (a folder), as validate_file gives for a file."""
+    res = FormResult(str(path), read_error=error)
+    res.findings = [Finding(error.code, str(path), params={"reason": error.reason(lang)})]
+    return res
+
+
+@dataclass
 class Scan:
-    """The form files below a root, sorted by relative path, each with its sha256 (None: unreadable)."""
+    """The form files below a root, sorted by relative path, each with its sha256 (None: unreadable),
+    and the folders below it that could not be listed."""
 
     root: Path  # the folder paths are relative to
     files: list[Path]
     digests: list[str | None]
+    unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
 
     def rels(self) -> list[str]:
         return [rel_path(self.root, p) for p in self.files]
 
     @property
     def complete(self) -> bool:
-        """Every file could be hashed (otherwise nothing derived from them can be trusted)."""
-        return all(d is not None for d in self.digests)
+        """Every folder could be listed and every file hashed (otherwise nothing derived from them can
+        be trusted)."""
+        return not self.unreadable and all(d is not None for d in self.digests)
 
     def key(self) -> str:
         h = hashlib.sha256()
         for rel, d in zip(self.rels(), self.digests):
             h.update(f"{rel}\t{d}\n".encode("utf-8"))
+        for d, _ in self.unreadable:
+            h.update(f"{rel_path(self.root, d)}\t-\n".encode("utf-8"))
         return h.hexdigest()
 
 
 def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike[str]] = (),
-               files: list[Path] | None = None) -> Scan:
-    """List (or take ``files``) and hash every form below ``root``, without reading them as forms."""
+               files: list[Path] | None = None, unreadable: list[tuple[Path, ReadError]] | None = None) -> Scan:
+    """List (or take ``files`` and ``unreadable`` from :func:`find_forms`) and hash every form below
+    ``root``, without reading them as forms."""
     root_p = Path(root)
     base = root_p if root_p.is_dir() else root_p.parent
     skip = {Path(e).resolve() for e in exclude}
+    bad: list[tuple[Path, ReadError]] = list(unreadable or [])
     if files is None:
-        files = iter_form_files([root_p])
+        listing = find_forms([root_p])
+        files, bad = listing.files, listing.unreadable
     files = [p for p in files if not skip or p.resolve() not in skip]
     files.sort(key=lambda p: rel_path(base, p))
-    return Scan(base, files, [_hash(p) for p in files])
+    return Scan(base, files, [_hash(p) for p in files], bad)
 
 
 def config_digest(cfg: Any) -> str:
@@ -208,6 +293,9 @@ def load_workspace(
         scan = scan_forms(root, exclude)
     base = scan.root
     ws = Workspace(root=base)
+    for d, err in scan.unreadable:  # a folder that could not be listed: reported, counted as unreadable
+        ws.paths.append(str(d))
+        ws.results.append(unreadable_result(d, err, opts.lang))
     files = scan.files
     total = len(files)
     key = options_key(opts) if cache is not None else ""
@@ -260,4 +348,6 @@ def load_workspace(
         ws.results.append(result)
         if progress is not None:
             progress(i, total, sp)
+    if scan.unreadable:
+        ws.results.sort(key=lambda r: ws.rel(r.path))
     return ws

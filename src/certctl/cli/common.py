@@ -53,4 +53,7 @@ def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
     except ConfigError as e:
         fail(f"配置文件错误 / bad config: {e}")
     chosen = lang.value if lang else getattr(cfg, "lang", "zh")
+    from ..state import configure
+
+    configure(cfg)  # state_dir and [output] mode, for every file this run writes
     return cfg, chosen

@@ -57,7 +57,9 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) ->
 
 def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: Any, scan: Any,
              no_progress: bool, en: bool) -> Any:
-    """Read (or take from the cache) every form, build the ledger, write it; its summary."""
+    """Read (or take from the cache) every form, build the ledger, write it keeping the clerk's columns
+    (and a copy of the old ledger when it has edits that cannot be carried); (summary, carry)."""
+    from .. import ledger_edits
     from ..ledger import build_ledger, merge_summary
     from ..ledger_xlsx import write_ledger
     from ..workspace import load_workspace
@@ -76,11 +78,24 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
         if prog is not None:
             prog.stop()
     ledger = build_ledger(ws, cfg, day)
+    carry = ledger_edits.carry(out, [c.cert for c in ledger.certificates], lg)
+    if carry.problems:
+        try:
+            carry.backup = ledger_edits.back_up(out)
+        except OSError as e:
+            fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
+                 "nothing written" if en else
+                 f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
     try:
-        write_ledger(ledger, out, lg, lock=False)
+        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
+                     written=lambda sheets: ledger_edits.remember(out, sheets))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
-    return merge_summary(ledger)
+    return merge_summary(ledger), carry
+
+
+def _warn(message: str) -> None:
+    console(stderr=True).print(message, markup=False, highlight=False)
 
 
 @app.command("merge")
@@ -103,16 +118,19 @@ def merge_cmd(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     cache: bool = typer.Option(
         True, "--cache/--no-cache",
-        help="复用未改动表格的校验结果（缓存在表格文件夹旁的 .certctl-cache/）/ reuse results of unchanged forms"),
+        help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
 ) -> None:
     """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
 
     台账含 证件台账、变动记录、问题清单、单位汇总、来源文件 五个工作表；台账中身份证号码为全号，
     终端输出打码。先写入同目录的临时文件再替换，中断不会损坏原台账；同一台账同时只能有一个合并任务写入
-    （锁文件 <台账>.lock，另一个任务立即退出，或用 --wait 等待）。
+    （锁文件 .certctl/<台账>.lock，另一个任务立即退出，或用 --wait 等待）。证件台账的“处理情况”列和
+    您自己加的列按证件号码带入新台账；其他改动无法带入时，先把原台账另存为 台账.日期T时分.bak.xlsx。
 
     The ledger is written to a temporary file and renamed into place; a lock file
-    (<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to --wait seconds.
+    (.certctl/<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to
+    --wait seconds. The 处理情况 column and columns a clerk adds to 证件台账 are carried into the new
+    ledger by certificate number; a ledger with other edits is first copied aside (.bak.xlsx).
 
     退出状态 / exit status: 0 无错误 no errors; 1 有错误或有文件无法读取 errors found or a file unreadable;
     2 参数、配置错误、没有表格或台账被锁定 bad arguments/config, no forms, or the ledger is locked.
@@ -120,10 +138,12 @@ def merge_cmd(
     cfg, lg = load(config, lang)
     en = lg == "en"
     from ..ledger import finding_message
-    from ..ledger_xlsx import LedgerLocked, ledger_lock
-    from ..reader import file_hash, iter_form_files
+    from ..ledger_edits import backup_pattern
+    from ..ledger_xlsx import LedgerLocked, ledger_lock, lock_path
+    from ..outputs import OutputRefused, check_output
+    from ..reader import file_hash
     from ..validate import Options
-    from ..workspace import inputs_key, scan_forms
+    from ..workspace import find_forms, inputs_key, scan_forms
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
@@ -138,9 +158,16 @@ def merge_cmd(
         except ValueError:
             fail(f"--as-of must be a date like 2024-06-03, got {as_of!r}" if en
                  else f"--as-of 应为日期，如 2024-06-03，现为“{as_of}”")
+    try:
+        check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
+    except OutputRefused as e:
+        fail(e.message(lg))
     out_abs = out.resolve()
-    files = [p for p in iter_form_files([root]) if p.resolve() != out_abs]
-    if not files:
+    backups = backup_pattern(out)  # copies of an edited ledger kept beside it are not forms
+    listing = find_forms([root])
+    files = [p for p in listing.files if p.resolve() != out_abs
+             and not (backups.fullmatch(p.name) and p.parent.resolve() == out_abs.parent)]
+    if not files and not listing.unreadable:
         fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
     opts = Options.from_config(cfg, lang=lg, today=day)
     from ..config import make_calendar
@@ -150,19 +177,26 @@ def merge_cmd(
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
     unchanged = False
+    carry = None
+    try:
+        lock_path(out).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"cannot create the ledger's lock in {lock_path(out).parent} ({e.strerror or e}); write the ledger to a "
+             f"folder you can write with -o" if en else
+             f"无法在 {lock_path(out).parent} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
     try:
         with ledger_lock(out, wait):
             from ..cache import open_cache
 
-            fc = open_cache(root, cache)
+            fc = open_cache(enabled=cache, warn=_warn, lang=lg)
             try:
-                scan = scan_forms(root, files=files)
+                scan = scan_forms(root, files=files, unreadable=listing.unreadable)
                 name = f"ledger:{out_abs}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
                 summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
                 unchanged = summary is not None
                 if summary is None:
-                    summary = _rebuild(root, out, opts, cfg, day, lg, fc, scan, quiet or fmt != Fmt.table, en)
+                    summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, quiet or fmt != Fmt.table, en)
                     if fc is not None and scan.complete:
                         try:
                             fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
@@ -173,6 +207,9 @@ def merge_cmd(
                     fc.close()
     except LedgerLocked as e:
         fail(e.message(lg))
+    except OSError as e:
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+    kept = carry.summary(out, lg) if carry is not None else ""
 
     totals = summary.totals
     cross = summary.cross
@@ -184,6 +221,8 @@ def merge_cmd(
                        "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
                        "duplicate_of": f.duplicate_of or None} for f in summary.files],
             "totals": totals,
+            "backup": str(carry.backup) if carry is not None and carry.backup else None,
+            "backup_reasons": [(en_ if en else zh) for zh, en_ in carry.problems] if carry is not None and carry.backup else [],
             "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
                            for rel, f in cross],
         }
@@ -224,5 +263,7 @@ def merge_cmd(
                       + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
                       + "（问题详见“问题清单”）",
                       markup=False, highlight=False)
+    if kept and fmt != Fmt.json:
+        console().print(kept, markup=False, highlight=False)
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)

@@ -18,11 +18,12 @@ import typer
 from rich.table import Table
 
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, RunLog, run_lock
+from ..state import lock_file
 from ..overdue import PENDING_STATES, Found, Obligation, find_obligations, load_forms, obligations_in
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, load
+from .streams import emit, failer, guard
 
-LOCK_NAME = ".certctl-overdue.lock"
 AS_OF_HELP = "截止日期（默认今天），如 2024-06-05、2024/6/5、2024.6.5、2024年6月5日 / as-of date (default today)"
 DIR_HELP = "表格所在文件夹（默认取配置 forms_dir，即 ledger）/ forms directory (default: config forms_dir)"
 LOG_HELP = "追加写入带时间戳的运行日志（身份证号码打码）/ append timestamped log lines (IDs masked)"
@@ -61,6 +62,17 @@ class Run:
         self.log.write(message)
         console(stderr=True).print(message, markup=False, highlight=False)
 
+    def finish(self, code: int) -> int:
+        """The exit status: ``code``, or 2 when the log could not be written to the end (a full disk)."""
+        err = self.log.error
+        if err is None:
+            return code
+        console(stderr=True).print(
+            f"certctl {self.command}: " + self.t(f"无法写入日志文件 {self.log.path}（{err.strerror or err}），日志不完整",
+                                                f"cannot write the log file {self.log.path} ({err.strerror or err}); the log is incomplete"),
+            markup=False, highlight=False)
+        return 2
+
 
 def parse_as_of(run: Run, text: str | None) -> dt.date:
     if text is None or not text.strip():
@@ -87,6 +99,12 @@ def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
         )
     if not d.is_dir():
         run.fail(f"{d} 不是文件夹", f"{d} is not a directory")
+    from ..workspace import find_forms
+
+    listing = find_forms([d])
+    if not listing.files and not listing.unreadable:  # an empty, or unmounted, folder is not "nothing overdue"
+        run.fail(f"表格文件夹 {d} 中没有任何表格文件（.xlsx、.xls）；若它在共享盘上，请检查是否已挂载",
+                 f"the forms folder {d} holds no spreadsheet (.xlsx, .xls); if it is a network share, is it mounted?")
     return d
 
 
@@ -99,7 +117,7 @@ def gather(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
     opts = Options.from_config(cfg, lang=lang)
     from ..cache import open_cache
 
-    fc = open_cache(directory, cache)  # results of unchanged forms, keyed by content
+    fc = open_cache(enabled=cache, warn=run.warn, lang=lang)  # results of unchanged forms, keyed by content
     try:
         ws = load_forms(directory, opts, cache=fc)
     except OSError as e:
@@ -123,7 +141,7 @@ def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt
     from ..validate import Options
 
     opts = Options.from_config(cfg, lang=lang)
-    fc = open_cache(directory, cache)
+    fc = open_cache(enabled=cache, warn=run.warn, lang=lang)
     try:
         found = obligations_in(directory, opts, cfg, as_of, cache=fc, lang=lang)
     except OSError as e:
@@ -253,7 +271,10 @@ def overdue_cmd(
     log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
     lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
     cache: bool = typer.Option(True, "--cache/--no-cache",
-                               help="复用未改动表格的校验结果（.certctl-cache/）/ reuse results of unchanged forms"),
+                               help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
     show_all: bool = typer.Option(False, "--all", help=f"终端表格显示全部事项（默认每部分最多 {TABLE_ROWS} 行）"
                                                         f" / show every item in the terminal table (default {TABLE_ROWS} per section)"),
 ) -> None:
@@ -267,22 +288,29 @@ def overdue_cmd(
     2 出错（日期、文件夹、配置有误或另一任务占用锁）error.
     """
     cfg, lg = load(config, lang)
+    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    guard(log_file, "log", [forms], failer(lg, "certctl overdue"))  # never a log appended to a form
+    guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
     run = Run("overdue", lg, log_file)
     day = parse_as_of(run, as_of)
     d = resolve_dir(run, cfg, directory)
+    lock = None
     try:
-        with run_lock(d / LOCK_NAME, lock_timeout):
+        lock = lock_file("overdue", d)  # in the state folder: a read-only forms share works
+        with run_lock(lock, lock_timeout):
             found = gather_obligations(run, cfg, lg, d, day, cache)
     except LockBusy as e:
         run.fail(str(e), str(e))
     except OSError as e:
-        run.fail(f"无法创建锁文件 {d / LOCK_NAME}：{e.strerror or e}", f"cannot create the lock file {d / LOCK_NAME}: {e.strerror or e}")
+        where = lock or getattr(e, "filename", None) or "state_dir"
+        run.fail(f"无法创建锁文件 {where}：{e.strerror or e}（可在 certctl.toml 中用 state_dir 指定可写的文件夹）",
+                 f"cannot create the lock file {where}: {e.strerror or e} (set state_dir in certctl.toml to a writable folder)")
 
     obs = found.obligations
     overdue = by_unit([o for o in obs if o.state == "overdue"])
     soon = by_unit([o for o in obs if o.state in PENDING_STATES])
     files = found.files
-    code = 1 if overdue else 0
+    code = 1 if overdue or found.unreadable else 0  # a file or folder that could not be read is found too
 
     run.log.write(f"as_of={day.isoformat()} dir={d} files={files} overdue={len(overdue)} "
                   f"due_soon={len(soon)} exit={code}")
@@ -292,10 +320,11 @@ def overdue_cmd(
 
     if fmt == Fmt.json:
         if not (quiet and not overdue):
-            typer.echo(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files))
+            emit(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files) + "\n", output, kind="json",
+                 fail=run.fail)
     elif fmt == Fmt.csv:
         if not (quiet and not overdue):
-            typer.echo(to_csv(overdue if quiet else overdue + soon, lg, show_id), nl=False)
+            emit(to_csv(overdue if quiet else overdue + soon, lg, show_id), output, kind="csv", fail=run.fail)
     else:
         con = console()
         sections = []
@@ -310,7 +339,7 @@ def overdue_cmd(
             f"截至 {day.isoformat()}：逾期 {len(overdue)} 项，即将到期 {len(soon)} 项（读取 {files} 个表格，{d}）。",
             f"On {day.isoformat()}: {len(overdue)} overdue, {len(soon)} due soon ({files} forms read in {d}).",
         )
-        if not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
+        if output is not None or not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
             lines: list[str] = []
             for i, (title, items, late) in enumerate(sections):
                 if i:
@@ -320,8 +349,8 @@ def overdue_cmd(
                 if lines:
                     lines.append("")
                 lines.append(footer)
-            if lines:
-                typer.echo("\n".join(lines))
+            if lines or output is not None:
+                emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
         else:
             for title, items, late in sections:
                 shown = items if show_all else items[:TABLE_ROWS]
@@ -333,4 +362,4 @@ def overdue_cmd(
                               markup=False)
             if not quiet:
                 con.print(footer, markup=False)
-    raise typer.Exit(code)
+    raise typer.Exit(run.finish(code))

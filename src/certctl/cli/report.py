@@ -12,12 +12,14 @@ from typing import Optional
 import typer
 
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
-from ..report import build_report, write_report
+from ..report import build_report, report_paths, write_report
+from ..state import beside
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, load
 from .overdue import AS_OF_HELP, DIR_HELP, LOCK_HELP, LOG_HELP, Run, gather, parse_as_of, resolve_dir
+from .streams import failer, guard
 
-LOCK_NAME = ".certctl-report.lock"
+LOCK_NAME = "report.lock"  # in OUT/.certctl/
 
 
 @app.command("report")
@@ -40,17 +42,21 @@ def report_cmd(
     something overdue; 2 出错 error.
     """
     cfg, lg = load(config, lang)
+    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    guard(log_file, "log", [forms], failer(lg, "certctl report"))  # never a log appended to a form
     run = Run("report", lg, log_file)
     day = parse_as_of(run, as_of)
     d = resolve_dir(run, cfg, directory)
     if out.exists() and not out.is_dir():
         run.fail(f"--out {out} 不是文件夹", f"--out {out} is not a directory")
+    for p in report_paths(out, day):  # the files it replaces must be certctl's reports, never forms
+        guard(p, "report", [d], run.fail)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
     try:
-        with run_lock(out / LOCK_NAME, lock_timeout):
+        with run_lock(beside(out) / LOCK_NAME, lock_timeout):
             ws, obs = gather(run, cfg, lg, d, day)
             report = build_report(ws, cfg, day, obligations=obs)
             paths = write_report(report, out, lg, show_id)
@@ -58,7 +64,7 @@ def report_cmd(
         run.fail(str(e), str(e))
     except OSError as e:
         run.fail(f"无法写出报告到 {out}：{e.strerror or e}", f"cannot write the report to {out}: {e.strerror or e}")
-    code = 1 if report.overdue else 0
+    code = 1 if report.overdue or report.unreadable else 0  # a file or folder that could not be read is found too
     run.log.write(f"as_of={day.isoformat()} dir={d} out={out} files={report.files} overdue={len(report.overdue)} "
                   f"due_soon={len(report.due_soon)} wrote={','.join(p.name for p in paths)} exit={code}")
     if not quiet:
@@ -68,4 +74,4 @@ def report_cmd(
         con.print(run.t(f"截至 {day.isoformat()}：逾期 {len(report.overdue)} 项，即将到期 {len(report.due_soon)} 项。",
                         f"On {day.isoformat()}: {len(report.overdue)} overdue, {len(report.due_soon)} due soon."),
                   markup=False)
-    raise typer.Exit(code)
+    raise typer.Exit(run.finish(code))

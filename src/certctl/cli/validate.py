@@ -9,7 +9,6 @@ from typing import List, Optional
 import typer
 
 from .. import forms as F
-from ..reader import iter_form_files
 from ..render import print_results, to_json
 from ..validate import Options, validate_file
 from .app import app
@@ -46,10 +45,27 @@ def validate_cmd(
     """
     cfg, lg = load(config, lang)
     opts = Options.from_config(cfg, lang=lg, form=form.value if form else None)
-    files = iter_form_files(list(paths))
-    if not files:
+    from ..workspace import find_forms, unreadable_result
+
+    listing = find_forms(list(paths))
+    files = listing.files
+    if not files and not listing.unreadable:
         fail("没有找到 Excel 表格文件 / no spreadsheet files found in " + ", ".join(map(str, paths)))
+    if annotate is not None:  # never an annotated copy over a form, nor over a file certctl did not write
+        from types import SimpleNamespace
+
+        from ..annotate import output_paths
+        from ..outputs import OutputRefused, check_output
+
+        try:
+            for target in output_paths([SimpleNamespace(path=str(p)) for p in files], annotate):
+                check_output(target, "annotated", paths)
+        except OutputRefused as e:
+            fail(e.message(lg))
+        except ValueError as e:
+            fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
     results = [validate_file(p, opts) for p in files]
+    results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
         typer.echo(to_json(results, lg, show_id))
     else:
