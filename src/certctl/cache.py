@@ -152,9 +152,9 @@ class FormCache:
     def _open(self) -> sqlite3.Connection:
         if self.refused is not None or self.check() is not None:
             raise sqlite3.OperationalError(f"refused: {self.refused}")
-        if not self.path.exists():  # created private (the mode of personal-data files), before SQLite opens it
-            try:
-                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, state.file_mode()))
+        if not self.path.exists():  # created with the mode of personal-data files (never writable by others),
+            try:                      # before SQLite opens it
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, state.file_mode() & ~0o022))
             except FileExistsError:  # another certctl made it meanwhile
                 pass
         conn = sqlite3.connect(str(self.path), timeout=self.timeout, isolation_level=None)

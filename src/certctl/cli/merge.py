@@ -178,12 +178,13 @@ def merge_cmd(
         console(stderr=True).print(notice, markup=False, highlight=False)
     unchanged = False
     carry = None
+    lock_dir = lock_path(out).parent.absolute()
     try:
-        lock_path(out).parent.mkdir(parents=True, exist_ok=True)
+        lock_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        fail(f"cannot create the ledger's lock in {lock_path(out).parent} ({e.strerror or e}); write the ledger to a "
+        fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else
-             f"无法在 {lock_path(out).parent} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
+             f"无法在 {lock_dir} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
     try:
         with ledger_lock(out, wait):
             from ..cache import open_cache
