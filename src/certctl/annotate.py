@@ -28,12 +28,11 @@ from typing import Any, Iterable
 
 from . import rules as R
 from .findings import Finding
+from .paper import print_setup, row_height, text_lines
 
 ISSUES_SHEET = "问题清单"
 NOTE_HEADER = {"zh": "问题说明", "en": "Problems"}
 NOTE_WIDTH = 44  # Excel columns of the 问题说明 column
-PAGE_TEXT = {"zh": "第 &P 页 共 &N 页", "en": "Page &P of &N"}
-LINE_PT = 16.0  # points per printed line of 11-point text (LibreOffice lines are taller than Excel's)
 FONT = "宋体"
 # 问题清单 columns: width and whether the column wraps
 ISSUE_WIDTHS = (5, 6, 7, 10, 8, 14, 18, 46, 34)
@@ -250,7 +249,7 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         c.font = font
         c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-        ws.row_dimensions[row].height = _height(_lines(text, sum(ISSUE_WIDTHS) - 2), font.sz or 11)
+        ws.row_dimensions[row].height = row_height(text_lines(text, sum(ISSUE_WIDTHS) - 2), font.sz or 11)
 
     row = 1
     banner(row, _t(lang, f"检查结果：{Path(result.path).name}", f"Check result: {Path(result.path).name}"),
@@ -299,8 +298,8 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
             quoted = "'" + tws.title.replace("'", "''") + "'"
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
             link.font = Font(name=FONT, color="FF0563C1", underline="single")
-        lines = max(_lines(str(ws.cell(row, i).value or ""), w - 1) for i, w in enumerate(ISSUE_WIDTHS, start=1))
-        ws.row_dimensions[row].height = _height(lines)
+        lines = max(text_lines(str(ws.cell(row, i).value or ""), w - 1) for i, w in enumerate(ISSUE_WIDTHS, start=1))
+        ws.row_dimensions[row].height = row_height(lines)
     if not findings:
         set_text(ws.cell(row + 1, 1), _t(lang, "未发现问题。", "No problems found."))
         ws.cell(row + 1, 1).font = body
@@ -308,7 +307,7 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
     for i, w in enumerate(ISSUE_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = f"A{header_row + 1}"
-    _print_setup(ws, f"{header_row}:{header_row}", f"A1:{get_column_letter(ncol)}{row}", lang)
+    print_setup(ws, f"{header_row}:{header_row}", f"A1:{get_column_letter(ncol)}{row}", lang)
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
@@ -317,41 +316,6 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
 
 
 # ------------------------------------------------------------------------------------------ paper
-def _lines(text: str, width: int) -> int:
-    """Lines ``text`` takes in a wrapped cell ``width`` Excel columns wide (CJK characters count 2)."""
-    import unicodedata
-
-    width = max(width, 1)
-    n = 0
-    for part in str(text).split("\n"):
-        w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in part)
-        n += max(1, -(-w // width))
-    return n
-
-
-def _height(lines: int, size: float = 11) -> float:
-    """Row height in points for ``lines`` lines of ``size``-point text (Excel stops at 409)."""
-    return min(409.0, round(lines * LINE_PT * size / 11 + 4, 1))
-
-
-def _print_setup(ws: Any, title_rows: str | None, area: str | None, lang: str) -> None:
-    """A4 landscape, one page wide and as many tall as needed, the header repeated, page numbers."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    if title_rows:
-        ws.print_title_rows = title_rows
-    if area:
-        ws.print_area = area
-    if not ws.oddFooter.center.text:
-        ws.oddFooter.center.text = PAGE_TEXT.get(lang, PAGE_TEXT["zh"])
-
-
 def _used_columns(ws: Any) -> int:
     """The last column holding a value or a merged range: the 问题说明 column goes right of it."""
     last = 0
@@ -419,7 +383,7 @@ def _note_column(ws: Any, result: Any, findings: list[Finding], where: dict[int,
                       color="FFC00000" if any(f.severity == R.ERROR for f in fs) else "FF000000")
         c.alignment = Alignment(wrap_text=True, vertical="top")
         c.border = border
-        need = _height(_lines(text, (NOTE_WIDTH - 1) * 11 // 10), 10)  # 10-point text: more fits a line
+        need = row_height(text_lines(text, (NOTE_WIDTH - 1) * 11 // 10), 10)  # 10-point text: more fits a line
         current = ws.row_dimensions[r].height
         if current is None or current < need:
             ws.row_dimensions[r].height = need
@@ -435,7 +399,7 @@ def _note_column(ws: Any, result: Any, findings: list[Finding], where: dict[int,
             area = f"{get_column_letter(c1)}{r1}:{letter}{max(r2, last_row)}"
         except (TypeError, ValueError):
             area = None
-    _print_setup(ws, title_rows, area, lang)
+    print_setup(ws, title_rows, area, lang)
 
 
 def _save(wb: Any, out: Path) -> Path:

@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from . import rules as R
 from .forms import family_label
+from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -321,7 +322,6 @@ _PAGE_SETUP = (
     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
     '<headerFooter><oddHeader>&amp;L{title} - &amp;A</oddHeader><oddFooter>&amp;C{page}</oddFooter></headerFooter>'
 )
-PAGE_TEXT = {"zh": "第 &P 页 共 &N 页", "en": "Page &P of &N"}
 
 
 def _col_letter(i: int) -> str:
@@ -487,7 +487,7 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
           + "".join(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{_esc(s[0])}\'!$1:$1</definedName>'
                     for i, s in enumerate(sheets))
           + "</definedNames></workbook>")
-    page_setup = _PAGE_SETUP.format(title=_esc(title.replace("&", "&&")), page=_esc(PAGE_TEXT.get(lang, PAGE_TEXT["zh"])))
+    page_setup = _PAGE_SETUP.format(title=_esc(title.replace("&", "&&")), page=_esc(page_text(lang)))
     wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
               + "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .overdue import PENDING_STATES, Obligation, find_obligations
+from .paper import print_setup, row_height, text_lines
 
 __all__ = ["UnitRow", "Report", "build_report", "write_report", "report_paths", "legacy_report_paths",
            "render_text", "render_xlsx", "REPORT_PREFIX"]
@@ -265,7 +266,6 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
     return cell
 
 
-PAGE_TEXT = {"zh": "第 &P 页 共 &N 页", "en": "Page &P of &N"}
 ROW_CM = 15 * 2.54 / 72  # a default row (15 points) in centimetres
 PAGE_CM = 16.5  # printable height of an A4 landscape page inside the margins and the footer
 # The summary table is ≈ 25 cm wide (133 Excel columns: 24.6 cm in LibreOffice, 26 cm in Excel), inside the
@@ -274,23 +274,6 @@ PAGE_CM = 16.5  # printable height of an A4 landscape page inside the margins an
 SUMMARY_WIDTHS = (34, 12, 12, 9, 9, 9, 12, 12, 12, 12)
 CHART_W_CM, CHART_MIN_CM, CHART_MAX_CM = 12.0, 9.0, 16.0
 SECOND_CHART_COL = 5
-
-
-def _print_setup(ws: Any, title_rows: str | None, area: str | None, lang: str) -> None:
-    """A4 landscape, one page wide and as many pages tall as needed, header row repeated, page numbers."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = PAGE_TEXT.get(lang, PAGE_TEXT["zh"])
-    if title_rows:
-        ws.print_title_rows = title_rows
-    if area:
-        ws.print_area = area
 
 
 def _step(top: int) -> int:
@@ -315,17 +298,6 @@ def _count_axis(axis: Any, top: int, title: str | None = None) -> None:
         axis.title = title
 
 
-def _text_lines(text: str, width: int) -> int:
-    import unicodedata
-
-    width = max(width, 1)
-    n = 0
-    for part in str(text).split("\n"):
-        w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in part)
-        n += max(1, -(-w // width))
-    return n
-
-
 def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) -> None:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -348,9 +320,9 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
         _put(ws, row, 1, text).font = f
         ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-        lines = _text_lines(text, table_w - 2)
+        lines = text_lines(text, table_w - 2)
         if lines > 1 or (f.sz or 11) > 11:
-            ws.row_dimensions[row].height = round(lines * 16 * (f.sz or 11) / 11 + 4, 1)
+            ws.row_dimensions[row].height = row_height(lines, f.sz or 11)
 
     banner(1, _t("title", lang, d=r.as_of.isoformat()), Font(name=font, bold=True, size=14))
     banner(2, _summary(r, lang), plain)
@@ -379,8 +351,8 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
                 cell = ws.cell(head + i, c)
                 cell.fill = PatternFill("solid", fgColor=CELL_FILL[colour])
                 cell.font = Font(name=font, bold=True, color=CELL_FONT[colour])
-        if _text_lines(u.unit, widths[0] - 1) > 1:
-            ws.row_dimensions[head + i].height = round(_text_lines(u.unit, widths[0] - 1) * 16 + 4, 1)
+        if text_lines(u.unit, widths[0] - 1) > 1:
+            ws.row_dimensions[head + i].height = row_height(text_lines(u.unit, widths[0] - 1))
     last = head + len(r.units)
     total = _named(r.totals, _t("total", lang))
     for c, v in enumerate(_unit_row(total, lang), start=1):
@@ -436,7 +408,7 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
         end = start + rows_high
     else:
         title_rows = f"{head}:{head}"
-    _print_setup(ws, title_rows, f"A1:{_letter(ncol)}{end}", lang)
+    print_setup(ws, title_rows, f"A1:{_letter(ncol)}{end}", lang)
 
     item_widths = (24, 8, 20, 14, 30, 11, 11, 9, 34)
     for key, items, keep in (("overdue", r.overdue, [0, 1, 2, 3, 4, 5, 6, 7, 9]),
@@ -459,15 +431,15 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 if isinstance(row[i], str):
-                    lines = max(lines, _text_lines(row[i], item_widths[c - 1] - 1))
+                    lines = max(lines, text_lines(row[i], item_widths[c - 1] - 1))
             if lines > 1:
-                sheet.row_dimensions[n].height = round(lines * 16 + 4, 1)
+                sheet.row_dimensions[n].height = row_height(lines)
         for c, w in enumerate(item_widths, start=1):
             sheet.column_dimensions[_letter(c)].width = w
         sheet.freeze_panes = "A2"
         if items:
             sheet.auto_filter.ref = f"A1:{_letter(len(keep))}{len(items) + 1}"
-        _print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
+        print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
 
     stamp = dt.datetime.combine(r.as_of, dt.time(0, 0))
     wb.properties.created = stamp

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import forms as F
+from .paper import print_setup
 
 # Fixed names for `certctl template all` and templates/xlsx/.
 TEMPLATE_FILES: dict[str, str] = {
@@ -72,7 +73,6 @@ PAGE_WIDTH_MM = 297.0
 MARGIN_IN = 0.3
 MM_PER_UNIT = 1.96
 ROW_MM = 9.0  # a handwritten data row, as printed
-PAGE_TEXT = "第 &P 页 共 &N 页"
 # Widths (Excel column units) for handwriting, where the spec's screen width is too narrow:
 # 18 handwritten digits need ≈ 60 mm, a certificate number ≈ 45 mm, a date ≈ 26 mm.
 PAPER_WIDTHS = {"id": 36, "cert": 24, "date": 14}
@@ -353,19 +353,9 @@ def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
     # view and print setup
     ws.freeze_panes = f"A{lay.first_data_row}"
     ws.sheet_view.zoomScale = 100
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = MARGIN_IN
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = PAGE_TEXT
-    ws.print_title_rows = f"{lay.header_row}:{lay.header_row}"
     end_row = lay.footer_row or lay.last_data_row
-    ws.print_area = f"A1:{last_letter}{end_row}"
+    print_setup(ws, f"{lay.header_row}:{lay.header_row}", f"A1:{last_letter}{end_row}", "zh", side_margin=MARGIN_IN)
     return ws
 
 
