@@ -61,6 +61,7 @@ class Report:
     files: int = 0
     unreadable: list[str] = field(default_factory=list)
     done_late: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) lines under the summary
 
     @property
     def totals(self) -> UnitRow:
@@ -91,6 +92,12 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledg
     for o in soon:
         rows.setdefault(o.unit, UnitRow(o.unit)).due_soon += 1
     results = getattr(ws, "results", [])
+    from .config import make_calendar
+    from .workdays import calendar_notice
+
+    cal = calendar if calendar is not None else make_calendar(cfg)
+    zh_note = calendar_notice(as_of, cal, "zh")  # a year's holidays not known yet (next year from 1 November)
+    notes = [(zh_note, calendar_notice(as_of, cal, "en") or "")] if zh_note else []
     return Report(
         as_of=as_of,
         units=sorted(rows.values(), key=lambda u: u.unit),
@@ -99,6 +106,7 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledg
         files=len(results),
         unreadable=[str(r.path) for r in results if getattr(r, "read_error", None) is not None],
         done_late=sum(1 for o in obs if o.state == "done_late"),
+        notes=notes,
     )
 
 
@@ -225,6 +233,7 @@ def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: 
     count = (lambda n: _tt("count", lang, n=n))
     title = _t("title", lang, d=r.as_of.isoformat())
     lines = [title, "", _summary(r, lang)]
+    lines += [en if lang == "en" else zh for zh, en in r.notes]
     if r.done_late:
         lines.append(_t("done_late", lang, n=r.done_late))
     if r.unreadable:
@@ -327,6 +336,9 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     banner(1, _t("title", lang, d=r.as_of.isoformat()), Font(name=font, bold=True, size=14))
     banner(2, _summary(r, lang), plain)
     line = 3
+    for zh, en in r.notes:
+        banner(line, en if lang == "en" else zh, plain)
+        line += 1
     if r.done_late:
         banner(line, _t("done_late", lang, n=r.done_late), plain)
         line += 1
