@@ -296,14 +296,14 @@ def test_overdue_and_report_say_it_once_and_the_report_shows_it(tmp_path: Path) 
     p = proc("report", "--dir", str(forms), "--as-of", "2026-11-02", "-o", str(out), "--quiet", cwd=tmp_path)
     assert p.returncode in (0, 1), p.stderr
     assert p.stderr.count("2027 年的节假日安排尚未导入") == 1
-    md = (out / "certctl-report-2026-11-02.md").read_text(encoding="utf-8")
-    assert "2027 年的节假日安排尚未导入" in md and "certctl calendar import" in md
+    txt = (out / "证件管理报告-2026-11-02.txt").read_text(encoding="utf-8")
+    assert "2027 年的节假日安排尚未导入" in txt and "certctl calendar import" in txt
     from openpyxl import load_workbook
 
-    ws = load_workbook(out / "certctl-report-2026-11-02.xlsx").active
+    ws = load_workbook(out / "证件管理报告-2026-11-02.xlsx").active
     assert any("2027 年的节假日安排尚未导入" in str(c.value) for c in ws["A"] if c.value)
     p = proc("report", "--dir", str(forms), "--as-of", "2024-06-05", "-o", str(out), "--quiet", cwd=tmp_path)
-    assert "2027" not in (out / "certctl-report-2024-06-05.md").read_text(encoding="utf-8")
+    assert "2027" not in (out / "证件管理报告-2024-06-05.txt").read_text(encoding="utf-8")
 
 
 @needs_2027_unknown
