@@ -621,3 +621,41 @@ def test_9_overdue_on_a_read_only_share_leaves_it_alone(open_dir: Path, campaign
     assert (xdg / "certctl" / "cache.sqlite3").exists()
     for p in [share, *share.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+# --------------------------------------------------------------------------------------- 8. no fcntl (Windows)
+def test_8_locks_without_fcntl(tmp_path: Path) -> None:
+    """Where fcntl does not exist (Windows; simulated), run_lock still excludes a second run, and a lock
+    left by a killed run is taken over."""
+    e = env(CERTCTL_TEST_NO_FCNTL="1", PYTHONPATH=str(Path(__file__).parent / "nofcntl"))
+    lock = tmp_path / "x.lock"
+    hold = ("import sys, time\nassert sys.modules.get('fcntl', 0) is None\nfrom certctl.locking import run_lock\n"
+            f"with run_lock({str(lock)!r}, 0):\n    print('held', flush=True); time.sleep(60)\n")
+    try_it = ("import sys\nfrom certctl.locking import LockBusy, run_lock\n"
+              f"try:\n    with run_lock({str(lock)!r}, float(sys.argv[1])):\n        print('got')\n"
+              "except LockBusy as e:\n    print('busy', e.holder)\n")
+    p = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True, env=e)
+    try:
+        assert p.stdout.readline().strip() == "held"
+        out = subprocess.run([sys.executable, "-c", try_it, "0.3"], capture_output=True, text=True, env=e).stdout
+        assert out.startswith("busy") and str(p.pid) in out, out
+    finally:
+        p.kill()
+        p.wait()
+    out = subprocess.run([sys.executable, "-c", try_it, "5"], capture_output=True, text=True, env=e).stdout
+    assert out.strip() == "got", out
+
+
+def test_8_two_merges_without_fcntl_keep_their_temp_files(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    build(forms, "annex1", [annex_row("annex1", n) for n in range(20)], name="a.xlsx")
+    out = tmp_path / "台账.xlsx"
+    e = env(CERTCTL_TEST_NO_FCNTL="1", PYTHONPATH=str(Path(__file__).parent / "nofcntl"),
+            CERTCTL_TEST_SLOW_WRITE="1.0")
+    cmd = [CERTCTL, "merge", str(forms), "-o", str(out), "--as-of", AS_OF, "-q", "--wait", "30", "--no-cache"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (o, err) in zip(procs, results):
+        assert p.returncode == 0 and "Traceback" not in err, err
+    assert load_workbook(out, read_only=True).sheetnames[0] == "证件台账"
+    assert not list(tmp_path.glob(".台账.xlsx.*.tmp"))

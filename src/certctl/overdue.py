@@ -213,7 +213,7 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
     cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
     obs = find_obligations(ws, cfg, as_of, calendar=cal)
     bad = [r for r in ws.results if getattr(r, "read_error", None) is not None]
-    if key:
+    if key and scan.complete:  # (not when a form was replaced while it was read)
         cache.put_derived(name, key, Found(obs, len(ws.results), [(ws.rel(r.path), str(r.read_error)) for r in bad],
                                            list(cal.warnings)))
     return Found(obs, len(ws.results), [(r.path, str(r.read_error)) for r in bad], list(cal.warnings))

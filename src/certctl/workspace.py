@@ -30,14 +30,17 @@ file. ``load_workspace(..., scan=scan)`` reuses the hashes instead of reading ev
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import os
+import stat
+import tempfile
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .findings import Finding
 from .reader import EXTENSIONS, ReadError, file_hash
@@ -146,6 +149,81 @@ class Listing:
     unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
 
 
+# ------------------------------------------------------------------------------------------ read once
+def validate_once(path: str | os.PathLike[str], opts: Options) -> tuple[FormResult, str | None]:
+    """Validate ``path`` from one reading of its bytes: (result, sha256 of those bytes).
+
+    The bytes are read once, hashed, and handed to the reader as a private snapshot (an in-memory file
+    where the system has one, else a temporary file readable only by this user, removed at once), so
+    the reader — however often it opens "the file" — and the hash see the same content: a form replaced
+    while a merge runs is never stored under the hash of another content. Not a regular file, too large,
+    or unreadable: ``validate_file(path)`` says why, and the hash is None."""
+    p = Path(path)
+    data = _read_once(p)
+    if data is None:
+        return validate_file(p, opts), None
+    with _snapshot(data, p.suffix) as snap:
+        result = validate_file(snap, opts)
+    result.path = str(p)
+    for f in result.findings:
+        f.path = str(p)
+    return result, hashlib.sha256(data).hexdigest()
+
+
+def _read_once(p: Path) -> bytes | None:
+    from .reader import MAX_FILE_BYTES
+
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _snapshot(data: bytes, suffix: str) -> Iterator[Path]:
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("certctl-form", getattr(os, "MFD_CLOEXEC", 0))
+        try:
+            _write_all(fd, data)
+            yield Path(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+        return
+    fd, name = tempfile.mkstemp(prefix="certctl-form-", suffix=suffix)  # 0600, in the system's temp folder
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        yield Path(name)
+    finally:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
     """The spreadsheet files below each folder in ``paths`` (a file is taken as given), sorted per
     folder, and every folder below them that could not be listed. Symbolic links to folders are followed,
@@ -218,6 +296,7 @@ class Scan:
     files: list[Path]
     digests: list[str | None]
     unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
+    changed: bool = False  # a file was replaced between the scan and its reading (see load_workspace)
 
     def rels(self) -> list[str]:
         return [rel_path(self.root, p) for p in self.files]
@@ -226,7 +305,7 @@ class Scan:
     def complete(self) -> bool:
         """Every folder could be listed and every file hashed (otherwise nothing derived from them can
         be trusted)."""
-        return not self.unreadable and all(d is not None for d in self.digests)
+        return not self.unreadable and not self.changed and all(d is not None for d in self.digests)
 
     def key(self) -> str:
         h = hashlib.sha256()
@@ -335,10 +414,14 @@ def load_workspace(
                 for f in result.findings:
                     f.path = sp
         if result is None:
-            result = validate_file(p, opts)
+            result, parsed = validate_once(p, opts)
+            if parsed is not None and parsed != digest:  # replaced since the scan: it is what was read now
+                scan.changed = True
+                digest = parsed
+                result.sha256 = parsed
             if cache is not None and digest is not None and result.read_error is None:
                 try:
-                    cache.put(digest, key, result)
+                    cache.put(digest, key, result)  # under the hash of the very bytes validated
                 except Exception:
                     pass
         if digest is not None:
