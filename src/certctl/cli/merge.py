@@ -13,6 +13,7 @@ import typer
 
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .streams import emit, failer
 
 
 class Fmt(str, Enum):
@@ -227,7 +228,7 @@ def merge_cmd(
             "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
                            for rel, f in cross],
         }
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
     else:
         con = console()
         st = _STATUS["en" if en else "zh"]

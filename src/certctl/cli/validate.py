@@ -13,6 +13,7 @@ from ..render import print_results, to_json
 from ..validate import Options, validate_file
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .streams import emit, failer
 
 
 class Fmt(str, Enum):
@@ -67,7 +68,7 @@ def validate_cmd(
     results = [validate_file(p, opts) for p in files]
     results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
-        typer.echo(to_json(results, lg, show_id))
+        emit(to_json(results, lg, show_id) + "\n", None, kind="json", fail=failer(lg))  # UTF-8 whatever the console
     else:
         con = console()
         if quiet:
