@@ -428,18 +428,3 @@ def _calamine_error(e: Exception, sheet: str | None) -> ReadError:
 def _short(e: Exception) -> str:
     s = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return s[:160]
-
-
-def iter_form_files(paths: list[str | os.PathLike[str]]) -> list[Path]:
-    """Expand files and directories (recursively) into the spreadsheet files to read, sorted.
-    Office lock files (~$name.xlsx) and hidden files are skipped."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in EXTENSIONS and not f.name.startswith(("~$", ".")):
-                    out.append(f)
-        else:
-            out.append(p)
-    return out
