@@ -162,12 +162,17 @@ def validate_once(path: str | os.PathLike[str], opts: Options) -> tuple[FormResu
     data = _read_once(p)
     if data is None:
         return validate_file(p, opts), None
-    with _snapshot(data, p.suffix) as snap:
-        result = validate_file(snap, opts)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with _snapshot(data, p.suffix) as snap:
+            result = validate_file(snap, opts)
+    except OSError:  # no room for a snapshot (a file-size limit, a full temp folder): read the file itself,
+        result = validate_file(p, opts)  # and keep the hash the reader took of what it read
+        return result, (result.sha256 or None) if result.read_error is None else None
     result.path = str(p)
     for f in result.findings:
         f.path = str(p)
-    return result, hashlib.sha256(data).hexdigest()
+    return result, digest
 
 
 def _read_once(p: Path) -> bytes | None:
