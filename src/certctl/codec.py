@@ -193,7 +193,15 @@ def _hook(d: dict[str, Any]) -> Any:
         return _object(d["$o"], d)
     if tag == "$os" and n == 3:
         keys = _list(d["k"])
-        return [_object(d["$os"], {"f": dict(zip(keys, _list(row)))}) for row in _list(d["v"])]
+        rows = _list(d["v"])
+        cls = _resolve(d["$os"])
+        init, _ = _FIELDS[cls]
+        if set(keys) <= init and len(set(keys)) == len(keys):  # the common case: one constructor call a row
+            try:
+                return [cls(**dict(zip(keys, _list(row)))) for row in rows]
+            except TypeError as e:
+                raise CodecError(f"{d['$os']}: {e}") from None
+        return [_object(d["$os"], {"f": dict(zip(keys, _list(row)))}) for row in rows]
     if n != 1:
         raise CodecError(f"malformed tagged value {sorted(d)!r}")
     v = d[tag]
