@@ -1,6 +1,7 @@
 """certctl overdue — what is past its working-day deadline on a date (SPEC 4), for a clerk or for cron.
 
-Exit status: 0 nothing overdue; 1 something overdue; 2 error (bad date, no such directory, bad
+Exit status: 0 nothing overdue; 1 something overdue, or a form or folder unreadable; 2 error (bad date,
+no such directory or an empty one, an output that would land on a form, a log that cannot be written, bad
 config, another run holding the lock). Items done late are validation findings, not overdue.
 """
 
@@ -284,8 +285,9 @@ def overdue_cmd(
     每项一行（制表符分隔），按单位分组。On a terminal: a table (200 rows per section unless --all);
     otherwise plain text, one tab-separated line per item, grouped by unit.
 
-    退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期 something overdue;
-    2 出错（日期、文件夹、配置有误或另一任务占用锁）error.
+    退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期，或有表格、文件夹无法读取 something overdue,
+    or a form or folder unreadable; 2 出错（日期、配置有误，文件夹不存在或为空，输出会覆盖表格，
+    日志写不进去，输出管道断开，或另一任务占用锁）error.
     """
     cfg, lg = load(config, lang)
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))

@@ -1,6 +1,7 @@
 """certctl report — the dated report (xlsx with charts + plain text for an e-mail body), for cron.
 
-Exit status: 0 report written and nothing overdue; 1 report written and something overdue; 2 error
+Exit status: 0 report written and nothing overdue; 1 report written and something overdue (or a form or
+folder unreadable); 2 error
 (bad date, no such directory, bad config, output not writable, another run holding the lock).
 """
 
@@ -38,8 +39,8 @@ def report_cmd(
     """生成某日的报告：OUT/证件管理报告-日期.xlsx（汇总表和图表）与 .txt（邮件正文）；同日重跑则替换。
     Write the dated report (xlsx with a summary sheet and charts, plain text for an e-mail body).
 
-    退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期 written,
-    something overdue; 2 出错 error.
+    退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期（或有表格、文件夹
+    无法读取）written, something overdue (or unreadable); 2 出错 error.
     """
     cfg, lg = load(config, lang)
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
