@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import rules as R
-from .findings import Finding
+from .findings import Finding, cell_ref
 
 ISSUES_SHEET = "问题清单"
 SUFFIX = ".检查结果.xlsx"
@@ -157,17 +157,6 @@ def _cell_for(ws: Any, row: int, col: int) -> Any:
     return ws.cell(row, col)
 
 
-def _meta_cell(ws: Any, row: int, label: str) -> Any:
-    """Metadata findings point at the row; mark the cell that holds their label (填报时间 …)."""
-    from .normalize import clean_text
-
-    for c in range(1, min(ws.max_column, 200) + 1):
-        v = ws.cell(row, c).value
-        if isinstance(v, str) and clean_text(v).replace(" ", "").startswith(label):
-            return ws.cell(row, c)
-    return None
-
-
 def _line(f: Finding, lang: str, show_id: bool) -> str:
     return f"[{_SEV.get(lang, _SEV['zh'])[f.severity]} {f.code}] {f.message(lang, show_id)}"
 
@@ -193,8 +182,6 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
             continue
         if f.row is not None and f.col is not None:
             cell = _cell_for(ws, f.row, f.col + 1)
-            if f.code.startswith("M") and f.field:
-                cell = _meta_cell(ws, f.row, f.field) or cell
             per_cell[(ws.title, cell.coordinate)].append(f)
             where[id(f)] = (ws, cell)
         elif f.row is not None:
@@ -255,12 +242,11 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILLS[sev])
         if target is not None:
             tws, tcell = target
-            coord = tcell.coordinate if tcell is not None else "A1"
             link = ws.cell(row, 5)
             if not link.value:
-                set_text(link, coord if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
-            quoted = "'" + tws.title.replace("'", "''") + "'"
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
+                set_text(link, tcell.coordinate if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
+            location = cell_ref(tws.title, tcell.row, tcell.column - 1) if tcell is not None else cell_ref(tws.title, 1, 0)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=location, display=str(link.value))
             link.font = Font(color="FF0563C1", underline="single")
         for i in (8, 9):
             ws.cell(row, i).alignment = Alignment(wrap_text=True, vertical="top")

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Callable, Sequence
 
 from .normalize import clean_text
 
@@ -52,12 +53,8 @@ def area_known(code6: str) -> bool:
     return not codes or code6 in codes or code6[:2] in ("71", "81", "82", "83", "91")
 
 
-_OFFSET = 48 * sum(_WEIGHTS)  # ord("0") times the weights: ASCII bytes minus this is the digit sum
-
-
 def check_char(body17: str) -> str:
-    if len(body17) == 17 and body17.isascii() and body17.isdigit():  # fast path: digits as bytes, one C-level sum
-        return _CHECK[(sum(map(int.__mul__, body17.encode(), _WEIGHTS)) - _OFFSET) % 11]
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
     return _CHECK[sum(int(c) * w for c, w in zip(body17, _WEIGHTS)) % 11]
 
 
@@ -141,6 +138,75 @@ def check_id(raw: object) -> IdResult:
         birth=birth,
         male=int(value[16]) % 2 == 1,
     )
+
+
+# ------------------------------------------------------------------------------ a whole column
+def plain_ids(values: Sequence[object]) -> list[tuple[dt.date, bool] | None]:
+    """check_id for a whole column, fast: for each value that check_id accepts as it is (an
+    18-character text of ASCII digits, or digits and a final X, with a known 6-digit area code, a
+    real birth date and the right check character), its (birth date, male); None for any other value
+    (to be checked with check_id, which is the reference this agrees with).
+
+    An ID is area (6) · birth date (8) · sequence (3) · check character (1). Areas and birth dates
+    repeat within a form, and the check sum is a sum over positions, so each distinct part is judged
+    once and carries its share of the sum: the ID is right when the shares add up (mod 11) to the
+    residue of its check character."""
+    today = dt.date.today()
+    area_of, birth_of, tail_of = _Memo(_area_share), _Memo(lambda p: _birth_share(p, today)), _Memo(_tail_share)
+    ids = [v if v.__class__ is str and len(v) == 18 else _NOT_AN_ID for v in values]  # type: ignore[arg-type]
+    areas = [area_of[v[:6]] for v in ids]
+    births = [birth_of[v[6:14]] for v in ids]
+    tails = [tail_of[v[14:]] for v in ids]
+    return [(b[1], t[2]) if a is not None and b is not None and t is not None and (a + b[0] + t[0]) % 11 == t[1]
+            else None for a, b, t in zip(areas, births, tails)]
+
+
+_NOT_AN_ID = "?" * 18  # stands in for a value that is no 18-character text: none of its parts is valid
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """fn(key), computed on first lookup."""
+
+    def __init__(self, fn: Callable[[str], Any]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _share(digits: str, first: int) -> int | None:
+    """Σ digit × weight over ID positions first, first+1 …; None unless all are ASCII digits."""
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return sum(int(d) * w for d, w in zip(digits, _WEIGHTS[first:]))
+
+
+def _area_share(area: str) -> int | None:
+    if area[:2] not in PROVINCES or not area_known(area):  # unknown: check_id says so (I008, I009)
+        return None
+    return _share(area, 0)
+
+
+def _birth_share(digits: str, today: dt.date) -> tuple[int, dt.date] | None:
+    share = _share(digits, 6)
+    if share is None:
+        return None
+    try:
+        birth = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return (share, birth) if 1900 <= birth.year and birth <= today else None
+
+
+def _tail_share(tail: str) -> tuple[int, int, bool] | None:
+    """Sequence number and check character: (share of the sum, residue the check character stands
+    for, male: an odd 17th digit)."""
+    share = _share(tail[:3], 14)
+    if share is None or tail[3] not in _CHECK:
+        return None
+    return share, _CHECK.index(tail[3]), tail[2] in "13579"
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:

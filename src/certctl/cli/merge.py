@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -12,7 +11,7 @@ from typing import Any, Optional
 import typer
 
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load, progress_bar
 
 
 class Fmt(str, Enum):
@@ -25,16 +24,6 @@ _STATUS = {
     "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
            "reference": "reference"},
 }
-
-
-def _progress(enabled: bool) -> Any:
-    """A rich progress bar on stderr, only when stderr is a terminal."""
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console(stderr=True), transient=True)
 
 
 def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) -> Any:
@@ -62,7 +51,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from ..ledger_xlsx import write_ledger
     from ..workspace import load_workspace
 
-    prog = _progress(not no_progress)
+    prog = progress_bar(not no_progress)
     cb = None
     if prog is not None:
         prog.start()
@@ -200,8 +189,7 @@ def merge_cmd(
                 table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
             con.print(table)
             for rel, f in cross:
-                where = f"{f.sheet}!{f.cell or f.row or ''}" if f.sheet else str(f.cell or f.row or "")
-                con.print(f"{rel} {where} {f.code} {finding_message(f, lg, show_id)}",
+                con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}",
                           markup=False, highlight=False)
         if en:
             con.print(f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
