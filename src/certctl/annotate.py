@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import rules as R
-from .findings import Finding, cell_ref
+from .findings import Finding
 
 ISSUES_SHEET = "问题清单"
 SUFFIX = ".检查结果.xlsx"
@@ -242,11 +242,12 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILLS[sev])
         if target is not None:
             tws, tcell = target
+            coord = tcell.coordinate if tcell is not None else "A1"
             link = ws.cell(row, 5)
             if not link.value:
-                set_text(link, tcell.coordinate if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
-            location = cell_ref(tws.title, tcell.row, tcell.column - 1) if tcell is not None else cell_ref(tws.title, 1, 0)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=location, display=str(link.value))
+                set_text(link, coord if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
+            quoted = "'" + tws.title.replace("'", "''") + "'"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
             link.font = Font(color="FF0563C1", underline="single")
         for i in (8, 9):
             ws.cell(row, i).alignment = Alignment(wrap_text=True, vertical="top")
