@@ -82,9 +82,9 @@ def print_results(results: list[FormResult], console: Console, lang: str = "zh",
         if shown:
             table = Table(title=shown_path(res.path, show_id), title_justify="left", show_lines=False, expand=False)
             if lang == "en":
-                cols = ("Where", "Level", "Code", "Problem", "What to do")
+                cols = ("Cell", "Level", "Code", "Problem", "What to do")
             else:
-                cols = ("位置", "级别", "代码", "问题", "处理建议")
+                cols = ("单元格", "级别", "代码", "问题", "处理建议")
             for c in cols:
                 table.add_column(c, overflow="fold")
             for f in shown:

@@ -156,13 +156,17 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
 
 
 def rows_naming(column: Sequence[object], spec: F.FormSpec, key: str) -> set[int]:
-    """The rows whose cell names column ``key`` (see names_column), each distinct text tested once;
-    texts of Chinese characters only (names, units) are their own header keys, looked up at once."""
-    distinct = set(column)
-    texts = [v for v in distinct if v.__class__ is str and not v.isascii()]  # type: ignore[attr-defined]
-    if texts and CJK_ONLY.fullmatch("".join(texts)):
-        return rows_holding(column, distinct & _plain_keys(spec, key))
-    return rows_holding(column, {v for v in texts if names_column(spec, key, v)})
+    """The rows whose cell names column ``key`` (see names_column). Seen through the column's texts
+    joined: ASCII only (ID numbers, certificate numbers) names nothing; Chinese characters only
+    (names) can hold only the column's own header keys; anything else is tested a distinct text at
+    a time."""
+    texts = [v for v in column if v.__class__ is str]
+    joined = "".join(texts)  # type: ignore[arg-type]
+    if joined.isascii():
+        return set()
+    if CJK_ONLY.fullmatch(joined):
+        return rows_holding(column, {k for k in _plain_keys(spec, key) if k in joined})
+    return rows_holding(column, {v for v in set(texts) if not v.isascii() and names_column(spec, key, v)})  # type: ignore[attr-defined]
 
 
 def _plain_keys(spec: F.FormSpec, key: str) -> set[str]:

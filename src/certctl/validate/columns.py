@@ -39,10 +39,13 @@ def convert_column(column: Sequence[object], col: F.Column, facts: FormFacts) ->
     if as_is is None:
         return convert_distinct(column, col, facts)
     joined = joined_texts(column)
-    if joined is not None and all(column) and as_is(joined):  # every cell plain: the column as it is
-        return list(column), {}
+    if joined is not None and as_is(joined):  # every filled cell plain: convert only the blank ones
+        rest = [k for k, v in enumerate(column) if not v]
+    else:
+        rest = [k for k, v in enumerate(column) if not (v.__class__ is str and as_is(v))]  # type: ignore[arg-type]
     values = list(column)
-    rest = [k for k, v in enumerate(column) if not (v.__class__ is str and as_is(v))]  # type: ignore[arg-type]
+    if not rest:
+        return values, {}
     converted, problems = convert_distinct([column[k] for k in rest], col, facts)
     for k, value in zip(rest, converted):
         values[k] = value

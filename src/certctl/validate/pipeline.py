@@ -109,7 +109,7 @@ def check_sheet(check: FileCheck, sheet: SheetData, hdr: Header) -> SheetResult:
 
 def transpose(rows: Sequence[Sequence[object]], width: int) -> list[Sequence[object]]:
     """The first ``width`` columns of ``rows``, column by column (short rows padded with "")."""
-    if min(len(row) for row in rows) >= width:
+    if min(map(len, rows)) >= width:
         return list(zip(*rows))[:width]
     return [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
 

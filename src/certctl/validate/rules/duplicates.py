@@ -18,8 +18,12 @@ def same_id_twice(t: Table) -> None:
     earlier = t.check.seen_ids.setdefault(t.kind, [])  # [(sheet, {ID: Excel row where it first occurs})]
     seen_before = set().union(*(first.keys() for _, first in earlier))
     valid = [k for k, ok in enumerate(t.ids.ok) if ok]
-    first_here = {ids[k]: rows[k] for k in reversed(valid)}  # the first row of each ID on this sheet
-    repeats = [k for k in valid if first_here[ids[k]] != rows[k] or ids[k] in seen_before]
+    valid_ids = ids if len(valid) == len(ids) else [ids[k] for k in valid]
+    valid_rows = rows if len(valid) == len(ids) else [rows[k] for k in valid]
+    first_here = dict(zip(reversed(valid_ids), reversed(valid_rows)))  # the first row of each ID on this sheet
+    repeats = []
+    if len(first_here) < len(valid) or seen_before:  # some ID occurs twice
+        repeats = [k for k in valid if first_here[ids[k]] != rows[k] or ids[k] in seen_before]
     earlier.append((t.sheet, first_here))
     if t.kind in ("survey_units", "registry"):
         return
@@ -40,8 +44,11 @@ def certificate_for_two_ids(t: Table) -> None:
         for cert, (pid, row) in first.items():
             seen_before.setdefault(cert, (sheet, pid, row))
     with_cert = [k for k, ok in enumerate(t.ids.ok) if ok and certs[k]]
-    first_k = {certs[k]: k for k in reversed(with_cert)}  # the first row of each certificate on this sheet
-    for k in [k for k in with_cert if first_k[certs[k]] != k or certs[k] in seen_before]:
+    first_k = dict(zip(reversed([certs[k] for k in with_cert]), reversed(with_cert)))  # each certificate's first row here
+    repeats = []
+    if len(first_k) < len(with_cert) or seen_before:  # some certificate occurs twice
+        repeats = [k for k in with_cert if first_k[certs[k]] != k or certs[k] in seen_before]
+    for k in repeats:
         cert = certs[k]
         sheet, first_id, row = seen_before.get(cert) or (t.sheet, ids[first_k[cert]], rows[first_k[cert]])
         if first_id != ids[k]:
