@@ -160,13 +160,18 @@ def rows_naming(column: Sequence[object], spec: F.FormSpec, key: str) -> set[int
     joined: ASCII only (ID numbers, certificate numbers) names nothing; Chinese characters only
     (names) can hold only the column's own header keys; anything else is tested a distinct text at
     a time."""
-    texts = [v for v in column if v.__class__ is str]
-    joined = "".join(texts)  # type: ignore[arg-type]
+    try:
+        texts: Sequence[object] = column
+        joined = "".join(column)  # type: ignore[arg-type]
+    except TypeError:  # numbers or dates among the cells: only the texts can name a column
+        texts = [v for v in column if v.__class__ is str]
+        joined = "".join(texts)  # type: ignore[arg-type]
     if joined.isascii():
         return set()
     if CJK_ONLY.fullmatch(joined):
         return rows_holding(column, {k for k in _plain_keys(spec, key) if k in joined})
-    return rows_holding(column, {v for v in set(texts) if not v.isascii() and names_column(spec, key, v)})  # type: ignore[attr-defined]
+    return rows_holding(column, {v for v in set(texts) if v.__class__ is str and not v.isascii()  # type: ignore[attr-defined]
+                                 and names_column(spec, key, v)})
 
 
 def _plain_keys(spec: F.FormSpec, key: str) -> set[str]:

@@ -9,6 +9,8 @@ S006 more holders than 机构编制数 or 执法岗位数 · S009 持证人数 d
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ... import forms as F
 from ... import rules as R
 from ...normalize import compact
@@ -114,13 +116,13 @@ def unit_quota(check: FileCheck, people: list[Table], units: Table) -> None:
 
 
 def _holders(people: list[Table]) -> dict[str, dict[str, int]]:
-    """Certificates still held, counted per 所属单位 (reporting_unit) and per 执法主体 (unit)."""
+    """Certificates still held, counted per 所属单位 (reporting_unit) and per 执法主体 (unit), the
+    names compared without spaces."""
     counted: dict[str, dict[str, int]] = {"reporting_unit": {}, "unit": {}}
     for t in people:
         for key, per_unit in counted.items():
-            for name, still in zip(t.value(key), held(t)):
-                if name and still:
-                    per_unit[compact(name)] = per_unit.get(compact(name), 0) + 1
+            for name, n in Counter(name for name, still in zip(t.value(key), held(t)) if name and still).items():
+                per_unit[compact(name)] = per_unit.get(compact(name), 0) + n
     return counted
 
 
