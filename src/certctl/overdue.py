@@ -210,7 +210,7 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
             hit.cached = True
             return hit
     ws = load_workspace(root_p, opts, cache=cache, scan=scan)
-    cal = make_calendar(cfg, lang=lang)
+    cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
     obs = find_obligations(ws, cfg, as_of, calendar=cal)
     bad = [r for r in ws.results if getattr(r, "read_error", None) is not None]
     if key:

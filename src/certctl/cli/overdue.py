@@ -111,7 +111,7 @@ def gather(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
         if getattr(r, "read_error", None) is not None:
             run.warn(run.t(f"警告：无法读取 {r.path}，其内容未计入：{r.read_error}",
                            f"warning: cannot read {r.path}; not counted: {r.read_error}"))
-    cal = make_calendar(cfg, warn=run.warn, lang=lang)
+    cal = make_calendar(cfg, warn=run.warn, lang=lang, as_of=as_of)  # says a missing next year
     return ws, find_obligations(ws, cfg, as_of, calendar=cal)
 
 
