@@ -147,21 +147,24 @@ def plain_ids(values: Sequence[object]) -> list[tuple[dt.date, bool] | None]:
     real birth date and the right check character), its (birth date, male); None for any other value
     (to be checked with check_id, which is the reference this agrees with).
 
-    An ID is area (6) · birth date (8) · sequence (3) · check character (1). Areas and birth dates
-    repeat within a form, and the check sum is a sum over positions, so each distinct part is judged
-    once and carries its share of the sum: the ID is right when the shares add up (mod 11) to the
-    residue of its check character."""
+    An ID is area (6) · birth year (4) · month and day (4) · sequence (3) · check character (1). The
+    parts repeat within a form (a county's few areas, 36 birth years, 366 days, 1,000 sequences), and
+    the check sum is a sum over positions, so each distinct part is judged once with its share of the
+    sum: the ID is right when the shares add up (mod 11) to the residue of its check character."""
     today = dt.date.today()
-    area_of, birth_of, tail_of = _Memo(_area_share), _Memo(lambda p: _birth_share(p, today)), _Memo(_tail_share)
+    area_share, birth = _Memo(_area_share), _Memo(lambda p: _real_birth(p, today))
+    year_share, day_share = _Memo(lambda p: _share(p, 6)), _Memo(lambda p: _share(p, 10))
+    seq_share = _Memo(lambda p: _share(p, 14))
     ids = [v if v.__class__ is str and len(v) == 18 else _NOT_AN_ID for v in values]  # type: ignore[arg-type]
-    areas = [area_of[v[:6]] for v in ids]
-    births = [birth_of[v[6:14]] for v in ids]
-    tails = [tail_of[v[14:]] for v in ids]
-    return [(b[1], t[2]) if a is not None and b is not None and t is not None and (a + b[0] + t[0]) % 11 == t[1]
-            else None for a, b, t in zip(areas, births, tails)]
+    births = [birth[v[6:14]] for v in ids]
+    shares = [(area_share[v[:6]], year_share[v[6:10]], day_share[v[10:14]], seq_share[v[14:17]], _RESIDUE.get(v[17]))
+              for v in ids]
+    return [(b, v[16] in "13579") if b is not None and None not in s and sum(s[:4]) % 11 == s[4] else None
+            for v, b, s in zip(ids, births, shares)]
 
 
 _NOT_AN_ID = "?" * 18  # stands in for a value that is no 18-character text: none of its parts is valid
+_RESIDUE = {c: r for r, c in enumerate(_CHECK)}  # check character -> the weighted sum mod 11 it stands for
 
 
 class _Memo(dict):  # type: ignore[type-arg]
@@ -189,24 +192,15 @@ def _area_share(area: str) -> int | None:
     return _share(area, 0)
 
 
-def _birth_share(digits: str, today: dt.date) -> tuple[int, dt.date] | None:
-    share = _share(digits, 6)
-    if share is None:
+def _real_birth(digits: str, today: dt.date) -> dt.date | None:
+    """The birth date 8 digits spell, when it is a real day from 1900 to today."""
+    if not (digits.isascii() and digits.isdigit()):
         return None
     try:
         birth = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return None
-    return (share, birth) if 1900 <= birth.year and birth <= today else None
-
-
-def _tail_share(tail: str) -> tuple[int, int, bool] | None:
-    """Sequence number and check character: (share of the sum, residue the check character stands
-    for, male: an odd 17th digit)."""
-    share = _share(tail[:3], 14)
-    if share is None or tail[3] not in _CHECK:
-        return None
-    return share, _CHECK.index(tail[3]), tail[2] in "13579"
+    return birth if 1900 <= birth.year and birth <= today else None
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:
