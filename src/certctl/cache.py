@@ -32,7 +32,7 @@ import sqlite3
 import time
 import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import __version__
 from . import forms as F
