@@ -232,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     work = HERE / "work" / ("quick" if a.quick else "full")
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, NO_COLOR="1", COLUMNS="120")
+    # certctl as installed: an installed package has its modules compiled (.pyc). A shell that sets
+    # PYTHONDONTWRITEBYTECODE would make every run compile certctl's ~40 modules again (~0.3 s of CPU
+    # here) while the bare read imports a compiled python-calamine; the warm-up run writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     mach = machine()
     print(f"certctl bench on {mach['cpu']} x{mach['nproc']}, Python {mach['python']}", flush=True)
 
