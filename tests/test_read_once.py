@@ -58,3 +58,32 @@ def test_4_validate_once_hashes_what_it_validates(tmp_path: Path) -> None:
     for bad in (tmp_path / "空.xlsx", tmp_path / "没有.xlsx"):
         r, d = validate_once(bad, OPTS)
         assert r.read_error is not None and r.path == str(bad)
+
+
+def test_4_the_reader_reads_the_bytes_it_is_given_not_the_file(tmp_path: Path) -> None:
+    from certctl.reader import read_workbook
+
+    path = build(tmp_path, "annex1", [annex_row("annex1", n) for n in range(3)], name="附件1.xlsx")
+    other = build(tmp_path / "b", "annex1", [annex_row("annex1", n) for n in range(7)], name="附件1.xlsx")
+    data = other.read_bytes()
+    wb = read_workbook(path, data)  # the file is never opened: what was read (and hashed) is what is read
+    assert wb.path == str(path) and wb.sha256 == file_hash(other) != file_hash(path)
+    assert [s.rows for s in wb.sheets] == [s.rows for s in read_workbook(other).sheets]
+    res = validate_file(path, OPTS, data=data)
+    assert res.path == str(path) and facts(res) == facts(validate_file(other, OPTS))
+    path.unlink()
+    assert validate_file(path, OPTS, data=data).read_error is None
+
+
+CORPUS = sorted(p for p in (Path(__file__).parent / "corpus" / "files").iterdir() if p.is_file())
+
+
+def test_4_every_bad_input_gets_the_same_answer_from_its_bytes() -> None:
+    """Refusals by content (zip bombs, entities, foreign formats, encrypted, truncated, uncached formulas)
+    are the same whether the reader opens the file or is handed its bytes."""
+    assert len(CORPUS) >= 40
+    for p in CORPUS:
+        a, b = validate_file(p, OPTS), validate_file(p, OPTS, data=p.read_bytes())
+        assert (a.read_error is None) == (b.read_error is None), p.name
+        assert [f.to_dict("zh", True) for f in a.findings] == [f.to_dict("zh", True) for f in b.findings], p.name
+        assert facts(a) == facts(b), p.name

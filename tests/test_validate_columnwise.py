@@ -1,11 +1,10 @@
 """The column-wise validation paths: records of clean rows built on first read (and the same objects
-the findings counted on for the others), pickling, and the fast paths agreeing with the per-cell
+the findings counted on for the others), the cache's copy of a result, and the fast paths agreeing with the per-cell
 checks on real workbooks."""
 
 from __future__ import annotations
 
-import pickle
-
+from certctl import codec
 from certctl.idcard import check_id
 from certctl.validate import Options, validate_file
 
@@ -27,11 +26,11 @@ def test_records_built_on_first_read_are_the_ones_findings_counted_on(tmp_path):
     res = validate_file(path, Options(today=FORM_DATE))
     sheet = res.sheets[0]
     assert res.rows == sheet.record_count == 30
-    assert "_pending" in sheet.__dict__  # nothing read yet: clean rows not built
+    assert not sheet.records_built  # nothing read yet: no record built
     codes = {(f.row, f.code) for f in res.findings if f.row}
     assert {(7, "I004"), (11, "U001"), (13, "I010"), (15, "I007"), (16, "I001")} <= codes
     recs = sheet.records
-    assert "_pending" not in sheet.__dict__ and recs is sheet.records and len(recs) == 30
+    assert sheet.records_built and recs is sheet.records and len(recs) == 30
     by_row = {r.row: r for r in recs}
     assert by_row[7].codes == ["I004"] and by_row[7].errors == 1
     assert by_row[16].values["id"] is None and "id_ok" not in by_row[16].values
@@ -43,14 +42,18 @@ def test_records_built_on_first_read_are_the_ones_findings_counted_on(tmp_path):
     assert sum(r.errors for r in recs) == res.errors
 
 
-def test_pickled_result_holds_the_records_under_the_same_key(tmp_path):
+def test_cached_result_holds_the_records_not_the_table(tmp_path):
     path = build(tmp_path, "annex1", _rows(15), META)
     res = validate_file(path, Options(today=FORM_DATE))
-    copy = pickle.loads(pickle.dumps(res))
-    assert copy.sheets[0].record_count == 15
+    state = res.sheets[0].__getstate__()  # what certctl.codec stores of a sheet
+    assert "records" in state and "table" not in state and "built" not in state
+    copy = codec.loads(codec.dumps(res))
+    sheet = copy.sheets[0]
+    assert sheet.table is None and sheet.records_built and sheet.record_count == 15
     assert [r.values for r in copy.records()] == [r.values for r in res.records()]
-    state = res.sheets[0].__getstate__()
-    assert "records" in state and "_pending" not in state
+    assert [(r.row, r.codes, r.errors, r.warnings) for r in copy.records()] == \
+        [(r.row, r.codes, r.errors, r.warnings) for r in res.records()]
+    assert copy == res  # now that res has built its records too
 
 
 def test_every_id_shape_gives_what_check_id_gives(tmp_path):

@@ -87,7 +87,7 @@ def open_cache(forms_root: str | os.PathLike[str] | None = None, enabled: bool =
 
 # ------------------------------------------------------------------------------------------ the cache
 class FormCache:
-    """``FormCache(path)``: ``path`` is a directory (the database is ``forms.sqlite3`` inside it) or a
+    """``FormCache(path)``: ``path`` is a directory (the database is ``cache.sqlite3`` inside it) or a
     ``.sqlite3``/``.sqlite``/``.db`` file. ``get``/``put`` never raise."""
 
     def __init__(self, path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -25,18 +25,17 @@ any such error as a miss.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
 import importlib
 import json
 import operator
 import sys
 import zlib
-from typing import Any, Iterator
+from typing import Any
 
 from . import forms as F
+from .gcpause import gc_paused
 from .reader import ReadError
 
 __all__ = ["CodecError", "dumps", "loads", "encode", "decode"]
@@ -125,21 +124,9 @@ def _encoder(t: type) -> Any:
 
 def dumps(value: Any, level: int = 1) -> bytes:
     """``value`` as zlib-compressed UTF-8 JSON."""
-    with _no_gc():
+    with gc_paused():  # entries are large trees of acyclic objects
         text = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode("utf-8"), level)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Entries are large trees of acyclic objects: cyclic-GC passes while building them only cost."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _class_name(cls: type) -> str:
@@ -173,7 +160,7 @@ def loads(blob: bytes) -> Any:
 
 def decode(text: str | bytes) -> Any:
     try:
-        with _no_gc():
+        with gc_paused():
             return json.loads(text, object_hook=_hook)
     except CodecError:
         raise
@@ -280,7 +267,14 @@ def _object(name: Any, d: dict[str, Any]) -> Any:
         if setstate is None or type(state) is not dict:
             raise CodecError(f"{name}: stored state it cannot take")
         obj = cls.__new__(cls)
-        setstate(obj, state)
+        try:
+            setstate(obj, state)
+        except (TypeError, ValueError, KeyError, AttributeError) as e:
+            raise CodecError(f"{name}: stored state it cannot take ({e})") from None
+        init, other = _FIELDS[cls]
+        have = getattr(obj, "__dict__", None)
+        if have is not None and have.keys() != init | other:  # a field missing (or one it never has) would
+            raise CodecError(f"{name}: stored state is not its fields")  # fail later, in some caller
         return obj
     values = d.get("f")
     if type(values) is not dict:

@@ -30,19 +30,17 @@ file. ``load_workspace(..., scan=scan)`` reuses the hashes instead of reading ev
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import os
 import stat
-import tempfile
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from .findings import Finding
+from .gcpause import gc_paused
 from .reader import EXTENSIONS, ReadError, file_hash
 from .validate import FormResult, Options, validate_file
 
@@ -153,26 +151,15 @@ class Listing:
 def validate_once(path: str | os.PathLike[str], opts: Options) -> tuple[FormResult, str | None]:
     """Validate ``path`` from one reading of its bytes: (result, sha256 of those bytes).
 
-    The bytes are read once, hashed, and handed to the reader as a private snapshot (an in-memory file
-    where the system has one, else a temporary file readable only by this user, removed at once), so
-    the reader — however often it opens "the file" — and the hash see the same content: a form replaced
-    while a merge runs is never stored under the hash of another content. Not a regular file, too large,
-    or unreadable: ``validate_file(path)`` says why, and the hash is None."""
+    The bytes are read once, hashed, and handed to the reader as they are (it does not open the file
+    again), so what is validated and what is hashed are the same content: a form replaced while a merge
+    runs is never stored under the hash of another content. Not a regular file, too large, or
+    unreadable: ``validate_file(path)`` says why, and the hash is None."""
     p = Path(path)
     data = _read_once(p)
     if data is None:
         return validate_file(p, opts), None
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        with _snapshot(data, p.suffix) as snap:
-            result = validate_file(snap, opts)
-    except OSError:  # no room for a snapshot (a file-size limit, a full temp folder): read the file itself,
-        result = validate_file(p, opts)  # and keep the hash the reader took of what it read
-        return result, (result.sha256 or None) if result.read_error is None else None
-    result.path = str(p)
-    for f in result.findings:
-        f.path = str(p)
-    return result, digest
+    return validate_file(p, opts, data=data), hashlib.sha256(data).hexdigest()
 
 
 def _read_once(p: Path) -> bytes | None:
@@ -197,36 +184,6 @@ def _read_once(p: Path) -> bytes | None:
         return None
     finally:
         os.close(fd)
-
-
-@contextlib.contextmanager
-def _snapshot(data: bytes, suffix: str) -> Iterator[Path]:
-    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
-        fd = os.memfd_create("certctl-form", getattr(os, "MFD_CLOEXEC", 0))
-        try:
-            _write_all(fd, data)
-            yield Path(f"/proc/self/fd/{fd}")
-        finally:
-            os.close(fd)
-        return
-    fd, name = tempfile.mkstemp(prefix="certctl-form-", suffix=suffix)  # 0600, in the system's temp folder
-    try:
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        yield Path(name)
-    finally:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
@@ -385,15 +342,11 @@ def load_workspace(
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
     if cache is not None and hasattr(cache, "get_many"):
-        was = gc.isenabled()
-        gc.disable()  # unpickling ~10^6 acyclic objects: GC passes would double the time
-        try:  # one query for every file instead of one per file
-            pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
-        except Exception:
-            pre = None
-        finally:
-            if was:
-                gc.enable()
+        with gc_paused():  # decoding ~10^6 acyclic objects
+            try:  # one query for every file instead of one per file
+                pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
+            except Exception:
+                pre = None
     seen: dict[str, str] = {}  # sha256 -> original path
     for i, (p, digest) in enumerate(zip(files, scan.digests), start=1):
         sp = str(p)

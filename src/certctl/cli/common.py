@@ -57,3 +57,26 @@ def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
 
     configure(cfg)  # state_dir and [output] mode, for every file this run writes
     return cfg, chosen
+
+
+def form_files(paths: list[Path], lang: str) -> Any:
+    """The spreadsheet files named or found below ``paths`` (folders searched recursively) and the
+    folders that could not be listed (:class:`certctl.workspace.Listing`); a clean exit 2 when there
+    is neither."""
+    from ..workspace import find_forms
+
+    listing = find_forms(list(paths))
+    if not listing.files and not listing.unreadable:
+        where = ", ".join(map(str, paths))
+        fail(f"no spreadsheet files found in {where}" if lang == "en" else f"{where} 中没有找到 Excel 表格文件")
+    return listing
+
+
+def progress_bar(enabled: bool) -> Any:
+    """A rich progress bar on stderr, only when asked for and stderr is a terminal (else None)."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console(stderr=True), transient=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -12,7 +11,7 @@ from typing import Any, Optional
 import typer
 
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load, progress_bar
 from .streams import emit, failer
 
 
@@ -26,16 +25,6 @@ _STATUS = {
     "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
            "reference": "reference"},
 }
-
-
-def _progress(enabled: bool) -> Any:
-    """A rich progress bar on stderr, only when stderr is a terminal."""
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console(stderr=True), transient=True)
 
 
 def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) -> Any:
@@ -65,7 +54,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from ..ledger_xlsx import write_ledger
     from ..workspace import load_workspace
 
-    prog = _progress(not no_progress)
+    prog = progress_bar(not no_progress)
     cb = None
     if prog is not None:
         prog.start()
@@ -138,13 +127,10 @@ def merge_cmd(
     """
     cfg, lg = load(config, lang)
     en = lg == "en"
-    from ..ledger import finding_message
     from ..ledger_edits import backup_pattern
-    from ..ledger_xlsx import LedgerLocked, ledger_lock, lock_path
     from ..outputs import OutputRefused, check_output
-    from ..reader import file_hash
     from ..validate import Options
-    from ..workspace import find_forms, inputs_key, scan_forms
+    from ..workspace import find_forms
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
@@ -177,8 +163,28 @@ def merge_cmd(
     notice = calendar_warning(day or dt.date.today(), make_calendar(cfg, lang=lg))  # next year's holidays unknown?
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
-    unchanged = False
-    carry = None
+    summary, unchanged, carry = _merge(root, out, files, listing.unreadable, opts, cfg, day, lg, wait, cache,
+                                       quiet or fmt != Fmt.table)
+    if fmt == Fmt.json:
+        _print_json(summary, out, unchanged, lg, show_id, carry)
+    else:
+        _print_table(summary, out, unchanged, lg, show_id, quiet, carry)
+    totals = summary.totals
+    if totals["unreadable"] or totals["errors"]:
+        raise typer.Exit(1)
+
+
+def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts: Any, cfg: Any,
+           day: dt.date | None, lg: str, wait: float, cache: bool, no_progress: bool) -> tuple[Any, bool, Any]:
+    """(summary, unchanged, carry): the ledger rebuilt under its lock, or the stored summary when the
+    forms, options and date are those it was last built from and the file is still the one written then
+    (carry None: nothing was written). ``unreadable``: folders find_forms could not list."""
+    from ..cache import open_cache
+    from ..ledger_xlsx import LedgerLocked, ledger_lock, lock_path
+    from ..reader import file_hash
+    from ..workspace import inputs_key, scan_forms
+
+    en = lg == "en"
     lock_dir = lock_path(out).parent.absolute()
     try:
         lock_dir.mkdir(parents=True, exist_ok=True)
@@ -188,22 +194,21 @@ def merge_cmd(
              f"无法在 {lock_dir} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
     try:
         with ledger_lock(out, wait):
-            from ..cache import open_cache
-
             fc = open_cache(enabled=cache, warn=_warn, lang=lg)
             try:
-                scan = scan_forms(root, files=files, unreadable=listing.unreadable)
-                name = f"ledger:{out_abs}"
+                scan = scan_forms(root, files=files, unreadable=unreadable)
+                name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
                 summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
-                unchanged = summary is not None
-                if summary is None:
-                    summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, quiet or fmt != Fmt.table, en)
-                    if fc is not None and scan.complete:
-                        try:
-                            fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
-                        except OSError:
-                            pass
+                if summary is not None:
+                    return summary, True, None
+                summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, en)
+                if fc is not None and scan.complete:
+                    try:
+                        fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
+                    except OSError:
+                        pass
+                return summary, False, carry
             finally:
                 if fc is not None:
                     fc.close()
@@ -211,61 +216,70 @@ def merge_cmd(
         fail(e.message(lg))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
-    kept = carry.summary(out, lg) if carry is not None else ""
 
-    totals = summary.totals
-    cross = summary.cross
-    if fmt == Fmt.json:
-        doc = {
-            "output": str(out),
-            "unchanged": unchanged,
-            "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
-                       "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
-                       "duplicate_of": f.duplicate_of or None} for f in summary.files],
-            "totals": totals,
-            "backup": str(carry.backup) if carry is not None and carry.backup else None,
-            "backup_reasons": [(en_ if en else zh) for zh, en_ in carry.problems] if carry is not None and carry.backup else [],
-            "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
-                           for rel, f in cross],
-        }
-        emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
-    else:
-        con = console()
-        st = _STATUS["en" if en else "zh"]
-        if not quiet:
-            from rich.table import Table
 
-            table = Table(title=("Files" if en else "来源文件"), title_justify="left")
-            for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
-                table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
-            for f in summary.files:
-                label = st.get(f.status, f.status)
-                if f.status == "duplicate":
-                    label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
-                elif f.status == "unreadable":
-                    label += f": {f.read_error_en}" if en else f"：{f.read_error}"
-                table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
-            con.print(table)
-            for rel, f in cross:
-                where = f"{f.sheet}!{f.cell or f.row or ''}" if f.sheet else str(f.cell or f.row or "")
-                con.print(f"{rel} {where} {f.code} {finding_message(f, lg, show_id)}",
-                          markup=False, highlight=False)
-        if en:
-            con.print(f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
-                      f"rows read {totals['rows_read']} = merged {totals['rows_merged']} + rejected {totals['rows_rejected']}; "
-                      f"{totals['certificates']} certificates: red {totals['red']}, yellow {totals['yellow']}, "
-                      f"green {totals['green']}; {totals['errors']} errors, {totals['warnings']} warnings. "
-                      + (f"Ledger unchanged (same forms, options and date), not rewritten: {out}" if unchanged
-                         else f"Ledger written to {out}"), markup=False, highlight=False)
-        else:
-            con.print(f"共 {totals['files']} 个文件（无法读取 {totals['unreadable']}，重复 {totals['duplicates']}）；"
-                      f"读取 {totals['rows_read']} 行 = 并入 {totals['rows_merged']} + 未并入 {totals['rows_rejected']}；"
-                      f"证件 {totals['certificates']} 本：红 {totals['red']}，黄 {totals['yellow']}，绿 {totals['green']}；"
-                      f"错误 {totals['errors']}，警告 {totals['warnings']}。"
-                      + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
-                      + "（问题详见“问题清单”）",
-                      markup=False, highlight=False)
-    if kept and fmt != Fmt.json:
-        console().print(kept, markup=False, highlight=False)
-    if totals["unreadable"] or totals["errors"]:
-        raise typer.Exit(1)
+def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any) -> None:
+    from ..ledger import finding_message
+
+    backup = carry.backup if carry is not None else None
+    doc = {
+        "output": str(out),
+        "unchanged": unchanged,
+        "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
+                   "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
+                   "duplicate_of": f.duplicate_of or None} for f in summary.files],
+        "totals": summary.totals,
+        "backup": str(backup) if backup else None,
+        "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
+        "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
+                       for rel, f in summary.cross],
+    }
+    emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
+
+
+def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool, carry: Any) -> None:
+    from ..ledger import finding_message
+
+    en = lg == "en"
+    con = console()
+    if not quiet:
+        con.print(_files_table(summary, en))
+        for rel, f in summary.cross:
+            con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
+    con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
+    kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
+    if kept:
+        con.print(kept, markup=False, highlight=False)
+
+
+def _files_table(summary: Any, en: bool) -> Any:
+    from rich.table import Table
+
+    st = _STATUS["en" if en else "zh"]
+    table = Table(title=("Files" if en else "来源文件"), title_justify="left")
+    for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
+        table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
+    for f in summary.files:
+        label = st.get(f.status, f.status)
+        if f.status == "duplicate":
+            label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
+        elif f.status == "unreadable":
+            label += f": {f.read_error_en}" if en else f"：{f.read_error}"
+        table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
+    return table
+
+
+def _totals_line(totals: dict[str, Any], out: Path, unchanged: bool, en: bool) -> str:
+    if en:
+        return (f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
+                f"rows read {totals['rows_read']} = merged {totals['rows_merged']} + rejected {totals['rows_rejected']}; "
+                f"{totals['certificates']} certificates: red {totals['red']}, yellow {totals['yellow']}, "
+                f"green {totals['green']}; {totals['errors']} errors, {totals['warnings']} warnings. "
+                + (f"Ledger unchanged (same forms, options and date), not rewritten: {out}" if unchanged
+                   else f"Ledger written to {out}"))
+    return (f"共 {totals['files']} 个文件（无法读取 {totals['unreadable']}，重复 {totals['duplicates']}）；"
+            f"读取 {totals['rows_read']} 行 = 并入 {totals['rows_merged']} + 未并入 {totals['rows_rejected']}；"
+            f"证件 {totals['certificates']} 本：红 {totals['red']}，黄 {totals['yellow']}，绿 {totals['green']}；"
+            f"错误 {totals['errors']}，警告 {totals['warnings']}。"
+            + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
+            + "（问题详见“问题清单”）")

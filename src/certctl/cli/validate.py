@@ -9,10 +9,12 @@ from typing import List, Optional
 import typer
 
 from .. import forms as F
-from ..render import print_results, to_json
+from ..annotate import annotate_results
+from ..render import print_results, summary_line, to_json, total_line
 from ..validate import Options, validate_file
+from ..workspace import unreadable_result
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, form_files, load
 from .streams import emit, failer
 
 
@@ -46,47 +48,22 @@ def validate_cmd(
     """
     cfg, lg = load(config, lang)
     opts = Options.from_config(cfg, lang=lg, form=form.value if form else None)
-    from ..workspace import find_forms, unreadable_result
-
-    listing = find_forms(list(paths))
-    files = listing.files
-    if not files and not listing.unreadable:
-        fail("没有找到 Excel 表格文件 / no spreadsheet files found in " + ", ".join(map(str, paths)))
-    if annotate is not None:  # never an annotated copy over a form, nor over a file certctl did not write
-        from types import SimpleNamespace
-
-        from ..annotate import output_paths
-        from ..outputs import OutputRefused, check_output
-
-        try:
-            for target in output_paths([SimpleNamespace(path=str(p)) for p in files], annotate):
-                check_output(target, "annotated", paths)
-        except OutputRefused as e:
-            fail(e.message(lg))
-        except ValueError as e:
-            fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
-    results = [validate_file(p, opts) for p in files]
+    listing = form_files(paths, lg)
+    if annotate is not None:
+        _check_annotate(listing.files, annotate, paths, lg)
+    results = [validate_file(p, opts) for p in listing.files]
     results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
         emit(to_json(results, lg, show_id) + "\n", None, kind="json", fail=failer(lg))  # UTF-8 whatever the console
-    else:
+    elif quiet:
         con = console()
-        if quiet:
-            from ..render import summary_line
-
-            for r in results:
-                con.print(summary_line(r, lg, show_id), markup=False)
-            if len(results) > 1:
-                from ..render import total_line
-
-                con.print(total_line(results, lg), markup=False)
-        else:
-            print_results(results, con, lg, show_id, "error" if errors_only else "info")
+        for r in results:
+            con.print(summary_line(r, lg, show_id), markup=False)
+        if len(results) > 1:
+            con.print(total_line(results, lg), markup=False)
+    else:
+        print_results(results, console(), lg, show_id, "error" if errors_only else "info")
     if annotate is not None:
-        try:
-            from ..annotate import annotate_results
-        except ImportError:
-            fail("本版本尚不支持 --annotate / --annotate is not available in this version")
         try:
             written = annotate_results(results, annotate, lg)
         except (OSError, ValueError) as e:
@@ -98,3 +75,19 @@ def validate_cmd(
         raise typer.Exit(2)
     if any(r.errors for r in results) or (strict and any(r.warnings for r in results)):
         raise typer.Exit(1)
+
+
+def _check_annotate(files: list[Path], annotate: Path, inputs: list[Path], lg: str) -> None:
+    """Before anything is read: never an annotated copy over a form, nor over a file certctl did not write."""
+    from types import SimpleNamespace
+
+    from ..annotate import output_paths
+    from ..outputs import OutputRefused, check_output
+
+    try:
+        for target in output_paths([SimpleNamespace(path=str(p)) for p in files], annotate):
+            check_output(target, "annotated", inputs)
+    except OutputRefused as e:
+        fail(e.message(lg))
+    except ValueError as e:
+        fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
