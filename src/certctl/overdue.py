@@ -58,7 +58,7 @@ def find_obligations(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *,
     ``make_calendar(cfg)``; pass one built with ``warn=`` to hear about years without holiday data)."""
     from .model import build_model
 
-    return build_model(ws, cfg, as_of, calendar=calendar, findings=False).obligations
+    return build_model(ws, cfg, as_of, calendar=calendar, findings=False, accounts=False).obligations
 
 
 @dataclass
@@ -113,7 +113,7 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
 
     ws = load_workspace(root_p, opts, cache=cache, scan=scan)
     cal = make_calendar(cfg, lang=lang)
-    model = build_model(ws, cfg, as_of, calendar=cal, findings=False)
+    model = build_model(ws, cfg, as_of, calendar=cal, findings=False, accounts=False)
     bad = [(f.path, f.read_error_en if lang == "en" else f.read_error) for f in model.files if f.status == "unreadable"]
     forms = forms_read(model)
     if key:

@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
-from ..overdue import PENDING_STATES, Obligation
+from ..overdue import PENDING_STATES, STATES, Obligation
 from .app import app
 from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
                      gather_obligations, load, parse_as_of, resolve_dir)
@@ -65,7 +65,7 @@ def to_csv(items: list[Obligation], lang: str, show_id: bool) -> str:
 
 def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: list[Obligation],
             all_obs: list[Obligation], lang: str, show_id: bool, files: int) -> str:
-    counts = {s: sum(1 for o in all_obs if o.state == s) for s in ("overdue", "due_today", "due_soon", "open", "done", "done_late")}
+    counts = {s: sum(1 for o in all_obs if o.state == s) for s in STATES}
     doc = {
         "as_of": as_of.isoformat(),
         "dir": str(directory),

@@ -230,9 +230,11 @@ class Account:
 
     def incomplete(self, last: Event | None = None) -> list[str]:
         """What is missing from the certificate's data (yellow while it is in force)."""
-        missing = [w for w, val in (("姓名", self.name), ("性别", self.sex), ("所属主体", self.unit)) if not val]
         last = last or (self.events[-1] if self.events else None)
         rec = last.record if last is not None else None
+        if self.name and self.sex and self.unit and (rec is None or not rec.codes):
+            return []  # the usual case
+        missing = [w for w, val in (("姓名", self.name), ("性别", self.sex), ("所属主体", self.unit)) if not val]
         if rec is not None:
             bad = [c for c in rec.codes if c in INCOMPLETE_CODES]
             missing += [R.RULES[c].zh for c in dict.fromkeys(bad)]

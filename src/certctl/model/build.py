@@ -28,9 +28,9 @@ from ..findings import Finding
 from ..normalize import compact
 from .accounts import COLOURS, GREEN, RED, YELLOW, Account, judge_colour
 from .campaign import Campaign, campaign_from_config
-from .clocks import Action, Clock, ClockMaker, Obligation, judge, sort_key
-from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, events_of,
-                     reject_reason, source_text)
+from .clocks import ATTENTION, Action, Clock, ClockMaker, Obligation, judge, sort_key
+from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
+                     events_of, reject_reason, source_text)
 from .units import Registry, UnitAccount
 
 
@@ -144,22 +144,27 @@ class _Builder:
 
 
 def build_model(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None,
-                findings: bool = True) -> Model:
+                findings: bool = True, accounts: bool = True) -> Model:
     """Build the model of ``ws`` judged on ``as_of`` (default today). ``calendar``: the WorkCalendar to
-    use (default ``make_calendar(cfg)``). ``findings=False`` leaves out what only the ledger shows (the
-    registry's R001/R002 and the validation findings): overdue needs the obligations and colours only."""
+    use (default ``make_calendar(cfg)``).
+
+    What a reader does not need can be left out — never computed differently: ``findings=False``
+    leaves out the findings only the ledger lists (validation findings, R001/R002); ``accounts=False``
+    (what ``certctl overdue`` needs) builds the accounts of the certificates with an obligation overdue
+    or due only (and their holders' other certificates), so the other obligations carry no
+    status/colour, and no unit accounts."""
     import gc
 
     was = gc.isenabled()
     gc.disable()  # ~10^5 small objects, no cycles: GC passes would cost more than the work
     try:
-        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings)
+        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings, accounts)
     finally:
         if was:
             gc.enable()
 
 
-def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool) -> Model:
+def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool, all_accounts: bool) -> Model:
     b = _Builder(ws, cfg, as_of, calendar)
     campaign = campaign_from_config(b.cfg)
     registry = Registry()
@@ -213,18 +218,24 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
         for s in res.sheets:
             kind = s.spec.kind
             b.colmaps[(res.path, s.sheet)] = s.colmap
+            certs = kind in CERT_KINDS
             for rec in s.records:
-                why = reject_reason(kind, rec, res)
-                if why is not None:
-                    fs.rows_rejected += 1
-                    key = why[2]
-                    colspec = s.spec.column(key) if key else None
-                    b.add("X006", res.path, rec.sheet, rec.row, s.colmap.get(key) if key else None,
-                          colspec.title if colspec else None, None, reason=why[0], reason_en=why[1])
-                    continue
+                v = rec.values
+                d = event_date(kind, rec, res) if certs else None
+                # the usual row is placed at once; reject_reason says why another one is not
+                if not (certs and d is not None and v.get("id_ok") and v.get("cert")
+                        and (kind != "annex1" or v.get("action"))):
+                    why = reject_reason(kind, rec, res)
+                    if why is not None:
+                        fs.rows_rejected += 1
+                        key = why[2]
+                        colspec = s.spec.column(key) if key else None
+                        b.add("X006", res.path, rec.sheet, rec.row, s.colmap.get(key) if key else None,
+                              colspec.title if colspec else None, None, reason=why[0], reason_en=why[1])
+                        continue
                 fs.rows_merged += 1
-                if kind in CERT_KINDS:
-                    events.extend(events_of(kind, rec, res, rp))
+                if certs:
+                    events.extend(events_of(kind, rec, res, rp, d))
                     if kind == "survey_people":
                         surveyed.add((res.path, rec.sheet, rec.row))
                 elif kind == "national":
@@ -266,38 +277,49 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
         files.append(fs)
     files.sort(key=lambda f: f.path)
 
-    # ---- fold the events per certificate, oldest first
-    events.sort(key=Event.sort_key)
-    accounts: dict[str, Account] = {}
-    for ev in events:
-        acc = accounts.get(ev.cert)
-        if acc is None:
-            acc = accounts[ev.cert] = Account(ev.cert)
-        acc.apply(ev, b.add_at)
-
     # ---- clocks: every event's, every bound unit's campaign items; judged on as_of
+    events.sort(key=Event.sort_key)
+
     def unit_of(ev: Event) -> str:
         v = ev.values
         return registry.canonical(v.get("unit") or v.get("reporting_unit") or meta_unit.get(ev.path, ""))
 
     maker = ClockMaker(events, b.cal, b.report_days, b.entry_days, unit_of)
+    clocks: dict[str, list[Clock]] = {}
     for ev in events:
-        for c in maker.clocks_of(ev):
-            accounts[ev.cert].clocks.append(c)
-    obligations: list[Obligation] = []
-    for acc in accounts.values():
-        if acc.clocks:
-            acc.obligations = b.judge(acc.clocks, as_of)
-            obligations.extend(acc.obligations)
+        started = maker.clocks_of(ev)
+        if started:
+            clocks.setdefault(ev.cert, []).extend(started)
+    judged = {cert: b.judge(cs, as_of) for cert, cs in clocks.items()}
+    obligations = [o for obs in judged.values() for o in obs]
     unit_items: dict[str, list[Obligation]] = {}
     for full, must in registry.must.items():
         if not must:
             continue
         rp, rec = registry.rows[full]
-        clocks = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None, received.get(full, {}).get(d.kind, []),
-                        path=rp, sheet=rec.sheet, row=rec.row) for d in campaign.deliverables]
-        unit_items[full] = b.judge(clocks, as_of)
+        owed = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None, received.get(full, {}).get(d.kind, []),
+                      path=rp, sheet=rec.sheet, row=rec.row) for d in campaign.deliverables]
+        unit_items[full] = b.judge(owed, as_of)
         obligations.extend(unit_items[full])
+
+    # ---- fold the events per certificate, oldest first: every certificate, or (all_accounts=False)
+    #      those with an obligation that needs attention and the other certificates of their holders
+    wanted: set[str] | None = None
+    if not all_accounts:
+        need = {cert for cert, obs in judged.items() if any(o.state in ATTENTION for o in obs)}
+        ids = {ev.id for ev in events if ev.cert in need}
+        wanted = need | {ev.cert for ev in events if ev.id in ids}
+    accounts: dict[str, Account] = {}
+    for ev in events:
+        if wanted is not None and ev.cert not in wanted:
+            continue
+        acc = accounts.get(ev.cert)
+        if acc is None:
+            acc = accounts[ev.cert] = Account(ev.cert)
+        acc.apply(ev, b.add_at)
+    for cert, acc in accounts.items():
+        acc.clocks = clocks.get(cert, [])
+        acc.obligations = judged.get(cert, [])
 
     # ---- across certificates and persons
     _cross_person(b, accounts, national)
@@ -314,7 +336,7 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
             _reported_colours(b, acc)
 
     certificates = sorted(accounts.values(), key=lambda c: c.cert)
-    units = _units(certificates, registry, sent, unit_items, campaign)
+    units = _units(certificates, registry, sent, unit_items, campaign) if all_accounts else []
     obligations.sort(key=sort_key)
     if with_findings:
         keep = [f for r in results for f in r.findings
@@ -438,6 +460,9 @@ def _registry_checks(b: _Builder, results: list[Any], reg: Registry) -> None:
                     check(res.path, rec.sheet, rec.row, s.colmap[key], title, rec.values.get(key) or "")
 
 
+HOLDING = frozenset((*IN_FORCE, REPLACED, REISSUED))
+
+
 def _holders(certs: list[Account]) -> dict[str, set[str]]:
     """unit -> ID numbers of its holders: a person holds where a card of theirs is in force; a person
     without one whose latest change is a replacement or reissue is a holder of that certificate's unit
@@ -447,8 +472,11 @@ def _holders(certs: list[Account]) -> dict[str, set[str]]:
     for c in certs:
         by_id.setdefault(c.id, []).append(c)
     for pid, accs in by_id.items():
-        live = [c for c in accs if c.in_force]
-        if not live:
+        if len(accs) == 1:  # the usual case: one card
+            live = accs if accs[0].status in HOLDING else []
+        else:
+            live = [c for c in accs if c.in_force]
+        if not live and len(accs) > 1:
             latest = max(accs, key=lambda c: c.events[-1].sort_key())
             if latest.status in (REPLACED, REISSUED):
                 live = [latest]

@@ -43,8 +43,7 @@ from typing import Any, Callable, Iterable
 
 from .. import rules as R
 from ..normalize import mask_id
-from .events import (E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SURVEY, Event, loss_in_survey,
-                     signed_on)
+from .events import E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, Event, loss_in_survey
 from .rulesets import QIDONG_2020, ZHASHUI_2024, RuleSet
 
 HELD_DONE_WORDS = ("已注销", "已收回", "已上交", "已交回", "已办理注销", "已缴销")
@@ -85,7 +84,7 @@ STATE_LABELS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Obligation:
     """One thing a unit owes, and its state on the day it was judged."""
 
@@ -172,21 +171,19 @@ def sort_key(o: Obligation) -> tuple:
 
 class Action:
     """An action that discharges a clock: its date (None: not known, counts as done in time) and where
-    it was found (``where`` may be a callable, formatted only when asked for: most actions indexed
-    never discharge anything)."""
+    it was found — text, or the :class:`Event` whose ``where`` it is (formatted only when asked for:
+    most actions never discharge anything)."""
 
     __slots__ = ("date", "_where")
 
-    def __init__(self, date: dt.date | None, where: Any) -> None:
+    def __init__(self, date: dt.date | None, where: "str | Event") -> None:
         self.date = date
         self._where = where
 
     @property
     def where(self) -> str:
         w = self._where
-        if not isinstance(w, str):
-            w = self._where = w()
-        return w
+        return w if isinstance(w, str) else w.where
 
 
 @dataclass(slots=True)
@@ -211,8 +208,6 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
     """The state of ``c`` on ``day`` (None: nothing is owed yet on that day)."""
     if c.start is not None and c.start > day:
         return None
-    ob = Obligation(c.kind, "", c.unit, c.owed, c.owed_en, c.deadline, c.since, name=c.name, id=c.id, cert=c.cert,
-                    path=c.path, sheet=c.sheet, row=c.row)
     dl = c.deadline
     first: Action | None = None
     for a in c.actions:
@@ -221,20 +216,24 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
             break
         if a.date <= day and (first is None or a.date < first.date):  # type: ignore[operator]
             first = a
+    late = left = 0
+    done_on: dt.date | None = None
+    done_by = ""
     if first is not None:
-        ob.done_on, ob.done_by = first.date, first.where
-        late = cal.workdays_between(dl, first.date) if dl is not None and first.date and first.date > dl else 0
-        ob.state, ob.late = ("done_late", late) if late > 0 else ("done", 0)
+        done_on, done_by = first.date, first.where
+        late = cal.workdays_between(dl, done_on) if dl is not None and done_on and done_on > dl else 0
+        state = "done_late" if late > 0 else "done"
     elif dl is None:
-        ob.state = "not_checkable"
+        state = "not_checkable"
     elif dl < day:
-        ob.state, ob.late = "overdue", max(1, cal.workdays_between(dl, day))
+        state, late = "overdue", max(1, cal.workdays_between(dl, day))
     elif dl == day:
-        ob.state = "due_today"
+        state = "due_today"
     else:
-        ob.days_left = cal.workdays_between(day, dl)
-        ob.state = "due_soon" if ob.days_left <= due_soon_days else "open"
-    return ob
+        left = cal.workdays_between(day, dl)
+        state = "due_soon" if left <= due_soon_days else "open"
+    return Obligation(c.kind, state, c.unit, c.owed, c.owed_en, dl, c.since, late, left, c.name, c.id, c.cert, c.path,
+                      c.sheet, c.row, done_on, done_by)
 
 
 # ------------------------------------------------------------------------------------ person clocks
@@ -244,10 +243,6 @@ class _Index:
     def __init__(self) -> None:
         self.by_id: dict[str, list[Event]] = {}
         self.by_cert: dict[str, list[Event]] = {}
-
-    def add(self, ev: Event) -> None:
-        self.by_id.setdefault(ev.id, []).append(ev)
-        self.by_cert.setdefault(ev.cert, []).append(ev)
 
     def find(self, pid: str, cert: str) -> list[Event]:
         a = self.by_id.get(pid, [])
@@ -262,7 +257,7 @@ class _Index:
 
 def _filed_action(ev: Event) -> Action:
     """The filing of ``ev``'s form: on its 填报时间 (an annex 1 without one: its 数据录入时间)."""
-    return Action(ev.filed if ev.family != "annex1" else (ev.filed or ev.date), lambda: ev.where)
+    return Action(ev.filed if ev.family != "annex1" else (ev.filed or ev.date), ev)
 
 
 class ClockMaker:
@@ -274,6 +269,7 @@ class ClockMaker:
         self.report_days = report_days
         self.entry_days = entry_days
         self.unit_of = unit_of
+        self._deadlines: dict[tuple[dt.date, int], dt.date | None] = {}
         self.entries = _Index()  # annex 1 录入归集 / 修改
         self.removals = _Index()  # annex 1 注销
         self.papers = _Index()  # annex 2 / 3
@@ -281,22 +277,35 @@ class ClockMaker:
         for ev in events:
             fam, k = ev.family, ev.kind
             if fam == "annex1":
-                if k == E_REVOKE:
-                    self.removals.add(ev)
-                elif k in (E_ENTER, E_MODIFY):
-                    self.entries.add(ev)
-            elif fam in ("annex2", "annex3") and k in (E_REVOKE, E_REPLACE):
-                self.papers.add(ev)
-            elif fam == "annex4" and k == E_LOSS:
-                self.losses.add(ev)
+                index = self.removals if k == E_REVOKE else (self.entries if k != E_SIGN else None)
+            elif fam == "annex2" or fam == "annex3":
+                index = self.papers if k == E_REVOKE or k == E_REPLACE else None
+            elif fam == "annex4":
+                index = self.losses if k == E_LOSS else None
+            else:
+                index = None
+            if index is not None:
+                by = index.by_id.get(ev.id)
+                if by is None:
+                    index.by_id[ev.id] = [ev]
+                else:
+                    by.append(ev)
+                by = index.by_cert.get(ev.cert)
+                if by is None:
+                    index.by_cert[ev.cert] = [ev]
+                else:
+                    by.append(ev)
 
     def _due(self, since: dt.date | None, days: int) -> dt.date | None:
         if since is None:
             return None
-        try:
-            return self.cal.add_workdays(since, days)
-        except (OverflowError, ValueError):
-            return None
+        key = (since, days)
+        if key not in self._deadlines:  # forms share their dates: one walk of the calendar per date
+            try:
+                self._deadlines[key] = self.cal.add_workdays(since, days)
+            except (OverflowError, ValueError):
+                self._deadlines[key] = None
+        return self._deadlines[key]
 
     def _clock(self, kind: str, ev: Event, owed: tuple[str, str], since: dt.date | None, days: int,
                start: dt.date | None, actions: list[Action]) -> Clock:
@@ -311,7 +320,7 @@ class ClockMaker:
         if fam == "annex4" and k == E_LOSS:
             return self._loss(ev)
         if fam == "annex1" and k == E_ENTER:
-            signed = signed_on(ev.record) if ev.record is not None else None
+            signed = ev.signed
             if signed is None:
                 return []
             return [self._clock("new_card_entry", ev, _OWED["new_card_entry"]["annex1"], signed, self.entry_days,
@@ -343,13 +352,13 @@ class ClockMaker:
         since_change = self._earliest_change(ev)
         removals = self.removals.find(ev.id, ev.cert)
         if fam == "annex3":
-            mods = [e for e in self.entries.find(ev.id, ev.cert)
-                    if e.kind == E_MODIFY and e.cert == ev.cert and e.date >= since_change]
+            mods = [e for e in self.entries.by_cert.get(ev.cert, ())
+                    if e.kind == E_MODIFY and e.date >= since_change]
             removals = removals + mods
         out.append(self._clock("system_entry", ev, _OWED["system_entry"][fam], ev.filed, self.entry_days,
                                ev.filed or ev.date, [_filed_action(e) for e in removals]))
         if fam == "annex3":
-            signed = signed_on(ev.record) if ev.record is not None else None
+            signed = ev.signed
             news = [e for e in self.entries.by_id.get(ev.id, ())
                     if e.date >= since_change and (e.cert != ev.cert or e.kind == E_ENTER)]
             out.append(self._clock("new_card_entry", ev, _OWED["new_card_entry"][fam], signed, self.entry_days,
@@ -361,7 +370,7 @@ class ClockMaker:
         lost = ev.values.get("lost_date")
         out = [self._clock("loss_report", ev, _OWED["loss_report"]["annex4"], lost, self.report_days, lost or ev.filed,
                            [_filed_action(ev)])]
-        signed = signed_on(ev.record) if ev.record is not None else None
+        signed = ev.signed
         after = lost or ev.filed or ev.date
         news = [e for e in self.entries.by_id.get(ev.id, ()) if e.date >= after]
         out.append(self._clock("new_card_entry", ev, _OWED["new_card_entry"]["annex4"], signed, self.entry_days,
@@ -387,7 +396,7 @@ class ClockMaker:
                       and (e.family == "annex2" or e.cert == ev.cert or left is None or e.date >= left)]
             actions = [_filed_action(e) for e in papers]
             if any(w in str(v.get("opinion") or "") for w in HELD_DONE_WORDS):
-                actions.append(Action(None, lambda: ev.where))
+                actions.append(Action(None, ev))
             zh, en = _OWED["revocation"]["调离" if status == "调离" else "other"]
             out.append(self._clock("revocation", ev, (f"{status}：{zh}", f"{status}: {en}"), left, self.report_days,
                                    left or ev.filed, actions))

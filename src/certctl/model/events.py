@@ -73,8 +73,9 @@ class Event:
     values: dict[str, Any]  # the record's normalised values
     family: str  # form kind of the row (annex1 … survey_people)
     filed: dt.date | None = None  # the form's 填报时间
-    sub: int = 0  # order of events from one row (sign 0, the row's own 1, reissue 2)
+    sub: int = 1  # order of events from one row (signing 0, loss 0, the row's own 1, …)
     record: Any = None  # certctl.validate.Record
+    signed: dt.date | None = None  # a 签收 date the row records (the new card signed for)
 
     @property
     def source(self) -> str:
@@ -85,18 +86,11 @@ class Event:
         return f"{self.rel} {self.sheet}!{self.row}"
 
     def sort_key(self) -> tuple:
-        return (self.date, _rank(self), self.path, self.sheet, self.row, self.sub)
-
-
-def _rank(ev: Event) -> int:
-    """Same-day order: signing and entry first, then the paper forms of a change, then annex 1
-    filings of it (注销/修改), then surveys."""
-    k = ev.kind
-    if k in (E_SIGN, E_ENTER):
-        return 0
-    if k == E_SURVEY:
-        return 3
-    return 2 if ev.family == "annex1" else 1
+        """Oldest first; on one day signing and entry first, then the paper forms of a change, then the
+        annex 1 filings of it (注销/修改), then surveys."""
+        k = self.kind
+        rank = 0 if k == E_ENTER or k == E_SIGN else 3 if k == E_SURVEY else 2 if self.family == "annex1" else 1
+        return (self.date, rank, self.path, self.sheet, self.row, self.sub)
 
 
 # ------------------------------------------------------------------------------------ text
@@ -143,7 +137,10 @@ def loss_in_survey(rec: Any) -> tuple[bool, dt.date | None]:
 
 def signed_on(rec: Any) -> dt.date | None:
     """The day a new card was signed for (签收), where the row's 备注 records it."""
-    return dated_mention(str(rec.values.get("remark") or rec.raw.get("remark") or ""), SIGN_WORDS)[1]
+    text = rec.values.get("remark") or rec.raw.get("remark")
+    if not text or not any(w in text for w in SIGN_WORDS):
+        return None
+    return dated_mention(str(text), SIGN_WORDS)[1]
 
 
 # ------------------------------------------------------------------------------------ rows
@@ -183,40 +180,36 @@ def reject_reason(kind: str, rec: Any, res: Any) -> tuple[str, str, str | None] 
 _ANNEX1 = {"录入归集": E_ENTER, "注销": E_REVOKE, "修改": E_MODIFY}
 
 
-def events_of(kind: str, rec: Any, res: Any, rel: str) -> list[Event]:
-    """The events of one accepted row (see the module docstring)."""
+def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None) -> list[Event]:
+    """The events of one accepted row (see the module docstring); ``d``: its :func:`event_date`."""
     v = rec.values
-    d = event_date(kind, rec, res)
+    if d is None:
+        d = event_date(kind, rec, res)
     assert d is not None
     filed = res.meta.date
+    cert, pid, name, path, sheet, row = v["cert"], v["id"], v.get("name") or "", res.path, rec.sheet, rec.row
     unit = v.get("unit") or ""
-
-    def ev(k: str, date: dt.date, sub: int = 1, unit: str = unit) -> Event:
-        return Event(k, date, v["cert"], v["id"], v.get("name") or "", unit, res.path, rel, rec.sheet, rec.row,
-                     v, kind, filed, sub, rec)
-
-    out: list[Event] = []
     if kind == "annex1":
         k = _ANNEX1[v["action"]]
-        if k == E_ENTER:
-            signed = signed_on(rec)
-            if signed is not None:
-                out.append(ev(E_SIGN, signed, 0))
-        out.append(ev(k, d))
-    elif kind == "annex2":
-        out.append(ev(E_REVOKE, d))
-    elif kind == "annex3":
-        out.append(ev(E_REPLACE, d, unit=v.get("orig_unit") or ""))
-        signed = signed_on(rec)
-        if signed is not None:
-            out.append(ev(E_SIGN, signed, 2))
-    elif kind == "annex4":
-        out.append(ev(E_LOSS, d, 0))
+        signed = signed_on(rec) if k == E_ENTER else None
+        main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec, signed)
+        if signed is None:
+            return [main]
+        return [Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 0, rec, signed),
+                main]
+    if kind == "annex2":
+        return [Event(E_REVOKE, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec)]
+    if kind == "survey_people":
+        return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec)]
+    signed = signed_on(rec)
+    if kind == "annex3":
+        out = [Event(E_REPLACE, d, cert, pid, name, v.get("orig_unit") or "", path, rel, sheet, row, v, kind, filed, 1,
+                     rec, signed)]
+    else:  # annex 4: the loss, then the reissue once the form is filed
+        out = [Event(E_LOSS, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 0, rec, signed)]
         if filed is not None:
-            out.append(ev(E_REISSUE, max(filed, d), 1))
-        signed = signed_on(rec)
-        if signed is not None:
-            out.append(ev(E_SIGN, signed, 2))
-    else:
-        out.append(ev(E_SURVEY, d))
+            out.append(Event(E_REISSUE, max(filed, d), cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1,
+                             rec, signed))
+    if signed is not None:
+        out.append(Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 2, rec, signed))
     return out

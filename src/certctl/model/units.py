@@ -21,12 +21,14 @@ class Registry:
         self.must: dict[str, bool] = {}  # full -> must report
         self.rows: dict[str, Any] = {}  # full -> (rel path, record) of its first row
         self.present = False
+        self._memo: dict[str, str] = {}
 
     def add(self, rec: Any, rel: str) -> None:
         full = rec.values.get("unit")
         if not full:
             return
         self.present = True
+        self._memo.clear()
         self.full.setdefault(compact(full), full)
         self.rows.setdefault(full, (rel, rec))
         self.must[full] = self.must.get(full, False) or rec.values.get("must_report") == "是"
@@ -43,7 +45,12 @@ class Registry:
 
     def canonical(self, name: str) -> str:
         """The registry's full name for ``name``, else ``name`` as written."""
-        return self.known(name) or name if name else ""
+        if not name:
+            return ""
+        hit = self._memo.get(name)
+        if hit is None:
+            hit = self._memo[name] = self.known(name) or name
+        return hit
 
     def _in_text(self, text: str) -> str | None:
         """The unit whose full name or 简称 appears in ``text`` (longest match wins)."""
