@@ -38,13 +38,9 @@ from typing import Any, Callable
 from .. import forms as F
 from .. import rules as R
 from ..findings import Finding
-from .clocks import ATTENTION, KINDS, PENDING_STATES, HELD_DONE_WORDS, Clock, Obligation
-from .events import (E_ENTER, E_LOSS, E_MODIFY, E_REISSUE, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, IN_FORCE, LOST,
-                     REISSUED, REPLACED, REVOKED, VALID, Event, source_text)
-
-RED, YELLOW, GREEN = "红", "黄", "绿"
-COLOURS = (RED, YELLOW, GREEN)
-COLOUR_EN = {RED: "red", YELLOW: "yellow", GREEN: "green"}
+from .clocks import ATTENTION, HELD_DONE_WORDS, KINDS, Clock, Obligation
+from .events import (COLOUR_EN, COLOURS, E_ENTER, E_LOSS, E_MODIFY, E_REISSUE, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY,
+                     GREEN, IN_FORCE, LOST, RED, REISSUED, REPLACED, REVOKED, VALID, YELLOW, Event)
 
 # codes on a row that make the certificate's data incomplete (yellow)
 INCOMPLETE_CODES = frozenset(("V001", "N001", "V002", "V003", "D001", "S008", "I010"))
@@ -291,10 +287,3 @@ def _unique(reasons: list[Reason]) -> list[Reason]:
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
-
-def pending(obligations: list[Obligation]) -> list[Obligation]:
-    return [o for o in obligations if o.state == "overdue" or o.state in PENDING_STATES]
-
-
-__all__ = ["Account", "Facts", "Snapshot", "judge_colour", "reason_text", "REASONS", "RED_REASONS", "RED", "YELLOW",
-           "GREEN", "COLOURS", "COLOUR_EN", "INCOMPLETE_CODES", "source_text", "REISSUED", "REPLACED"]

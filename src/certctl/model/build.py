@@ -19,14 +19,14 @@ of the other files), the config and ``as_of`` (the day obligations and colours a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from .. import rules as R
 from ..findings import Finding
 from ..normalize import compact
-from .accounts import COLOURS, GREEN, RED, YELLOW, Account, judge_colour
+from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour
 from .campaign import Campaign, campaign_from_config
 from .clocks import ATTENTION, Action, Clock, ClockMaker, Obligation, judge, sort_key
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
@@ -370,7 +370,7 @@ def _reported_colours(b: _Builder, acc: Account) -> None:
         reported = snap.facts.reported_colour
         if colour and reported != colour:
             tmp = Account(acc.cert, colour_codes=codes)
-            f = b.add_at("S007", ev, "colour", "证件状态", reported, expected=colour, expected_en=_en(colour),
+            f = b.add_at("S007", ev, "colour", "证件状态", reported, expected=colour, expected_en=COLOUR_EN.get(colour, colour),
                          reason="、".join(tmp.reasons("zh")) or "未发现问题",
                          reason_en=", ".join(tmp.reasons("en")) or "no problem found")
             if f is not None:
@@ -379,14 +379,10 @@ def _reported_colours(b: _Builder, acc: Account) -> None:
     reported = last.facts.reported_colour
     if acc.in_force and acc.colour and acc.facts is last.facts and reported != acc.colour:
         f = b.add_at("X007", last.event, None, "证件状态", reported, cert=acc.cert, expected=acc.colour,
-                     expected_en=_en(acc.colour), reason="、".join(acc.reasons("zh")) or "未发现问题",
+                     expected_en=COLOUR_EN.get(acc.colour, acc.colour), reason="、".join(acc.reasons("zh")) or "未发现问题",
                      reason_en=", ".join(acc.reasons("en")) or "no problem found")
         if f is not None:
             acc.findings.append(f)
-
-
-def _en(colour: str) -> str:
-    return {RED: "red", YELLOW: "yellow", GREEN: "green"}.get(colour, colour)
 
 
 def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]]) -> None:
@@ -532,4 +528,4 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
     return sorted(out.values(), key=lambda u: u.unit)
 
 
-__all__ = ["Model", "FileSummary", "build_model", "COLOURS", "IN_FORCE"]
+__all__ = ["Model", "FileSummary", "build_model"]

@@ -43,7 +43,8 @@ from typing import Any, Callable, Iterable
 
 from .. import rules as R
 from ..normalize import mask_id
-from .events import E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, Event, loss_in_survey
+from .events import (COLOUR_EN, E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, STATUS_EN, Event,
+                     loss_in_survey)
 from .rulesets import QIDONG_2020, ZHASHUI_2024, RuleSet
 
 HELD_DONE_WORDS = ("已注销", "已收回", "已上交", "已交回", "已办理注销", "已缴销")
@@ -136,9 +137,6 @@ class Obligation:
         return en if lang == "en" else zh
 
     def to_dict(self, show_id: bool = False, lang: str = "zh") -> dict[str, Any]:
-        from .events import STATUS_EN
-
-        colour_en = {"红": "red", "黄": "yellow", "绿": "green"}
         en = lang == "en"
         return {
             "kind": self.kind,
@@ -155,7 +153,7 @@ class Obligation:
             "done_on": self.done_on.isoformat() if self.done_on else None,
             "done_by": self.done_by,
             "status": (STATUS_EN.get(self.status, self.status) if en else self.status) or None,
-            "colour": (colour_en.get(self.colour, self.colour) if en else self.colour) or None,
+            "colour": (COLOUR_EN.get(self.colour, self.colour) if en else self.colour) or None,
             "rule_set": self.ruleset.key,
             "basis": self.basis,
             "source": self.source,

@@ -38,6 +38,11 @@ IN_FORCE = frozenset((VALID, LOST))  # the card itself is still the holder's
 CLOSED = frozenset((REVOKED, REPLACED, REISSUED))  # counted by state, never as a green holder
 STATUS_EN = {VALID: "valid", REVOKED: "revoked", REPLACED: "replaced", REISSUED: "reissued", LOST: "lost"}
 
+# 红黄绿 (the colours themselves are judged in .accounts)
+RED, YELLOW, GREEN = "红", "黄", "绿"
+COLOURS = (RED, YELLOW, GREEN)
+COLOUR_EN = {RED: "red", YELLOW: "yellow", GREEN: "green"}
+
 # event kinds (变动记录 / 最近变动)
 E_SIGN, E_ENTER, E_MODIFY, E_REVOKE, E_REPLACE, E_LOSS, E_REISSUE, E_SURVEY = (
     "签收", "录入归集", "修改", "注销", "换发", "挂失", "补发", "摸排")
