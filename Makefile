@@ -28,7 +28,7 @@ bench: install
 	$(BIN)/python bench/bench.py
 
 templates: install
-	$(BIN)/certctl template all -o templates/xlsx
+	$(BIN)/certctl template all -o templates/xlsx --force
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache

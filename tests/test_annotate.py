@@ -30,6 +30,34 @@ def _values(wb, skip=()) -> dict:
             for row in ws.iter_rows() for c in row if c.value is not None}
 
 
+def _note_cells(ann, orig) -> dict[tuple[str, str], str]:
+    """The 问题说明 column's cells (its header too) of each form sheet: {(sheet, coord): text}, checking
+    that the column stands right of every cell the form used."""
+    out = {}
+    for ws in orig.worksheets:
+        a = ann[ws.title]
+        heads = [c for row in a.iter_rows() for c in row if str(c.value).startswith("问题说明") and c.font.b]
+        if not heads:
+            continue
+        col = heads[0].column
+        used = max([c.column for row in ws.iter_rows() for c in row if c.value is not None]
+                   + [m.max_col for m in ws.merged_cells.ranges] + [1])
+        assert col == used + 1, (ws.title, col, used)
+        for row in a.iter_rows(min_col=col, max_col=col):
+            if row[0].value is not None:
+                out[(ws.title, row[0].coordinate)] = row[0].value
+    return out
+
+
+def _marked_row(ann, f) -> int:
+    """The row the finding's mark is on (a cell inside a merged range is marked at its top-left)."""
+    ws = ann[f.sheet]
+    for m in ws.merged_cells.ranges:
+        if f.col is not None and m.min_row <= f.row <= m.max_row and m.min_col <= f.col + 1 <= m.max_col:
+            return m.min_row
+    return f.row
+
+
 def _issue_rows(ws) -> list[tuple]:
     rows = list(ws.iter_rows(values_only=False))
     start = next(i for i, r in enumerate(rows) if r[0].value in ("序号", "No."))
@@ -46,12 +74,18 @@ def test_annotated_copy_of_each_example(rel: str, tmp_path: Path) -> None:
     ann = load_workbook(out)
     # the list comes first; the form's sheets follow unchanged
     assert ann.sheetnames == [ISSUES_SHEET, *orig.sheetnames]
-    assert _values(ann, skip=(ISSUES_SHEET,)) == _values(orig)
+    # every original cell keeps its value; new cells are only in the 问题说明 column right of the form
+    before, after = _values(orig), _values(ann, skip=(ISSUES_SHEET,))
+    assert {k: after.get(k) for k in before} == before
+    notes = _note_cells(ann, orig)
+    assert set(after) - set(before) == set(notes)
     for ws in orig.worksheets:
         a = ann[ws.title]
+        note_col = {k[1].rstrip("0123456789") for k in notes if k[0] == ws.title}
         assert sorted(map(str, a.merged_cells.ranges)) == sorted(map(str, ws.merged_cells.ranges))
         assert len(a.data_validations.dataValidation) == len(ws.data_validations.dataValidation)
-        assert {k: v.width for k, v in a.column_dimensions.items()} == {k: v.width for k, v in ws.column_dimensions.items()}
+        widths = {k: v.width for k, v in a.column_dimensions.items() if k not in note_col}
+        assert widths == {k: v.width for k, v in ws.column_dimensions.items() if k not in note_col}
     # one comment per finding cell, holding every message for that cell
     comments = {(ws.title, c.coordinate): c for ws in ann.worksheets if ws.title != ISSUES_SHEET
                 for row in ws.iter_rows() for c in row if c.comment is not None}
@@ -67,6 +101,12 @@ def test_annotated_copy_of_each_example(rel: str, tmp_path: Path) -> None:
             per_cell[(f.sheet, row[4].value)].append(f)
             assert row[4].hyperlink.location == f"'{f.sheet}'!{row[4].value}"
     assert set(comments) == set(per_cell)
+    # on paper: beside each flagged row, the 问题说明 cell says what is wrong in that row
+    for f in res.findings:
+        if f.sheet is not None and f.row is not None:
+            text = next(v for (t, coord), v in notes.items()
+                        if t == f.sheet and int(coord.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) == _marked_row(ann, f))
+            assert f.message("zh") in text, (f.code, text)
     for key, fs in per_cell.items():
         cell = comments[key]
         text = cell.comment.text
@@ -152,7 +192,9 @@ def test_wps_et_extension_opened_as_xlsx(tmp_path: Path) -> None:
     res = validate_file(src, OPTS)
     out = annotate_results([res], tmp_path / "o.xlsx", "zh")[0]
     wb = load_workbook(out)
-    assert _values(wb, skip=(ISSUES_SHEET,)) == _values(load_workbook(EXAMPLES / "forms/附件3_换证表_有错误.xlsx"))
+    orig = load_workbook(EXAMPLES / "forms/附件3_换证表_有错误.xlsx")
+    assert _values(wb, skip=(ISSUES_SHEET,)) == _values(orig) | {
+        (ws, coord): (text, "s", "General") for (ws, coord), text in _note_cells(wb, orig).items()}
 
 
 SOFFICE = shutil.which("soffice")

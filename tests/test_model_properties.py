@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from certctl.cli import app
 from certctl.idcard import make_id
+from certctl.report import report_paths
 from certctl.samples import write_form
 from certctl.workdays import WorkCalendar
 
@@ -146,7 +147,7 @@ def test_ledger_overdue_and_report_give_one_answer(ws: tuple[list[Any], bool, dt
         res = runner.invoke(app, ["report", "--dir", str(root), "--as-of", day, "--out", str(Path(tmp) / "r"), "-q",
                                   "--show-id"])
         assert res.exit_code in (0, 1), res.output
-        report = Path(tmp) / "r" / f"certctl-report-{day}.xlsx"
+        report = report_paths(Path(tmp) / "r", as_of)[0]
 
         certs = {r["证件号码"]: r for r in _sheet(ledger, "证件台账")}
         items = _sheet(ledger, "期限事项")

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from certctl.cli import app
 from certctl.idcard import make_id
+from certctl.report import report_paths
 from certctl.samples import write_form
 
 D = dt.date
@@ -77,7 +78,7 @@ def report_units(root: Path, day: str, tmp: Path) -> dict[str, list[Any]]:
     out = tmp / "reports"
     res = CliRunner().invoke(app, ["report", "--dir", str(root), "--as-of", day, "--out", str(out), "-q"])
     assert res.exit_code in (0, 1), res.output
-    ws = openpyxl.load_workbook(out / f"certctl-report-{day}.xlsx")["汇总"]
+    ws = openpyxl.load_workbook(report_paths(out, D.fromisoformat(day))[0])["汇总"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     head = next(i for i, r in enumerate(rows) if r[0] == "单位")
     return {r[0]: r[1:] for r in rows[head + 1:] if r[0]}

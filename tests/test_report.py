@@ -1,5 +1,6 @@
-"""certctl report: the workbook's charts read back, its numbers equal the ledger's, same-date re-runs
-replace only that date's files, formula-looking text stays text, the CLI's exit statuses."""
+"""certctl report: the workbook's charts read back (count axes in whole steps from 0), its numbers equal
+the ledger's, the mail body is plain text, same-date re-runs replace only that date's files (old names
+too), formula-looking text stays text, the CLI's exit statuses."""
 
 from __future__ import annotations
 
@@ -52,13 +53,16 @@ def test_numbers_equal_the_ledger(ws) -> None:
 def test_workbook_has_charts_and_the_ledger_numbers(ws, tmp_path: Path) -> None:
     day = D(2024, 6, 5)
     rep = build_report(ws, Config(), day)
-    xlsx, md = write_report(rep, tmp_path)
-    assert (xlsx.name, md.name) == ("certctl-report-2024-06-05.xlsx", "certctl-report-2024-06-05.md")
+    xlsx, txt = write_report(rep, tmp_path)
+    assert (xlsx.name, txt.name) == ("证件管理报告-2024-06-05.xlsx", "证件管理报告-2024-06-05.txt")
     with zipfile.ZipFile(xlsx) as z:
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]
         c1 = z.read("xl/charts/chart1.xml").decode()
         assert 'grouping val="stacked"' in c1 and "C00000" in c1 and "00B050" in c1
+        for chart in charts:  # count axes: from 0, whole steps, no decimals
+            xml = z.read(chart).decode()
+            assert '<min val="0"' in xml and '<majorUnit val="1"' in xml and 'formatCode="0"' in xml, chart
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["汇总", "逾期事项", "即将到期"]
     s = wb["汇总"]
@@ -74,8 +78,15 @@ def test_workbook_has_charts_and_the_ledger_numbers(ws, tmp_path: Path) -> None:
     over = [[c.value for c in r] for r in wb["逾期事项"].iter_rows(min_row=2)]
     assert [(r[0], r[1], r[6], r[7]) for r in over] == [(B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-27", 7)]
     assert all(P_RETIRED["id"] not in str(v) for r in over for v in r)
-    text = md.read_text(encoding="utf-8")
-    assert "逾期 2 项，即将到期 3 项" in text and "| 柞水县乾佑街道办事处 | 李娜 | 610933********0049 |" in text
+    text = txt.read_text(encoding="utf-8")
+    assert "逾期 2 项，即将到期 3 项" in text
+    assert "1. 柞水县乾佑街道办事处  李娜\n   身份证号码 610933********0049，证件号码 " in text
+    assert "|" not in text and "---" not in text and "#" not in text  # no Markdown in a mail body
+    # the colour counts are light fills with dark text (no black on dark red)
+    s = wb["汇总"]
+    red = next(c for row in s.iter_rows() for c in row if c.column == 4 and isinstance(c.value, int) and c.value > 0
+               and c.fill.fgColor.rgb.endswith("FFC7CE"))
+    assert red.font.color.rgb.endswith("9C0006")
 
 
 def test_before_the_campaign_nothing_is_overdue(ws, tmp_path: Path) -> None:
@@ -83,14 +94,18 @@ def test_before_the_campaign_nothing_is_overdue(ws, tmp_path: Path) -> None:
     assert rep.overdue == []
     # the loss of 04-30 is due 05-08: on May Day 3 working days are left (05-06, 05-07, 05-08)
     assert [(o.kind, o.deadline, o.days_left) for o in rep.due_soon] == [("loss_report", D(2024, 5, 8), 3)]
-    xlsx, md = write_report(rep, tmp_path)
-    assert "## 逾期事项（0）\n\n无。" in md.read_text(encoding="utf-8")
+    xlsx, txt = write_report(rep, tmp_path)
+    assert "一、逾期事项（0 项）\n\n无。" in txt.read_text(encoding="utf-8")
     assert len(load_workbook(xlsx)["汇总"]._charts) == 2
 
 
 def test_rerun_replaces_only_that_date(ws, tmp_path: Path) -> None:
-    other = tmp_path / "certctl-report-2024-06-04.xlsx"
+    other = tmp_path / "证件管理报告-2024-06-04.xlsx"
     other.write_bytes(b"yesterday")
+    older = tmp_path / "certctl-report-2024-06-03.xlsx"  # another day under the old name: kept
+    older.write_bytes(b"older")
+    for name in ("certctl-report-2024-06-05.xlsx", "certctl-report-2024-06-05.md"):  # same day, old names
+        (tmp_path / name).write_bytes(b"old name")
     keep = tmp_path / "notes.txt"
     keep.write_text("mine", encoding="utf-8")
     first = write_report(build_report(ws, Config(), D(2024, 6, 5)), tmp_path)
@@ -100,8 +115,10 @@ def test_rerun_replaces_only_that_date(ws, tmp_path: Path) -> None:
     assert first == second
     assert second[1].read_text(encoding="utf-8") == stale  # same input, same report
     assert other.read_bytes() == b"yesterday" and keep.read_text(encoding="utf-8") == "mine"
+    assert older.read_bytes() == b"older"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "certctl-report-2024-06-04.xlsx", "certctl-report-2024-06-05.md", "certctl-report-2024-06-05.xlsx", "notes.txt"]
+        "certctl-report-2024-06-03.xlsx", "notes.txt", "证件管理报告-2024-06-04.xlsx", "证件管理报告-2024-06-05.txt",
+        "证件管理报告-2024-06-05.xlsx"]
 
 
 def test_formula_text_is_written_as_text(tmp_path: Path) -> None:
@@ -110,7 +127,7 @@ def test_formula_text_is_written_as_text(tmp_path: Path) -> None:
         survey_row(P_STAY, "61000002", name="-王伟", unit="@SUM(1+1)", status="退休",
                    leave_date=D(2024, 5, 27), colour="红"),
     ]}, dict(META, unit=B, date=D(2024, 6, 3)))
-    xlsx, md = write_report(build_report(load_forms(ledger, Options()), Config(), D(2024, 6, 5)), tmp_path / "out")
+    xlsx, txt = write_report(build_report(load_forms(ledger, Options()), Config(), D(2024, 6, 5)), tmp_path / "out")
     s = load_workbook(xlsx)["逾期事项"]
     assert (s["A2"].value, s["A2"].data_type, s["B2"].value, s["B2"].data_type) == ("@SUM(1+1)", "s", "-王伟", "s")
     with zipfile.ZipFile(xlsx) as z:
@@ -123,9 +140,9 @@ def test_cli_writes_the_dated_report_and_exits_1(tmp_path: Path, monkeypatch: py
     r = run("--as-of", "2024年6月5日", "--out", "reports")
     assert r.exit_code == 1, r.output
     assert sorted(p.name for p in (tmp_path / "reports").iterdir() if not p.name.startswith(".")) == [
-        "certctl-report-2024-06-05.md", "certctl-report-2024-06-05.xlsx"]
+        "证件管理报告-2024-06-05.txt", "证件管理报告-2024-06-05.xlsx"]
     assert run("--as-of", "2024-05-01", "--out", "reports", "--quiet").stdout == ""
-    assert (tmp_path / "reports" / "certctl-report-2024-05-01.xlsx").exists()
+    assert (tmp_path / "reports" / "证件管理报告-2024-05-01.xlsx").exists()
 
 
 @pytest.mark.parametrize("args, needle", [

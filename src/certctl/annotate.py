@@ -5,6 +5,11 @@ carries one Excel comment listing its messages, one per line. A ``问题清单``
 lists every finding (file-level ones too) with a link to its cell. A unit opening the copy in Excel
 or WPS sees at once what to fix.
 
+On paper comments do not show, so the reasons are printed too: each form sheet gets a ``问题说明``
+column right of everything the unit filled in, holding beside each flagged row what is wrong there
+and what to do. Every sheet prints on A4 landscape, one page wide, its header row repeated on each
+page, page numbers in the footer; the 问题清单 wraps its long columns so nothing is cut.
+
 The original is opened with openpyxl so values and formatting are kept; nothing from the form is
 ever written as a formula. ``.xls`` files (which openpyxl cannot open) are rebuilt value by value
 into a new workbook, and the 问题清单 says so.
@@ -23,8 +28,14 @@ from typing import Any, Iterable
 
 from . import rules as R
 from .findings import Finding
+from .paper import print_setup, row_height, text_lines
 
 ISSUES_SHEET = "问题清单"
+NOTE_HEADER = {"zh": "问题说明", "en": "Problems"}
+NOTE_WIDTH = 44  # Excel columns of the 问题说明 column
+FONT = "宋体"
+# 问题清单 columns: width and whether the column wraps
+ISSUE_WIDTHS = (5, 6, 7, 10, 8, 14, 18, 46, 34)
 SUFFIX = ".检查结果.xlsx"
 FILLS = {R.ERROR: "FFFF9999", R.WARNING: "FFFFEB84", R.INFO: "FFDDEBF7"}
 SEV_ORDER = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
@@ -175,7 +186,7 @@ def _line(f: Finding, lang: str, show_id: bool) -> str:
 def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: bool = False) -> Path:
     """Write the annotated copy of one validated form to ``out``."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -216,33 +227,54 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         c.height = min(60 + 40 * len(lines) + 12 * sum(len(x) // 30 for x in lines), 600)
         cell.comment = c
 
+    # the reasons beside the flagged rows, for paper
+    for title in dict.fromkeys(ws.title for ws, cell in where.values() if cell is not None):
+        _note_column(wb[title], result, [f for f in findings if id(f) in where and where[id(f)][0].title == title
+                                         and where[id(f)][1] is not None], where, lang, show_id)
+
     # the list of problems, first sheet, active
     ws = wb.create_sheet(ISSUES_SHEET, 0)
     head = (["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议"] if lang != "en" else
             ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do"])
+    ncol = len(head)
+    thin = Side(style="thin", color="FF808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    top_wrap = Alignment(wrap_text=True, vertical="top")
+    body = Font(name=FONT, size=11)
+
+    def banner(row: int, text: str, font: Any) -> None:
+        """A line of text over the whole width of the table, wrapped, as tall as it needs."""
+        c = ws.cell(row, 1)
+        set_text(c, text)
+        c.font = font
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        ws.row_dimensions[row].height = row_height(text_lines(text, sum(ISSUE_WIDTHS) - 2), font.sz or 11)
 
     row = 1
-    title = ws.cell(row, 1, _t(lang, f"检查结果：{Path(result.path).name}", f"Check result: {Path(result.path).name}"))
-    title.font = Font(bold=True, size=14)
-    set_text(title, title.value)
+    banner(row, _t(lang, f"检查结果：{Path(result.path).name}", f"Check result: {Path(result.path).name}"),
+           Font(name=FONT, bold=True, size=14))
     row += 1
     summary = _t(lang, f"错误 {result.errors} 个，警告 {result.warnings} 个，提示 {result.infos} 个。"
-                       "点击“单元格”一列可跳到对应位置；有问题的单元格已标色（红色为错误，黄色为警告），并附批注说明。",
+                       "点击“单元格”一列可跳到对应位置；有问题的单元格已标色（红色为错误，黄色为警告），并附批注说明；"
+                       "表格右侧的“问题说明”列逐行写明问题，打印出来也能看到。",
                  f"{result.errors} errors, {result.warnings} warnings, {result.infos} notes. Click a cell "
-                 "reference to jump to it; marked cells are filled (red: error, yellow: warning) and carry a comment.")
-    set_text(ws.cell(row, 1), summary)
+                 "reference to jump to it; marked cells are filled (red: error, yellow: warning) and carry a comment; "
+                 "the “Problems” column right of the form says on each flagged row what is wrong, on paper too.")
+    banner(row, summary, Font(name=FONT, size=11))
     row += 1
     if note:
-        set_text(ws.cell(row, 1), note)
-        ws.cell(row, 1).font = Font(bold=True, color="FFC00000")
+        banner(row, note, Font(name=FONT, bold=True, color="FFC00000", size=11))
         row += 1
     row += 1
     header_row = row
     for i, h in enumerate(head, start=1):
         c = ws.cell(row, i)
         set_text(c, h)
-        c.font = Font(bold=True)
+        c.font = Font(name=FONT, bold=True)
         c.fill = PatternFill("solid", fgColor="FFF2F2F2")
+        c.border = border
+        c.alignment = Alignment(wrap_text=True, vertical="center")
     for n, f in enumerate(findings, start=1):
         row += 1
         target = where.get(id(f))
@@ -251,7 +283,11 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", shown or "", f.field or "",
                 f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or ""]
         for i, v in enumerate(vals, start=1):
-            set_text(ws.cell(row, i), v)
+            c = ws.cell(row, i)
+            set_text(c, v)
+            c.alignment = top_wrap
+            c.border = border
+            c.font = body
         ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILLS[sev])
         if target is not None:
             tws, tcell = target
@@ -261,19 +297,109 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
                 set_text(link, coord if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
             quoted = "'" + tws.title.replace("'", "''") + "'"
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
-            link.font = Font(color="FF0563C1", underline="single")
-        for i in (8, 9):
-            ws.cell(row, i).alignment = Alignment(wrap_text=True, vertical="top")
+            link.font = Font(name=FONT, color="FF0563C1", underline="single")
+        lines = max(text_lines(str(ws.cell(row, i).value or ""), w - 1) for i, w in enumerate(ISSUE_WIDTHS, start=1))
+        ws.row_dimensions[row].height = row_height(lines)
     if not findings:
         set_text(ws.cell(row + 1, 1), _t(lang, "未发现问题。", "No problems found."))
-    for i, w in enumerate((6, 8, 8, 14, 9, 18, 22, 60, 40), start=1):
+        ws.cell(row + 1, 1).font = body
+        row += 1
+    for i, w in enumerate(ISSUE_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = f"A{header_row + 1}"
+    print_setup(ws, f"{header_row}:{header_row}", f"A1:{get_column_letter(ncol)}{row}", lang)
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
     return _save(wb, Path(out))
+
+
+# ------------------------------------------------------------------------------------------ paper
+def _used_columns(ws: Any) -> int:
+    """The last column holding a value or a merged range: the 问题说明 column goes right of it."""
+    last = 0
+    for row in ws.iter_rows(values_only=True):
+        for i in range(len(row), last, -1):
+            if row[i - 1] is not None and row[i - 1] != "":
+                last = i
+                break
+    for m in ws.merged_cells.ranges:
+        last = max(last, m.max_col)
+    return max(last, 1)
+
+
+def _note_column(ws: Any, result: Any, findings: list[Finding], where: dict[int, tuple[Any, Any]],
+                 lang: str, show_id: bool) -> None:
+    """Write beside each flagged row of ``ws`` what is wrong there (the 问题说明 column), for paper.
+    Only new cells right of the form are written; the form's own cells keep their values."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    col = _used_columns(ws) + 1
+    letter = get_column_letter(col)
+    thin = Side(style="thin", color="FF000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    sheet = next((s for s in getattr(result, "sheets", []) if _safe_title(s.sheet) == ws.title or s.sheet == ws.title), None)
+    header_row = getattr(sheet, "header_row", None) or None
+    header_rows = getattr(sheet, "header_rows", 1) or 1
+    first_header = header_row - header_rows + 1 if header_row else None
+    font = (ws.cell(header_row, 1).font.name if header_row else None) or FONT
+    per_row: dict[int, list[Finding]] = defaultdict(list)
+    for f in findings:
+        per_row[where[id(f)][1].row].append(f)
+    label = NOTE_HEADER.get(lang, NOTE_HEADER["zh"])
+    if header_row:
+        h = ws.cell(first_header, col)
+        set_text(h, label)
+        h.font = Font(name=font, bold=True)
+        h.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        h.fill = PatternFill("solid", fgColor="FFF2F2F2")
+        for r in range(first_header, header_row + 1):
+            ws.cell(r, col).border = border
+        if header_rows > 1 and not any(first_header <= r <= header_row for r in per_row):
+            ws.merge_cells(start_row=first_header, start_column=col, end_row=header_row, end_column=col)
+    sev = _SEV.get(lang, _SEV["zh"])
+    for r, fs in sorted(per_row.items()):
+        lines: list[str] = []
+        hints: list[str] = []
+        for f in fs:
+            cell = where[id(f)][1]
+            place = cell.coordinate if f.col is not None else _t(lang, f"第{r}行", f"row {r}")
+            what = f"{place} {f.field}：" if f.field and lang != "en" else (f"{place} {f.field}: " if f.field else f"{place} ")
+            lines.append(f"【{sev[f.severity]}】{what}{f.message(lang, show_id)}" if lang != "en"
+                         else f"[{sev[f.severity]}] {what}{f.message(lang, show_id)}")
+            hint = f.hint(lang, show_id)
+            if hint and hint not in hints:
+                hints.append(hint)
+        lines = list(dict.fromkeys(lines))
+        lines += [_t(lang, "处理：", "To do: ") + h for h in hints]
+        text = "\n".join(lines)
+        c = ws.cell(r, col)
+        if r == first_header:  # a finding on the header row itself (a duplicated column): under the label
+            text = label + "\n" + text
+        set_text(c, text)
+        c.font = Font(name=font, size=10, bold=r == first_header,
+                      color="FFC00000" if any(f.severity == R.ERROR for f in fs) else "FF000000")
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.border = border
+        need = row_height(text_lines(text, (NOTE_WIDTH - 1) * 11 // 10), 10)  # 10-point text: more fits a line
+        current = ws.row_dimensions[r].height
+        if current is None or current < need:
+            ws.row_dimensions[r].height = need
+    ws.column_dimensions[letter].width = NOTE_WIDTH
+    last_row = max([ws.max_row, *per_row])
+    title_rows = f"{first_header}:{header_row}" if header_row and not ws.print_title_rows else None
+    area = None
+    if ws.print_area:  # the form's own print area, widened to take the new column
+        from openpyxl.utils.cell import range_boundaries
+
+        try:
+            c1, r1, _c2, r2 = range_boundaries(str(ws.print_area).split(",")[0].split("!")[-1].replace("$", ""))
+            area = f"{get_column_letter(c1)}{r1}:{letter}{max(r2, last_row)}"
+        except (TypeError, ValueError):
+            area = None
+    print_setup(ws, title_rows, area, lang)
 
 
 def _save(wb: Any, out: Path) -> Path:

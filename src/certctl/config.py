@@ -220,14 +220,20 @@ class Config(_Section):
 
 
 def make_calendar(
-    config: Config | None = None, warn: Warn | None = None, lang: str | None = None
+    config: Config | None = None, warn: Warn | None = None, lang: str | None = None,
+    as_of: _dt.date | None = None,
 ) -> WorkCalendar:
-    """A :class:`WorkCalendar` with the ``[calendar.YYYY]`` years of ``config``."""
+    """A :class:`WorkCalendar` with the ``[calendar.YYYY]`` years of ``config``.
+
+    ``as_of``: the day the command judges on; give it wherever deadlines are computed for a
+    clerk, so that from 1 November a missing next year is said once (``certctl calendar import``).
+    """
     config = config or Config()
     return WorkCalendar(
         {year: spec.to_spec() for year, spec in config.calendar.items()},
         warn=warn,
         lang=lang or config.lang,
+        as_of=as_of,
     )
 
 

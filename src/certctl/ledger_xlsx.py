@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from . import rules as R
 from .forms import family_label
+from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
 from .model.clocks import KINDS as OBLIGATION_KINDS
 
@@ -293,7 +294,7 @@ def _sheets(ledger: Ledger, lang: str) -> list[tuple[str, list[str], list[list[A
 _XML_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _EPOCH = dt.date(1899, 12, 30)
 # style ids (cellXfs order below)
-_S_HEAD, _S_DATE, _S_TEXT, _S_RED, _S_YELLOW, _S_GREEN = 1, 2, 3, 4, 5, 6
+_S_HEAD, _S_DATE, _S_TEXT, _S_RED, _S_YELLOW, _S_GREEN, _S_WRAP = 1, 2, 3, 4, 5, 6, 7
 _COLOUR_STYLE = {RED: _S_RED, YELLOW: _S_YELLOW, GREEN: _S_GREEN,
                  COLOUR_EN[RED]: _S_RED, COLOUR_EN[YELLOW]: _S_YELLOW, COLOUR_EN[GREEN]: _S_GREEN}
 _ROW_ZH = re.compile(r" 第(\d+)行")
@@ -313,16 +314,44 @@ _STYLES = (
     f'<fill><patternFill patternType="solid"><fgColor rgb="FF{FILLS[YELLOW]}"/><bgColor indexed="64"/></patternFill></fill>'
     f'<fill><patternFill patternType="solid"><fgColor rgb="FF{FILLS[GREEN]}"/><bgColor indexed="64"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="2" fillId="3" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="0" fontId="3" fillId="4" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="0" fontId="4" fillId="5" borderId="0" xfId="0" applyFont="1" applyFill="1"/></cellXfs>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" applyAlignment="1"><alignment vertical="top"/></xf></cellStyleXfs>'
+    # data cells are top-aligned: a row made tall by a wrapped 问题 reads from its top line
+    '<cellXfs count="8"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="2" fillId="3" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="3" fillId="4" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="4" fillId="5" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
+)
+
+# Print setup (issue 14): every sheet on A4 landscape, as many pages tall as it needs but one page
+# wide, the header row repeated on each page, grid lines printed (the ledger has no borders), the
+# page number in the footer. Long text columns wrap at a fixed width instead of widening the sheet
+# (which would shrink the whole page to fit): header text -> width in Excel columns.
+WRAP_WIDTHS: dict[str, int] = {
+    "红黄绿原因": 20, "Colour reasons": 20, "来源": 24, "Sources": 24, "Source": 24, "问题": 30, "Problems": 30,
+    "Problem": 30, "说明": 24, "Details": 24, "处理建议": 28, "What to do": 28, "文件": 28, "File": 28,
+    "SHA-256": 34, "所属主体": 22, "Unit": 22, "单位": 22, "状态": 16, "Status": 16,
+}
+LINE_HEIGHT = 16.0  # points per line of 11-point text (宋体 in Excel, Noto Sans CJK in LibreOffice)
+MAX_LINES = 24  # Excel's row height stops at 409 points
+_PAGE_SETUP = (
+    '<printOptions gridLines="1"/>'
+    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    '<headerFooter><oddHeader>&amp;L{title} - &amp;A</oddHeader><oddFooter>&amp;C{page}</oddFooter></headerFooter>'
 )
 
 
@@ -334,47 +363,59 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], colour_col: int | None) -> Iterator[str]:
+def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], colour_col: int | None,
+               page_setup: str = "") -> Iterator[str]:
     ncol = len(headers)
     letters = [_col_letter(i) for i in range(ncol)]
-    widths = [text_width(h) for h in headers]
+    widths = [_header_width(h) for h in headers]
+    wrap = {i: WRAP_WIDTHS[h] for i, h in enumerate(headers) if h in WRAP_WIDTHS}
+    for i, cap in wrap.items():
+        widths[i] = min(widths[i], cap)
     for row in rows:
         for i, v in enumerate(row):
             if v is None or v == "":
                 continue
             cur = widths[i]
-            if cur >= MAX_WIDTH:
+            if cur >= MAX_WIDTH or cur >= wrap.get(i, MAX_WIDTH):
                 continue
             if isinstance(v, str) and len(v) * 2 <= cur:
                 continue  # cannot be wider than what the column already needs
             w = text_width(v)
             if w > cur:
-                widths[i] = w
+                widths[i] = min(w, wrap.get(i, w))
+    col_w = [max(6, min(MAX_WIDTH, w + 2)) for w in widths]
+    # a wrapped cell of n lines makes its row n lines tall (Excel keeps the stored height)
+    line_w = {i: max(col_w[i] - 1, 1) for i in wrap}
     last = f"{letters[-1]}{len(rows) + 1}"
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
            f'<dimension ref="A1:{last}"/>'
            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
            '<sheetFormatPr defaultRowHeight="15"/><cols>')
-    yield "".join(f'<col min="{i + 1}" max="{i + 1}" width="{max(6, min(MAX_WIDTH, w + 2))}" customWidth="1"/>'
-                  for i, w in enumerate(widths))
+    yield "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(col_w))
     yield "</cols><sheetData>"
-    yield '<row r="1">' + "".join(
+    head_lines = max(_lines(h, col_w[i] - 1) for i, h in enumerate(headers))
+    yield (f'<row r="1"{_height(head_lines)}>' + "".join(
         f'<c r="{letters[i]}1" t="inlineStr" s="{_S_HEAD}"><is><t xml:space="preserve">{_esc(h)}</t></is></c>'
-        for i, h in enumerate(headers)) + "</row>"
+        for i, h in enumerate(headers)) + "</row>")
     buf: list[str] = []
     for n, row in enumerate(rows, start=2):
-        parts = [f'<row r="{n}">']
+        parts = [""]
+        lines = 1
         for i, v in enumerate(row):
             if v is None or v == "":
-                if i in text_cols:
-                    continue
                 continue
             ref = f"{letters[i]}{n}"
             if isinstance(v, str):
-                style = _S_TEXT if i in text_cols else (_COLOUR_STYLE.get(v, 0) if i == colour_col else 0)
+                if i in wrap:
+                    style = _S_WRAP
+                    if "\n" in v or len(v) > line_w[i] // 2:
+                        lines = max(lines, _lines(v, line_w[i]))
+                else:
+                    style = _S_TEXT if i in text_cols else (_COLOUR_STYLE.get(v, 0) if i == colour_col else 0)
                 st = f' s="{style}"' if style else ""
                 parts.append(f'<c r="{ref}" t="inlineStr"{st}><is><t xml:space="preserve">{_esc(v)}</t></is></c>')
             elif isinstance(v, bool):
@@ -386,6 +427,7 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
                 parts.append(f'<c r="{ref}"><v>{v!r}</v></c>')
             else:
                 parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_esc(str(v))}</t></is></c>')
+        parts[0] = f'<row r="{n}"{_height(lines)}>'
         parts.append("</row>")
         buf.append("".join(parts))
         if len(buf) >= 2000:
@@ -394,7 +436,34 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
     if buf:
         yield "".join(buf)
     yield f'</sheetData><autoFilter ref="A1:{last}"/>'
-    yield '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    yield page_setup + "</worksheet>"
+
+
+def _header_width(h: str) -> int:
+    """A long header wraps onto two lines rather than widen a column of short values (最近变动日期)."""
+    w = text_width(h)
+    return w if w <= 8 else -(-w // 2)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell ``width`` columns wide needs for ``text`` (CJK counted double).
+
+    The width of a line is taken from its UTF-8 length: ASCII is 1 byte and 1 column, CJK 3 bytes and
+    2 columns, so ``len + (bytes - len) // 2`` is :func:`text_width` for such text at a fraction of its
+    cost (this runs for every long cell of a ledger of 100,000 rows)."""
+    width = max(width, 1)
+    n = 0
+    for part in text.split("\n"):
+        w = len(part) + (len(part.encode("utf-8")) - len(part)) // 2
+        n += max(1, -(-w // width))
+    return n
+
+
+def _height(lines: int) -> str:
+    """The row height attribute for a row of ``lines`` lines ('' for one line: the default)."""
+    if lines <= 1:
+        return ""
+    return f' ht="{LINE_HEIGHT * min(lines, MAX_LINES) + 3:g}" customHeight="1"'
 
 
 _NEEDS_ESC = re.compile(r"[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -407,7 +476,7 @@ def _esc(s: str) -> str:
 
 
 def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]], set[int], int | None]],
-                title: str) -> None:
+                title: str, lang: str = "zh") -> None:
     n = len(sheets)
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -446,7 +515,10 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
           + "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                     f"'{_esc(s[0])}'!$A$1:${_col_letter(len(s[1]) - 1)}${len(s[2]) + 1}</definedName>"
                     for i, s in enumerate(sheets))
+          + "".join(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{_esc(s[0])}\'!$1:$1</definedName>'
+                    for i, s in enumerate(sheets))
           + "</definedNames></workbook>")
+    page_setup = _PAGE_SETUP.format(title=_esc(title.replace("&", "&&")), page=_esc(page_text(lang)))
     wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
               + "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
@@ -466,7 +538,7 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             with z.open(zi, "w", force_zip64=True) as fh:
-                for chunk in _sheet_xml(headers, rows, text_cols, colour_col):
+                for chunk in _sheet_xml(headers, rows, text_cols, colour_col, page_setup):
                     fh.write(chunk.encode("utf-8"))
 
 
@@ -484,7 +556,7 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
             with paused_gc():
-                _write_xlsx(tmp, _sheets(ledger, lang), title)
+                _write_xlsx(tmp, _sheets(ledger, lang), title, lang)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             slow = os.environ.get(SLOW_ENV)

@@ -112,7 +112,7 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
     from .model import build_model
 
     ws = load_workspace(root_p, opts, cache=cache, scan=scan)
-    cal = make_calendar(cfg, lang=lang)
+    cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
     model = build_model(ws, cfg, as_of, calendar=cal, findings=False, accounts=False)
     bad = [(f.path, f.read_error_en if lang == "en" else f.read_error) for f in model.files if f.status == "unreadable"]
     forms = forms_read(model)

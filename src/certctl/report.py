@@ -1,12 +1,15 @@
 """The dated report a person opens (issue 6): an xlsx with a summary sheet and native Excel charts, and a
-Markdown summary fit for an email body.
+plain-text summary fit for an e-mail body.
 
 ``build_report(ws, cfg, as_of)`` gathers the numbers from the model (:func:`certctl.model.build_model`)
 — per unit: holders and 红/黄/绿 counts exactly as the ledger's 单位汇总 shows them, the overdue and
 due-soon items exactly as ``certctl overdue`` lists them — and ``write_report(report, out_dir)`` writes
-``certctl-report-YYYY-MM-DD.xlsx`` and ``certctl-report-YYYY-MM-DD.md``. Each file is written to a temporary
-file in ``out_dir`` and renamed into place, so re-running for the same date replaces that date's report
-(and nothing else) and a reader never sees a half-written file.
+``证件管理报告-YYYY-MM-DD.xlsx`` and ``证件管理报告-YYYY-MM-DD.txt`` (the e-mail body: plain text, one item
+a few lines, no table syntax, so any mail client shows it as it is). Each file is written to a
+temporary file in ``out_dir`` and renamed into place, so re-running for the same date replaces that
+date's report (and nothing else; a same-date report under the old names ``certctl-report-…xlsx/.md``
+is replaced too) and a reader never sees a half-written file. The workbook prints on A4 landscape, one
+page wide, each chart whole on a page.
 
 The workbook is a pure function of its input (fixed document timestamps = the as-of date), cells from
 the forms are always written as text (never as formulas), and ID numbers are masked unless asked.
@@ -20,14 +23,19 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .model.clocks import PENDING_STATES, Obligation
+from .paper import print_setup, row_height, text_lines
 
-__all__ = ["UnitRow", "Report", "build_report", "write_report", "report_paths", "REPORT_PREFIX"]
+__all__ = ["UnitRow", "Report", "build_report", "write_report", "report_paths", "legacy_report_paths",
+           "render_text", "render_xlsx", "REPORT_PREFIX"]
 
-REPORT_PREFIX = "certctl-report-"
-FILL = {"红": "C00000", "黄": "FFC000", "绿": "00B050"}
+REPORT_PREFIX = "证件管理报告-"
+LEGACY_PREFIX = "certctl-report-"  # the names reports had before; a same-date one is replaced
+FILL = {"红": "C00000", "黄": "FFC000", "绿": "00B050"}  # chart bars
+CELL_FILL = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}  # table cells: light fill, dark text
+CELL_FONT = {"红": "9C0006", "黄": "9C5700", "绿": "006100"}
 
 
 @dataclass
@@ -53,6 +61,7 @@ class Report:
     files: int = 0
     unreadable: list[str] = field(default_factory=list)
     done_late: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) lines under the summary
 
     @property
     def totals(self) -> UnitRow:
@@ -84,6 +93,12 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         rows.setdefault(o.unit, UnitRow(o.unit)).overdue += 1
     for o in soon:
         rows.setdefault(o.unit, UnitRow(o.unit)).due_soon += 1
+    from .config import make_calendar
+    from .workdays import calendar_notice
+
+    cal = calendar if calendar is not None else make_calendar(cfg)
+    zh_note = calendar_notice(as_of, cal, "zh")  # a year's holidays not known yet (next year from 1 November)
+    notes = [(zh_note, calendar_notice(as_of, cal, "en") or "")] if zh_note else []
     return Report(
         as_of=as_of,
         units=sorted(rows.values(), key=lambda u: u.unit),
@@ -92,6 +107,7 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         files=forms_read(model),
         unreadable=[str(f.path) for f in model.files if f.status == "unreadable"],
         done_late=sum(1 for o in obs if o.state == "done_late"),
+        notes=notes,
     )
 
 
@@ -100,7 +116,14 @@ def _order(o: Obligation) -> tuple:
 
 
 def report_paths(out_dir: str | os.PathLike[str], as_of: dt.date) -> tuple[Path, Path]:
+    """The as-of date's report files in ``out_dir``: (workbook, e-mail body as plain text)."""
     base = Path(out_dir) / f"{REPORT_PREFIX}{as_of.isoformat()}"
+    return base.with_suffix(".xlsx"), base.with_suffix(".txt")
+
+
+def legacy_report_paths(out_dir: str | os.PathLike[str], as_of: dt.date) -> tuple[Path, Path]:
+    """Where older certctl versions put the same date's report (xlsx, Markdown)."""
+    base = Path(out_dir) / f"{LEGACY_PREFIX}{as_of.isoformat()}"
     return base.with_suffix(".xlsx"), base.with_suffix(".md")
 
 
@@ -153,42 +176,88 @@ def _summary(r: Report, lang: str) -> str:
               h=t.holders, r=t.red, y=t.yellow, g=t.green, f=r.files)
 
 
-# ------------------------------------------------------------------------------------------ markdown
-def _md_cell(v: Any) -> str:
-    s = "" if v is None else str(v)
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+# ------------------------------------------------------------------------------------------ plain text
+_TXT = {
+    "sections": (("一、", "二、", "三、"), ("1. ", "2. ", "3. ")),
+    "count": ("（{n} 项）", " ({n})"),
+    "id_cert": ("身份证号码 {i}，证件号码 {c}", "ID {i}, certificate {c}"),
+    "owed": ("应办事项：{v}", "Owed: {v}"),
+    "since": ("起算日期 {s}，", "since {s}, "),
+    "late": ("期限 {d}，已逾期 {n} 个工作日", "deadline {d}, {n} working days late"),
+    "left": ("期限 {d}，还剩 {n} 个工作日", "deadline {d}, {n} working days left"),
+    "today": ("期限 {d}（今日到期）", "deadline {d} (due today)"),
+    "source": ("来源：{v}", "Source: {v}"),
+    "unit_line": ("持证 {h} 人，证件 {c} 个（红 {r}，黄 {y}，绿 {g}）；逾期 {o} 项，即将到期 {s} 项；收到表格 {f} 个",
+                  "{h} holders, {c} certificates (red {r}, yellow {y}, green {g}); {o} overdue, {s} due soon; {f} forms"),
+    "missing": ("；应报未报", "; has not reported"),
+    "footer": ("（本邮件由 certctl 生成，详细名单和图表见附件 {f}。）", "(Written by certctl; the full lists and charts are in {f}.)"),
+}
 
 
-def _md_table(headers: Iterable[str], rows: Iterable[list[Any]]) -> list[str]:
-    h = list(headers)
-    out = ["| " + " | ".join(h) + " |", "|" + "|".join(" --- " for _ in h) + "|"]
-    out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
-    return out
+def _tt(key: str, lang: str, **kw: Any) -> Any:
+    zh, en = _TXT[key]
+    v = en if lang == "en" else zh
+    return v.format(**kw) if kw and isinstance(v, str) else v
 
 
-def render_markdown(r: Report, lang: str = "zh", show_id: bool = False) -> str:
-    lines = [f"# {_t('title', lang, d=r.as_of.isoformat())}", "", _summary(r, lang), ""]
+def _one_line(v: Any) -> str:
+    return " ".join(str(v if v is not None else "").split())
+
+
+def _item_lines(n: int, o: Obligation, lang: str, show_id: bool) -> list[str]:
+    """One obligation as a numbered entry of a few short lines (reads in any mail client)."""
+    who = _one_line(o.name)
+    lines = [f"{n}. {_one_line(o.unit)}  {who}".rstrip()]
+    ids = []
+    if o.id or o.cert:
+        ids.append(_tt("id_cert", lang, i=o.shown_id(show_id) or "—", c=o.cert or "—"))
+    lines += ["   " + x for x in ids]
+    lines.append("   " + _tt("owed", lang, v=_one_line(o.owed_text(lang))))
+    if o.state == "overdue":
+        when = _tt("late", lang, d=o.deadline.isoformat(), n=o.late)
+    elif o.state == "due_today":
+        when = _tt("today", lang, d=o.deadline.isoformat())
+    else:
+        when = _tt("left", lang, d=o.deadline.isoformat(), n=o.days_left)
+    if o.since:
+        when = _tt("since", lang, s=o.since.isoformat()) + when
+    lines.append("   " + when)
+    if o.source:
+        lines.append("   " + _tt("source", lang, v=_one_line(o.source)))
+    return lines
+
+
+def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: str = "") -> str:
+    """The e-mail body: plain text, headings and numbered entries, no table syntax (a government mail
+    client shows it as it is, in a proportional font). ``attachment`` names the workbook it goes with."""
+    heads = _tt("sections", lang)
+    count = (lambda n: _tt("count", lang, n=n))
+    title = _t("title", lang, d=r.as_of.isoformat())
+    lines = [title, "", _summary(r, lang)]
+    lines += [en if lang == "en" else zh for zh, en in r.notes]
     if r.done_late:
-        lines += [_t("done_late", lang, n=r.done_late), ""]
+        lines.append(_t("done_late", lang, n=r.done_late))
     if r.unreadable:
-        lines += [_t("unreadable", lang) + "、".join(r.unreadable) if lang != "en"
-                  else _t("unreadable", lang) + ", ".join(r.unreadable), ""]
-    lines += [f"## {_t('overdue', lang)}（{len(r.overdue)}）" if lang != "en" else f"## {_t('overdue', lang)} ({len(r.overdue)})", ""]
-    heads = _t("item_headers", lang)
-    if r.overdue:
-        keep = [0, 1, 2, 3, 4, 5, 6, 7, 9]
-        lines += _md_table([heads[i] for i in keep], ([row[i] for i in keep] for row in (_item_row(o, lang, show_id) for o in r.overdue)))
-    else:
-        lines.append(_t("none", lang))
-    lines += ["", f"## {_t('soon', lang)}（{len(r.due_soon)}）" if lang != "en" else f"## {_t('soon', lang)} ({len(r.due_soon)})", ""]
-    if r.due_soon:
-        keep = [0, 1, 2, 3, 4, 5, 6, 8, 9]
-        lines += _md_table([heads[i] for i in keep], ([row[i] for i in keep] for row in (_item_row(o, lang, show_id) for o in r.due_soon)))
-    else:
-        lines.append(_t("none", lang))
-    lines += ["", f"## {_t('units', lang)}", ""]
-    lines += _md_table(_t("unit_headers", lang),
-                       [_unit_row(u, lang) for u in r.units] + [_unit_row(_named(r.totals, _t("total", lang)), lang)])
+        sep = ", " if lang == "en" else "、"
+        lines.append(_t("unreadable", lang) + sep.join(r.unreadable))
+    lines.append("")
+    for head, key, items in ((heads[0], "overdue", r.overdue), (heads[1], "soon", r.due_soon)):
+        lines += [f"{head}{_t(key, lang)}{count(len(items))}", ""]
+        if items:
+            for n, o in enumerate(items, start=1):
+                lines += _item_lines(n, o, lang, show_id)
+                lines.append("")
+        else:
+            lines += [_t("none", lang), ""]
+    lines += [f"{heads[2]}{_t('units', lang)}", ""]
+    for u in [*r.units, _named(r.totals, _t("total", lang))]:
+        text = _tt("unit_line", lang, h=u.holders, c=u.certificates, r=u.red, y=u.yellow, g=u.green,
+                   o=u.overdue, s=u.due_soon, f=u.forms)
+        if u.missing:
+            text += _tt("missing", lang)
+        lines.append(f"{_one_line(u.unit)}：{text}" if lang != "en" else f"{_one_line(u.unit)}: {text}")
+    if attachment:
+        lines += ["", _tt("footer", lang, f=attachment)]
     lines.append("")
     return "\n".join(lines)
 
@@ -207,56 +276,135 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
     return cell
 
 
+ROW_CM = 15 * 2.54 / 72  # a default row (15 points) in centimetres
+PAGE_CM = 16.5  # printable height of an A4 landscape page inside the margins and the footer
+# The summary table is ≈ 25 cm wide (133 Excel columns: 24.6 cm in LibreOffice, 26 cm in Excel), inside the
+# 27.6 cm of the page, so fitting the width never shrinks it. The two charts stand side by side below it,
+# 12 cm wide each: the first at column A, the second at column E (67 columns ≈ 12.4–13.1 cm in).
+SUMMARY_WIDTHS = (34, 12, 12, 9, 9, 9, 12, 12, 12, 12)
+CHART_W_CM, CHART_MIN_CM, CHART_MAX_CM = 12.0, 9.0, 16.0
+SECOND_CHART_COL = 5
+
+
+def _step(top: int) -> int:
+    """A whole major unit for a count axis whose largest value is ``top``: 1, 2, 5, 10, 20, 50 …,
+    at most six steps up to ``top``."""
+    step = 1
+    while True:
+        for k in (1, 2, 5):
+            if top <= 6 * step * k:
+                return step * k
+        step *= 10
+
+
+def _count_axis(axis: Any, top: int, title: str | None = None) -> None:
+    """A value axis for counts: from 0, whole steps, no decimals."""
+    axis.scaling.min = 0
+    axis.scaling.max = max(1, -(-top // _step(top)) * _step(top))
+    axis.majorUnit = _step(top)
+    axis.number_format = "0"
+    axis.delete = False
+    if title:
+        axis.title = title
+
+
 def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) -> None:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.pagebreak import Break
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总" if lang != "en" else "Summary"
-    bold = Font(bold=True)
-    _put(ws, 1, 1, _t("title", lang, d=r.as_of.isoformat())).font = Font(bold=True, size=14)
-    _put(ws, 2, 1, _summary(r, lang))
+    font = "宋体"
+    bold = Font(name=font, bold=True)
+    plain = Font(name=font)
+    thin = Side(style="thin", color="FF808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    widths = SUMMARY_WIDTHS
+    ncol = len(widths)
+    table_w = sum(widths)
+
+    def banner(row: int, text: str, f: Any) -> None:
+        _put(ws, row, 1, text).font = f
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        lines = text_lines(text, table_w - 2)
+        if lines > 1 or (f.sz or 11) > 11:
+            ws.row_dimensions[row].height = row_height(lines, f.sz or 11)
+
+    banner(1, _t("title", lang, d=r.as_of.isoformat()), Font(name=font, bold=True, size=14))
+    banner(2, _summary(r, lang), plain)
     line = 3
+    for zh, en in r.notes:
+        banner(line, en if lang == "en" else zh, plain)
+        line += 1
     if r.done_late:
-        _put(ws, line, 1, _t("done_late", lang, n=r.done_late))
+        banner(line, _t("done_late", lang, n=r.done_late), plain)
         line += 1
     if r.unreadable:
-        _put(ws, line, 1, _t("unreadable", lang) + "; ".join(r.unreadable))
+        banner(line, _t("unreadable", lang) + "; ".join(r.unreadable), plain)
         line += 1
     head = line + 1
     for c, h in enumerate(_t("unit_headers", lang), start=1):
-        _put(ws, head, c, h).font = bold
+        cell = _put(ws, head, c, h)
+        cell.font = bold
+        cell.border = border
+        cell.fill = PatternFill("solid", fgColor="FFF2F2F2")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for i, u in enumerate(r.units, start=1):
         for c, v in enumerate(_unit_row(u, lang), start=1):
-            _put(ws, head + i, c, v)
+            cell = _put(ws, head + i, c, v)
+            cell.font = plain
+            cell.border = border
+            cell.alignment = Alignment(vertical="top", wrap_text=c == 1)
         for c, colour in ((4, "红"), (5, "黄"), (6, "绿")):
             if getattr(u, ("red", "yellow", "green")[c - 4]):
-                ws.cell(head + i, c).fill = PatternFill("solid", fgColor=FILL[colour])
+                cell = ws.cell(head + i, c)
+                cell.fill = PatternFill("solid", fgColor=CELL_FILL[colour])
+                cell.font = Font(name=font, bold=True, color=CELL_FONT[colour])
+        if text_lines(u.unit, widths[0] - 1) > 1:
+            ws.row_dimensions[head + i].height = row_height(text_lines(u.unit, widths[0] - 1))
     last = head + len(r.units)
     total = _named(r.totals, _t("total", lang))
     for c, v in enumerate(_unit_row(total, lang), start=1):
-        _put(ws, last + 1, c, v).font = bold
-    widths = (30, 10, 10, 6, 6, 6, 10, 10, 10, 10)
+        cell = _put(ws, last + 1, c, v)
+        cell.font = bold
+        cell.border = border
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[_letter(c)].width = w
+    end = last + 1
 
     if r.units:
+        # the two charts side by side below the table, both whole on one page: on the table's page
+        # when they fit below it, else on the next page (a manual page break before them)
+        height = min(CHART_MAX_CM, max(CHART_MIN_CM, 2.5 + 0.45 * len(r.units)))
+        rows_high = int(height / ROW_CM) + 2
+        table_cm = sum((ws.row_dimensions[i].height or 15) for i in range(1, end + 1)) * 2.54 / 72
+        title_rows = None
+        if table_cm + ROW_CM + height > PAGE_CM:
+            ws.row_breaks.append(Break(id=end))
+            if table_cm > PAGE_CM:  # the table itself runs over pages: repeat its header row
+                title_rows = f"{head}:{head}"
+        start = end + 2
         cats = Reference(ws, min_col=1, min_row=head + 1, max_row=last)
         colour_chart = BarChart()
         colour_chart.type = "col"
         colour_chart.grouping = "stacked"
         colour_chart.overlap = 100
         colour_chart.title = _t("chart_colour", lang)
-        colour_chart.y_axis.title = "证件数" if lang != "en" else "certificates"
         colour_chart.add_data(Reference(ws, min_col=4, max_col=6, min_row=head, max_row=last), titles_from_data=True)
         colour_chart.set_categories(cats)
         for series, colour in zip(colour_chart.series, ("红", "黄", "绿")):
             series.graphicalProperties.solidFill = FILL[colour]
             series.graphicalProperties.line.solidFill = FILL[colour]
-        colour_chart.width, colour_chart.height = 18, 9
-        ws.add_chart(colour_chart, f"L{head}")
+        _count_axis(colour_chart.y_axis, max([u.red + u.yellow + u.green for u in r.units] + [0]),
+                    "证件数" if lang != "en" else "certificates")
+        colour_chart.x_axis.delete = False
+        colour_chart.legend.position = "b"
+        colour_chart.width, colour_chart.height = CHART_W_CM, height
+        ws.add_chart(colour_chart, f"A{start}")
 
         overdue_chart = BarChart()
         overdue_chart.type = "bar"
@@ -265,27 +413,46 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
         overdue_chart.set_categories(cats)
         overdue_chart.legend = None
         overdue_chart.series[0].graphicalProperties.solidFill = FILL["红"]
-        overdue_chart.width, overdue_chart.height = 18, 9
-        ws.add_chart(overdue_chart, f"L{head + 20}")
+        _count_axis(overdue_chart.y_axis, max([u.overdue for u in r.units] + [0]),
+                    "逾期事项数" if lang != "en" else "overdue items")
+        overdue_chart.x_axis.delete = False
+        overdue_chart.width, overdue_chart.height = CHART_W_CM, height
+        ws.add_chart(overdue_chart, f"{_letter(SECOND_CHART_COL)}{start}")
+        end = start + rows_high
+    else:
+        title_rows = f"{head}:{head}"
+    print_setup(ws, title_rows, f"A1:{_letter(ncol)}{end}", lang)
 
+    item_widths = (24, 8, 20, 14, 30, 11, 11, 9, 34)
     for key, items, keep in (("overdue", r.overdue, [0, 1, 2, 3, 4, 5, 6, 7, 9]),
                              ("soon", r.due_soon, [0, 1, 2, 3, 4, 5, 6, 8, 9])):
         sheet = wb.create_sheet(_t(key, lang))
         heads = _t("item_headers", lang)
         for c, i in enumerate(keep, start=1):
-            _put(sheet, 1, c, heads[i]).font = bold
+            cell = _put(sheet, 1, c, heads[i])
+            cell.font = bold
+            cell.fill = PatternFill("solid", fgColor="FFF2F2F2")
+            cell.border = border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[1].height = 36
         for n, o in enumerate(items, start=2):
             row = _item_row(o, lang, show_id)
+            lines = 1
             for c, i in enumerate(keep, start=1):
-                _put(sheet, n, c, row[i])
-        for c, w in enumerate((28, 10, 21, 14, 40, 12, 12, 10, 44), start=1):
+                cell = _put(sheet, n, c, row[i])
+                cell.font = plain
+                cell.border = border
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                if isinstance(row[i], str):
+                    lines = max(lines, text_lines(row[i], item_widths[c - 1] - 1))
+            if lines > 1:
+                sheet.row_dimensions[n].height = row_height(lines)
+        for c, w in enumerate(item_widths, start=1):
             sheet.column_dimensions[_letter(c)].width = w
         sheet.freeze_panes = "A2"
         if items:
             sheet.auto_filter.ref = f"A1:{_letter(len(keep))}{len(items) + 1}"
-        for rowc in sheet.iter_rows(min_row=2):
-            for cell in rowc:
-                cell.alignment = Alignment(vertical="top")
+        print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
 
     stamp = dt.datetime.combine(r.as_of, dt.time(0, 0))
     wb.properties.created = stamp
@@ -307,11 +474,18 @@ def _atomic(target: Path, write: Any) -> None:
 
 
 def write_report(r: Report, out_dir: str | os.PathLike[str], lang: str = "zh", show_id: bool = False) -> list[Path]:
-    """Write (or replace) the as-of date's report files in ``out_dir``; returns [xlsx, md]."""
+    """Write (or replace) the as-of date's report files in ``out_dir``; returns [xlsx, txt]. A report
+    of the same date under the old names (certctl-report-DATE.xlsx / .md) is removed once the new one
+    is in place, so a re-run never leaves two reports for one day."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    xlsx, md = report_paths(out, r.as_of)
+    xlsx, txt = report_paths(out, r.as_of)
     _atomic(xlsx, lambda p: render_xlsx(r, p, lang, show_id))
-    text = render_markdown(r, lang, show_id)
-    _atomic(md, lambda p: p.write_text(text, encoding="utf-8"))
-    return [xlsx, md]
+    text = render_text(r, lang, show_id, attachment=xlsx.name)
+    _atomic(txt, lambda p: p.write_text(text, encoding="utf-8"))
+    for old in legacy_report_paths(out, r.as_of):
+        try:
+            old.unlink()
+        except FileNotFoundError:
+            pass
+    return [xlsx, txt]

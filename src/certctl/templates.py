@@ -3,7 +3,12 @@
 Most errors in these forms are born in the blank form: an ID column formatted as a number loses its
 last three digits, a free-typed 注销原因 never matches. The templates built here prevent that: ID and
 certificate columns are text, date columns are dates, every enumerated column has a drop-down,
-every column with a hint shows it as an input message, and the print setup is A4 landscape.
+every column with a hint shows it as an input message.
+
+Many units print the blank form and fill it in by hand, so it is laid out for paper too: A4
+landscape, one page wide, the header row repeated on every page, page numbers in the footer, data
+rows about 9 mm high on paper, an ID column wide enough for 18 handwritten digits (≈ 60 mm), and 序号
+numbered 1, 2, 3 … down the blank rows (a row holding only its 序号 is a blank row to certctl).
 
 Nothing per form is hard-coded: the columns, titles, enumerations, suggestions, hints, widths and
 footer all come from :mod:`certctl.forms`. Output is deterministic (fixed workbook properties and
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import forms as F
+from .paper import print_setup
 
 # Fixed names for `certctl template all` and templates/xlsx/.
 TEMPLATE_FILES: dict[str, str] = {
@@ -58,6 +64,18 @@ META_HINTS = {
     "date": ("填报时间", "填写报送日期，如 2024-06-03（显示为 2024年6月3日）"),
 }
 META_DATE_PLACEHOLDER = "    年  月  日"
+
+OPTIONAL_NOTE = "选填：原通知附件表格中没有这一列，不清楚的可以空着不填"
+
+# Paper: A4 landscape, margins in inches; an Excel column unit (the width of a digit of the default
+# font, 11-point Calibri, plus padding) prints about 1.96 mm wide at 100 %.
+PAGE_WIDTH_MM = 297.0
+MARGIN_IN = 0.3
+MM_PER_UNIT = 1.96
+ROW_MM = 9.0  # a handwritten data row, as printed
+# Widths (Excel column units) for handwriting, where the spec's screen width is too narrow:
+# 18 handwritten digits need ≈ 60 mm, a certificate number ≈ 45 mm, a date ≈ 26 mm.
+PAPER_WIDTHS = {"id": 36, "cert": 24, "date": 14}
 
 _TYPE_HINTS = {
     "date": "日期，如 2024-06-03",
@@ -94,6 +112,22 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+def paper_width(col: F.Column) -> int:
+    """The column's width in the template: the spec's, widened where handwriting needs room."""
+    return max(col.width, PAPER_WIDTHS.get(col.type, 0))
+
+
+def print_scale(spec: F.FormSpec) -> float:
+    """The scale the fit-to-width print setup shrinks the sheet to (1.0 when it fits as it is)."""
+    printable = PAGE_WIDTH_MM - 2 * MARGIN_IN * 25.4
+    return min(1.0, printable / (MM_PER_UNIT * sum(paper_width(c) for c in spec.columns)))
+
+
+def data_row_height(spec: F.FormSpec) -> float:
+    """Row height in points that prints about :data:`ROW_MM` high once the sheet is scaled to fit."""
+    return round(ROW_MM / (25.4 / 72) / print_scale(spec), 1)
+
+
 def sheet_name(spec: F.FormSpec) -> str:
     return spec.sheet_name or spec.label_zh.split(" ")[0]
 
@@ -101,7 +135,7 @@ def sheet_name(spec: F.FormSpec) -> str:
 def _meta_groups(spec: F.FormSpec) -> tuple[dict[str, tuple[int, int, int]], dict[str, tuple[int, int]]]:
     """Split the columns into four contiguous groups of similar total width; in each group the label
     spans as many columns as it needs and the value cell the rest."""
-    widths = [c.width for c in spec.columns]
+    widths = [paper_width(c) for c in spec.columns]
     n = len(widths)
     total = sum(widths)
     bounds: list[int] = [0]
@@ -177,7 +211,7 @@ def _hint(col: F.Column) -> str:
     if col.type == "date" and col.hint:
         parts.append("日期，如 2024-06-03")
     if col.optional and col.type != "seq":
-        parts.append("（本列为 certctl 模板增加的可选列）")
+        parts.append(OPTIONAL_NOTE)
     if not col.required and not col.optional and col.type not in ("seq", "text"):
         parts.append("（可空）")
     return "；".join(parts)
@@ -245,13 +279,16 @@ def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = border
         c.fill = header_fill
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-        lines = math.ceil(_display_width(col.title) / max(col.width - 1, 1))
+        ws.column_dimensions[get_column_letter(i)].width = paper_width(col)
+        lines = math.ceil(_display_width(col.title) / max(paper_width(col) - 2, 1))  # cell padding
         max_lines = max(max_lines, lines)
     ws.row_dimensions[lay.header_row].height = 15 * max_lines + 8
 
-    # pre-formatted data rows
+    # pre-formatted data rows, tall enough to write in by hand; 序号 numbered down the blank rows
     body_font = Font(name=font, size=11)
+    row_height = data_row_height(spec)
+    for r in range(lay.first_data_row, lay.last_data_row + 1):
+        ws.row_dimensions[r].height = row_height
     for i, col in enumerate(spec.columns, start=1):
         if col.type in ("id", "cert", "name", "unit", "text", "enum", "sex"):
             fmt = TEXT_FORMAT
@@ -268,6 +305,8 @@ def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
             c.border = border
             c.font = body_font
             c.alignment = Alignment(horizontal=horiz, vertical="center", wrap_text=col.type in ("text", "unit"))
+            if col.type == "seq":
+                c.value = r - lay.first_data_row + 1
 
     # data validations: drop-downs, hints, soft checks
     for i, col in enumerate(spec.columns, start=1):
@@ -314,17 +353,9 @@ def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
     # view and print setup
     ws.freeze_panes = f"A{lay.first_data_row}"
     ws.sheet_view.zoomScale = 100
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = f"{lay.header_row}:{lay.header_row}"
     end_row = lay.footer_row or lay.last_data_row
-    ws.print_area = f"A1:{last_letter}{end_row}"
+    print_setup(ws, f"{lay.header_row}:{lay.header_row}", f"A1:{last_letter}{end_row}", "zh", side_margin=MARGIN_IN)
     return ws
 
 
@@ -405,7 +436,8 @@ def fill_template(
     ``rows`` maps a sheet kind to its rows (dicts by column key), or is a plain list for a
     single-sheet family. ``meta`` has unit, reporter, phone, date (a date or typed text; omit a key
     to leave that cell blank). ``as_number`` names column keys whose digit strings are typed as
-    numbers (a common mistake: an ID typed into a number cell). Rows beyond the pre-formatted ones
+    numbers (a common mistake: an ID typed into a number cell). ``raw`` leaves 序号 empty where a row
+    gives none (the blank form numbers its rows). Rows beyond the pre-formatted ones
     are pre-formatted too (the footer moves down). Returns the workbook; saves it when ``path`` is given.
     """
     specs = F.specs_for_family(family)
@@ -436,9 +468,11 @@ def fill_template(
             for col in spec.columns:
                 ci = lay.columns[col.key]
                 v = values.get(col.key, n + 1 if col.key == "seq" and not raw else None)
-                if v is None:
-                    continue
                 cell = ws.cell(r, ci)
+                if v is None:
+                    if col.key == "seq":
+                        cell.value = None  # raw: no 序号 unless given (the blank form numbers its rows)
+                    continue
                 if col.key in as_num and isinstance(v, str) and v.isdigit():
                     v = float(v) if len(v) > 15 else int(v)  # what Excel keeps of a long number
                     cell.value = v

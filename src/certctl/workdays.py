@@ -37,6 +37,9 @@ __all__ = [
     "default_calendar",
     "parse_date",
     "fallback_warning",
+    "calendar_notice",
+    "calendar_warning",
+    "notice_year",
 ]
 
 # The range chinese-calendar itself supports: it raises NotImplementedError outside the years of
@@ -83,20 +86,75 @@ def _lang(lang: str | None) -> str:
 
 def fallback_warning(year: int, lang: str = "zh") -> str:
     """The message given once per calendar for a year with no holiday data."""
+    return _WARNING[_lang(lang)] + _fallback_text(year, lang)
+
+
+_WARNING = {"zh": "警告：", "en": "warning: "}
+
+
+def _fallback_text(year: int, lang: str) -> str:
     if _lang(lang) == "en":
         return (
-            f"warning: the built-in holiday schedule (chinese-calendar {CC_VERSION}, "
+            f"the built-in holiday schedule (chinese-calendar {CC_VERSION}, "
             f"{CC_MIN_YEAR}–{CC_MAX_YEAR}) does not cover {year}; working days in {year} are "
-            f"counted Monday–Friday, without public holidays or makeup working days. Add a "
-            f"[calendar.{year}] table to certctl.toml with holidays = [...] (days off) and "
-            f"workdays = [...] (makeup working weekends), or upgrade chinese-calendar."
+            f"counted Monday–Friday, without public holidays or makeup working days. Save the State "
+            f"Council's notice on {year}'s holidays as a text file and run `certctl calendar import "
+            f"FILE`, which writes a [calendar.{year}] table to certctl.toml (holidays = [...] days off, "
+            f"workdays = [...] makeup working weekends), or upgrade chinese-calendar."
         )
     return (
-        f"警告：内置节假日安排（chinese-calendar {CC_VERSION}，{CC_MIN_YEAR}–{CC_MAX_YEAR} 年）"
+        f"内置节假日安排（chinese-calendar {CC_VERSION}，{CC_MIN_YEAR}–{CC_MAX_YEAR} 年）"
         f"不含 {year} 年，{year} 年暂按周一至周五计算工作日，未计入法定节假日和调休上班。"
-        f"请在 certctl.toml 中添加 [calendar.{year}]，写明 holidays = [...]（放假日期）和 "
-        f"workdays = [...]（调休上班日期），或升级 chinese-calendar。"
+        f"请把国务院办公厅关于{year}年部分节假日安排的通知存为文本文件，运行 certctl calendar import 文件名，"
+        f"写入 certctl.toml 的 [calendar.{year}]（holidays = [...] 放假日期，workdays = [...] 调休上班日期）；"
+        f"或升级 chinese-calendar。"
     )
+
+
+def _upcoming_text(year: int, lang: str) -> str:
+    if _lang(lang) == "en":
+        return (
+            f"the {year} holiday schedule is not known yet (chinese-calendar {CC_VERSION} covers "
+            f"{CC_MIN_YEAR}–{CC_MAX_YEAR}, certctl.toml has no [calendar.{year}]): deadlines that fall in "
+            f"{year} are counted Monday–Friday for now. When the State Council publishes its notice on "
+            f"{year}'s holidays (国务院办公厅关于{year}年部分节假日安排的通知, usually in November), save "
+            f"its text and run `certctl calendar import FILE` to add it to certctl.toml."
+        )
+    return (
+        f"{year} 年的节假日安排尚未导入（chinese-calendar {CC_VERSION} 只含 {CC_MIN_YEAR}–{CC_MAX_YEAR} 年，"
+        f"certctl.toml 中也没有 [calendar.{year}]），落在 {year} 年的期限暂按周一至周五计算。"
+        f"国务院办公厅关于{year}年部分节假日安排的通知发布后（一般在 11 月），请把通知全文存为文本文件，"
+        f"运行 certctl calendar import 文件名 写入 certctl.toml。"
+    )
+
+
+def notice_year(as_of: _dt.date, calendar: "WorkCalendar") -> int | None:
+    """The year whose schedule is missing as seen on ``as_of``: ``as_of``'s own year when unknown,
+    else — from 1 November — the next year when unknown (the State Council publishes the coming
+    year's arrangement in November); None when nothing is missing."""
+    if isinstance(as_of, _dt.datetime):
+        as_of = as_of.date()
+    if not calendar.is_known(as_of.year):
+        return as_of.year
+    if as_of.month >= 11 and as_of.year < _dt.MAXYEAR and not calendar.is_known(as_of.year + 1):
+        return as_of.year + 1
+    return None
+
+
+def calendar_notice(as_of: _dt.date, calendar: "WorkCalendar", lang: str | None = None) -> str | None:
+    """One sentence for a report's summary when a year's holiday schedule is missing on ``as_of``
+    (see :func:`notice_year`), saying how to add it; None when every needed year is known."""
+    year = notice_year(as_of, calendar)
+    if year is None:
+        return None
+    lg = lang or calendar.lang
+    return _upcoming_text(year, lg) if year > as_of.year else _fallback_text(year, lg)
+
+
+def calendar_warning(as_of: _dt.date, calendar: "WorkCalendar", lang: str | None = None) -> str | None:
+    """:func:`calendar_notice` as a stderr warning ("警告：…" / "warning: …"), or None."""
+    text = calendar_notice(as_of, calendar, lang)
+    return None if text is None else _WARNING[_lang(lang or calendar.lang)] + text
 
 
 @dataclass(frozen=True)
@@ -175,6 +233,9 @@ class WorkCalendar:
     year chinese-calendar knows, so a clerk can correct it). ``warn``: called once per year that
     falls back to Monday–Friday; the message is always also kept in ``self.warnings``.
     ``lang``: language of labels and warnings when a method is not told otherwise.
+    ``as_of``: the day the command judges on; when given and a year's schedule is missing on that
+    day (:func:`notice_year`: its own year, or from 1 November the next one), the calendar says so
+    at once, through ``warn`` and ``warnings``, and that year's fallback warning is not repeated.
     """
 
     def __init__(
@@ -182,6 +243,7 @@ class WorkCalendar:
         extra_years: Mapping[int, Any] | None = None,
         warn: Warn | None = None,
         lang: str = "zh",
+        as_of: _dt.date | None = None,
     ) -> None:
         self.extra_years: dict[int, YearSpec] = {
             int(y): YearSpec.of(s) for y, s in (extra_years or {}).items()
@@ -191,6 +253,19 @@ class WorkCalendar:
         self.warnings: list[str] = []
         self.fallback_years: list[int] = []
         self._years: dict[int, _Year] = {}
+        self._told: set[int] = set()  # years already warned about
+        if as_of is not None:
+            year, message = notice_year(as_of, self), calendar_warning(as_of, self)
+            if year is not None and message is not None:
+                self._tell(year, message)
+
+    def _tell(self, year: int, message: str) -> None:
+        if year in self._told:
+            return
+        self._told.add(year)
+        self.warnings.append(message)
+        if self.warn is not None:
+            self.warn(message)
 
     # ---------------------------------------------------------------- year tables
     def _year(self, year: int) -> _Year:
@@ -200,10 +275,7 @@ class WorkCalendar:
             self._years[year] = table
             if table.fallback:
                 self.fallback_years.append(year)
-                message = fallback_warning(year, self.lang)
-                self.warnings.append(message)
-                if self.warn is not None:
-                    self.warn(message)
+                self._tell(year, fallback_warning(year, self.lang))
         return table
 
     def _build(self, year: int) -> _Year:
@@ -259,6 +331,32 @@ class WorkCalendar:
     def is_known(self, year: int) -> bool:
         """True when the year's schedule comes from chinese-calendar or from the config."""
         return year in self.extra_years or CC_MIN_YEAR <= year <= CC_MAX_YEAR
+
+    def source(self, year: int) -> str:
+        """Where the year's schedule comes from: "config", "library" (chinese-calendar) or
+        "fallback" (Monday–Friday)."""
+        if year in self.extra_years:
+            return "config"
+        return "library" if CC_MIN_YEAR <= year <= CC_MAX_YEAR else "fallback"
+
+    def year_spec(self, year: int) -> YearSpec:
+        """The whole schedule of a year as a :class:`YearSpec` (what ``[calendar.YYYY]`` would say
+        to give exactly this calendar): every day off that is not a plain weekend, every weekend
+        day worked, and the holiday names (Chinese). Used to carry a known year into certctl.toml."""
+        t = self._year(year)
+        holidays: set[_dt.date] = set()
+        workdays: set[_dt.date] = set()
+        names: dict[_dt.date, str] = {}
+        for i, (work, key) in enumerate(zip(t.flags, t.keys)):
+            d = _dt.date.fromordinal(t.start + i)
+            if work:
+                if d.weekday() >= 5:
+                    workdays.add(d)
+            elif key != "weekend" or d.weekday() < 5:
+                holidays.add(d)
+                if key.startswith(("cc:", "name:")):
+                    names[d] = self._label(key, "zh")
+        return YearSpec(frozenset(holidays), frozenset(workdays), names)
 
     # ---------------------------------------------------------------- queries
     def is_workday(self, d: _dt.date) -> bool:
@@ -383,9 +481,9 @@ class WorkCalendar:
         return d if self.is_workday(d) else self.add_workdays(d, 1)
 
 
-def default_calendar(warn: Warn | None = None, lang: str = "zh") -> WorkCalendar:
+def default_calendar(warn: Warn | None = None, lang: str = "zh", as_of: _dt.date | None = None) -> WorkCalendar:
     """A calendar with no configured years (chinese-calendar plus Monday–Friday fallback)."""
-    return WorkCalendar({}, warn=warn, lang=lang)
+    return WorkCalendar({}, warn=warn, lang=lang, as_of=as_of)
 
 
 # ------------------------------------------------------------------------ dates

@@ -152,7 +152,8 @@ def gather_model(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
 
     opts = Options.from_config(cfg, lang=lang)
     ws = _through_cache(run, directory, cache, lambda fc: load_workspace(directory, opts, cache=fc))
-    model = build_model(ws, cfg, as_of, calendar=make_calendar(cfg, warn=run.warn, lang=lang), findings=False)
+    cal = make_calendar(cfg, warn=run.warn, lang=lang, as_of=as_of)  # says a missing next year
+    model = build_model(ws, cfg, as_of, calendar=cal, findings=False)
     _warn_unreadable(run, [(str(directory / f.path), f.read_error_en if lang == "en" else f.read_error)
                            for f in model.files if f.status == "unreadable"])
     return model

@@ -86,7 +86,7 @@ def deadline_cmd(
     def warn(message: str) -> None:
         typer.echo(message, err=True)
 
-    cal = make_calendar(cfg, warn=warn, lang=ui)
+    cal = make_calendar(cfg, warn=warn, lang=ui, as_of=start)  # from 1 November: is next year known?
     try:
         due = cal.add_workdays(start, count)
         steps = cal.explain(start, count) if explain else []

@@ -144,6 +144,12 @@ def merge_cmd(
     if not files:
         fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
     opts = Options.from_config(cfg, lang=lg, today=day)
+    from ..config import make_calendar
+    from ..workdays import calendar_warning
+
+    notice = calendar_warning(day or dt.date.today(), make_calendar(cfg, lang=lg))  # next year's holidays unknown?
+    if notice:
+        console(stderr=True).print(notice, markup=False, highlight=False)
     unchanged = False
     try:
         with ledger_lock(out, wait):

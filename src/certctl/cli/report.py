@@ -1,4 +1,4 @@
-"""certctl report — the dated report (xlsx with charts + Markdown for an email body), for cron.
+"""certctl report — the dated report (xlsx with charts + plain text for an e-mail body), for cron.
 
 Exit status: 0 report written and nothing overdue; 1 report written and something overdue; 2 error
 (bad date, no such directory, bad config, output not writable, another run holding the lock).
@@ -33,8 +33,8 @@ def report_cmd(
     log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
     lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
 ) -> None:
-    """生成某日的报告：OUT/certctl-report-日期.xlsx（汇总表和图表）与 .md（邮件正文）；同日重跑则替换。
-    Write the dated report (xlsx with a summary sheet and charts, Markdown for an email body).
+    """生成某日的报告：OUT/证件管理报告-日期.xlsx（汇总表和图表）与 .txt（邮件正文）；同日重跑则替换。
+    Write the dated report (xlsx with a summary sheet and charts, plain text for an e-mail body).
 
     退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期 written,
     something overdue; 2 出错 error.
