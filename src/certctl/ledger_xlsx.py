@@ -344,6 +344,7 @@ WRAP_WIDTHS: dict[str, int] = {
     "红黄绿原因": 20, "Colour reasons": 20, "来源": 24, "Sources": 24, "Source": 24, "问题": 30, "Problems": 30,
     "Problem": 30, "说明": 24, "Details": 24, "处理建议": 28, "What to do": 28, "文件": 28, "File": 28,
     "SHA-256": 34, "所属主体": 22, "Unit": 22, "单位": 22, "状态": 16, "Status": 16,
+    "应办事项": 24, "What is owed": 24, "办结依据": 24, "Done by": 24, "依据": 16, "Basis": 16,
 }
 LINE_HEIGHT = 16.0  # points per line of 11-point text (宋体 in Excel, Noto Sans CJK in LibreOffice)
 MAX_LINES = 24  # Excel's row height stops at 409 points

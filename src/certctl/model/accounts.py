@@ -38,7 +38,8 @@ from typing import Any, Callable
 from .. import forms as F
 from .. import rules as R
 from ..findings import Finding
-from .clocks import ATTENTION, HELD_DONE_WORDS, KINDS, Clock, Obligation
+from ..validate import HELD_DONE_WORDS
+from .clocks import ATTENTION, KINDS, Clock, Obligation
 from .events import (COLOUR_EN, COLOURS, E_ENTER, E_LOSS, E_MODIFY, E_REISSUE, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY,
                      GREEN, IN_FORCE, LOST, RED, REISSUED, REPLACED, REVOKED, VALID, YELLOW, Event)
 

@@ -43,11 +43,10 @@ from typing import Any, Callable, Iterable
 
 from .. import rules as R
 from ..normalize import mask_id
+from ..validate import HELD_DONE_WORDS  # a survey's 处理意见 saying the card is already revoked
 from .events import (COLOUR_EN, E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, STATUS_EN, Event,
                      loss_in_survey)
 from .rulesets import QIDONG_2020, ZHASHUI_2024, RuleSet
-
-HELD_DONE_WORDS = ("已注销", "已收回", "已上交", "已交回", "已办理注销", "已缴销")
 
 
 @dataclass(frozen=True)
