@@ -2,9 +2,9 @@
 ledger's sheets show it.
 
 ``build_ledger(ws, cfg, as_of)`` is :func:`certctl.model.build_model` — one account per certificate
-(events, state, unit, obligations, 红黄绿), per unit, per file, and the findings — plus what only the
-ledger shows: the problems of each certificate in one cell. Nothing about a certificate is derived
-here: ``overdue`` and ``report`` read the same model and give the same answers. Writing the workbook is
+(events, state, unit, obligations, 红黄绿, problems), per unit, per file, and the findings. Nothing
+about a certificate is derived here: ``overdue`` and ``report`` read the same model and give the same
+answers. Writing the workbook is
 in :mod:`certctl.ledger_xlsx`.
 """
 
@@ -40,32 +40,8 @@ __all__ = [
 
 
 def build_ledger(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None) -> Model:
-    """The model of ``ws`` on ``as_of`` (default today), with each certificate's problems filled in."""
-    model = build_model(ws, cfg, as_of, calendar=calendar)
-    for acc in model.accounts:
-        _problems(acc)
-    return model
-
-
-def _problems(acc: Account) -> None:
-    """The validation codes of its rows (warnings and errors) and the model's findings about it."""
-    probs: dict[str, str] = {}
-    for ev in acc.events:
-        rec = ev.record
-        if rec is None:
-            continue
-        for c in rec.codes:
-            rule = R.RULES.get(c)
-            if rule is None or rule.severity == R.INFO or c == "S007":  # S007: the model's, below
-                continue
-            probs.setdefault(c, f"{c} {rule.zh}（{ev.source}）")
-    for f in acc.findings:
-        if f.code == "X007":
-            probs.setdefault("X007", f"X007 单位自报“{f.value}”，台账判定“{f.params.get('expected')}”")
-        else:
-            probs.setdefault(f.code, f"{f.code} {f.rule.zh}")
-    acc.problem_codes = list(probs)
-    acc.problems = list(probs.values())
+    """The model of ``ws`` on ``as_of`` (default today), with everything the ledger shows."""
+    return build_model(ws, cfg, as_of, calendar=calendar)
 
 
 @dataclass

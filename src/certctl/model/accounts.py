@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from .. import forms as F
 from .. import rules as R
@@ -114,9 +114,10 @@ class Snapshot:
     incomplete: list[str]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Account:
-    """One certificate: its events, state, unit, obligations and colour."""
+    """One certificate: its events, state, unit, obligations and colour. (Slotted, and the lists most
+    certificates never fill are empty tuples until they do: a county has 10^5 accounts.)"""
 
     cert: str
     name: str = ""
@@ -126,22 +127,30 @@ class Account:
     category: str = "省级"
     status: str = VALID
     colour: str = ""  # 红 / 黄 / 绿, or "" for a closed certificate with nothing to do
-    colour_codes: list[Reason] = field(default_factory=list)
+    colour_codes: Sequence[Reason] = ()
     last_event: str = ""
     last_event_date: dt.date | None = None
     facts: Facts | None = None  # the latest survey row's
     revoked_on: dt.date | None = None  # the revocation's own date
     revoked_source: str = ""
     new_unit: str = ""  # annex 3: the unit the holder moved to
-    flags: list[Reason] = field(default_factory=list)  # red reasons found across forms
-    findings: list[Finding] = field(default_factory=list)  # model findings about it
+    flags: Sequence[Reason] = ()  # red reasons found across forms
+    findings: Sequence[Finding] = ()  # model findings about it
     events: list[Event] = field(default_factory=list)
-    ids: dict[str, str] = field(default_factory=dict)  # every ID seen -> first source
-    clocks: list[Clock] = field(default_factory=list)
-    obligations: list[Obligation] = field(default_factory=list)  # on the model's day
-    snapshots: list[Snapshot] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # Chinese, one per problem (ledger)
-    problem_codes: list[str] = field(default_factory=list)
+    ids: tuple[str, ...] = ()  # every ID number seen, in order
+    first_source: str = ""  # where the first of them was seen
+    clocks: Sequence[Clock] = ()
+    obligations: Sequence[Obligation] = ()  # on the model's day
+    snapshots: Sequence[Snapshot] = ()
+    problems: Sequence[str] = ()  # Chinese, one per problem (ledger)
+    problem_codes: Sequence[str] = ()
+
+    def add_finding(self, f: Finding | None) -> None:
+        if f is not None:
+            self.findings = [*self.findings, f]
+
+    def add_flag(self, key: str) -> None:
+        self.flags = [*self.flags, (key, {})]
 
     @property
     def in_force(self) -> bool:
@@ -167,12 +176,12 @@ class Account:
         self.events.append(ev)
         if ev.id not in self.ids:
             if self.ids:
-                first_id, first_src = next(iter(self.ids.items()))
-                f = add("X002", ev, "cert", "证件号码", ev.cert, cert=ev.cert, id=first_id, id2=ev.id, other=first_src)
-                if f is not None:
-                    self.findings.append(f)
-                self.flags.append(("shared", {}))
-            self.ids[ev.id] = ev.source
+                self.add_finding(add("X002", ev, "cert", "证件号码", ev.cert, cert=ev.cert, id=self.ids[0], id2=ev.id,
+                                     other=self.first_source))
+                self.add_flag("shared")
+            else:
+                self.first_source = ev.source
+            self.ids = (*self.ids, ev.id)
         self.id = ev.id
         if ev.name:
             self.name = ev.name
@@ -191,13 +200,12 @@ class Account:
                 self.status = VALID if facts.held else REVOKED
             elif (facts.held and self.status == REVOKED and self.revoked_on is not None
                   and ev.date > self.revoked_on):
-                f = add("X004", ev, "cert", "证件号码", ev.cert, cert=ev.cert, date=self.revoked_on.isoformat(),
-                        other=self.revoked_source)
-                if f is not None:
-                    self.findings.append(f)
-                self.flags.append(("revoked_active", {}))
+                self.add_finding(add("X004", ev, "cert", "证件号码", ev.cert, cert=ev.cert,
+                                     date=self.revoked_on.isoformat(), other=self.revoked_source))
+                self.add_flag("revoked_active")
             if facts.reported_colour:
-                self.snapshots.append(Snapshot(ev, self.status, facts, list(self.flags), self.incomplete(ev)))
+                self.snapshots = [*self.snapshots, Snapshot(ev, self.status, facts, list(self.flags),
+                                                            self.incomplete(ev))]
         elif k == E_SIGN:
             pass  # the new card's clock starts; the state of this card does not change
         else:
@@ -238,7 +246,7 @@ class Account:
         return list(dict.fromkeys(missing))
 
 
-def judge_colour(status: str, facts: Facts | None, flags: list[Reason], obligations: list[Obligation],
+def judge_colour(status: str, facts: Facts | None, flags: Sequence[Reason], obligations: Sequence[Obligation],
                  incomplete: list[str], annual_hours: float, new_field_hours: float) -> tuple[str, list[Reason]]:
     """红黄绿 and its reasons, from the account's state, facts, red flags and obligations on a day."""
     in_force = status in IN_FORCE

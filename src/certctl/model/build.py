@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from .. import rules as R
 from ..findings import Finding
 from ..normalize import compact
-from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour
+from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour, reason_text
 from .campaign import Campaign, campaign_from_config
 from .clocks import ATTENTION, Action, Clock, ClockMaker, Obligation, judge, sort_key
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
@@ -335,6 +335,9 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
         if acc.snapshots:
             _reported_colours(b, acc)
 
+    if with_findings:
+        for acc in accounts.values():
+            _problems(acc)
     certificates = sorted(accounts.values(), key=lambda c: c.cert)
     units = _units(certificates, registry, sent, unit_items, campaign) if all_accounts else []
     obligations.sort(key=sort_key)
@@ -348,6 +351,29 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
         all_findings = b.findings
     return Model(certificates, events, all_findings, units, files, obligations, as_of, getattr(ws, "root", None),
                  campaign)
+
+
+def _problems(acc: Account) -> None:
+    """The certificate's problems, one line each (the ledger's 问题 cell): the validation codes of its rows
+    (warnings and errors) and the model's findings about it."""
+    probs: dict[str, str] = {}
+    for ev in acc.events:
+        rec = ev.record
+        if rec is None or not rec.codes:
+            continue
+        for c in rec.codes:
+            rule = R.RULES.get(c)
+            if rule is None or rule.severity == R.INFO or c == "S007":  # S007: the model's, below
+                continue
+            probs.setdefault(c, f"{c} {rule.zh}（{ev.source}）")
+    for f in acc.findings:
+        if f.code == "X007":
+            probs.setdefault("X007", f"X007 单位自报“{f.value}”，台账判定“{f.params.get('expected')}”")
+        else:
+            probs.setdefault(f.code, f"{f.code} {f.rule.zh}")
+    if probs:
+        acc.problem_codes = list(probs)
+        acc.problems = list(probs.values())
 
 
 def _digest(path: str) -> str:
@@ -365,24 +391,21 @@ def _reported_colours(b: _Builder, acc: Account) -> None:
     dual = [f for f in acc.flags if f[0] == "dual"]
     for snap in acc.snapshots:
         ev = snap.event
-        colour, codes = judge_colour(snap.status, snap.facts, snap.flags + dual, b.judge(acc.clocks, ev.date),
+        colour, codes = judge_colour(snap.status, snap.facts, [*snap.flags, *dual], b.judge(acc.clocks, ev.date),
                                      snap.incomplete, b.annual_hours, b.new_field_hours)
         reported = snap.facts.reported_colour
         if colour and reported != colour:
-            tmp = Account(acc.cert, colour_codes=codes)
-            f = b.add_at("S007", ev, "colour", "证件状态", reported, expected=colour, expected_en=COLOUR_EN.get(colour, colour),
-                         reason="、".join(tmp.reasons("zh")) or "未发现问题",
-                         reason_en=", ".join(tmp.reasons("en")) or "no problem found")
-            if f is not None:
-                acc.findings.append(f)
+            acc.add_finding(b.add_at(
+                "S007", ev, "colour", "证件状态", reported, expected=colour, expected_en=COLOUR_EN.get(colour, colour),
+                reason="、".join(reason_text(k, p, "zh") for k, p in codes) or "未发现问题",
+                reason_en=", ".join(reason_text(k, p, "en") for k, p in codes) or "no problem found"))
     last = acc.snapshots[-1]
     reported = last.facts.reported_colour
     if acc.in_force and acc.colour and acc.facts is last.facts and reported != acc.colour:
         f = b.add_at("X007", last.event, None, "证件状态", reported, cert=acc.cert, expected=acc.colour,
                      expected_en=COLOUR_EN.get(acc.colour, acc.colour), reason="、".join(acc.reasons("zh")) or "未发现问题",
                      reason_en=", ".join(acc.reasons("en")) or "no problem found")
-        if f is not None:
-            acc.findings.append(f)
+        acc.add_finding(f)
 
 
 def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]]) -> None:
@@ -402,9 +425,8 @@ def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str,
             f = b.add("X001", last.path, last.sheet, last.row, None, "身份证号码", pid, True,
                       id=pid, cert=p.cert, cert2=other_cert, other=other_src)
             for c in prov + nat:
-                if f is not None:
-                    c.findings.append(f)
-                c.flags.append(("dual", {}))
+                c.add_finding(f)
+                c.add_flag("dual")
         units: dict[str, Account] = {}
         for c in prov:
             if c.unit:
@@ -415,9 +437,8 @@ def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str,
                 last = c.events[-1]
                 f = b.add("X003", last.path, last.sheet, last.row, None, "身份证号码", pid, True,
                           id=pid, unit=first.unit, unit2=c.unit, other=first.events[-1].source)
-                if f is not None:
-                    first.findings.append(f)
-                    c.findings.append(f)
+                first.add_finding(f)
+                c.add_finding(f)
 
 
 def _registry_checks(b: _Builder, results: list[Any], reg: Registry) -> None:

@@ -271,7 +271,17 @@ class ClockMaker:
         self.removals = _Index()  # annex 1 注销
         self.papers = _Index()  # annex 2 / 3
         self.losses = _Index()  # annex 4 (loss events)
+        # the IDs and numbers a clock can ask about (of the events that start one): only those are indexed
+        asked_ids, asked_certs = set(), set()
         for ev in events:
+            fam, k = ev.family, ev.kind
+            if (fam in ("annex2", "annex3") and k in (E_REVOKE, E_REPLACE)) or (fam == "annex4" and k == E_LOSS) \
+                    or k == E_SURVEY:
+                asked_ids.add(ev.id)
+                asked_certs.add(ev.cert)
+        for ev in events:
+            if ev.id not in asked_ids and ev.cert not in asked_certs:
+                continue
             fam, k = ev.family, ev.kind
             if fam == "annex1":
                 index = self.removals if k == E_REVOKE else (self.entries if k != E_SIGN else None)
@@ -282,16 +292,8 @@ class ClockMaker:
             else:
                 index = None
             if index is not None:
-                by = index.by_id.get(ev.id)
-                if by is None:
-                    index.by_id[ev.id] = [ev]
-                else:
-                    by.append(ev)
-                by = index.by_cert.get(ev.cert)
-                if by is None:
-                    index.by_cert[ev.cert] = [ev]
-                else:
-                    by.append(ev)
+                index.by_id.setdefault(ev.id, []).append(ev)
+                index.by_cert.setdefault(ev.cert, []).append(ev)
 
     def _due(self, since: dt.date | None, days: int) -> dt.date | None:
         if since is None:
