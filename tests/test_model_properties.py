@@ -1,7 +1,8 @@
 """One answer everywhere (issue 19): for random workspaces — real forms written to a folder, dates drawn
 around the 2024–2025 holidays and makeup days — every certificate's colour, state and obligations read
 back from the ledger workbook written by `certctl merge` equal what `certctl overdue --format json` and
-`certctl report` give on the same date."""
+`certctl report` give on the same date (overdue judging the docket it kept from a run on another day,
+as a cron job does)."""
 
 from __future__ import annotations
 
@@ -140,8 +141,10 @@ def test_ledger_overdue_and_report_give_one_answer(ws: tuple[list[Any], bool, dt
         ledger = Path(tmp) / "台账.xlsx"
         res = runner.invoke(app, ["merge", str(root), "-o", str(ledger), "--as-of", day, "--no-cache", "-q"])
         assert res.exit_code in (0, 1), res.output
-        res = runner.invoke(app, ["overdue", "--dir", str(root), "--as-of", day, "--format", "json", "--no-cache",
-                                  "--show-id"])
+        # overdue as cron runs it: a run on another day keeps the docket, this day's run judges it again
+        other = (as_of + dt.timedelta(days=9)).isoformat()
+        assert runner.invoke(app, ["overdue", "--dir", str(root), "--as-of", other, "-q"]).exit_code in (0, 1)
+        res = runner.invoke(app, ["overdue", "--dir", str(root), "--as-of", day, "--format", "json", "--show-id"])
         assert res.exit_code in (0, 1), res.output
         doc = json.loads(res.stdout)
         res = runner.invoke(app, ["report", "--dir", str(root), "--as-of", day, "--out", str(Path(tmp) / "r"), "-q",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .model.clocks import KINDS as _KINDS
+from .model.docket import Docket
 from .model.clocks import PENDING_STATES, STATE_LABELS, STATES, Obligation
 from .model.events import date_in_text
 
@@ -34,7 +35,6 @@ __all__ = [
     "obligations_in",
     "load_forms",
     "date_in_text",
-    "forms_read",
     "KINDS",
     "STATES",
     "STATE_LABELS",
@@ -54,11 +54,15 @@ def load_forms(root: str | os.PathLike[str], opts: Any = None, cache: Any = None
 def find_obligations(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *,
                      calendar: Any = None) -> list[Obligation]:
     """Every obligation of ``ws`` and its state on ``as_of`` (default today), sorted by state (overdue
-    first), unit, deadline, kind, name. ``calendar``: the WorkCalendar to use (default
-    ``make_calendar(cfg)``; pass one built with ``warn=`` to hear about years without holiday data)."""
-    from .model import build_model
+    first), unit, deadline, kind, name: the model's (its docket judged on ``as_of``; the items that need
+    attention carry their certificate's 证件状态 and 红黄绿). ``calendar``: the WorkCalendar to use
+    (default ``make_calendar(cfg)``; pass one built with ``warn=`` to hear about years without holiday
+    data)."""
+    from .config import make_calendar
+    from .model import build_docket
 
-    return build_model(ws, cfg, as_of, calendar=calendar, findings=False, accounts=False).obligations
+    cal = calendar if calendar is not None else make_calendar(cfg)
+    return build_docket(ws, cfg, calendar=cal).judge(as_of or dt.date.today(), cal)
 
 
 @dataclass
@@ -93,15 +97,18 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
 
     The result is a pure function of the folder (every form's path and content, and the names of the
     other files: training plans and reports count by name), the options, the config, ``as_of`` and
-    certctl itself; with a cache it is kept under that key, so a second run on an unchanged folder
-    only hashes the files."""
+    certctl itself. With a cache, two things are kept under that key: the result for the day (a second
+    run that day only hashes the files) and, without the day, the model's docket (:mod:`certctl.model.
+    docket`) — a new day's run judges the docket again without reading the forms."""
     from .config import make_calendar
+    from .model import build_docket
     from .workspace import inputs_key, load_workspace, scan_forms
 
     root_p = Path(root)
     scan = scan_forms(root_p)
     name = f"overdue:{root_p.resolve()}"
-    key = ""
+    key = docket_key = ""
+    docket = None
     if cache is not None and scan.complete:
         key = inputs_key(scan, opts, cfg, as_of, "overdue", lang)
         hit = cache.get_derived(name, key)
@@ -109,18 +116,20 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
             hit.unreadable = [(str(scan.root / rel), why) for rel, why in hit.unreadable]
             hit.cached = True
             return hit
-    from .model import build_model
-
-    ws = load_workspace(root_p, opts, cache=cache, scan=scan)
+        docket_key = inputs_key(scan, opts, cfg, "any day", "docket", lang)
+        kept = cache.get_derived(f"docket:{root_p.resolve()}", docket_key)
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Docket):
+            docket, warnings = kept
     cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
-    model = build_model(ws, cfg, as_of, calendar=cal, findings=False, accounts=False)
-    bad = [(f.path, f.read_error_en if lang == "en" else f.read_error) for f in model.files if f.status == "unreadable"]
-    forms = forms_read(model)
+    if docket is None:
+        ws = load_workspace(root_p, opts, cache=cache, scan=scan)
+        docket = build_docket(ws, cfg, calendar=cal)
+        warnings = list(cal.warnings)
+        if docket_key:
+            cache.put_derived(f"docket:{root_p.resolve()}", docket_key, (docket, warnings))
+    obs = docket.judge(as_of, cal)
+    warnings = list(dict.fromkeys([*warnings, *cal.warnings]))
+    bad = [(rel, en if lang == "en" else zh) for rel, zh, en in docket.unreadable]
     if key:
-        cache.put_derived(name, key, Found(model.obligations, forms, bad, list(cal.warnings)))
-    return Found(model.obligations, forms, [(str(scan.root / rel), why) for rel, why in bad], list(cal.warnings))
-
-
-def forms_read(model: Any) -> int:
-    """Spreadsheets read as forms (readable or not; not duplicates, not deliverables)."""
-    return sum(1 for f in model.files if f.status not in ("duplicate", "deliverable"))
+        cache.put_derived(name, key, Found(obs, docket.forms, bad, warnings))
+    return Found(obs, docket.forms, [(str(scan.root / rel), why) for rel, why in bad], warnings)

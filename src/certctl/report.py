@@ -77,7 +77,6 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
     """Numbers of the report for ``as_of``: the model's unit counts and obligations (``model``: one
     already built for that day, else it is built here)."""
     from .model import build_model
-    from .overdue import forms_read
 
     as_of = as_of or dt.date.today()
     if model is None:
@@ -104,7 +103,7 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         units=sorted(rows.values(), key=lambda u: u.unit),
         overdue=overdue,
         due_soon=soon,
-        files=forms_read(model),
+        files=model.forms,
         unreadable=[str(f.path) for f in model.files if f.status == "unreadable"],
         done_late=sum(1 for o in obs if o.state == "done_late"),
         notes=notes,

@@ -10,8 +10,9 @@ it again. See docs/model.md.
 """
 
 from .accounts import COLOUR_EN, COLOURS, GREEN, RED, REASONS, YELLOW, Account, Facts, judge_colour
-from .build import FileSummary, Model, build_model
+from .build import FileSummary, Model, build_docket, build_model
 from .campaign import Campaign, Deliverable, campaign_from_config
+from .docket import Docket
 from .clocks import (KINDS, PENDING_STATES, STATE_LABELS, STATES, Action, Clock, Kind, Obligation, evaluate,
                      sort_key)
 from .events import (EVENT_EN, EVENT_KINDS, IN_FORCE, STATUS_EN, STATUSES, Event, date_in_text, source_text)
@@ -19,7 +20,7 @@ from .rulesets import CERTCTL, CROSS_RULES, QIDONG_2020, RULESETS, ZHASHUI_2024,
 from .units import Registry, UnitAccount
 
 __all__ = [
-    "build_model", "Model", "Account", "Facts", "UnitAccount", "FileSummary", "Event", "Obligation", "Clock",
+    "build_model", "build_docket", "Docket", "Model", "Account", "Facts", "UnitAccount", "FileSummary", "Event", "Obligation", "Clock",
     "Action", "Kind", "KINDS", "STATES", "PENDING_STATES", "STATE_LABELS", "evaluate", "sort_key", "judge_colour",
     "Campaign", "Deliverable", "campaign_from_config", "RuleSet", "RULESETS", "QIDONG_2020", "ZHASHUI_2024",
     "CERTCTL", "CROSS_RULES", "Registry", "STATUSES", "STATUS_EN", "IN_FORCE", "EVENT_KINDS", "EVENT_EN",

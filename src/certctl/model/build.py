@@ -18,17 +18,20 @@ of the other files), the config and ``as_of`` (the day obligations and colours a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .. import rules as R
 from ..findings import Finding
 from ..normalize import compact
 from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour, reason_text
 from .campaign import Campaign, campaign_from_config
-from .clocks import ATTENTION, Action, Clock, ClockMaker, Obligation, judge, sort_key
+from .clocks import Action, Clock, ClockMaker, Counts, Obligation, judge, sort_key
+from .docket import Docket, DocketEntry
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
                      events_of, reject_reason, source_text)
 from .units import Registry, UnitAccount
@@ -70,6 +73,10 @@ class Model:
     @property
     def certificates(self) -> list[Account]:
         return self.accounts
+
+    @property
+    def forms(self) -> int:
+        return forms_read(self.files)
 
     @property
     def errors(self) -> int:
@@ -119,6 +126,7 @@ class _Builder:
         self.new_field_hours = self.cfg.training.new_field_hours
         self.disabled = frozenset(self.cfg.rules.disable or ())
         self.cal = calendar if calendar is not None else make_calendar(self.cfg)
+        self.counts = Counts(self.cal)
         self.colmaps: dict[tuple[str, str], dict[str, int]] = {}
         self.findings: list[Finding] = []
 
@@ -140,37 +148,103 @@ class _Builder:
                         **params)
 
     def judge(self, clocks: Iterable[Clock], day: dt.date) -> list[Obligation]:
-        return judge(clocks, day, self.cal, self.due_soon)
+        return judge(clocks, day, self.counts, self.due_soon)
 
 
 def build_model(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None,
-                findings: bool = True, accounts: bool = True) -> Model:
+                findings: bool = True) -> Model:
     """Build the model of ``ws`` judged on ``as_of`` (default today). ``calendar``: the WorkCalendar to
-    use (default ``make_calendar(cfg)``).
+    use (default ``make_calendar(cfg)``). ``findings=False`` leaves out the findings only the ledger
+    lists (validation findings, R001/R002, each certificate's problems) — nothing else changes."""
+    with _gc_paused():
+        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings)
 
-    What a reader does not need can be left out — never computed differently: ``findings=False``
-    leaves out the findings only the ledger lists (validation findings, R001/R002); ``accounts=False``
-    (what ``certctl overdue`` needs) builds the accounts of the certificates with an obligation overdue
-    or due only (and their holders' other certificates), so the other obligations carry no
-    status/colour, and no unit accounts."""
-    import gc
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """~10^5 small objects, no cycles: the cyclic GC's passes would cost more than the work."""
     was = gc.isenabled()
-    gc.disable()  # ~10^5 small objects, no cycles: GC passes would cost more than the work
+    gc.disable()
     try:
-        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings, accounts)
+        yield
     finally:
         if was:
             gc.enable()
 
 
-def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool, all_accounts: bool) -> Model:
+@dataclass
+class _Read:
+    """The workspace read once: the registry, every file's summary, the events (sorted) and what the
+    units sent."""
+
+    registry: Registry
+    results: list[Any]
+    events: list[Event]
+    files: list[FileSummary]
+    national: dict[str, tuple[str, str]]  # id -> (certificate, source)
+    received: dict[str, dict[str, list[Action]]]  # unit -> deliverable kind -> receipts
+    sent: dict[str, list[FileSummary]]  # unit -> files it sent
+    meta_unit: dict[str, str]  # path -> 填报单位
+    dropped: set[int]  # id() of validation findings the model replaces
+    surveyed: set[tuple[str, str, int]]  # merged survey rows (their S007 is the model's)
+
+
+def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool) -> Model:
     b = _Builder(ws, cfg, as_of, calendar)
     campaign = campaign_from_config(b.cfg)
+    r = _read(ws, b, campaign)
+    clocks, unit_clocks = _start_clocks(r, b, campaign)
+    accounts = _fold(r.events, b)
+
+    # ---- every clock judged on as_of
+    obligations: list[Obligation] = []
+    for cert, acc in accounts.items():
+        acc.clocks = clocks.get(cert, ())
+        if acc.clocks:
+            acc.obligations = b.judge(acc.clocks, as_of)
+            obligations.extend(acc.obligations)
+    unit_items = {unit: b.judge(owed, as_of) for unit, owed in unit_clocks.items()}
+    for items in unit_items.values():
+        obligations.extend(items)
+
+    # ---- across certificates and persons
+    _cross_person(b, accounts, r.national)
+    if with_findings and r.registry.present:
+        _registry_checks(b, r.results, r.registry)
+
+    # ---- colours, and the unit's own colour against the model's
+    for acc in accounts.values():
+        acc.colour, acc.colour_codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations,
+                                                    acc.incomplete(), b.annual_hours, b.new_field_hours)
+        for o in acc.obligations:
+            o.status, o.colour = acc.status, acc.colour
+        if acc.snapshots:
+            _reported_colours(b, acc)
+
+    if with_findings:
+        for acc in accounts.values():
+            _problems(acc)
+    certificates = sorted(accounts.values(), key=lambda c: c.cert)
+    units = _units(certificates, r.registry, r.sent, unit_items, campaign)
+    obligations.sort(key=sort_key)
+    if with_findings:
+        rel = ws.rel
+        keep = [f for res in r.results for f in res.findings
+                if id(f) not in r.dropped and not (f.code == "S007" and (f.path, f.sheet, f.row) in r.surveyed)]
+        all_findings = keep + list(getattr(ws, "findings", [])) + b.findings
+        all_findings.sort(key=lambda f: (rel(f.path), f.sheet or "", f.row or 0, f.col if f.col is not None else -1,
+                                         f.code))
+    else:
+        all_findings = b.findings
+    return Model(certificates, r.events, all_findings, units, r.files, obligations, as_of,
+                 getattr(ws, "root", None), campaign)
+
+
+def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
+    """Every file classified, every row of a form placed as events or rejected (X006)."""
     registry = Registry()
     rel = ws.rel
     results = list(getattr(ws, "results", []))
-
     # ---- reference lists first (every other row needs them)
     for res in results:
         for s in res.sheets:
@@ -180,12 +254,12 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
 
     events: list[Event] = []
     files: list[FileSummary] = []
-    national: dict[str, tuple[str, str]] = {}  # id -> (certificate, source)
-    received: dict[str, dict[str, list[Action]]] = {}  # unit -> deliverable kind -> receipts
-    sent: dict[str, list[FileSummary]] = {}  # unit -> files it sent
-    meta_unit: dict[str, str] = {}  # path -> 填报单位
-    dropped: set[int] = set()  # id() of validation findings the model replaces
-    surveyed: set[tuple[str, str, int]] = set()  # merged survey rows (their S007 is the model's)
+    national: dict[str, tuple[str, str]] = {}
+    received: dict[str, dict[str, list[Action]]] = {}
+    sent: dict[str, list[FileSummary]] = {}
+    meta_unit: dict[str, str] = {}
+    dropped: set[int] = set()
+    surveyed: set[tuple[str, str, int]] = set()
 
     def receive(unit: str, kind: str, action: Action) -> None:
         if unit:
@@ -277,38 +351,36 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
         files.append(fs)
     files.sort(key=lambda f: f.path)
 
-    # ---- clocks: every event's, every bound unit's campaign items; judged on as_of
     events.sort(key=Event.sort_key)
+    return _Read(registry, results, events, files, national, received, sent, meta_unit, dropped, surveyed)
+
+
+def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, list[Clock]], dict[str, list[Clock]]]:
+    """The clocks every event starts (by certificate) and the campaign items every bound unit owes."""
+    registry, meta_unit = r.registry, r.meta_unit
 
     def unit_of(ev: Event) -> str:
         v = ev.values
         return registry.canonical(v.get("unit") or v.get("reporting_unit") or meta_unit.get(ev.path, ""))
 
-    maker = ClockMaker(events, b.cal, b.report_days, b.entry_days, unit_of)
+    maker = ClockMaker(r.events, b.cal, b.report_days, b.entry_days, unit_of)
     clocks: dict[str, list[Clock]] = {}
-    for ev in events:
+    for ev in r.events:
         started = maker.clocks_of(ev)
         if started:
             clocks.setdefault(ev.cert, []).extend(started)
-    judged = {cert: b.judge(cs, as_of) for cert, cs in clocks.items()}
-    obligations = [o for obs in judged.values() for o in obs]
-    unit_items: dict[str, list[Obligation]] = {}
+    units: dict[str, list[Clock]] = {}
     for full, must in registry.must.items():
-        if not must:
-            continue
-        rp, rec = registry.rows[full]
-        owed = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None, received.get(full, {}).get(d.kind, []),
-                      path=rp, sheet=rec.sheet, row=rec.row) for d in campaign.deliverables]
-        unit_items[full] = b.judge(owed, as_of)
-        obligations.extend(unit_items[full])
+        if must:
+            rp, rec = registry.rows[full]
+            units[full] = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None,
+                                 r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row)
+                           for d in campaign.deliverables]
+    return clocks, units
 
-    # ---- fold the events per certificate, oldest first: every certificate, or (all_accounts=False)
-    #      those with an obligation that needs attention and the other certificates of their holders
-    wanted: set[str] | None = None
-    if not all_accounts:
-        need = {cert for cert, obs in judged.items() if any(o.state in ATTENTION for o in obs)}
-        ids = {ev.id for ev in events if ev.cert in need}
-        wanted = need | {ev.cert for ev in events if ev.id in ids}
+
+def _fold(events: list[Event], b: _Builder, wanted: set[str] | None = None) -> dict[str, Account]:
+    """The events (oldest first) folded into one account per certificate (``wanted``: only those)."""
     accounts: dict[str, Account] = {}
     for ev in events:
         if wanted is not None and ev.cert not in wanted:
@@ -317,40 +389,34 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
         if acc is None:
             acc = accounts[ev.cert] = Account(ev.cert)
         acc.apply(ev, b.add_at)
-    for cert, acc in accounts.items():
-        acc.clocks = clocks.get(cert, [])
-        acc.obligations = judged.get(cert, [])
+    return accounts
 
-    # ---- across certificates and persons
-    _cross_person(b, accounts, national)
-    if with_findings and registry.present:
-        _registry_checks(b, results, registry)
 
-    # ---- colours, and the unit's own colour against the model's
-    for acc in accounts.values():
-        acc.colour, acc.colour_codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations,
-                                                    acc.incomplete(), b.annual_hours, b.new_field_hours)
-        for o in acc.obligations:
-            o.status, o.colour = acc.status, acc.colour
-        if acc.snapshots:
-            _reported_colours(b, acc)
+def build_docket(ws: Any, cfg: Any = None, *, calendar: Any = None) -> Docket:
+    """What ``certctl overdue`` needs of the model, before any day judges it: every certificate's
+    clocks with what its colour is judged from, and every bound unit's campaign items. Built by the
+    same steps as :func:`build_model`; ``Docket.judge(day, calendar)`` gives the obligations of
+    ``build_model(…, day)``, in the same order, with the same states — and the certificates' status and
+    colour on every item of a certificate that has one needing attention (see :mod:`.docket`)."""
+    with _gc_paused():
+        b = _Builder(ws, cfg, dt.date.today(), calendar)
+        campaign = campaign_from_config(b.cfg)
+        r = _read(ws, b, campaign)
+        clocks, unit_clocks = _start_clocks(r, b, campaign)
+        ids = {ev.id for ev in r.events if ev.cert in clocks}
+        accounts = _fold(r.events, b, {ev.cert for ev in r.events if ev.id in ids})  # and their holders' other cards
+        _cross_person(b, accounts, r.national)
+        entries = {}
+        for cert, cs in clocks.items():
+            acc = accounts[cert]
+            entries[cert] = DocketEntry(cs, acc.status, acc.facts, list(acc.flags), acc.incomplete())
+        bad = [(f.path, f.read_error, f.read_error_en) for f in r.files if f.status == "unreadable"]
+        return Docket(entries, unit_clocks, forms_read(r.files), bad, b.due_soon, b.annual_hours, b.new_field_hours)
 
-    if with_findings:
-        for acc in accounts.values():
-            _problems(acc)
-    certificates = sorted(accounts.values(), key=lambda c: c.cert)
-    units = _units(certificates, registry, sent, unit_items, campaign) if all_accounts else []
-    obligations.sort(key=sort_key)
-    if with_findings:
-        keep = [f for r in results for f in r.findings
-                if id(f) not in dropped and not (f.code == "S007" and (f.path, f.sheet, f.row) in surveyed)]
-        all_findings = keep + list(getattr(ws, "findings", [])) + b.findings
-        all_findings.sort(key=lambda f: (rel(f.path), f.sheet or "", f.row or 0, f.col if f.col is not None else -1,
-                                         f.code))
-    else:
-        all_findings = b.findings
-    return Model(certificates, events, all_findings, units, files, obligations, as_of, getattr(ws, "root", None),
-                 campaign)
+
+def forms_read(files: list[FileSummary]) -> int:
+    """Spreadsheets read as forms (readable or not; not duplicates, not deliverables)."""
+    return sum(1 for f in files if f.status not in ("duplicate", "deliverable"))
 
 
 def _problems(acc: Account) -> None:
@@ -549,4 +615,4 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
     return sorted(out.values(), key=lambda u: u.unit)
 
 
-__all__ = ["Model", "FileSummary", "build_model"]
+__all__ = ["Model", "FileSummary", "build_model", "build_docket"]

@@ -428,7 +428,26 @@ _OWED: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+class Counts:
+    """A calendar's ``workdays_between``, remembered: the clocks of a county share a few hundred
+    deadlines, and counting is the costly part of judging them."""
+
+    __slots__ = ("cal", "memo")
+
+    def __init__(self, cal: Any) -> None:
+        self.cal = cal
+        self.memo: dict[tuple[dt.date, dt.date], int] = {}
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        key = (start, end)
+        n = self.memo.get(key)
+        if n is None:
+            n = self.memo[key] = self.cal.workdays_between(start, end)
+        return n
+
+
 def judge(clocks: Iterable[Clock], day: dt.date, cal: Any, due_soon_days: int) -> list[Obligation]:
+    """The clocks' states on ``day`` (those owed by then). ``cal``: a calendar, or its :class:`Counts`."""
     out = []
     for c in clocks:
         ob = evaluate(c, day, cal, due_soon_days)
