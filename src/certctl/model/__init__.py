@@ -4,9 +4,9 @@
 a :class:`Model`: per certificate an :class:`Account` — its dated events with their sources, its state
 and unit, its obligations judged on ``as_of`` and its 红黄绿 with reasons — per unit a
 :class:`UnitAccount` (holders, certificates by state and colour, what it sent, the campaign items it
-owes), the files with their rows, and the cross-form findings. ``certctl overdue`` lists the model's
-obligations, ``certctl merge`` writes it as the ledger, ``certctl report`` sums it; none derives any of
-it again. See docs/model.md.
+owes), the files with their rows, and the cross-form findings. ``certctl merge`` writes it as the
+ledger, ``certctl report`` sums it, ``certctl overdue`` judges its :class:`Docket` (the same clocks
+before any day judges them, built by the same steps); none derives any of it again. See docs/model.md.
 """
 
 from .accounts import COLOUR_EN, COLOURS, GREEN, RED, REASONS, YELLOW, Account, Facts, judge_colour

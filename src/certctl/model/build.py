@@ -18,15 +18,14 @@ of the other files), the config and ``as_of`` (the day obligations and colours a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from .. import rules as R
 from ..findings import Finding
+from ..gcpause import gc_paused  # ~10^5 small objects, no cycles
 from ..normalize import compact
 from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour, reason_text
 from .campaign import Campaign, campaign_from_config
@@ -156,20 +155,8 @@ def build_model(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calen
     """Build the model of ``ws`` judged on ``as_of`` (default today). ``calendar``: the WorkCalendar to
     use (default ``make_calendar(cfg)``). ``findings=False`` leaves out the findings only the ledger
     lists (validation findings, R001/R002, each certificate's problems) — nothing else changes."""
-    with _gc_paused():
+    with gc_paused():
         return _build(ws, cfg, as_of or dt.date.today(), calendar, findings)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """~10^5 small objects, no cycles: the cyclic GC's passes would cost more than the work."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass
@@ -398,7 +385,7 @@ def build_docket(ws: Any, cfg: Any = None, *, calendar: Any = None) -> Docket:
     same steps as :func:`build_model`; ``Docket.judge(day, calendar)`` gives the obligations of
     ``build_model(…, day)``, in the same order, with the same states — and the certificates' status and
     colour on every item of a certificate that has one needing attention (see :mod:`.docket`)."""
-    with _gc_paused():
+    with gc_paused():
         b = _Builder(ws, cfg, dt.date.today(), calendar)
         campaign = campaign_from_config(b.cfg)
         r = _read(ws, b, campaign)
