@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from . import rules as R
 from .forms import family_label
+from .gcpause import gc_paused
 from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
 from .model.clocks import KINDS as OBLIGATION_KINDS
@@ -85,20 +86,6 @@ class LedgerLocked(Exception):
         if lang == "en":
             return f"another merge is writing {self.path} (lock {lock_path(self.path)}); try again when it has finished"
         return f"另一个合并任务正在写入 {self.path}（锁文件 {lock_path(self.path)}），请等它完成后再运行"
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic GC passes while building large acyclic row lists (they cost more than the work)."""
-    import gc
-
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------------ locking
@@ -556,7 +543,7 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
-            with paused_gc():
+            with gc_paused():  # large acyclic row lists
                 _write_xlsx(tmp, _sheets(ledger, lang), title, lang)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
