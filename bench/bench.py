@@ -6,7 +6,8 @@ the same), then times whole processes -- median of N runs after one warm-up -- a
 (max RSS of the child, from wait4). It prints a table and writes bench/results/bench.json.
 
 Scenarios:
-  1. ``certctl validate`` of one 100,000-row annex-1 form vs a bare python-calamine read of it;
+  1. ``certctl validate -q`` of a 100,000-row form of every kind (annex 1-4, survey; bench/data.py)
+     vs a bare python-calamine read of the same file, timed in turns;
   2. ``certctl merge`` of 1,000 forms x 100 rows (cache off) vs a bare read of all of them plus
      writing one 100,000-row xlsx with openpyxl's write_only writer;
   3. ``certctl overdue`` on that workspace;
@@ -35,7 +36,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from certctl import forms as F  # noqa: E402
 from certctl.idcard import area_known  # noqa: E402
-from certctl.samples import AREAS, UNITS, fake_person, header_text  # noqa: E402
+from certctl.samples import AREAS, UNITS, fake_person  # noqa: E402
+
+import data  # noqa: E402  (bench/data.py: the varied forms of every kind)
 
 PY = sys.executable
 CERTCTL = str(Path(PY).with_name("certctl"))
@@ -43,6 +46,7 @@ CERTCTL = str(Path(PY).with_name("certctl"))
 # --------------------------------------------------------------------------------------- data
 # Annex families mixed in the merge workspace (name -> share of the files).
 DATA_VERSION = 2  # bump when the generated data changes
+BIG_VERSION = 1  # bump when bench/data.py changes
 MIX = (("annex1", 0.7), ("annex2", 0.1), ("annex3", 0.1), ("annex4", 0.1))
 
 
@@ -73,72 +77,6 @@ def _row(kind: str, rng: random.Random, n: int, unit: str, form_date: dt.date) -
     return row
 
 
-def write_form_fast(path: Path, kind: str, rows: list[dict], meta: dict) -> Path:
-    """The layout of certctl.samples.write_form (title, metadata row, wrapped headers, data rows,
-    footer), written with openpyxl's streaming writer so a 100,000-row file takes seconds."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment
-
-    spec = F.BY_KIND[kind]
-    cols = [c for c in spec.columns if not c.optional or c.key in ("seq", "change_date", "new_field_hours")]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(spec.sheet_name or spec.label_zh.split(" ")[0])
-    ws.append([spec.title])
-    ws.merged_cells.add(f"A1:{_letter(len(cols) - 1)}1")
-    third = max(2, len(cols) // 3)
-    d = meta["date"]
-    line = [None] * len(cols)
-    line[0] = f"填报单位（盖章）：{meta['unit']}"
-    line[third] = f"填报人员：{meta['reporter']}"
-    line[2 * third] = f"联系电话：{meta['phone']}"
-    line[len(cols) - 1] = f"填报时间：{d.year} 年 {d.month} 月 {d.day} 日"
-    ws.append(line)
-    wrap = Alignment(wrap_text=True)
-    hdr = []
-    for c in cols:
-        cell = WriteOnlyCell(ws, header_text(c))
-        cell.alignment = wrap
-        hdr.append(cell)
-    ws.append(hdr)
-    text_cols = {i for i, c in enumerate(cols) if c.type in ("id", "cert")}
-    date_cols = {i for i, c in enumerate(cols) if c.type == "date"}
-    keys = [c.key for c in cols]
-    for data in rows:
-        out = []
-        for i, k in enumerate(keys):
-            v = data.get(k)
-            if v is not None and (i in text_cols or i in date_cols):
-                cell = WriteOnlyCell(ws, v)
-                cell.number_format = "@" if i in text_cols else "yyyy-mm-dd"
-                v = cell
-            out.append(v)
-        ws.append(out)
-    if spec.footer:
-        ws.append([])
-        ws.append([spec.footer])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-def _letter(i: int) -> str:
-    s, n = "", i + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def make_big(path: Path, nrows: int, seed: int) -> Path:
-    rng = random.Random(seed)
-    form_date = dt.date(2024, 6, 3)
-    unit = UNITS[0]
-    rows = [_row("annex1", rng, n, unit, form_date) for n in range(1, nrows + 1)]
-    meta = {"unit": unit, "reporter": "张伟", "phone": "13812345678", "date": form_date}
-    return write_form_fast(path, "annex1", rows, meta)
-
-
 def make_workspace(root: Path, nfiles: int, nrows: int, seed: int) -> list[Path]:
     rng = random.Random(seed)
     kinds = [k for k, share in MIX for _ in range(round(share * nfiles))][:nfiles]
@@ -151,8 +89,18 @@ def make_workspace(root: Path, nfiles: int, nrows: int, seed: int) -> list[Path]
         rows = [_row(kind, rng, n, unit, form_date) for n in range(1, nrows + 1)]
         meta = {"unit": unit, "reporter": "李娜", "phone": "0513-83212345", "date": form_date}
         town = f"镇{i // 50:02d}"
-        out.append(write_form_fast(root / town / f"{i:04d}-{kind}.xlsx", kind, rows, meta))
+        out.append(write_workspace_form(root / town / f"{i:04d}-{kind}.xlsx", kind, rows, meta))
     return out
+
+
+def write_workspace_form(path: Path, kind: str, rows: list[dict], meta: dict) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    data.write_sheet(wb, F.BY_KIND[kind], rows, meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
 
 
 def ensure(dirpath: Path, stamp: dict, build) -> Path:
@@ -232,6 +180,23 @@ def measure(cmd: list[str], repeat: int, before=None, **kw) -> dict:
             "peak_mb": max(rss)}
 
 
+def measure_pair(base_cmd: list[str], cmd: list[str], repeat: int, **kw) -> tuple[dict, dict]:
+    """Two commands timed in turns (base, cmd, base, cmd …) so both see the same machine load."""
+    runs: dict[int, list[tuple[float, float, float]]] = {0: [], 1: []}
+    for c in (base_cmd, cmd):
+        run_once(c, **kw)  # warm-up
+    for _ in range(repeat):
+        for i, c in enumerate((base_cmd, cmd)):
+            runs[i].append(run_once(c, **kw))
+    out = []
+    for i, c in enumerate((base_cmd, cmd)):
+        walls, rss, cpus = zip(*runs[i])
+        out.append({"cmd": " ".join(c), "median_s": statistics.median(walls), "min_s": min(walls),
+                    "max_s": max(walls), "runs": list(walls), "cpu_median_s": statistics.median(cpus),
+                    "cpu_runs": list(cpus), "peak_mb": max(rss)})
+    return out[0], out[1]
+
+
 def certctl_has(command: str) -> bool:
     out = subprocess.run([CERTCTL, "--help"], capture_output=True, text=True).stdout
     return any(line.strip().startswith(command + " ") or line.strip() == command
@@ -258,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=None, help="timed runs per command (default 5, quick 3)")
     ap.add_argument("--seed", type=int, default=20240603)
     ap.add_argument("--only", default="1234", help="scenarios to run, e.g. 1 or 24")
+    ap.add_argument("--kinds", default=",".join(data.KINDS), help="form kinds for scenario 1, e.g. annex2,survey")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "bench.json")
     a = ap.parse_args(argv)
     big_rows = 10_000 if a.quick else 100_000
@@ -266,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     work = HERE / "work" / ("quick" if a.quick else "full")
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, NO_COLOR="1", COLUMNS="120")
+    # certctl as installed: an installed package has its modules compiled (.pyc). A shell that sets
+    # PYTHONDONTWRITEBYTECODE would make every run compile certctl's ~40 modules again (~0.3 s of CPU
+    # here) while the bare read imports a compiled python-calamine; the warm-up run writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     mach = machine()
     print(f"certctl bench on {mach['cpu']} x{mach['nproc']}, Python {mach['python']}", flush=True)
 
@@ -283,15 +253,21 @@ def main(argv: list[str] | None = None) -> int:
               + (f"   x{ratio:.2f} (cpu x{cratio:.2f})" if ratio else ""), flush=True)
 
     if "1" in a.only:
-        big = work / "big" / "annex1-big.xlsx"
-        ensure(big.parent, {"rows": big_rows, "seed": a.seed, "v": DATA_VERSION}, lambda: make_big(big, big_rows, a.seed))
-        bare = measure([PY, "-c", BARE_READ, str(big)], repeat, env=env)
-        val = measure([CERTCTL, "validate", "-q", str(big)], repeat, env=env)
-        results["scenarios"]["validate"] = {"rows": big_rows, "file_mb": big.stat().st_size / 1e6,
-                                            "bare_read": bare, "certctl": val,
-                                            "ratio": val["median_s"] / bare["median_s"], "target_ratio": 2.0}
-        row(f"bare read {big_rows:,} rows (calamine)", bare)
-        row(f"certctl validate {big_rows:,} rows", val, bare, 2.0)
+        big_dir = work / "big"
+        ensure(big_dir, {"rows": big_rows, "seed": a.seed, "v": BIG_VERSION, "kinds": list(data.KINDS)},
+               lambda: [data.write_form(big_dir / f"{k}-big.xlsx", k, big_rows, a.seed) for k in data.KINDS])
+        per_kind = results["scenarios"]["validate"] = {}
+        for kind in [k for k in data.KINDS if k in a.kinds.split(",")]:
+            big = big_dir / f"{kind}-big.xlsx"
+            bare, val = measure_pair([PY, "-c", BARE_READ, str(big)], [CERTCTL, "validate", "-q", str(big)],
+                                     repeat, env=env)
+            per_kind[kind] = {"rows": big_rows, "file_mb": big.stat().st_size / 1e6, "bare_read": bare,
+                              "certctl": val, "ratio": val["median_s"] / bare["median_s"],
+                              "cpu_ratio": val["cpu_median_s"] / bare["cpu_median_s"],
+                              "memory_ratio": val["peak_mb"] / bare["peak_mb"], "target_ratio": 2.0,
+                              "target_memory_ratio": 2.0}
+            row(f"bare read {kind} {big_rows:,} rows", bare)
+            row(f"certctl validate {kind} {big_rows:,} rows", val, bare, 2.0)
 
     if any(c in a.only for c in "234"):
         ws = work / "forms"

@@ -18,13 +18,15 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "certctl"
 TESTS = Path(__file__).resolve().parent
 CODE_RE = re.compile(r'"([A-Z]\d{3})"')
 # Modules whose code decides which validation findings exist (empty_code lives in forms.py).
-EMITTERS = ("validate.py", "forms.py", "reader.py")
+EMITTERS = ("validate", "forms.py", "reader.py")
 
 
 def _codes_in(*names: str) -> set[str]:
     out: set[str] = set()
     for n in names:
-        out |= set(CODE_RE.findall((SRC / n).read_text(encoding="utf-8")))
+        files = sorted((SRC / n).rglob("*.py")) if (SRC / n).is_dir() else [SRC / n]
+        for f in files:
+            out |= set(CODE_RE.findall(f.read_text(encoding="utf-8")))
     return out
 
 

@@ -27,11 +27,11 @@ def test_records_built_on_first_read_are_the_ones_findings_counted_on(tmp_path):
     res = validate_file(path, Options(today=FORM_DATE))
     sheet = res.sheets[0]
     assert res.rows == sheet.record_count == 30
-    assert "_pending" in sheet.__dict__  # nothing read yet: clean rows not built
+    assert not sheet.records_built  # nothing read yet: no record built
     codes = {(f.row, f.code) for f in res.findings if f.row}
     assert {(7, "I004"), (11, "U001"), (13, "I010"), (15, "I007"), (16, "I001")} <= codes
     recs = sheet.records
-    assert "_pending" not in sheet.__dict__ and recs is sheet.records and len(recs) == 30
+    assert sheet.records_built and recs is sheet.records and len(recs) == 30
     by_row = {r.row: r for r in recs}
     assert by_row[7].codes == ["I004"] and by_row[7].errors == 1
     assert by_row[16].values["id"] is None and "id_ok" not in by_row[16].values
@@ -50,7 +50,7 @@ def test_pickled_result_holds_the_records_under_the_same_key(tmp_path):
     assert copy.sheets[0].record_count == 15
     assert [r.values for r in copy.records()] == [r.values for r in res.records()]
     state = res.sheets[0].__getstate__()
-    assert "records" in state and "_pending" not in state
+    assert "records" in state and "table" not in state
 
 
 def test_every_id_shape_gives_what_check_id_gives(tmp_path):

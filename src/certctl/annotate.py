@@ -168,17 +168,6 @@ def _cell_for(ws: Any, row: int, col: int) -> Any:
     return ws.cell(row, col)
 
 
-def _meta_cell(ws: Any, row: int, label: str) -> Any:
-    """Metadata findings point at the row; mark the cell that holds their label (填报时间 …)."""
-    from .normalize import clean_text
-
-    for c in range(1, min(ws.max_column, 200) + 1):
-        v = ws.cell(row, c).value
-        if isinstance(v, str) and clean_text(v).replace(" ", "").startswith(label):
-            return ws.cell(row, c)
-    return None
-
-
 def _line(f: Finding, lang: str, show_id: bool) -> str:
     return f"[{_SEV.get(lang, _SEV['zh'])[f.severity]} {f.code}] {f.message(lang, show_id)}"
 
@@ -204,8 +193,6 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
             continue
         if f.row is not None and f.col is not None:
             cell = _cell_for(ws, f.row, f.col + 1)
-            if f.code.startswith("M") and f.field:
-                cell = _meta_cell(ws, f.row, f.field) or cell
             per_cell[(ws.title, cell.coordinate)].append(f)
             where[id(f)] = (ws, cell)
         elif f.row is not None:

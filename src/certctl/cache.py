@@ -23,10 +23,8 @@ sits beside the forms folder, not in it (:func:`default_cache_dir`).
 
 from __future__ import annotations
 
-import contextlib
 import copyreg
 import datetime as dt
-import gc
 import io
 import os
 import pickle
@@ -34,10 +32,11 @@ import sqlite3
 import time
 import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import __version__
 from . import forms as F
+from .gcpause import gc_paused
 
 DB_NAME = "forms.sqlite3"
 CACHE_DIR_NAME = ".certctl-cache"
@@ -105,26 +104,14 @@ class _Unpickler(pickle.Unpickler):
 
 def _dumps(result: Any) -> bytes:
     buf = io.BytesIO()
-    with _no_gc():
+    with gc_paused():
         _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
     return zlib.compress(buf.getvalue(), 1)
 
 
 def _loads(blob: bytes) -> Any:
-    with _no_gc():
+    with gc_paused():  # pickles here are large trees of acyclic objects
         return _Unpickler(io.BytesIO(zlib.decompress(blob))).load()
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pickles here are large trees of acyclic objects: cyclic-GC passes while building them only cost."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------------------ the cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
@@ -30,6 +31,27 @@ def col_letter(index: int) -> str:
         n, r = divmod(n - 1, 26)
         s = chr(65 + r) + s
     return s
+
+
+_PLAIN_SHEET = re.compile(r"[^\W\d]\w*")  # a sheet name Excel writes without quotes (letters, CJK, digits, _)
+_LOOKS_LIKE_CELL = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*")
+
+
+def cell_ref(sheet: str | None, row: int | None = None, col: int | None = None) -> str:
+    """A place in a workbook, written as Excel writes it (what its Name Box accepts): 人员!K5 for the
+    cell at Excel row 5, 0-based column 10; 人员!5:5 for a whole row; 人员 for the whole sheet. A sheet
+    name that needs quotes gets them ('第 2 页'!A1). Without a sheet, just K5 (or "")."""
+    if col is not None and row is not None:
+        place = f"{col_letter(col)}{row}"
+    elif row is not None:
+        place = f"{row}:{row}"
+    else:
+        place = ""
+    if not sheet:
+        return place
+    name = sheet if _PLAIN_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_CELL.fullmatch(sheet) else (
+        "'" + sheet.replace("'", "''") + "'")
+    return f"{name}!{place}" if place else name
 
 
 @dataclass(slots=True)
@@ -62,6 +84,11 @@ class Finding:
         if self.col is None or self.row is None:
             return None
         return f"{col_letter(self.col)}{self.row}"
+
+    @property
+    def ref(self) -> str:
+        """Where the finding is, as 人员!K5 (see cell_ref); "" for a finding about the whole file."""
+        return cell_ref(self.sheet, self.row, self.col)
 
     def shown_value(self, show_id: bool = False) -> str | None:
         if self.value is None:
@@ -101,6 +128,7 @@ class Finding:
             "row": self.row,
             "column": self.column,
             "cell": self.cell,
+            "ref": self.ref or None,
             "field": self.field,
             "value": self.shown_value(show_id),
             "message": self.message(lang, show_id),

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Callable, Sequence
 
 from .normalize import clean_text
 
@@ -52,12 +53,8 @@ def area_known(code6: str) -> bool:
     return not codes or code6 in codes or code6[:2] in ("71", "81", "82", "83", "91")
 
 
-_OFFSET = 48 * sum(_WEIGHTS)  # ord("0") times the weights: ASCII bytes minus this is the digit sum
-
-
 def check_char(body17: str) -> str:
-    if len(body17) == 17 and body17.isascii() and body17.isdigit():  # fast path: digits as bytes, one C-level sum
-        return _CHECK[(sum(map(int.__mul__, body17.encode(), _WEIGHTS)) - _OFFSET) % 11]
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
     return _CHECK[sum(int(c) * w for c, w in zip(body17, _WEIGHTS)) % 11]
 
 
@@ -141,6 +138,69 @@ def check_id(raw: object) -> IdResult:
         birth=birth,
         male=int(value[16]) % 2 == 1,
     )
+
+
+# ------------------------------------------------------------------------------ a whole column
+def plain_ids(values: Sequence[object]) -> list[tuple[dt.date, bool] | None]:
+    """check_id for a whole column, fast: for each value that check_id accepts as it is (an
+    18-character text of ASCII digits, or digits and a final X, with a known 6-digit area code, a
+    real birth date and the right check character), its (birth date, male); None for any other value
+    (to be checked with check_id, which is the reference this agrees with).
+
+    An ID is area (6) · birth year (4) · month and day (4) · sequence (3) · check character (1). The
+    parts repeat within a form (a county's few areas, 36 birth years, 366 days, 1,000 sequences), and
+    the check sum is a sum over positions, so each distinct part is judged once with its share of the
+    sum: the ID is right when the shares add up (mod 11) to the residue of its check character."""
+    today = dt.date.today()
+    area_share, birth = _Memo(_area_share), _Memo(lambda p: _real_birth(p, today))
+    year_share, day_share = _Memo(lambda p: _share(p, 6)), _Memo(lambda p: _share(p, 10))
+    seq_share = _Memo(lambda p: _share(p, 14))
+    ids = [v if v.__class__ is str and len(v) == 18 else _NOT_AN_ID for v in values]  # type: ignore[arg-type]
+    births = [birth[v[6:14]] for v in ids]
+    shares = [(area_share[v[:6]], year_share[v[6:10]], day_share[v[10:14]], seq_share[v[14:17]], _RESIDUE.get(v[17]))
+              for v in ids]
+    return [(b, v[16] in "13579") if b is not None and None not in s and sum(s[:4]) % 11 == s[4] else None
+            for v, b, s in zip(ids, births, shares)]
+
+
+_NOT_AN_ID = "?" * 18  # stands in for a value that is no 18-character text: none of its parts is valid
+_RESIDUE = {c: r for r, c in enumerate(_CHECK)}  # check character -> the weighted sum mod 11 it stands for
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """fn(key), computed on first lookup."""
+
+    def __init__(self, fn: Callable[[str], Any]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _share(digits: str, first: int) -> int | None:
+    """Σ digit × weight over ID positions first, first+1 …; None unless all are ASCII digits."""
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return sum(int(d) * w for d, w in zip(digits, _WEIGHTS[first:]))
+
+
+def _area_share(area: str) -> int | None:
+    if area[:2] not in PROVINCES or not area_known(area):  # unknown: check_id says so (I008, I009)
+        return None
+    return _share(area, 0)
+
+
+def _real_birth(digits: str, today: dt.date) -> dt.date | None:
+    """The birth date 8 digits spell, when it is a real day from 1900 to today."""
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    try:
+        birth = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return birth if 1900 <= birth.year and birth <= today else None
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:

@@ -260,7 +260,7 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str, limit: int = UNCACHED_SCA
     return n, rows
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> worksheet part, from workbook.xml and its relationships."""
     import html
 
@@ -385,7 +385,7 @@ def _check_uncached(p: Path, sheets: list[SheetData]) -> None:
     with a clear reason rather than report "no data" or "required cell empty" for every cell."""
     try:
         with zipfile.ZipFile(p) as zf:
-            parts = _sheet_parts(zf)
+            parts = sheet_parts(zf)
             for sh in sheets:
                 part = parts.get(sh.name)
                 if part is None:

@@ -82,15 +82,14 @@ def print_results(results: list[FormResult], console: Console, lang: str = "zh",
         if shown:
             table = Table(title=shown_path(res.path, show_id), title_justify="left", show_lines=False, expand=False)
             if lang == "en":
-                cols = ("Cell", "Sheet", "Level", "Code", "Problem", "What to do")
+                cols = ("Cell", "Level", "Code", "Problem", "What to do")
             else:
-                cols = ("单元格", "工作表", "级别", "代码", "问题", "处理建议")
+                cols = ("单元格", "级别", "代码", "问题", "处理建议")
             for c in cols:
                 table.add_column(c, overflow="fold")
             for f in shown:
                 table.add_row(
-                    f.cell or (f"{f.row}" if f.row else "—"),
-                    f.sheet or "",
+                    f.ref or "—",
                     Text(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity]),
                     f.code,
                     f.message(lang, show_id),

@@ -24,7 +24,6 @@ file. ``load_workspace(..., scan=scan)`` reuses the hashes instead of reading ev
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .findings import Finding
+from .gcpause import gc_paused
 from .reader import file_hash, iter_form_files
 from .validate import FormResult, Options, validate_file
 
@@ -232,15 +232,11 @@ def load_workspace(
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
     if cache is not None and hasattr(cache, "get_many"):
-        was = gc.isenabled()
-        gc.disable()  # unpickling ~10^6 acyclic objects: GC passes would double the time
-        try:  # one query for every file instead of one per file
-            pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
-        except Exception:
-            pre = None
-        finally:
-            if was:
-                gc.enable()
+        with gc_paused():  # unpickling ~10^6 acyclic objects
+            try:  # one query for every file instead of one per file
+                pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
+            except Exception:
+                pre = None
     seen: dict[str, str] = {}  # sha256 -> original path
     for i, (p, digest) in enumerate(zip(files, scan.digests), start=1):
         sp = str(p)

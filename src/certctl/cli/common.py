@@ -57,6 +57,28 @@ def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
     return cfg, chosen
 
 
+def form_files(paths: list[Path], lang: str) -> list[Path]:
+    """The spreadsheet files named or found below ``paths`` (folders searched recursively); a clean
+    exit 2 when there are none."""
+    from ..reader import iter_form_files
+
+    files = iter_form_files(list(paths))
+    if not files:
+        where = ", ".join(map(str, paths))
+        fail(f"no spreadsheet files found in {where}" if lang == "en" else f"{where} 中没有找到 Excel 表格文件")
+    return files
+
+
+def progress_bar(enabled: bool) -> Any:
+    """A rich progress bar on stderr, only when asked for and stderr is a terminal (else None)."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console(stderr=True), transient=True)
+
+
 # ------------------------------------------------------------------------------- overdue and report
 # (issue 19) What `certctl overdue` and `certctl report` share: a run's language, log and clean
 # failures, the --as-of date, the forms folder, and reading the folder into the model.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -12,7 +11,7 @@ from typing import Any, Optional
 import typer
 
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load, progress_bar
 
 
 class Fmt(str, Enum):
@@ -26,16 +25,6 @@ _STATUS = {
     "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
            "reference": "reference", "deliverable": "deliverable"},
 }
-
-
-def _progress(enabled: bool) -> Any:
-    """A rich progress bar on stderr, only when stderr is a terminal."""
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console(stderr=True), transient=True)
 
 
 def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) -> Any:
@@ -63,7 +52,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from ..ledger_xlsx import write_ledger
     from ..workspace import load_workspace
 
-    prog = _progress(not no_progress)
+    prog = progress_bar(not no_progress)
     cb = None
     if prog is not None:
         prog.start()
@@ -120,11 +109,8 @@ def merge_cmd(
     """
     cfg, lg = load(config, lang)
     en = lg == "en"
-    from ..ledger import finding_message
-    from ..ledger_xlsx import LedgerLocked, ledger_lock
-    from ..reader import file_hash, iter_form_files
+    from ..reader import iter_form_files
     from ..validate import Options
-    from ..workspace import inputs_key, scan_forms
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
@@ -150,76 +136,101 @@ def merge_cmd(
     notice = calendar_warning(day or dt.date.today(), make_calendar(cfg, lang=lg))  # next year's holidays unknown?
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
-    unchanged = False
+    summary, unchanged = _merge(root, out, files, opts, cfg, day, lg, wait, cache, quiet or fmt != Fmt.table)
+    if fmt == Fmt.json:
+        _print_json(summary, out, unchanged, lg, show_id)
+    else:
+        _print_table(summary, out, unchanged, lg, show_id, quiet)
+    totals = summary.totals
+    if totals["unreadable"] or totals["errors"]:
+        raise typer.Exit(1)
+
+
+def _merge(root: Path, out: Path, files: list[Path], opts: Any, cfg: Any, day: dt.date | None, lg: str,
+           wait: float, cache: bool, no_progress: bool) -> tuple[Any, bool]:
+    """(summary, unchanged): the ledger rebuilt under its lock, or the stored summary when the forms,
+    options and date are those it was last built from and the file is still the one written then."""
+    from ..cache import open_cache
+    from ..ledger_xlsx import LedgerLocked, ledger_lock
+    from ..reader import file_hash
+    from ..workspace import inputs_key, scan_forms
+
     try:
         with ledger_lock(out, wait):
-            from ..cache import open_cache
-
             fc = open_cache(root, cache)
             try:
                 scan = scan_forms(root, files=files)
-                name = f"ledger:{out_abs}"
+                name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
                 summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
-                unchanged = summary is not None
-                if summary is None:
-                    summary = _rebuild(root, out, opts, cfg, day, lg, fc, scan, quiet or fmt != Fmt.table, en)
-                    if fc is not None and scan.complete:
-                        try:
-                            fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
-                        except OSError:
-                            pass
+                if summary is not None:
+                    return summary, True
+                summary = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, lg == "en")
+                if fc is not None and scan.complete:
+                    try:
+                        fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
+                    except OSError:
+                        pass
+                return summary, False
             finally:
                 if fc is not None:
                     fc.close()
     except LedgerLocked as e:
         fail(e.message(lg))
 
-    totals = summary.totals
-    cross = summary.cross
-    if fmt == Fmt.json:
-        doc = {
-            "output": str(out),
-            "unchanged": unchanged,
-            "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
-                       "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
-                       "duplicate_of": f.duplicate_of or None} for f in summary.files],
-            "totals": totals,
-            "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
-                           for rel, f in cross],
-        }
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        con = console()
-        st = _STATUS["en" if en else "zh"]
-        if not quiet:
-            from rich.table import Table
 
-            table = Table(title=("Files" if en else "来源文件"), title_justify="left")
-            for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
-                table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
-            for f in summary.files:
-                label = st.get(f.status, f.status)
-                if f.status == "duplicate":
-                    label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
-                elif f.status == "unreadable":
-                    label += f": {f.read_error_en}" if en else f"：{f.read_error}"
-                table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
-            con.print(table)
-            for rel, f in cross:
-                where = f"{f.sheet}!{f.cell or f.row or ''}" if f.sheet else str(f.cell or f.row or "")
-                con.print(f"{rel} {where} {f.code} {finding_message(f, lg, show_id)}",
-                          markup=False, highlight=False)
-        from ..ledger import totals_text
+def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool) -> None:
+    from ..ledger import finding_message
 
-        if en:
-            con.print(totals_text(totals, "en") + " "
-                      + (f"Ledger unchanged (same forms, options and date), not rewritten: {out}" if unchanged
-                         else f"Ledger written to {out}"), markup=False, highlight=False)
-        else:
-            con.print(totals_text(totals)
-                      + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
-                      + "（问题详见“问题清单”）",
-                      markup=False, highlight=False)
-    if totals["unreadable"] or totals["errors"]:
-        raise typer.Exit(1)
+    doc = {
+        "output": str(out),
+        "unchanged": unchanged,
+        "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
+                   "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
+                   "duplicate_of": f.duplicate_of or None} for f in summary.files],
+        "totals": summary.totals,
+        "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
+                       for rel, f in summary.cross],
+    }
+    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool) -> None:
+    from ..ledger import finding_message
+
+    en = lg == "en"
+    con = console()
+    if not quiet:
+        con.print(_files_table(summary, en))
+        for rel, f in summary.cross:
+            con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
+    con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
+
+
+def _files_table(summary: Any, en: bool) -> Any:
+    from rich.table import Table
+
+    st = _STATUS["en" if en else "zh"]
+    table = Table(title=("Files" if en else "来源文件"), title_justify="left")
+    for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
+        table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
+    for f in summary.files:
+        label = st.get(f.status, f.status)
+        if f.status == "duplicate":
+            label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
+        elif f.status == "unreadable":
+            label += f": {f.read_error_en}" if en else f"：{f.read_error}"
+        table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
+    return table
+
+
+def _totals_line(totals: dict[str, Any], out: Path, unchanged: bool, en: bool) -> str:
+    from ..ledger import totals_text
+
+    if en:
+        return (totals_text(totals, "en") + " "
+                + (f"Ledger unchanged (same forms, options and date), not rewritten: {out}" if unchanged
+                   else f"Ledger written to {out}"))
+    return (totals_text(totals)
+            + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
+            + "（问题详见“问题清单”）")

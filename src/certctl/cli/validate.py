@@ -9,11 +9,11 @@ from typing import List, Optional
 import typer
 
 from .. import forms as F
-from ..reader import iter_form_files
-from ..render import print_results, to_json
+from ..annotate import annotate_results
+from ..render import print_results, summary_line, to_json, total_line
 from ..validate import Options, validate_file
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, form_files, load
 
 
 class Fmt(str, Enum):
@@ -46,30 +46,18 @@ def validate_cmd(
     """
     cfg, lg = load(config, lang)
     opts = Options.from_config(cfg, lang=lg, form=form.value if form else None)
-    files = iter_form_files(list(paths))
-    if not files:
-        fail("没有找到 Excel 表格文件 / no spreadsheet files found in " + ", ".join(map(str, paths)))
-    results = [validate_file(p, opts) for p in files]
+    results = [validate_file(p, opts) for p in form_files(paths, lg)]
     if fmt == Fmt.json:
         typer.echo(to_json(results, lg, show_id))
-    else:
+    elif quiet:
         con = console()
-        if quiet:
-            from ..render import summary_line
-
-            for r in results:
-                con.print(summary_line(r, lg, show_id), markup=False)
-            if len(results) > 1:
-                from ..render import total_line
-
-                con.print(total_line(results, lg), markup=False)
-        else:
-            print_results(results, con, lg, show_id, "error" if errors_only else "info")
+        for r in results:
+            con.print(summary_line(r, lg, show_id), markup=False)
+        if len(results) > 1:
+            con.print(total_line(results, lg), markup=False)
+    else:
+        print_results(results, console(), lg, show_id, "error" if errors_only else "info")
     if annotate is not None:
-        try:
-            from ..annotate import annotate_results
-        except ImportError:
-            fail("本版本尚不支持 --annotate / --annotate is not available in this version")
         try:
             written = annotate_results(results, annotate, lg)
         except (OSError, ValueError) as e:

@@ -1,0 +1,189 @@
+"""Which rows below the header are data.
+
+Below the header a form may hold blank rows, the header again (repeated at the top of each printed
+page), and at the end notes (注：…), totals (合计) and signature lines (审核人：… 填表人：…). The rule,
+row by row from the top:
+
+- a row with nothing in any data column is not data;
+- a row whose first filled cell starts a note, total or signature line is not data, and neither is
+  any row after it that carries no ID number (dates, seals and names of signatories);
+- a row in which 3 or more cells name their own column is the header again;
+- every other row is data.
+
+``data_rows`` applies this rule. Most rows of a long form are plainly data, so it first picks out,
+column by column, the rows that might be anything else (``rows_to_look_at``), and applies the rule
+to those only; ``data_rows_one_by_one`` is the same rule on every row, the reference it agrees with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .. import forms as F
+from ..normalize import cell_text, clean_text, compact
+from .convert import CJK_ONLY
+from .header import column_named, header_keys
+
+_FOOTER = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核人|负责人|填表人|制表人|签字|签名|盖章|^合计|^总计|^小计"
+                     r"|^以下(空白|无内容|无)|^(单位)?(公章|印章)")
+
+
+@dataclass(frozen=True)
+class Body:
+    """What the rule needs to know about the sheet's columns."""
+
+    spec: F.FormSpec
+    cols: tuple[tuple[str, int], ...]  # (column key, 0-based sheet column) of the form's columns, in order
+    data_cols: tuple[int, ...]  # the sheet columns of every column but 序号
+    id_col: int | None
+
+
+def blank(v: object) -> bool:
+    return v == "" or v is None
+
+
+def has_id(row: Sequence[object], id_col: int | None) -> bool:
+    """Whether the row's ID cell holds something that looks like an ID number (15+ characters led by
+    6 digits, or a number of 15+ digits)."""
+    if id_col is None or id_col >= len(row):
+        return False
+    v = row[id_col]
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v >= 1e14
+    idv = compact(cell_text(v))
+    return len(idv) >= 15 and idv[:6].isdigit()
+
+
+def starts_footer(v: object) -> bool:
+    """Whether a cell's text starts a note, total or signature line."""
+    return isinstance(v, str) and bool(_FOOTER.search(clean_text(v)))
+
+
+def is_footer(row: Sequence[object], id_col: int | None) -> bool:
+    """The row's first filled cell starts a note, total or signature line (and it has no ID)."""
+    first = next((v for v in row if not blank(v)), "")
+    return starts_footer(first) and not has_id(row, id_col)
+
+
+def names_column(spec: F.FormSpec, key: str, v: object) -> bool:
+    """Whether a cell's text names column ``key`` of the form, as its header does. Every header key
+    has a Chinese character, so numbers and ASCII texts never do; a text of CJK ideographs only is
+    its own header key."""
+    if not isinstance(v, str) or v.isascii():
+        return False
+    if CJK_ONLY.fullmatch(v):
+        exact, loose = header_keys(spec)
+        return exact.get(v, loose.get(v)) == key
+    return column_named(spec, v) == key
+
+
+def header_again(row: Sequence[object], body: Body) -> bool:
+    """3 or more cells of the row name their own column."""
+    hits = sum(1 for key, ci in body.cols if ci < len(row) and names_column(body.spec, key, row[ci]))
+    return hits >= 3
+
+
+# ------------------------------------------------------------------------------ the rule
+def _verdict(row: Sequence[object], body: Body, in_footer: bool) -> str:
+    """'data', 'blank' (nothing at all), or why the row is skipped: 'empty', 'footer', 'signature',
+    'header'."""
+    if not any(not blank(row[ci]) for ci in body.data_cols if ci < len(row)):
+        return "empty" if any(not blank(v) for v in row) else "blank"
+    if is_footer(row, body.id_col):
+        return "footer"
+    if in_footer and not has_id(row, body.id_col):
+        return "signature"
+    if header_again(row, body):
+        return "header"
+    return "data"
+
+
+def data_rows(rows: Sequence[Sequence[object]], columns: Sequence[Sequence[object]], body: Body) -> tuple[list[int], int]:
+    """(indices of the data rows, number of non-blank rows skipped). ``columns`` are the rows'
+    first columns, column by column (up to the last column of the form)."""
+    return _apply(rows, rows_to_look_at(columns, body), body)
+
+
+def data_rows_one_by_one(rows: Sequence[Sequence[object]], body: Body) -> tuple[list[int], int]:
+    """The reference: the rule applied to every row."""
+    return _apply(rows, range(len(rows)), body)
+
+
+def _apply(rows: Sequence[Sequence[object]], look_at: Iterable[int], body: Body) -> tuple[list[int], int]:
+    """The rule applied to the rows in ``look_at`` and, from the first note or signature line on, to
+    every row; the other rows are data."""
+    keep: list[int] = []
+    skipped = 0
+    start = 0  # rows from here up to the next one looked at are data
+    for i in sorted(look_at):
+        keep.extend(range(start, i))
+        verdict = _verdict(rows[i], body, False)
+        if verdict == "footer":
+            return keep, skipped + 1 + _after_footer(rows, i + 1, body, keep)
+        if verdict == "data":
+            keep.append(i)
+        elif verdict != "blank":
+            skipped += 1
+        start = i + 1
+    keep.extend(range(start, len(rows)))
+    return keep, skipped
+
+
+def _after_footer(rows: Sequence[Sequence[object]], start: int, body: Body, keep: list[int]) -> int:
+    """Below a note or signature line every row is looked at; returns how many were skipped."""
+    skipped = 0
+    for i in range(start, len(rows)):
+        verdict = _verdict(rows[i], body, True)
+        if verdict == "data":
+            keep.append(i)
+        elif verdict != "blank":
+            skipped += 1
+    return skipped
+
+
+def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]:
+    """Every row the rule might not call data: a blank or note-like first cell (column A), a blank
+    first data column, or a cell naming its own column."""
+    first, first_data = columns[0], columns[body.data_cols[0]]
+    look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
+    if not all(first_data):
+        look |= {i for i, v in enumerate(first_data) if blank(v)}
+    for key, ci in body.cols:
+        look |= rows_naming(columns[ci], body.spec, key)
+    return look
+
+
+def rows_naming(column: Sequence[object], spec: F.FormSpec, key: str) -> set[int]:
+    """The rows whose cell names column ``key`` (see names_column). Seen through the column's texts
+    joined: ASCII only (ID numbers, certificate numbers) names nothing; Chinese characters only
+    (names) can hold only the column's own header keys; anything else is tested a distinct text at
+    a time."""
+    try:
+        texts: Sequence[object] = column
+        joined = "".join(column)  # type: ignore[arg-type]
+    except TypeError:  # numbers or dates among the cells: only the texts can name a column
+        texts = [v for v in column if v.__class__ is str]
+        joined = "".join(texts)  # type: ignore[arg-type]
+    if joined.isascii():
+        return set()
+    if CJK_ONLY.fullmatch(joined):
+        return rows_holding(column, {k for k in _plain_keys(spec, key) if k in joined})
+    return rows_holding(column, {v for v in set(texts) if v.__class__ is str and not v.isascii()  # type: ignore[attr-defined]
+                                 and names_column(spec, key, v)})
+
+
+def _plain_keys(spec: F.FormSpec, key: str) -> set[str]:
+    """The header keys of Chinese characters only that name column ``key`` (as names_column reads them)."""
+    exact, loose = header_keys(spec)
+    return {k for k in {**loose, **exact} if CJK_ONLY.fullmatch(k) and names_column(spec, key, k)}
+
+
+def distinct_texts(column: Sequence[object]) -> set[str]:
+    return {v for v in set(column) if v.__class__ is str}  # type: ignore[misc]
+
+
+def rows_holding(column: Sequence[object], values: set[str]) -> set[int]:
+    """The rows holding one of ``values``."""
+    return {i for i, v in enumerate(column) if v in values} if values else set()

@@ -1,0 +1,219 @@
+"""Converting cells: one converter per column type (forms.Column.type).
+
+A converter takes a cell as read (str, float, int, bool, date or datetime) and returns its
+normalised value — what Record.values holds — and the problems found in it. The value is None when
+the cell is empty or unusable. ``convert_cell`` first deals with what every type shares: a formula
+error (#REF! …) and an empty cell. Columns are converted in columns.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+from .. import forms as F
+from .. import rules as R
+from ..idcard import IdResult, check_char, check_id
+from ..normalize import cell_text, clean_text, compact, normalise_name, parse_date, parse_number
+from .errorcells import is_error_value
+
+
+class Problem(NamedTuple):
+    """A problem found in one cell: the finding to report at it."""
+
+    code: str
+    value: str  # the value the finding quotes
+    severity: str | None = None  # None: the rule's own severity
+    sensitive: bool = False  # the value is an ID number: masked when printed
+    params: dict[str, Any] = {}  # message parameters (never modified)
+
+
+class IdValue(NamedTuple):
+    """The value of an ID cell: the normalised number, whether it is valid, and (when valid) the
+    birth date and sex it encodes. Record.values keeps them as id, id_ok, _birth and _male."""
+
+    id: str | None
+    ok: bool | None
+    birth: dt.date | None
+    male: bool | None
+
+
+NO_ID = IdValue(None, None, None, None)  # an empty (or unreadable) ID cell
+
+
+@dataclass(frozen=True)
+class FormFacts:
+    """What converting a cell depends on besides its column."""
+
+    form_date: dt.date | None  # the form's 填报时间 (dates after it are an error)
+    lang: str
+
+
+Converted = tuple[Any, tuple[Problem, ...]]  # (value, problems)
+Converter = Callable[[Any, F.Column, FormFacts], Converted]
+
+
+def is_empty(raw: object) -> bool:
+    """Nothing in the cell but spaces, invisible characters or punctuation-free blanks."""
+    return raw is None or raw == "" or (isinstance(raw, str) and not raw[:1].isalnum() and not clean_text(raw))
+
+
+def convert_cell(raw: object, col: F.Column, facts: FormFacts) -> Converted:
+    """The value of one cell of column ``col`` and its problems."""
+    if is_error_value(raw):
+        # a formula error: say so, never "empty" or "bad checksum" (a warning in an optional column)
+        return None, (Problem("F007", clean_text(cell_text(raw)), None if col.required else R.WARNING),)
+    if is_empty(raw):
+        return None, ((Problem(col.empty_code, ""),) if col.required else ())
+    return CONVERTERS[col.type](raw, col, facts)
+
+
+# ------------------------------------------------------------------------------ ID numbers
+_QUOTES = ("'", "‘", "’", "`")  # typed in front to keep a number as text, as in Excel's '320681…
+
+
+def convert_id(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """GB 11643-1999: see idcard.check_id. A quote typed in front is accepted (noted as I007)."""
+    quoted = isinstance(raw, str) and raw.lstrip()[:1] in _QUOTES
+    res = check_id(raw.lstrip().lstrip("'‘’`") if quoted else raw)
+    if quoted:
+        res.changed = True
+    ok = res.problem is None
+    value = IdValue(res.value, ok, res.birth if ok else None, res.male if ok else None)
+    return value, id_problems(cell_text(raw), res)
+
+
+def id_problems(text: str, res: IdResult) -> tuple[Problem, ...]:
+    """The findings of one ID cell (I002–I009) from check_id's outcome."""
+    v = res.value
+    if res.problem is None:
+        notes = []
+        if res.changed:
+            notes.append(Problem("I007", text, None, True, {"id": v}))
+        if res.area_unknown:
+            notes.append(Problem("I009", v, None, True, {"id": v, "area": v[:6]}))
+        return tuple(notes)
+    p = res.problem
+    if p == "number":
+        return (Problem("I006", text, None, True, {"id": v}),)
+    if p == "legacy15":
+        return (Problem("I003", v, None, True, {"id": v}),)
+    if p in ("length", "chars"):
+        return (Problem("I002", v, None, True, {"id": v, "length": len(v)}),)
+    if p == "province":
+        return (Problem("I008", v, None, True, {"id": v, "prefix": v[:2]}),)
+    if p == "birth":
+        return (Problem("I005", v, None, True, {"id": v, "birth": f"{v[6:10]}-{v[10:12]}-{v[12:14]}"}),)
+    if p == "checksum":
+        return (Problem("I004", v, None, True, {"id": v, "expected": check_char(v[:17])}),)
+    if p == "empty":
+        return (Problem("I001", ""),)
+    return ()
+
+
+# ------------------------------------------------------------------------------ names
+def convert_name(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """姓名: spaces typed for alignment dropped, middle dots unified (少数民族 names); a digit or
+    Latin letter is a warning (N002)."""
+    name, odd = normalise_name(raw)
+    return name, ((Problem("N002", name),) if odd else ())
+
+
+CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")  # CJK unified ideographs: text NFKC and cleaning leave as it is
+
+
+# ------------------------------------------------------------------------------ certificates
+def convert_cert(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """A certificate number: letters and digits only, upper-cased; a number cell that lost digits
+    (a fraction, 15+ digits, 3.2E+13 typed as text) is C003, anything else odd C002."""
+    text = cell_text(raw)
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and (not raw.is_integer() or abs(raw) >= 1e15):
+            return None, (Problem("C003", text),)
+        return str(int(raw)), ()
+    v = text if text.isascii() and text.isalnum() else clean_text(text)
+    if _EXPONENT.fullmatch(v):  # 3.20681E+13, as Excel shows a long number: its digits are lost
+        return None, (Problem("C003", text),)
+    if not _LETTERS_DIGITS.fullmatch(v):
+        return None, (Problem("C002", text),)
+    return v.upper(), ()
+
+
+_EXPONENT = re.compile(r"\d(\.\d+)?E\+?\d+", re.I)
+_LETTERS_DIGITS = re.compile(r"[0-9A-Za-z]+")
+
+
+# ------------------------------------------------------------------------------ choices
+_SEX_WORDS = {"男性": "男", "女性": "女"}
+_SYNONYMS = {"有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是", "√": "是", "无": "否", "没有": "否",
+             "未取得": "否", "N": "否", "NO": "否", "×": "否", "红色": "红", "黄色": "黄", "绿色": "绿",
+             "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版", "离退休": "退休",
+             "调出": "调离", "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改"}
+
+
+def convert_choice(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """A value from the column's list (性别, 情况, 证件类别 …); anything else is V002 with the closest
+    allowed value suggested."""
+    text = cell_text(raw)
+    v = compact(text)
+    if col.key == "sex":
+        v = _SEX_WORDS.get(v, v)
+    if v in col.enum:
+        return v, ()
+    return None, (Problem("V002", text, params={"allowed": " / ".join(col.enum),
+                                                "suggest": suggest(v, col.enum, facts.lang)}),)
+
+
+def suggest(value: str, allowed: tuple[str, ...], lang: str) -> str:
+    """'是否应为“X”？' naming the allowed value closest to ``value`` (a known synonym, a value that
+    contains it or is contained in it, else the closest spelling); "" when none is close."""
+    best = _SYNONYMS.get(value.upper())
+    if best not in allowed:
+        best = next((a for a in allowed if a and value and (a in value or value in a)), None)
+    if best is None:
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.3)
+        best = close[0] if close else None
+    if not best:
+        return ""
+    return f" Did you mean '{best}'?" if lang == "en" else f"是否应为“{best}”？"
+
+
+# ------------------------------------------------------------------------------ dates, numbers, text
+def convert_date(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """A date (Excel date or serial, 2024-06-03, 2024/6/3, 2024.6.3, 2024年6月3日, 20240603); D001
+    when it is none or does not exist, D002 when it is after the form's 填报时间."""
+    d, problem = parse_date(raw)
+    if d is None:
+        return None, (Problem("D001", cell_text(raw), params={"why": _why_not_a_date(problem or "format", facts.lang)}),)
+    if facts.form_date and d > facts.form_date:
+        return d, (Problem("D002", d.isoformat(), params={"form_date": facts.form_date.isoformat()}),)
+    return d, ()
+
+
+def _why_not_a_date(problem: str, lang: str) -> str:
+    if lang == "en":
+        return "is not a real date" if problem == "impossible" else "cannot be read as a date"
+    return "是不存在的日期" if problem == "impossible" else "无法识别为日期"
+
+
+def convert_number(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """Hours and counts: a number not below 0 (24, 24.5, "24学时"); else V003."""
+    n, _ = parse_number(raw)
+    if n is None or n < 0:
+        return None, (Problem("V003", cell_text(raw)),)
+    return n, ()
+
+
+def convert_text(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
+    """Free text and unit names: cleaned (full-width to half-width, spaces collapsed)."""
+    return clean_text(cell_text(raw)), ()
+
+
+CONVERTERS: dict[str, Converter] = {
+    "id": convert_id, "name": convert_name, "cert": convert_cert, "sex": convert_choice,
+    "enum": convert_choice, "date": convert_date, "number": convert_number, "unit": convert_text,
+    "text": convert_text,
+}

@@ -1,0 +1,223 @@
+"""Finding the header: which row (or two rows) names the columns, and which form they belong to.
+
+Real forms put a title, a metadata line and sometimes blank rows above the header; header texts
+carry line breaks, full-width parentheses and required-markers; a header may be two rows (group
+titles above, sub-titles below) held together by merged cells. A header cell matches a column of
+a form when its header_key (normalize.header_key) equals one of the column's keys, or does so once
+parenthesised parts are dropped on both sides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from .. import forms as F
+from ..normalize import cell_text, clean_text, compact, header_key
+from ..reader import SheetData
+
+MAX_SCAN = 60  # non-empty rows looked at from the top
+MAX_MERGED_CELLS = 4000  # a merged range larger than this is not spread over its cells
+
+Fill = dict[tuple[int, int], object]  # (row, col) inside a merged range -> its top-left value
+
+
+@dataclass
+class Header:
+    spec: F.FormSpec
+    row: int  # 0-based index of the first header row
+    nrows: int  # 1 or 2
+    colmap: dict[str, int]  # column key -> 0-based column
+    dupes: dict[str, list[int]]  # column key -> every column naming it, when more than one does
+    unknown: list[tuple[int, str]]  # header cells that name no column of the form
+    score: tuple
+
+
+# ------------------------------------------------------------------------------ naming a column
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+def _without_parens(key: str) -> str:
+    return _PARENS.sub("", key)
+
+
+_KEYS: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def header_keys(spec: F.FormSpec) -> tuple[dict[str, str], dict[str, str]]:
+    """(exact, loose) header keys of a form -> column key; loose keys have their parentheses removed."""
+    if spec.kind not in _KEYS:
+        exact: dict[str, str] = {}
+        loose: dict[str, str] = {}
+        for col in spec.columns:
+            for k in col.keys:
+                exact.setdefault(k, col.key)
+                loose.setdefault(_without_parens(k), col.key)
+        _KEYS[spec.kind] = exact, loose
+    return _KEYS[spec.kind]
+
+
+def column_named(spec: F.FormSpec, text: str) -> str | None:
+    """The key of the column of ``spec`` that a header text names, or None."""
+    if not text:
+        return None
+    k = header_key(text)
+    if not k:
+        return None
+    exact, loose = header_keys(spec)
+    hit = exact.get(k)
+    return hit if hit is not None else loose.get(_without_parens(k))
+
+
+@lru_cache(maxsize=1)
+def _catalogue_keys() -> tuple[frozenset[str], frozenset[str]]:
+    return (frozenset(k for s in F.SPECS for k in header_keys(s)[0]),
+            frozenset(k for s in F.SPECS for k in header_keys(s)[1]))
+
+
+@lru_cache(maxsize=65536)
+def names_some_column(text: str) -> bool:
+    """Whether a header text names a column of any form of the catalogue."""
+    k = header_key(text) if text else ""
+    if not k:
+        return False
+    exact, loose = _catalogue_keys()
+    return k in exact or _without_parens(k) in loose
+
+
+# ------------------------------------------------------------------------------ merged cells
+def merged_fill(sheet: SheetData) -> Fill:
+    """Cells covered by a merged range (other than its top-left) -> the top-left value."""
+    fill: Fill = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_MERGED_CELLS:
+            continue
+        try:
+            v = sheet.rows[r1][c1]
+        except IndexError:
+            continue
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    fill[(r, c)] = v
+    return fill
+
+
+def cell_at(rows: list[list[object]], r: int, c: int, fill: Fill | None = None) -> object:
+    """A cell's value; an empty cell inside a merged range shows the range's value."""
+    try:
+        v = rows[r][c]
+    except IndexError:
+        v = ""
+    if (v == "" or v is None) and fill:
+        v = fill.get((r, c), "")
+    return v
+
+
+def _candidates(rows: list[list[object]], r: int, c: int, two: bool, fill: Fill) -> list[str]:
+    """The texts a header cell may be read as: the cell; for a two-row header the sub-title, the
+    group title and sub-title joined, then the group title."""
+    top = cell_text(cell_at(rows, r, c, fill))
+    if not two:
+        return [top]
+    sub = cell_text(cell_at(rows, r + 1, c, None))
+    return [sub, top + sub, top] if sub else [top]
+
+
+# ------------------------------------------------------------------------------ scoring rows
+def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool,
+                fill: Fill) -> tuple[dict[str, int], dict[str, list[int]], list[tuple[int, str]]]:
+    """Row r (and r+1 when ``two``) read as the header of ``spec``: (colmap, dupes, unknown)."""
+    width = max(len(rows[r]), len(rows[r + 1]) if two and r + 1 < len(rows) else 0)
+    colmap: dict[str, int] = {}
+    dupes: dict[str, list[int]] = {}
+    unknown: list[tuple[int, str]] = []
+    for c in range(width):
+        texts = _candidates(rows, r, c, two, fill)
+        key = next((k for k in (column_named(spec, t) for t in texts) if k), None)
+        if key is None:
+            label = clean_text(texts[0])
+            if label:
+                unknown.append((c, label))
+        elif key in colmap:
+            dupes.setdefault(key, [colmap[key]]).append(c)
+        else:
+            colmap[key] = c
+    return colmap, dupes, unknown
+
+
+def names_three_columns(rows: list[list[object]], r: int, fill: Fill) -> bool:
+    """Whether 3 or more cells of row r (alone, or joined with row r+1 as a two-row header would be)
+    name a column of some form. A row that does not cannot be scored by any form of the catalogue,
+    so locate_header skips it without scoring it 16 times."""
+    two = r + 1 < len(rows)
+    width = max(len(rows[r]), len(rows[r + 1]) if two else 0)
+    hits = 0
+    for c in range(width):
+        if any(names_some_column(t) for t in _candidates(rows, r, c, two, fill)):
+            hits += 1
+            if hits >= 3:
+                return True
+    return False
+
+
+def _title_bonus(spec: F.FormSpec, rows: list[list[object]], upto: int, sheet_name: str) -> int:
+    """Title words of the form (附件2, 注销表 …) above the header or in the sheet name."""
+    text = sheet_name + " " + " ".join(cell_text(v) for row in rows[: max(upto, 0)] for v in row if v != "")
+    text = compact(text)
+    return sum(1 for w in spec.signature_words if w in text) + (
+        1 if spec.sheet_name and spec.sheet_name in sheet_name else 0)
+
+
+def _score(spec: F.FormSpec, sheet: SheetData, r: int, two: bool, fill: Fill) -> Header | None:
+    """Row r read as the header of ``spec``; None when too few of its columns are there (fewer than 3
+    columns, or fewer than half the mandatory ones)."""
+    colmap, dupes, unknown = read_header(spec, sheet.rows, r, two, fill)
+    mandatory = [c.key for c in spec.columns if not c.optional]
+    need = sum(1 for k in mandatory if k in colmap)
+    if len(colmap) < 3 or need * 2 < len(mandatory):
+        return None
+    score = (len(colmap) + need, need / len(mandatory), -int(two), _title_bonus(spec, sheet.rows, r, sheet.name), -r)
+    return Header(spec, r, 2 if two else 1, colmap, dupes, unknown, score)
+
+
+def _worth_scoring(sheet: SheetData, r: int, fill: Fill, catalogue_only: bool) -> bool:
+    row = sheet.rows[r]
+    if sum(1 for v in row if v != "" and v is not None) < 2 and not any(fill.get((r, c)) for c in range(len(row))):
+        return False
+    return not catalogue_only or names_three_columns(sheet.rows, r, fill)
+
+
+def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int = MAX_SCAN) -> Header | None:
+    """The best-scoring header row (or two rows) of any of ``specs`` among the first ``max_scan``
+    non-empty rows: title rows, metadata rows and blank runs above the header are passed over."""
+    rows = sheet.rows
+    fill = merged_fill(sheet)
+    specs = tuple(specs)
+    catalogue_only = all(s in F.SPECS for s in specs)  # names_three_columns knows the catalogue's keys
+    best: Header | None = None
+    nonempty = (r for r in range(len(rows)) if any(v != "" and v is not None for v in rows[r]))
+    for _, r in zip(range(max_scan), nonempty):
+        if not _worth_scoring(sheet, r, fill, catalogue_only):
+            continue
+        for spec in specs:
+            for two in (False, True) if r + 1 < len(rows) else (False,):
+                h = _score(spec, sheet, r, two, fill)
+                if h is not None and (best is None or h.score > best.score):
+                    best = h
+    return _two_rows_if_merged(sheet, best, fill) if best is not None else None
+
+
+def _two_rows_if_merged(sheet: SheetData, best: Header, fill: Fill) -> Header:
+    """A one-row match that only works because vertical merges from the row above fill it in is
+    really a two-row header (group titles above, sub-titles below)."""
+    r = best.row
+    if best.nrows != 1 or r == 0:
+        return best
+    if any(r1 == r - 1 and r2 >= r and c1 <= ci <= c2 for r1, c1, r2, c2 in sheet.merged for ci in best.colmap.values()):
+        colmap, dupes, unknown = read_header(best.spec, sheet.rows, r - 1, True, fill)
+        if len(colmap) >= len(best.colmap):
+            return Header(best.spec, r - 1, 2, colmap, dupes, unknown, best.score)
+    return best

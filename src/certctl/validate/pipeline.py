@@ -1,0 +1,148 @@
+"""One form through the pipeline: read -> locate header -> metadata -> data rows -> convert columns
+-> row rules -> form rules -> findings. docs/architecture.md walks a form through these steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from .. import forms as F
+from ..findings import Finding
+from ..gcpause import gc_paused
+from ..reader import ReadError, SheetData, WorkbookData, read_workbook
+from .body import Body, data_rows
+from .columns import IdColumns, convert_column
+from .context import FileCheck
+from .convert import FormFacts
+from .errorcells import restore_error_cells
+from .header import Header, locate_header
+from .metadata import parse_metadata
+from .options import Options
+from .results import FormResult, SheetResult
+from .rules import annex, check_rows, deadline, form, survey
+from .table import ID_KEYS, Table
+
+
+def validate_file(path: str | Path, opts: Options | None = None) -> FormResult:
+    """Validate one file. Never raises for bad input: an unreadable file gives a result with
+    ``read_error`` set and one F001/F006 finding."""
+    opts = opts or Options()
+    with gc_paused():  # millions of objects, no cycles (certctl/gcpause.py)
+        try:
+            wb = read_workbook(path)
+        except ReadError as e:
+            res = FormResult(str(path), read_error=e)
+            res.findings = [Finding(e.code, str(path), params={"reason": e.reason(opts.lang)})]
+            return res
+        if wb.format == "xlsx":
+            restore_error_cells(wb)
+        return validate_workbook(wb, opts)
+
+
+def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResult:
+    """Validate a workbook already read (see validate_file)."""
+    opts = opts or Options()
+    check = FileCheck(wb.path, opts)
+    result = FormResult(wb.path, sha256=wb.sha256, format=wb.format)
+    located = locate_forms(wb, opts)
+    if not located:
+        form.no_form(check, opts.form, len(wb.sheets))
+        result.findings = check.findings
+        return result
+    families = list(dict.fromkeys(h.spec.family for _, h in located))
+    result.family = families[0] if len(families) == 1 else "+".join(families)
+    meta_sheet = read_metadata(located, result)
+    check.meta = result.meta
+    result.sheets = [check_sheet(check, sheet, hdr) for sheet, hdr in located]
+    if any(h.spec.metadata for _, h in located):
+        form.metadata_complete(check, result.meta, meta_sheet)
+    check_form(check, result)
+    if result.rows == 0:
+        check.add("F005", located[0][0].name)
+    result.findings = sorted(check.findings, key=Finding.sort_key)
+    return result
+
+
+def locate_forms(wb: WorkbookData, opts: Options) -> list[tuple[SheetData, Header]]:
+    """Every sheet with a recognised header (a unit may continue a long list on a second sheet,
+    第2页: dropping it would lose rows), kinds in catalogue order, sheets in workbook order."""
+    specs = F.specs_for_family(opts.form) if opts.form else F.SPECS
+    located = [(sheet, hdr) for sheet in wb.sheets if (hdr := locate_header(sheet, specs)) is not None]
+    order = {s.kind: i for i, s in enumerate(F.SPECS)}
+    return [pair for _, pair in sorted(enumerate(located), key=lambda ip: (order[ip[1][1].spec.kind], ip[0]))]
+
+
+def read_metadata(located: list[tuple[SheetData, Header]], result: FormResult) -> str:
+    """The metadata line from the first sheet that has one above its header (a survey's 单位 sheet
+    may carry the line its 人员 sheet lacks). Returns the name of the sheet it came from."""
+    for sheet, hdr in located:
+        meta = parse_metadata(sheet.rows, hdr.row, sheet.merged)
+        if meta.found:
+            result.meta = meta
+            return sheet.name
+    return located[0][0].name
+
+
+def check_sheet(check: FileCheck, sheet: SheetData, hdr: Header) -> SheetResult:
+    """Type every data row of a located sheet and apply the cell and row rules."""
+    spec = hdr.spec
+    first = hdr.row + hdr.nrows  # index of the first row below the header
+    res = SheetResult(sheet.name, spec, first, hdr.nrows, dict(hdr.colmap))
+    form.columns_in_header(check, sheet.name, hdr)
+    cols = [(c, hdr.colmap[c.key]) for c in spec.columns if c.key in hdr.colmap]
+    below = sheet.rows[first:]
+    if not below:
+        return res
+    body = Body(spec, tuple((c.key, ci) for c, ci in cols), tuple(ci for c, ci in cols if c.type != "seq"),
+                hdr.colmap.get("id"))
+    columns = transpose(below, max(ci for _, ci in cols) + 1)
+    keep, res.skipped = data_rows(below, columns, body)
+    if not keep:
+        return res
+    columns = [_pick(column, keep) for column in columns]
+    res.table = Table(check, spec, sheet.name, hdr.colmap, [first + i + 1 for i in keep],
+                      {c.key: columns[ci] for c, ci in cols})
+    convert_table(res.table, cols)
+    check_rows(res.table)
+    return res
+
+
+def transpose(rows: Sequence[Sequence[object]], width: int) -> list[Sequence[object]]:
+    """The first ``width`` columns of ``rows``, column by column (short rows padded with "")."""
+    if min(map(len, rows)) >= width:
+        return list(zip(*rows))[:width]
+    return [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
+
+
+def _pick(column: Sequence[object], keep: list[int]) -> Sequence[object]:
+    """The data rows of a column (``keep`` ascending: usually one run of rows, a slice)."""
+    if keep[-1] - keep[0] + 1 == len(keep):
+        return column[keep[0]:keep[-1] + 1]
+    return [column[i] for i in keep]
+
+
+def convert_table(t: Table, cols: list[tuple[F.Column, int]]) -> None:
+    """Each column but 序号 converted (columns.py); every problem in a cell flagged at that cell."""
+    facts = FormFacts(t.check.meta.date, t.check.lang)
+    for col, ci in cols:
+        if col.type == "seq":  # only its text is kept (Record.raw)
+            continue
+        values, problems = convert_column(t.raw[col.key], col, facts)
+        if isinstance(values, IdColumns):
+            t.ids = values
+            t.values.update(zip(ID_KEYS, (values.ids, values.ok, values.birth, values.male)))
+        else:
+            t.values["name" if col.type == "name" else col.key] = values
+        for k, found in problems.items():
+            for p in found:
+                t.flag(p.code, k, ci, col.title, p.value, sensitive=p.sensitive, severity=p.severity, **p.params)
+
+
+def check_form(check: FileCheck, result: FormResult) -> None:
+    """The rules about whole sheets: reminders, the deadline not checkable, the survey's unit quotas."""
+    for s in result.sheets:
+        annex.reminders(check, s.sheet, s.spec.kind, s.spec.checks, s.record_count)
+        deadline.not_checkable(check, s.sheet, s.spec.kind, s.colmap, s.record_count)
+        if s.spec.kind == "survey_units" and s.table is not None and result.sheet_of("survey_people"):
+            people = [p.table for p in result.sheets if p.spec.kind == "survey_people" and p.table is not None]
+            survey.unit_quota(check, people, s.table)

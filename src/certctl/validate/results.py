@@ -1,0 +1,133 @@
+"""What validation returns: one FormResult per file, one SheetResult per form sheet, one Record per
+data row, and the findings (certctl.findings.Finding). All dataclasses; nothing here prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .. import forms as F
+from .. import rules as R
+from ..findings import Finding, count
+from ..reader import ReadError
+
+if TYPE_CHECKING:
+    from .table import Table
+
+
+@dataclass(slots=True)
+class Record:
+    """One data row, typed. ``values`` holds normalised values by column key (None when empty or
+    invalid; the ID column adds id_ok, _birth and _male); ``raw`` the cell text as read."""
+
+    kind: str
+    sheet: str
+    row: int  # Excel row number
+    values: dict[str, Any]
+    raw: dict[str, str]
+    errors: int = 0
+    warnings: int = 0
+    codes: list[str] = field(default_factory=list)
+    colour: str | None = None  # derived 红/黄/绿 (survey rows)
+    colour_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass(slots=True)
+class Metadata:
+    """The line above the header: 填报单位（盖章）： 填报人员： 联系电话： 填报时间： 年 月 日."""
+
+    unit: str = ""
+    reporter: str = ""
+    phone: str = ""
+    date: dt.date | None = None
+    date_text: str = ""
+    row: int | None = None  # Excel row of the metadata line
+    found: bool = False
+    # (Excel row, 0-based column) of the cell holding each value ("unit", "reporter", "phone",
+    # "date"); the cell of its label when the value is empty. Metadata findings point there.
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class SheetResult:
+    """One sheet read as a form. ``records`` are built from ``table`` the first time they are read:
+    validating needs only the converted columns, so ``validate -q`` never builds a Record."""
+
+    sheet: str
+    spec: F.FormSpec
+    header_row: int  # Excel row number of the (last) header row
+    header_rows: int  # 1 or 2
+    colmap: dict[str, int]  # column key -> 0-based index
+    skipped: int = 0  # blank, footer and repeated-header rows
+    table: Table | None = field(default=None, repr=False, compare=False)
+    built: list[Record] | None = field(default=None, repr=False)
+
+    @property
+    def records(self) -> list[Record]:
+        if self.built is None:
+            self.built = self.table.records() if self.table is not None else []
+        return self.built
+
+    @property
+    def records_built(self) -> bool:
+        return self.built is not None
+
+    @property
+    def record_count(self) -> int:
+        """len(records), without building them."""
+        if self.built is None and self.table is not None:
+            return len(self.table.rows)
+        return len(self.records)
+
+    def __getstate__(self) -> dict[str, Any]:  # pickles (the cache) hold the records, not the table
+        state = {k: v for k, v in self.__dict__.items() if k not in ("table", "built")}
+        state["records"] = self.records
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        records = state.pop("records", [])
+        self.__dict__.update(state)
+        self.built, self.table = records, None
+
+
+@dataclass
+class FormResult:
+    path: str
+    family: str = "unknown"
+    sha256: str = ""
+    format: str = ""
+    meta: Metadata = field(default_factory=Metadata)
+    sheets: list[SheetResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    read_error: ReadError | None = None
+
+    @property
+    def rows(self) -> int:
+        return sum(s.record_count for s in self.sheets)
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings, R.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings, R.WARNING)
+
+    @property
+    def infos(self) -> int:
+        return count(self.findings, R.INFO)
+
+    def records(self, kind: str | None = None) -> list[Record]:
+        return [r for s in self.sheets if kind is None or s.spec.kind == kind for r in s.records]
+
+    def sheet_of(self, kind: str) -> SheetResult | None:
+        for s in self.sheets:
+            if s.spec.kind == kind:
+                return s
+        return None

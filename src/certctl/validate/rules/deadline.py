@@ -1,0 +1,82 @@
+"""Deadline rules (启依法办发〔2020〕15号 二): a holder's leaving, move or lost certificate is reported
+within 3 working days (days off per the State Council's holiday schedule, workdays.py).
+
+T001 annex 4 filed late after the loss · T002 annex 2/3 filed late after the change · T003 annex 2/3
+without 变动日期, so not checkable · T004 survey: a holder who left and still holds the card, past
+the deadline · T005 a year the holiday calendar does not know (counted Monday to Friday).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..context import FileCheck
+from ..table import Table
+from .survey import held, left_post
+
+
+def late_by(check: FileCheck, event: dt.date, until: dt.date) -> tuple[dt.date, int]:
+    """(deadline, working days late) of an action due ``report_days`` (3) working days after
+    ``event`` and done on ``until``. The day of the event does not count; the deadline day itself
+    is on time. A year the calendar does not know is counted Monday to Friday and said once (T005)."""
+    cal = check.opts.get_calendar()
+    deadline = cal.add_workdays(event, check.opts.report_days)
+    for year in range(event.year, max(deadline, until).year + 1):  # the years this count walked through
+        if not cal.is_known(year) and year not in check.warned_years:
+            check.warned_years.add(year)
+            check.add("T005", year=year)
+    late = cal.workdays_between(deadline, until) if until > deadline else 0
+    return deadline, late
+
+
+def lost_reported_late(t: Table) -> None:
+    """T001: an annex 4 (补发) filed more than 3 working days after 证件遗失时间."""
+    _reported_late(t, "T001", "lost_date", "证件遗失时间")
+
+
+def change_reported_late(t: Table) -> None:
+    """T002: an annex 2/3 (注销, 换证) filed more than 3 working days after its 变动日期."""
+    _reported_late(t, "T002", "change_date", "变动日期")
+
+
+def _reported_late(t: Table, code: str, key: str, title: str) -> None:
+    """The form's 填报时间 against each row's event date (no date on or before it: nothing to say).
+    Each distinct event date is counted once, in the order the rows hold them."""
+    form_date = t.check.meta.date
+    if form_date is None:
+        return
+    counted: dict[dt.date, tuple[dt.date, int]] = {}
+    for k, event in enumerate(t.value(key)):
+        if not event or event > form_date:
+            continue
+        if event not in counted:
+            counted[event] = late_by(t.check, event, form_date)
+        deadline, late = counted[event]
+        if late > 0:
+            t.flag(code, k, t.col(key), title, event.isoformat(), event=event.isoformat(),
+                   deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=late)
+
+
+def left_and_not_revoked(t: Table) -> None:
+    """T004 (柞政司发〔2024〕52号 三.3 及时收回并注销; the 3-working-day count of 启依法办发〔2020〕15号 二):
+    a holder who left the post (在岗状态 not 在岗, with 离岗日期) and still holds the certificate, more
+    than 3 working days after leaving, judged at the survey's 填报时间 (else today)."""
+    until = t.check.reference_date
+    leave_dates, still_held = t.value("leave_date"), held(t)
+    counted: dict[dt.date, tuple[dt.date, int]] = {}
+    for k in left_post(t):
+        left = leave_dates[k]
+        if not still_held[k] or left > until:
+            continue
+        if left not in counted:
+            counted[left] = late_by(t.check, left, until)
+        deadline, late = counted[left]
+        if late > 0:
+            t.flag("T004", k, t.col("leave_date"), "离岗日期", left.isoformat(), event=left.isoformat(),
+                   deadline=deadline.isoformat(), form_date=until.isoformat(), late=late)
+
+
+def not_checkable(check: FileCheck, sheet: str, kind: str, colmap: dict[str, int], rows: int) -> None:
+    """T003: an annex 2/3 without the optional 变动日期 column: the 3-day rule cannot be checked."""
+    if rows and kind in ("annex2", "annex3") and "change_date" not in colmap:
+        check.add("T003", sheet)

@@ -1,0 +1,149 @@
+"""The validator's fast paths against their plain reference implementations (hypothesis):
+
+- idcard.plain_ids (a whole ID column, a part at a time) against idcard.check_id, cell by cell;
+- validate.columns.convert_column (distinct values once, plain names and numbers as they are)
+  against validate.convert.convert_cell, cell by cell;
+- validate.body.data_rows (only the rows that might not be data looked at) against
+  data_rows_one_by_one (every row looked at);
+- idcard's check character against the weighted sum written out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from certctl import forms as F
+from certctl.idcard import check_char, check_id, make_id, plain_ids
+from certctl.validate.body import Body, data_rows, data_rows_one_by_one
+from certctl.validate.columns import IdColumns, convert_column
+from certctl.validate.convert import NO_ID, FormFacts, convert_cell
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+# ------------------------------------------------------------------------------ ID numbers
+AREAS = ("320681", "320602", "611022", "610102", "110101", "999999", "710000", "910000", "320699")
+valid_ids = st.builds(lambda area, birth, seq: make_id(area, birth, seq), st.sampled_from(AREAS),
+                      st.dates(dt.date(1890, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 999))
+
+
+def _mutate(pid: str, how: int, where: int) -> object:
+    where %= 18
+    return [
+        pid,
+        pid[:where] + str((int(pid[where]) + 1) % 10 if pid[where].isdigit() else 0) + pid[where + 1:],
+        pid.lower(),
+        " " + pid,
+        pid[:17],
+        pid + "0",
+        "'" + pid,
+        pid.replace("0", "０"),
+        int(pid[:17]) if pid[:17].isdigit() else pid,
+        float(pid[:15]) if pid[:15].isdigit() else pid,
+        pid[:6] + "20240230" + pid[14:],
+        pid[:17] + "X",
+    ][how % 12]
+
+
+id_cells = st.one_of(
+    st.builds(_mutate, valid_ids, st.integers(0, 11), st.integers(0, 17)),
+    st.text(alphabet="0123456789Xx ", min_size=17, max_size=19),
+    st.none(), st.just(""), st.booleans(), st.floats(), st.text(max_size=20),
+)
+
+
+@SETTINGS
+@given(st.lists(id_cells, max_size=30))
+@example(["32068119800517123X", "320681198005171234", 320681198005171234.0, "", None])
+def test_plain_ids_agree_with_check_id(cells):
+    for cell, fact in zip(cells, plain_ids(cells)):
+        res = check_id(cell)
+        clean = isinstance(cell, str) and res.problem is None and not res.changed and not res.area_unknown
+        assert (fact is not None) == clean, cell
+        if fact is not None:
+            assert fact == (res.birth, res.male) and res.value == cell
+
+
+@SETTINGS
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_char_is_the_weighted_sum_mod_11(body):
+    assert check_char(body) == "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
+
+
+# ------------------------------------------------------------------------------ columns
+def _cells(col: F.Column) -> st.SearchStrategy:
+    """Values as a form's column holds them: a few repeated ones, the odd bad or unusual cell."""
+    usual = {
+        "name": st.sampled_from(["张伟", "李娜", "阿依古丽·买买提", "王 芳", "Tom Lee", "张3", "姓名"]),
+        "cert": st.sampled_from(["32068112345678", "3206 8112345678", "abc123", "3.20681E+13", "行政执法证件号码"]),
+        "unit": st.sampled_from(["启东市城市管理局", "启东市城市管理局 ", "所属主体", "#REF!"]),
+        "enum": st.sampled_from(list(col.enum) + ["新增", "红色", "其它"]),
+        "sex": st.sampled_from(["男", "女", "男性", "M", "性别"]),
+        "date": st.one_of(st.dates(dt.date(2020, 1, 1), dt.date(2025, 1, 1)), st.sampled_from(["2024.6.3", "2024-02-30", "20240603"])),
+        "number": st.sampled_from([64.0, 72, "24学时", "很多", -1.0]),
+        "text": st.sampled_from(["调离", "备注", "＃N/A", "  "]),
+        "id": id_cells,
+    }[col.type]
+    odd = st.one_of(st.none(), st.just(""), st.booleans(), st.sampled_from([0, 1, 1.0, 0.0, 45292.0]), st.text(max_size=8))
+    return st.one_of(usual, usual, usual, odd)
+
+
+COLUMNS = [c for spec in F.SPECS for c in spec.columns if c.type != "seq"]
+FACTS = (FormFacts(dt.date(2024, 6, 3), "zh"), FormFacts(None, "en"))
+
+
+@st.composite
+def column_and_cells(draw):
+    col = draw(st.sampled_from(COLUMNS))
+    return col, draw(st.lists(_cells(col), max_size=25)), draw(st.sampled_from(FACTS))
+
+
+@SETTINGS
+@given(column_and_cells())
+def test_convert_column_agrees_with_convert_cell(case):
+    col, cells, facts = case
+    values, problems = convert_column(cells, col, facts)
+    for k, cell in enumerate(cells):
+        value, found = convert_cell(cell, col, facts)
+        if isinstance(values, IdColumns):
+            got = (values.ids[k], values.ok[k], values.birth[k], values.male[k])
+            assert got == tuple(value if value is not None else NO_ID), cell
+        else:
+            assert values[k] == value and type(values[k]) is type(value), cell
+        assert problems.get(k, ()) == found, cell
+
+
+# ------------------------------------------------------------------------------ data rows
+SPEC = F.ANNEX1
+COLS = tuple((c.key, i) for i, c in enumerate(SPEC.columns))
+BODY = Body(SPEC, COLS, tuple(i for (key, i) in COLS if key != "seq"), 3)
+ROW_KINDS = {
+    "data": lambda n: [n, "张伟", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
+                       "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
+    "blank": lambda n: [""] * 9,
+    "seq only": lambda n: [n] + [""] * 8,
+    "note": lambda n: ["注：报送表格时，领证单位应当将原证件同时交还。"] + [""] * 8,
+    "signature": lambda n: ["", "审核人：", "", "填表人：张伟", "", "", "", "", ""],
+    "date line": lambda n: ["", "", "", "", "", "", "", "2024年6月3日", ""],
+    "header": lambda n: ["序\n号", "姓名", "所属主体（受委托组织）全称", "身份证号码", "性别", "", "", "", ""],
+    "two names": lambda n: ["", "姓名", "", "", "性别", "", "", "", ""],
+    "total": lambda n: ["合计", "", "", "", "", "", "", "", ""],
+    "id after note": lambda n: ["", "王芳", "", make_id("320681", dt.date(1985, 1, 2), n), "女", "", "", "", ""],
+    "short": lambda n: [n, "李娜"],
+}
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(sorted(ROW_KINDS)), max_size=30))
+@example(["data", "note", "id after note", "date line"])
+@example(["data", "header", "data", "total", "signature"])
+def test_data_rows_agree_with_one_by_one(kinds):
+    rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
+    if not rows:
+        return
+    width = 9
+    columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
+    assert data_rows(rows, columns, BODY) == data_rows_one_by_one(rows, BODY)
