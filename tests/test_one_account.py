@@ -21,6 +21,7 @@ from certctl.cli import app
 from certctl.idcard import make_id
 from certctl.report import report_paths
 from certctl.samples import write_form
+from certctl.validate import Options, validate_file
 
 D = dt.date
 QA = "启东市城市管理局"
@@ -151,6 +152,10 @@ def test_loss_in_a_survey_row_is_yellow_exactly_when_overdue_lists_it(tmp_path: 
         assert not codes & {"S007", "X007"}, codes
     # 06-12: 06-03 + 3 working days = 06-06; 6/7, 6/11, 6/12 late (端午 06-10)
     assert overdue(root, "2024-06-12")["overdue"][0]["late"] == 3
+    # the form on its own (certctl validate, the annotated copy sent back) judges the row the same way
+    res = validate_file(root / ZB / "摸排统计表.xlsx", Options())
+    assert "S007" not in {f.code for f in res.findings}
+    assert [r.colour for r in res.records("survey_people")] == ["黄", "绿"]
     # once the annex 4 arrives nothing is listed and the card is lost, awaiting reissue
     write_form(root / ZB / "附件4.xlsx", "annex4", [
         {**p, "unit": ZB, "cert": "SX0002", "lost_date": D(2024, 6, 3), "declaration": "2024年6月5日 登报声明作废"},
@@ -168,6 +173,8 @@ def test_a_green_survey_row_that_is_late_gets_the_model_colour(tmp_path: Path) -
     led = merge(root, "2024-06-04", tmp_path)
     s007 = [r for r in led["问题清单"] if r["代码"] == "S007"]
     assert len(s007) == 1 and "按规则应为“黄”" in s007[0]["问题"] and "报送补发表已逾期" in s007[0]["问题"]
+    (own,) = [f for f in validate_file(root / ZB / "摸排统计表.xlsx", Options()).findings if f.code == "S007"]
+    assert own.params["expected"] == "黄" and "补发表" in own.params["reason"]
 
 
 # ------------------------------------------------------------------------------ case 3
