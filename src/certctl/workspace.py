@@ -50,6 +50,7 @@ class Workspace:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (duplicate path, original path)
     findings: list[Finding] = field(default_factory=list)  # X005 per duplicate
     paths: list[str] = field(default_factory=list)  # every file found, in order (duplicates included)
+    others: list[str] = field(default_factory=list)  # files below the root that are not spreadsheets
 
     def rel(self, path: str | os.PathLike[str]) -> str:
         """``path`` relative to the root, with ``/`` separators (the path shown in the ledger)."""
@@ -139,6 +140,7 @@ class Scan:
     root: Path  # the folder paths are relative to
     files: list[Path]
     digests: list[str | None]
+    others: list[Path] = field(default_factory=list)  # not spreadsheets (plans, reports …): by name only
 
     def rels(self) -> list[str]:
         return [rel_path(self.root, p) for p in self.files]
@@ -152,6 +154,8 @@ class Scan:
         h = hashlib.sha256()
         for rel, d in zip(self.rels(), self.digests):
             h.update(f"{rel}\t{d}\n".encode("utf-8"))
+        for p in self.others:  # deliverables count by name
+            h.update(f"{rel_path(self.root, p)}\n".encode("utf-8"))
         return h.hexdigest()
 
 
@@ -165,7 +169,22 @@ def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike
         files = iter_form_files([root_p])
     files = [p for p in files if not skip or p.resolve() not in skip]
     files.sort(key=lambda p: rel_path(base, p))
-    return Scan(base, files, [_hash(p) for p in files])
+    return Scan(base, files, [_hash(p) for p in files], other_files(root_p) if root_p.is_dir() else [])
+
+
+def other_files(root: Path) -> list[Path]:
+    """Files below ``root`` that are not spreadsheets (hidden files, Office lock files and hidden
+    folders such as the cache skipped), sorted by relative path."""
+    from .reader import EXTENSIONS
+
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            if not f.startswith((".", "~$")) and Path(f).suffix.lower() not in EXTENSIONS:
+                out.append(Path(dirpath) / f)
+    out.sort(key=lambda p: rel_path(root, p))
+    return out
 
 
 def config_digest(cfg: Any) -> str:
@@ -207,7 +226,7 @@ def load_workspace(
     if scan is None:
         scan = scan_forms(root, exclude)
     base = scan.root
-    ws = Workspace(root=base)
+    ws = Workspace(root=base, others=[str(p) for p in scan.others])
     files = scan.files
     total = len(files)
     key = options_key(opts) if cache is not None else ""
