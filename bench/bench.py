@@ -329,8 +329,19 @@ def main(argv: list[str] | None = None) -> int:
 
                 od_day = measure(cmd, repeat, before=forget_obligations, env=env)
                 row("certctl overdue, forms cached, obligations not", od_day)
+
+                def forget_docket() -> None:  # as after a changed folder: the model's docket is built again
+                    import sqlite3
+
+                    forget_obligations()
+                    with sqlite3.connect(cache_dir / "cache.sqlite3") as conn:
+                        conn.execute("DELETE FROM derived WHERE name LIKE 'docket:%'")
+
+                od_docket = measure(cmd, repeat, before=forget_docket, env=env)
+                row("certctl overdue, forms cached, docket not", od_docket)
                 results["scenarios"]["overdue"] = {"no_cache": od_cold, "certctl": od, "json": od_json,
-                                                   "obligations_not_cached": od_day, "target_s": 2.0}
+                                                   "obligations_not_cached": od_day, "docket_not_cached": od_docket,
+                                                   "target_s": 2.0}
             else:
                 print("  certctl overdue: not available yet", flush=True)
                 results["scenarios"]["overdue"] = {"available": False}

@@ -267,14 +267,14 @@ def test_merge_over_corpus_directory(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(out, read_only=True)
-    assert len(wb.sheetnames) == 5
-    sources = wb.worksheets[4]
+    assert len(wb.sheetnames) == 6
+    sources = wb["来源文件"]
     listed = " ".join(str(c) for row in sources.iter_rows(values_only=True) for c in row if c is not None)
     for name, exp in MANIFEST.items():
         if (FILES / name).is_dir():
             continue
         assert name in listed, f"{name} missing from 来源文件"
-    issues = " ".join(str(c) for row in wb.worksheets[2].iter_rows(values_only=True) for c in row if c is not None)
+    issues = " ".join(str(c) for row in wb["问题清单"].iter_rows(values_only=True) for c in row if c is not None)
     for code in ("F001", "F006"):
         assert code in issues
     wb.close()

@@ -17,12 +17,13 @@ import pytest
 from openpyxl import load_workbook
 
 from certctl.idcard import make_id
+from certctl.ledger_xlsx import SHEETS as LEDGER_SHEETS
 from certctl.samples import write_form
 
 CERTCTL = str(Path(sys.executable).parent / "certctl")
 META = {"unit": "启东市城市管理局", "reporter": "张三", "phone": "0513-83123456", "date": dt.date(2024, 6, 3)}
 AS_OF = "2024-06-05"
-SHEETS = 5
+SHEETS = len(LEDGER_SHEETS)
 
 
 def has_merge() -> bool:

@@ -20,15 +20,18 @@ def test_system_entry_due_soon_is_yellow(tmp_path: Path) -> None:
     write_form(tmp_path / "a2.xlsx", "annex2", [
         {**P[2], "unit": A, "cert": "QD0002", "reason": "退休", "destination": "退休", "change_date": dt.date(2024, 5, 31)},
     ], meta(A))
-    # annex 1 filing due 10 working days after 05-31 (端午 06-10 off): 2024-06-17
+    # the card is handed back with the annex 2 (填报时间 06-03), so the system entry and the annex 1
+    # filing are due 10 working days after 06-03 (端午 06-10 off): 2024-06-18
     c = ledger(tmp_path, "2024-06-13").by_cert()["QD0002"]
     assert c.status == "已注销" and c.colour == "黄"
-    assert c.colour_reasons == ["系统录入期限 2024-06-17 将至"]
-    assert ledger(tmp_path, "2024-06-05").by_cert()["QD0002"].colour == "绿"
+    assert c.colour_reasons == ["系统录入期限 2024-06-18 将至"]
+    # a week earlier nothing is due soon: a revoked card is counted by its state, never green
+    c = ledger(tmp_path, "2024-06-05").by_cert()["QD0002"]
+    assert (c.status, c.colour, c.colour_reasons) == ("已注销", "", [])
     # the annex 1 revocation arrives: nothing left to do
     write_form(tmp_path / "a1.xlsx", "annex1", [a1(P[2], "QD0002", action="注销", day=31)], meta(A, dt.date(2024, 6, 12)))
     c = ledger(tmp_path, "2024-06-13").by_cert()["QD0002"]
-    assert c.colour == "绿" and c.last_event == "注销"
+    assert (c.colour, c.last_event) == ("", "注销")
 
 
 def test_incomplete_row_is_merged_and_yellow(tmp_path: Path) -> None:

@@ -51,9 +51,11 @@ def build_campaign(root: Path) -> Path:
         {"unit": C, "short": "自然资源局", "must_report": "否"},
     ])
     # Unit A lost a certificate on 2024-04-30 (before May Day): deadline 2024-05-08, annex 4 filed 05-10.
+    # The bureau noted in 备注 that A signed for the reissued card on 05-13: the card had to be entered in
+    # the system and filed on annex 1 within 10 working days, by 05-27; it never was.
     write_form(ledger / A / "附件4-补发.xlsx", "annex4", [
         dict(P_LOST, unit=A, cert="61000001", lost_date=D(2024, 4, 30),
-             declaration="2024年5月6日 商洛日报登报声明作废"),
+             declaration="2024年5月6日 商洛日报登报声明作废", remark="新证于2024年5月13日签收"),
     ], dict(META, unit=A, date=D(2024, 5, 10)))
     # Unit B's survey, sent 2024-06-03: one holder retired on 2024-05-27 (revocation due 05-30, none filed),
     # one left on 2024-06-05 (due 06-11 across Dragon Boat), one revoked already per 处理意见.
@@ -103,7 +105,7 @@ def test_workspace_reads_every_form(campaign):
 def test_before_campaign_date_2024_06_03(campaign):
     obs = find_obligations(campaign, Config(), D(2024, 6, 3))
     assert table(obs, ("overdue",)) == sorted([
-        ("system_entry", "overdue", A, "王伟", D(2024, 5, 10), D(2024, 5, 23), 7),
+        ("new_card_entry", "overdue", A, "王伟", D(2024, 5, 13), D(2024, 5, 27), 5),
         ("revocation", "overdue", B, "李娜", D(2024, 5, 27), D(2024, 5, 30), 2),
     ])
     assert table(obs, ("due_today", "due_soon")) == sorted([
@@ -120,8 +122,8 @@ def test_before_campaign_date_2024_06_03(campaign):
 def test_on_campaign_date_2024_06_05(campaign):
     obs = find_obligations(campaign, Config(), D(2024, 6, 5))
     assert table(obs, ("overdue",)) == sorted([
-        # 05-23 -> 06-05: 24, 27, 28, 29, 30, 31, 6/3, 6/4, 6/5
-        ("system_entry", "overdue", A, "王伟", D(2024, 5, 10), D(2024, 5, 23), 9),
+        # 05-27 -> 06-05: 28, 29, 30, 31, 6/3, 6/4, 6/5
+        ("new_card_entry", "overdue", A, "王伟", D(2024, 5, 13), D(2024, 5, 27), 7),
         # 05-30 -> 06-05: 31, 6/3, 6/4, 6/5
         ("revocation", "overdue", B, "李娜", D(2024, 5, 27), D(2024, 5, 30), 4),
     ])
@@ -137,7 +139,7 @@ def test_after_campaign_date_across_dragon_boat(campaign):
     obs = find_obligations(campaign, Config(), D(2024, 6, 11))
     over = {(o.kind, o.unit, o.name): o.late for o in obs if o.state == "overdue"}
     assert over == {
-        ("system_entry", A, "王伟"): 12,  # 05-23 -> 24, 27..31, 6/3..6/7, 6/11
+        ("new_card_entry", A, "王伟"): 10,  # 05-27 -> 28..31, 6/3..6/7, 6/11
         ("revocation", B, "李娜"): 7,  # 05-30 -> 31, 6/3..6/7, 6/11
         ("revocation", B, "陈磊"): 2,  # 06-06 -> 6/7, 6/11
         ("survey", A, ""): 3,  # 06-05 -> 6/6, 6/7, 6/11
@@ -165,10 +167,17 @@ def test_done_items_and_done_late_are_not_overdue(campaign):
     lost = obs[("loss_report", A, "王伟")]
     assert (lost.state, lost.since, lost.deadline, lost.late, lost.done_on) == (
         "done_late", D(2024, 4, 30), D(2024, 5, 8), 2, D(2024, 5, 10))
-    # 刘敏: revocation already done (处理意见 已注销), annex 1 注销 entered in time
+    # the reissued card's entry runs from the recorded 签收 (05-13), never from the annex 4's filing date
+    new = obs[("new_card_entry", A, "王伟")]
+    assert (new.state, new.since, new.deadline) == ("overdue", D(2024, 5, 13), D(2024, 5, 27))
+    # 刘敏: revocation already done (处理意见 已注销); the card came back with the annex 2 filed 05-22,
+    # so the system entry was due 10 working days later (06-05) and the annex 1 注销 of 05-24 was in time
     assert obs[("revocation", B, "刘敏")].state == "done"
     entry = obs[("system_entry", B, "刘敏")]
-    assert (entry.state, entry.deadline, entry.done_on) == ("done", D(2024, 6, 3), D(2024, 5, 24))
+    assert (entry.state, entry.since, entry.deadline, entry.done_on) == ("done", D(2024, 5, 22), D(2024, 6, 5),
+                                                                         D(2024, 5, 24))
+    # and the annex 2 itself came 2 working days after she left (05-20 -> 05-22): in time
+    assert obs[("change_report", B, "刘敏")].state == "done"
     assert entry.done_by.endswith("!4") and "附件1-备案.xlsx" in entry.done_by
     # B sent the survey on 06-03 and the plan on 06-04
     assert obs[("survey", B, "")].state == "done"
@@ -234,12 +243,16 @@ def test_moved_holder_discharged_by_annex3(tmp_path):
         dict(P_MOVED, orig_unit=B, cert="61000004", reason="调动", unit=A, post="科员", field="交通运输",
              new_field_hours=24, change_date=D(2024, 6, 3)),
     ], dict(META, unit=B, date=D(2024, 6, 5)))
-    obs = find_obligations(load_forms(ledger, Options()), Config(), D(2024, 6, 20))
+    ws = load_forms(ledger, Options())
+    obs = find_obligations(ws, Config(), D(2024, 6, 20))
     rev = [o for o in obs if o.kind == "revocation"]
     assert [(o.state, o.done_on) for o in rev] == [("done", D(2024, 6, 5))]
-    # the replacement still owes its annex 1 entry: 06-03 + 10 working days = 06-18
+    # the old card came back with the annex 3 on 06-05: its system entry is due 10 working days later
+    # (端午 06-10 off) = 06-20, due today; two working days later it is overdue
     entry = [o for o in obs if o.kind == "system_entry"]
-    assert [(o.state, o.deadline, o.late) for o in entry] == [("overdue", D(2024, 6, 18), 2)]
+    assert [(o.state, o.since, o.deadline) for o in entry] == [("due_today", D(2024, 6, 5), D(2024, 6, 20))]
+    entry = [o for o in find_obligations(ws, Config(), D(2024, 6, 24)) if o.kind == "system_entry"]
+    assert [(o.state, o.late) for o in entry] == [("overdue", 2)]
 
 
 def test_no_registry_means_no_campaign_items(tmp_path):

@@ -91,7 +91,7 @@ def test_json_shape(campaign_dir: Path) -> None:
     doc = json.loads(r.stdout)
     assert doc["as_of"] == "2024-06-05" and doc["files"] == 5
     assert [(o["unit"], o["name"], o["deadline"], o["late"]) for o in doc["overdue"]] == [
-        (B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-23", 9)]
+        (B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-27", 7)]
     assert sorted((o["kind"], o["state"]) for o in doc["due_soon"]) == [
         ("revocation", "due_soon"), ("survey", "due_today"), ("training_plan", "due_today")]
     assert doc["counts"]["overdue"] == 2 and doc["counts"]["done_late"] == 1
@@ -107,7 +107,7 @@ def test_csv_bom_header_and_rows(campaign_dir: Path) -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["state", "unit", "name"]
     assert [(x[0], x[2], x[8], x[9]) for x in rows[1:]] == [
-        ("overdue", "李娜", "4", ""), ("overdue", "王伟", "9", ""),
+        ("overdue", "李娜", "4", ""), ("overdue", "王伟", "7", ""),
         ("due soon", "陈磊", "", "1"), ("due today", "", "", "0"), ("due today", "", "", "0")]
 
 

@@ -113,6 +113,24 @@ def test_cached_run_equals_a_fresh_one_after_each_change(campaign_dir: Path) -> 
     assert run("--as-of", "2024-06-05", "--lang", "en").output.startswith("Overdue on")
 
 
+def test_a_new_day_is_judged_from_the_kept_docket(campaign_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cron run on a new day does not read the forms again: the model's docket (its obligations before
+    any day judges them) is kept in the cache and judged on the new day — with the same answers."""
+    import certctl.workspace as W
+
+    run("--as-of", "2024-06-05")  # reads the forms; keeps the day's result and the docket
+    days = ("2024-06-06", "2024-06-11", "2024-07-29")
+
+    def no_reading(*_a: object, **_k: object) -> None:
+        raise AssertionError("the forms were read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(W, "load_workspace", no_reading)
+        kept = [run("--as-of", d, "--format", "json").output for d in days]
+    assert kept == [run("--as-of", d, "--format", "json", "--no-cache").output for d in days]
+    assert json.loads(kept[1])["counts"]["overdue"] == 5
+
+
 def test_unreadable_file_warned_on_every_run(campaign_dir: Path) -> None:
     forms = campaign_dir / "ledger"
     (forms / "坏文件.xlsx").write_bytes(b"not a zip")

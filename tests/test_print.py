@@ -79,7 +79,7 @@ def test_ledger_print_setup(built: dict[str, list[Path]]) -> None:
     xlsx = built["ledger"][0]
     parts = _sheet_xml(xlsx)
     names = [n for n in parts if n]
-    assert names == ["证件台账", "变动记录", "问题清单", "单位汇总", "来源文件"]
+    assert names == ["证件台账", "期限事项", "变动记录", "问题清单", "单位汇总", "来源文件"]
     wb = load_workbook(xlsx)
     for i, name in enumerate(names):
         xml = parts[name]

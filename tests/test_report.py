@@ -76,7 +76,7 @@ def test_workbook_has_charts_and_the_ledger_numbers(ws, tmp_path: Path) -> None:
     assert table["合计"][2:5] == [sum(u.red for u in ledger.units), sum(u.yellow for u in ledger.units),
                                  sum(u.green for u in ledger.units)]
     over = [[c.value for c in r] for r in wb["逾期事项"].iter_rows(min_row=2)]
-    assert [(r[0], r[1], r[6], r[7]) for r in over] == [(B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-23", 9)]
+    assert [(r[0], r[1], r[6], r[7]) for r in over] == [(B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-27", 7)]
     assert all(P_RETIRED["id"] not in str(v) for r in over for v in r)
     text = txt.read_text(encoding="utf-8")
     assert "逾期 2 项，即将到期 3 项" in text

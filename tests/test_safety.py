@@ -377,6 +377,17 @@ def test_3_every_result_type_round_trips(tmp_path: Path) -> None:
     found = obligations_in(campaign / "ledger", OPTS, None, dt.date(2024, 6, 5))
     back = codec.loads(codec.dumps(found))
     assert back.obligations == found.obligations and back.unreadable == found.unreadable
+    # the model's docket (what overdue keeps to judge a new day without reading the forms)
+    from certctl.config import make_calendar
+    from certctl.model import build_docket
+
+    cal = make_calendar(None)
+    docket = build_docket(ws, None, calendar=cal)
+    kept = codec.loads(codec.dumps((docket, ["w"])))
+    assert type(kept) is tuple and kept[1] == ["w"]
+    assert docket.certs and docket.units
+    for day in (dt.date(2024, 6, 5), dt.date(2024, 7, 29)):
+        assert kept[0].judge(day, cal) == docket.judge(day, cal) != []
 
 
 def _same(a, b) -> bool:

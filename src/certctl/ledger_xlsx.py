@@ -30,8 +30,10 @@ from typing import Any, Iterator
 
 from . import rules as R
 from .forms import family_label
+from .gcpause import gc_paused
 from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
+from .model.clocks import KINDS as OBLIGATION_KINDS
 from .state import file_mode
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -41,13 +43,17 @@ SLOW_ENV = "CERTCTL_TEST_SLOW_WRITE"  # test hook: seconds to sleep with the tem
 FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE"}
 FONTS = {RED: "9C0006", YELLOW: "9C5700", GREEN: "006100"}
 
-SHEETS = ("证件台账", "变动记录", "问题清单", "单位汇总", "来源文件")
+SHEETS = ("证件台账", "期限事项", "变动记录", "问题清单", "单位汇总", "来源文件")
 
 HEADERS: dict[str, list[tuple[str, str]]] = {
     "证件台账": [("证件号码", "Certificate"), ("姓名", "Name"), ("身份证号码", "ID number"), ("性别", "Sex"),
              ("所属主体", "Unit"), ("证件类别", "Category"), ("证件状态", "Status"), ("红黄绿", "Colour"),
              ("红黄绿原因", "Colour reasons"), ("最近变动", "Last change"), ("最近变动日期", "Last change date"),
              ("来源", "Sources"), ("问题", "Problems")],
+    "期限事项": [("状态", "State"), ("单位", "Unit"), ("姓名", "Name"), ("身份证号码", "ID number"),
+             ("证件号码", "Certificate"), ("应办事项", "What is owed"), ("起算日期", "Since"), ("期限", "Deadline"),
+             ("逾期工作日", "Working days late"), ("剩余工作日", "Working days left"), ("办结日期", "Done on"),
+             ("办结依据", "Done by"), ("依据", "Basis"), ("来源", "Source")],
     "变动记录": [("日期", "Date"), ("变动", "Change"), ("证件号码", "Certificate"), ("姓名", "Name"),
              ("身份证号码", "ID number"), ("所属主体", "Unit"), ("表格", "Form"), ("来源", "Source"),
              ("文件", "File"), ("工作表", "Sheet"), ("行号", "Row"), ("说明", "Details")],
@@ -60,7 +66,8 @@ HEADERS: dict[str, list[tuple[str, str]]] = {
              ("填报时间", "Form date"), ("读取行数", "Rows read"), ("并入行数", "Rows merged"),
              ("未并入行数", "Rows rejected"), ("状态", "Status")],
 }
-TEXT_COLS = {("证件台账", 0), ("证件台账", 2), ("变动记录", 2), ("变动记录", 4), ("来源文件", 1)}
+TEXT_COLS = {("证件台账", 0), ("证件台账", 2), ("期限事项", 3), ("期限事项", 4), ("变动记录", 2), ("变动记录", 4),
+             ("来源文件", 1)}
 MAX_WIDTH = 60
 
 _SEV = {"zh": {R.ERROR: "错误", R.WARNING: "警告", R.INFO: "提示"},
@@ -68,7 +75,7 @@ _SEV = {"zh": {R.ERROR: "错误", R.WARNING: "警告", R.INFO: "提示"},
 _FILE_STATUS = {
     "ok": ("已合并", "merged"), "errors": ("已合并（有错误）", "merged (with errors)"),
     "unreadable": ("无法读取", "unreadable"), "duplicate": ("重复文件（同 {other}）", "duplicate of {other}"),
-    "reference": ("参考名单", "reference list"),
+    "reference": ("参考名单", "reference list"), "deliverable": ("交付材料", "deliverable"),
 }
 
 
@@ -83,20 +90,6 @@ class LedgerLocked(Exception):
         if lang == "en":
             return f"another merge is writing {self.path} (lock {lock_path(self.path)}); try again when it has finished"
         return f"另一个合并任务正在写入 {self.path}（锁文件 {lock_path(self.path)}），请等它完成后再运行"
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic GC passes while building large acyclic row lists (they cost more than the work)."""
-    import gc
-
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------------ locking
@@ -197,7 +190,7 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
         certs.append([
             c.cert, c.name, c.id, c.sex, c.unit, c.category,
             STATUS_EN.get(c.status, c.status) if en else c.status,
-            _colour_label(c.colour, lang) if en else c.colour,
+            _colour_label(c.colour, lang),
             sep.join(c.reasons(lang)),
             EVENT_EN.get(c.last_event, c.last_event) if en else c.last_event,
             c.last_event_date,
@@ -207,12 +200,14 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
     events = []
     for e in ledger.events:
         v = e.values
-        if e.family == "annex2":
-            parts = [v.get("reason"), v.get("destination")]
+        if e.kind == "签收":
+            parts = ["new card signed for" if en else "新证签收"] if e.family != "annex1" else []
+        elif e.family == "annex2":
+            parts = [v.get("reason"), v.get("destination"), _changed(v, en)]
         elif e.family == "annex3":
-            parts = [v.get("reason"), ("→ " + v["unit"]) if v.get("unit") else None, v.get("field")]
+            parts = [v.get("reason"), ("→ " + v["unit"]) if v.get("unit") else None, v.get("field"), _changed(v, en)]
         elif e.family == "annex4":
-            parts = [v.get("declaration")] if e.sub == 1 else [
+            parts = [v.get("declaration")] if e.kind == "补发" else [
                 v["lost_date"].isoformat() + (" lost" if en else " 遗失") if v.get("lost_date") else None]
         elif e.family == "survey_people":
             parts = [v.get("category"), v.get("version"), v.get("person_type"), v.get("status"),
@@ -235,20 +230,43 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
         ])
     units = []
     for u in ledger.units:
-        yes, no = ("yes", "") if en else ("是", "")
+        yes = "yes" if en else "是"
         units.append([u.unit, u.holders, u.certificates, u.red, u.yellow, u.green, u.forms, u.last_form_date,
                       (yes if u.must_report else ("no" if en else "否")) if u.in_registry else "",
-                      ("missing" if en else "未报送") if u.missing else no])
+                      (", " if en else "、").join(u.missing_en if en else u.missing)])
     files = []
     for fs in ledger.files:
         zh, en_t = _FILE_STATUS.get(fs.status, (fs.status, fs.status))
         status = (en_t if en else zh).format(other=fs.duplicate_of)
         if fs.status == "unreadable":
             status += "：" + fs.read_error if not en else ": " + fs.read_error_en
-        fam = " + ".join(family_label(x, lang) for x in fs.family.split("+")) if fs.family and fs.status != "unreadable" else ""
+        if fs.status == "deliverable" and ledger.campaign is not None:
+            d = ledger.campaign.of_kind(fs.deliverable)
+            fam = d.label_en if en else d.label
+        else:
+            fam = " + ".join(family_label(x, lang) for x in fs.family.split("+")) if fs.family and fs.status != "unreadable" else ""
         files.append([fs.path, fs.sha256, fam, fs.unit, fs.form_date, fs.rows_read, fs.rows_merged,
                       fs.rows_rejected, status])
-    return {"证件台账": certs, "变动记录": events, "问题清单": problems_rows, "单位汇总": units, "来源文件": files}
+    return {"证件台账": certs, "期限事项": _obligation_rows(ledger, lang), "变动记录": events, "问题清单": problems_rows,
+            "单位汇总": units, "来源文件": files}
+
+
+def _obligation_rows(ledger: Ledger, lang: str) -> list[list[Any]]:
+    """Every obligation on the ledger's day, as ``certctl overdue`` judges it (same objects)."""
+    out = []
+    for o in ledger.obligations:
+        out.append([o.state_label(lang), o.unit, o.name, o.id, o.cert, o.owed_text(lang), o.since, o.deadline,
+                    o.late if o.state in ("overdue", "done_late") else None,
+                    o.days_left if o.state in ("due_soon", "open") else None, o.done_on, o.done_by,
+                    OBLIGATION_KINDS[o.kind].basis, o.source])
+    return out
+
+
+def _changed(v: dict[str, Any], en: bool) -> str | None:
+    d = v.get("change_date")
+    if d is None:
+        return None
+    return f"changed {d.isoformat()}" if en else f"变动日期 {d.isoformat()}"
 
 
 def _clerk_columns(sheets: list[Any], clerk: Any, lang: str) -> None:
@@ -333,6 +351,7 @@ WRAP_WIDTHS: dict[str, int] = {
     "红黄绿原因": 20, "Colour reasons": 20, "来源": 24, "Sources": 24, "Source": 24, "问题": 30, "Problems": 30,
     "Problem": 30, "说明": 24, "Details": 24, "处理建议": 28, "What to do": 28, "文件": 28, "File": 28,
     "SHA-256": 34, "所属主体": 22, "Unit": 22, "单位": 22, "状态": 16, "Status": 16,
+    "应办事项": 24, "What is owed": 24, "办结依据": 24, "Done by": 24, "依据": 16, "Basis": 16,
     "处理情况": 24, "Action taken": 24,
 }
 LINE_HEIGHT = 16.0  # points per line of 11-point text (宋体 in Excel, Noto Sans CJK in LibreOffice)
@@ -547,7 +566,7 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
-            with paused_gc():
+            with gc_paused():  # large acyclic row lists
                 sheets = _sheets(ledger, lang)
                 _clerk_columns(sheets, clerk, lang)
                 _write_xlsx(tmp, sheets, title, lang)

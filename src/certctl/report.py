@@ -1,9 +1,9 @@
 """The dated report a person opens (issue 6): an xlsx with a summary sheet and native Excel charts, and a
 plain-text summary fit for an e-mail body.
 
-``build_report(ws, cfg, as_of)`` gathers the numbers — per unit: holders and 红/黄/绿 counts exactly as
-:func:`certctl.ledger.build_ledger` gives them (its ``units``), plus overdue and due-soon counts from
-:func:`certctl.overdue.find_obligations` — and ``write_report(report, out_dir)`` writes
+``build_report(ws, cfg, as_of)`` gathers the numbers from the model (:func:`certctl.model.build_model`)
+— per unit: holders and 红/黄/绿 counts exactly as the ledger's 单位汇总 shows them, the overdue and
+due-soon items exactly as ``certctl overdue`` lists them — and ``write_report(report, out_dir)`` writes
 ``证件管理报告-YYYY-MM-DD.xlsx`` and ``证件管理报告-YYYY-MM-DD.txt`` (the e-mail body: plain text, one item
 a few lines, no table syntax, so any mail client shows it as it is). Each file is written to a
 temporary file in ``out_dir`` and renamed into place, so re-running for the same date replaces that
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .overdue import PENDING_STATES, Obligation, find_obligations
+from .model.clocks import PENDING_STATES, Obligation
 from .paper import print_setup, row_height, text_lines
 
 __all__ = ["UnitRow", "Report", "build_report", "write_report", "report_paths", "legacy_report_paths",
@@ -72,17 +72,18 @@ class Report:
         return t
 
 
-def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledger: Any = None,
-                 obligations: list[Obligation] | None = None, calendar: Any = None) -> Report:
-    """Numbers of the report for ``as_of``: the ledger's unit counts and the obligations' states."""
-    from .ledger import build_ledger
+def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, model: Any = None,
+                 calendar: Any = None) -> Report:
+    """Numbers of the report for ``as_of``: the model's unit counts and obligations (``model``: one
+    already built for that day, else it is built here)."""
+    from .model import build_model
 
     as_of = as_of or dt.date.today()
-    if ledger is None:
-        ledger = build_ledger(ws, cfg, as_of)
-    obs = obligations if obligations is not None else find_obligations(ws, cfg, as_of, calendar=calendar)
+    if model is None:
+        model = build_model(ws, cfg, as_of, calendar=calendar, findings=False)
+    obs = model.obligations
     rows: dict[str, UnitRow] = {}
-    for u in ledger.units:
+    for u in model.units:
         rows[u.unit] = UnitRow(u.unit, u.holders, u.certificates, u.red, u.yellow, u.green,
                                forms=u.forms, missing=bool(u.missing))
     overdue = sorted((o for o in obs if o.state == "overdue"), key=_order)
@@ -91,7 +92,6 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledg
         rows.setdefault(o.unit, UnitRow(o.unit)).overdue += 1
     for o in soon:
         rows.setdefault(o.unit, UnitRow(o.unit)).due_soon += 1
-    results = getattr(ws, "results", [])
     from .config import make_calendar
     from .workdays import calendar_notice
 
@@ -103,8 +103,8 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, ledg
         units=sorted(rows.values(), key=lambda u: u.unit),
         overdue=overdue,
         due_soon=soon,
-        files=len(results),
-        unreadable=[str(r.path) for r in results if getattr(r, "read_error", None) is not None],
+        files=model.forms,
+        unreadable=[str(f.path) for f in model.files if f.status == "unreadable"],
         done_late=sum(1 for o in obs if o.state == "done_late"),
         notes=notes,
     )

@@ -57,6 +57,7 @@ class Workspace:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (duplicate path, original path)
     findings: list[Finding] = field(default_factory=list)  # X005 per duplicate
     paths: list[str] = field(default_factory=list)  # every file found, in order (duplicates included)
+    others: list[str] = field(default_factory=list)  # files below the root that are not spreadsheets
 
     def rel(self, path: str | os.PathLike[str]) -> str:
         """``path`` relative to the root, with ``/`` separators (the path shown in the ledger)."""
@@ -141,10 +142,12 @@ def code_fingerprint() -> str:
 
 @dataclass
 class Listing:
-    """Spreadsheet files found, and the folders (or entries) that could not be opened, with why."""
+    """Spreadsheet files found, the folders (or entries) that could not be opened, with why, and the
+    other files below the folders (plans, reports … — a campaign's deliverables count by name)."""
 
     files: list[Path] = field(default_factory=list)
     unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
+    others: list[Path] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------ read once
@@ -188,8 +191,8 @@ def _read_once(p: Path) -> bytes | None:
 
 def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
     """The spreadsheet files below each folder in ``paths`` (a file is taken as given), sorted per
-    folder, and every folder below them that could not be listed. Symbolic links to folders are followed,
-    each folder once (a link loop ends there)."""
+    folder, every folder below them that could not be listed, and the other regular files below them.
+    Symbolic links to folders are followed, each folder once (a link loop ends there)."""
     out = Listing()
     for raw in paths:
         p = Path(raw)
@@ -197,13 +200,16 @@ def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
             out.files.append(p)
             continue
         found: list[Path] = []
+        others: list[Path] = []
         seen: set[tuple[int, int]] = set()
-        _walk(p, found, out.unreadable, seen)
+        _walk(p, found, out.unreadable, seen, others)
         out.files.extend(sorted(found))
+        out.others.extend(sorted(others))
     return out
 
 
-def _walk(d: Path, found: list[Path], bad: list[tuple[Path, ReadError]], seen: set[tuple[int, int]]) -> None:
+def _walk(d: Path, found: list[Path], bad: list[tuple[Path, ReadError]], seen: set[tuple[int, int]],
+          others: list[Path]) -> None:
     try:
         st = d.stat()
         if (st.st_dev, st.st_ino) in seen:
@@ -223,14 +229,17 @@ def _walk(d: Path, found: list[Path], bad: list[tuple[Path, ReadError]], seen: s
         except OSError:
             is_dir = False
         if is_dir:
-            _walk(Path(e.path), found, bad, seen)
-        elif Path(name).suffix.lower() in EXTENSIONS:
-            try:
-                regular = e.is_file()
-            except OSError:
-                regular = False
+            _walk(Path(e.path), found, bad, seen, others)
+            continue
+        try:
+            regular = e.is_file()
+        except OSError:
+            regular = False
+        if Path(name).suffix.lower() in EXTENSIONS:
             if regular or not e.is_symlink():  # a broken link is skipped; a FIFO named .xlsx is read (and refused)
                 found.append(Path(e.path))
+        elif regular:  # only by name, and hashed: never a FIFO or device
+            others.append(Path(e.path))
 
 
 def folder_error(e: OSError) -> ReadError:
@@ -259,6 +268,7 @@ class Scan:
     digests: list[str | None]
     unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
     changed: bool = False  # a file was replaced between the scan and its reading (see load_workspace)
+    others: list[Path] = field(default_factory=list)  # not spreadsheets (plans, reports …): by name only
 
     def rels(self) -> list[str]:
         return [rel_path(self.root, p) for p in self.files]
@@ -275,23 +285,29 @@ class Scan:
             h.update(f"{rel}\t{d}\n".encode("utf-8"))
         for d, _ in self.unreadable:
             h.update(f"{rel_path(self.root, d)}\t-\n".encode("utf-8"))
+        for p in self.others:  # deliverables count by name
+            h.update(f"{rel_path(self.root, p)}\n".encode("utf-8"))
         return h.hexdigest()
 
 
 def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike[str]] = (),
-               files: list[Path] | None = None, unreadable: list[tuple[Path, ReadError]] | None = None) -> Scan:
-    """List (or take ``files`` and ``unreadable`` from :func:`find_forms`) and hash every form below
-    ``root``, without reading them as forms."""
+               files: list[Path] | None = None, unreadable: list[tuple[Path, ReadError]] | None = None,
+               others: list[Path] | None = None) -> Scan:
+    """List (or take ``files``, ``unreadable`` and ``others`` from :func:`find_forms`) and hash every
+    form below ``root``, without reading them as forms."""
     root_p = Path(root)
     base = root_p if root_p.is_dir() else root_p.parent
     skip = {Path(e).resolve() for e in exclude}
     bad: list[tuple[Path, ReadError]] = list(unreadable or [])
-    if files is None:
+    if files is None or others is None:
         listing = find_forms([root_p])
-        files, bad = listing.files, listing.unreadable
+        if files is None:
+            files, bad = listing.files, listing.unreadable
+        others = listing.others
     files = [p for p in files if not skip or p.resolve() not in skip]
     files.sort(key=lambda p: rel_path(base, p))
-    return Scan(base, files, [_hash(p) for p in files], bad)
+    others = sorted(others, key=lambda p: rel_path(base, p))
+    return Scan(base, files, [_hash(p) for p in files], bad, others=others)
 
 
 def config_digest(cfg: Any) -> str:
@@ -333,7 +349,7 @@ def load_workspace(
     if scan is None:
         scan = scan_forms(root, exclude)
     base = scan.root
-    ws = Workspace(root=base)
+    ws = Workspace(root=base, others=[str(p) for p in scan.others])
     for d, err in scan.unreadable:  # a folder that could not be listed: reported, counted as unreadable
         ws.paths.append(str(d))
         ws.results.append(unreadable_result(d, err, opts.lang))

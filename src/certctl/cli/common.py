@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 
 import typer
 from rich.console import Console
@@ -80,3 +81,137 @@ def progress_bar(enabled: bool) -> Any:
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=console(stderr=True), transient=True)
+
+
+# ------------------------------------------------------------------------------- overdue and report
+# (issue 19) What `certctl overdue` and `certctl report` share: a run's language, log and clean
+# failures, the --as-of date, the forms folder, and reading the folder into the model.
+AS_OF_HELP = "截止日期（默认今天），如 2024-06-05、2024/6/5、2024.6.5、2024年6月5日 / as-of date (default today)"
+DIR_HELP = "表格所在文件夹（默认取配置 forms_dir，即 ledger）/ forms directory (default: config forms_dir)"
+LOG_HELP = "追加写入带时间戳的运行日志（身份证号码打码）/ append timestamped log lines (IDs masked)"
+LOCK_HELP = "另一任务运行时最多等待的秒数 / seconds to wait for another run's lock"
+
+
+class Run:
+    """What overdue and report share: language, log, clean failures."""
+
+    def __init__(self, command: str, lang: str, log_file: Path | None) -> None:
+        from ..locking import RunLog
+
+        self.command = command
+        self.lang = lang
+        try:
+            self.log = RunLog(log_file, f"certctl {command}")
+        except OSError as e:
+            self.log = RunLog(None)
+            self.fail(f"无法写入日志文件 {log_file}：{e.strerror or e}", f"cannot write the log file {log_file}: {e.strerror or e}")
+
+    def t(self, zh: str, en: str) -> str:
+        return en if self.lang == "en" else zh
+
+    def fail(self, zh: str, en: str, code: int = 2) -> NoReturn:
+        msg = self.t(zh, en)
+        self.log.write(f"{'error' if self.lang == 'en' else '错误'}: {msg} (exit {code})")
+        console(stderr=True).print(f"certctl {self.command}: {msg}", markup=False, highlight=False)
+        raise typer.Exit(code)
+
+    def warn(self, message: str) -> None:
+        self.log.write(message)
+        console(stderr=True).print(message, markup=False, highlight=False)
+
+    def finish(self, code: int) -> int:
+        """The exit status: ``code``, or 2 when the log could not be written to the end (a full disk)."""
+        err = self.log.error
+        if err is None:
+            return code
+        console(stderr=True).print(
+            f"certctl {self.command}: " + self.t(f"无法写入日志文件 {self.log.path}（{err.strerror or err}），日志不完整",
+                                                f"cannot write the log file {self.log.path} ({err.strerror or err}); the log is incomplete"),
+            markup=False, highlight=False)
+        return 2
+
+
+def parse_as_of(run: Run, text: str | None) -> dt.date:
+    if text is None or not text.strip():
+        return dt.date.today()
+    from ..workdays import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        if str(e).startswith("impossible"):
+            run.fail(f"--as-of 日期 {text!r} 不存在", f"--as-of {text!r} is not a real calendar date")
+        run.fail(
+            f"无法识别的 --as-of 日期 {text!r}，请写作 2024-06-05、2024/6/5、2024.6.5 或 2024年6月5日",
+            f"cannot read --as-of {text!r}; write 2024-06-05, 2024/6/5, 2024.6.5 or 2024年6月5日",
+        )
+
+
+def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
+    d = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    if not d.exists():
+        run.fail(
+            f"表格文件夹 {d} 不存在；请用 --dir 指定，或在 certctl.toml 中设置 forms_dir",
+            f"forms directory {d} does not exist; pass --dir or set forms_dir in certctl.toml",
+        )
+    if not d.is_dir():
+        run.fail(f"{d} 不是文件夹", f"{d} is not a directory")
+    from ..workspace import find_forms
+
+    listing = find_forms([d])
+    if not listing.files and not listing.unreadable:  # an empty, or unmounted, folder is not "nothing overdue"
+        run.fail(f"表格文件夹 {d} 中没有任何表格文件（.xlsx、.xls）；若它在共享盘上，请检查是否已挂载",
+                 f"the forms folder {d} holds no spreadsheet (.xlsx, .xls); if it is a network share, is it mounted?")
+    return d
+
+
+def _through_cache(run: Run, directory: Path, cache: bool, read: Callable[[Any], Any]) -> Any:
+    """``read(form_cache)`` with the cache open (results of unchanged forms, by content; in the state
+    folder, never the forms folder); a folder that cannot be read is a clean exit 2."""
+    from ..cache import open_cache
+
+    fc = open_cache(enabled=cache, warn=run.warn, lang=run.lang)
+    try:
+        return read(fc)
+    except OSError as e:
+        run.fail(f"无法读取表格文件夹 {directory}：{e}", f"cannot read the forms directory {directory}: {e}")
+    finally:
+        if fc is not None:
+            fc.close()
+
+
+def _warn_unreadable(run: Run, unreadable: list[tuple[str, str]]) -> None:
+    for path, why in unreadable:
+        run.warn(run.t(f"警告：无法读取 {path}，其内容未计入：{why}", f"warning: cannot read {path}; not counted: {why}"))
+
+
+def gather_model(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date, cache: bool = True) -> Any:
+    """Read the forms and build the model (:mod:`certctl.model`) on ``as_of``; unreadable files and
+    calendar fallbacks are warned about on stderr."""
+    from ..config import make_calendar
+    from ..model import build_model
+    from ..validate import Options
+    from ..workspace import load_workspace
+
+    opts = Options.from_config(cfg, lang=lang)
+    ws = _through_cache(run, directory, cache, lambda fc: load_workspace(directory, opts, cache=fc))
+    cal = make_calendar(cfg, warn=run.warn, lang=lang, as_of=as_of)  # says a missing next year
+    model = build_model(ws, cfg, as_of, calendar=cal, findings=False)
+    _warn_unreadable(run, [(str(directory / f.path), f.read_error_en if lang == "en" else f.read_error)
+                           for f in model.files if f.status == "unreadable"])
+    return model
+
+
+def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date, cache: bool = True) -> Any:
+    """The obligations (a :class:`certctl.overdue.Found`, from the cache when the folder, options and
+    date are unchanged); unreadable files and calendar fallbacks are warned about on stderr."""
+    from ..overdue import obligations_in
+    from ..validate import Options
+
+    opts = Options.from_config(cfg, lang=lang)
+    found = _through_cache(run, directory, cache,
+                           lambda fc: obligations_in(directory, opts, cfg, as_of, cache=fc, lang=lang))
+    _warn_unreadable(run, found.unreadable)
+    for message in found.calendar_warnings:
+        run.warn(message)
+    return found

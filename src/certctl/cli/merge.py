@@ -21,9 +21,10 @@ class Fmt(str, Enum):
 
 
 _STATUS = {
-    "zh": {"ok": "已合并", "errors": "有错误", "unreadable": "无法读取", "duplicate": "重复", "reference": "参考名单"},
+    "zh": {"ok": "已合并", "errors": "有错误", "unreadable": "无法读取", "duplicate": "重复", "reference": "参考名单",
+           "deliverable": "交付材料"},
     "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
-           "reference": "reference"},
+           "reference": "reference", "deliverable": "deliverable"},
 }
 
 
@@ -270,16 +271,12 @@ def _files_table(summary: Any, en: bool) -> Any:
 
 
 def _totals_line(totals: dict[str, Any], out: Path, unchanged: bool, en: bool) -> str:
+    from ..ledger import totals_text
+
     if en:
-        return (f"{totals['files']} files ({totals['unreadable']} unreadable, {totals['duplicates']} duplicates); "
-                f"rows read {totals['rows_read']} = merged {totals['rows_merged']} + rejected {totals['rows_rejected']}; "
-                f"{totals['certificates']} certificates: red {totals['red']}, yellow {totals['yellow']}, "
-                f"green {totals['green']}; {totals['errors']} errors, {totals['warnings']} warnings. "
+        return (totals_text(totals, "en") + " "
                 + (f"Ledger unchanged (same forms, options and date), not rewritten: {out}" if unchanged
                    else f"Ledger written to {out}"))
-    return (f"共 {totals['files']} 个文件（无法读取 {totals['unreadable']}，重复 {totals['duplicates']}）；"
-            f"读取 {totals['rows_read']} 行 = 并入 {totals['rows_merged']} + 未并入 {totals['rows_rejected']}；"
-            f"证件 {totals['certificates']} 本：红 {totals['red']}，黄 {totals['yellow']}，绿 {totals['green']}；"
-            f"错误 {totals['errors']}，警告 {totals['warnings']}。"
+    return (totals_text(totals)
             + (f"台账无变化（表格、选项和日期均与上次相同），未重写：{out}" if unchanged else f"台账已写出：{out}")
             + "（问题详见“问题清单”）")

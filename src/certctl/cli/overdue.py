@@ -13,148 +13,24 @@ import io
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Optional
 
 import typer
 from rich.table import Table
 
-from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, RunLog, run_lock
+from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
+from ..overdue import PENDING_STATES, STATES, Obligation
 from ..state import lock_file
-from ..overdue import PENDING_STATES, Found, Obligation, find_obligations, load_forms, obligations_in
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, load
+from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
+                     gather_obligations, load, parse_as_of, resolve_dir)
 from .streams import emit, failer, guard
-
-AS_OF_HELP = "截止日期（默认今天），如 2024-06-05、2024/6/5、2024.6.5、2024年6月5日 / as-of date (default today)"
-DIR_HELP = "表格所在文件夹（默认取配置 forms_dir，即 ledger）/ forms directory (default: config forms_dir)"
-LOG_HELP = "追加写入带时间戳的运行日志（身份证号码打码）/ append timestamped log lines (IDs masked)"
-LOCK_HELP = "另一任务运行时最多等待的秒数 / seconds to wait for another run's lock"
 
 
 class Fmt(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-# ------------------------------------------------------------------------------- shared helpers
-class Run:
-    """What overdue and report share: language, log, clean failures."""
-
-    def __init__(self, command: str, lang: str, log_file: Path | None) -> None:
-        self.command = command
-        self.lang = lang
-        try:
-            self.log = RunLog(log_file, f"certctl {command}")
-        except OSError as e:
-            self.log = RunLog(None)
-            self.fail(f"无法写入日志文件 {log_file}：{e.strerror or e}", f"cannot write the log file {log_file}: {e.strerror or e}")
-
-    def t(self, zh: str, en: str) -> str:
-        return en if self.lang == "en" else zh
-
-    def fail(self, zh: str, en: str, code: int = 2) -> NoReturn:
-        msg = self.t(zh, en)
-        self.log.write(f"{'error' if self.lang == 'en' else '错误'}: {msg} (exit {code})")
-        console(stderr=True).print(f"certctl {self.command}: {msg}", markup=False, highlight=False)
-        raise typer.Exit(code)
-
-    def warn(self, message: str) -> None:
-        self.log.write(message)
-        console(stderr=True).print(message, markup=False, highlight=False)
-
-    def finish(self, code: int) -> int:
-        """The exit status: ``code``, or 2 when the log could not be written to the end (a full disk)."""
-        err = self.log.error
-        if err is None:
-            return code
-        console(stderr=True).print(
-            f"certctl {self.command}: " + self.t(f"无法写入日志文件 {self.log.path}（{err.strerror or err}），日志不完整",
-                                                f"cannot write the log file {self.log.path} ({err.strerror or err}); the log is incomplete"),
-            markup=False, highlight=False)
-        return 2
-
-
-def parse_as_of(run: Run, text: str | None) -> dt.date:
-    if text is None or not text.strip():
-        return dt.date.today()
-    from ..workdays import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as e:
-        if str(e).startswith("impossible"):
-            run.fail(f"--as-of 日期 {text!r} 不存在", f"--as-of {text!r} is not a real calendar date")
-        run.fail(
-            f"无法识别的 --as-of 日期 {text!r}，请写作 2024-06-05、2024/6/5、2024.6.5 或 2024年6月5日",
-            f"cannot read --as-of {text!r}; write 2024-06-05, 2024/6/5, 2024.6.5 or 2024年6月5日",
-        )
-
-
-def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
-    d = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
-    if not d.exists():
-        run.fail(
-            f"表格文件夹 {d} 不存在；请用 --dir 指定，或在 certctl.toml 中设置 forms_dir",
-            f"forms directory {d} does not exist; pass --dir or set forms_dir in certctl.toml",
-        )
-    if not d.is_dir():
-        run.fail(f"{d} 不是文件夹", f"{d} is not a directory")
-    from ..workspace import find_forms
-
-    listing = find_forms([d])
-    if not listing.files and not listing.unreadable:  # an empty, or unmounted, folder is not "nothing overdue"
-        run.fail(f"表格文件夹 {d} 中没有任何表格文件（.xlsx、.xls）；若它在共享盘上，请检查是否已挂载",
-                 f"the forms folder {d} holds no spreadsheet (.xlsx, .xls); if it is a network share, is it mounted?")
-    return d
-
-
-def gather(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
-           cache: bool = True) -> tuple[Any, list[Obligation]]:
-    """Read the forms and find the obligations; unreadable files are warned about on stderr."""
-    from ..config import make_calendar
-    from ..validate import Options
-
-    opts = Options.from_config(cfg, lang=lang)
-    from ..cache import open_cache
-
-    fc = open_cache(enabled=cache, warn=run.warn, lang=lang)  # results of unchanged forms, keyed by content
-    try:
-        ws = load_forms(directory, opts, cache=fc)
-    except OSError as e:
-        run.fail(f"无法读取表格文件夹 {directory}：{e}", f"cannot read the forms directory {directory}: {e}")
-    finally:
-        if fc is not None:
-            fc.close()
-    for r in getattr(ws, "results", []):
-        if getattr(r, "read_error", None) is not None:
-            run.warn(run.t(f"警告：无法读取 {r.path}，其内容未计入：{r.read_error}",
-                           f"warning: cannot read {r.path}; not counted: {r.read_error}"))
-    cal = make_calendar(cfg, warn=run.warn, lang=lang, as_of=as_of)  # says a missing next year
-    return ws, find_obligations(ws, cfg, as_of, calendar=cal)
-
-
-def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
-                       cache: bool = True) -> Found:
-    """The obligations (from the cache when the folder, options and date are unchanged); unreadable
-    files and calendar fallbacks are warned about on stderr, as :func:`gather` does."""
-    from ..cache import open_cache
-    from ..validate import Options
-
-    opts = Options.from_config(cfg, lang=lang)
-    fc = open_cache(enabled=cache, warn=run.warn, lang=lang)
-    try:
-        found = obligations_in(directory, opts, cfg, as_of, cache=fc, lang=lang)
-    except OSError as e:
-        run.fail(f"无法读取表格文件夹 {directory}：{e}", f"cannot read the forms directory {directory}: {e}")
-    finally:
-        if fc is not None:
-            fc.close()
-    for path, why in found.unreadable:
-        run.warn(run.t(f"警告：无法读取 {path}，其内容未计入：{why}", f"warning: cannot read {path}; not counted: {why}"))
-    for message in found.calendar_warnings:
-        run.warn(message)
-    return found
 
 
 # ------------------------------------------------------------------------------- rendering
@@ -190,7 +66,7 @@ def to_csv(items: list[Obligation], lang: str, show_id: bool) -> str:
 
 def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: list[Obligation],
             all_obs: list[Obligation], lang: str, show_id: bool, files: int) -> str:
-    counts = {s: sum(1 for o in all_obs if o.state == s) for s in ("overdue", "due_today", "due_soon", "open", "done", "done_late")}
+    counts = {s: sum(1 for o in all_obs if o.state == s) for s in STATES}
     doc = {
         "as_of": as_of.isoformat(),
         "dir": str(directory),

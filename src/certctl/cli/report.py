@@ -16,8 +16,8 @@ from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..report import build_report, report_paths, write_report
 from ..state import beside
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, load
-from .overdue import AS_OF_HELP, DIR_HELP, LOCK_HELP, LOG_HELP, Run, gather, parse_as_of, resolve_dir
+from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
+                     gather_model, load, parse_as_of, resolve_dir)
 from .streams import failer, guard
 
 LOCK_NAME = "report.lock"  # in OUT/.certctl/
@@ -58,8 +58,8 @@ def report_cmd(
         run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
     try:
         with run_lock(beside(out) / LOCK_NAME, lock_timeout):
-            ws, obs = gather(run, cfg, lg, d, day)
-            report = build_report(ws, cfg, day, obligations=obs)
+            model = gather_model(run, cfg, lg, d, day)
+            report = build_report(None, cfg, day, model=model)
             paths = write_report(report, out, lg, show_id)
     except LockBusy as e:
         run.fail(str(e), str(e))

@@ -73,13 +73,16 @@ def colour(t: Table) -> None:
     (S001–S003, T004), yellow when something needs doing (training, missing data, a leaving deadline
     still running), else green. Then S007 where the unit's own 证件状态 says otherwise."""
     running = set(left_post(t))  # a leaving deadline still running: yellow unless already red
+    lost = _loss_due(t)
     colours = ["绿"] * len(t)
-    for k in sorted(set(t.found) | running):
+    for k in sorted(set(t.found) | running | lost):
         codes = t.codes(k)
         red = [c for c in codes if c in RED]
         yellow = [c for c in codes if c in YELLOW]
         if not red and k in running and held(t)[k]:
             yellow.append("T004")
+        if k in lost:
+            yellow.append(LOSS_DUE)
         if red or yellow:
             colours[k], t.colour_reasons[k] = ("红", red) if red else ("黄", yellow)
     t.colour = colours
@@ -88,9 +91,43 @@ def colour(t: Table) -> None:
             t.flag("S007", k, t.col("colour"), "证件状态", reported, expected=derived, reason=_why(t, k))
 
 
+LOSS_DUE = "loss_report"  # a colour reason that is not a rule: the model's obligation kind
+_LOSS_DUE_TEXT = ("证件遗失，补发表（附件4）待报送", "certificate lost, annex 4 (reissue) due")
+
+
+def _loss_due(t: Table) -> set[int]:
+    """Rows whose 备注/处理意见 records a loss (遗失, with its date) whose annex 4 is due or overdue on the
+    form's date — judged by the model's own clock (certctl.model.clocks: 3 working days from the loss,
+    启依法办发〔2020〕15号 二), so that this form's 红黄绿 is the ledger's: the unit's 黄 is not called wrong."""
+    from ...model.clocks import ATTENTION, Clock, evaluate
+    from ...model.events import LOSS_WORDS, dated_mention
+
+    opts = t.check.opts
+    cal, day = opts.get_calendar(), t.check.reference_date
+    out: set[int] = set()
+    for k, (remark, opinion) in enumerate(zip(t.text("remark"), t.text("opinion"))):
+        if not remark and not opinion:
+            continue
+        text = f"{remark or ''} {opinion or ''}"
+        if not any(w in text for w in LOSS_WORDS):
+            continue
+        when = dated_mention(text, LOSS_WORDS)[1]
+        if when is None:
+            continue
+        try:
+            deadline = cal.add_workdays(when, opts.report_days)
+        except (OverflowError, ValueError):
+            continue
+        ob = evaluate(Clock("loss_report", "", "", "", when, deadline, when, []), day, cal, opts.due_soon_days)
+        if ob is not None and ob.state in ATTENTION:
+            out.add(k)
+    return out
+
+
 def _why(t: Table, k: int) -> str:
     lang = t.check.lang
-    reasons = dict.fromkeys(R.RULES[c].description(lang) for c in t.colour_reasons.get(k, ()))
+    reasons = dict.fromkeys(R.RULES[c].description(lang) if c in R.RULES else _LOSS_DUE_TEXT[lang == "en"]
+                            for c in t.colour_reasons.get(k, ()))
     return "、".join(reasons) or ("no problem found" if lang == "en" else "未发现问题")
 
 

@@ -1,0 +1,605 @@
+"""Building the model from a validated workspace, once; everything else reads it.
+
+``build_model(ws, cfg, as_of)`` is a pure function of the workspace (every form validated, the names
+of the other files), the config and ``as_of`` (the day obligations and colours are judged on):
+
+1. every file is classified — a form, a reference list (执法主体清单, 国家部委名单), a deliverable of the
+   campaign (a training plan or cleanup report in any format: never an F002 error), unreadable —
+   and every row of a form becomes events or is rejected (X006); for every file
+   ``rows_read == rows_merged + rows_rejected``;
+2. the events, sorted, are folded into one :class:`~certctl.model.accounts.Account` per certificate;
+3. each event starts its clocks (:mod:`.clocks`), each bound unit owes the campaign's deliverables
+   (:mod:`.campaign`), and every clock is judged on ``as_of``;
+4. cross-form findings (X001–X004), the registry's (R001/R002), and the colour of each certificate
+   from its state, facts and obligations; the unit's own colour on each survey row is compared with
+   the model's on that row's date (S007, replacing the single-form judgement) and on ``as_of`` (X007);
+5. per unit: holders, certificates by state and colour, what it sent, what it owes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+from .. import rules as R
+from ..findings import Finding
+from ..gcpause import gc_paused  # ~10^5 small objects, no cycles
+from ..normalize import compact
+from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour, reason_text
+from .campaign import Campaign, campaign_from_config
+from .clocks import Action, Clock, ClockMaker, Counts, Obligation, judge, sort_key
+from .docket import Docket, DocketEntry
+from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
+                     events_of, reject_reason, source_text)
+from .units import Registry, UnitAccount
+
+
+@dataclass
+class FileSummary:
+    path: str  # relative to the workspace root
+    sha256: str
+    family: str
+    unit: str  # 填报单位 as written (a deliverable: the unit that sent it)
+    form_date: dt.date | None
+    rows_read: int
+    rows_merged: int
+    rows_rejected: int
+    status: str = "ok"  # ok | errors | unreadable | duplicate | reference | deliverable
+    errors: int = 0
+    warnings: int = 0
+    duplicate_of: str = ""
+    read_error: str = ""  # reason, Chinese
+    read_error_en: str = ""
+    deliverable: str = ""  # the deliverable's kind (training_plan, cleanup_report)
+
+
+@dataclass
+class Model:
+    """The one account of a workspace on a day: certificates, units, files, obligations, findings."""
+
+    accounts: list[Account]  # by certificate number
+    events: list[Event]  # oldest first
+    findings: list[Finding]
+    units: list[UnitAccount]
+    files: list[FileSummary]
+    obligations: list[Obligation]  # every obligation owed on as_of (person and campaign items)
+    as_of: dt.date
+    root: Path | None = None
+    campaign: Campaign | None = None
+
+    @property
+    def certificates(self) -> list[Account]:
+        return self.accounts
+
+    @property
+    def forms(self) -> int:
+        return forms_read(self.files)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == R.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == R.WARNING)
+
+    def colours(self) -> dict[str, int]:
+        """Certificates by colour (a closed certificate with nothing to do has none)."""
+        out = {RED: 0, YELLOW: 0, GREEN: 0}
+        for c in self.accounts:
+            if c.colour:
+                out[c.colour] += 1
+        return out
+
+    def states(self) -> dict[str, int]:
+        out = {s: 0 for s in STATUSES}
+        for c in self.accounts:
+            out[c.status] += 1
+        return out
+
+    def by_cert(self) -> dict[str, Account]:
+        return {c.cert: c for c in self.accounts}
+
+    def rel(self, path: str) -> str:
+        if self.root is None:
+            return path
+        from ..workspace import rel_path
+
+        return rel_path(self.root, path)
+
+
+class _Builder:
+    def __init__(self, ws: Any, cfg: Any, as_of: dt.date, calendar: Any) -> None:
+        from ..config import Config, make_calendar
+
+        self.ws = ws
+        self.cfg = cfg if cfg is not None else Config()
+        self.as_of = as_of
+        dl = self.cfg.deadlines
+        self.report_days = dl.report_days
+        self.entry_days = dl.system_entry_days
+        self.due_soon = dl.due_soon_days
+        self.annual_hours = self.cfg.training.annual_hours
+        self.new_field_hours = self.cfg.training.new_field_hours
+        self.disabled = frozenset(self.cfg.rules.disable or ())
+        self.cal = calendar if calendar is not None else make_calendar(self.cfg)
+        self.counts = Counts(self.cal)
+        self.colmaps: dict[tuple[str, str], dict[str, int]] = {}
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, path: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
+            fld: str | None = None, value: str | None = None, sensitive: bool = False, **params: Any) -> Finding | None:
+        if code in self.disabled:
+            return None
+        f = Finding(code, path, sheet, row, col, fld, value, params, sensitive)
+        self.findings.append(f)
+        return f
+
+    def col(self, ev: Event, key: str) -> int | None:
+        cm = self.colmaps.get((ev.path, ev.sheet))
+        return cm.get(key) if cm else None
+
+    def add_at(self, code: str, ev: Event, key: str | None, fld: str, value: str | None, sensitive: bool = False,
+               **params: Any) -> Finding | None:
+        return self.add(code, ev.path, ev.sheet, ev.row, self.col(ev, key) if key else None, fld, value, sensitive,
+                        **params)
+
+    def judge(self, clocks: Iterable[Clock], day: dt.date) -> list[Obligation]:
+        return judge(clocks, day, self.counts, self.due_soon)
+
+
+def build_model(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None,
+                findings: bool = True) -> Model:
+    """Build the model of ``ws`` judged on ``as_of`` (default today). ``calendar``: the WorkCalendar to
+    use (default ``make_calendar(cfg)``). ``findings=False`` leaves out the findings only the ledger
+    lists (validation findings, R001/R002, each certificate's problems) — nothing else changes."""
+    with gc_paused():
+        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings)
+
+
+@dataclass
+class _Read:
+    """The workspace read once: the registry, every file's summary, the events (sorted) and what the
+    units sent."""
+
+    registry: Registry
+    results: list[Any]
+    events: list[Event]
+    files: list[FileSummary]
+    national: dict[str, tuple[str, str]]  # id -> (certificate, source)
+    received: dict[str, dict[str, list[Action]]]  # unit -> deliverable kind -> receipts
+    sent: dict[str, list[FileSummary]]  # unit -> files it sent
+    meta_unit: dict[str, str]  # path -> 填报单位
+    dropped: set[int]  # id() of validation findings the model replaces
+    surveyed: set[tuple[str, str, int]]  # merged survey rows (their S007 is the model's)
+
+
+def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool) -> Model:
+    b = _Builder(ws, cfg, as_of, calendar)
+    campaign = campaign_from_config(b.cfg)
+    r = _read(ws, b, campaign)
+    clocks, unit_clocks = _start_clocks(r, b, campaign)
+    accounts = _fold(r.events, b)
+
+    # ---- every clock judged on as_of
+    obligations: list[Obligation] = []
+    for cert, acc in accounts.items():
+        acc.clocks = clocks.get(cert, ())
+        if acc.clocks:
+            acc.obligations = b.judge(acc.clocks, as_of)
+            obligations.extend(acc.obligations)
+    unit_items = {unit: b.judge(owed, as_of) for unit, owed in unit_clocks.items()}
+    for items in unit_items.values():
+        obligations.extend(items)
+
+    # ---- across certificates and persons
+    _cross_person(b, accounts, r.national)
+    if with_findings and r.registry.present:
+        _registry_checks(b, r.results, r.registry)
+
+    # ---- colours, and the unit's own colour against the model's
+    for acc in accounts.values():
+        acc.colour, acc.colour_codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations,
+                                                    acc.incomplete(), b.annual_hours, b.new_field_hours)
+        for o in acc.obligations:
+            o.status, o.colour = acc.status, acc.colour
+        if acc.snapshots:
+            _reported_colours(b, acc)
+
+    if with_findings:
+        for acc in accounts.values():
+            _problems(acc)
+    certificates = sorted(accounts.values(), key=lambda c: c.cert)
+    units = _units(certificates, r.registry, r.sent, unit_items, campaign)
+    obligations.sort(key=sort_key)
+    if with_findings:
+        rel = ws.rel
+        keep = [f for res in r.results for f in res.findings
+                if id(f) not in r.dropped and not (f.code == "S007" and (f.path, f.sheet, f.row) in r.surveyed)]
+        all_findings = keep + list(getattr(ws, "findings", [])) + b.findings
+        all_findings.sort(key=lambda f: (rel(f.path), f.sheet or "", f.row or 0, f.col if f.col is not None else -1,
+                                         f.code))
+    else:
+        all_findings = b.findings
+    return Model(certificates, r.events, all_findings, units, r.files, obligations, as_of,
+                 getattr(ws, "root", None), campaign)
+
+
+def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
+    """Every file classified, every row of a form placed as events or rejected (X006)."""
+    registry = Registry()
+    rel = ws.rel
+    results = list(getattr(ws, "results", []))
+    # ---- reference lists first (every other row needs them)
+    for res in results:
+        for s in res.sheets:
+            if s.spec.kind == "registry":
+                for rec in s.records:
+                    registry.add(rec, rel(res.path))
+
+    events: list[Event] = []
+    files: list[FileSummary] = []
+    national: dict[str, tuple[str, str]] = {}
+    received: dict[str, dict[str, list[Action]]] = {}
+    sent: dict[str, list[FileSummary]] = {}
+    meta_unit: dict[str, str] = {}
+    dropped: set[int] = set()
+    surveyed: set[tuple[str, str, int]] = set()
+
+    def receive(unit: str, kind: str, action: Action) -> None:
+        if unit:
+            received.setdefault(unit, {}).setdefault(kind, []).append(action)
+
+    # ---- rows -> events / rejections, per file
+    for res in results:
+        rp = rel(res.path)
+        name = PurePosixPath(rp).name
+        fs = FileSummary(rp, res.sha256, res.family, res.meta.unit, res.meta.date, res.rows, 0, 0)
+        if res.read_error is not None or not res.sheets:
+            d = campaign.named(name)
+            refused = res.read_error is not None and getattr(res.read_error, "code", "F001") != "F001"
+            if d is not None and not refused:  # a plan or report that is not a form: a deliverable
+                fs.status, fs.deliverable, fs.family = "deliverable", d.kind, ""
+                fs.unit = registry.sender(rp, "", by_name=True)
+                fs.form_date = date_in_text(name)
+                dropped.update(id(f) for f in res.findings)
+                receive(fs.unit, d.kind, Action(fs.form_date, rp))
+                sent.setdefault(fs.unit, []).append(fs)
+                files.append(fs)
+                continue
+        if res.read_error is not None:
+            fs.status = "unreadable"
+            fs.read_error = res.read_error.reason("zh")
+            fs.read_error_en = res.read_error.reason("en")
+            files.append(fs)
+            continue
+        meta_unit[res.path] = res.meta.unit
+        for s in res.sheets:
+            kind = s.spec.kind
+            b.colmaps[(res.path, s.sheet)] = s.colmap
+            certs = kind in CERT_KINDS
+            for rec in s.records:
+                v = rec.values
+                d = event_date(kind, rec, res) if certs else None
+                # the usual row is placed at once; reject_reason says why another one is not
+                if not (certs and d is not None and v.get("id_ok") and v.get("cert")
+                        and (kind != "annex1" or v.get("action"))):
+                    why = reject_reason(kind, rec, res)
+                    if why is not None:
+                        fs.rows_rejected += 1
+                        key = why[2]
+                        colspec = s.spec.column(key) if key else None
+                        b.add("X006", res.path, rec.sheet, rec.row, s.colmap.get(key) if key else None,
+                              colspec.title if colspec else None, None, reason=why[0], reason_en=why[1])
+                        continue
+                fs.rows_merged += 1
+                if certs:
+                    events.extend(events_of(kind, rec, res, rp, d))
+                    if kind == "survey_people":
+                        surveyed.add((res.path, rec.sheet, rec.row))
+                elif kind == "national":
+                    national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row)))
+        assert fs.rows_read == fs.rows_merged + fs.rows_rejected, (fs.path, fs.rows_read, fs.rows_merged)
+        fam = set(res.family.split("+"))
+        if fam and fam <= {"registry", "national"}:
+            fs.status = "reference"
+        else:
+            fs.status = "errors" if res.errors else "ok"
+            sender = registry.sender(rp, res.meta.unit)
+            sent.setdefault(sender, []).append(fs)
+            if "survey" in fam:
+                when = res.meta.date
+                if when is None:  # the 单位 sheet's 报送日期 of the sender's own row
+                    when = next((r.values.get("report_date") for r in res.records("survey_units")
+                                 if registry.canonical(r.values.get("unit") or "") == sender), None)
+                receive(sender, "survey", Action(when, rp))
+        fs.errors, fs.warnings = res.errors, res.warnings
+        files.append(fs)
+    for dup, orig in getattr(ws, "duplicates", []):
+        fs = FileSummary(rel(dup), "", "", "", None, 0, 0, 0, status="duplicate", duplicate_of=rel(orig))
+        for f in files:
+            if f.path == fs.duplicate_of:
+                fs.sha256, fs.family, fs.unit, fs.form_date = f.sha256, f.family, f.unit, f.form_date
+                break
+        files.append(fs)
+    # ---- files that are not spreadsheets: the campaign's deliverables (plans, reports: .docx, .pdf …)
+    for path in getattr(ws, "others", []):
+        rp = rel(path)
+        name = PurePosixPath(rp).name
+        d = campaign.named(name)
+        if d is None:
+            continue
+        fs = FileSummary(rp, _digest(path), "", registry.sender(rp, "", by_name=True), date_in_text(name), 0, 0, 0,
+                         status="deliverable", deliverable=d.kind)
+        receive(fs.unit, d.kind, Action(fs.form_date, rp))
+        sent.setdefault(fs.unit, []).append(fs)
+        files.append(fs)
+    files.sort(key=lambda f: f.path)
+
+    events.sort(key=Event.sort_key)
+    return _Read(registry, results, events, files, national, received, sent, meta_unit, dropped, surveyed)
+
+
+def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, list[Clock]], dict[str, list[Clock]]]:
+    """The clocks every event starts (by certificate) and the campaign items every bound unit owes."""
+    registry, meta_unit = r.registry, r.meta_unit
+
+    def unit_of(ev: Event) -> str:
+        v = ev.values
+        return registry.canonical(v.get("unit") or v.get("reporting_unit") or meta_unit.get(ev.path, ""))
+
+    maker = ClockMaker(r.events, b.cal, b.report_days, b.entry_days, unit_of)
+    clocks: dict[str, list[Clock]] = {}
+    for ev in r.events:
+        started = maker.clocks_of(ev)
+        if started:
+            clocks.setdefault(ev.cert, []).extend(started)
+    units: dict[str, list[Clock]] = {}
+    for full, must in registry.must.items():
+        if must:
+            rp, rec = registry.rows[full]
+            units[full] = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None,
+                                 r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row)
+                           for d in campaign.deliverables]
+    return clocks, units
+
+
+def _fold(events: list[Event], b: _Builder, wanted: set[str] | None = None) -> dict[str, Account]:
+    """The events (oldest first) folded into one account per certificate (``wanted``: only those)."""
+    accounts: dict[str, Account] = {}
+    for ev in events:
+        if wanted is not None and ev.cert not in wanted:
+            continue
+        acc = accounts.get(ev.cert)
+        if acc is None:
+            acc = accounts[ev.cert] = Account(ev.cert)
+        acc.apply(ev, b.add_at)
+    return accounts
+
+
+def build_docket(ws: Any, cfg: Any = None, *, calendar: Any = None) -> Docket:
+    """What ``certctl overdue`` needs of the model, before any day judges it: every certificate's
+    clocks with what its colour is judged from, and every bound unit's campaign items. Built by the
+    same steps as :func:`build_model`; ``Docket.judge(day, calendar)`` gives the obligations of
+    ``build_model(…, day)``, in the same order, with the same states — and the certificates' status and
+    colour on every item of a certificate that has one needing attention (see :mod:`.docket`)."""
+    with gc_paused():
+        b = _Builder(ws, cfg, dt.date.today(), calendar)
+        campaign = campaign_from_config(b.cfg)
+        r = _read(ws, b, campaign)
+        clocks, unit_clocks = _start_clocks(r, b, campaign)
+        ids = {ev.id for ev in r.events if ev.cert in clocks}
+        accounts = _fold(r.events, b, {ev.cert for ev in r.events if ev.id in ids})  # and their holders' other cards
+        _cross_person(b, accounts, r.national)
+        entries = {}
+        for cert, cs in clocks.items():
+            acc = accounts[cert]
+            entries[cert] = DocketEntry(cs, acc.status, acc.facts, list(acc.flags), acc.incomplete())
+        bad = [(f.path, f.read_error, f.read_error_en) for f in r.files if f.status == "unreadable"]
+        return Docket(entries, unit_clocks, forms_read(r.files), bad, b.due_soon, b.annual_hours, b.new_field_hours)
+
+
+def forms_read(files: list[FileSummary]) -> int:
+    """Spreadsheets read as forms (readable or not; not duplicates, not deliverables)."""
+    return sum(1 for f in files if f.status not in ("duplicate", "deliverable"))
+
+
+def _problems(acc: Account) -> None:
+    """The certificate's problems, one line each (the ledger's 问题 cell): the validation codes of its rows
+    (warnings and errors) and the model's findings about it."""
+    probs: dict[str, str] = {}
+    for ev in acc.events:
+        rec = ev.record
+        if rec is None or not rec.codes:
+            continue
+        for c in rec.codes:
+            rule = R.RULES.get(c)
+            if rule is None or rule.severity == R.INFO or c == "S007":  # S007: the model's, below
+                continue
+            probs.setdefault(c, f"{c} {rule.zh}（{ev.source}）")
+    for f in acc.findings:
+        if f.code == "X007":
+            probs.setdefault("X007", f"X007 单位自报“{f.value}”，台账判定“{f.params.get('expected')}”")
+        else:
+            probs.setdefault(f.code, f"{f.code} {f.rule.zh}")
+    if probs:
+        acc.problem_codes = list(probs)
+        acc.problems = list(probs.values())
+
+
+def _digest(path: str) -> str:
+    from ..reader import file_hash
+
+    try:
+        return file_hash(path)
+    except OSError:
+        return ""
+
+
+def _reported_colours(b: _Builder, acc: Account) -> None:
+    """S007: the unit's colour on a survey row against the model's on that row's date; X007: the latest
+    survey's colour against the model's on as_of (while the certificate is in force)."""
+    dual = [f for f in acc.flags if f[0] == "dual"]
+    for snap in acc.snapshots:
+        ev = snap.event
+        colour, codes = judge_colour(snap.status, snap.facts, [*snap.flags, *dual], b.judge(acc.clocks, ev.date),
+                                     snap.incomplete, b.annual_hours, b.new_field_hours)
+        reported = snap.facts.reported_colour
+        if colour and reported != colour:
+            acc.add_finding(b.add_at(
+                "S007", ev, "colour", "证件状态", reported, expected=colour, expected_en=COLOUR_EN.get(colour, colour),
+                reason="、".join(reason_text(k, p, "zh") for k, p in codes) or "未发现问题",
+                reason_en=", ".join(reason_text(k, p, "en") for k, p in codes) or "no problem found"))
+    last = acc.snapshots[-1]
+    reported = last.facts.reported_colour
+    if acc.in_force and acc.colour and acc.facts is last.facts and reported != acc.colour:
+        f = b.add_at("X007", last.event, None, "证件状态", reported, cert=acc.cert, expected=acc.colour,
+                     expected_en=COLOUR_EN.get(acc.colour, acc.colour), reason="、".join(acc.reasons("zh")) or "未发现问题",
+                     reason_en=", ".join(acc.reasons("en")) or "no problem found")
+        acc.add_finding(f)
+
+
+def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]]) -> None:
+    """X001 (a Jiangsu card and a ministry card) and X003 (in force under two units), per person."""
+    by_id: dict[str, list[Account]] = {}
+    for acc in accounts.values():
+        if acc.in_force:
+            by_id.setdefault(acc.id, []).append(acc)
+    for pid in sorted(set(by_id) | set(national)):
+        held = sorted(by_id.get(pid, []), key=lambda c: c.cert)
+        prov = [c for c in held if c.category != "国家部委"]
+        nat = [c for c in held if c.category == "国家部委"]
+        if prov and (nat or pid in national):
+            p = prov[0]
+            last = p.events[-1]
+            other_cert, other_src = (nat[0].cert, nat[0].events[-1].source) if nat else national[pid]
+            f = b.add("X001", last.path, last.sheet, last.row, None, "身份证号码", pid, True,
+                      id=pid, cert=p.cert, cert2=other_cert, other=other_src)
+            for c in prov + nat:
+                c.add_finding(f)
+                c.add_flag("dual")
+        units: dict[str, Account] = {}
+        for c in prov:
+            if c.unit:
+                units.setdefault(compact(c.unit), c)
+        if len(units) > 1:
+            first, *rest = list(units.values())
+            for c in rest:
+                last = c.events[-1]
+                f = b.add("X003", last.path, last.sheet, last.row, None, "身份证号码", pid, True,
+                          id=pid, unit=first.unit, unit2=c.unit, other=first.events[-1].source)
+                first.add_finding(f)
+                c.add_finding(f)
+
+
+def _registry_checks(b: _Builder, results: list[Any], reg: Registry) -> None:
+    """R001 (a 简称 where the full name is required) and R002 (a unit not in the registry)."""
+    seen: set[tuple[str, str, str]] = set()
+
+    def check(path: str, sheet: str | None, row: int | None, col: int | None, fld: str, name: str) -> None:
+        if not name:
+            return
+        key = (path, fld, compact(name))
+        if key in seen:
+            return
+        seen.add(key)
+        k = compact(name)
+        if k in reg.full:
+            return
+        if k in reg.short:
+            b.add("R001", path, sheet, row, col, fld, name, expected=reg.short[k])
+        else:
+            b.add("R002", path, sheet, row, col, fld, name)
+
+    for res in results:
+        if res.read_error is not None or not res.sheets:
+            continue
+        if set(res.family.split("+")) & {"registry", "national"}:
+            continue
+        if res.meta.unit and res.meta.found:
+            check(res.path, res.sheets[0].sheet, res.meta.row, 0, "填报单位", res.meta.unit)
+        for s in res.sheets:
+            for key in ("unit", "orig_unit"):
+                if key not in s.colmap:
+                    continue
+                col = s.spec.column(key)
+                title = col.title if col else key
+                for rec in s.records:
+                    check(res.path, rec.sheet, rec.row, s.colmap[key], title, rec.values.get(key) or "")
+
+
+HOLDING = frozenset((*IN_FORCE, REPLACED, REISSUED))
+
+
+def _holders(certs: list[Account]) -> dict[str, set[str]]:
+    """unit -> ID numbers of its holders: a person holds where a card of theirs is in force; a person
+    without one whose latest change is a replacement or reissue is a holder of that certificate's unit
+    (the new card is on its way: an annex 3 moves the holder to the new unit at once)."""
+    out: dict[str, set[str]] = {}
+    by_id: dict[str, list[Account]] = {}
+    for c in certs:
+        by_id.setdefault(c.id, []).append(c)
+    for pid, accs in by_id.items():
+        if len(accs) == 1:  # the usual case: one card
+            live = accs if accs[0].status in HOLDING else []
+        else:
+            live = [c for c in accs if c.in_force]
+        if not live and len(accs) > 1:
+            latest = max(accs, key=lambda c: c.events[-1].sort_key())
+            if latest.status in (REPLACED, REISSUED):
+                live = [latest]
+        for c in live:
+            if c.unit:
+                out.setdefault(c.unit, set()).add(pid)
+    return out
+
+
+def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary]],
+           items: dict[str, list[Obligation]], campaign: Campaign) -> list[UnitAccount]:
+    out: dict[str, UnitAccount] = {}
+
+    def get(name: str) -> UnitAccount:
+        full = reg.canonical(name)
+        u = out.get(full)
+        if u is None:
+            u = out[full] = UnitAccount(full)
+        return u
+
+    for full, must in reg.must.items():
+        u = get(full)
+        u.must_report = must
+        u.in_registry = True
+    for c in certs:
+        if not c.unit:
+            continue
+        u = get(c.unit)
+        u.certificates += 1
+        u.states[c.status] = u.states.get(c.status, 0) + 1
+        if c.colour == RED:
+            u.red += 1
+        elif c.colour == YELLOW:
+            u.yellow += 1
+        elif c.colour == GREEN:
+            u.green += 1
+    for unit, pids in _holders(certs).items():
+        get(unit).holders += len(pids)
+    for unit, fss in sent.items():
+        if not unit:
+            continue
+        u = get(unit)
+        for fs in fss:
+            u.forms += 1
+            if fs.form_date and (u.last_form_date is None or fs.form_date > u.last_form_date):
+                u.last_form_date = fs.form_date
+    for unit, obs in items.items():
+        u = get(unit)
+        u.items = obs
+        late = [campaign.of_kind(o.kind) for o in obs if o.state == "overdue"]
+        u.missing = [d.label for d in late]
+        u.missing_en = [d.label_en for d in late]
+    return sorted(out.values(), key=lambda u: u.unit)
+
+
+__all__ = ["Model", "FileSummary", "build_model", "build_docket"]

@@ -1,0 +1,220 @@
+"""Rows of the validated forms as dated events of a certificate, each with its source.
+
+One accepted row is one event — an annex 4 row is two (the loss, then the reissue once the form is
+filed), and a row whose 备注 records when a new card was signed for (签收) adds that too. Dates are the
+dates of what happened, as the notices name them:
+
+============  =========================  ==================================================
+event         from                       dated
+============  =========================  ==================================================
+录入归集/修改   annex 1                     数据录入时间 (else the form's 填报时间)
+注销           annex 1 注销                数据录入时间 (the system revocation)
+注销           annex 2                     the form's 填报时间: the card is handed back with
+                                         the form (启依法办发〔2020〕15号 二, 附件2 注) — not
+                                         the 变动日期 (the leaving day, the 3-day clock's start)
+换发           annex 3                     the form's 填报时间 (the old card handed back)
+挂失 / 补发     annex 4                     证件遗失时间 / the form's 填报时间
+签收           a 签收 date in 备注          that date (the new card signed for)
+摸排           survey 人员 sheet            the form's 填报时间
+============  =========================  ==================================================
+
+A form without 填报时间 still places its rows by their own date (变动日期 …) so nothing is lost; the
+dates a clock needs are then unknown and the clock is not checkable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..normalize import compact
+
+# certificate states (证件状态)
+VALID, REVOKED, REPLACED, REISSUED, LOST = "有效", "已注销", "已换发", "已补发", "挂失"
+STATUSES = (VALID, REVOKED, REPLACED, REISSUED, LOST)
+IN_FORCE = frozenset((VALID, LOST))  # the card itself is still the holder's
+CLOSED = frozenset((REVOKED, REPLACED, REISSUED))  # counted by state, never as a green holder
+STATUS_EN = {VALID: "valid", REVOKED: "revoked", REPLACED: "replaced", REISSUED: "reissued", LOST: "lost"}
+
+# 红黄绿 (the colours themselves are judged in .accounts)
+RED, YELLOW, GREEN = "红", "黄", "绿"
+COLOURS = (RED, YELLOW, GREEN)
+COLOUR_EN = {RED: "red", YELLOW: "yellow", GREEN: "green"}
+
+# event kinds (变动记录 / 最近变动)
+E_SIGN, E_ENTER, E_MODIFY, E_REVOKE, E_REPLACE, E_LOSS, E_REISSUE, E_SURVEY = (
+    "签收", "录入归集", "修改", "注销", "换发", "挂失", "补发", "摸排")
+EVENT_KINDS = (E_SIGN, E_ENTER, E_MODIFY, E_REVOKE, E_REPLACE, E_LOSS, E_REISSUE, E_SURVEY)
+EVENT_EN = {E_SIGN: "signed for", E_ENTER: "entered", E_MODIFY: "modified", E_REVOKE: "revoked",
+            E_REPLACE: "replaced", E_LOSS: "lost", E_REISSUE: "reissued", E_SURVEY: "surveyed"}
+
+CERT_KINDS = ("annex1", "annex2", "annex3", "annex4", "survey_people")
+REFERENCE_KINDS = ("registry", "national", "survey_units")
+
+LOSS_WORDS = ("遗失", "丢失")
+SIGN_WORDS = ("签收",)
+
+
+def source_text(rel: str, row: int | None, lang: str = "zh") -> str:
+    if row is None:
+        return rel
+    return f"{rel} row {row}" if lang == "en" else f"{rel} 第{row}行"
+
+
+@dataclass(slots=True)
+class Event:
+    kind: str  # one of EVENT_KINDS
+    date: dt.date
+    cert: str
+    id: str
+    name: str
+    unit: str  # the unit the row is about (annex 3: the original unit)
+    path: str  # file path as read
+    rel: str  # path relative to the workspace root
+    sheet: str
+    row: int  # Excel row
+    values: dict[str, Any]  # the record's normalised values
+    family: str  # form kind of the row (annex1 … survey_people)
+    filed: dt.date | None = None  # the form's 填报时间
+    sub: int = 1  # order of events from one row (signing 0, loss 0, the row's own 1, …)
+    record: Any = None  # certctl.validate.Record
+    signed: dt.date | None = None  # a 签收 date the row records (the new card signed for)
+
+    @property
+    def source(self) -> str:
+        return source_text(self.rel, self.row)
+
+    @property
+    def where(self) -> str:
+        return f"{self.rel} {self.sheet}!{self.row}"
+
+    def sort_key(self) -> tuple:
+        """Oldest first; on one day signing and entry first, then the paper forms of a change, then the
+        annex 1 filings of it (注销/修改), then surveys."""
+        k = self.kind
+        rank = 0 if k == E_ENTER or k == E_SIGN else 3 if k == E_SURVEY else 2 if self.family == "annex1" else 1
+        return (self.date, rank, self.path, self.sheet, self.row, self.sub)
+
+
+# ------------------------------------------------------------------------------------ text
+_DATE_IN_TEXT = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)"
+)
+_CLAUSES = re.compile(r"[，,；;。\n]")
+
+
+def date_in_text(text: str) -> dt.date | None:
+    """The first real date written in free text or a file name (2024-06-03, 2024.6.3, 2024年6月3日, 20240603)."""
+    for m in _DATE_IN_TEXT.finditer(compact(text or "")):
+        g = m.groups()
+        y, mo, d = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+        try:
+            return dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            continue
+    return None
+
+
+def dated_mention(text: str, words: tuple[str, ...]) -> tuple[bool, dt.date | None]:
+    """Does ``text`` mention one of ``words`` (遗失, 签收 …), and on which date: the date written in the
+    same clause (“2024年6月1日登报声明作废，6月10日签收” → the clause “6月10日签收” has no year, so the
+    date of the whole text is not taken for it)."""
+    if not text or not any(w in text for w in words):
+        return False, None
+    for clause in _CLAUSES.split(text):
+        if any(w in clause for w in words):
+            d = date_in_text(clause)
+            if d is not None:
+                return True, d
+    return True, None
+
+
+def row_text(rec: Any, keys: tuple[str, ...] = ("remark", "opinion")) -> str:
+    return " ".join(str(rec.values.get(k) or rec.raw.get(k) or "") for k in keys)
+
+
+def loss_in_survey(rec: Any) -> tuple[bool, dt.date | None]:
+    """A survey row whose 备注/处理意见 records a loss (遗失/丢失), and its date when written."""
+    return dated_mention(row_text(rec), LOSS_WORDS)
+
+
+def signed_on(rec: Any) -> dt.date | None:
+    """The day a new card was signed for (签收), where the row's 备注 records it."""
+    text = rec.values.get("remark") or rec.raw.get("remark")
+    if not text or not any(w in text for w in SIGN_WORDS):
+        return None
+    return dated_mention(str(text), SIGN_WORDS)[1]
+
+
+# ------------------------------------------------------------------------------------ rows
+def event_date(kind: str, rec: Any, res: Any) -> dt.date | None:
+    v = rec.values
+    form_date = res.meta.date
+    if kind == "annex1":
+        return v.get("entry_date") or form_date
+    if kind in ("annex2", "annex3"):
+        return form_date or v.get("change_date")
+    if kind == "annex4":
+        return v.get("lost_date") or form_date
+    return form_date
+
+
+def reject_reason(kind: str, rec: Any, res: Any) -> tuple[str, str, str | None] | None:
+    """(zh, en, column key) when the row cannot be placed in the ledger."""
+    v = rec.values
+    if kind in CERT_KINDS or kind == "national":
+        if not v.get("id_ok"):
+            if not rec.raw.get("id"):
+                return "身份证号码为空", "the ID number is empty", "id"
+            return "身份证号码无效", "the ID number is invalid", "id"
+        if not v.get("cert"):
+            if not rec.raw.get("cert"):
+                return "证件号码为空", "the certificate number is empty", "cert"
+            return "证件号码无效", "the certificate number is invalid", "cert"
+    if kind == "annex1" and not v.get("action"):
+        return "“数据录入归集、注销、修改情况”为空或无效", "the entry/revocation/modification action is empty or invalid", "action"
+    if kind in ("registry", "survey_units") and not v.get("unit"):
+        return "单位全称为空", "the unit's full name is empty", "unit"
+    if kind in CERT_KINDS and event_date(kind, rec, res) is None:
+        return "没有可用的日期（行内日期和填报时间都缺失或无效）", "no usable date (neither the row's date nor the form's 填报时间)", None
+    return None
+
+
+_ANNEX1 = {"录入归集": E_ENTER, "注销": E_REVOKE, "修改": E_MODIFY}
+
+
+def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None) -> list[Event]:
+    """The events of one accepted row (see the module docstring); ``d``: its :func:`event_date`."""
+    v = rec.values
+    if d is None:
+        d = event_date(kind, rec, res)
+    assert d is not None
+    filed = res.meta.date
+    cert, pid, name, path, sheet, row = v["cert"], v["id"], v.get("name") or "", res.path, rec.sheet, rec.row
+    unit = v.get("unit") or ""
+    if kind == "annex1":
+        k = _ANNEX1[v["action"]]
+        signed = signed_on(rec) if k == E_ENTER else None
+        main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec, signed)
+        if signed is None:
+            return [main]
+        return [Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 0, rec, signed),
+                main]
+    if kind == "annex2":
+        return [Event(E_REVOKE, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec)]
+    if kind == "survey_people":
+        return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec)]
+    signed = signed_on(rec)
+    if kind == "annex3":
+        out = [Event(E_REPLACE, d, cert, pid, name, v.get("orig_unit") or "", path, rel, sheet, row, v, kind, filed, 1,
+                     rec, signed)]
+    else:  # annex 4: the loss, then the reissue once the form is filed
+        out = [Event(E_LOSS, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 0, rec, signed)]
+        if filed is not None:
+            out.append(Event(E_REISSUE, max(filed, d), cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1,
+                             rec, signed))
+    if signed is not None:
+        out.append(Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 2, rec, signed))
+    return out

@@ -1,0 +1,95 @@
+"""Units: the registry of enforcement bodies (执法主体清单), who sent a file, and each unit's account —
+its holders and certificates by state and colour, the forms it sent and the campaign items it owes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..normalize import compact
+from .clocks import Obligation
+
+
+class Registry:
+    """Full names, 简称 and 是否需报送 of the registry's units."""
+
+    def __init__(self) -> None:
+        self.full: dict[str, str] = {}  # compact(full) -> full
+        self.short: dict[str, str] = {}  # compact(short) -> full
+        self.must: dict[str, bool] = {}  # full -> must report
+        self.rows: dict[str, Any] = {}  # full -> (rel path, record) of its first row
+        self.present = False
+        self._memo: dict[str, str] = {}
+
+    def add(self, rec: Any, rel: str) -> None:
+        full = rec.values.get("unit")
+        if not full:
+            return
+        self.present = True
+        self._memo.clear()
+        self.full.setdefault(compact(full), full)
+        self.rows.setdefault(full, (rel, rec))
+        self.must[full] = self.must.get(full, False) or rec.values.get("must_report") == "是"
+        short = rec.values.get("short")
+        if short:
+            for s in str(short).replace("，", ",").replace("、", ",").split(","):
+                if compact(s):
+                    self.short.setdefault(compact(s), full)
+
+    def known(self, name: str) -> str | None:
+        """The registry's full name for ``name`` (full name or 简称), else None."""
+        k = compact(name) if name else ""
+        return (self.full.get(k) or self.short.get(k)) if k else None
+
+    def canonical(self, name: str) -> str:
+        """The registry's full name for ``name``, else ``name`` as written."""
+        if not name:
+            return ""
+        hit = self._memo.get(name)
+        if hit is None:
+            hit = self._memo[name] = self.known(name) or name
+        return hit
+
+    def _in_text(self, text: str) -> str | None:
+        """The unit whose full name or 简称 appears in ``text`` (longest match wins)."""
+        text = compact(text)
+        best: tuple[int, str] | None = None
+        for table in (self.full, self.short):
+            for key, full in table.items():
+                if key and key in text and (best is None or len(key) > best[0]):
+                    best = (len(key), full)
+        return best[1] if best else None
+
+    def sender(self, rel: str, reporting_unit: str = "", by_name: bool = False) -> str:
+        """The unit that sent a file: its 填报单位, else the nearest folder that names a registry unit,
+        else (``by_name``, for files that are not forms) a unit named in its file name."""
+        if reporting_unit:
+            return self.canonical(reporting_unit)
+        p = PurePosixPath(rel)
+        for folder in reversed(p.parts[:-1]):
+            hit = self.known(folder) or self._in_text(folder)
+            if hit:
+                return hit
+        if by_name:
+            return self._in_text(p.name) or ""
+        return ""
+
+
+@dataclass
+class UnitAccount:
+    unit: str
+    holders: int = 0  # people holding a card of the unit (or awaiting its replacement)
+    certificates: int = 0  # every certificate of the unit
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+    states: dict[str, int] = field(default_factory=dict)  # certificates by 证件状态
+    forms: int = 0  # forms and deliverables the unit sent
+    last_form_date: dt.date | None = None
+    must_report: bool = False  # registry says 是
+    in_registry: bool = False
+    items: list[Obligation] = field(default_factory=list)  # campaign items it owes, on the day
+    missing: list[str] = field(default_factory=list)  # deliverables past due and not received (labels)
+    missing_en: list[str] = field(default_factory=list)
