@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = a.repeat or (3 if a.quick else 5)
     work = HERE / "work" / ("quick" if a.quick else "full")
     work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="120")
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="120", CERTCTL_STATE_DIR=str(work / ".certctl"))
     # certctl as installed: an installed package has its modules compiled (.pyc). A shell that sets
     # PYTHONDONTWRITEBYTECODE would make every run compile certctl's ~40 modules again (~0.3 s of CPU
     # here) while the bare read imports a compiled python-calamine; the warm-up run writes them.
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure(ws, {"files": nfiles, "rows": nrows, "seed": a.seed, "v": DATA_VERSION, "mix": MIX},
                lambda: make_workspace(ws, nfiles, nrows, a.seed))
         ledger = work / "ledger.xlsx"
-        cache_dir = work / ".certctl-cache"  # where certctl puts it: beside the forms folder
+        cache_dir = work / ".certctl"  # the state folder (CERTCTL_STATE_DIR above): cache and overdue's lock
         drop_cache = lambda: shutil.rmtree(cache_dir, ignore_errors=True)  # noqa: E731
         merge_cmd = [CERTCTL, "merge", str(ws), "-o", str(ledger), "--as-of", "2024-06-05", "-q"]
         if ("2" in a.only or "4" in a.only) and not certctl_has("merge"):
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
                 def forget_obligations() -> None:  # as on a new day: forms from the cache, obligations found again
                     import sqlite3
 
-                    db = cache_dir / "forms.sqlite3"
+                    db = cache_dir / "cache.sqlite3"
                     if db.exists():
                         with sqlite3.connect(db) as conn:
                             conn.execute("DELETE FROM derived WHERE name LIKE 'overdue:%'")
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
                     import sqlite3
 
                     forget_obligations()
-                    with sqlite3.connect(cache_dir / "forms.sqlite3") as conn:
+                    with sqlite3.connect(cache_dir / "cache.sqlite3") as conn:
                         conn.execute("DELETE FROM derived WHERE name LIKE 'docket:%'")
 
                 od_docket = measure(cmd, repeat, before=forget_docket, env=env)

@@ -11,6 +11,12 @@ mismatch the first differing lines are shown.
 
     .venv/bin/python bench/compare_results.py dump /tmp/before.json
     .venv/bin/python bench/compare_results.py check /tmp/before.json
+
+``roundtrip`` compares, for every file and both option sets, the fresh result with the same result
+stored in the cache and loaded back (certctl.codec, as merge, overdue and report get it), and with a
+validation of the bytes read beforehand (certctl.workspace.validate_once):
+
+    .venv/bin/python bench/compare_results.py roundtrip
 """
 
 from __future__ import annotations
@@ -69,12 +75,15 @@ def dump_result(res) -> list:
     return lines
 
 
+VARIANTS = {
+    "zh": Options(today=TODAY),
+    "en": Options(lang="en", today=TODAY, cert_patterns={"省级": r"[0-9]{10}", "国家部委": r"[A-Z0-9]{8,12}"}),
+}
+
+
 def run() -> dict[str, dict]:
     out = {}
-    variants = {
-        "zh": Options(today=TODAY),
-        "en": Options(lang="en", today=TODAY, cert_patterns={"省级": r"[0-9]{10}", "国家部委": r"[A-Z0-9]{8,12}"}),
-    }
+    variants = VARIANTS
     for p in files():
         rel = str(p.relative_to(ROOT))
         for name, opts in variants.items():
@@ -85,7 +94,38 @@ def run() -> dict[str, dict]:
     return out
 
 
+def roundtrip() -> int:
+    """Fresh results against cached ones and ones validated from bytes already read; 1 on a difference."""
+    from certctl import codec
+    from certctl.workspace import validate_once
+
+    bad = n = 0
+    for p in files():
+        rel = str(p.relative_to(ROOT))
+        for name, opts in VARIANTS.items():
+            fresh = dump_result(validate_file(p, opts))
+            r = validate_file(p, opts)
+            if r.read_error is None:  # the cache keeps readable results only
+                others = {"cached": codec.loads(codec.dumps(r)), "read once": validate_once(p, opts)[0]}
+            else:
+                others = {"read once": validate_once(p, opts)[0]}
+            for how, other in others.items():
+                n += 1
+                got = dump_result(other)
+                if got != fresh:
+                    bad += 1
+                    print(f"DIFFERENT ({how}): {rel} [{name}]")
+                    a = [json.dumps(x, ensure_ascii=False, sort_keys=True) for x in fresh]
+                    b = [json.dumps(x, ensure_ascii=False, sort_keys=True) for x in got]
+                    for line in list(difflib.unified_diff(a, b, lineterm="", n=0))[:12]:
+                        print("   ", line[:300])
+    print(f"{n} results compared with the fresh ones, {bad} different")
+    return 1 if bad else 0
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["roundtrip"]:
+        return roundtrip()
     if len(argv) != 2 or argv[0] not in ("dump", "check"):
         print(__doc__)
         return 2

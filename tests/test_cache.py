@@ -22,13 +22,14 @@ from certctl.workspace import load_workspace
 from fixtures.builders import annex_row, build
 
 OPTS = Options(today=dt.date(2024, 6, 5))
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "forms").glob("*.xlsx"))
 
 
 def snapshot(result: Any) -> Any:
     """Everything a caller can see of a FormResult, as plain data (paths made relative)."""
     return (
         Path(result.path).name, result.family, result.sha256, dataclasses.astuple(result.meta),
-        [(s.sheet, s.spec.kind, s.header_row, s.colmap, s.skipped,
+        [(s.sheet, s.spec.kind, s.header_row, s.header_rows, s.colmap, s.skipped, s.record_count,
           [(r.kind, r.row, r.values, r.raw, r.errors, r.warnings, r.codes, r.colour, r.colour_reasons)
            for r in s.records]) for s in result.sheets],
         [(f.to_dict("zh", True), Path(f.path).name == Path(result.path).name) for f in result.findings],
@@ -61,6 +62,53 @@ def test_roundtrip_and_repoint(forms: Path, tmp_path: Path) -> None:
     assert snapshot(again)[1:] == snapshot(res)[1:]
     # form specs come back as the module's own objects
     assert all(s.spec is F.BY_KIND[s.spec.kind] for s in again.sheets)
+
+
+def test_every_form_kind_comes_back_as_validated(tmp_path: Path) -> None:
+    """A fresh result keeps its rows as a column table and builds records when read; the cache stores
+    the records. Loaded back, every kind's result shows callers what a fresh one shows."""
+    key = options_key(OPTS)
+    with FormCache(tmp_path / "cache") as cache:
+        for path in EXAMPLES:
+            res = validate_file(path, OPTS)
+            cache.put(res.sha256, key, res)
+    kinds: set[str] = set()
+    with FormCache(tmp_path / "cache") as cache:
+        for path in EXAMPLES:
+            fresh = validate_file(path, OPTS)  # its records not built yet: counted from the table
+            back = cache.get(fresh.sha256, key, path=path)
+            assert back is not None, (path.name, cache.errors)
+            assert all(s.table is None and s.records_built for s in back.sheets)
+            assert [s.record_count for s in back.sheets] == [s.record_count for s in fresh.sheets]
+            assert (back.rows, back.errors, back.warnings, back.infos) == \
+                (fresh.rows, fresh.errors, fresh.warnings, fresh.infos)
+            assert [f.ref for f in back.findings] == [f.ref for f in fresh.findings]
+            assert back.meta.cells == fresh.meta.cells and snapshot(back) == snapshot(fresh)
+            kinds |= {s.spec.kind for s in back.sheets}
+            if "survey_people" in {s.spec.kind for s in back.sheets}:
+                assert any(r.colour for r in back.records("survey_people"))
+    assert kinds == set(F.BY_KIND)
+
+
+def test_annotated_copy_of_a_cached_result_is_the_fresh_ones(tmp_path: Path) -> None:
+    from certctl.annotate import annotate_results
+
+    key = options_key(OPTS)
+    for path in [p for p in EXAMPLES if "有错误" in p.name][:3]:
+        fresh = validate_file(path, OPTS)
+        with FormCache(tmp_path / "cache") as cache:
+            cache.put(fresh.sha256, key, fresh)
+            back = cache.get(fresh.sha256, key, path=path)
+        a, b = tmp_path / "fresh.xlsx", tmp_path / "cached.xlsx"
+        annotate_results([validate_file(path, OPTS)], a)
+        annotate_results([back], b)
+        wa, wb = load_workbook(a), load_workbook(b)
+        assert wa.sheetnames == wb.sheetnames
+        for sa, sb in zip(wa.worksheets, wb.worksheets):
+            cells = lambda ws: [(c.coordinate, c.value, c.comment.text if c.comment else None,  # noqa: E731
+                                 c.fill.fgColor.rgb, c.hyperlink.location if c.hyperlink else None)
+                                for row in ws.iter_rows() for c in row]
+            assert cells(sa) == cells(sb), (path.name, sa.title)
 
 
 def test_second_load_from_cache_identical(forms: Path, tmp_path: Path) -> None:
@@ -130,7 +178,7 @@ def test_options_and_version_are_part_of_the_key(forms: Path, tmp_path: Path) ->
 
 @pytest.mark.parametrize("garbage", [b"this is not a database at all" * 100, b"", b"SQLite format 3\x00" + b"\xff" * 5000])
 def test_corrupt_cache_is_discarded(forms: Path, tmp_path: Path, garbage: bytes) -> None:
-    db = tmp_path / "cache" / "forms.sqlite3"
+    db = tmp_path / "cache" / "cache.sqlite3"
     db.parent.mkdir()
     db.write_bytes(garbage)
     cache = FormCache(db.parent)
@@ -150,7 +198,7 @@ def test_corrupt_entry_is_a_miss(forms: Path, tmp_path: Path) -> None:
     cache = FormCache(tmp_path / "cache")
     cache.put(res.sha256, key, res)
     cache.close()
-    con = sqlite3.connect(tmp_path / "cache" / "forms.sqlite3")
+    con = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3")
     con.execute("UPDATE forms SET blob = ?", (b"\x00garbage",))
     con.commit()
     con.close()
@@ -220,9 +268,14 @@ def test_two_processes_share_one_cache(forms: Path, tmp_path: Path) -> None:
         assert len(c) == 3
 
 
-def test_default_place_is_beside_the_forms_folder(forms: Path) -> None:
-    assert default_cache_dir(forms) == forms.resolve().parent / ".certctl-cache"
+def test_default_place_is_the_user_cache_folder_not_the_forms_folder(forms: Path, monkeypatch) -> None:
+    import os
+
+    assert default_cache_dir(forms) == Path(os.environ["XDG_CACHE_HOME"]) / "certctl"
     assert open_cache(forms, enabled=False) is None
+    monkeypatch.setenv("CERTCTL_STATE_DIR", str(forms.parent / "state"))
+    assert default_cache_dir() == forms.parent / "state"
+    assert not any(p.name.startswith(".certctl") for p in forms.rglob("*"))
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -236,11 +289,12 @@ def test_merge_with_and_without_cache_writes_the_same_ledger(forms: Path, tmp_pa
     args = ["--as-of", "2024-06-05", "-q", "--lang", "en"]
     r0 = _run("merge", str(forms), "-o", str(tmp_path / "plain.xlsx"), "--no-cache", *args, cwd=tmp_path)
     assert r0.returncode in (0, 1), r0.stderr
-    assert not (tmp_path / ".certctl-cache").exists()
+    db = default_cache_dir() / "cache.sqlite3"
+    assert not db.exists()
     r1 = _run("merge", str(forms), "-o", str(tmp_path / "first.xlsx"), *args, cwd=tmp_path)
     r2 = _run("merge", str(forms), "-o", str(tmp_path / "second.xlsx"), *args, cwd=tmp_path)
     assert r1.returncode == r2.returncode == r0.returncode, r1.stderr + r2.stderr
-    assert (tmp_path / ".certctl-cache" / "forms.sqlite3").exists()
+    assert db.exists()
 
     def cells(p: Path) -> list:
         wb = load_workbook(p, read_only=True)

@@ -161,7 +161,7 @@ def test_exit_status_and_sheets(merged: Any) -> None:
     assert wb.sheetnames == ["证件台账", "期限事项", "变动记录", "问题清单", "单位汇总", "来源文件"]
     ws = wb["证件台账"]
     assert [c.value for c in ws[1]] == ["证件号码", "姓名", "身份证号码", "性别", "所属主体", "证件类别", "证件状态",
-                                        "红黄绿", "红黄绿原因", "最近变动", "最近变动日期", "来源", "问题"]
+                                        "红黄绿", "红黄绿原因", "最近变动", "最近变动日期", "来源", "问题", "处理情况"]
     for w in wb:
         assert w.freeze_panes == "A2", w.title
         assert w.auto_filter.ref and w.auto_filter.ref.startswith("A1:"), w.title

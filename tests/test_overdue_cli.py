@@ -151,7 +151,11 @@ def test_error_is_logged(campaign_dir: Path) -> None:
 
 
 def test_second_run_waits_then_exits_2(campaign_dir: Path) -> None:
-    with run_lock(campaign_dir / "ledger" / ".certctl-overdue.lock", 0):
+    from certctl.state import lock_file
+
+    lock = lock_file("overdue", campaign_dir / "ledger")
+    assert not str(lock).startswith(str(campaign_dir / "ledger"))  # not in the forms folder
+    with run_lock(lock, 0):
         t0 = time.monotonic()
         r = run("--as-of", "2024-06-05", "--lock-timeout", "0.3")
         assert r.exit_code == 2

@@ -17,6 +17,8 @@ from test_overdue import B, META, P_RETIRED, build_campaign
 
 import datetime as dt
 
+from certctl.cache import default_cache_dir
+
 
 @pytest.fixture()
 def campaign_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -88,7 +90,8 @@ def _outputs(*args: str) -> tuple[str, str]:
 def test_cached_run_equals_a_fresh_one_after_each_change(campaign_dir: Path) -> None:
     forms = campaign_dir / "ledger"
     first = run("--as-of", "2024-06-05").output
-    assert (campaign_dir / ".certctl-cache" / "forms.sqlite3").exists()
+    assert (default_cache_dir() / "cache.sqlite3").exists()  # the user's cache folder, not the forms share
+    assert not any(p.name.startswith(".certctl") for p in campaign_dir.rglob("*"))
     cached, fresh = _outputs()
     assert cached == fresh == first
     # a plan file counts by its name: renaming it changes what is owed
@@ -135,7 +138,7 @@ def test_unreadable_file_warned_on_every_run(campaign_dir: Path) -> None:
         r = run("--as-of", "2024-06-05")
         assert "警告：无法读取 ledger/坏文件.xlsx" in r.stderr, r.stderr
         assert r.exit_code == 1
-    shutil.rmtree(campaign_dir / ".certctl-cache")
+    shutil.rmtree(default_cache_dir())
     assert "警告：无法读取 ledger/坏文件.xlsx" in run("--as-of", "2024-06-05").stderr
 
 

@@ -167,7 +167,7 @@ def test_cli_lock_held_exits_2_and_leaves_the_report_alone(tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "reports"
     out.mkdir()
-    with run_lock(out / ".certctl-report.lock", 0):
+    with run_lock(out / ".certctl" / "report.lock", 0):
         r = run("--as-of", "2024-06-05", "--out", str(out), "--lock-timeout", "0.2",
                 "--log-file", str(tmp_path / "r.log"))
     assert r.exit_code == 2 and "另一个 certctl 任务正在运行" in r.output

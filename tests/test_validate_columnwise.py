@@ -1,11 +1,10 @@
 """The column-wise validation paths: records of clean rows built on first read (and the same objects
-the findings counted on for the others), pickling, and the fast paths agreeing with the per-cell
+the findings counted on for the others), the cache's copy of a result, and the fast paths agreeing with the per-cell
 checks on real workbooks."""
 
 from __future__ import annotations
 
-import pickle
-
+from certctl import codec
 from certctl.idcard import check_id
 from certctl.validate import Options, validate_file
 
@@ -43,14 +42,18 @@ def test_records_built_on_first_read_are_the_ones_findings_counted_on(tmp_path):
     assert sum(r.errors for r in recs) == res.errors
 
 
-def test_pickled_result_holds_the_records_under_the_same_key(tmp_path):
+def test_cached_result_holds_the_records_not_the_table(tmp_path):
     path = build(tmp_path, "annex1", _rows(15), META)
     res = validate_file(path, Options(today=FORM_DATE))
-    copy = pickle.loads(pickle.dumps(res))
-    assert copy.sheets[0].record_count == 15
+    state = res.sheets[0].__getstate__()  # what certctl.codec stores of a sheet
+    assert "records" in state and "table" not in state and "built" not in state
+    copy = codec.loads(codec.dumps(res))
+    sheet = copy.sheets[0]
+    assert sheet.table is None and sheet.records_built and sheet.record_count == 15
     assert [r.values for r in copy.records()] == [r.values for r in res.records()]
-    state = res.sheets[0].__getstate__()
-    assert "records" in state and "table" not in state
+    assert [(r.row, r.codes, r.errors, r.warnings) for r in copy.records()] == \
+        [(r.row, r.codes, r.errors, r.warnings) for r in res.records()]
+    assert copy == res  # now that res has built its records too
 
 
 def test_every_id_shape_gives_what_check_id_gives(tmp_path):

@@ -1,10 +1,16 @@
 """A content-keyed cache of validation results, so cron runs on an unchanged folder do not re-read it.
 
-:class:`FormCache` is a SQLite file (stdlib ``sqlite3``) holding one pickled
-:class:`~certctl.validate.FormResult` per ``(file sha256, options_key, certctl version)``. A file that
-is edited has a new sha256 and is read again; a file that is renamed or copied elsewhere keeps its
-sha256 and is served from the cache, with its path (and every finding's path) re-pointed by the
-caller (``certctl.workspace.load_workspace``) or by ``get(..., path=...)``.
+:class:`FormCache` is a SQLite file (stdlib ``sqlite3``) holding one :class:`~certctl.validate.FormResult`
+per ``(file sha256, options_key, certctl version)``. A file that is edited has a new sha256 and is read
+again; a file that is renamed or copied elsewhere keeps its sha256 and is served from the cache, with
+its path (and every finding's path) re-pointed by the caller (``certctl.workspace.load_workspace``) or
+by ``get(..., path=...)``.
+
+Entries are data, never code: JSON through :mod:`certctl.codec` (no pickle), so an entry someone else
+planted can at worst be a wrong answer, and anything the codec does not know is a miss. On top of that
+the cache is used only where only the current user can write: its folder must belong to the user
+running certctl and not be writable by group or others, and so must the database file; otherwise it is
+not used at all (one warning, see :func:`open_cache`) and the run goes on without it.
 
 It never makes a run fail: a cache that cannot be opened, is locked too long, or is corrupt is
 discarded (and rebuilt when possible) and the form is simply validated again. Several processes may
@@ -13,37 +19,30 @@ entries are dropped beyond ``max_bytes``.
 
 Besides per-file results it keeps a few *derived* results of a whole folder (``get_derived`` /
 ``put_derived``): one entry per name (e.g. ``ledger:<output path>``), holding the key of the inputs it
-was computed from (:func:`certctl.workspace.inputs_key`) and the value. A lookup with another key is
-a miss, so a changed folder, option or date always recomputes.
+was computed from (:func:`certctl.workspace.inputs_key`) and the value, through the same codec. A lookup
+with another key is a miss, so a changed folder, option or date always recomputes.
 
-The cache directory is created private (0700). Entries are pickles, so the cache must live where only
-the user running certctl can write — never inside a folder that submitters can write to; by default it
-sits beside the forms folder, not in it (:func:`default_cache_dir`).
+Where it lives: ``cache.sqlite3`` in the state folder (:func:`certctl.state.state_dir` — the user's
+cache folder by default, ``state_dir`` in certctl.toml), never inside the forms folder.
 """
 
 from __future__ import annotations
 
-import copyreg
 import datetime as dt
-import io
 import os
-import pickle
 import sqlite3
 import time
-import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
-from . import forms as F
-from .gcpause import gc_paused
+from . import codec
+from . import state
 
-DB_NAME = "forms.sqlite3"
-CACHE_DIR_NAME = ".certctl-cache"
+DB_NAME = "cache.sqlite3"
+CACHE_ENV = "CERTCTL_CACHE_DIR"  # a cache folder of its own (tests, benchmarks); else the state folder
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
-_SCHEMA = 1
-
-_SPEC_IDS = {id(s): s.kind for s in F.SPECS}
+_SCHEMA = 2  # 1: pickles (never read: the file was forms.sqlite3); 2: codec JSON
 
 
 def options_key(opts: Any) -> str:
@@ -54,69 +53,41 @@ def options_key(opts: Any) -> str:
     return _key(opts)
 
 
-def default_cache_dir(forms_root: str | os.PathLike[str]) -> Path:
-    """``.certctl-cache/`` beside the forms folder (next to it, not inside it): the folder units drop
-    their forms into never holds the cache, and the ledger's working directory usually does."""
-    root = Path(forms_root).resolve()
-    if root.is_file():
-        root = root.parent
-    return root.parent / CACHE_DIR_NAME
+def default_cache_dir(forms_root: str | os.PathLike[str] | None = None) -> Path:
+    """The folder the CLI keeps its cache in: ``$CERTCTL_CACHE_DIR``, else the state folder. The forms
+    folder (``forms_root``, kept for callers of older versions) plays no part: the folder units drop their
+    forms into never holds the cache, and a read-only share works."""
+    return Path(os.environ.get(CACHE_ENV) or state.state_dir())
 
 
-def open_cache(forms_root: str | os.PathLike[str], enabled: bool = True,
-               cache_dir: str | os.PathLike[str] | None = None) -> "FormCache | None":
-    """The cache the CLI uses for ``forms_root`` (``None`` when disabled). ``CERTCTL_CACHE_DIR`` in the
-    environment overrides the place."""
+def open_cache(forms_root: str | os.PathLike[str] | None = None, enabled: bool = True,
+               cache_dir: str | os.PathLike[str] | None = None, *,
+               warn: Callable[[str], None] | None = None, lang: str = "zh") -> "FormCache | None":
+    """The cache the CLI uses (``None`` when disabled or refused). A cache folder or file that another
+    user could have written is refused: ``warn`` gets one message saying so, and the run goes on
+    without a cache. A cache folder that cannot be created is silently done without."""
     if not enabled:
         return None
-    where = cache_dir or os.environ.get("CERTCTL_CACHE_DIR") or default_cache_dir(forms_root)
-    return FormCache(where)
-
-
-# ------------------------------------------------------------------------------------------ pickling
-def _spec(kind: str) -> F.FormSpec:
-    """Unpickling a form spec: the module's own constant."""
-    return F.BY_KIND[kind]
-
-
-def _reduce_spec(obj: Any) -> Any:
-    kind = _SPEC_IDS.get(id(obj))
-    if kind is not None:
-        return _spec, (kind,)
-    return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-
-
-class _Pickler(pickle.Pickler):
-    """Form specs are module constants: store their kind, not a copy (smaller, and ``is`` holds).
-    A dispatch-table entry (looked up in C by type) rather than ``persistent_id``, which pickle calls
-    in Python for every object: 40,000 obligations pickled in 0.1 s instead of 0.7 s."""
-
-    dispatch_table = {**copyreg.dispatch_table, F.FormSpec: _reduce_spec}
-
-
-class _Unpickler(pickle.Unpickler):
-    # entries written by certctl before the dispatch table used persistent ids
-    def persistent_load(self, pid: Any) -> Any:
-        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "spec" and pid[1] in F.BY_KIND:
-            return F.BY_KIND[pid[1]]
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
-
-
-def _dumps(result: Any) -> bytes:
-    buf = io.BytesIO()
-    with gc_paused():
-        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
-    return zlib.compress(buf.getvalue(), 1)
-
-
-def _loads(blob: bytes) -> Any:
-    with gc_paused():  # pickles here are large trees of acyclic objects
-        return _Unpickler(io.BytesIO(zlib.decompress(blob))).load()
+    explicit = cache_dir or os.environ.get(CACHE_ENV)
+    where = Path(explicit) if explicit else default_cache_dir()
+    fc = FormCache(where)
+    why = fc.check()
+    if why is not None and not explicit and not isinstance(why, state.UnsafeDir):
+        fc = FormCache(state.fallback_dir())  # e.g. no home folder: the per-user temporary one
+        why = fc.check()
+    if why is None:
+        return fc
+    if isinstance(why, state.UnsafeDir) and warn is not None:
+        warn(f"警告：缓存 {fc.path.parent} 不安全，本次不使用缓存（{why}）。请删除该文件夹，或在 certctl.toml 中用 "
+             f"state_dir 指定只有本用户能写入的文件夹。" if lang != "en" else
+             f"warning: not using the cache {fc.path.parent}: {why}. Delete that folder, or set state_dir in "
+             f"certctl.toml to a folder only this user can write.")
+    return None
 
 
 # ------------------------------------------------------------------------------------------ the cache
 class FormCache:
-    """``FormCache(path)``: ``path`` is a directory (the database is ``forms.sqlite3`` inside it) or a
+    """``FormCache(path)``: ``path`` is a directory (the database is ``cache.sqlite3`` inside it) or a
     ``.sqlite3``/``.sqlite``/``.db`` file. ``get``/``put`` never raise."""
 
     def __init__(self, path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -131,6 +102,7 @@ class FormCache:
         self.errors: list[str] = []  # what went wrong (for --verbose style diagnostics), never raised
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        self.refused: OSError | None = None  # why the cache is not used (someone else could write it)
         self._touched: list[tuple[float, str, str]] = []
         self._puts = 0
 
@@ -160,8 +132,31 @@ class FormCache:
         self._disabled = True
         return None
 
+    def check(self) -> OSError | None:
+        """Make the cache folder (0700) and check that only this user can write it and the database;
+        the reason when not (:class:`certctl.state.UnsafeDir` when someone else could have written it).
+        A refused cache stays disabled."""
+        try:
+            state.private_dir(self.path.parent)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                f = Path(str(self.path) + suffix)
+                if f.exists() or f.is_symlink():
+                    state.check_private(f, folder=False)
+        except OSError as e:
+            self.errors.append(f"cache {self.path} refused: {e}")
+            self.refused = e
+            self._disabled = True
+            return e
+        return None
+
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.refused is not None or self.check() is not None:
+            raise sqlite3.OperationalError(f"refused: {self.refused}")
+        if not self.path.exists():  # created with the mode of personal-data files (never writable by others),
+            try:                      # before SQLite opens it
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, state.file_mode() & ~0o022))
+            except FileExistsError:  # another certctl made it meanwhile
+                pass
         conn = sqlite3.connect(str(self.path), timeout=self.timeout, isolation_level=None)
         self._conn = conn
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
@@ -247,7 +242,7 @@ class FormCache:
             self.misses += 1
             return None
         try:
-            result = _loads(blob)
+            result = _load_result(blob)
         except Exception as e:  # a damaged or foreign entry: drop it
             self.errors.append(f"cache entry {sha256[:12]} unreadable: {e}")
             self._delete(sha256, options_key)
@@ -288,7 +283,7 @@ class FormCache:
             if not dated and day != today:
                 continue
             try:
-                out[sha] = _loads(blob)
+                out[sha] = _load_result(blob)
             except Exception as e:
                 self.errors.append(f"cache entry {sha[:12]} unreadable: {e}")
                 self._delete(sha, options_key)
@@ -317,7 +312,7 @@ class FormCache:
         if row is None:
             return None
         try:
-            return _loads(row[0])
+            return codec.loads(row[0])
         except Exception as e:
             self.errors.append(f"cache entry {name} unreadable: {e}")
             return None
@@ -328,9 +323,9 @@ class FormCache:
         if conn is None:
             return
         try:
-            blob = _dumps(value)
+            blob = codec.dumps(value)
         except Exception as e:
-            self.errors.append(f"cannot pickle {name}: {e}")
+            self.errors.append(f"cannot store {name}: {e}")
             return
         try:
             conn.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?, ?)",
@@ -354,9 +349,9 @@ class FormCache:
         if conn is None:
             return
         try:
-            blob = _dumps(result)
+            blob = codec.dumps(result)
         except Exception as e:
-            self.errors.append(f"cannot pickle {getattr(result, 'path', '?')}: {e}")
+            self.errors.append(f"cannot store {getattr(result, 'path', '?')}: {e}")
             return
         meta = getattr(result, "meta", None)
         dated = int(getattr(meta, "date", None) is not None)
@@ -464,6 +459,16 @@ class FormCache:
                 conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _load_result(blob: bytes) -> Any:
+    """A stored FormResult; anything else in its place is refused (a miss)."""
+    from .validate import FormResult
+
+    result = codec.loads(blob)
+    if type(result) is not FormResult:
+        raise codec.CodecError(f"expected a FormResult, found {type(result).__name__}")
+    return result
 
 
 def _corrupt(e: Exception) -> bool:

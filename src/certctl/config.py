@@ -33,6 +33,7 @@ __all__ = [
     "Training",
     "Age",
     "Rules",
+    "Output",
     "CalendarYear",
     "load_config",
     "config_from_dict",
@@ -144,6 +145,23 @@ class CalendarYear(_Section):
         )
 
 
+class Output(_Section):
+    """Files certctl writes that hold personal data (ledger, reports, annotated copies, logs, cache)."""
+
+    mode: str = "0600"  # permission bits as octal text; the umask is applied on top
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _octal(cls, v: Any) -> Any:
+        if not isinstance(v, str) or not re.fullmatch(r"0?[0-7]{3}", v.strip()):
+            raise PydanticCustomError("not_mode", "not an octal mode")
+        return v.strip()
+
+    @property
+    def file_mode(self) -> int:
+        return int(self.mode, 8)
+
+
 class Config(_Section):
     """All settings of certctl; every field has the default of SPEC 3–4."""
 
@@ -156,8 +174,10 @@ class Config(_Section):
     rules: Rules = Field(default_factory=Rules)
     cert_patterns: dict[str, str] = Field(default_factory=dict)
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
+    state_dir: str | None = None  # locks and cache (default: the user's cache folder); see certctl.state
+    output: Output = Field(default_factory=Output)
 
-    @field_validator("forms_dir", "ledger", mode="before")
+    @field_validator("forms_dir", "ledger", "state_dir", mode="before")
     @classmethod
     def _non_empty(cls, v: Any) -> Any:
         if not isinstance(v, str) or not v.strip():
@@ -243,6 +263,9 @@ _EXPECT: list[tuple[str, tuple[str, str]]] = [
     ("lang", (" \"zh\" 或 \"en\"", "\"zh\" or \"en\"")),
     ("forms_dir", ("非空的目录路径字符串", "a non-empty directory path string")),
     ("ledger", ("非空的文件路径字符串", "a non-empty file path string")),
+    ("state_dir", ("非空的目录路径字符串", "a non-empty directory path string")),
+    ("output.mode", ("八进制权限字符串，如 \"0600\" 或 \"0640\"", "an octal mode string such as \"0600\" or \"0640\"")),
+    ("output", ("表 [output]", "a table [output]")),
     ("deadlines.due_soon_days", ("非负整数", "a non-negative integer")),
     ("deadlines.*_days", ("正整数", "a positive integer")),
     ("deadlines.*_due", ("日期，如 2024-06-05", "a date such as 2024-06-05")),
@@ -271,6 +294,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "training": Training,
     "age": Age,
     "rules": Rules,
+    "output": Output,
 }
 
 

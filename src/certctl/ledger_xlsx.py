@@ -8,9 +8,12 @@
 - Atomic: written to ``.<name>.<pid>.tmp`` in the output's directory and renamed over the ledger with
   ``os.replace``; an interrupted run leaves the previous ledger untouched. The temp name does not end
   in ``.xlsx``, so it is never mistaken for the ledger nor read back as a form; stale ones are removed by
-  the next merge that holds the lock.
-- Locked: ``fcntl.flock`` on ``<output>.lock``; a second writer gets :class:`LedgerLocked` at once (or
-  after ``timeout`` seconds of waiting).
+  the next merge that holds the lock. The ledger gets the mode of personal-data files (0600 less the
+  umask by default, :func:`certctl.state.file_mode`).
+- Locked: :func:`certctl.locking.run_lock` (filelock, every platform) on ``.certctl/<name>.lock``
+  beside the output; a second writer gets :class:`LedgerLocked` at once (or after ``timeout`` seconds).
+- The clerk's columns: ``clerk`` (:class:`certctl.ledger_edits.ClerkColumns`) adds the 处理情况 column
+  and the columns a clerk added to 证件台账, with their values by certificate number.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .gcpause import gc_paused
 from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
 from .model.clocks import KINDS as OBLIGATION_KINDS
+from .state import file_mode
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -90,8 +94,10 @@ class LedgerLocked(Exception):
 
 # ------------------------------------------------------------------------------------ locking
 def lock_path(path: str | os.PathLike[str]) -> Path:
+    from .state import beside
+
     p = Path(path)
-    return p.with_name(p.name + ".lock")
+    return beside(p) / (p.name + ".lock")
 
 
 @contextlib.contextmanager
@@ -113,9 +119,12 @@ def temp_glob(path: Path) -> str:
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
-    """Temp files left by a killed merge (call only while holding the lock)."""
+    """Temp files left by a killed merge of this ledger (call only while holding its lock)."""
     gone = []
+    mine = re.compile(re.escape(f".{path.name}.") + r"\d+\.tmp")
     for t in sorted(path.parent.glob(temp_glob(path))):
+        if not mine.fullmatch(t.name):
+            continue
         try:
             t.unlink()
             gone.append(t)
@@ -260,6 +269,17 @@ def _changed(v: dict[str, Any], en: bool) -> str | None:
     return f"changed {d.isoformat()}" if en else f"变动日期 {d.isoformat()}"
 
 
+def _clerk_columns(sheets: list[Any], clerk: Any, lang: str) -> None:
+    """Append the clerk's columns (处理情况 and the ones a clerk added) to 证件台账, by certificate."""
+    from .ledger_edits import LEDGER_SHEET as clerk_sheet, ClerkColumns
+
+    clerk = clerk if clerk is not None else ClerkColumns.default(lang)
+    name, headers, rows, text_cols, colour_col = next(s for s in sheets if s[0] == clerk_sheet)
+    headers.extend(clerk.headers)
+    for row in rows:
+        row.extend(clerk.values(row[0]))
+
+
 def _family_of(kind: str) -> str:
     return "survey" if kind.startswith("survey") else kind
 
@@ -332,6 +352,7 @@ WRAP_WIDTHS: dict[str, int] = {
     "Problem": 30, "说明": 24, "Details": 24, "处理建议": 28, "What to do": 28, "文件": 28, "File": 28,
     "SHA-256": 34, "所属主体": 22, "Unit": 22, "单位": 22, "状态": 16, "Status": 16,
     "应办事项": 24, "What is owed": 24, "办结依据": 24, "Done by": 24, "依据": 16, "Basis": 16,
+    "处理情况": 24, "Action taken": 24,
 }
 LINE_HEIGHT = 16.0  # points per line of 11-point text (宋体 in Excel, Noto Sans CJK in LibreOffice)
 MAX_LINES = 24  # Excel's row height stops at 409 points
@@ -531,10 +552,12 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
 
 
 def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh", *, lock: bool = True,
-                 timeout: float = 0) -> Path:
+                 timeout: float = 0, clerk: Any = None, written: Any = None) -> Path:
     """Write the ledger workbook atomically. ``lock=False`` when the caller already holds
-    :func:`ledger_lock` for ``path``. Raises :class:`LedgerLocked`, or OSError when the directory
-    cannot be written."""
+    :func:`ledger_lock` for ``path``. ``clerk``: the clerk's columns of 证件台账 to carry
+    (:class:`certctl.ledger_edits.ClerkColumns`; the 处理情况 column, empty, when None). ``written``:
+    called with the sheets (name, headers, rows, …) once they are written. Raises
+    :class:`LedgerLocked`, or OSError when the directory cannot be written."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     ctx = ledger_lock(p, timeout) if lock else contextlib.nullcontext()
@@ -544,13 +567,18 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
             with gc_paused():  # large acyclic row lists
-                _write_xlsx(tmp, _sheets(ledger, lang), title, lang)
+                sheets = _sheets(ledger, lang)
+                _clerk_columns(sheets, clerk, lang)
+                _write_xlsx(tmp, sheets, title, lang)
+            os.chmod(tmp, file_mode())
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             slow = os.environ.get(SLOW_ENV)
             if slow:
                 time.sleep(float(slow))
             os.replace(tmp, p)
+            if written is not None:
+                written(sheets)
             try:
                 dfd = os.open(p.parent, os.O_RDONLY)
                 try:

@@ -8,6 +8,7 @@ XML parts for DOCTYPE/ENTITY declarations, which no genuine Excel or WPS file co
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import stat
@@ -102,8 +103,9 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def check_zip(path: str | os.PathLike[str]) -> None:
-    """Refuse zip bombs and XML entity tricks without inflating more than a few KB of any part."""
+def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
+    """Refuse zip bombs and XML entity tricks without inflating more than a few KB of any part.
+    ``path``: a file, or a workbook's bytes in a BytesIO."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
@@ -201,11 +203,15 @@ def _prolog_declares_dtd(fh, is_xml: bool) -> bool:
         text += dec.decode(chunk)
 
 
-def _ole_streams(path: str | os.PathLike[str]) -> set[str]:
+def _ole_streams(path: str | os.PathLike[str] | bytes) -> set[str]:
     """Names of the well-known streams of an OLE2 compound file (directory entries are UTF-16LE;
-    a cheap scan of the first 2 MB, enough for the directory of any genuine file of this kind)."""
-    with open(path, "rb") as fh:
-        data = fh.read(2 * 1024 * 1024)
+    a cheap scan of the first 2 MB, enough for the directory of any genuine file of this kind).
+    ``path``: a file, or its bytes."""
+    if isinstance(path, bytes):
+        data = path[:2 * 1024 * 1024]
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read(2 * 1024 * 1024)
     found = set()
     for name in ("EncryptedPackage", "EncryptionInfo", "Workbook", "Book", "WordDocument", "PowerPoint Document"):
         if (name + "\x00").encode("utf-16-le") in data:
@@ -287,27 +293,16 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
-    """Read every sheet of a workbook into cell grids. Raises ReadError with a clear reason."""
+def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> WorkbookData:
+    """Read every sheet of a workbook into cell grids. Raises ReadError with a clear reason.
+
+    ``data``: the file's bytes, when the caller has already read them (certctl.workspace.validate_once
+    hashes exactly what is validated): the file is then not opened at all, ``path`` only names it."""
     p = Path(path)
-    try:
-        st = p.stat()
-        size = st.st_size
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(str(p))
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
-            raise ReadError("F001", "不是普通文件（设备或管道）", "not a regular file (a device or pipe)")
-        with open(p, "rb") as fh:
-            head = fh.read(8192)
-    except FileNotFoundError:
-        raise ReadError("F001", "文件不存在", "no such file") from None
-    except IsADirectoryError:
-        raise ReadError("F001", "这是一个文件夹，不是表格文件（名字像文件而已）",
-                        "it is a folder, not a spreadsheet (only its name looks like a file)") from None
-    except PermissionError:
-        raise ReadError("F001", "没有读取权限", "permission denied") from None
-    except OSError as e:
-        raise ReadError("F001", f"读取失败（{e.strerror}）", f"read failed ({e.strerror})") from None
+    if data is None:
+        size, head = _size_and_head(p)
+    else:
+        size, head = len(data), data[:8192]
     if size > MAX_FILE_BYTES:
         raise ReadError("F006", f"文件大小 {size:,} 字节，超过上限", f"file is {size:,} bytes, over the limit")
     kind = sniff(head)
@@ -326,10 +321,10 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
     if kind == "binary":
         raise ReadError("F001", "不是 Excel 文件（无法识别的文件格式）", "not an Excel file (unknown format)")
     if kind == "zip":
-        check_zip(p)
+        check_zip(p if data is None else io.BytesIO(data))
         fmt = "xlsx"
     else:
-        streams = _ole_streams(p)
+        streams = _ole_streams(p if data is None else data)
         if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
             raise ReadError("F001", "文件已加密（设置了打开密码），请让报送单位取消密码后重新报送",
                             "the workbook is password-protected; ask the unit to remove the password")
@@ -340,14 +335,16 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
         if not ({"Workbook", "Book"} & streams):
             raise ReadError("F001", "是 Office 复合文档但不是 Excel 工作簿", "an Office compound file but not an Excel workbook")
         fmt = "xls"
-    digest = file_hash(p)
+    digest = file_hash(p) if data is None else hashlib.sha256(data).hexdigest()
     try:
         from python_calamine import CalamineWorkbook
 
         # Open by content, not by name: an .xls that is really xlsx, a WPS .et, an .xlsx that is
         # really .xls all read fine. from_path trusts the extension, so use it only when they agree.
         ext = p.suffix.lower()
-        if (fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls"):
+        if data is not None:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        elif (fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls"):
             wb = CalamineWorkbook.from_path(str(p))
         else:
             with open(p, "rb") as fh:
@@ -375,11 +372,32 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
         except Exception:
             pass
     if fmt == "xlsx":
-        _check_uncached(p, sheets)
+        _check_uncached(p if data is None else io.BytesIO(data), sheets)
     return WorkbookData(str(p), fmt, digest, sheets)
 
 
-def _check_uncached(p: Path, sheets: list[SheetData]) -> None:
+def _size_and_head(p: Path) -> tuple[int, bytes]:
+    """The size of the file and its first 8 KB; ReadError for anything that is not a readable file."""
+    try:
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(str(p))
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            raise ReadError("F001", "不是普通文件（设备或管道）", "not a regular file (a device or pipe)")
+        with open(p, "rb") as fh:
+            return st.st_size, fh.read(8192)
+    except FileNotFoundError:
+        raise ReadError("F001", "文件不存在", "no such file") from None
+    except IsADirectoryError:
+        raise ReadError("F001", "这是一个文件夹，不是表格文件（名字像文件而已）",
+                        "it is a folder, not a spreadsheet (only its name looks like a file)") from None
+    except PermissionError:
+        raise ReadError("F001", "没有读取权限", "permission denied") from None
+    except OSError as e:
+        raise ReadError("F001", f"读取失败（{e.strerror}）", f"read failed ({e.strerror})") from None
+
+
+def _check_uncached(p: Path | io.BytesIO, sheets: list[SheetData]) -> None:
     """A workbook written by a program (not Excel/WPS) may hold formulas without computed values:
     they read as empty cells, and a form whose data are such formulas would look empty. Refuse it
     with a clear reason rather than report "no data" or "required cell empty" for every cell."""
@@ -428,18 +446,3 @@ def _calamine_error(e: Exception, sheet: str | None) -> ReadError:
 def _short(e: Exception) -> str:
     s = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return s[:160]
-
-
-def iter_form_files(paths: list[str | os.PathLike[str]]) -> list[Path]:
-    """Expand files and directories (recursively) into the spreadsheet files to read, sorted.
-    Office lock files (~$name.xlsx) and hidden files are skipped."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in EXTENSIONS and not f.name.startswith(("~$", ".")):
-                    out.append(f)
-        else:
-            out.append(p)
-    return out

@@ -15,6 +15,12 @@ Nothing here prints. ``progress(done, total, path)`` is called after each file w
 :class:`certctl.cache.FormCache`; ``get_many(sha256s, options_key)`` is used when it has one) is
 consulted only when passed.
 
+``find_forms(paths)`` lists the spreadsheet files below folders (recursively; hidden files and folders,
+Office lock files ``~$…`` and certctl's own ``.certctl`` folders left out, symbolic links followed once)
+and every folder or file it could not open (:class:`Listing`): a folder that cannot be read is never
+skipped without a word — it becomes an unreadable result (F001 naming it) like a file that cannot be
+read, counted in 无法读取.
+
 ``scan_forms(root, exclude)`` lists and hashes the files without reading them (a :class:`Scan`);
 ``inputs_key(scan, opts, cfg, as_of, ...)`` digests everything a derived result (the ledger, the
 obligations) depends on — every file's relative path and sha256, the options, the config, the as-of
@@ -27,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +41,7 @@ from typing import Any, Callable, Iterable
 
 from .findings import Finding
 from .gcpause import gc_paused
-from .reader import file_hash, iter_form_files
+from .reader import EXTENSIONS, ReadError, file_hash
 from .validate import FormResult, Options, validate_file
 
 Progress = Callable[[int, int, str], None]
@@ -134,12 +141,133 @@ def code_fingerprint() -> str:
 
 
 @dataclass
+class Listing:
+    """Spreadsheet files found, the folders (or entries) that could not be opened, with why, and the
+    other files below the folders (plans, reports … — a campaign's deliverables count by name)."""
+
+    files: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
+    others: list[Path] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ read once
+def validate_once(path: str | os.PathLike[str], opts: Options) -> tuple[FormResult, str | None]:
+    """Validate ``path`` from one reading of its bytes: (result, sha256 of those bytes).
+
+    The bytes are read once, hashed, and handed to the reader as they are (it does not open the file
+    again), so what is validated and what is hashed are the same content: a form replaced while a merge
+    runs is never stored under the hash of another content. Not a regular file, too large, or
+    unreadable: ``validate_file(path)`` says why, and the hash is None."""
+    p = Path(path)
+    data = _read_once(p)
+    if data is None:
+        return validate_file(p, opts), None
+    return validate_file(p, opts, data=data), hashlib.sha256(data).hexdigest()
+
+
+def _read_once(p: Path) -> bytes | None:
+    from .reader import MAX_FILE_BYTES
+
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
+    """The spreadsheet files below each folder in ``paths`` (a file is taken as given), sorted per
+    folder, every folder below them that could not be listed, and the other regular files below them.
+    Symbolic links to folders are followed, each folder once (a link loop ends there)."""
+    out = Listing()
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            out.files.append(p)
+            continue
+        found: list[Path] = []
+        others: list[Path] = []
+        seen: set[tuple[int, int]] = set()
+        _walk(p, found, out.unreadable, seen, others)
+        out.files.extend(sorted(found))
+        out.others.extend(sorted(others))
+    return out
+
+
+def _walk(d: Path, found: list[Path], bad: list[tuple[Path, ReadError]], seen: set[tuple[int, int]],
+          others: list[Path]) -> None:
+    try:
+        st = d.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return
+        seen.add((st.st_dev, st.st_ino))
+        with os.scandir(d) as it:
+            entries = list(it)
+    except OSError as e:
+        bad.append((d, folder_error(e)))
+        return
+    for e in entries:
+        name = e.name
+        if name.startswith((".", "~$")):
+            continue
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk(Path(e.path), found, bad, seen, others)
+            continue
+        try:
+            regular = e.is_file()
+        except OSError:
+            regular = False
+        if Path(name).suffix.lower() in EXTENSIONS:
+            if regular or not e.is_symlink():  # a broken link is skipped; a FIFO named .xlsx is read (and refused)
+                found.append(Path(e.path))
+        elif regular:  # only by name, and hashed: never a FIFO or device
+            others.append(Path(e.path))
+
+
+def folder_error(e: OSError) -> ReadError:
+    why = e.strerror or type(e).__name__
+    if isinstance(e, PermissionError):
+        return ReadError("F001", "无法打开文件夹（没有读取权限），其中的表格都未读取；请检查文件夹权限",
+                         "cannot open the folder (permission denied): none of its forms were read; check its permissions")
+    return ReadError("F001", f"无法打开文件夹（{why}），其中的表格都未读取",
+                     f"cannot open the folder ({why}): none of its forms were read")
+
+
+def unreadable_result(path: str | os.PathLike[str], error: ReadError, lang: str = "zh") -> FormResult:
+    """A result for something that could not be read at all (a folder), as validate_file gives for a file."""
+    res = FormResult(str(path), read_error=error)
+    res.findings = [Finding(error.code, str(path), params={"reason": error.reason(lang)})]
+    return res
+
+
+@dataclass
 class Scan:
-    """The form files below a root, sorted by relative path, each with its sha256 (None: unreadable)."""
+    """The form files below a root, sorted by relative path, each with its sha256 (None: unreadable),
+    and the folders below it that could not be listed."""
 
     root: Path  # the folder paths are relative to
     files: list[Path]
     digests: list[str | None]
+    unreadable: list[tuple[Path, ReadError]] = field(default_factory=list)
+    changed: bool = False  # a file was replaced between the scan and its reading (see load_workspace)
     others: list[Path] = field(default_factory=list)  # not spreadsheets (plans, reports …): by name only
 
     def rels(self) -> list[str]:
@@ -147,44 +275,39 @@ class Scan:
 
     @property
     def complete(self) -> bool:
-        """Every file could be hashed (otherwise nothing derived from them can be trusted)."""
-        return all(d is not None for d in self.digests)
+        """Every folder could be listed and every file hashed (otherwise nothing derived from them can
+        be trusted)."""
+        return not self.unreadable and not self.changed and all(d is not None for d in self.digests)
 
     def key(self) -> str:
         h = hashlib.sha256()
         for rel, d in zip(self.rels(), self.digests):
             h.update(f"{rel}\t{d}\n".encode("utf-8"))
+        for d, _ in self.unreadable:
+            h.update(f"{rel_path(self.root, d)}\t-\n".encode("utf-8"))
         for p in self.others:  # deliverables count by name
             h.update(f"{rel_path(self.root, p)}\n".encode("utf-8"))
         return h.hexdigest()
 
 
 def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike[str]] = (),
-               files: list[Path] | None = None) -> Scan:
-    """List (or take ``files``) and hash every form below ``root``, without reading them as forms."""
+               files: list[Path] | None = None, unreadable: list[tuple[Path, ReadError]] | None = None,
+               others: list[Path] | None = None) -> Scan:
+    """List (or take ``files``, ``unreadable`` and ``others`` from :func:`find_forms`) and hash every
+    form below ``root``, without reading them as forms."""
     root_p = Path(root)
     base = root_p if root_p.is_dir() else root_p.parent
     skip = {Path(e).resolve() for e in exclude}
-    if files is None:
-        files = iter_form_files([root_p])
+    bad: list[tuple[Path, ReadError]] = list(unreadable or [])
+    if files is None or others is None:
+        listing = find_forms([root_p])
+        if files is None:
+            files, bad = listing.files, listing.unreadable
+        others = listing.others
     files = [p for p in files if not skip or p.resolve() not in skip]
     files.sort(key=lambda p: rel_path(base, p))
-    return Scan(base, files, [_hash(p) for p in files], other_files(root_p) if root_p.is_dir() else [])
-
-
-def other_files(root: Path) -> list[Path]:
-    """Files below ``root`` that are not spreadsheets (hidden files, Office lock files and hidden
-    folders such as the cache skipped), sorted by relative path."""
-    from .reader import EXTENSIONS
-
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for f in sorted(filenames):
-            if not f.startswith((".", "~$")) and Path(f).suffix.lower() not in EXTENSIONS:
-                out.append(Path(dirpath) / f)
-    out.sort(key=lambda p: rel_path(root, p))
-    return out
+    others = sorted(others, key=lambda p: rel_path(base, p))
+    return Scan(base, files, [_hash(p) for p in files], bad, others=others)
 
 
 def config_digest(cfg: Any) -> str:
@@ -227,12 +350,15 @@ def load_workspace(
         scan = scan_forms(root, exclude)
     base = scan.root
     ws = Workspace(root=base, others=[str(p) for p in scan.others])
+    for d, err in scan.unreadable:  # a folder that could not be listed: reported, counted as unreadable
+        ws.paths.append(str(d))
+        ws.results.append(unreadable_result(d, err, opts.lang))
     files = scan.files
     total = len(files)
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
     if cache is not None and hasattr(cache, "get_many"):
-        with gc_paused():  # unpickling ~10^6 acyclic objects
+        with gc_paused():  # decoding ~10^6 acyclic objects
             try:  # one query for every file instead of one per file
                 pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
             except Exception:
@@ -262,10 +388,14 @@ def load_workspace(
                 for f in result.findings:
                     f.path = sp
         if result is None:
-            result = validate_file(p, opts)
+            result, parsed = validate_once(p, opts)
+            if parsed is not None and parsed != digest:  # replaced since the scan: it is what was read now
+                scan.changed = True
+                digest = parsed
+                result.sha256 = parsed
             if cache is not None and digest is not None and result.read_error is None:
                 try:
-                    cache.put(digest, key, result)
+                    cache.put(digest, key, result)  # under the hash of the very bytes validated
                 except Exception:
                     pass
         if digest is not None:
@@ -275,4 +405,6 @@ def load_workspace(
         ws.results.append(result)
         if progress is not None:
             progress(i, total, sp)
+    if scan.unreadable:
+        ws.results.sort(key=lambda r: ws.rel(r.path))
     return ws

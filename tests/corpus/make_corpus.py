@@ -466,6 +466,12 @@ def _(p: Path) -> None:
     p.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
 
 
+@corpus("pickle_renamed.xlsx")
+def _(p: Path) -> None:  # a Python pickle that would run print('pwned') if anything unpickled it (issue 13)
+    p.write_bytes(b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x08builtins\x94\x8c\x05print\x94\x93\x94"
+                  b"\x8c\x05pwned\x94\x85\x94R\x94.")
+
+
 @corpus("word_renamed.xlsx")
 def _(p: Path) -> None:
     zip_write(p, {

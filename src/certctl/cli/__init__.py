@@ -18,4 +18,6 @@ for _name in COMMANDS:
 
 
 def main() -> None:  # console-script entry point
-    app()
+    from .streams import run_main
+
+    run_main(app)

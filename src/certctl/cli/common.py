@@ -54,19 +54,23 @@ def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
     except ConfigError as e:
         fail(f"配置文件错误 / bad config: {e}")
     chosen = lang.value if lang else getattr(cfg, "lang", "zh")
+    from ..state import configure
+
+    configure(cfg)  # state_dir and [output] mode, for every file this run writes
     return cfg, chosen
 
 
-def form_files(paths: list[Path], lang: str) -> list[Path]:
-    """The spreadsheet files named or found below ``paths`` (folders searched recursively); a clean
-    exit 2 when there are none."""
-    from ..reader import iter_form_files
+def form_files(paths: list[Path], lang: str) -> Any:
+    """The spreadsheet files named or found below ``paths`` (folders searched recursively) and the
+    folders that could not be listed (:class:`certctl.workspace.Listing`); a clean exit 2 when there
+    is neither."""
+    from ..workspace import find_forms
 
-    files = iter_form_files(list(paths))
-    if not files:
+    listing = find_forms(list(paths))
+    if not listing.files and not listing.unreadable:
         where = ", ".join(map(str, paths))
         fail(f"no spreadsheet files found in {where}" if lang == "en" else f"{where} 中没有找到 Excel 表格文件")
-    return files
+    return listing
 
 
 def progress_bar(enabled: bool) -> Any:
@@ -115,6 +119,17 @@ class Run:
         self.log.write(message)
         console(stderr=True).print(message, markup=False, highlight=False)
 
+    def finish(self, code: int) -> int:
+        """The exit status: ``code``, or 2 when the log could not be written to the end (a full disk)."""
+        err = self.log.error
+        if err is None:
+            return code
+        console(stderr=True).print(
+            f"certctl {self.command}: " + self.t(f"无法写入日志文件 {self.log.path}（{err.strerror or err}），日志不完整",
+                                                f"cannot write the log file {self.log.path} ({err.strerror or err}); the log is incomplete"),
+            markup=False, highlight=False)
+        return 2
+
 
 def parse_as_of(run: Run, text: str | None) -> dt.date:
     if text is None or not text.strip():
@@ -141,15 +156,21 @@ def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
         )
     if not d.is_dir():
         run.fail(f"{d} 不是文件夹", f"{d} is not a directory")
+    from ..workspace import find_forms
+
+    listing = find_forms([d])
+    if not listing.files and not listing.unreadable:  # an empty, or unmounted, folder is not "nothing overdue"
+        run.fail(f"表格文件夹 {d} 中没有任何表格文件（.xlsx、.xls）；若它在共享盘上，请检查是否已挂载",
+                 f"the forms folder {d} holds no spreadsheet (.xlsx, .xls); if it is a network share, is it mounted?")
     return d
 
 
 def _through_cache(run: Run, directory: Path, cache: bool, read: Callable[[Any], Any]) -> Any:
-    """``read(form_cache)`` with the folder's cache open (results of unchanged forms, by content);
-    a folder that cannot be read is a clean exit 2."""
+    """``read(form_cache)`` with the cache open (results of unchanged forms, by content; in the state
+    folder, never the forms folder); a folder that cannot be read is a clean exit 2."""
     from ..cache import open_cache
 
-    fc = open_cache(directory, cache)
+    fc = open_cache(enabled=cache, warn=run.warn, lang=run.lang)
     try:
         return read(fc)
     except OSError as e:

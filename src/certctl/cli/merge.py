@@ -12,6 +12,7 @@ import typer
 
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load, progress_bar
+from .streams import emit, failer
 
 
 class Fmt(str, Enum):
@@ -47,7 +48,9 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) ->
 
 def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: Any, scan: Any,
              no_progress: bool, en: bool) -> Any:
-    """Read (or take from the cache) every form, build the ledger, write it; its summary."""
+    """Read (or take from the cache) every form, build the ledger, write it keeping the clerk's columns
+    (and a copy of the old ledger when it has edits that cannot be carried); (summary, carry)."""
+    from .. import ledger_edits
     from ..ledger import build_ledger, merge_summary
     from ..ledger_xlsx import write_ledger
     from ..workspace import load_workspace
@@ -66,11 +69,24 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
         if prog is not None:
             prog.stop()
     ledger = build_ledger(ws, cfg, day)
+    carry = ledger_edits.carry(out, [c.cert for c in ledger.certificates], lg)
+    if carry.problems:
+        try:
+            carry.backup = ledger_edits.back_up(out)
+        except OSError as e:
+            fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
+                 "nothing written" if en else
+                 f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
     try:
-        write_ledger(ledger, out, lg, lock=False)
+        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
+                     written=lambda sheets: ledger_edits.remember(out, sheets))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
-    return merge_summary(ledger)
+    return merge_summary(ledger), carry
+
+
+def _warn(message: str) -> None:
+    console(stderr=True).print(message, markup=False, highlight=False)
 
 
 @app.command("merge")
@@ -93,24 +109,29 @@ def merge_cmd(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     cache: bool = typer.Option(
         True, "--cache/--no-cache",
-        help="复用未改动表格的校验结果（缓存在表格文件夹旁的 .certctl-cache/）/ reuse results of unchanged forms"),
+        help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
 ) -> None:
     """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
 
     台账含 证件台账、变动记录、问题清单、单位汇总、来源文件 五个工作表；台账中身份证号码为全号，
     终端输出打码。先写入同目录的临时文件再替换，中断不会损坏原台账；同一台账同时只能有一个合并任务写入
-    （锁文件 <台账>.lock，另一个任务立即退出，或用 --wait 等待）。
+    （锁文件 .certctl/<台账>.lock，另一个任务立即退出，或用 --wait 等待）。证件台账的“处理情况”列和
+    您自己加的列按证件号码带入新台账；其他改动无法带入时，先把原台账另存为 台账.日期T时分.bak.xlsx。
 
     The ledger is written to a temporary file and renamed into place; a lock file
-    (<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to --wait seconds.
+    (.certctl/<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to
+    --wait seconds. The 处理情况 column and columns a clerk adds to 证件台账 are carried into the new
+    ledger by certificate number; a ledger with other edits is first copied aside (.bak.xlsx).
 
     退出状态 / exit status: 0 无错误 no errors; 1 有错误或有文件无法读取 errors found or a file unreadable;
     2 参数、配置错误、没有表格或台账被锁定 bad arguments/config, no forms, or the ledger is locked.
     """
     cfg, lg = load(config, lang)
     en = lg == "en"
-    from ..reader import iter_form_files
+    from ..ledger_edits import backup_pattern
+    from ..outputs import OutputRefused, check_output
     from ..validate import Options
+    from ..workspace import find_forms
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
@@ -125,9 +146,16 @@ def merge_cmd(
         except ValueError:
             fail(f"--as-of must be a date like 2024-06-03, got {as_of!r}" if en
                  else f"--as-of 应为日期，如 2024-06-03，现为“{as_of}”")
+    try:
+        check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
+    except OutputRefused as e:
+        fail(e.message(lg))
     out_abs = out.resolve()
-    files = [p for p in iter_form_files([root]) if p.resolve() != out_abs]
-    if not files:
+    backups = backup_pattern(out)  # copies of an edited ledger kept beside it are not forms
+    listing = find_forms([root])
+    files = [p for p in listing.files if p.resolve() != out_abs
+             and not (backups.fullmatch(p.name) and p.parent.resolve() == out_abs.parent)]
+    if not files and not listing.unreadable:
         fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
     opts = Options.from_config(cfg, lang=lg, today=day)
     from ..config import make_calendar
@@ -136,52 +164,65 @@ def merge_cmd(
     notice = calendar_warning(day or dt.date.today(), make_calendar(cfg, lang=lg))  # next year's holidays unknown?
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
-    summary, unchanged = _merge(root, out, files, opts, cfg, day, lg, wait, cache, quiet or fmt != Fmt.table)
+    summary, unchanged, carry = _merge(root, out, files, listing.unreadable, opts, cfg, day, lg, wait, cache,
+                                       quiet or fmt != Fmt.table)
     if fmt == Fmt.json:
-        _print_json(summary, out, unchanged, lg, show_id)
+        _print_json(summary, out, unchanged, lg, show_id, carry)
     else:
-        _print_table(summary, out, unchanged, lg, show_id, quiet)
+        _print_table(summary, out, unchanged, lg, show_id, quiet, carry)
     totals = summary.totals
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
 
 
-def _merge(root: Path, out: Path, files: list[Path], opts: Any, cfg: Any, day: dt.date | None, lg: str,
-           wait: float, cache: bool, no_progress: bool) -> tuple[Any, bool]:
-    """(summary, unchanged): the ledger rebuilt under its lock, or the stored summary when the forms,
-    options and date are those it was last built from and the file is still the one written then."""
+def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts: Any, cfg: Any,
+           day: dt.date | None, lg: str, wait: float, cache: bool, no_progress: bool) -> tuple[Any, bool, Any]:
+    """(summary, unchanged, carry): the ledger rebuilt under its lock, or the stored summary when the
+    forms, options and date are those it was last built from and the file is still the one written then
+    (carry None: nothing was written). ``unreadable``: folders find_forms could not list."""
     from ..cache import open_cache
-    from ..ledger_xlsx import LedgerLocked, ledger_lock
+    from ..ledger_xlsx import LedgerLocked, ledger_lock, lock_path
     from ..reader import file_hash
     from ..workspace import inputs_key, scan_forms
 
+    en = lg == "en"
+    lock_dir = lock_path(out).parent.absolute()
+    try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
+             f"folder you can write with -o" if en else
+             f"无法在 {lock_dir} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
     try:
         with ledger_lock(out, wait):
-            fc = open_cache(root, cache)
+            fc = open_cache(enabled=cache, warn=_warn, lang=lg)
             try:
-                scan = scan_forms(root, files=files)
+                scan = scan_forms(root, files=files, unreadable=unreadable)
                 name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
                 summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
                 if summary is not None:
-                    return summary, True
-                summary = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, lg == "en")
+                    return summary, True, None
+                summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, en)
                 if fc is not None and scan.complete:
                     try:
                         fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
                     except OSError:
                         pass
-                return summary, False
+                return summary, False, carry
             finally:
                 if fc is not None:
                     fc.close()
     except LedgerLocked as e:
         fail(e.message(lg))
+    except OSError as e:
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
 
 
-def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool) -> None:
+def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any) -> None:
     from ..ledger import finding_message
 
+    backup = carry.backup if carry is not None else None
     doc = {
         "output": str(out),
         "unchanged": unchanged,
@@ -189,13 +230,15 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
                    "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
                    "duplicate_of": f.duplicate_of or None} for f in summary.files],
         "totals": summary.totals,
+        "backup": str(backup) if backup else None,
+        "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
         "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
                        for rel, f in summary.cross],
     }
-    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
 
 
-def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool) -> None:
+def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool, carry: Any) -> None:
     from ..ledger import finding_message
 
     en = lg == "en"
@@ -205,6 +248,9 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         for rel, f in summary.cross:
             con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
     con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
+    kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
+    if kept:
+        con.print(kept, markup=False, highlight=False)
 
 
 def _files_table(summary: Any, en: bool) -> Any:

@@ -1,6 +1,7 @@
 """certctl overdue — what is past its working-day deadline on a date (SPEC 4), for a clerk or for cron.
 
-Exit status: 0 nothing overdue; 1 something overdue; 2 error (bad date, no such directory, bad
+Exit status: 0 nothing overdue; 1 something overdue, or a form or folder unreadable; 2 error (bad date,
+no such directory or an empty one, an output that would land on a form, a log that cannot be written, bad
 config, another run holding the lock). Items done late are validation findings, not overdue.
 """
 
@@ -19,11 +20,11 @@ from rich.table import Table
 
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..overdue import PENDING_STATES, STATES, Obligation
+from ..state import lock_file
 from .app import app
 from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
                      gather_obligations, load, parse_as_of, resolve_dir)
-
-LOCK_NAME = ".certctl-overdue.lock"
+from .streams import emit, failer, guard
 
 
 class Fmt(str, Enum):
@@ -147,7 +148,10 @@ def overdue_cmd(
     log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
     lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
     cache: bool = typer.Option(True, "--cache/--no-cache",
-                               help="复用未改动表格的校验结果（.certctl-cache/）/ reuse results of unchanged forms"),
+                               help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
     show_all: bool = typer.Option(False, "--all", help=f"终端表格显示全部事项（默认每部分最多 {TABLE_ROWS} 行）"
                                                         f" / show every item in the terminal table (default {TABLE_ROWS} per section)"),
 ) -> None:
@@ -157,26 +161,34 @@ def overdue_cmd(
     每项一行（制表符分隔），按单位分组。On a terminal: a table (200 rows per section unless --all);
     otherwise plain text, one tab-separated line per item, grouped by unit.
 
-    退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期 something overdue;
-    2 出错（日期、文件夹、配置有误或另一任务占用锁）error.
+    退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期，或有表格、文件夹无法读取 something overdue,
+    or a form or folder unreadable; 2 出错（日期、配置有误，文件夹不存在或为空，输出会覆盖表格，
+    日志写不进去，输出管道断开，或另一任务占用锁）error.
     """
     cfg, lg = load(config, lang)
+    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    guard(log_file, "log", [forms], failer(lg, "certctl overdue"))  # never a log appended to a form
+    guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
     run = Run("overdue", lg, log_file)
     day = parse_as_of(run, as_of)
     d = resolve_dir(run, cfg, directory)
+    lock = None
     try:
-        with run_lock(d / LOCK_NAME, lock_timeout):
+        lock = lock_file("overdue", d)  # in the state folder: a read-only forms share works
+        with run_lock(lock, lock_timeout):
             found = gather_obligations(run, cfg, lg, d, day, cache)
     except LockBusy as e:
         run.fail(str(e), str(e))
     except OSError as e:
-        run.fail(f"无法创建锁文件 {d / LOCK_NAME}：{e.strerror or e}", f"cannot create the lock file {d / LOCK_NAME}: {e.strerror or e}")
+        where = lock or getattr(e, "filename", None) or "state_dir"
+        run.fail(f"无法创建锁文件 {where}：{e.strerror or e}（可在 certctl.toml 中用 state_dir 指定可写的文件夹）",
+                 f"cannot create the lock file {where}: {e.strerror or e} (set state_dir in certctl.toml to a writable folder)")
 
     obs = found.obligations
     overdue = by_unit([o for o in obs if o.state == "overdue"])
     soon = by_unit([o for o in obs if o.state in PENDING_STATES])
     files = found.files
-    code = 1 if overdue else 0
+    code = 1 if overdue or found.unreadable else 0  # a file or folder that could not be read is found too
 
     run.log.write(f"as_of={day.isoformat()} dir={d} files={files} overdue={len(overdue)} "
                   f"due_soon={len(soon)} exit={code}")
@@ -186,10 +198,11 @@ def overdue_cmd(
 
     if fmt == Fmt.json:
         if not (quiet and not overdue):
-            typer.echo(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files))
+            emit(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files) + "\n", output, kind="json",
+                 fail=run.fail)
     elif fmt == Fmt.csv:
         if not (quiet and not overdue):
-            typer.echo(to_csv(overdue if quiet else overdue + soon, lg, show_id), nl=False)
+            emit(to_csv(overdue if quiet else overdue + soon, lg, show_id), output, kind="csv", fail=run.fail)
     else:
         con = console()
         sections = []
@@ -204,7 +217,7 @@ def overdue_cmd(
             f"截至 {day.isoformat()}：逾期 {len(overdue)} 项，即将到期 {len(soon)} 项（读取 {files} 个表格，{d}）。",
             f"On {day.isoformat()}: {len(overdue)} overdue, {len(soon)} due soon ({files} forms read in {d}).",
         )
-        if not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
+        if output is not None or not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
             lines: list[str] = []
             for i, (title, items, late) in enumerate(sections):
                 if i:
@@ -214,8 +227,8 @@ def overdue_cmd(
                 if lines:
                     lines.append("")
                 lines.append(footer)
-            if lines:
-                typer.echo("\n".join(lines))
+            if lines or output is not None:
+                emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
         else:
             for title, items, late in sections:
                 shown = items if show_all else items[:TABLE_ROWS]
@@ -227,4 +240,4 @@ def overdue_cmd(
                               markup=False)
             if not quiet:
                 con.print(footer, markup=False)
-    raise typer.Exit(code)
+    raise typer.Exit(run.finish(code))

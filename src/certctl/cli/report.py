@@ -1,6 +1,7 @@
 """certctl report — the dated report (xlsx with charts + plain text for an e-mail body), for cron.
 
-Exit status: 0 report written and nothing overdue; 1 report written and something overdue; 2 error
+Exit status: 0 report written and nothing overdue; 1 report written and something overdue (or a form or
+folder unreadable); 2 error
 (bad date, no such directory, bad config, output not writable, another run holding the lock).
 """
 
@@ -12,12 +13,14 @@ from typing import Optional
 import typer
 
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
-from ..report import build_report, write_report
+from ..report import build_report, report_paths, write_report
+from ..state import beside
 from .app import app
 from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
                      gather_model, load, parse_as_of, resolve_dir)
+from .streams import failer, guard
 
-LOCK_NAME = ".certctl-report.lock"
+LOCK_NAME = "report.lock"  # in OUT/.certctl/
 
 
 @app.command("report")
@@ -36,21 +39,25 @@ def report_cmd(
     """生成某日的报告：OUT/证件管理报告-日期.xlsx（汇总表和图表）与 .txt（邮件正文）；同日重跑则替换。
     Write the dated report (xlsx with a summary sheet and charts, plain text for an e-mail body).
 
-    退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期 written,
-    something overdue; 2 出错 error.
+    退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期（或有表格、文件夹
+    无法读取）written, something overdue (or unreadable); 2 出错 error.
     """
     cfg, lg = load(config, lang)
+    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    guard(log_file, "log", [forms], failer(lg, "certctl report"))  # never a log appended to a form
     run = Run("report", lg, log_file)
     day = parse_as_of(run, as_of)
     d = resolve_dir(run, cfg, directory)
     if out.exists() and not out.is_dir():
         run.fail(f"--out {out} 不是文件夹", f"--out {out} is not a directory")
+    for p in report_paths(out, day):  # the files it replaces must be certctl's reports, never forms
+        guard(p, "report", [d], run.fail)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
     try:
-        with run_lock(out / LOCK_NAME, lock_timeout):
+        with run_lock(beside(out) / LOCK_NAME, lock_timeout):
             model = gather_model(run, cfg, lg, d, day)
             report = build_report(None, cfg, day, model=model)
             paths = write_report(report, out, lg, show_id)
@@ -58,7 +65,7 @@ def report_cmd(
         run.fail(str(e), str(e))
     except OSError as e:
         run.fail(f"无法写出报告到 {out}：{e.strerror or e}", f"cannot write the report to {out}: {e.strerror or e}")
-    code = 1 if report.overdue else 0
+    code = 1 if report.overdue or report.unreadable else 0  # a file or folder that could not be read is found too
     run.log.write(f"as_of={day.isoformat()} dir={d} out={out} files={report.files} overdue={len(report.overdue)} "
                   f"due_soon={len(report.due_soon)} wrote={','.join(p.name for p in paths)} exit={code}")
     if not quiet:
@@ -68,4 +75,4 @@ def report_cmd(
         con.print(run.t(f"截至 {day.isoformat()}：逾期 {len(report.overdue)} 项，即将到期 {len(report.due_soon)} 项。",
                         f"On {day.isoformat()}: {len(report.overdue)} overdue, {len(report.due_soon)} due soon."),
                   markup=False)
-    raise typer.Exit(code)
+    raise typer.Exit(run.finish(code))

@@ -62,3 +62,10 @@ def _refuse_overwrite(paths: list[Path], force: bool, en: bool) -> None:
     if existing and not force:
         names = "、".join(str(p) for p in existing)
         fail(f"{names} already exists; use --force to overwrite" if en else f"文件已存在：{names}；如需覆盖请加 --force")
+    from ..outputs import OutputRefused, check_output
+
+    for p in existing:  # --force replaces a blank template, never a filled-in form or another file
+        try:
+            check_output(p, "template")
+        except OutputRefused as e:
+            fail(e.message("en" if en else "zh"))

@@ -12,8 +12,10 @@ from .. import forms as F
 from ..annotate import annotate_results
 from ..render import print_results, summary_line, to_json, total_line
 from ..validate import Options, validate_file
+from ..workspace import unreadable_result
 from .app import app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, form_files, load
+from .streams import emit, failer
 
 
 class Fmt(str, Enum):
@@ -46,9 +48,13 @@ def validate_cmd(
     """
     cfg, lg = load(config, lang)
     opts = Options.from_config(cfg, lang=lg, form=form.value if form else None)
-    results = [validate_file(p, opts) for p in form_files(paths, lg)]
+    listing = form_files(paths, lg)
+    if annotate is not None:
+        _check_annotate(listing.files, annotate, paths, lg)
+    results = [validate_file(p, opts) for p in listing.files]
+    results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
-        typer.echo(to_json(results, lg, show_id))
+        emit(to_json(results, lg, show_id) + "\n", None, kind="json", fail=failer(lg))  # UTF-8 whatever the console
     elif quiet:
         con = console()
         for r in results:
@@ -69,3 +75,19 @@ def validate_cmd(
         raise typer.Exit(2)
     if any(r.errors for r in results) or (strict and any(r.warnings for r in results)):
         raise typer.Exit(1)
+
+
+def _check_annotate(files: list[Path], annotate: Path, inputs: list[Path], lg: str) -> None:
+    """Before anything is read: never an annotated copy over a form, nor over a file certctl did not write."""
+    from types import SimpleNamespace
+
+    from ..annotate import output_paths
+    from ..outputs import OutputRefused, check_output
+
+    try:
+        for target in output_paths([SimpleNamespace(path=str(p)) for p in files], annotate):
+            check_output(target, "annotated", inputs)
+    except OutputRefused as e:
+        fail(e.message(lg))
+    except ValueError as e:
+        fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")

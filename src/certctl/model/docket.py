@@ -8,9 +8,9 @@ the obligations on that day, each certificate's that need attention carrying its
 the same objects, states and colours :func:`certctl.model.build_model` gives for that day, by the same
 functions (:func:`.clocks.evaluate`, :func:`.accounts.judge_colour`).
 
-Because it does not depend on the day, a docket can be kept (``certctl overdue`` keeps it in the forms
-folder's cache, keyed by the forms, the options and the config): a new day's run judges it again
-without reading a single form.
+Because it does not depend on the day, a docket can be kept (``certctl overdue`` keeps it in its cache,
+:mod:`certctl.cache`, keyed by the forms folder, the forms, the options and the config): a new day's
+run judges it again without reading a single form.
 """
 
 from __future__ import annotations

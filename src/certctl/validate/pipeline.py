@@ -23,13 +23,14 @@ from .rules import annex, check_rows, deadline, form, survey
 from .table import ID_KEYS, Table
 
 
-def validate_file(path: str | Path, opts: Options | None = None) -> FormResult:
+def validate_file(path: str | Path, opts: Options | None = None, *, data: bytes | None = None) -> FormResult:
     """Validate one file. Never raises for bad input: an unreadable file gives a result with
-    ``read_error`` set and one F001/F006 finding."""
+    ``read_error`` set and one F001/F006 finding. ``data``: the file's bytes, already read (the file
+    is then not opened; see certctl.reader.read_workbook)."""
     opts = opts or Options()
     with gc_paused():  # millions of objects, no cycles (certctl/gcpause.py)
         try:
-            wb = read_workbook(path)
+            wb = read_workbook(path, data)
         except ReadError as e:
             res = FormResult(str(path), read_error=e)
             res.findings = [Finding(e.code, str(path), params={"reason": e.reason(opts.lang)})]

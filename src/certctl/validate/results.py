@@ -84,7 +84,7 @@ class SheetResult:
             return len(self.table.rows)
         return len(self.records)
 
-    def __getstate__(self) -> dict[str, Any]:  # pickles (the cache) hold the records, not the table
+    def __getstate__(self) -> dict[str, Any]:  # the cache (certctl.codec) holds the records, not the table
         state = {k: v for k, v in self.__dict__.items() if k not in ("table", "built")}
         state["records"] = self.records
         return state

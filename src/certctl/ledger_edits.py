@@ -1,0 +1,400 @@
+"""The ledger is the clerk's working file too (SPEC 5): what a clerk types into it is carried or kept.
+
+``证件台账`` has a ``处理情况`` column (empty when certctl writes it). Its values, and those of any column a
+clerk adds to ``证件台账``, are read back from the existing ledger before a merge replaces it and are
+written into the new ledger on the row of the same certificate number (:class:`ClerkColumns`, appended
+after certctl's own columns, 处理情况 first, then the added columns in their order).
+
+Everything else in the ledger is certctl's: derived from the forms and written anew by every merge. An
+edit there cannot be carried, so before the ledger is replaced it is copied aside (same folder, same
+permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger shows one:
+
+- a row of 证件台账 deleted whose certificate is still in the new ledger;
+- a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
+- a column certctl wrote deleted, another sheet edited, added or deleted;
+- a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
+- two rows of one certificate with different notes; a ledger that cannot be read back.
+
+To know what it wrote, certctl keeps a note beside the ledger, ``.certctl/<ledger name>.json`` (mode
+0600): the file's SHA-256, the certificate of each row of 证件台账 with a digest of its certctl cells,
+and an order-independent digest of every other sheet. Without that note (a ledger from an older
+certctl, or the note deleted) the edits cannot be checked, and an existing ledger is copied aside.
+Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
+formatting is not kept).
+
+Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`back_up`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import state
+
+__all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "carry", "remember", "back_up", "backup_pattern",
+           "note_path"]
+
+NOTES_HEADERS = {"zh": "处理情况", "en": "Action taken"}
+_CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
+LEDGER_SHEET = "证件台账"
+_FORMAT = 1
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # dropped by the writer (not XML 1.0)
+
+
+@dataclass
+class ClerkColumns:
+    """Columns of 证件台账 that belong to the clerk: titles in order, values by certificate number."""
+
+    headers: list[str]
+    by_cert: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls, lang: str = "zh") -> "ClerkColumns":
+        return cls([NOTES_HEADERS["en" if lang == "en" else "zh"]])
+
+    def values(self, cert: Any) -> list[Any]:
+        got = self.by_cert.get(cert_key(cert))
+        return list(got) if got is not None else [None] * len(self.headers)
+
+    @property
+    def notes(self) -> int:
+        """How many certificates carry a value in some clerk column."""
+        return sum(1 for v in self.by_cert.values() if any(_filled(x) for x in v))
+
+
+@dataclass
+class Carry:
+    """What a merge takes from the existing ledger: the clerk's columns, and the edits it cannot carry
+    ((zh, en) each). ``backup`` is set once the old ledger has been copied aside."""
+
+    clerk: ClerkColumns
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    backup: Path | None = None
+
+    def summary(self, ledger: Path, lang: str = "zh") -> str:
+        """One line for the merge summary (empty when nothing was copied aside)."""
+        if self.backup is None:
+            return ""
+        if lang == "en":
+            why = "; ".join(en for _, en in self.problems)
+            return f"The ledger {ledger} had edits certctl cannot carry ({why}); it was copied to {self.backup} first."
+        why = "；".join(zh for zh, _ in self.problems)
+        return f"台账 {ledger} 中有无法带入新台账的改动（{why}），原台账已另存为 {self.backup}。"
+
+
+# ------------------------------------------------------------------------------------------ values
+def cert_key(v: Any) -> str:
+    """A certificate number as a key: text, trimmed, upper case; a number typed in a cell as digits."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip().upper()
+
+
+def _filled(v: Any) -> bool:
+    return v is not None and v != ""
+
+
+def norm(v: Any) -> str:
+    """A cell value as text, the same whether it is a value certctl writes or one read back from the file
+    (python-calamine: numbers as floats, dates as dates, empty cells as "")."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return "b1" if v else "b0"
+    if isinstance(v, (int, float)):
+        f = float(v)
+        return str(int(f)) if f.is_integer() else repr(f)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, str):  # as an XML reader gives it back: no illegal characters, line ends as \n
+        return _ILLEGAL.sub("", v).replace("\r\n", "\n").replace("\r", "\n")
+    return str(v)
+
+
+def _row_digest(cells: Iterable[Any]) -> str:
+    parts = [norm(v) for v in cells]
+    while parts and parts[-1] == "":
+        parts.pop()
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _sheet_digest(rows: Iterable[Iterable[Any]]) -> str:
+    """Of a whole sheet, rows in any order (a clerk sorting or filtering a sheet has not edited it)."""
+    digests = sorted(d for d in (_row_digest(r) for r in rows) if d != _EMPTY)
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+_EMPTY = hashlib.sha1(b"").hexdigest()[:20]
+
+
+def _carried(v: Any) -> Any:
+    """A clerk's value as the writer can write it (a date-time keeps its time, as text)."""
+    if isinstance(v, dt.datetime) and v.time() != dt.time(0):
+        return v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return None if v == "" else v
+
+
+# ------------------------------------------------------------------------------------------ the note
+def note_path(ledger: str | os.PathLike[str]) -> Path:
+    """Where certctl notes what it last wrote to ``ledger``."""
+    p = Path(ledger)
+    return state.beside(p) / f"{p.name}.json"
+
+
+def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
+    """Note what was just written to ``ledger`` (the sheets as :func:`certctl.ledger_xlsx.write_ledger`
+    passes them: name, headers, rows, …). Best effort: a note that cannot be written means the next merge
+    copies an edited ledger aside rather than checking it."""
+    from .atomic import atomic_write_bytes
+    from .reader import file_hash
+
+    p = Path(ledger)
+    doc: dict[str, Any] = {"format": _FORMAT, "sha256": file_hash(p), "sheets": {}}
+    for name, headers, rows, *_ in sheets:
+        if name == LEDGER_SHEET:
+            clerk = _clerk_indexes(headers)
+            own = [i for i in range(len(headers)) if i not in clerk]
+            doc["headers"] = [headers[i] for i in own]
+            doc["clerk_headers"] = [headers[i] for i in clerk]
+            doc["certs"] = [cert_key(r[0]) for r in rows]
+            doc["rows"] = [_row_digest(r[i] if i < len(r) else None for i in own) for r in rows]
+            doc["notes"] = any(_filled(r[i]) for r in rows for i in clerk if i < len(r))
+        else:
+            doc["sheets"][name] = _sheet_digest([list(headers), *rows])
+    try:
+        state.private_dir(note_path(p).parent)
+        atomic_write_bytes(note_path(p), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def _clerk_indexes(headers: list[str]) -> list[int]:
+    """Columns of certctl's 证件台账 that are the clerk's: 处理情况 and everything after it."""
+    for i, h in enumerate(headers):
+        if h in NOTES_HEADERS.values():
+            return list(range(i, len(headers)))
+    return []
+
+
+def _read_note(ledger: Path) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(note_path(ledger).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = (isinstance(doc, dict) and doc.get("format") == _FORMAT and isinstance(doc.get("certs"), list)
+          and isinstance(doc.get("rows"), list) and isinstance(doc.get("headers"), list)
+          and isinstance(doc.get("sheets"), dict) and len(doc["certs"]) == len(doc["rows"]))
+    return doc if ok else None
+
+
+# ------------------------------------------------------------------------------------------ reading back
+def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = "zh") -> Carry:
+    """Read the existing ``ledger`` (if any) back: the clerk's columns to carry into a ledger holding
+    ``new_certs``, and the edits that cannot be carried. Nothing is written here."""
+    p = Path(ledger)
+    clerk = ClerkColumns.default(lang)
+    if not p.is_file():
+        return Carry(clerk)
+    note = _read_note(p)
+    from .reader import file_hash
+
+    try:
+        same = note is not None and file_hash(p) == note.get("sha256")
+    except OSError:
+        same = False
+    if same and not note.get("notes"):  # as certctl wrote it, no clerk values in it: nothing to read
+        return Carry(clerk)
+    try:
+        sheets = _read(p, only=LEDGER_SHEET if same else None)
+    except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
+        return Carry(clerk, [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")])
+    new = {cert_key(c) for c in new_certs}
+    problems: list[tuple[str, str]] = []
+    if note is None:
+        problems.append(("找不到上次写出台账时的记录，无法核对改动", "no note of what certctl last wrote there, so edits cannot be checked"))
+    grid = sheets.get(LEDGER_SHEET)
+    if grid is None:
+        problems.append((f"工作表“{LEDGER_SHEET}”被删除或改名", f"sheet {LEDGER_SHEET} deleted or renamed"))
+        return Carry(clerk, problems)
+    clerk = _clerk_of(grid, note, lang, new, problems)
+    if note is not None and not same:
+        _other_sheets(sheets, note, problems)
+    return Carry(clerk, problems)
+
+
+def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
+    from python_calamine import CalamineWorkbook
+
+    from .reader import check_zip
+
+    check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
+    wb = CalamineWorkbook.from_path(str(p))
+    try:
+        out = {}
+        for name in wb.sheet_names:
+            if only is None or name == only:
+                out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return out
+    finally:
+        wb.close()
+
+
+def _clerk_of(grid: list[list[Any]], note: dict[str, Any] | None, lang: str, new: set[str],
+              problems: list[tuple[str, str]]) -> ClerkColumns:
+    headers = [norm(h).strip() for h in (grid[0] if grid else [])]
+    body = [r for r in grid[1:] if any(_filled(v) for v in r)]
+    own_titles = note["headers"] if note is not None else _own_titles()
+    own: dict[str, int] = {}
+    clerk_cols: list[int] = []
+    for i, h in enumerate(headers):
+        if h in own_titles and h not in own:
+            own[h] = i
+        elif h or any(_filled(r[i]) for r in body if i < len(r)):
+            clerk_cols.append(i)
+    missing = [h for h in own_titles if h not in own]
+    if note is not None and missing:
+        problems.append((f"删除了 certctl 的列：{'、'.join(missing)}", f"certctl's columns deleted: {', '.join(missing)}"))
+    cert_col = next((own[h] for h in (*own_titles[:1], *_CERT_TITLES) if h in own), None)
+    if cert_col is None:
+        problems.append(("找不到证件号码列，备注无法按证件带入", "no certificate column: notes cannot be carried"))
+        return ClerkColumns.default(lang)
+    notes_first = sorted(clerk_cols, key=lambda i: (headers[i] not in NOTES_HEADERS.values(), i))
+    titles = [NOTES_HEADERS["en" if lang == "en" else "zh"] if headers[i] in NOTES_HEADERS.values() else headers[i]
+              for i in notes_first]
+    if not any(t == NOTES_HEADERS["en" if lang == "en" else "zh"] for t in titles):
+        titles.insert(0, NOTES_HEADERS["en" if lang == "en" else "zh"])
+        notes_first.insert(0, -1)
+    by_cert: dict[str, list[Any]] = {}
+    orphans: list[str] = []
+    clash: list[str] = []
+    for r in body:
+        cert = cert_key(r[cert_col] if cert_col < len(r) else None)
+        vals = [_carried(r[i]) if 0 <= i < len(r) else None for i in notes_first]
+        if not any(_filled(v) for v in vals):
+            continue
+        if cert not in new:
+            orphans.append(cert or "（空）")
+            continue
+        if cert in by_cert and by_cert[cert] != vals:
+            clash.append(cert)
+            continue
+        by_cert[cert] = vals
+    if orphans:
+        problems.append((f"{len(orphans)} 条备注所属的证件已不在台账中（{_few(orphans)}）",
+                         f"{len(orphans)} note(s) on certificates no longer in the ledger ({_few(orphans)})"))
+    if clash:
+        problems.append((f"同一证件有两行不同的备注（{_few(clash)}）", f"two rows of one certificate with different notes ({_few(clash)})"))
+    if note is not None:
+        _rows_against(body, headers, own, cert_col, note, new, problems)
+    return ClerkColumns(titles, by_cert)
+
+
+def _rows_against(body: list[list[Any]], headers: list[str], own: dict[str, int], cert_col: int,
+                  note: dict[str, Any], new: set[str], problems: list[tuple[str, str]]) -> None:
+    """Rows deleted, certificate numbers edited, certctl's cells changed — against the note."""
+    wrote: dict[str, set[str]] = {}
+    for cert, digest in zip(note["certs"], note["rows"]):
+        wrote.setdefault(cert, set()).add(digest)
+    idx = [own.get(h) for h in note["headers"]]
+    present: set[str] = set()
+    edited_numbers: list[str] = []
+    changed: list[str] = []
+    for r in body:
+        cert = cert_key(r[cert_col] if cert_col < len(r) else None)
+        present.add(cert)
+        if cert not in wrote:
+            edited_numbers.append(cert or "（空）")
+            continue
+        digest = _row_digest(r[i] if i is not None and i < len(r) else None for i in idx)
+        if digest not in wrote[cert]:
+            changed.append(cert)
+    deleted = [c for c in wrote if c not in present and c in new]
+    if deleted:
+        problems.append((f"删除了 {len(deleted)} 行，其证件仍在台账中（{_few(deleted)}）",
+                         f"{len(deleted)} row(s) deleted whose certificate is still in the ledger ({_few(deleted)})"))
+    if edited_numbers:
+        problems.append((f"有 {len(edited_numbers)} 个证件号码不是 certctl 写出的（被改动或新加：{_few(edited_numbers)}）",
+                         f"{len(edited_numbers)} certificate number(s) certctl did not write (edited or added: {_few(edited_numbers)})"))
+    if changed:
+        problems.append((f"改动了 {len(changed)} 行中由表格生成的内容（{_few(changed)}）",
+                         f"cells certctl derives from the forms changed on {len(changed)} row(s) ({_few(changed)})"))
+
+
+def _other_sheets(sheets: dict[str, list[list[Any]]], note: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+    edited = [n for n, d in note["sheets"].items() if n in sheets and _sheet_digest(sheets[n]) != d]
+    gone = [n for n in note["sheets"] if n not in sheets]
+    added = [n for n in sheets if n != LEDGER_SHEET and n not in note["sheets"]]
+    if edited:
+        problems.append((f"改动了工作表 {'、'.join(edited)}", f"sheet(s) edited: {', '.join(edited)}"))
+    if gone:
+        problems.append((f"删除了工作表 {'、'.join(gone)}", f"sheet(s) deleted: {', '.join(gone)}"))
+    if added:
+        problems.append((f"新加了工作表 {'、'.join(added)}", f"sheet(s) added: {', '.join(added)}"))
+
+
+def _own_titles() -> list[str]:
+    """certctl's titles of 证件台账 (both languages), when there is no note to say which were written."""
+    from .ledger_xlsx import HEADERS
+
+    zh = [h for h, _ in HEADERS[LEDGER_SHEET]]
+    en = [h for _, h in HEADERS[LEDGER_SHEET]]
+    return zh + [h for h in en if h not in zh]
+
+
+def _few(items: list[str], n: int = 3) -> str:
+    shown = "、".join(items[:n])
+    return shown + (f" 等 {len(items)} 个" if len(items) > n else "")
+
+
+def _short(e: Exception) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:120]
+
+
+# ------------------------------------------------------------------------------------------ backup
+def backup_pattern(ledger: str | os.PathLike[str]) -> re.Pattern[str]:
+    """The names :func:`back_up` gives copies of ``ledger`` (so a folder scan can leave them out)."""
+    p = Path(ledger)
+    return re.compile(re.escape(p.stem) + r"\.\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?(-\d+)?\.bak" + re.escape(p.suffix), re.I)
+
+
+def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> Path:
+    """Copy ``ledger`` aside in its folder, same permissions: ``台账.2024-06-05T0930.bak.xlsx``. OSError
+    when it cannot be copied (the caller must then not replace the ledger)."""
+    p = Path(ledger)
+    when = when or dt.datetime.now()
+    names = [f"{p.stem}.{when:%Y-%m-%dT%H%M}.bak{p.suffix}", f"{p.stem}.{when:%Y-%m-%dT%H%M%S}.bak{p.suffix}"]
+    names += [f"{p.stem}.{when:%Y-%m-%dT%H%M%S}-{k}.bak{p.suffix}" for k in range(2, 100)]
+    for name in names:
+        target = p.with_name(name)
+        if target.exists():
+            continue
+        tmp = p.with_name(f".{name}.{os.getpid()}.tmp")
+        try:
+            shutil.copy2(p, tmp)  # contents, permissions and times
+            if target.exists():  # taken meanwhile
+                tmp.unlink()
+                continue
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
+        return target
+    raise FileExistsError(f"no free backup name for {p}")

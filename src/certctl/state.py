@@ -1,0 +1,162 @@
+"""Where certctl keeps its own files, and with which permissions it creates files holding personal data.
+
+State is what certctl writes for itself, never what a clerk reads: locks and the cache of results.
+None of it is needed inside the forms folder, so a read-only forms share works:
+
+- the cache and the lock of ``overdue`` live in the *state folder*: ``state_dir`` in certctl.toml, else
+  ``$CERTCTL_STATE_DIR``, else the user's cache folder (``~/.cache/certctl`` on Linux, honouring
+  ``$XDG_CACHE_HOME``; ``%LOCALAPPDATA%\\certctl\\Cache`` on Windows — platformdirs), else, when that
+  cannot be created, ``certctl-<uid>`` in the system's temporary folder;
+- what belongs to one output lives in a ``.certctl/`` folder beside it: the ledger's lock and the note
+  of what certctl last wrote there (``台账.xlsx.lock``, ``台账.xlsx.json``), the report folder's lock.
+
+Files certctl writes that hold personal data (ledger, annotated copies, reports, logs, CSV/JSON output,
+the cache) are created with mode 0600 less the umask, unless certctl.toml says otherwise::
+
+    [output]
+    mode = "0640"
+
+:func:`configure` is called once by the command line with the loaded config; library users may call it
+too. :func:`file_mode` is the mode to create a file with (umask applied).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as S
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["STATE_ENV", "DEFAULT_MODE", "configure", "state_dir", "beside", "file_mode", "umask",
+           "private_dir", "key_of", "lock_file"]
+
+STATE_ENV = "CERTCTL_STATE_DIR"
+STATE_NAME = ".certctl"
+DEFAULT_MODE = 0o600
+
+_settings: dict[str, Any] = {"state_dir": None, "mode": DEFAULT_MODE}
+
+
+def configure(cfg: Any = None, *, state_dir: str | os.PathLike[str] | None = None, mode: int | None = None) -> None:
+    """Take ``state_dir`` and ``[output] mode`` from a :class:`certctl.config.Config` (or given directly)."""
+    if cfg is not None:
+        state_dir = state_dir if state_dir is not None else getattr(cfg, "state_dir", None)
+        out = getattr(cfg, "output", None)
+        if mode is None and out is not None:
+            mode = getattr(out, "file_mode", None)
+    _settings["state_dir"] = Path(state_dir).expanduser() if state_dir else None
+    _settings["mode"] = DEFAULT_MODE if mode is None else mode
+
+
+def umask() -> int:
+    """The process's umask (read without changing it where the system allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o077)
+    os.umask(old)
+    return old
+
+
+def file_mode(mode: int | None = None) -> int:
+    """The permission bits to create a personal-data file with: the configured mode (0600 by default)
+    less the umask."""
+    want = _settings["mode"] if mode is None else mode
+    return want & ~umask() & 0o777
+
+
+def state_dir() -> Path:
+    """The state folder (see the module doc); not created here."""
+    explicit = _settings["state_dir"] or os.environ.get(STATE_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("certctl", appauthor=False))
+    except Exception:  # pragma: no cover - platformdirs always answers on supported systems
+        return fallback_dir()
+
+
+def fallback_dir() -> Path:
+    """``certctl-<user>`` in the system's temporary folder: for when the user's cache folder cannot be made."""
+    who = str(os.getuid()) if hasattr(os, "getuid") else (os.environ.get("USERNAME") or "user")
+    return Path(tempfile.gettempdir()) / f"certctl-{who}"
+
+
+def lock_file(name: str, about: str | os.PathLike[str]) -> Path:
+    """The lock of a run about ``about`` (e.g. ``overdue`` of a forms folder), in the state folder —
+    or, when the default one cannot be created (no home folder), in :func:`fallback_dir`. OSError when
+    there is nowhere to put it (the message names the folder)."""
+    places = [state_dir()]
+    if not (_settings["state_dir"] or os.environ.get(STATE_ENV)):
+        places.append(fallback_dir())
+    error: OSError | None = None
+    for d in places:
+        try:
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as e:
+            error = error or e
+            continue
+        return d / f"{name}-{key_of(about)}.lock"
+    assert error is not None
+    raise error
+
+
+def beside(output: str | os.PathLike[str]) -> Path:
+    """The ``.certctl/`` folder beside ``output`` (a file) — or inside it when ``output`` is a folder."""
+    p = Path(output)
+    return (p if p.is_dir() else p.parent) / STATE_NAME
+
+
+def key_of(path: str | os.PathLike[str]) -> str:
+    """A short name for a folder or file, for state files about it kept elsewhere."""
+    p = Path(path)
+    try:
+        p = p.resolve()
+    except OSError:
+        p = p.absolute()
+    return hashlib.sha256(str(p).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class UnsafeDir(OSError):
+    """A state folder certctl must not use: owned by someone else, or writable by others."""
+
+
+def private_dir(path: str | os.PathLike[str]) -> Path:
+    """Create ``path`` (mode 0700) if needed and check that only this user can write it: owned by the
+    current user, not writable by group or others, not a symlink owned by someone else. Raises
+    :class:`UnsafeDir` (or another OSError when it cannot be created)."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError:
+        raise UnsafeDir(f"{p} exists and is not a folder") from None
+    check_private(p, folder=True)
+    return p
+
+
+def check_private(path: Path, folder: bool) -> None:
+    """Raise :class:`UnsafeDir` when ``path`` could have been written by another user."""
+    if not hasattr(os, "geteuid"):  # Windows: folders under the user's profile are private by ACL
+        return
+    me = os.geteuid()
+    st = os.lstat(path)
+    if S.S_ISLNK(st.st_mode):
+        if st.st_uid not in (me, 0):
+            raise UnsafeDir(f"{path} is a link owned by uid {st.st_uid}")
+        st = os.stat(path)
+    if folder and not S.S_ISDIR(st.st_mode):
+        raise UnsafeDir(f"{path} is not a folder")
+    if not folder and not S.S_ISREG(st.st_mode):
+        raise UnsafeDir(f"{path} is not a regular file")
+    if st.st_uid != me:
+        raise UnsafeDir(f"{path} belongs to uid {st.st_uid}, not to the user running certctl (uid {me})")
+    if st.st_mode & 0o022:
+        raise UnsafeDir(f"{path} can be written by other users (mode {S.S_IMODE(st.st_mode):04o})")
