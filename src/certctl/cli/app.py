@@ -1,8 +1,11 @@
-"""The Typer application object shared by every command module (one command per file)."""
+"""The Typer application object shared by every command module (one command per file); its
+commands are imported when they run (cli/lazy.py)."""
 
 from __future__ import annotations
 
 import typer
+
+from .lazy import LazyGroup
 
 app = typer.Typer(
     name="certctl",
@@ -15,4 +18,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=LazyGroup,
 )
+
+
+@app.callback()
+def _certctl() -> None:
+    # A group with subcommands, even before any command module is imported (cli/lazy.py).
+    pass
