@@ -60,11 +60,17 @@ def convert_distinct(column: Sequence[object], col: F.Column, facts: FormFacts) 
         return [value for value, _ in converted], {k: found for k, (_, found) in enumerate(converted) if found}
     outcome = {v: convert_cell(v, col, facts) for v in distinct}
     bad = {v for v, (_, found) in outcome.items() if found}
-    if all(value is v for v, (value, _) in outcome.items()):  # every value is its own (units, listed values)
+    if all(_same(value, v) for v, (value, _) in outcome.items()):  # every value is its own (units, listed values)
         values = list(column)
     else:
-        values = [outcome[v][0] for v in column]
+        values = list(map({v: value for v, (value, _) in outcome.items()}.__getitem__, column))
     return values, ({k: outcome[v][1] for k, v in enumerate(column) if v in bad} if bad else {})
+
+
+def _same(value: object, cell: object) -> bool:
+    """The converted value is the cell itself: equal and of the same type (1, 1.0 and True are equal
+    but read differently)."""
+    return value.__class__ is cell.__class__ and value == cell
 
 
 def joined_texts(column: Sequence[object]) -> str | None:

@@ -16,10 +16,17 @@ KEEPS_UNIT = ("旧版换新版", "旧版", "换新版", "损坏", "信息变更"
 
 def same_unit_after_move(t: Table) -> None:
     """A302: 原所属主体 and 现所属主体 are the same unit, and 换证原因 is not one that keeps the holder
-    in the unit (a new version, a damaged card, changed details, expiry, a correction)."""
-    for k, (before, after, reason) in enumerate(zip(t.value("orig_unit"), t.value("unit"), t.value("reason"))):
-        if before and after and not any(w in (reason or "") for w in KEEPS_UNIT) and compact(before) == compact(after):
-            t.flag("A302", k, t.col("unit"), "现所属主体（受委托组织）全称", after)
+    in the unit (a new version, a damaged card, changed details, expiry, a correction). Units and
+    reasons repeat: each distinct (before, after, reason) is judged once."""
+    moves = list(zip(t.value("orig_unit"), t.value("unit"), t.value("reason")))
+    same = {move for move in set(moves) if _same_unit(*move)}
+    for k in [k for k, move in enumerate(moves) if move in same] if same else ():
+        t.flag("A302", k, t.col("unit"), "现所属主体（受委托组织）全称", moves[k][1])
+
+
+def _same_unit(before: str | None, after: str | None, reason: str | None) -> bool:
+    return bool(before and after and not any(w in (reason or "") for w in KEEPS_UNIT)
+                and compact(before) == compact(after))
 
 
 def reminders(check: FileCheck, sheet: str, kind: str, checks: tuple[str, ...], rows: int) -> None:
