@@ -5,7 +5,8 @@
   against validate.convert.convert_cell, cell by cell;
 - validate.body.data_rows (only the rows that might not be data looked at) against
   data_rows_one_by_one (every row looked at);
-- idcard's check character against the weighted sum written out.
+- idcard's check character against the weighted sum written out;
+- validate.columns.rows_where (each distinct value tested once) against testing every cell.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from certctl import forms as F
 from certctl.idcard import check_char, check_id, make_id, plain_ids
 from certctl.validate.body import Body, data_rows, data_rows_one_by_one
-from certctl.validate.columns import IdColumns, convert_column
+from certctl.validate.columns import IdColumns, convert_column, rows_where
 from certctl.validate.convert import NO_ID, FormFacts, convert_cell
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,3 +148,19 @@ def test_data_rows_agree_with_one_by_one(kinds):
     width = 9
     columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
     assert data_rows(rows, columns, BODY) == data_rows_one_by_one(rows, BODY)
+
+
+# ------------------------------------------------------------------------------ rows_where
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["在岗", "退休", "调离", "", "旧版"]), st.floats(0, 100),
+                          st.integers(0, 100)), max_size=40),
+       st.lists(st.booleans(), max_size=40), st.booleans())
+def test_rows_where_agrees_with_testing_every_cell(cells, held, use_where):
+    """rows_where tests each distinct value once; the reference tests every cell."""
+    where = (held + [True] * len(cells))[:len(cells)] if use_where else None
+
+    def test(v: object) -> bool:
+        return v is not None and v != "在岗" and bool(v)
+
+    expected = [k for k, v in enumerate(cells) if test(v) and (where is None or where[k])]
+    assert rows_where(cells, test, where) == expected

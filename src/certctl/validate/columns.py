@@ -9,6 +9,8 @@ converting 100,000 cells one by one.
   go through the converter.
 - ID numbers are all different; idcard.plain_ids recognises the valid plain ones a part at a time,
   and only the rest go through the converter.
+- Rules ask "which rows hold a value that …" (a status that is not 在岗, hours below 60): rows_where
+  tests each distinct value once.
 
 convert_cell is the reference: tests/test_validate_columns.py checks that a column converted here
 gives what converting its cells one by one gives.
@@ -106,3 +108,12 @@ class IdColumns:
 
     def set(self, k: int, value: IdValue) -> None:
         self.ids[k], self.ok[k], self.birth[k], self.male[k] = value
+
+
+def rows_where(column: Sequence[Any], test: Callable[[Any], bool], where: Sequence[Any] | None = None) -> list[int]:
+    """The rows whose value passes ``test`` and, when ``where`` is given, whose ``where`` is true (for
+    the survey: the card is still held). A column holds a few distinct values (a status, a version,
+    hours): each is tested once, not each cell (equal values, like 1 and 1.0, alike)."""
+    passing = {v for v in set(column) if test(v)}
+    rows = [k for k, v in enumerate(column) if v in passing] if passing else []
+    return rows if where is None else [k for k in rows if where[k]]

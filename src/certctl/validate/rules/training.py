@@ -7,6 +7,7 @@ A303 annex 3: fewer than 20 hours of training in the new field before a new card
 
 from __future__ import annotations
 
+from ..columns import rows_where
 from ..table import Table
 from .survey import _num, held
 
@@ -22,15 +23,16 @@ def new_field_hours_short_survey(t: Table) -> None:
 
 
 def _below(t: Table, code: str, minimum: float) -> None:
-    for k, hours in enumerate(t.value("new_field_hours")):
-        if hours is not None and hours < minimum:
-            t.flag(code, k, t.col("new_field_hours"), "新执法领域培训学时", _num(hours), min=_num(minimum))
+    hours = t.value("new_field_hours")
+    for k in rows_where(hours, lambda h: h is not None and h < minimum):
+        t.flag(code, k, t.col("new_field_hours"), "新执法领域培训学时", _num(hours[k]), min=_num(minimum))
 
 
 def annual_hours_short(t: Table) -> None:
     """S004: a holder in post who still holds the card has fewer 本年度培训学时 than the annual
     requirement (60 by default)."""
     minimum = t.check.opts.annual_hours
-    for k, (hours, status, still) in enumerate(zip(t.value("hours"), t.value("status"), held(t))):
-        if hours is not None and hours < minimum and still and status in (None, "在岗"):
-            t.flag("S004", k, t.col("hours"), "本年度培训学时", _num(hours), min=_num(minimum))
+    hours, statuses = t.value("hours"), t.value("status")
+    for k in rows_where(hours, lambda h: h is not None and h < minimum, held(t)):
+        if statuses[k] in (None, "在岗"):
+            t.flag("S004", k, t.col("hours"), "本年度培训学时", _num(hours[k]), min=_num(minimum))
