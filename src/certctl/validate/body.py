@@ -10,6 +10,10 @@ row by row from the top:
 - a row in which 3 or more cells name their own column is the header again;
 - every other row is data.
 
+A merged range below the header (one unit, one date, one 情况 for four people) holds its value in its
+top-left cell only; ``spread_merged`` first gives that value to every cell the range covers, so every
+row it covers reads it (validation, the merge and the annotated copy agree).
+
 ``data_rows`` applies this rule. Most rows of a long form are plainly data, so it first picks out,
 column by column, the rows that might be anything else (``rows_to_look_at``), and applies the rule
 to those only; ``data_rows_one_by_one`` is the same rule on every row, the reference it agrees with.
@@ -83,6 +87,33 @@ def header_again(row: Sequence[object], body: Body) -> bool:
     """3 or more cells of the row name their own column."""
     hits = sum(1 for key, ci in body.cols if ci < len(row) and names_column(body.spec, key, row[ci]))
     return hits >= 3
+
+
+MAX_SPREAD = 5_000_000  # cells filled from merged ranges per sheet, at most
+
+
+def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int, int]], first: int) -> int:
+    """Fill every cell of each merged range lying wholly below the header (row index ``first`` on)
+    with the range's top-left value, in place. Returns the number of cells filled."""
+    filled = 0
+    for r1, c1, r2, c2 in merged:
+        if r1 < first or r1 >= len(rows) or (r1 == r2 and c1 == c2):
+            continue
+        top = rows[r1]
+        v = top[c1] if c1 < len(top) else ""
+        if blank(v):
+            continue
+        filled += (min(r2, len(rows) - 1) - r1 + 1) * (c2 - c1 + 1)
+        if filled > MAX_SPREAD:
+            break
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c2:
+                row.extend([""] * (c2 + 1 - len(row)))
+            for c in range(c1, c2 + 1):
+                if blank(row[c]):
+                    row[c] = v
+    return filled
 
 
 # ------------------------------------------------------------------------------ the rule

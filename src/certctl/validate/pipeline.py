@@ -10,7 +10,7 @@ from .. import forms as F
 from ..findings import Finding
 from ..gcpause import gc_paused
 from ..reader import ReadError, SheetData, WorkbookData, read_workbook
-from .body import Body, data_rows
+from .body import Body, data_rows, spread_merged
 from .columns import IdColumns, convert_column
 from .context import FileCheck
 from .convert import FormFacts
@@ -91,6 +91,7 @@ def check_sheet(check: FileCheck, sheet: SheetData, hdr: Header) -> SheetResult:
     res = SheetResult(sheet.name, spec, first, hdr.nrows, dict(hdr.colmap))
     form.columns_in_header(check, sheet.name, hdr)
     cols = [(c, hdr.colmap[c.key]) for c in spec.columns if c.key in hdr.colmap]
+    spread_merged(sheet.rows, sheet.merged, first)
     below = sheet.rows[first:]
     if not below:
         return res
