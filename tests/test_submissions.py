@@ -62,3 +62,48 @@ def test_a_bad_value_in_a_merged_range_is_marked_on_the_range(tmp_path: Path) ->
     ws = openpyxl.load_workbook(out)["附件1"]
     assert "G4:G7" in {str(m) for m in ws.merged_cells.ranges}
     assert ws["G4"].comment is not None and ws["G4"].fill.fgColor.rgb.endswith("9999")
+
+
+# ------------------------------------------------------------------------------ 2. three-row headers
+# annex 3 as the notice prints it: titles broken over up to three lines, pasted a line per row
+NOTICE_LINES = {"序号": ["序", "号"], "性别": ["性", "别"],
+                "原所属主体(受委托组织)全称": ["原所属主体", "（受委托组", "织）全称"],
+                "现所属主体(受委托组织)全称": ["现所属主体", "（受委托组", "织）全称"],
+                "原行政执法(监督)证件号码": ["原行政执法（监督）", "证件号码"],
+                "工作岗位及职务": ["工作岗位", "及职务"]}
+
+
+def _pasted_three_rows(src: Path, out: Path, merge_single: bool = False) -> Path:
+    from certctl.normalize import header_key
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb.active
+    heads = [c.value for c in ws[3]]
+    ws.insert_rows(4, 2)
+    for i, h in enumerate(heads, start=1):
+        lines = NOTICE_LINES.get(header_key(h) if h else "", [h])
+        for k in range(3):
+            ws.cell(3 + k, i).value = lines[k] if k < len(lines) else None
+        if merge_single and len(lines) == 1:
+            ws.merge_cells(start_row=3, start_column=i, end_row=5, end_column=i)
+    wb.save(out)
+    return out
+
+
+@pytest.mark.parametrize("merge_single", [False, True], ids=["pasted", "one-line-titles-merged-down"])
+def test_three_row_header_pasted_from_the_notice(tmp_path: Path, merge_single: bool) -> None:
+    (tmp_path / "src").mkdir()
+    src = build(tmp_path / "src", "annex3", [annex_row("annex3", n) for n in range(3)])
+    p = _pasted_three_rows(src, tmp_path / "附件3.xlsx", merge_single)
+    assert openpyxl.load_workbook(p).active["E5"].value == "织）全称"
+    res = validate_file(p)
+    (sheet,) = res.sheets
+    assert (sheet.header_rows, sheet.header_row) == (3, 5)
+    assert res.rows == 3 and res.errors == 0 and res.warnings == 0, codes(res)
+    assert {f.row for f in res.findings} == {None}  # only the form's reminder (A301), no row read as data
+    assert [r.values["orig_unit"] for r in sheet.records] == ["启东市城市管理局"] * 3
+
+
+def test_two_row_header_is_not_stretched_over_the_first_data_row(tmp_path: Path) -> None:
+    res = validate_file(build(tmp_path, "annex3", [annex_row("annex3", n) for n in range(3)]))
+    assert res.sheets[0].header_rows == 1 and res.rows == 3 and res.errors == 0

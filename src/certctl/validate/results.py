@@ -61,7 +61,7 @@ class SheetResult:
     sheet: str
     spec: F.FormSpec
     header_row: int  # Excel row number of the (last) header row
-    header_rows: int  # 1 or 2
+    header_rows: int  # 1, 2 or 3
     colmap: dict[str, int]  # column key -> 0-based index
     skipped: int = 0  # blank, footer and repeated-header rows
     table: Table | None = field(default=None, repr=False, compare=False)
