@@ -107,3 +107,45 @@ def test_three_row_header_pasted_from_the_notice(tmp_path: Path, merge_single: b
 def test_two_row_header_is_not_stretched_over_the_first_data_row(tmp_path: Path) -> None:
     res = validate_file(build(tmp_path, "annex3", [annex_row("annex3", n) for n in range(3)]))
     assert res.sheets[0].header_rows == 1 and res.rows == 3 and res.errors == 0
+
+
+# ------------------------------------------------------------------------------ 3. nothing to report
+def _nothing_forms(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = list(annex_row("annex2", 0))
+    nil_row = build(folder, "annex2", [{k: "无" for k in keys}], name="附件2-无.xlsx")
+    mixed = build(folder, "annex3", [{k: ("没有" if i % 2 else "本期无变动") for i, k in enumerate(annex_row("annex3", 0))}],
+                  name="附件3-本期无变动.xlsx")
+    no_rows = build(folder, "annex4", [], name="附件4-空表.xlsx")
+    # "本期无变动" typed once and merged across the whole row
+    merged = build(folder, "annex1", [{"seq": 1, "name": "本期无变动"}], name="附件1-合并.xlsx")
+    wb = openpyxl.load_workbook(merged)
+    wb.active.merge_cells("B4:I4")
+    wb.save(merged)
+    return [nil_row, mixed, no_rows, merged]
+
+
+def test_a_form_saying_nothing_to_report_is_a_clean_empty_submission(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = _nothing_forms(tmp_path / "forms")
+    for p in forms:
+        res = validate_file(p)
+        assert res.rows == 0 and res.errors == 0 and res.warnings == 0, (p.name, codes(res))
+        assert codes(res) == ["F005"]  # a note that the form has no rows, nothing else
+    out = CliRunner().invoke(app, ["validate", *map(str, forms)])
+    assert out.exit_code == 0, out.output
+    led = build_ledger(load_workspace(tmp_path / "forms", Options()), None, AS_OF)
+    assert led.accounts == []
+    assert {f.status for f in led.files} == {"ok"} and len(led.files) == 4
+    (unit,) = [u for u in led.units if u.unit == "启东市城市管理局"]
+    assert unit.forms == 4 and unit.last_form_date == dt.date(2024, 6, 3)
+
+
+def test_a_real_row_with_one_cell_of_none_is_still_data(tmp_path: Path) -> None:
+    """备注 无, 被注销人员去向 无: a holder's row that says 无 in a cell or two is data like any other."""
+    row = annex_row("annex2", 0, remark="无", destination="无")
+    res = validate_file(build(tmp_path, "annex2", [row]))
+    assert res.rows == 1 and res.errors == 0, codes(res)

@@ -8,6 +8,8 @@ row by row from the top:
 - a row whose first filled cell starts a note, total or signature line is not data, and neither is
   any row after it that carries no ID number (dates, seals and names of signatories);
 - a row in which 3 or more cells name their own column is the header again;
+- a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) is not data:
+  a form of such rows only is an empty submission, received and clean;
 - every other row is data.
 
 A merged range below the header (one unit, one date, one 情况 for four people) holds its value in its
@@ -32,6 +34,15 @@ from .header import column_named, header_keys
 
 _FOOTER = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核人|负责人|填表人|制表人|签字|签名|盖章|^合计|^总计|^小计"
                      r"|^以下(空白|无内容|无)|^(单位)?(公章|印章)")
+
+
+_NOTHING = re.compile(r"^(本期|本月|本季度|本年度|本次)?(无|没有|暂无)(人员)?(变动|变化|数据|情况|记录|内容|注销|换证|补发"
+                      r"|需报送(的)?(内容|事项|人员)?|需填报(的)?(内容|事项)?)?(情况)?[。.;；!！]?$")
+
+
+def says_nothing(v: object) -> bool:
+    """Whether a cell says there is nothing to report: 无, 没有, 暂无, 本期无变动, 无人员变动 …"""
+    return isinstance(v, str) and bool(_NOTHING.match(compact(clean_text(v))))
 
 
 @dataclass(frozen=True)
@@ -119,9 +130,12 @@ def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int
 # ------------------------------------------------------------------------------ the rule
 def _verdict(row: Sequence[object], body: Body, in_footer: bool) -> str:
     """'data', 'blank' (nothing at all), or why the row is skipped: 'empty', 'footer', 'signature',
-    'header'."""
-    if not any(not blank(row[ci]) for ci in body.data_cols if ci < len(row)):
+    'header', 'nothing' (every filled data cell says there is nothing to report)."""
+    filled = [row[ci] for ci in body.data_cols if ci < len(row) and not blank(row[ci])]
+    if not filled:
         return "empty" if any(not blank(v) for v in row) else "blank"
+    if all(says_nothing(v) for v in filled):
+        return "nothing"
     if is_footer(row, body.id_col):
         return "footer"
     if in_footer and not has_id(row, body.id_col):
@@ -181,6 +195,7 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
     if not all(first_data):
         look |= {i for i, v in enumerate(first_data) if blank(v)}
+    look |= rows_holding(first_data, {v for v in distinct_texts(first_data) if says_nothing(v)})
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)
     return look
