@@ -149,3 +149,58 @@ def test_a_real_row_with_one_cell_of_none_is_still_data(tmp_path: Path) -> None:
     row = annex_row("annex2", 0, remark="无", destination="无")
     res = validate_file(build(tmp_path, "annex2", [row]))
     assert res.rows == 1 and res.errors == 0, codes(res)
+
+
+# ------------------------------------------------------------------------------ 4. GBK file names
+def _gbk_folder(tmp_path: Path) -> tuple[Path, str]:
+    """A forms folder as unzipping a Windows archive leaves it: names in GBK bytes, on disk."""
+    import os
+    import shutil
+
+    (tmp_path / "src").mkdir()
+    src = build(tmp_path / "src", "annex1", [annex_row("annex1", n) for n in range(2)])
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    base = os.fsencode(forms) + b"/"
+    shutil.copy(src, base + "城管".encode("gbk") + b".xlsx")  # b'\xb3\xc7\xb9\xdc.xlsx'
+    shutil.copy(src, base + "城管副本".encode("gbk") + b".xlsx")  # the same content again
+    with open(base + "损坏".encode("gbk") + b".xlsx", "wb") as fh:
+        fh.write(b"PK\x03\x04 truncated")
+    assert b"\xb3\xc7\xb9\xdc.xlsx" in os.listdir(os.fsencode(forms))
+    return forms, "\\xb3ǹ\\xdc.xlsx"
+
+
+def test_gbk_file_names_are_read_and_shown_escaped(tmp_path: Path) -> None:
+    import os
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms, shown_name = _gbk_folder(tmp_path)
+    name = os.fsdecode(os.fsencode(forms) + b"/\xb3\xc7\xb9\xdc.xlsx")
+    res = validate_file(name)
+    assert res.read_error is None and res.rows == 2 and res.errors == 0
+    run = CliRunner()
+    out = run.invoke(app, ["validate", name])
+    assert out.exit_code == 0 and shown_name in out.output, out.output
+    ledger = tmp_path / "out" / "台账.xlsx"
+    out = run.invoke(app, ["merge", str(forms), "-o", str(ledger), "--as-of", "2024-06-06"])
+    assert out.exception is None or isinstance(out.exception, SystemExit), out.output
+    assert out.exit_code == 1 and shown_name in out.output  # 1: the truncated file is unreadable
+    files = {r[0]: r for r in openpyxl.load_workbook(ledger)["来源文件"].iter_rows(min_row=2, values_only=True)}
+    assert shown_name in files
+    assert len(openpyxl.load_workbook(ledger)["证件台账"]["A"]) == 3  # header + 2 certificates, once
+    for cmd in (["overdue", "-d", str(forms), "--as-of", "2024-06-06"],
+                ["report", "-d", str(forms), "--as-of", "2024-06-06", "-o", str(tmp_path / "rep")]):
+        out = run.invoke(app, cmd)
+        assert out.exception is None or isinstance(out.exception, SystemExit), (cmd, out.output)
+        assert "内部错误" not in out.output, (cmd, out.output)
+        assert out.exit_code == 1, (cmd, out.output)  # the truncated file, unreadable; not the good one
+    from certctl.model import build_model
+    from certctl.pathnames import shown
+
+    model = build_model(load_workspace(forms, Options()), None, AS_OF, findings=False)
+    expect = {shown(b"\xb3\xc7\xb9\xdc.xlsx"): "ok", shown("城管副本".encode("gbk") + b".xlsx"): "duplicate",
+              shown("损坏".encode("gbk") + b".xlsx"): "unreadable"}
+    assert {f.path: f.status for f in model.files} == expect

@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pathnames import undecodable
+
 MAX_FILE_BYTES = 200 * 1024 * 1024  # on disk
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # declared total of all parts
 MAX_PART = 512 * 1024 * 1024  # declared size of one part
@@ -344,7 +346,8 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
         ext = p.suffix.lower()
         if data is not None:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        elif (fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls"):
+        elif ((fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls")) \
+                and not undecodable(p):  # calamine cannot open a name in GBK bytes: Python opens it
             wb = CalamineWorkbook.from_path(str(p))
         else:
             with open(p, "rb") as fh:
