@@ -44,7 +44,7 @@ def test_merged_data_cells_fill_every_row_they_cover(tmp_path: Path) -> None:
     assert res.errors == 0 and codes(res) == [], codes(res)
     assert res.rows == 4
     led = build_ledger(load_workspace(forms, Options()), None, AS_OF)
-    assert len(led.accounts) == 4
+    assert len(led.accounts) == 3  # the annex 2 row with a bad ID is rejected (X006), as before
     assert {a.unit for a in led.accounts} == {"启东市城市管理局"}
     (fs,) = led.files
     assert (fs.rows_read, fs.rows_merged, fs.rows_rejected) == (4, 4, 0)
@@ -204,3 +204,46 @@ def test_gbk_file_names_are_read_and_shown_escaped(tmp_path: Path) -> None:
     expect = {shown(b"\xb3\xc7\xb9\xdc.xlsx"): "ok", shown("城管副本".encode("gbk") + b".xlsx"): "duplicate",
               shown("损坏".encode("gbk") + b".xlsx"): "unreadable"}
     assert {f.path: f.status for f in model.files} == expect
+
+
+# ------------------------------------------------------------------------------ 5. certctl's own outputs
+def test_certctl_outputs_among_the_forms_are_skipped_with_a_note(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+    from certctl.marks import NAME
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex1", [annex_row("annex1", n) for n in range(3)], name="附件1.xlsx")
+    bad = build(forms, "annex2", [annex_row("annex2", 7, id="123")], name="附件2.xlsx")
+    run = CliRunner()
+    out = run.invoke(app, ["merge", str(forms), "-o", str(forms / "台账.xlsx"), "--as-of", "2024-06-06"])
+    assert out.exit_code in (0, 1), out.output
+    run.invoke(app, ["report", "-d", str(forms), "--as-of", "2024-06-06", "-o", str(forms / "报告")])
+    run.invoke(app, ["validate", str(bad), "--annotate", str(forms / "附件2.检查结果.xlsx")])
+    (report,) = (forms / "报告").glob("*.xlsx")
+    # a clerk opens the ledger and saves it again (openpyxl here, Excel alike): the mark stays
+    wb = openpyxl.load_workbook(forms / "台账.xlsx")
+    assert NAME in wb.defined_names
+    wb.save(forms / "台账-另存.xlsx")
+    outputs = {"台账.xlsx": "ledger", "台账-另存.xlsx": "ledger", f"报告/{report.name}": "report",
+               "附件2.检查结果.xlsx": "annotated"}
+    for rel, kind in outputs.items():
+        res = validate_file(forms / rel)
+        assert (res.output, codes(res), res.rows) == (kind, ["F008"], 0), rel
+    led = build_ledger(load_workspace(forms, Options()), None, AS_OF)
+    status = {f.path: f.status for f in led.files}
+    assert {p: status[p] for p in outputs} == {p: "output" for p in outputs}
+    assert sum(f.rows_read for f in led.files) == 4  # the two forms' rows, once
+    assert len(led.accounts) == 3  # the annex 2 row with a bad ID is rejected (X006), as before
+    out = run.invoke(app, ["validate", str(forms / "台账-另存.xlsx")])
+    assert out.exit_code == 0 and "F008" in out.output
+
+
+def test_a_form_saved_by_openpyxl_is_not_taken_for_an_output(tmp_path: Path) -> None:
+    p = build(tmp_path, "annex1", [annex_row("annex1", 0)])
+    wb = openpyxl.load_workbook(p)
+    wb.save(p)
+    res = validate_file(p)
+    assert res.output == "" and res.rows == 1

@@ -53,9 +53,10 @@ class SheetData:
 @dataclass(slots=True)
 class WorkbookData:
     path: str
-    format: str  # xlsx | xls
+    format: str  # xlsx | xls | ods
     sha256: str
     sheets: list[SheetData]
+    mark: str | None = None  # certctl's own output: its kind (certctl.marks)
 
 
 _FOREIGN = (  # magic bytes of files that land in a clerk's inbox under an Excel name
@@ -374,9 +375,28 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
             wb.close()
         except Exception:
             pass
+    mark = None
     if fmt == "xlsx":
         _check_uncached(p if data is None else io.BytesIO(data), sheets)
-    return WorkbookData(str(p), fmt, digest, sheets)
+        mark = _certctl_mark(p if data is None else io.BytesIO(data), sheets)
+    return WorkbookData(str(p), fmt, digest, sheets, mark)
+
+
+def _certctl_mark(p: Path | io.BytesIO, sheets: list[SheetData]) -> str | None:
+    """The kind of certctl output the workbook is (its mark, or a ledger's sheets), or None."""
+    from .marks import mark_in
+
+    names = {s.name for s in sheets}
+    if {"证件台账", "来源文件", "问题清单"} <= names:
+        return "ledger"
+    try:
+        with zipfile.ZipFile(p) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > 4 << 20:
+                return None
+            return mark_in(zf.read(info))
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None
 
 
 def _size_and_head(p: Path) -> tuple[int, bytes]:

@@ -22,9 +22,10 @@ class Fmt(str, Enum):
 
 _STATUS = {
     "zh": {"ok": "已合并", "errors": "有错误", "unreadable": "无法读取", "duplicate": "重复", "reference": "参考名单",
-           "deliverable": "交付材料"},
+           "deliverable": "交付材料", "output": "certctl 输出，已跳过", "superseded": "已被取代"},
     "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
-           "reference": "reference", "deliverable": "deliverable"},
+           "reference": "reference", "deliverable": "deliverable", "output": "certctl output, skipped",
+           "superseded": "superseded"},
 }
 
 
@@ -266,6 +267,8 @@ def _files_table(summary: Any, en: bool) -> Any:
             label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
         elif f.status == "unreadable":
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
+        elif f.status == "superseded":
+            label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
         table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
     return table
 

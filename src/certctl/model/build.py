@@ -46,13 +46,15 @@ class FileSummary:
     rows_read: int
     rows_merged: int
     rows_rejected: int
-    status: str = "ok"  # ok | errors | unreadable | duplicate | reference | deliverable
+    status: str = "ok"  # ok | errors | unreadable | duplicate | reference | deliverable | output | superseded
     errors: int = 0
     warnings: int = 0
     duplicate_of: str = ""
     read_error: str = ""  # reason, Chinese
     read_error_en: str = ""
     deliverable: str = ""  # the deliverable's kind (training_plan, cleanup_report)
+    superseded_by: str = ""  # the corrected version that replaces this file (model/versions.py)
+    supersedes: str = ""  # the earlier version(s) this corrected file replaces
 
 
 @dataclass
@@ -257,6 +259,10 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
         rp = rel(res.path)
         name = PurePosixPath(rp).name
         fs = FileSummary(rp, res.sha256, res.family, res.meta.unit, res.meta.date, res.rows, 0, 0)
+        if res.output:  # a ledger, report or annotated copy certctl wrote: not a form (F008 says so)
+            fs.status, fs.family = "output", ""
+            files.append(fs)
+            continue
         if res.read_error is not None or not res.sheets:
             d = campaign.named(name)
             refused = res.read_error is not None and getattr(res.read_error, "code", "F001") != "F001"
@@ -402,8 +408,9 @@ def build_docket(ws: Any, cfg: Any = None, *, calendar: Any = None) -> Docket:
 
 
 def forms_read(files: list[FileSummary]) -> int:
-    """Spreadsheets read as forms (readable or not; not duplicates, not deliverables)."""
-    return sum(1 for f in files if f.status not in ("duplicate", "deliverable"))
+    """Spreadsheets read as forms (readable or not; not duplicates, deliverables or certctl's outputs;
+    a superseded version was read)."""
+    return sum(1 for f in files if f.status not in ("duplicate", "deliverable", "output"))
 
 
 def _problems(acc: Account) -> None:

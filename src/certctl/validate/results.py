@@ -106,6 +106,7 @@ class FormResult:
     sheets: list[SheetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     read_error: ReadError | None = None
+    output: str = ""  # certctl's own output (ledger, report, annotated): not a form, skipped (certctl.marks)
 
     @property
     def rows(self) -> int:
