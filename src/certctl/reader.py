@@ -1,6 +1,7 @@
 """Reading workbooks safely: tell the format by content, refuse hostile files, return plain cell grids.
 
-xlsx/xlsm/xls (and WPS files that are really one of those) are read with python-calamine. Before any
+xlsx/xlsm/xls (and WPS files that are really one of those) and OpenDocument spreadsheets (.ods, as
+LibreOffice saves them) are read with python-calamine. Before any
 XML is parsed, a zip container is checked for decompression bombs (declared sizes and ratios) and its
 XML parts for DOCTYPE/ENTITY declarations, which no genuine Excel or WPS file contains.
 """
@@ -26,7 +27,8 @@ MAX_MEMBERS = 20000
 MAX_TOTAL_RATIO = 100  # declared / compressed over the whole container, when above 64 MB declared
 MAX_PROLOG = 1024 * 1024  # bytes of XML prolog (before the root element) we are willing to scan
 
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".xltx", ".xltm")
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".xltx", ".xltm", ".ods")
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 class ReadError(Exception):
@@ -106,9 +108,9 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
+def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> str:
     """Refuse zip bombs and XML entity tricks without inflating more than a few KB of any part.
-    ``path``: a file, or a workbook's bytes in a BytesIO."""
+    ``path``: a file, or a workbook's bytes in a BytesIO. Returns the format: "xlsx" or "ods"."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
@@ -134,9 +136,13 @@ def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
             raise ReadError("F006", f"解压后总大小声明为 {total:,} 字节（压缩后 {packed:,}），疑似压缩炸弹",
                             f"declares {total:,} bytes uncompressed from {packed:,}: a zip bomb")
         names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        fmt = "ods" if _opendocument(zf, names) == "spreadsheet" else "xlsx"
+        if fmt == "xlsx" and "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             if "EncryptedPackage" in names:
                 raise ReadError("F001", "文件已加密（设置了打开密码）", "the workbook is password-protected")
+            if _opendocument(zf, names):
+                raise ReadError("F001", "这是 OpenDocument 文本或演示文稿（.odt/.odp），不是表格",
+                                "an OpenDocument text or presentation (.odt/.odp), not a spreadsheet")
             raise ReadError("F001", "是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件）",
                             "a zip file that is not an Excel workbook (a Word document or other file?)")
         if "xl/workbook.bin" in names:
@@ -155,6 +161,19 @@ def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
             if bad:
                 raise ReadError("F006", f"部件 {info.filename} 含有 XML 实体/DOCTYPE 声明（XXE 或实体膨胀攻击）",
                                 f"part {info.filename} declares a DOCTYPE/ENTITY (XXE or billion laughs)")
+    return fmt
+
+
+def _opendocument(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """The OpenDocument kind a zip is ("spreadsheet", "text" …) from its ``mimetype`` part, or ""."""
+    if "mimetype" not in names or zf.getinfo("mimetype").file_size > 200:
+        return ""
+    try:
+        mime = zf.read("mimetype").strip()
+    except Exception:
+        return ""
+    prefix = b"application/vnd.oasis.opendocument."
+    return mime[len(prefix):].decode("ascii", "replace") if mime.startswith(prefix) else ""
 
 
 def _prolog_declares_dtd(fh, is_xml: bool) -> bool:
@@ -324,8 +343,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
     if kind == "binary":
         raise ReadError("F001", "不是 Excel 文件（无法识别的文件格式）", "not an Excel file (unknown format)")
     if kind == "zip":
-        check_zip(p if data is None else io.BytesIO(data))
-        fmt = "xlsx"
+        fmt = check_zip(p if data is None else io.BytesIO(data))
     else:
         streams = _ole_streams(p if data is None else data)
         if "EncryptedPackage" in streams or "EncryptionInfo" in streams:

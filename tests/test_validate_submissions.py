@@ -247,3 +247,35 @@ def test_a_form_saved_by_openpyxl_is_not_taken_for_an_output(tmp_path: Path) -> 
     wb.save(p)
     res = validate_file(p)
     assert res.output == "" and res.rows == 1
+
+
+# ------------------------------------------------------------------------------ 6. .ods
+ODS = Path(__file__).parent / "fixtures" / "ods"  # 附件2-注销表.xlsx and the .ods LibreOffice saved of it
+
+
+def test_ods_saved_by_libreoffice_reads_like_the_xlsx_it_came_from(tmp_path: Path) -> None:
+    import shutil
+
+    ods, xlsx = validate_file(ODS / "附件2-注销表.ods"), validate_file(ODS / "附件2-注销表.xlsx")
+    assert ods.format == "ods" and ods.read_error is None
+    assert (ods.family, ods.rows, ods.meta.unit, ods.meta.date) == ("annex2", 3, "启东市城市管理局", dt.date(2024, 6, 3))
+    assert [(f.code, f.row, f.col) for f in ods.findings] == [(f.code, f.row, f.col) for f in xlsx.findings]
+    assert ("I010", 6, 4) in [(f.code, f.row, f.col) for f in ods.findings]  # the one mistake, at its cell
+    assert [r.values for r in ods.records("annex2")] == [r.values for r in xlsx.records("annex2")]
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    shutil.copy(ODS / "附件2-注销表.ods", forms)
+    led = build_ledger(load_workspace(forms, Options()), None, AS_OF)
+    assert [(f.path, f.status, f.rows_merged) for f in led.files] == [("附件2-注销表.ods", "errors", 3)]  # merged, its I010 listed
+    assert len(led.accounts) == 3
+
+
+def test_an_opendocument_text_is_told_apart(tmp_path: Path) -> None:
+    import zipfile
+
+    p = tmp_path / "附件2.ods"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", "<office:document-content/>")
+    res = validate_file(p)
+    assert res.read_error is not None and "OpenDocument" in res.read_error.reason("zh")
