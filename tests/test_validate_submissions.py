@@ -279,3 +279,129 @@ def test_an_opendocument_text_is_told_apart(tmp_path: Path) -> None:
         zf.writestr("content.xml", "<office:document-content/>")
     res = validate_file(p)
     assert res.read_error is not None and "OpenDocument" in res.read_error.reason("zh")
+
+
+# ------------------------------------------------------------------------------ 7. versions
+ORIG = "附件2-注销申请表（6月）.xlsx"
+CORR = "附件2-注销申请表（6月）（更正版）.xlsx"
+
+
+def _meta(day: int) -> dict:
+    return {"unit": "启东市城市管理局", "reporter": "张三", "phone": "0513-83123456", "date": dt.date(2024, 6, day)}
+
+
+def _annex2_rows(typo: bool) -> list[dict]:
+    """Four holders who left on Wed 29 May: the annex 2 is due by Mon 3 June (3 working days)."""
+    rows = [annex_row("annex2", n, change_date=dt.date(2024, 5, 29)) for n in range(4)]
+    if typo:
+        rows[1]["cert"] = "320680000010"  # 320680000001 mistyped
+    return rows
+
+
+def _versions_folder(tmp_path: Path, corrected_name: str = CORR, corrected_rows: list | None = None) -> Path:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _annex2_rows(typo=True), meta=_meta(3), name=ORIG)  # on the deadline day
+    build(forms, "annex2", corrected_rows if corrected_rows is not None else _annex2_rows(typo=False),
+          meta=_meta(4), name=corrected_name)  # the next day
+    return forms
+
+
+def test_a_corrected_resubmission_replaces_the_rows_it_corrects(tmp_path: Path) -> None:
+    from certctl.ledger_xlsx import write_ledger
+    from certctl.model import build_model
+    from certctl.overdue import find_obligations  # noqa: F401 (the CLI's own reader, below)
+
+    forms = _versions_folder(tmp_path)
+    ws = load_workspace(forms, Options())
+    led = build_ledger(ws, None, dt.date(2024, 6, 20))
+    certs = sorted(a.cert for a in led.accounts)
+    assert certs == [f"32068{n:07d}" for n in range(4)]  # each once; the typo 320680000010 gone
+    files = {f.path: f for f in led.files}
+    assert (files[ORIG].status, files[ORIG].superseded_by) == ("superseded", CORR)
+    assert files[CORR].supersedes == ORIG
+    assert (files[ORIG].rows_read, files[ORIG].rows_merged, files[ORIG].rows_superseded) == (4, 0, 4)
+    assert (files[CORR].rows_read, files[CORR].rows_merged) == (4, 4)
+    # each obligation once: the system 注销 of each card, 10 working days from the first version
+    entry = [o for o in led.obligations if o.kind == "system_entry"]
+    assert sorted(o.cert for o in entry) == certs and {o.state for o in entry} == {"overdue"}
+    assert {o.deadline for o in entry} == {dt.date(2024, 6, 18)}  # from 6-3, the first version (6-4: 6-19; 6-10 is 端午)
+    # the 3-day report judged on the first version's date: on time, not one day late
+    reports = [o for a in led.accounts for o in a.obligations if o.kind == "change_report"]
+    assert reports == [] or {o.state for o in reports} <= {"done"}
+    assert not [f for f in led.findings if f.code in ("T001", "T002")]
+    assert [f.code for f in led.findings if f.code in ("X008", "X009")] == ["X009"]
+    out = write_ledger(led, tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(out)
+    sources = {r[0]: r for r in wb["来源文件"].iter_rows(min_row=2, values_only=True)}
+    assert any(CORR in str(v) for v in sources[ORIG])  # 来源文件 names which file superseded it
+    assert len(list(wb["证件台账"].iter_rows(min_row=2))) == 4
+    # overdue, as the clerk runs it: each obligation once
+    model = build_model(load_workspace(forms, Options()), None, dt.date(2024, 6, 20), findings=False)
+    due = [(o.cert, o.kind) for o in model.obligations if o.state == "overdue"]
+    assert len(due) == len(set(due)) == 4
+
+
+def test_merge_summary_says_which_file_superseded_which(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = _versions_folder(tmp_path)
+    out = CliRunner().invoke(app, ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-06"])
+    assert f"更正版：{CORR} 取代 {ORIG}" in out.output, out.output
+    assert "被更正版取代 4" in out.output
+    out = CliRunner().invoke(app, ["overdue", "-d", str(forms), "--as-of", "2024-06-20", "--format", "json"])
+    import json
+
+    items = json.loads(out.output)
+    flat = json.dumps(items, ensure_ascii=False)
+    assert "320680000010" not in flat  # the typo is not owed anything
+    assert flat.count('"system_entry"') <= 4
+
+
+def test_a_correction_of_one_row_keeps_the_others(tmp_path: Path) -> None:
+    rows = _annex2_rows(typo=False)[1:2]  # only the corrected holder
+    forms = _versions_folder(tmp_path, corrected_rows=rows)
+    led = build_ledger(load_workspace(forms, Options()), None, AS_OF)
+    assert sorted(a.cert for a in led.accounts) == [f"32068{n:07d}" for n in range(4)]
+    files = {f.path: f for f in led.files}
+    assert (files[ORIG].rows_merged, files[ORIG].rows_superseded) == (3, 1)
+    (x9,) = [f for f in led.findings if f.code == "X009"]
+    assert x9.params["kept"] == 3 and x9.params["n"] == 1
+
+
+@pytest.mark.parametrize("name,why", [("附件2-注销申请表（补充）.xlsx", "rows"), (CORR, "mark")])
+def test_a_later_file_that_could_be_a_correction_or_an_addition_is_said_so(tmp_path: Path, name: str, why: str) -> None:
+    """No mark but the same people with other values; or a mark on other people: both kept, X008."""
+    rows = _annex2_rows(typo=False) if why == "rows" else [annex_row("annex2", n) for n in range(20, 22)]
+    forms = _versions_folder(tmp_path, corrected_name=name, corrected_rows=rows)
+    led = build_ledger(load_workspace(forms, Options()), None, AS_OF)
+    (x8,) = [f for f in led.findings if f.code == "X008"]
+    assert x8.path.endswith(name) and x8.params["other"] == ORIG
+    assert {f.status for f in led.files} <= {"ok", "errors"}  # nothing superseded on a guess
+    # "rows": 3 of its rows equal the first file's (the same fact, once); the differing one is kept beside
+    # the first file's, shown both ways. "mark": two other people, both merged.
+    assert sum(f.rows_merged for f in led.files) == (4 + 1 if why == "rows" else 4 + 2)
+    assert len(led.accounts) == (5 if why == "rows" else 6)
+
+
+def test_the_same_rows_sent_again_count_once(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _annex2_rows(typo=False), meta=_meta(3), name="附件2.xlsx")
+    build(forms, "annex2", _annex2_rows(typo=False), meta=_meta(4), name="附件2-再次发送.xlsx")
+    led = build_ledger(load_workspace(forms, Options()), None, dt.date(2024, 6, 20))
+    assert len(led.accounts) == 4 and not [f for f in led.findings if f.code == "X008"]
+    entry = [(o.cert, o.kind) for o in led.obligations]
+    assert len(entry) == len(set(entry))
+    assert {f.path: f.rows_superseded for f in led.files} == {"附件2.xlsx": 0, "附件2-再次发送.xlsx": 4}
+
+
+def test_version_marks_in_names() -> None:
+    from certctl.model.versions import base_name, version_mark
+
+    assert version_mark(CORR) == "更正版" and version_mark("附件3（第二次）.xls") == "第二次"
+    assert version_mark("附件2（修改版）.xlsx") == "修改版" and version_mark(ORIG) == ""
+    assert base_name(CORR) == base_name(ORIG.replace(".xlsx", ".xls"))
+    assert base_name("附件3（第二次）.xls") == base_name("附件3.xlsx")

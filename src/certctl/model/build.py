@@ -34,6 +34,7 @@ from .docket import Docket, DocketEntry
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
                      events_of, reject_reason, source_text)
 from .units import Registry, UnitAccount
+from .versions import find_versions, touched_paths, version_findings
 
 
 @dataclass
@@ -45,7 +46,7 @@ class FileSummary:
     form_date: dt.date | None
     rows_read: int
     rows_merged: int
-    rows_rejected: int
+    rows_rejected: int  # rows read = merged + rejected + superseded
     status: str = "ok"  # ok | errors | unreadable | duplicate | reference | deliverable | output | superseded
     errors: int = 0
     warnings: int = 0
@@ -55,6 +56,7 @@ class FileSummary:
     deliverable: str = ""  # the deliverable's kind (training_plan, cleanup_report)
     superseded_by: str = ""  # the corrected version that replaces this file (model/versions.py)
     supersedes: str = ""  # the earlier version(s) this corrected file replaces
+    rows_superseded: int = 0  # rows whose fact another version holds (corrected, or sent again)
 
 
 @dataclass
@@ -254,6 +256,11 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
         if unit:
             received.setdefault(unit, {}).setdefault(kind, []).append(action)
 
+    # ---- versions of one submission: corrected rows replaced, repeated rows once (model/versions.py)
+    vers = find_versions(results, lambda res: registry.sender(rel(res.path), res.meta.unit), rel, CERT_KINDS)
+    touched = touched_paths(vers)
+    dropped.update(version_findings(vers, results, b.add, rel))
+
     # ---- rows -> events / rejections, per file
     for res in results:
         rp = rel(res.path)
@@ -287,12 +294,19 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
             b.colmaps[(res.path, s.sheet)] = s.colmap
             certs = kind in CERT_KINDS
             for rec in s.records:
+                src = res
+                if res.path in touched:
+                    at = (res.path, rec.sheet, rec.row)
+                    if vers.skipped(at):
+                        fs.rows_superseded += 1
+                        continue
+                    src = vers.dated(res, at)
                 v = rec.values
-                d = event_date(kind, rec, res) if certs else None
+                d = event_date(kind, rec, src) if certs else None
                 # the usual row is placed at once; reject_reason says why another one is not
                 if not (certs and d is not None and v.get("id_ok") and v.get("cert")
                         and (kind != "annex1" or v.get("action"))):
-                    why = reject_reason(kind, rec, res)
+                    why = reject_reason(kind, rec, src)
                     if why is not None:
                         fs.rows_rejected += 1
                         key = why[2]
@@ -302,17 +316,20 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                         continue
                 fs.rows_merged += 1
                 if certs:
-                    events.extend(events_of(kind, rec, res, rp, d))
+                    events.extend(events_of(kind, rec, src, rp, d))
                     if kind == "survey_people":
                         surveyed.add((res.path, rec.sheet, rec.row))
                 elif kind == "national":
                     national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row)))
-        assert fs.rows_read == fs.rows_merged + fs.rows_rejected, (fs.path, fs.rows_read, fs.rows_merged)
+        assert fs.rows_read == fs.rows_merged + fs.rows_rejected + fs.rows_superseded, (fs.path, fs.rows_read)
         fam = set(res.family.split("+"))
         if fam and fam <= {"registry", "national"}:
             fs.status = "reference"
         else:
             fs.status = "errors" if res.errors else "ok"
+            if res.path in vers.superseded_by:
+                fs.status, fs.superseded_by = "superseded", rel(vers.superseded_by[res.path])
+            fs.supersedes = "、".join(rel(p) for p, by in vers.superseded_by.items() if by == res.path)
             sender = registry.sender(rp, res.meta.unit)
             sent.setdefault(sender, []).append(fs)
             if "survey" in fam:
