@@ -322,11 +322,15 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                 elif kind == "national":
                     national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row)))
         assert fs.rows_read == fs.rows_merged + fs.rows_rejected + fs.rows_superseded, (fs.path, fs.rows_read)
+        errors, warnings = res.errors, res.warnings
+        if res.path in touched:  # findings a correction retired (model/versions.py) no longer count
+            live = [f.severity for f in res.findings if id(f) not in dropped]
+            errors, warnings = live.count(R.ERROR), live.count(R.WARNING)
         fam = set(res.family.split("+"))
         if fam and fam <= {"registry", "national"}:
             fs.status = "reference"
         else:
-            fs.status = "errors" if res.errors else "ok"
+            fs.status = "errors" if errors else "ok"
             if res.path in vers.superseded_by:
                 fs.status, fs.superseded_by = "superseded", rel(vers.superseded_by[res.path])
             fs.supersedes = "、".join(rel(p) for p, by in vers.superseded_by.items() if by == res.path)
@@ -338,7 +342,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                     when = next((r.values.get("report_date") for r in res.records("survey_units")
                                  if registry.canonical(r.values.get("unit") or "") == sender), None)
                 receive(sender, "survey", Action(when, rp))
-        fs.errors, fs.warnings = res.errors, res.warnings
+        fs.errors, fs.warnings = errors, warnings
         files.append(fs)
     for dup, orig in getattr(ws, "duplicates", []):
         fs = FileSummary(rel(dup), "", "", "", None, 0, 0, 0, status="duplicate", duplicate_of=rel(orig))
