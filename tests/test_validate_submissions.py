@@ -407,3 +407,23 @@ def test_version_marks_in_names() -> None:
     assert version_mark("附件2（修改版）.xlsx") == "修改版" and version_mark(ORIG) == ""
     assert base_name(CORR) == base_name(ORIG.replace(".xlsx", ".xls"))
     assert base_name("附件3（第二次）.xls") == base_name("附件3.xlsx")
+
+
+def test_forms_of_two_months_named_alike_are_two_submissions(tmp_path: Path) -> None:
+    """附件1 is titled 录入归集、注销、修改备案表: 修改 in both names is no version mark; a survey sent again
+    a month later is a new snapshot, not a correction."""
+    from certctl.model.versions import version_mark
+
+    name = "附件1-人员数据录入归集、注销、修改备案表.xlsx"
+    assert version_mark(name) == ""
+    forms = tmp_path / "forms"
+    for month, day in (("5月", 20), ("6月", 27)):
+        (forms / month).mkdir(parents=True)
+        build(forms / month, "annex1", [annex_row("annex1", 0, entry_date=dt.date(2024, 5, day))], name=name,
+              meta=_meta(3 if month == "5月" else 28))
+        build(forms / month, "survey", [annex_row("survey", 0, hours=10 + day)], name="摸排统计表.xlsx",
+              meta={**_meta(3 if month == "5月" else 28), "unit": "柞水县乾佑街道办事处"})
+    led = build_ledger(load_workspace(forms, Options()), None, AS_OF)
+    assert {f.status for f in led.files} <= {"ok", "errors"}
+    assert sum(f.rows_merged for f in led.files) == 4 and sum(f.rows_superseded for f in led.files) == 0
+    assert [f.code for f in led.findings if f.code in ("X008", "X009")] == ["X008"]  # annex 1: one person entered in both, other dates: said, both kept

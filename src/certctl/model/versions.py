@@ -34,15 +34,22 @@ from ..normalize import compact
 
 RowKey = tuple[str, str, int]  # (path, sheet, Excel row)
 
-_MARK = re.compile(r"[（(\[【]?\s*(更正版?|修改版?|修正版?|修订版?|更新版|订正版?|重报|补正|最终版|正确版|新版本"
+_MARK = re.compile(r"[（(\[【]?\s*(更正版?|修改版|修正版|修订版|更新版|订正版|重报|补正|最终版|正确版|新版本"
                    r"|第\s*[二三四五六七八九十2-9]\s*[次版稿]|[vV]\s*[2-9])\s*[）)\]】]?")
 _SEP = re.compile(r"[\s_\-—－·.]+$|^[\s_\-—－·.]+")
 
 
 def version_mark(name: str) -> str:
-    """The version mark in a file name (更正版, 第二次 …), or ""."""
+    """The version mark in a file name (更正版, 第二次 …), or "". (修改 alone is no mark: annex 1's own
+    title says 录入归集、注销、修改备案表.)"""
     m = _MARK.search(PurePosixPath(name).stem)
     return m.group(1) if m else ""
+
+
+def _marked_on(later: str, earlier: str) -> bool:
+    """The later name is the earlier one with a version mark the earlier lacks."""
+    mark = version_mark(later)
+    return bool(mark) and mark != version_mark(earlier) and base_name(later) == base_name(earlier)
 
 
 def base_name(name: str) -> str:
@@ -77,6 +84,7 @@ class Versions:
 @dataclass
 class _File:
     res: Any
+    kind: str
     name: str
     rows: dict[tuple[str, str], tuple[RowKey, dict]]  # person key -> (row, values)
 
@@ -113,7 +121,7 @@ def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[
                 who = _person(kind, rec.values)
                 if who is not None:
                     rows.setdefault(who, ((res.path, rec.sheet, rec.row), rec.values))
-        groups.setdefault((unit, kind), []).append(_File(res, PurePosixPath(rel(res.path)).name, rows))
+        groups.setdefault((unit, kind), []).append(_File(res, kind, PurePosixPath(rel(res.path)).name, rows))
     return groups
 
 
@@ -133,7 +141,9 @@ def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Cal
 
 
 def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], str]) -> None:
-    marked = bool(version_mark(later.name)) and base_name(later.name) == base_name(earlier.name)
+    marked = _marked_on(later.name, earlier.name)
+    if not marked and later.kind == "survey_people":
+        return  # a later survey is a new snapshot of the same people, not a correction (only a mark says so)
     live = {who: v for who, v in earlier.rows.items() if v[0] not in out.replaced}
     shared = [who for who in later.rows if who in live]
     e_path, l_path = rel(earlier.res.path), rel(later.res.path)
