@@ -427,3 +427,16 @@ def test_forms_of_two_months_named_alike_are_two_submissions(tmp_path: Path) -> 
     assert {f.status for f in led.files} <= {"ok", "errors"}
     assert sum(f.rows_merged for f in led.files) == 4 and sum(f.rows_superseded for f in led.files) == 0
     assert [f.code for f in led.findings if f.code in ("X008", "X009")] == ["X008"]  # annex 1: one person entered in both, other dates: said, both kept
+
+
+def test_ods_merged_data_cells_fill_every_row_they_cover(tmp_path: Path) -> None:
+    """The merged-cells form of case 1 saved by LibreOffice as .ods: calamine gives no merged ranges for
+    .ods, the reader takes them from content.xml."""
+    from certctl.reader import read_workbook
+
+    p = ODS / "附件1-合并单元格.ods"
+    (sheet,) = read_workbook(p).sheets
+    assert {(3, 2, 6, 2), (3, 6, 6, 6), (3, 7, 6, 7)} <= set(sheet.merged)  # C4:C7, G4:G7, H4:H7
+    res = validate_file(p)
+    assert res.rows == 4 and codes(res) == []
+    assert {r.values["unit"] for r in res.records("annex1")} == {"启东市城市管理局"}

@@ -394,10 +394,43 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
         except Exception:
             pass
     mark = None
+    if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
+        for sh in sheets:
+            sh.merged = sh.merged or []
+        _ods_merged(p if data is None else io.BytesIO(data), sheets)
     if fmt == "xlsx":
         _check_uncached(p if data is None else io.BytesIO(data), sheets)
         mark = _certctl_mark(p if data is None else io.BytesIO(data), sheets)
     return WorkbookData(str(p), fmt, digest, sheets, mark)
+
+
+def _ods_merged(src: Path | io.BytesIO, sheets: list[SheetData]) -> None:
+    """Add each .ods sheet's merged ranges (cells with number-rows/columns-spanned in content.xml,
+    already checked for entities by check_zip) to its SheetData. Best effort: nothing on failure."""
+    import xml.etree.ElementTree as ET
+
+    t = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    by_name = {s.name: s for s in sheets}
+    try:
+        with zipfile.ZipFile(src) as zf, zf.open("content.xml") as fh:
+            sheet, r, c = None, 0, 0
+            for ev, el in ET.iterparse(fh, events=("start", "end")):
+                tag = el.tag
+                if ev == "start":
+                    if tag == t + "table":
+                        sheet, r = by_name.get(el.get(t + "name") or ""), 0
+                    elif tag == t + "table-row":
+                        c = 0
+                    elif tag in (t + "table-cell", t + "covered-table-cell"):
+                        rs, cs = int(el.get(t + "number-rows-spanned", 1)), int(el.get(t + "number-columns-spanned", 1))
+                        if sheet is not None and tag == t + "table-cell" and (rs > 1 or cs > 1):
+                            sheet.merged.append((r, c, r + rs - 1, c + cs - 1))
+                        c += int(el.get(t + "number-columns-repeated", 1))
+                elif tag == t + "table-row":
+                    r += int(el.get(t + "number-rows-repeated", 1))
+                    el.clear()
+    except Exception:  # best effort: the cells themselves were read
+        return
 
 
 def _certctl_mark(p: Path | io.BytesIO, sheets: list[SheetData]) -> str | None:
