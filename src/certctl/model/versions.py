@@ -102,27 +102,31 @@ def _person(kind: str, values: dict) -> tuple[str, str] | None:
 
 
 def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
-           kinds: frozenset[str]) -> dict[tuple[str, str], list[_File]]:
-    """Readable single-kind forms of the given kinds, grouped by (sending unit, kind)."""
-    groups: dict[tuple[str, str], list[_File]] = {}
+           kinds: frozenset[str]) -> list[list[_File]]:
+    """Readable single-kind forms of the given kinds, grouped by (sending unit, kind); only the groups of
+    two files or more, whose rows are then indexed by person (a unit's only form costs nothing)."""
+    groups: dict[tuple[str, str], list[Any]] = {}
     for res in results:
         if res.read_error is not None or getattr(res, "output", "") or len(res.sheets) == 0:
             continue
         kind_set = {s.spec.kind for s in res.sheets}
         if len(kind_set) != 1 or not (kind_set <= kinds):
             continue
-        (kind,) = kind_set
         unit = sender(res)
-        if not unit:
-            continue
-        rows: dict[tuple[str, str], tuple[RowKey, dict]] = {}
-        for s in res.sheets:
-            for rec in s.records:
-                who = _person(kind, rec.values)
-                if who is not None:
-                    rows.setdefault(who, ((res.path, rec.sheet, rec.row), rec.values))
-        groups.setdefault((unit, kind), []).append(_File(res, kind, PurePosixPath(rel(res.path)).name, rows))
-    return groups
+        if unit:
+            groups.setdefault((unit, next(iter(kind_set))), []).append(res)
+    return [[_File(res, kind, PurePosixPath(rel(res.path)).name, _rows(res, kind)) for res in members]
+            for (_, kind), members in groups.items() if len(members) > 1]
+
+
+def _rows(res: Any, kind: str) -> dict[tuple[str, str], tuple[RowKey, dict]]:
+    rows: dict[tuple[str, str], tuple[RowKey, dict]] = {}
+    for s in res.sheets:
+        for rec in s.records:
+            who = _person(kind, rec.values)
+            if who is not None:
+                rows.setdefault(who, ((res.path, rec.sheet, rec.row), rec.values))
+    return rows
 
 
 def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
@@ -130,9 +134,7 @@ def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Cal
     """The versions among ``results`` (see the module's rule). ``sender(res)``: the unit that sent a
     form; ``rel(path)``: the path as shown; ``kinds``: the form kinds with rows about certificates."""
     out = Versions()
-    for files in _files(results, sender, rel, frozenset(kinds)).values():
-        if len(files) < 2:
-            continue
+    for files in _files(results, sender, rel, frozenset(kinds)):
         files.sort(key=lambda f: f.order)
         for i, later in enumerate(files):
             for earlier in files[:i]:
