@@ -440,3 +440,22 @@ def test_ods_merged_data_cells_fill_every_row_they_cover(tmp_path: Path) -> None
     res = validate_file(p)
     assert res.rows == 4 and codes(res) == []
     assert {r.values["unit"] for r in res.records("annex1")} == {"启东市城市管理局"}
+
+
+def test_the_case_as_found_an_xls_then_its_xlsx_correction(tmp_path: Path) -> None:
+    """The unit's first version is a genuine .xls from old Excel (kept under tests/fixtures/versions,
+    saved by LibreOffice from the typo form above); the correction comes as .xlsx the next day."""
+    import shutil
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    first = "附件2-注销申请表（6月）.xls"
+    shutil.copy(Path(__file__).parent / "fixtures" / "versions" / first, forms / first)
+    build(forms, "annex2", _annex2_rows(typo=False), meta=_meta(4), name=CORR)
+    led = build_ledger(load_workspace(forms, Options()), None, dt.date(2024, 6, 20))
+    assert sorted(a.cert for a in led.accounts) == [f"32068{n:07d}" for n in range(4)]
+    files = {f.path: f for f in led.files}
+    assert (files[first].status, files[first].superseded_by, files[CORR].supersedes) == ("superseded", CORR, first)
+    owed = [(o.cert, o.kind) for o in led.obligations if o.state in ("overdue", "due_soon", "due_today")]
+    assert len(owed) == len(set(owed)) == 4
+    assert not [o for o in led.obligations if o.state == "done_late"]
