@@ -17,6 +17,7 @@ the forms are always written as text (never as formulas), and ID numbers are mas
 
 from __future__ import annotations
 
+from .marks import mark_openpyxl
 from .atomic import atomic_write
 
 import datetime as dt
@@ -458,6 +459,7 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     wb.properties.modified = stamp
     wb.properties.creator = "certctl"
     wb.properties.title = _t("title", lang, d=r.as_of.isoformat())
+    mark_openpyxl(wb, "report")  # certctl.marks: never read back as a form
     wb.save(path)
 
 
