@@ -111,3 +111,54 @@ def _staffing(u: UnitLine, lang: str) -> str:
         return f"{u.holders} holders, staffing quota {q}, enforcement posts {p}"
     return f"持证 {u.holders} 人，机构编制数 {q}，执法岗位数 {p}"
 
+
+
+# ------------------------------------------------------------------------------------------ sheet
+SHEET = ("清理统计", "Cleanup statistics")
+_HEAD = (("单位", "持证人数", "机构编制数", "执法岗位数", "问题类别", "依据", "发现", "已整改", "尚未整改", "其中逾期"),
+         ("unit", "holders", "staffing quota", "enforcement posts", "category", "basis", "found", "resolved",
+          "still open", "of which overdue"))
+_WIDTHS = (30, 8, 9, 9, 24, 26, 7, 8, 9, 9)
+
+
+def statistics_title(s: CleanupStats, lang: str = "zh") -> str:
+    if lang == "en":
+        return f"Certificate cleanup statistics (as of {s.as_of.isoformat()})"
+    return f"行政执法证件专项清理统计（截至 {s.as_of.isoformat()}）"
+
+
+def statistics_rows(s: CleanupStats, lang: str = "zh") -> list[list[Any]]:
+    """One row per unit and category found (a unit with none: one row), then the total per category."""
+    en = lang == "en"
+    rows: list[list[Any]] = []
+    for u in [*s.units, s.total]:
+        name = ("Total" if en else "合计") if u is s.total else u.unit
+        head = [name, u.holders, _blank(u.establishment), _blank(u.posts)]
+        cats = [k for k in CATEGORIES if u is s.total or u.n(k, "found")]
+        if not cats:
+            rows.append(head + ["—", "", 0, 0, 0, 0])
+        for k in cats:
+            cat = CATEGORIES[k]
+            rows.append(head + [cat.en if en else cat.zh, cat.basis, *[u.n(k, m) for m in MEASURES]])
+    return rows
+
+
+def write_statistics_sheet(wb: Any, s: CleanupStats, lang: str = "zh") -> Any:
+    """The statistics as a printable sheet of ``wb``."""
+    from .sheets import write_table
+
+    en = lang == "en"
+    ws = wb.create_sheet(SHEET[1] if en else SHEET[0])
+    note = ("Found on the cleanup survey (柞政司发〔2024〕52号 三.2, 三.4); resolved: revoked or replaced (annex 2 / 3, "
+            "or the annex 1 revocation entry); overdue: open after its deadline." if en else
+            "发现：摸排统计表所列（柞政司发〔2024〕52号 三.2、三.4）；已整改：已注销或换发（附件2、3，或附件1注销录入）；"
+            "其中逾期：过期限仍未整改。持证人数为截至当日的台账人数；机构编制数、执法岗位数取自摸排统计表（单位）。")
+    write_table(ws, statistics_title(s, lang), [note], _HEAD[1] if en else _HEAD[0], statistics_rows(s, lang),
+                _WIDTHS, lang)
+    return ws
+
+
+def _blank(x: float | None) -> Any:
+    if x is None:
+        return ""
+    return int(x) if float(x).is_integer() else x
