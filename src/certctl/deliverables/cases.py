@@ -70,6 +70,7 @@ class Case:
     done_on: dt.date | None = None
     done_by: str = ""  # the form and row that resolved it
     status: str = ""  # the certificate's 证件状态 on the day
+    row: int = 0  # the survey row (the list's order)
 
     def shown_id(self, show_id: bool = False) -> str:
         return self.id if show_id else mask_id(self.id)
@@ -122,11 +123,13 @@ def collect_cases(model: Any, ws: Any = None, cfg: Any = None, calendar: Any = N
         surveys = [ev for ev in acc.events if ev.kind == E_SURVEY]
         if not surveys:
             continue
-        unit = names.of(acc.unit)
-        out.surveyed[unit] = out.surveyed.get(unit, 0) + 1
-        for key, ev, detail in _found(surveys, annual):
+        surveyed = names.of(surveys[-1].values.get("unit") or acc.unit)
+        out.surveyed[surveyed] = out.surveyed.get(surveyed, 0) + 1
+        for key, ev, detail in _found([e for e in surveys if e.date <= model.as_of], annual):
+            # the unit the survey row names (an annex 3 moves the holder, not the case)
+            unit = names.of(ev.values.get("unit") or acc.unit)
             case = Case(key, unit, ev.date, ev.rel, _cell(colmaps, ev, _COLUMN[key]), detail, None, OPEN,
-                        acc.cert, acc.name, acc.id, status=acc.status)
+                        acc.cert, acc.name, acc.id, status=acc.status, row=ev.row)
             _judge(case, acc, surveys, annual, due, model.as_of)
             out.cases.append(case)
     out.units = _unit_facts(ws, names, model)
@@ -134,7 +137,8 @@ def collect_cases(model: Any, ws: Any = None, cfg: Any = None, calendar: Any = N
         case = _over_quota(u, out.holders.get(u.unit, 0), due, model.as_of)
         if case is not None:
             out.cases.append(case)
-    out.cases.sort(key=lambda c: (c.unit, list(CATEGORIES).index(c.category), c.source, c.cell))
+    order = {k: i for i, k in enumerate(CATEGORIES)}
+    out.cases.sort(key=lambda c: (c.unit, order[c.category], c.source, c.row))
     return out
 
 
@@ -176,7 +180,7 @@ def _judge(case: Case, acc: Account, surveys: list[Event], annual: float, due: d
         clock = next((o for o in acc.obligations if o.kind == "revocation"), None)
         case.due = clock.deadline if case.category == "left_post" and clock and clock.deadline else due
         done = _resolution(acc)
-        if done is not None:
+        if done is not None and (done[0] is None or done[0] <= day):  # a form dated after the day: not yet
             case.state, case.resolved = RESOLVED, 1
             case.done_on, case.done_by = done
             return
