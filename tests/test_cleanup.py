@@ -182,3 +182,15 @@ def test_report_carries_the_statistics(ws, tmp_path: Path) -> None:
     text = txt.read_text(encoding="utf-8")
     assert "四、行政执法证件专项清理统计（截至 2024-07-02）" in text
     assert "   旧版证件未换发：发现 2，已整改 0，尚未整改 2（其中逾期 2）" in text
+
+
+def test_text_from_the_forms_never_becomes_a_formula(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from certctl.deliverables.sheets import write_table
+
+    wb = Workbook()
+    write_table(wb.active, "标题", ["=1+1"], ["姓名"], [["=HYPERLINK(\"http://x\",\"y\")"]], [20], "zh")
+    wb.save(tmp_path / "t.xlsx")
+    cells = [c for r in load_workbook(tmp_path / "t.xlsx").active.iter_rows() for c in r if c.value]
+    assert {c.data_type for c in cells} == {"s"} and cells[-1].value.startswith("=HYPERLINK")
