@@ -120,12 +120,12 @@ def collect_cases(model: Any, ws: Any = None, cfg: Any = None, calendar: Any = N
     out = CleanupCases(model.as_of, [], holders={u.unit: u.holders for u in model.units})
     annual = cfg.training.annual_hours
     for acc in model.accounts:
-        surveys = [ev for ev in acc.events if ev.kind == E_SURVEY]
+        surveys = [ev for ev in acc.events if ev.kind == E_SURVEY and ev.date <= model.as_of]  # none after the day
         if not surveys:
             continue
         surveyed = names.of(surveys[-1].values.get("unit") or acc.unit)
         out.surveyed[surveyed] = out.surveyed.get(surveyed, 0) + 1
-        for key, ev, detail in _found([e for e in surveys if e.date <= model.as_of], annual):
+        for key, ev, detail in _found(surveys, annual):
             # the unit the survey row names (an annex 3 moves the holder, not the case)
             unit = names.of(ev.values.get("unit") or acc.unit)
             case = Case(key, unit, ev.date, ev.rel, _cell(colmaps, ev, _COLUMN[key]), detail, None, OPEN,
@@ -228,6 +228,8 @@ def _unit_facts(ws: Any, names: "_UnitNames", model: Any) -> dict[str, UnitFacts
                 continue
             unit = names.of(v["unit"])
             when = v.get("report_date") or res.meta.date
+            if when and when > model.as_of:
+                continue  # sent after the day
             old = out.get(unit)
             if old is not None and old.date and when and when < old.date:
                 continue
