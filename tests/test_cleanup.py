@@ -194,3 +194,9 @@ def test_text_from_the_forms_never_becomes_a_formula(tmp_path: Path) -> None:
     wb.save(tmp_path / "t.xlsx")
     cells = [c for r in load_workbook(tmp_path / "t.xlsx").active.iter_rows() for c in r if c.value]
     assert {c.data_type for c in cells} == {"s"} and cells[-1].value.startswith("=HYPERLINK")
+
+
+def test_before_the_survey_arrives_nothing_is_found(ws) -> None:
+    s = stats_on(ws, D(2024, 6, 1))  # the survey is dated 06-03
+    assert s.cases.cases == [] and not s.any_found
+    assert next(u for u in s.units if u.unit == B).establishment is None
