@@ -17,7 +17,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-COMMANDS = ("validate", "merge", "overdue", "report", "deadline", "calendar", "template", "rules")
+COMMANDS = ("validate", "merge", "overdue", "report", "cleanup", "deadline", "calendar", "template", "rules")
 
 
 class LazyGroup(TyperGroup):
