@@ -21,17 +21,10 @@ from ..calendar_file import CalendarFileError, render_year, write_years
 from ..config import CONFIG_FILENAME, ConfigError, config_from_dict, make_calendar
 from ..holiday_notice import STATUTORY_SOURCE, WEEKDAYS as WEEKDAY_ZH, NoticeError, Schedule, decode_notice, parse_notice
 from ..workdays import CC_MAX_YEAR, CC_MIN_YEAR, CC_VERSION, WorkCalendar, YearSpec, calendar_notice, parse_date
-from .app import app
+from .app import Typer, app
 from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
 
-calendar_app = typer.Typer(
-    name="calendar",
-    invoke_without_command=True,
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+calendar_app = Typer(name="calendar", invoke_without_command=True, no_args_is_help=False)
 app.add_typer(calendar_app, name="calendar")
 
 

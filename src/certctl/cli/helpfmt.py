@@ -1,0 +1,136 @@
+"""Help that reads right in Chinese at 80 columns (issue 14).
+
+Click wraps help by ``len()`` and only at spaces: a Chinese line is two columns a character, so it
+overflows an 80-column terminal and is then cut by the terminal, mid-word. :class:`HelpFormatter`
+measures display cells, breaks between two Chinese characters or at a space (never inside a Latin word,
+an option name or a number; never before ，。 or after （ “), and labels the sections in Chinese first.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:
+    import click
+except ImportError:  # recent Typer ships its own copy of click
+    from typer import _click as click  # type: ignore[no-redef]
+from rich.cells import cell_len
+
+HEADINGS = {"Options": "选项 Options", "Arguments": "参数 Arguments", "Commands": "命令 Commands"}
+USAGE = "用法 Usage: "
+HELP_TEXT = "显示本帮助并退出 / show this help and exit"
+
+_NO_START = set("，。、；：？！）》」』”’】…%,.;:?!)]}")  # never the first character of a line
+_NO_END = set("（《「『“‘【([{")  # never the last character of a line
+
+
+def _wide(ch: str) -> bool:
+    return cell_len(ch) == 2
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: a line breaks at a space or between two Chinese characters, never inside a
+    Latin word, number, date (2024年6月5日), path or option name, never before ，。 nor after （."""
+    out: list[str] = []
+    for chunk in re.split(r"(\s+)", text):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            out.append(" ")
+            continue
+        pieces: list[str] = []
+        for ch in chunk:
+            prev = pieces[-1][-1] if pieces else ""
+            if prev and _wide(prev) and _wide(ch) and ch not in _NO_START and prev not in _NO_END:
+                pieces.append(ch)  # a line may break between two Chinese characters
+            elif pieces:
+                pieces[-1] += ch
+            else:
+                pieces.append(ch)
+        out.extend(pieces)
+    return out
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` display cells (a single piece wider than that is cut)."""
+    width = max(width, 10)
+    lines: list[str] = []
+    line = ""
+    for tok in _tokens(" ".join(text.split())):
+        if tok == " ":
+            if line:
+                line += " "
+            continue
+        if cell_len(line + tok) <= width or not line.strip():
+            line = line + tok if line.strip() else tok
+            while cell_len(line) > width:  # one piece longer than the line: cut it
+                cut = _cut(line, width)
+                lines.append(line[:cut])
+                line = line[cut:]
+        else:
+            lines.append(line.rstrip())
+            line = tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _cut(s: str, width: int) -> int:
+    n = 0
+    for i, ch in enumerate(s):
+        n += cell_len(ch)
+        if n > width:
+            return max(i, 1)
+    return len(s)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's formatter, measuring display cells and breaking lines where Chinese allows."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        self.write(f"{'':>{self.current_indent}}{USAGE}{prog} {args}".rstrip() + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}:\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for para in re.split(r"\n\s*\n", text):
+            if "\b" in para:  # click's marker: print this paragraph as written
+                self.write("".join(f"{indent}{ln}\n" for ln in para.replace("\b", "").strip("\n").splitlines()))
+            else:
+                self.write("".join(f"{indent}{ln}\n" for ln in wrap(para, self.width - self.current_indent)))
+            self.write("\n")
+        if text:
+            self.buffer.pop()  # click's own write_text ends without the blank line
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def,override]
+        rows = [(term, HELP_TEXT if help_ == "Show this message and exit." else help_) for term, help_ in rows]
+        first = min(max((cell_len(t) for t, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        text_width = max(self.width - first - self.current_indent, 20)
+        for term, help_ in rows:
+            lines = wrap(help_ or "", text_width)
+            if cell_len(term) + col_spacing > first:
+                self.write(f"{indent}{term}\n")
+                lead = ""
+            else:
+                lead = term + " " * (first - cell_len(term))
+                if not lines:
+                    self.write(f"{indent}{term}\n")
+                    continue
+                self.write(f"{indent}{lead}{lines[0]}\n")
+                lines = lines[1:]
+            self.write("".join(f"{indent}{' ' * first}{ln}\n" for ln in lines))
+
+
+def short_help(help_text: str | None) -> str | None:
+    """A command's line in the command list: its first Chinese sentence (up to 。)."""
+    first = (help_text or "").strip().split("\n\n")[0]
+    if "。" in first:
+        return " ".join(first[: first.index("。") + 1].split())
+    return None
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
