@@ -18,8 +18,8 @@ demo: install
 	@$(BIN)/certctl validate examples/forms --quiet; rc=$$?; [ $$rc -le 1 ]
 	@echo "== certctl merge examples/ledger -> demo-台账.xlsx"
 	@$(BIN)/certctl merge examples/ledger -o demo-台账.xlsx --as-of 2024-06-05 --no-cache; rc=$$?; [ $$rc -le 1 ]
-	@echo "== certctl overdue --dir examples/ledger --as-of 2024-06-05"
-	@$(BIN)/certctl overdue --dir examples/ledger --as-of 2024-06-05; rc=$$?; [ $$rc -le 1 ]
+	@echo "== certctl overdue examples/ledger --as-of 2024-06-05"
+	@$(BIN)/certctl overdue examples/ledger --as-of 2024-06-05; rc=$$?; [ $$rc -le 1 ]
 
 # The second run is the suite's locking, merge and overdue tests as on Windows: no fcntl (tests/conftest.py).
 NO_FCNTL_TESTS := tests/test_safety.py tests/test_faults.py tests/test_merge_cli.py tests/test_merge_unchanged.py \

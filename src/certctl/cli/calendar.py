@@ -20,9 +20,9 @@ from rich.text import Text
 from ..calendar_file import CalendarFileError, render_year, write_years
 from ..config import CONFIG_FILENAME, ConfigError, config_from_dict, make_calendar
 from ..holiday_notice import STATUTORY_SOURCE, WEEKDAYS as WEEKDAY_ZH, NoticeError, Schedule, decode_notice, parse_notice
-from ..workdays import CC_MAX_YEAR, CC_MIN_YEAR, CC_VERSION, WorkCalendar, YearSpec, calendar_notice, parse_date
+from ..workdays import CC_MAX_YEAR, CC_MIN_YEAR, CC_VERSION, WorkCalendar, YearSpec, calendar_notice
 from .app import Typer, app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from .common import Lang, as_of_option, config_option, console, fail, fail_in, lang_option, load, read_date
 
 calendar_app = Typer(name="calendar", invoke_without_command=True, no_args_is_help=False)
 app.add_typer(calendar_app, name="calendar")
@@ -49,11 +49,9 @@ def _config_path(config: Optional[Path]) -> Path:
 @calendar_app.callback()
 def calendar_cmd(
     ctx: typer.Context,
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
-                                        help="按哪一天判断是否缺少明年的安排（默认今天）/ the day to judge on (default today)",
-                                        show_default=False),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
+    as_of: Optional[str] = as_of_option("按哪一天判断是否缺少明年的安排（默认今天）/ the day to judge on (default today)"),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """工作日日历：列出已知哪些年份的节假日安排及其来源；calendar import 导入国务院办公厅的放假通知。
     Which years' holiday schedules are known and where from (chinese-calendar, certctl.toml, or the
@@ -64,11 +62,7 @@ def calendar_cmd(
     cfg, ui = load(config, lang)
     day = dt.date.today()
     if as_of:
-        try:
-            day = parse_date(as_of)
-        except ValueError:
-            fail(_t(ui, f"无法识别的 --as-of 日期 {as_of!r}，请写作 2026-12-02 或 2026年12月2日",
-                    f"cannot read --as-of {as_of!r}; write 2026-12-02"))
+        day = read_date(as_of, "--as-of", ui, fail_in(ui))
     cal = make_calendar(cfg, lang=ui)
     where = str(_config_path(config))
     table = Table(title=_t(ui, "工作日日历：各年份节假日安排的来源", "Working-day calendar: where each year's schedule comes from"),
@@ -128,8 +122,8 @@ def import_cmd(
     year: Optional[int] = typer.Option(None, "--year", metavar="YYYY",
                                        help="通知的年份（文本中没有标题时）/ the notice's year, when the text has no title",
                                        show_default=False),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """读取国务院办公厅《关于XXXX年部分节假日安排的通知》，列表核对后写入 certctl.toml 的 [calendar.XXXX]。
     Read the State Council's notice on a year's holidays, show what was understood, and on

@@ -15,7 +15,7 @@ import typer
 from ..config import make_calendar
 from ..workdays import parse_date
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, load
+from .common import Lang, config_option, lang_option, load
 
 _MAX_N = 100_000
 
@@ -52,8 +52,8 @@ def deadline_cmd(
         "--explain",
         help="逐日列出计入或跳过的原因 / list every day walked, counted or skipped and why",
     ),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     cfg, ui = load(config, lang)
 

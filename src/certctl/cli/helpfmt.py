@@ -22,6 +22,7 @@ HELP_TEXT = "显示本帮助并退出 / show this help and exit"
 
 _NO_START = set("，。、；：？！）》」』”’】…%,.;:?!)]}")  # never the first character of a line
 _NO_END = set("（《「『“‘【([{")  # never the last character of a line
+_BREAK_AFTER = set("，。、；：？！）》」』”")  # Chinese punctuation a line may end on, whatever follows
 
 
 def _wide(ch: str) -> bool:
@@ -41,8 +42,9 @@ def _tokens(text: str) -> list[str]:
         pieces: list[str] = []
         for ch in chunk:
             prev = pieces[-1][-1] if pieces else ""
-            if prev and _wide(prev) and _wide(ch) and ch not in _NO_START and prev not in _NO_END:
-                pieces.append(ch)  # a line may break between two Chinese characters
+            if prev and (_wide(prev) and _wide(ch) or prev in _BREAK_AFTER) and ch not in _NO_START \
+                    and prev not in _NO_END:
+                pieces.append(ch)  # a line may break between two Chinese characters, or after 、，
             elif pieces:
                 pieces[-1] += ch
             else:

@@ -11,7 +11,9 @@ from typing import Any, Optional
 import typer
 
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load, progress_bar
+from .common import (Lang, as_of_option, cache_option, config_option, console, fail, fail_in, format_option,
+                     forms_dir_argument, lang_option, load, lock_timeout_option, one_of, output_option, progress_bar,
+                     quiet_option, read_date, show_id_option)
 from .streams import emit, failer
 
 
@@ -91,36 +93,31 @@ def _warn(message: str) -> None:
 
 @app.command("merge")
 def merge_cmd(
-    directory: Optional[Path] = typer.Argument(
-        None, help="存放各单位报送表格的文件夹（含子文件夹；默认配置中的 forms_dir）/ folder of forms (default: forms_dir)",
-        show_default=False),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="台账输出路径（默认配置中的 ledger，即 台账.xlsx）/ ledger path (default: config ledger)"),
-    as_of: Optional[str] = typer.Option(
-        None, "--as-of", help="判定期限的日期 YYYY-MM-DD（默认今天）/ date deadlines are judged on (default today)"),
-    wait: float = typer.Option(
-        0, "--wait", min=0,
-        help="台账被另一个合并任务锁定时最多等待的秒数（默认 0：立即以退出状态 2 结束）"
-             " / seconds to wait for another merge's lock (default 0: exit 2 at once)"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table 或 json / output format"),
-    show_id: bool = typer.Option(False, "--show-id", help="终端输出中显示完整身份证号码（默认打码）/ print ID numbers in full"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出合计 / totals only"),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
-    cache: bool = typer.Option(
-        True, "--cache/--no-cache",
-        help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
+    directory: Optional[Path] = forms_dir_argument(),
+    output: Optional[Path] = output_option("台账输出路径（默认配置中的 ledger，即 台账.xlsx）/ ledger path (default: config ledger)"),
+    as_of: Optional[str] = as_of_option("判定期限的日期（默认今天），如 2024-06-05、2024年6月5日 / date deadlines are judged on"),
+    lock_timeout: Optional[float] = lock_timeout_option(
+        None, "台账被另一个合并任务锁定时最多等待的秒数（默认 0：立即以退出状态 2 结束）"
+              " / seconds to wait for another merge's lock (default 0: exit 2 at once)"),
+    fmt: Fmt = format_option(Fmt.table),
+    show_id: bool = show_id_option("终端输出中显示完整身份证号码（默认打码）/ print ID numbers in full"),
+    quiet: bool = quiet_option("只输出合计 / totals only"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="列出全部文件（默认只列有问题的文件）/ list every file, not only those with problems"),
+    lang: Optional[Lang] = lang_option(),
+    config: Optional[Path] = config_option(),
+    cache: bool = cache_option(),
+    wait: Optional[float] = typer.Option(None, "--wait", min=0, hidden=True),
 ) -> None:
     """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
 
     台账含 证件台账、变动记录、问题清单、单位汇总、来源文件 五个工作表；台账中身份证号码为全号，
     终端输出打码。先写入同目录的临时文件再替换，中断不会损坏原台账；同一台账同时只能有一个合并任务写入
-    （锁文件 .certctl/<台账>.lock，另一个任务立即退出，或用 --wait 等待）。证件台账的“处理情况”列和
+    （锁文件 .certctl/<台账>.lock，另一个任务立即退出，或用 --lock-timeout 等待）。证件台账的“处理情况”列和
     您自己加的列按证件号码带入新台账；其他改动无法带入时，先把原台账另存为 台账.日期T时分.bak.xlsx。
 
     The ledger is written to a temporary file and renamed into place; a lock file
     (.certctl/<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to
-    --wait seconds. The 处理情况 column and columns a clerk adds to 证件台账 are carried into the new
+    --lock-timeout seconds. The 处理情况 column and columns a clerk adds to 证件台账 are carried into the new
     ledger by certificate number; a ledger with other edits is first copied aside (.bak.xlsx).
 
     退出状态 / exit status: 0 无错误 no errors; 1 有错误或有文件无法读取 errors found or a file unreadable;
@@ -128,6 +125,7 @@ def merge_cmd(
     """
     cfg, lg = load(config, lang)
     en = lg == "en"
+    wait = one_of("--lock-timeout", lock_timeout, "--wait", wait, lg) or 0
     from ..ledger_edits import backup_pattern
     from ..outputs import OutputRefused, check_output
     from ..validate import Options
@@ -139,13 +137,7 @@ def merge_cmd(
         fail(f"folder not found: {root}" if en else f"文件夹不存在：{root}")
     if out.exists() and out.is_dir():
         fail(f"--output is a folder: {out}" if en else f"--output 指向的是文件夹：{out}")
-    day: dt.date | None = None
-    if as_of:
-        try:
-            day = dt.date.fromisoformat(as_of.strip())
-        except ValueError:
-            fail(f"--as-of must be a date like 2024-06-03, got {as_of!r}" if en
-                 else f"--as-of 应为日期，如 2024-06-03，现为“{as_of}”")
+    day = read_date(as_of, "--as-of", lg, fail_in(lg)) if as_of and as_of.strip() else None
     try:
         check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
     except OutputRefused as e:

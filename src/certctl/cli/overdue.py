@@ -22,8 +22,9 @@ from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..overdue import PENDING_STATES, STATES, Obligation
 from ..state import lock_file
 from .app import app
-from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
-                     gather_obligations, load, parse_as_of, resolve_dir)
+from .common import (Lang, Run, as_of_option, cache_option, config_option, console, dir_alias, format_option,
+                     forms_dir_argument, gather_obligations, lang_option, load, lock_timeout_option, log_file_option,
+                     one_of, output_option, parse_as_of, quiet_option, resolve_dir, show_id_option)
 from .streams import emit, failer, guard
 
 
@@ -137,23 +138,21 @@ def by_unit(items: list[Obligation]) -> list[Obligation]:
 # ------------------------------------------------------------------------------- command
 @app.command("overdue")
 def overdue_cmd(
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP, show_default=False),
-    directory: Optional[Path] = typer.Option(None, "--dir", "-d", help=DIR_HELP, show_default=False),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table、json 或 csv / output format"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
-    show_id: bool = typer.Option(False, "--show-id", help="显示完整身份证号码（默认打码）/ print ID numbers in full"),
-    quiet: bool = typer.Option(False, "--quiet", "-q",
-                               help="无逾期时不输出；有逾期时只输出逾期清单 / print nothing unless something is overdue"),
-    log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
-    lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
-    cache: bool = typer.Option(True, "--cache/--no-cache",
-                               help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE",
-        help="写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
+    directory: Optional[Path] = forms_dir_argument(),
+    as_of: Optional[str] = as_of_option(),
+    fmt: Fmt = format_option(Fmt.table, "table、json 或 csv"),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
+    show_id: bool = show_id_option(),
+    quiet: bool = quiet_option("无逾期时不输出；有逾期时只输出逾期清单 / print nothing unless something is overdue"),
+    log_file: Optional[Path] = log_file_option(),
+    lock_timeout: float = lock_timeout_option(DEFAULT_LOCK_TIMEOUT),
+    cache: bool = cache_option(),
+    output: Optional[Path] = output_option(
+        "写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
     show_all: bool = typer.Option(False, "--all", help=f"终端表格显示全部事项（默认每部分最多 {TABLE_ROWS} 行）"
                                                         f" / show every item in the terminal table (default {TABLE_ROWS} per section)"),
+    dir_old: Optional[Path] = dir_alias(),
 ) -> None:
     """列出截至某日已超过工作日期限的事项（另列即将到期事项）。List what is past its working-day deadline.
 
@@ -166,6 +165,7 @@ def overdue_cmd(
     日志写不进去，输出管道断开，或另一任务占用锁）error.
     """
     cfg, lg = load(config, lang)
+    directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
     guard(log_file, "log", [forms], failer(lg, "certctl overdue"))  # never a log appended to a form
     guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))

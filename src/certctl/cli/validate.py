@@ -14,7 +14,8 @@ from ..render import print_results, summary_line, to_json, total_line
 from ..validate import Options, validate_file
 from ..workspace import unreadable_result
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, form_files, load
+from .common import (Lang, config_option, console, fail, form_files, format_option, lang_option, load, quiet_option,
+                     show_id_option)
 from .streams import emit, failer
 
 
@@ -30,16 +31,16 @@ FormKind = Enum("FormKind", {f: f for f in F.FAMILIES}, type=str)  # type: ignor
 def validate_cmd(
     paths: List[Path] = typer.Argument(..., help="表格文件或文件夹（可多个）/ form files or folders", show_default=False),
     form: Optional[FormKind] = typer.Option(None, "--form", help="强制指定表格类型 / force the form kind"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table 或 json / output format"),
+    fmt: Fmt = format_option(Fmt.table),
     strict: bool = typer.Option(False, "--strict", help="有警告也返回 1 / exit 1 on warnings too"),
-    show_id: bool = typer.Option(False, "--show-id", help="显示完整身份证号码（默认打码）/ print ID numbers in full"),
+    show_id: bool = show_id_option(),
     errors_only: bool = typer.Option(False, "--errors-only", help="只显示错误 / show errors only"),
     annotate: Optional[Path] = typer.Option(
         None, "--annotate", "-a",
         help="输出标注问题的表格副本（多个文件时为文件夹）/ write an annotated copy (a folder for several files)"),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出每个文件的一行汇总 / one summary line per file"),
+    lang: Optional[Lang] = lang_option(),
+    config: Optional[Path] = config_option(),
+    quiet: bool = quiet_option("只输出每个文件的一行汇总 / one summary line per file"),
 ) -> None:
     """校验报送的表格，逐个单元格列出问题。Validate forms: every problem, cell by cell.
 
