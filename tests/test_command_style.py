@@ -154,3 +154,18 @@ def test_old_spellings_of_overdue_report_rules(tmp_path: Path) -> None:
     assert runner.invoke(app, ["report", str(forms), "--as-of", AS_OF]).exit_code == 2  # no output folder
     assert json.loads(runner.invoke(app, ["rules", "--json"]).output) == \
         json.loads(runner.invoke(app, ["rules", "--format", "json"]).output)
+
+
+@pytest.mark.parametrize("args, zh", [
+    (["merge", "--bogus"], "错误：没有选项 --bogus"),
+    (["overdue", "--as-of"], "错误：选项 --as-of 后面缺少值"),
+    (["deadline", "2024-06-03"], "错误：缺少参数 N"),
+    (["frob"], "错误：没有命令 frob"),
+    (["overdue", "-f", "xml"], "无效，可选"),
+])
+def test_usage_errors_in_chinese(args: list[str], zh: str) -> None:
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert zh in res.output and "帮助：certctl" in res.output
+    en = CliRunner().invoke(app, [*args, "--lang", "en"] if args[0] != "frob" else args)
+    assert en.exit_code == 2

@@ -10,7 +10,7 @@ from typing import Any, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .helpfmt import Context, short_help
+from .helpfmt import Context, short_help, usage_errors_in_chinese
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -18,12 +18,23 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 class Command(TyperCommand):
     context_class = Context
 
+    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        path = f"{parent.command_path} {info_name}" if parent is not None else str(info_name)
+        return usage_errors_in_chinese(lambda: super(Command, self).make_context(info_name, args, parent, **extra),
+                                       args, path)
+
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.short_help or short_help(self.help) or super().get_short_help_str(limit)
 
 
 class Group(TyperGroup):
     context_class = Context
+
+    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        return usage_errors_in_chinese(lambda: super(Group, self).make_context(info_name, args, parent, **extra), args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        return usage_errors_in_chinese(lambda: super(Group, self).resolve_command(ctx, args), args)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.short_help or short_help(self.help) or super().get_short_help_str(limit)

@@ -8,13 +8,16 @@ an option name or a number; never before ，。 or after （ “), and labels th
 
 from __future__ import annotations
 
+import importlib
 import re
+from typing import Any
 
-try:
-    import click
-except ImportError:  # recent Typer ships its own copy of click
-    from typer import _click as click  # type: ignore[no-redef]
+import typer.core
 from rich.cells import cell_len
+
+# The click Typer runs on: recent Typer ships its own copy (typer._click), older ones use click itself.
+click: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click")
+_ClickUsageError: Any = importlib.import_module(click.__name__ + ".exceptions").UsageError
 
 HEADINGS = {"Options": "选项 Options", "Arguments": "参数 Arguments", "Commands": "命令 Commands"}
 USAGE = "用法 Usage: "
@@ -136,3 +139,63 @@ def short_help(help_text: str | None) -> str | None:
 
 class Context(click.Context):
     formatter_class = HelpFormatter
+
+
+# ------------------------------------------------------------------------------- usage errors
+# Click's messages, said in Chinese first (the English original follows on the next line).
+_ERRORS = (
+    (r"No such option: (\S+)(?: \(Possible options: (.+)\))?\.?", "没有选项 {0}", "（相近的选项：{1}）"),
+    (r"No such command '(.+)'\.", "没有命令 {0}", ""),
+    (r"Option '(.+)' requires an argument\.", "选项 {0} 后面缺少值", ""),
+    (r"Option '(.+)' does not take a value\.", "选项 {0} 不带值", ""),
+    (r"Missing argument '(.+)'\.", "缺少参数 {0}", ""),
+    (r"Missing option '(.+)'\.", "缺少选项 {0}", ""),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", "多余的参数：{0}", ""),
+    (r"Invalid value for (.+?): (?:Value error, )?'(.*)' is not one of (.+)\.", "{0} 的值“{1}”无效，可选：{2}", ""),
+    (r"Invalid value for (.+?): (.+)", "{0} 的值无效：{1}", ""),
+)
+
+
+def chinese_error(message: str) -> str:
+    for pattern, zh, extra in _ERRORS:
+        m = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if m:
+            groups = [g or "" for g in m.groups()]
+            return zh.format(*groups) + (extra.format(*groups) if extra and groups[-1] else "")
+    return message
+
+
+def _english(args: list[str]) -> bool:
+    return "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:]))
+
+
+class UsageError(_ClickUsageError):
+    """A bad command line, said in the clerk's language: usage, what is wrong, where the help is."""
+
+    def __init__(self, original: Any, english: bool, path: str) -> None:
+        super().__init__(original.format_message(), original.ctx)
+        self.english = english
+        self.path = path
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def,override]
+        import sys
+
+        out = file or sys.stderr
+        ctx = self.ctx
+        lines = [ctx.get_usage()] if ctx is not None else []
+        path = ctx.command_path if ctx is not None else self.path
+        if self.english:
+            lines += [f"Error: {self.message}", f"Try '{path} -h' for help."]
+        else:
+            lines += [f"错误：{chinese_error(self.message)}", f"Error: {self.message}", f"帮助：{path} -h"]
+        out.write("\n".join(lines) + "\n")
+
+
+def usage_errors_in_chinese(make: Any, args: list[str], path: str = "certctl") -> Any:
+    """``make()`` (a click make_context or resolve_command), its usage errors shown by :class:`UsageError`."""
+    try:
+        return make()
+    except UsageError:
+        raise
+    except _ClickUsageError as e:
+        raise UsageError(e, _english(args), path) from None
