@@ -22,6 +22,9 @@ LANG_HELP = "界面语言 zh（默认）或 en / message language"
 CONFIG_HELP = "配置文件路径（默认当前目录下的 certctl.toml）/ config file"
 
 
+from ..render import NARROW  # noqa: E402  below this many columns: lists, not tables
+
+
 def console(stderr: bool = False, quiet: bool = False) -> Console:
     """Colour only on a terminal; NO_COLOR honoured; wide enough for Chinese tables."""
     stream = sys.stderr if stderr else sys.stdout
