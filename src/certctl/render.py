@@ -93,6 +93,21 @@ def name_of(f: Any, names: dict[tuple[str, str, int], str]) -> str:
     return names.get((f.path, f.sheet, f.row), "")
 
 
+#: errors shown per file by `certctl merge` (the rest are in the ledger's 问题清单)
+PROBLEMS_SHOWN = 10
+
+
+def file_problems(results: Iterable[FormResult], rel: Any, limit: int = PROBLEMS_SHOWN) -> list[tuple[str, Any, str]]:
+    """The first ``limit`` errors of each file with errors: (path by ``rel``, finding, person's name)."""
+    results = list(results)
+    names = person_names(results)
+    out: list[tuple[str, Any, str]] = []
+    for res in results:
+        errors = [f for f in res.findings if f.severity == R.ERROR]
+        out.extend((rel(res.path), f, name_of(f, names)) for f in errors[:limit])
+    return out
+
+
 class Hints:
     """A hint is said once: the next finding with the same advice points back to the first."""
 
@@ -147,7 +162,7 @@ def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
         advice = hint(f, show_id)
         if advice:
             body.append("\n→ " + advice)
-        parts.append(Padding(body, (0, 0, 0, 2)))
+        parts.append(Padding(body, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
 

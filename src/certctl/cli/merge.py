@@ -55,6 +55,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from .. import ledger_edits
     from ..ledger import build_ledger, merge_summary
     from ..ledger_xlsx import write_ledger
+    from ..render import file_problems
     from ..workspace import load_workspace
 
     prog = progress_bar(not no_progress)
@@ -84,7 +85,9 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
                      written=lambda sheets: ledger_edits.remember(out, sheets))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
-    return merge_summary(ledger), carry
+    summary = merge_summary(ledger)
+    summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
+    return summary, carry
 
 
 def _warn(message: str) -> None:
@@ -161,7 +164,7 @@ def merge_cmd(
     if fmt == Fmt.json:
         _print_json(summary, out, unchanged, lg, show_id, carry)
     else:
-        _print_table(summary, out, unchanged, lg, show_id, quiet, carry)
+        _print_table(summary, out, unchanged, lg, show_id, quiet, carry, verbose)
     totals = summary.totals
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
@@ -230,35 +233,73 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
     emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
 
 
-def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool, carry: Any) -> None:
+#: statuses of a file that need the clerk (the others are listed with --verbose)
+PROBLEM_STATUSES = ("errors", "unreadable", "duplicate")
+
+
+def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool, carry: Any,
+                 verbose: bool = False) -> None:
+    """Summary first (totals, a copy kept aside), then the files that need the clerk (every file with
+    --verbose), the errors of files with errors, whom each is about, and the cross-form findings."""
     from ..ledger import finding_message
+    from ..render import PROBLEMS_SHOWN, findings_view
 
     en = lg == "en"
     con = console()
-    if not quiet:
-        con.print(_files_table(summary, en))
-        for rel, f in summary.cross:
-            con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
     con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
     kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
     if kept:
         con.print(kept, markup=False, highlight=False)
+    if quiet:
+        return
+    files = summary.files if verbose else [f for f in summary.files if f.status in PROBLEM_STATUSES]
+    if files:
+        con.print(_files_view(files, len(summary.files), verbose, en, con.width))
+    by_file: dict[str, list[Any]] = {}
+    names: dict[tuple[str, str, int], str] = {}
+    for rel, f, name in getattr(summary, "problems", []):
+        by_file.setdefault(rel, []).append(f)
+        if name and f.sheet is not None and f.row is not None:
+            names[(f.path, f.sheet, f.row)] = name
+    errors = {f.path: f.errors for f in summary.files}
+    for rel, found in by_file.items():
+        more = errors.get(rel, len(found)) - len(found)
+        title = rel + (f" (first {PROBLEMS_SHOWN} errors; the rest are in 问题清单)" if en else
+                       f"（前 {PROBLEMS_SHOWN} 个错误，其余 {more} 个见台账“问题清单”）") if more > 0 else rel
+        con.print(findings_view(found, con.width, lg, show_id, names, title=title))
+    for rel, f in summary.cross:
+        con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
 
 
-def _files_table(summary: Any, en: bool) -> Any:
+def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: int) -> Any:
+    """The files as a table (or, below NARROW columns, one line each)."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
+
+    from ..render import NARROW
 
     st = _STATUS["en" if en else "zh"]
-    table = Table(title=("Files" if en else "来源文件"), title_justify="left")
-    for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
-        table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
-    for f in summary.files:
+    title = (("Files" if verbose else f"Files that need attention ({len(files)} of {total}; --verbose lists all)") if en
+             else ("来源文件" if verbose else f"需要处理的文件（{len(files)} 个，共 {total} 个；--verbose 列出全部）"))
+    rows = []
+    for f in files:
         label = st.get(f.status, f.status)
         if f.status == "duplicate":
             label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
         elif f.status == "unreadable":
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
-        table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
+        rows.append((f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
+    heads = ("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")
+    if width < NARROW:
+        lines = [Text(title, style="italic")]
+        lines += [Text(f"{p}  {label}  {heads[2]} {a}  {heads[3]} {b}  {heads[4]} {c}") for p, label, a, b, c in rows]
+        return Group(*lines)
+    table = Table(title=title, title_justify="left")
+    for i, c in enumerate(heads):
+        table.add_column(c, overflow="fold", no_wrap=i >= 2, justify="right" if i >= 2 else "left")
+    for r in rows:
+        table.add_row(*(Text(x) for x in r))
     return table
 
 
