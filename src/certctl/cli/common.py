@@ -76,6 +76,16 @@ def form_files(paths: list[Path], lang: str) -> Any:
     return listing
 
 
+def busy(enabled: bool, message: str) -> Any:
+    """A spinner with ``message`` on stderr while something long runs (writing the ledger), only when
+    asked for and stderr is a terminal; otherwise a context that does nothing."""
+    import contextlib
+
+    if not enabled or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    return console(stderr=True).status(message)
+
+
 def progress_bar(enabled: bool) -> Any:
     """A rich progress bar on stderr, only when asked for and stderr is a terminal (else None)."""
     if not enabled or not sys.stderr.isatty():

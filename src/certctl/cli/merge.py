@@ -11,7 +11,7 @@ from typing import Any, Optional
 import typer
 
 from .app import app
-from .common import (Lang, as_of_option, cache_option, config_option, console, fail, fail_in, format_option,
+from .common import (Lang, as_of_option, busy, cache_option, config_option, console, fail, fail_in, format_option,
                      forms_dir_argument, lang_option, load, lock_timeout_option, one_of, output_option, progress_bar,
                      quiet_option, read_date, show_id_option)
 from .streams import emit, failer
@@ -81,8 +81,9 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
                  "nothing written" if en else
                  f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
     try:
-        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
-                     written=lambda sheets: ledger_edits.remember(out, sheets))
+        with busy(not no_progress, f"writing the ledger {out} ..." if en else f"正在写出台账 {out} ……"):
+            write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
+                         written=lambda sheets: ledger_edits.remember(out, sheets))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
     summary = merge_summary(ledger)

@@ -14,8 +14,8 @@ from ..render import print_results, summary_line, to_json, total_line
 from ..validate import Options, validate_file
 from ..workspace import unreadable_result
 from .app import app
-from .common import (Lang, config_option, console, fail, form_files, format_option, lang_option, load, quiet_option,
-                     show_id_option)
+from .common import (Lang, config_option, console, fail, form_files, format_option, lang_option, load, progress_bar,
+                     quiet_option, show_id_option)
 from .streams import emit, failer
 
 
@@ -52,7 +52,7 @@ def validate_cmd(
     listing = form_files(paths, lg)
     if annotate is not None:
         _check_annotate(listing.files, annotate, paths, lg)
-    results = [validate_file(p, opts) for p in listing.files]
+    results = _validate_all(listing.files, opts, lg, show=fmt != Fmt.json and not quiet)
     results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
         emit(to_json(results, lg, show_id) + "\n", None, kind="json", fail=failer(lg))  # UTF-8 whatever the console
@@ -76,6 +76,20 @@ def validate_cmd(
         raise typer.Exit(2)
     if any(r.errors for r in results) or (strict and any(r.warnings for r in results)):
         raise typer.Exit(1)
+
+
+def _validate_all(files: list[Path], opts: Options, lg: str, show: bool) -> list:
+    """Every file validated; a progress bar on stderr while a folder of several is read (a terminal only)."""
+    prog = progress_bar(show and len(files) > 1)
+    if prog is None:
+        return [validate_file(p, opts) for p in files]
+    results = []
+    with prog:
+        task = prog.add_task("reading forms" if lg == "en" else "读取表格", total=len(files))
+        for p in files:
+            results.append(validate_file(p, opts))
+            prog.advance(task)
+    return results
 
 
 def _check_annotate(files: list[Path], annotate: Path, inputs: list[Path], lg: str) -> None:
