@@ -23,13 +23,14 @@ def sev_label(sev: str, lang: str) -> str:
 
 
 def result_dict(res: FormResult, lang: str = "zh", show_id: bool = False) -> dict[str, Any]:
+    names = person_names([res])
     return {
         "path": res.path,
         "form": res.family if res.read_error is None else None,
         "rows": res.rows,
         "errors": res.errors,
         "warnings": res.warnings,
-        "findings": [f.to_dict(lang, show_id) for f in res.findings],
+        "findings": [dict(f.to_dict(lang, show_id), name=name_of(f, names) or None) for f in res.findings],
     }
 
 
