@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test bench clean templates
+.PHONY: install demo test bench clean templates wheelhouse wheelhouse-windows
 
 $(BIN)/certctl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,5 +35,13 @@ bench: install
 templates: install
 	$(BIN)/certctl template all -o templates/xlsx --force
 
+# Offline install: wheels of certctl and every dependency, for this computer or for 64-bit Windows
+# (copy the folder, then: pip install --no-index --find-links wheelhouse certctl). See docs/install.md.
+wheelhouse: install
+	$(BIN)/python tools/wheelhouse.py
+
+wheelhouse-windows: install
+	$(BIN)/python tools/wheelhouse.py --platform win_amd64 --python-version 3.11
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache wheelhouse wheelhouse-*
