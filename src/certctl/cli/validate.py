@@ -49,7 +49,12 @@ def validate_cmd(
     """
     cfg, lg = load(config, lang)
     opts = Options.from_config(cfg, lang=lg, form=form.value if form else None)
-    listing = form_files(paths, lg)
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]  # a path mistyped: the clerk's to fix
+    found = [p for p in paths if p not in missing]
+    if not found:
+        _no_such(missing, lg)
+        raise typer.Exit(2)
+    listing = form_files(found, lg)
     if annotate is not None:
         _check_annotate(listing.files, annotate, paths, lg)
     results = _validate_all(listing.files, opts, lg, show=fmt != Fmt.json and not quiet)
@@ -72,10 +77,18 @@ def validate_cmd(
         if fmt != Fmt.json:
             for w in written:
                 console(stderr=True).print(("annotated copy: " if lg == "en" else "已写出标注副本：") + str(w), markup=False)
-    if any(r.read_error is not None for r in results):
+    _no_such(missing, lg)
+    if missing or any(r.read_error is not None for r in results):
         raise typer.Exit(2)
     if any(r.errors for r in results) or (strict and any(r.warnings for r in results)):
         raise typer.Exit(1)
+
+
+def _no_such(missing: list[Path], lg: str) -> None:
+    for p in missing:
+        console(stderr=True).print(
+            f"certctl validate: {p} does not exist; check the file or folder name (Tab completes it)" if lg == "en"
+            else f"certctl validate: 找不到 {p}；请检查文件名和所在文件夹是否写对（可按 Tab 键补全）", markup=False)
 
 
 def _validate_all(files: list[Path], opts: Options, lg: str, show: bool) -> list:
