@@ -37,7 +37,7 @@ OLD = {"--out", "--dir", "-d", "--wait", "--json"}
 # commands reading the forms folder take it as their first argument
 FORMS_DIR_COMMANDS = ("merge", "overdue", "report")
 # commands printing a document a script may read
-JSON_COMMANDS = ("validate", "merge", "overdue", "report", "rules")
+JSON_COMMANDS = ("validate", "merge", "overdue", "report", "rules", "deadline")
 
 
 def _commands() -> dict[str, object]:
@@ -87,6 +87,13 @@ def test_format_json_everywhere() -> None:
     for name in JSON_COMMANDS:
         fmt = next(p for p in _options(cmds[name]) if "--format" in p.opts)
         assert "json" in [c.value for c in fmt.type_descriptor.annotation], name
+
+
+def test_deadline_json() -> None:
+    res = CliRunner().invoke(app, ["deadline", "2024年4月30日", "3", "-f", "json", "--explain"])
+    doc = json.loads(res.output)
+    assert doc["due"] == "2024-05-08" and doc["date"] == "2024-04-30" and doc["n"] == 3
+    assert sum(d["counted"] for d in doc["days"]) == 3
 
 
 def test_help_and_version() -> None:
