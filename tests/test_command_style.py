@@ -37,7 +37,7 @@ OLD = {"--out", "--dir", "-d", "--wait", "--json"}
 # commands reading the forms folder take it as their first argument
 FORMS_DIR_COMMANDS = ("merge", "overdue", "report")
 # commands printing a document a script may read
-JSON_COMMANDS = ("validate", "merge", "overdue", "report", "rules", "deadline")
+JSON_COMMANDS = ("validate", "merge", "overdue", "report", "rules", "deadline", "calendar")
 
 
 def _commands() -> dict[str, object]:
@@ -94,6 +94,11 @@ def test_deadline_json() -> None:
     doc = json.loads(res.output)
     assert doc["due"] == "2024-05-08" and doc["date"] == "2024-04-30" and doc["n"] == 3
     assert sum(d["counted"] for d in doc["days"]) == 3
+
+
+def test_calendar_json() -> None:
+    doc = json.loads(CliRunner().invoke(app, ["calendar", "-f", "json", "--as-of", "2024-06-05"]).output)
+    assert doc["years"][0]["source"].startswith("chinese-calendar") and doc["years"][0]["first"] == 2004
 
 
 def test_help_and_version() -> None:
