@@ -112,7 +112,7 @@ def merge_cmd(
     cache: bool = cache_option(),
     wait: Optional[float] = typer.Option(None, "--wait", min=0, hidden=True),
 ) -> None:
-    """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
+    """合并文件夹中的全部表格，生成总台账。Merge every form below FORMS_DIR into the master ledger.
 
     台账含 证件台账、变动记录、问题清单、单位汇总、来源文件 五个工作表；台账中身份证号码为全号，
     终端输出打码。先写入同目录的临时文件再替换，中断不会损坏原台账；同一台账同时只能有一个合并任务写入
