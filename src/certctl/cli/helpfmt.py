@@ -56,12 +56,31 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+def _joined(text: str) -> str:
+    """The paragraph on one line: a line break between two Chinese characters is no space (a docstring
+    wraps Chinese text anywhere), any other run of spaces is one space."""
+    parts = re.split(r"(\s+)", text.strip())
+    out = []
+    for i, part in enumerate(parts):
+        if part and part.isspace():
+            before, after = parts[i - 1][-1:], parts[i + 1][:1] if i + 1 < len(parts) else ""
+            part = "" if "\n" in part and _wide(before) and _wide(after) else " "
+        out.append(part)
+    return "".join(out)
+
+
+def _localised(help_text: str) -> str:
+    """Typer's [default: x; x>=0] said in Chinese first."""
+    return re.sub(r"\[default: ([^\]]*)\]", lambda m: "[默认：" + m.group(1).replace("; ", "；") + "]", help_text)
+
+
 def wrap(text: str, width: int) -> list[str]:
     """``text`` as lines of at most ``width`` display cells (a single piece wider than that is cut)."""
     width = max(width, 10)
+    text = _joined(text)
     lines: list[str] = []
     line = ""
-    for tok in _tokens(" ".join(text.split())):
+    for tok in _tokens(text):
         if tok == " ":
             if line:
                 line += " "
@@ -110,7 +129,7 @@ class HelpFormatter(click.HelpFormatter):
             self.buffer.pop()  # click's own write_text ends without the blank line
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def,override]
-        rows = [(term, HELP_TEXT if help_ == "Show this message and exit." else help_) for term, help_ in rows]
+        rows = [(term, HELP_TEXT if help_ == "Show this message and exit." else _localised(help_ or "")) for term, help_ in rows]
         first = min(max((cell_len(t) for t, _ in rows), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
         text_width = max(self.width - first - self.current_indent, 20)
