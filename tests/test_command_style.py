@@ -35,9 +35,9 @@ CANON = {
 # old spellings: accepted, never shown in help
 OLD = {"--out", "--dir", "-d", "--wait", "--json"}
 # commands reading the forms folder take it as their first argument
-FORMS_DIR_COMMANDS = ("merge", "overdue", "report")
+FORMS_DIR_COMMANDS = ("merge", "overdue", "report", "cleanup")
 # commands printing a document a script may read
-JSON_COMMANDS = ("validate", "merge", "overdue", "report", "rules", "deadline", "calendar")
+JSON_COMMANDS = ("validate", "merge", "overdue", "report", "cleanup", "rules", "deadline", "calendar")
 
 
 def _commands() -> dict[str, object]:
