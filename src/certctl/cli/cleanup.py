@@ -90,8 +90,8 @@ def cleanup_cmd(
         emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=run.fail)
     elif not quiet:
         con = console()
-        for p in paths:
-            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
         con.print(run.t(f"截至 {day.isoformat()}：逾期未整改 {overdue} 项。",
                         f"On {day.isoformat()}: {overdue} cleanup cases overdue."), markup=False)
+        for p in paths:
+            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
     raise typer.Exit(run.finish(code))

@@ -88,9 +88,9 @@ def report_cmd(
         emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=run.fail)
     elif not quiet:
         con = console()
-        for p in paths:
-            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
         con.print(run.t(f"截至 {day.isoformat()}：逾期 {len(report.overdue)} 项，即将到期 {len(report.due_soon)} 项。",
                         f"On {day.isoformat()}: {len(report.overdue)} overdue, {len(report.due_soon)} due soon."),
                   markup=False)
+        for p in paths:
+            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
     raise typer.Exit(run.finish(code))
