@@ -15,13 +15,15 @@ import importlib.util
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 COMMANDS = ("validate", "merge", "overdue", "report", "cleanup", "deadline", "calendar", "template", "rules")
 
 
-class LazyGroup(TyperGroup):
-    """The certctl group: a command's module is imported the first time the command is looked up."""
+class LazyCommands:
+    """For a click group (cli/app.py's LazyGroup): a command's module is imported the first time
+    the command is looked up."""
+
+    commands: dict[str, Any]
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return [name for name in COMMANDS if _exists(name)] + [n for n in self.commands if n not in COMMANDS]
