@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,10 +43,11 @@ def test_validate_loads_only_its_own_command() -> None:
 def test_help_lists_every_command_in_order() -> None:
     res = CliRunner().invoke(app, ["--help"])
     assert res.exit_code == 0
-    listed = [line.split()[0] for line in res.output.split("Commands:")[1].splitlines() if line.strip()]
+    listed = re.findall(r"^  (\S+) ", res.output.split("Commands:")[1], re.M)  # wrapped help lines go deeper
     assert listed == list(COMMANDS)
 
 
-def test_unknown_command_is_a_usage_error() -> None:
+def test_unknown_command_is_a_usage_error_naming_the_close_one() -> None:
     res = CliRunner().invoke(app, ["valdate"])
     assert res.exit_code == 2
+    assert "validate" in res.output

@@ -75,7 +75,7 @@ def test_readme_examples_use_real_options_and_paths() -> None:
     lines = _readme_commands()
     assert len(lines) > 15
     for words in lines:
-        cmd = group.commands[words[1]]  # type: ignore[attr-defined]
+        cmd = group.get_command(typer.Context(group), words[1])  # type: ignore[attr-defined]
         rest = words[2:]
         if getattr(cmd, "commands", None) and rest and rest[0] in cmd.commands:
             cmd = cmd.commands[rest[0]]

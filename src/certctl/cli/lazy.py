@@ -33,6 +33,12 @@ class LazyCommands:
             self.commands[cmd_name] = load(cmd_name)
         return self.commands.get(cmd_name)
 
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+        if args and args[0] not in COMMANDS:  # no such command: its "did you mean" needs every name
+            for name in self.list_commands(ctx):
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)  # type: ignore[misc]
+
 
 def load(name: str) -> Any:
     """Import ``certctl.cli.<name>`` and build the click command it registered on ``app`` (built
