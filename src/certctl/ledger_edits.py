@@ -244,13 +244,31 @@ def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
     check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
     wb = CalamineWorkbook.from_path(str(p))
     try:
-        out = {}
+        out: dict[str, list[list[Any]]] = {}
         for name in wb.sheet_names:
-            if only is None or name == only:
-                out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            base = continued(name, out)
+            if only is not None and (base or name) != only:
+                continue
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if base is not None:  # a table too long for one sheet, read back as one
+                out[base].extend(grid[1:])
+            else:
+                out[name] = grid
         return out
     finally:
         wb.close()
+
+
+_PART = re.compile(r"(.+)\((\d+)\)")
+
+
+def continued(name: str, earlier: Iterable[str]) -> str | None:
+    """The sheet ``name`` continues (``证件台账(2)`` continues ``证件台账``, SPEC 5), when that sheet came
+    before it; else None."""
+    m = _PART.fullmatch(name)
+    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier:
+        return None
+    return m.group(1)
 
 
 def _clerk_of(grid: list[list[Any]], note: dict[str, Any] | None, lang: str, new: set[str],

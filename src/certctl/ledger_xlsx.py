@@ -645,7 +645,7 @@ def write_sheets(target: Path, sheets: list[SheetSpec], title: str, lang: str = 
 
 
 def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh", *, lock: bool = True,
-                 timeout: float = 0, clerk: Any = None, written: Any = None, max_rows: int = MAX_ROWS) -> Path:
+                 timeout: float = 0, clerk: Any = None, written: Any = None, max_rows: int | None = None) -> Path:
     """Write the ledger workbook atomically. ``lock=False`` when the caller already holds
     :func:`ledger_lock` for ``path``. ``clerk``: the clerk's columns of 证件台账 to carry
     (:class:`certctl.ledger_edits.ClerkColumns`; the 处理情况 column, empty, when None). ``written``:
@@ -662,7 +662,7 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
             with gc_paused():  # rows of acyclic lists, made and dropped one at a time
                 sheets = ledger_sheets(ledger, lang, clerk)
-                write_sheets(tmp, sheets, title, lang, max_rows)
+                write_sheets(tmp, sheets, title, lang, max_rows or MAX_ROWS)
             os.chmod(tmp, file_mode())
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())

@@ -230,6 +230,7 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
                    "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
                    "duplicate_of": f.duplicate_of or None} for f in summary.files],
         "totals": summary.totals,
+        "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
         "backup": str(backup) if backup else None,
         "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
         "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
@@ -248,6 +249,10 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         for rel, f in summary.cross:
             con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
     con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
+    from ..ledger import split_text
+
+    if summary.split:  # a table too long for one sheet went on several
+        con.print(split_text(summary.split, lg), markup=False, highlight=False)
     kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
     if kept:
         con.print(kept, markup=False, highlight=False)
