@@ -28,9 +28,10 @@ _STATUS = {
 }
 
 
-def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) -> Any:
+def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any, sqlite: Path | None = None) -> Any:
     """The stored summary when the ledger was last built from exactly these inputs and the file at
-    ``out`` is still the one written then (same sha256); otherwise None (rebuild)."""
+    ``out`` (and the SQLite ledger, if asked for) is still the one written then (same sha256);
+    otherwise None (rebuild)."""
     from ..reader import file_hash
     from ..workspace import options_key
 
@@ -40,6 +41,8 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) ->
     try:
         if file_hash(out) != hit.get("sha256"):
             return None
+        if sqlite is not None and (not sqlite.is_file() or file_hash(sqlite) != hit.get("sqlite_sha256")):
+            return None
     except OSError:
         return None
     fc.touch([d for d in scan.digests if d], options_key(opts))  # still in use: keep them in the cache
@@ -47,7 +50,7 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) ->
 
 
 def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: Any, scan: Any,
-             no_progress: bool, en: bool) -> Any:
+             no_progress: bool, en: bool, sqlite: Path | None = None) -> Any:
     """Read (or take from the cache) every form, build the ledger, write it keeping the clerk's columns
     (and a copy of the old ledger when it has edits that cannot be carried); (summary, carry)."""
     from .. import ledger_edits
@@ -77,9 +80,18 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
                  "nothing written" if en else
                  f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
+    def written(sheets: Any) -> None:
+        ledger_edits.remember(out, sheets)
+        if sqlite is not None:  # the same rows, as a database (ledger_sqlite)
+            from ..ledger_sqlite import write_sqlite
+
+            try:
+                write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg)
+            except OSError as e:
+                fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
+                     else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
     try:
-        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
-                     written=lambda sheets: ledger_edits.remember(out, sheets))
+        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written)
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
     return merge_summary(ledger), carry
@@ -110,6 +122,10 @@ def merge_cmd(
     cache: bool = typer.Option(
         True, "--cache/--no-cache",
         help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
+    sqlite: Optional[Path] = typer.Option(
+        None, "--sqlite",
+        help="同时把台账写成 SQLite 数据库（如 台账.sqlite，表结构见 docs/ledger-schema.md）"
+             " / also write the ledger as an SQLite database (schema: docs/ledger-schema.md)"),
 ) -> None:
     """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
 
@@ -148,6 +164,10 @@ def merge_cmd(
                  else f"--as-of 应为日期，如 2024-06-03，现为“{as_of}”")
     try:
         check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
+        if sqlite is not None:
+            from ..ledger_sqlite import check_sqlite_output
+
+            check_sqlite_output(sqlite)
     except OutputRefused as e:
         fail(e.message(lg))
     out_abs = out.resolve()
@@ -165,18 +185,23 @@ def merge_cmd(
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
     summary, unchanged, carry = _merge(root, out, files, listing.unreadable, opts, cfg, day, lg, wait, cache,
-                                       quiet or fmt != Fmt.table)
+                                       quiet or fmt != Fmt.table, sqlite)
     if fmt == Fmt.json:
-        _print_json(summary, out, unchanged, lg, show_id, carry)
+        _print_json(summary, out, unchanged, lg, show_id, carry, sqlite)
     else:
         _print_table(summary, out, unchanged, lg, show_id, quiet, carry)
+        if sqlite is not None:
+            console().print((f"SQLite ledger: {sqlite}" if en else f"SQLite 台账：{sqlite}")
+                            + ("" if not unchanged else (" (unchanged)" if en else "（无变化）")),
+                            markup=False, highlight=False)
     totals = summary.totals
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
 
 
 def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts: Any, cfg: Any,
-           day: dt.date | None, lg: str, wait: float, cache: bool, no_progress: bool) -> tuple[Any, bool, Any]:
+           day: dt.date | None, lg: str, wait: float, cache: bool, no_progress: bool,
+           sqlite: Path | None = None) -> tuple[Any, bool, Any]:
     """(summary, unchanged, carry): the ledger rebuilt under its lock, or the stored summary when the
     forms, options and date are those it was last built from and the file is still the one written then
     (carry None: nothing was written). ``unreadable``: folders find_forms could not list."""
@@ -200,13 +225,17 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
                 scan = scan_forms(root, files=files, unreadable=unreadable)
                 name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
-                summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
+                if sqlite is not None:
+                    key += f"|sqlite:{sqlite.resolve()}"
+                summary = (_unchanged(fc, name, key, scan, out, opts, sqlite) if fc is not None and scan.complete
+                           else None)
                 if summary is not None:
                     return summary, True, None
-                summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, en)
+                summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, en, sqlite)
                 if fc is not None and scan.complete:
                     try:
-                        fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
+                        fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary,
+                                                   "sqlite_sha256": file_hash(sqlite) if sqlite else None})
                     except OSError:
                         pass
                 return summary, False, carry
@@ -219,12 +248,14 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
 
 
-def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any) -> None:
+def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any,
+                sqlite: Path | None = None) -> None:
     from ..ledger import finding_message
 
     backup = carry.backup if carry is not None else None
     doc = {
         "output": str(out),
+        "sqlite": str(sqlite) if sqlite is not None else None,
         "unchanged": unchanged,
         "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
                    "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
