@@ -556,12 +556,12 @@ def _esc(s: str) -> str:
     return _safe_text(s).translate(_XML_ESC)
 
 
-def _parts(sheets: list[SheetSpec], max_rows: int) -> Iterator[tuple[str, list[str], Iterable[list[Any]], int,
-                                                                          list[int], set[int], int | None]]:
+def _parts(sheets: list[SheetSpec], max_rows: int, tap: Any = None) -> Iterator[
+        tuple[str, list[str], Iterable[list[Any]], int, list[int], set[int], int | None]]:
     """Each sheet as written: a table longer than a sheet holds split (:func:`sheet_parts`), its rows
     streamed — the first ``WIDTH_SAMPLE`` rows give the columns' widths, then one pass."""
     for name, headers, rows, text_cols, colour_col in sheets:
-        it = iter(rows)
+        it = iter(rows) if tap is None else iter(tap(name, headers, rows))
         sample = list(itertools.islice(it, WIDTH_SAMPLE))
         col_w = _col_widths(headers, sample)
         stream = itertools.chain(sample, it)
@@ -573,9 +573,11 @@ def _parts(sheets: list[SheetSpec], max_rows: int) -> Iterator[tuple[str, list[s
 
 
 def write_sheets(target: Path, sheets: list[SheetSpec], title: str, lang: str = "zh",
-                 max_rows: int = MAX_ROWS) -> None:
+                 max_rows: int = MAX_ROWS, tap: Any = None) -> None:
     """Write ``sheets`` as an xlsx at ``target`` (not atomic: :func:`write_ledger` is). ``rows`` of each
-    sheet: anything with ``len`` that can be walked once (a list, :class:`Rows`)."""
+    sheet: anything with ``len`` that can be walked once (a list, :class:`Rows`). ``tap(name, headers,
+    rows)``: an iterator over the same rows, seeing each as it is written (the note of what was written,
+    :class:`certctl.ledger_edits.Note`)."""
     # (name, headers, rows) of every sheet as written, a long table on several
     names = [(part, headers, count) for name, headers, rows, *_ in sheets
              for part, count in sheet_parts(name, len(rows), max_rows)]  # type: ignore[arg-type]
@@ -635,7 +637,7 @@ def write_sheets(target: Path, sheets: list[SheetSpec], title: str, lang: str = 
         z.writestr("xl/workbook.xml", wb)
         z.writestr("xl/_rels/workbook.xml.rels", wbrels)
         z.writestr("xl/styles.xml", _STYLES)
-        for i, (_, headers, rows, count, col_w, text_cols, colour_col) in enumerate(_parts(sheets, max_rows), 1):
+        for i, (_, headers, rows, count, col_w, text_cols, colour_col) in enumerate(_parts(sheets, max_rows, tap), 1):
             zi = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", date_time=_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
@@ -645,12 +647,14 @@ def write_sheets(target: Path, sheets: list[SheetSpec], title: str, lang: str = 
 
 
 def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh", *, lock: bool = True,
-                 timeout: float = 0, clerk: Any = None, written: Any = None, max_rows: int | None = None) -> Path:
+                 timeout: float = 0, clerk: Any = None, written: Any = None, max_rows: int | None = None,
+                 tap: Any = None) -> Path:
     """Write the ledger workbook atomically. ``lock=False`` when the caller already holds
     :func:`ledger_lock` for ``path``. ``clerk``: the clerk's columns of 证件台账 to carry
     (:class:`certctl.ledger_edits.ClerkColumns`; the 处理情况 column, empty, when None). ``written``:
     called with the sheets (name, headers, rows, …) once they are written; their rows can be walked
-    again. A table longer than ``max_rows`` (the header included) goes on several sheets. Raises
+    again. A table longer than ``max_rows`` (the header included) goes on several sheets. ``tap``: see
+    :func:`write_sheets`. Raises
     :class:`LedgerLocked`, or OSError when the directory cannot be written."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -662,7 +666,7 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
             with gc_paused():  # rows of acyclic lists, made and dropped one at a time
                 sheets = ledger_sheets(ledger, lang, clerk)
-                write_sheets(tmp, sheets, title, lang, max_rows or MAX_ROWS)
+                write_sheets(tmp, sheets, title, lang, max_rows or MAX_ROWS, tap)
             os.chmod(tmp, file_mode())
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())

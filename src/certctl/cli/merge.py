@@ -80,8 +80,10 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
                  "nothing written" if en else
                  f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
+    note = ledger_edits.Note()  # what was written, noted as the rows go by
+
     def written(sheets: Any) -> None:
-        ledger_edits.remember(out, sheets)
+        note.save(out)
         if sqlite is not None:  # the same rows, as a database (ledger_sqlite)
             from ..ledger_sqlite import write_sqlite
 
@@ -91,7 +93,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
                 fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
                      else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
     try:
-        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written)
+        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written, tap=note.tap)
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
     return merge_summary(ledger), carry
