@@ -60,7 +60,12 @@ _BATCH = 5000
 
 
 def _value(v: Any) -> Any:
-    if v is None or v == "":
+    t = type(v)
+    if t is str:  # most cells: checked first, by exact type (this runs for every cell)
+        return v or None
+    if v is None or t is int:
+        return v
+    if v == "":
         return None
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")

@@ -1,6 +1,9 @@
 """Writing the master ledger workbook (SPEC 5): five sheets, safely.
 
-- openpyxl write-only mode (streams rows; fine for 100,000 events), header frozen, autofilter on,
+- Rows streamed from the model as they are written (:class:`Rows`; never a list per sheet); a table
+  longer than a sheet holds (1,048,576 rows with the header, Excel, WPS and LibreOffice alike) continues
+  on ``证件台账(2)`` … (:func:`sheet_parts`), each with the header, frozen and filtered (SPEC 5).
+- A small streaming xlsx writer of its own (below), header frozen, autofilter on,
   column widths from the content (CJK counted double), dates as real dates, IDs and certificate
   numbers as text, every string written as a string (a form cell "=HYPERLINK(…)" stays text).
 - Deterministic bytes: fixed workbook timestamps and fixed zip entry times, so the same ledger gives
