@@ -52,3 +52,37 @@ def test_json_contract_keys_documented() -> None:
     for key in ("files", "path", "form", "rows", "errors", "warnings", "findings", "code", "severity",
                 "sheet", "row", "column", "cell", "field", "value", "message"):
         assert f'"{key}"' in README, key
+
+
+def _readme_commands() -> list[list[str]]:
+    """Every `certctl …` command line in README's code blocks, split into words (comments dropped)."""
+    out = []
+    in_block = False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            in_block = not in_block
+            continue
+        text = line.strip().removeprefix("$ ")
+        if in_block and text.startswith("certctl "):
+            out.append(text.split("#")[0].split())
+    return out
+
+
+def test_readme_examples_use_real_options_and_paths() -> None:
+    """Each option in a README example is one the command shows in its help (no old spellings), and
+    every examples/ path it names exists."""
+    group = typer.main.get_command(app)
+    lines = _readme_commands()
+    assert len(lines) > 15
+    for words in lines:
+        cmd = group.commands[words[1]]  # type: ignore[attr-defined]
+        rest = words[2:]
+        if getattr(cmd, "commands", None) and rest and rest[0] in cmd.commands:
+            cmd = cmd.commands[rest[0]]
+        shown = {o for p in cmd.params if not getattr(p, "hidden", False) for o in (*p.opts, *p.secondary_opts)}
+        shown |= {"-h", "--help"}
+        for w in rest:
+            if w.startswith("-") and w != "-":
+                assert w.split("=")[0] in shown, (" ".join(words), w)
+            if w.startswith("examples/"):
+                assert (ROOT / w).exists(), w

@@ -17,6 +17,7 @@ the forms are always written as text (never as formulas), and ID numbers are mas
 
 from __future__ import annotations
 
+from .marks import mark_openpyxl
 from .atomic import atomic_write
 
 import datetime as dt
@@ -62,6 +63,7 @@ class Report:
     unreadable: list[str] = field(default_factory=list)
     done_late: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) lines under the summary
+    cleanup: Any = None  # certctl.deliverables.CleanupStats: the cleanup statistics (issue 18)
 
     @property
     def totals(self) -> UnitRow:
@@ -96,6 +98,9 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
     from .workdays import calendar_notice
 
     cal = calendar if calendar is not None else make_calendar(cfg)
+    from .deliverables import cleanup_statistics
+
+    cleanup = cleanup_statistics(model, ws, cfg, cal)  # ws: the survey's 单位 sheet (quota, posts)
     zh_note = calendar_notice(as_of, cal, "zh")  # a year's holidays not known yet (next year from 1 November)
     notes = [(zh_note, calendar_notice(as_of, cal, "en") or "")] if zh_note else []
     return Report(
@@ -107,6 +112,7 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         unreadable=[str(f.path) for f in model.files if f.status == "unreadable"],
         done_late=sum(1 for o in obs if o.state == "done_late"),
         notes=notes,
+        cleanup=cleanup,
     )
 
 
@@ -177,7 +183,7 @@ def _summary(r: Report, lang: str) -> str:
 
 # ------------------------------------------------------------------------------------------ plain text
 _TXT = {
-    "sections": (("一、", "二、", "三、"), ("1. ", "2. ", "3. ")),
+    "sections": (("一、", "二、", "三、", "四、"), ("1. ", "2. ", "3. ", "4. ")),
     "count": ("（{n} 项）", " ({n})"),
     "id_cert": ("身份证号码 {i}，证件号码 {c}", "ID {i}, certificate {c}"),
     "owed": ("应办事项：{v}", "Owed: {v}"),
@@ -255,6 +261,10 @@ def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: 
         if u.missing:
             text += _tt("missing", lang)
         lines.append(f"{_one_line(u.unit)}：{text}" if lang != "en" else f"{_one_line(u.unit)}: {text}")
+    if r.cleanup is not None:
+        from .deliverables.statistics import statistics_lines, statistics_title
+
+        lines += ["", f"{heads[3]}{statistics_title(r.cleanup, lang)}", "", *statistics_lines(r.cleanup, lang)]
     if attachment:
         lines += ["", _tt("footer", lang, f=attachment)]
     lines.append("")
@@ -453,11 +463,16 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
             sheet.auto_filter.ref = f"A1:{_letter(len(keep))}{len(items) + 1}"
         print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
 
+    if r.cleanup is not None:
+        from .deliverables.statistics import write_statistics_sheet
+
+        write_statistics_sheet(wb, r.cleanup, lang)
     stamp = dt.datetime.combine(r.as_of, dt.time(0, 0))
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.creator = "certctl"
     wb.properties.title = _t("title", lang, d=r.as_of.isoformat())
+    mark_openpyxl(wb, "report")  # certctl.marks: never read back as a form
     wb.save(path)
 
 
