@@ -172,6 +172,54 @@ class RuleSets(_Section):
         return Jurisdiction(frozenset(self.enabled) | {"certctl"}, places)
 
 
+class CampaignPhase(_Section):
+    name: str
+    start: _dt.date
+    end: _dt.date
+
+
+class CampaignDeliverable(_Section):
+    """One thing every bound unit sends: a survey form, or a file known by the words of its name."""
+
+    kind: Literal["survey", "training_plan", "cleanup_report"]
+    due: _dt.date
+    label: str = ""  # short name (单位汇总 未报送); default by kind
+    words: list[str] = Field(default_factory=list)  # file-name words; default by kind
+
+
+def _default_phases() -> list[CampaignPhase]:
+    d = _dt.date
+    return [CampaignPhase(name="动员", start=d(2024, 5, 22), end=d(2024, 5, 31)),
+            CampaignPhase(name="自查自纠", start=d(2024, 6, 1), end=d(2024, 6, 30)),
+            CampaignPhase(name="总结提升", start=d(2024, 7, 1), end=d(2024, 7, 31))]
+
+
+class CampaignCfg(_Section):
+    """A campaign (SPEC 4): the shipped one is the Zhashui 2024 cleanup (柞政司发〔2024〕52号 二、四.3).
+    Next year's campaign is a new entry here, not new code. ``deliverables`` empty: the three of
+    [deadlines] (survey_due, training_plan_due, report_due)."""
+
+    key: str = "zhashui2024-cleanup"
+    name: str = "行政执法人员资格证件专项清理"
+    name_en: str = "enforcement certificate cleanup"
+    notice: str = "柞政司发〔2024〕52号"
+    clause: str = "四.3"
+    ruleset: Literal["qidong2020", "zhashui2024"] = "zhashui2024"
+    units: list[str] = Field(default_factory=lambda: ["柞水县*"])  # registry full names it binds (patterns)
+    start: _dt.date = _dt.date(2024, 5, 22)
+    end: _dt.date = _dt.date(2024, 7, 31)
+    followup_due: _dt.date = _dt.date(2024, 6, 30)  # survey finds: revoked or replaced by (end of 自查自纠)
+    phases: list[CampaignPhase] = Field(default_factory=_default_phases)
+    deliverables: list[CampaignDeliverable] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CampaignCfg":
+        if self.end < self.start:
+            raise PydanticCustomError("config_value", "campaign.end: 早于 campaign.start (before the start), got {end}",
+                                      {"end": self.end.isoformat()})
+        return self
+
+
 class CalendarYear(_Section):
     """One year's holiday schedule, for a year chinese-calendar does not know (or to correct it)."""
 
@@ -215,6 +263,7 @@ class Config(_Section):
     age: Age = Field(default_factory=Age)
     rules: Rules = Field(default_factory=Rules)
     rulesets: RuleSets = Field(default_factory=RuleSets)
+    campaign: CampaignCfg = Field(default_factory=CampaignCfg)
     cert_patterns: dict[str, str] = Field(default_factory=dict)
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
     state_dir: str | None = None  # locks and cache (default: the user's cache folder); see certctl.state
@@ -321,6 +370,13 @@ _EXPECT: list[tuple[str, tuple[str, str]]] = [
     ("rulesets.enabled", ("规则集列表，如 [\"qidong2020\"]", "a list of rule sets such as [\"qidong2020\"]")),
     ("rulesets.places*", ("表（规则集 = [地名]），如 qidong2020 = [\"启东\"]", "a table of rule set = [place words]")),
     ("rulesets", ("表 [rulesets]", "a table [rulesets]")),
+    ("campaign.*.*", ("见 certctl.example.toml 的 [campaign]", "see [campaign] in certctl.example.toml")),
+    ("campaign.start", ("日期，如 2024-05-22", "a date such as 2024-05-22")),
+    ("campaign.end", ("日期，如 2024-07-31", "a date such as 2024-07-31")),
+    ("campaign.followup_due", ("日期，如 2024-06-30", "a date such as 2024-06-30")),
+    ("campaign.units", ("单位名称列表，如 [\"柞水县*\"]", "a list of unit names such as [\"柞水县*\"]")),
+    ("campaign.ruleset", ("\"zhashui2024\" 或 \"qidong2020\"", "\"zhashui2024\" or \"qidong2020\"")),
+    ("campaign", ("表 [campaign]", "a table [campaign]")),
     ("rules.disable", ("规则编号列表，如 [\"W203\"]", "a list of rule codes such as [\"W203\"]")),
     ("cert_patterns.*", ("正则表达式字符串", "a regular-expression string")),
     ("cert_patterns", ("表（类别 = 正则表达式）", "a table of category = regex")),
@@ -345,6 +401,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "age": Age,
     "rules": Rules,
     "rulesets": RuleSets,
+    "campaign": CampaignCfg,
     "output": Output,
 }
 

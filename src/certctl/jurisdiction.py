@@ -60,3 +60,14 @@ class Jurisdiction:
 
 
 EVERYWHERE = Jurisdiction()
+
+SET_LABELS = {
+    QIDONG_SET: ("启东 2020（江苏）", "Qidong 2020 (Jiangsu)"),
+    ZHASHUI_SET: ("柞水 2024（陕西）", "Zhashui 2024 (Shaanxi)"),
+    CERTCTL_SET: ("certctl 数据质量", "certctl data quality"),
+}
+
+
+def set_label(key: str, lang: str = "zh") -> str:
+    zh, en = SET_LABELS.get(key, (key, key))
+    return en if lang == "en" else zh

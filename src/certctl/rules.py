@@ -41,6 +41,8 @@ class Rule:
 
     def message(self, lang: str, **params: object) -> str:
         tpl = self.msg_en if lang == "en" else self.msg_zh
+        if lang == "en":  # a parameter given in both languages: ``reason`` / ``reason_en``
+            params = {**params, **{k[:-3]: v for k, v in params.items() if k.endswith("_en")}}
         try:
             return tpl.format(**params)
         except (KeyError, IndexError, ValueError):
@@ -270,7 +272,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "本年度培训学时低于全年要求（10 月 1 日前的摸排为提示：学时尚可补足）",
        "Annual training hours below the requirement (info before 1 October: the hours can still be made up)",
        ZS + " 三.4；" + HOURS, "本年度培训学时为 {value}，低于全年要求的 {min} 学时{verdict}",
-       "Training this year is {value} hours, below the yearly {min}{verdict_en}",
+       "Training this year is {value} hours, below the yearly {min}{verdict}",
        "请在年底前补足学时。", "Complete the hours before year end."),
     _R("S005", WARNING, "survey-new-field-short", "新执法领域培训不足 20 学时",
        "New-field training below 20 hours", ZS + " 三.3",
@@ -335,9 +337,9 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "A holder of a national-ministry certificate also holds the Jiangsu certificate", QD + " 二",
        "身份证号码“{id}”已领取国家部委证件 {cert2}，同时持有《江苏省行政执法证》{cert}（另见 {other}）。",
        "ID '{id}' holds national-ministry certificate {cert2} and also the Jiangsu certificate {cert} (see also {other}).",
-       "领取国家部委行政执法证件的人员不得同时领取《江苏省行政执法证》：请收回江苏省证件 {cert} 并报送注销表（附件2）；"
+       "领取国家部委行政执法证件的人员不得同时领取《江苏省行政执法证》：请收回该人员的江苏省证件并报送注销表（附件2）；"
        "国家部委证件由发证部委管理，不在本级注销。",
-       "A ministry-card holder may not also hold the Jiangsu card: recover Jiangsu card {cert} and file annex 2; "
+       "A ministry-card holder may not also hold the Jiangsu card: recover the Jiangsu card and file annex 2; "
        "the ministry card is not revoked here.", scope="merge"),
     _R("X002", ERROR, "cert-shared", "同一证件号码属于两个不同身份证号码",
        "One certificate number is held by two different ID numbers", DQ,

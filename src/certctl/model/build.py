@@ -353,7 +353,8 @@ def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, 
         v = ev.values
         return registry.canonical(v.get("unit") or v.get("reporting_unit") or meta_unit.get(ev.path, ""))
 
-    maker = ClockMaker(r.events, b.cal, b.report_days, b.entry_days, unit_of)
+    runs = campaign.ruleset.key in b.jur.enabled
+    maker = ClockMaker(r.events, b.cal, b.report_days, b.entry_days, unit_of, campaign if runs else None)
     clocks: dict[str, list[Clock]] = {}
     applies = b.jur.set_applies
     for ev in r.events:
@@ -364,10 +365,11 @@ def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, 
                 clocks.setdefault(ev.cert, []).extend(started)
     units: dict[str, list[Clock]] = {}
     for full, must in registry.must.items():
-        if must:
+        if must and runs and campaign.binds(full):  # owed only by the units the campaign binds
             rp, rec = registry.rows[full]
             units[full] = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None,
-                                 r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row)
+                                 r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row,
+                                 until=campaign.end)
                            for d in campaign.deliverables]
     return clocks, units
 
