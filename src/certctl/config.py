@@ -205,7 +205,7 @@ class CampaignCfg(_Section):
     notice: str = "柞政司发〔2024〕52号"
     clause: str = "四.3"
     ruleset: Literal["qidong2020", "zhashui2024"] = "zhashui2024"
-    units: list[str] = Field(default_factory=lambda: ["柞水县*"])  # registry full names it binds (patterns)
+    units: list[str] = Field(default_factory=lambda: ["*"])  # registry full names it binds (patterns), within its rule set's places
     start: _dt.date = _dt.date(2024, 5, 22)
     end: _dt.date = _dt.date(2024, 7, 31)
     followup_due: _dt.date = _dt.date(2024, 6, 30)  # survey finds: revoked or replaced by (end of 自查自纠)

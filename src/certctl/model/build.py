@@ -365,7 +365,8 @@ def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, 
                 clocks.setdefault(ev.cert, []).extend(started)
     units: dict[str, list[Clock]] = {}
     for full, must in registry.must.items():
-        if must and runs and campaign.binds(full):  # owed only by the units the campaign binds
+        # owed only by the units the campaign binds: its rule set judges them (SPEC 6) and they match its units
+        if must and runs and campaign.binds(full) and b.jur.set_applies(campaign.ruleset.key, full):
             rp, rec = registry.rows[full]
             units[full] = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None,
                                  r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row,

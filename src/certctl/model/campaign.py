@@ -111,7 +111,7 @@ def campaign_from_config(cfg: Any) -> Campaign:
                  _deliverable("cleanup_report", getattr(dl, "report_due", dt.date(2024, 7, 25))))
     if c is None:
         return Campaign("zhashui2024-cleanup", "行政执法人员资格证件专项清理", "enforcement certificate cleanup",
-                        R.ZS + " 四.3", ZHASHUI_2024, items, ("柞水县*",), dt.date(2024, 5, 22), dt.date(2024, 7, 31),
+                        R.ZS + " 四.3", ZHASHUI_2024, items, ("*",), dt.date(2024, 5, 22), dt.date(2024, 7, 31),
                         (), dt.date(2024, 6, 30), R.ZS)
     return Campaign(c.key, c.name, c.name_en or c.name, f"{c.notice} {c.clause}".strip(), RULESETS[c.ruleset], items,
                     tuple(c.units) or ("*",), c.start, c.end, tuple(Phase(p.name, p.start, p.end) for p in c.phases),
