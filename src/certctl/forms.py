@@ -38,6 +38,7 @@ class Column:
     width: int = 14
     hint: str = ""
     empty_code: str = "V001"  # the rule reported when a required cell is empty
+    after_form: bool = False  # a date that may follow the form's 填报时间 (a card signed for later)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -88,6 +89,9 @@ _CHANGE_DATE = Column("change_date", "变动日期", "date", required=False, opt
                       hint="持证人离开原单位、调岗或离岗的日期（用于核对 3 个工作日报送期限）")
 _NEW_FIELD_HOURS = Column("new_field_hours", "新执法领域培训学时", "number", required=False, optional=True, width=10,
                           aliases=("新领域培训学时", "新执法领域专业培训学时"), hint="调动至新执法领域的培训学时，不少于 20")
+_SIGN_DATE = Column("sign_date", "签收日期", "date", required=False, optional=True, width=12, after_form=True,
+                    aliases=("新证签收日期", "证件签收日期", "签收时间"),
+                    hint="新证件签收的日期（签收后 10 个工作日内录入系统并报送附件1，启依法办发〔2020〕15号 一）")
 _RETURN_NOTE = "注：报送表格时，领证单位应当将原行政执法（监督）证件同时交还市司法局。"
 
 ANNEX1 = FormSpec(
@@ -97,7 +101,7 @@ ANNEX1 = FormSpec(
      Column("action", "数据录入归集、注销、修改情况", "enum", enum=ENTRY_ACTIONS, width=14,
             aliases=("数据录入归集注销修改情况", "录入归集、注销、修改情况", "情况"), hint="录入归集 / 注销 / 修改"),
      Column("entry_date", "数据录入时间", "date", width=12, aliases=("录入时间",)),
-     _REMARK),
+     _SIGN_DATE, _REMARK),
     checks=(),
     signature_words=("备案表", "附件1", "录入归集"),
 )
@@ -125,7 +129,7 @@ ANNEX3 = FormSpec(
      Column("unit", "现所属主体（受委托组织）全称", "unit", width=28, aliases=("现所属主体全称", "现所属主体", "现单位")),
      Column("post", "工作岗位及职务", "text", width=14, aliases=("工作岗位", "岗位及职务")),
      Column("field", "执法种类", "text", width=12, aliases=("执法类别", "执法领域")),
-     _NEW_FIELD_HOURS, _CHANGE_DATE, _REMARK),
+     _NEW_FIELD_HOURS, _CHANGE_DATE, _SIGN_DATE, _REMARK),
     footer=_RETURN_NOTE,
     checks=("A301", "A302", "A303", "T002"),
     signature_words=("换证表", "附件3"),
@@ -139,7 +143,7 @@ ANNEX4 = FormSpec(
      Column("declaration", "领证机关声明作废情况（申明作废方式、时间等）", "text", width=30, empty_code="A401",
             aliases=("领证机关声明作废情况", "声明作废情况", "领证机关申明作废情况", "领证机关声明作废情况(声明作废方式、时间等)"),
             hint="声明作废的方式和时间，如：2024年6月1日 商洛日报登报声明作废"),
-     _REMARK),
+     _SIGN_DATE, _REMARK),
     footer="注：报送表格时，领证单位应当就声明作废情况附相关凭证。",
     checks=("A401", "A402", "T001"),
     signature_words=("补发表", "附件4"),

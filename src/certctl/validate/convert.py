@@ -188,7 +188,7 @@ def convert_date(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
     d, problem = parse_date(raw)
     if d is None:
         return None, (Problem("D001", cell_text(raw), params={"why": _why_not_a_date(problem or "format", facts.lang)}),)
-    if facts.form_date and d > facts.form_date:
+    if facts.form_date and d > facts.form_date and not col.after_form:
         return d, (Problem("D002", d.isoformat(), params={"form_date": facts.form_date.isoformat()}),)
     return d, ()
 
