@@ -566,8 +566,11 @@ def test_t003_no_change_date_column(tmp_path):
 
 
 def test_t004_left_not_revoked(tmp_path):
-    res = _survey(tmp_path, [annex_row("survey", 0, status="辞职", leave_date=dt.date(2024, 5, 6), colour="红")])
-    assert at(res, "T004") == [f"{col_of(res, 'leave_date')}{FIRST}"]
+    """柞政司发〔2024〕52号: still held after the self-correction phase (06-30, a Sunday: due 07-01)."""
+    row = annex_row("survey", 0, status="辞职", leave_date=dt.date(2024, 5, 6), colour="红")
+    assert "T004" not in codes(_survey(tmp_path, [row]))  # a June survey: the phase is still running
+    res = _survey(tmp_path, [row], meta=dict(META, date=dt.date(2024, 7, 3)))
+    assert at(res, "T004") == [f"{col_of(res, 'leave_date')}{FIRST}"] and one(res, "T004").params["late"] == 2
 
 
 def test_t005_unknown_calendar_year(tmp_path):

@@ -21,8 +21,38 @@ NON_STAFF = ("劳务派遣", "合同制", "执法辅助", "工勤")
 POST_STATUS = ("在岗", "退休", "调离", "辞职", "辞退", "其他离岗")
 YES_NO = ("是", "否")
 COLOURS = ("红", "黄", "绿")
-REVOKE_REASONS = ("退休", "调离", "辞职", "辞退", "岗位调整", "非在编人员", "旧版证件作废", "死亡", "其他")
-REPLACE_REASONS = ("调动", "岗位调整", "旧版换新版", "证件损坏", "信息变更", "其他")
+REVOKE_REASONS = ("退休", "调离", "辞职", "辞退", "岗位调动", "非在编人员", "旧版证件作废", "死亡", "其他")
+REPLACE_REASONS = ("调动", "岗位调动", "旧版换新版", "证件损坏", "信息变更", "其他")  # 岗位调动: Qidong 二's word
+
+#: One vocabulary of the words units write for the values of the enumerated columns (and the reasons'
+#: drop-down choices), used by validation, its suggestions and the ledger alike. ``SAME``: a word that
+#: means exactly the value — read as that value (validation accepts it, the ledger shows the value).
+#: ``NEAR``: what a unit probably meant — validation reports V002 and suggests the value. A suggestion
+#: comes from here first; spelling alone never suggests a value the vocabulary gives another meaning
+#: (在职 is 在岗, never 辞职).
+SAME: dict[str, str] = {
+    "男性": "男", "女性": "女",
+    "在职": "在岗", "在编在岗": "在岗", "正常在岗": "在岗",
+    "岗位调整": "岗位调动", "岗位变动": "岗位调动", "内部调岗": "岗位调动",
+}
+NEAR: dict[str, str] = {
+    "有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是", "√": "是",
+    "无": "否", "没有": "否", "未取得": "否", "N": "否", "NO": "否", "×": "否",
+    "红色": "红", "黄色": "黄", "绿色": "绿",
+    "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版",
+    "离退休": "退休", "已退休": "退休", "调出": "调离", "已调离": "调离", "离职": "辞职", "已辞职": "辞职",
+    "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改", "已注销": "注销",
+}
+
+
+def canonical(value: str) -> str:
+    """The value a word of the vocabulary means exactly (``SAME``), else the word itself."""
+    return SAME.get(value, value)
+
+
+def meant(value: str) -> str | None:
+    """The value a unit most likely meant by ``value`` (exact or near), if the vocabulary knows it."""
+    return SAME.get(value) or NEAR.get(value) or NEAR.get(value.upper())
 
 
 @dataclass(frozen=True)
