@@ -88,3 +88,16 @@ def test_every_rule_belongs_to_a_rule_set_and_the_list_shows_it() -> None:
     assert listed["S004"]["source"].endswith("国办发〔2023〕27号")
     text = CliRunner().invoke(app, ["rules"], env={"COLUMNS": "250"}).output
     assert "启东 2020（江苏）" in text and "柞水 2024（陕西）" in text
+
+
+def test_obligations_table_names_real_rules_and_tests() -> None:
+    """docs/obligations.md: every rule of either notice is in it, and every test it names exists."""
+    text = (ROOT / "docs" / "obligations.md").read_text(encoding="utf-8")
+    notice_rules = {c for c, r in R.RULES.items() if r.ruleset in NOTICE_OF_SET}
+    missing = sorted(c for c in notice_rules if c not in text)
+    assert not missing, f"rules of the notices not in docs/obligations.md: {missing}"
+    named = set(re.findall(r"`(test_\w+\.py)::(test_\w+)`", text))
+    assert len(named) > 20
+    for file, test in sorted(named):
+        src = (ROOT / "tests" / file).read_text(encoding="utf-8")
+        assert re.search(rf"^def {test}\(", src, re.M), f"{file}::{test} named in docs/obligations.md does not exist"
