@@ -26,6 +26,7 @@ NO_FCNTL_TESTS := tests/test_safety.py tests/test_faults.py tests/test_merge_cli
 	tests/test_overdue_cli.py tests/test_overdue_plain.py tests/test_cache.py tests/test_report.py
 
 test: install
+	@sh tests/print-tools.sh
 	$(BIN)/python -m pytest
 	CERTCTL_TEST_NO_FCNTL=1 $(BIN)/python -m pytest $(NO_FCNTL_TESTS)
 

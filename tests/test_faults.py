@@ -112,7 +112,6 @@ def test_killed_merge_leaves_old_or_new_ledger(world):
     d = world["dir"] / "kills"
     d.mkdir()
     solo = world["solo"]
-    t0 = time.monotonic()
     # waves of 4 runs at once, each on its own ledger (a copy of the old one), killed at moments spread
     # from just after start to past the end; odd runs pause with the temp file fully written (the
     # test hook), to hit the window before the rename
@@ -155,7 +154,6 @@ def test_killed_merge_leaves_old_or_new_ledger(world):
     print("kills", killed, "finished", finished, "outcomes", seen, "deterministic", world["deterministic"])
     assert killed >= 5, (killed, finished)
     assert seen.get("old", 0) >= 1 and seen.get("new", 0) >= 1, seen
-    assert time.monotonic() - t0 < 30
     # the next merge after a kill cleans up and writes the new ledger
     victim = procs[1][1]
     p = subprocess.run(merge_cmd(world["new"], victim), capture_output=True, text=True, env=env(), timeout=60)

@@ -148,7 +148,7 @@ def test_report_print_setup_and_charts(built: dict[str, list[Path]]) -> None:
     assert xlsx.name == "证件管理报告-2024-06-05.xlsx"
     parts = _sheet_xml(xlsx)
     names = [n for n in parts if n]
-    assert names == ["汇总", "逾期事项", "即将到期"]
+    assert names == ["汇总", "逾期事项", "即将到期", "清理统计"]
     for name in names:
         _assert_print_setup(xlsx, name, parts[name])
     wb = load_workbook(xlsx)

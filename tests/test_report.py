@@ -64,7 +64,7 @@ def test_workbook_has_charts_and_the_ledger_numbers(ws, tmp_path: Path) -> None:
             xml = z.read(chart).decode()
             assert '<min val="0"' in xml and '<majorUnit val="1"' in xml and 'formatCode="0"' in xml, chart
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["汇总", "逾期事项", "即将到期"]
+    assert wb.sheetnames == ["汇总", "逾期事项", "即将到期", "清理统计"]
     s = wb["汇总"]
     assert len(s._charts) == 2
     rows = [[c.value for c in r] for r in s.iter_rows()]

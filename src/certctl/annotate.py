@@ -390,6 +390,9 @@ def _note_column(ws: Any, result: Any, findings: list[Finding], where: dict[int,
 
 
 def _save(wb: Any, out: Path) -> Path:
+    from .marks import mark_openpyxl
+
+    mark_openpyxl(wb, "annotated")  # certctl.marks: never read back as a form
     return atomic_write(out, lambda tmp: wb.save(tmp))
 
 

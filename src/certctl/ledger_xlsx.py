@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import rules as R
+from .marks import defined_name_xml
 from .forms import family_label
 from .gcpause import gc_paused
 from .paper import page_text
@@ -76,6 +77,8 @@ _FILE_STATUS = {
     "ok": ("已合并", "merged"), "errors": ("已合并（有错误）", "merged (with errors)"),
     "unreadable": ("无法读取", "unreadable"), "duplicate": ("重复文件（同 {other}）", "duplicate of {other}"),
     "reference": ("参考名单", "reference list"), "deliverable": ("交付材料", "deliverable"),
+    "output": ("certctl 输出文件，未作为表格读取", "certctl output, not read as a form"),
+    "superseded": ("已被更正版取代（{other}）", "superseded by {other}"),
 }
 
 
@@ -237,7 +240,7 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
     files = []
     for fs in ledger.files:
         zh, en_t = _FILE_STATUS.get(fs.status, (fs.status, fs.status))
-        status = (en_t if en else zh).format(other=fs.duplicate_of)
+        status = (en_t if en else zh).format(other=fs.duplicate_of or fs.superseded_by)
         if fs.status == "unreadable":
             status += "：" + fs.read_error if not en else ": " + fs.read_error_en
         if fs.status == "deliverable" and ledger.campaign is not None:
@@ -526,7 +529,7 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
                     for i, s in enumerate(sheets))
           + "".join(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{_esc(s[0])}\'!$1:$1</definedName>'
                     for i, s in enumerate(sheets))
-          + "</definedNames></workbook>")
+          + defined_name_xml("ledger") + "</definedNames></workbook>")  # certctl.marks: not a form
     page_setup = _PAGE_SETUP.format(title=_esc(title.replace("&", "&&")), page=_esc(page_text(lang)))
     wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'

@@ -40,6 +40,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "csv": ("CSV 文件", "CSV file"),
     "json": ("JSON 文件", "JSON file"),
     "text": ("文本输出", "text output"),
+    "cleanup": ("专项清理材料", "cleanup document"),  # certctl cleanup: the list, the roster, the draft
 }
 LEDGER_SHEETS = ("证件台账", "来源文件")  # certctl's ledger has these; no submitted form does
 ISSUES_SHEET = "问题清单"  # the first sheet of an annotated copy
@@ -149,6 +150,11 @@ def _same_file(st: os.stat_result, root: Path) -> str | None:
 def is_certctl_output(path: str | os.PathLike[str], kind: str) -> bool:
     """Whether the existing file ``path`` is a certctl output of ``kind`` (so it may be replaced)."""
     p = Path(path)
+    if kind == "cleanup":
+        from .deliverables.write import is_cleanup_output
+
+        xlsx = p.suffix.lower() == ".xlsx"
+        return is_cleanup_output(_xlsx_info(p) if xlsx else None, None if xlsx else _text_head(p))
     if kind == "ledger" and _noted_ledger(p):
         return True  # certctl wrote a ledger here (its note says so), even if it is now damaged
     if kind in ("ledger", "annotated", "template") or (kind == "report" and p.suffix.lower() == ".xlsx"):

@@ -1,6 +1,7 @@
 """Reading workbooks safely: tell the format by content, refuse hostile files, return plain cell grids.
 
-xlsx/xlsm/xls (and WPS files that are really one of those) are read with python-calamine. Before any
+xlsx/xlsm/xls (and WPS files that are really one of those) and OpenDocument spreadsheets (.ods, as
+LibreOffice saves them) are read with python-calamine. Before any
 XML is parsed, a zip container is checked for decompression bombs (declared sizes and ratios) and its
 XML parts for DOCTYPE/ENTITY declarations, which no genuine Excel or WPS file contains.
 """
@@ -16,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pathnames import undecodable
+
 MAX_FILE_BYTES = 200 * 1024 * 1024  # on disk
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # declared total of all parts
 MAX_PART = 512 * 1024 * 1024  # declared size of one part
@@ -24,7 +27,8 @@ MAX_MEMBERS = 20000
 MAX_TOTAL_RATIO = 100  # declared / compressed over the whole container, when above 64 MB declared
 MAX_PROLOG = 1024 * 1024  # bytes of XML prolog (before the root element) we are willing to scan
 
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".xltx", ".xltm")
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".xltx", ".xltm", ".ods")
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 class ReadError(Exception):
@@ -51,9 +55,10 @@ class SheetData:
 @dataclass(slots=True)
 class WorkbookData:
     path: str
-    format: str  # xlsx | xls
+    format: str  # xlsx | xls | ods
     sha256: str
     sheets: list[SheetData]
+    mark: str | None = None  # certctl's own output: its kind (certctl.marks)
 
 
 _FOREIGN = (  # magic bytes of files that land in a clerk's inbox under an Excel name
@@ -103,9 +108,9 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
+def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> str:
     """Refuse zip bombs and XML entity tricks without inflating more than a few KB of any part.
-    ``path``: a file, or a workbook's bytes in a BytesIO."""
+    ``path``: a file, or a workbook's bytes in a BytesIO. Returns the format: "xlsx" or "ods"."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
@@ -131,9 +136,13 @@ def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
             raise ReadError("F006", f"解压后总大小声明为 {total:,} 字节（压缩后 {packed:,}），疑似压缩炸弹",
                             f"declares {total:,} bytes uncompressed from {packed:,}: a zip bomb")
         names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        fmt = "ods" if _opendocument(zf, names) == "spreadsheet" else "xlsx"
+        if fmt == "xlsx" and "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             if "EncryptedPackage" in names:
                 raise ReadError("F001", "文件已加密（设置了打开密码）", "the workbook is password-protected")
+            if _opendocument(zf, names):
+                raise ReadError("F001", "这是 OpenDocument 文本或演示文稿（.odt/.odp），不是表格",
+                                "an OpenDocument text or presentation (.odt/.odp), not a spreadsheet")
             raise ReadError("F001", "是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件）",
                             "a zip file that is not an Excel workbook (a Word document or other file?)")
         if "xl/workbook.bin" in names:
@@ -152,6 +161,19 @@ def check_zip(path: str | os.PathLike[str] | io.BytesIO) -> None:
             if bad:
                 raise ReadError("F006", f"部件 {info.filename} 含有 XML 实体/DOCTYPE 声明（XXE 或实体膨胀攻击）",
                                 f"part {info.filename} declares a DOCTYPE/ENTITY (XXE or billion laughs)")
+    return fmt
+
+
+def _opendocument(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """The OpenDocument kind a zip is ("spreadsheet", "text" …) from its ``mimetype`` part, or ""."""
+    if "mimetype" not in names or zf.getinfo("mimetype").file_size > 200:
+        return ""
+    try:
+        mime = zf.read("mimetype").strip()
+    except Exception:
+        return ""
+    prefix = b"application/vnd.oasis.opendocument."
+    return mime[len(prefix):].decode("ascii", "replace") if mime.startswith(prefix) else ""
 
 
 def _prolog_declares_dtd(fh, is_xml: bool) -> bool:
@@ -321,8 +343,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
     if kind == "binary":
         raise ReadError("F001", "不是 Excel 文件（无法识别的文件格式）", "not an Excel file (unknown format)")
     if kind == "zip":
-        check_zip(p if data is None else io.BytesIO(data))
-        fmt = "xlsx"
+        fmt = check_zip(p if data is None else io.BytesIO(data))
     else:
         streams = _ole_streams(p if data is None else data)
         if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
@@ -344,7 +365,8 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
         ext = p.suffix.lower()
         if data is not None:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        elif (fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls"):
+        elif ((fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls")) \
+                and not undecodable(p):  # calamine cannot open a name in GBK bytes: Python opens it
             wb = CalamineWorkbook.from_path(str(p))
         else:
             with open(p, "rb") as fh:
@@ -371,9 +393,61 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
             wb.close()
         except Exception:
             pass
+    mark = None
+    if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
+        for sh in sheets:
+            sh.merged = sh.merged or []
+        _ods_merged(p if data is None else io.BytesIO(data), sheets)
     if fmt == "xlsx":
         _check_uncached(p if data is None else io.BytesIO(data), sheets)
-    return WorkbookData(str(p), fmt, digest, sheets)
+        mark = _certctl_mark(p if data is None else io.BytesIO(data), sheets)
+    return WorkbookData(str(p), fmt, digest, sheets, mark)
+
+
+def _ods_merged(src: Path | io.BytesIO, sheets: list[SheetData]) -> None:
+    """Add each .ods sheet's merged ranges (cells with number-rows/columns-spanned in content.xml,
+    already checked for entities by check_zip) to its SheetData. Best effort: nothing on failure."""
+    import xml.etree.ElementTree as ET
+
+    t = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    by_name = {s.name: s for s in sheets}
+    try:
+        with zipfile.ZipFile(src) as zf, zf.open("content.xml") as fh:
+            sheet, r, c = None, 0, 0
+            for ev, el in ET.iterparse(fh, events=("start", "end")):
+                tag = el.tag
+                if ev == "start":
+                    if tag == t + "table":
+                        sheet, r = by_name.get(el.get(t + "name") or ""), 0
+                    elif tag == t + "table-row":
+                        c = 0
+                    elif tag in (t + "table-cell", t + "covered-table-cell"):
+                        rs, cs = int(el.get(t + "number-rows-spanned", 1)), int(el.get(t + "number-columns-spanned", 1))
+                        if sheet is not None and tag == t + "table-cell" and (rs > 1 or cs > 1):
+                            sheet.merged.append((r, c, r + rs - 1, c + cs - 1))
+                        c += int(el.get(t + "number-columns-repeated", 1))
+                elif tag == t + "table-row":
+                    r += int(el.get(t + "number-rows-repeated", 1))
+                    el.clear()
+    except Exception:  # best effort: the cells themselves were read
+        return
+
+
+def _certctl_mark(p: Path | io.BytesIO, sheets: list[SheetData]) -> str | None:
+    """The kind of certctl output the workbook is (its mark, or a ledger's sheets), or None."""
+    from .marks import mark_in
+
+    names = {s.name for s in sheets}
+    if {"证件台账", "来源文件", "问题清单"} <= names:
+        return "ledger"
+    try:
+        with zipfile.ZipFile(p) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > 4 << 20:
+                return None
+            return mark_in(zf.read(info))
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None
 
 
 def _size_and_head(p: Path) -> tuple[int, bytes]:

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import rules as R
+from .pathnames import shown
 from .forms import family_label
 from .normalize import mask_ids_in_text
 from .validate import FormResult
@@ -24,7 +25,7 @@ def sev_label(sev: str, lang: str) -> str:
 
 def result_dict(res: FormResult, lang: str = "zh", show_id: bool = False) -> dict[str, Any]:
     return {
-        "path": res.path,
+        "path": shown(res.path),
         "form": res.family if res.read_error is None else None,
         "rows": res.rows,
         "errors": res.errors,
@@ -39,7 +40,9 @@ def to_json(results: Iterable[FormResult], lang: str = "zh", show_id: bool = Fal
 
 def shown_path(path: str, show_id: bool = False) -> str:
     """A file path for the terminal: an ID number in a file name (张三320681….xlsx) is masked too.
-    JSON keeps the real path so scripts can find the file."""
+    JSON keeps the real path so scripts can find the file. Undecodable bytes of a name (GBK) are
+    escaped (certctl.pathnames.shown), in JSON too."""
+    path = shown(path)
     return path if show_id else mask_ids_in_text(path)
 
 

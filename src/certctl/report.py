@@ -17,6 +17,7 @@ the forms are always written as text (never as formulas), and ID numbers are mas
 
 from __future__ import annotations
 
+from .marks import mark_openpyxl
 from .atomic import atomic_write
 
 import datetime as dt
@@ -65,6 +66,7 @@ class Report:
     closed: list[Obligation] = field(default_factory=list)  # an ended campaign's items never done (closing summary)
     campaign: str = ""  # the ended campaign's name and notice
     campaign_end: dt.date | None = None
+    cleanup: Any = None  # certctl.deliverables.CleanupStats: the cleanup statistics (issue 18)
 
     @property
     def totals(self) -> UnitRow:
@@ -99,6 +101,9 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
     from .workdays import calendar_notice
 
     cal = calendar if calendar is not None else make_calendar(cfg)
+    from .deliverables import cleanup_statistics
+
+    cleanup = cleanup_statistics(model, ws, cfg, cal)  # ws: the survey's 单位 sheet (quota, posts)
     zh_note = calendar_notice(as_of, cal, "zh")  # a year's holidays not known yet (next year from 1 November)
     notes = [(zh_note, calendar_notice(as_of, cal, "en") or "")] if zh_note else []
     return Report(
@@ -113,6 +118,7 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         closed=sorted((o for o in obs if o.state == "closed"), key=_order),
         campaign=_campaign_name(model.campaign),
         campaign_end=getattr(model.campaign, "end", None),
+        cleanup=cleanup,
     )
 
 
@@ -192,7 +198,7 @@ def _summary(r: Report, lang: str) -> str:
 
 # ------------------------------------------------------------------------------------------ plain text
 _TXT = {
-    "sections": (("一、", "二、", "三、", "四、"), ("1. ", "2. ", "3. ", "4. ")),
+    "sections": (("一、", "二、", "三、", "四、", "五、"), ("1. ", "2. ", "3. ", "4. ", "5. ")),
     "closed_due": ("期限 {d}，截至专项工作结束仍未办结", "deadline {d}, not done when the campaign ended"),
     "count": ("（{n} 项）", " ({n})"),
     "id_cert": ("身份证号码 {i}，证件号码 {c}", "ID {i}, certificate {c}"),
@@ -282,8 +288,12 @@ def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: 
         if u.missing:
             text += _tt("missing", lang)
         lines.append(f"{_one_line(u.unit)}：{text}" if lang != "en" else f"{_one_line(u.unit)}: {text}")
+    if r.cleanup is not None:
+        from .deliverables.statistics import statistics_lines, statistics_title
+
+        lines += ["", f"{heads[3]}{statistics_title(r.cleanup, lang)}", "", *statistics_lines(r.cleanup, lang)]
     if r.closed:
-        lines += ["", f"{heads[3]}{_t('closed', lang)}{count(len(r.closed))}", "",
+        lines += ["", f"{heads[4 if r.cleanup is not None else 3]}{_t('closed', lang)}{count(len(r.closed))}", "",
                   _t("closed_head", lang, c=r.campaign, d=r.campaign_end.isoformat() if r.campaign_end else ""), ""]
         for n, o in enumerate(r.closed, start=1):
             lines += _closed_lines(n, o, lang, show_id)
@@ -487,11 +497,16 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
             sheet.auto_filter.ref = f"A1:{_letter(len(keep))}{len(items) + 1}"
         print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
 
+    if r.cleanup is not None:
+        from .deliverables.statistics import write_statistics_sheet
+
+        write_statistics_sheet(wb, r.cleanup, lang)
     stamp = dt.datetime.combine(r.as_of, dt.time(0, 0))
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.creator = "certctl"
     wb.properties.title = _t("title", lang, d=r.as_of.isoformat())
+    mark_openpyxl(wb, "report")  # certctl.marks: never read back as a form
     wb.save(path)
 
 

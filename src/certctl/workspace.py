@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterable
 
 from .findings import Finding
 from .gcpause import gc_paused
+from .pathnames import shown
 from .reader import EXTENSIONS, ReadError, file_hash
 from .validate import FormResult, Options, validate_file
 
@@ -78,6 +79,11 @@ class Workspace:
 
 @lru_cache(maxsize=65536)
 def rel_path(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
+    """``path`` relative to ``root`` as shown (undecodable bytes of a name escaped: certctl.pathnames)."""
+    return shown(_rel_path(root, path))
+
+
+def _rel_path(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
     p = Path(path)
     r = Path(root)
     try:

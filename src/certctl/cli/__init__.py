@@ -7,7 +7,7 @@ import importlib
 from .app import app
 
 # Command modules register themselves on import; the order here is the order in --help.
-COMMANDS = ("validate", "merge", "overdue", "report", "deadline", "calendar", "template", "rules")
+COMMANDS = ("validate", "merge", "overdue", "report", "cleanup", "deadline", "calendar", "template", "rules")
 
 for _name in COMMANDS:
     try:

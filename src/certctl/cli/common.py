@@ -185,9 +185,10 @@ def _warn_unreadable(run: Run, unreadable: list[tuple[str, str]]) -> None:
         run.warn(run.t(f"警告：无法读取 {path}，其内容未计入：{why}", f"warning: cannot read {path}; not counted: {why}"))
 
 
-def gather_model(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date, cache: bool = True) -> Any:
+def gather_model(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date, cache: bool = True,
+                 with_workspace: bool = False) -> Any:
     """Read the forms and build the model (:mod:`certctl.model`) on ``as_of``; unreadable files and
-    calendar fallbacks are warned about on stderr."""
+    calendar fallbacks are warned about on stderr. ``with_workspace``: (workspace, model)."""
     from ..config import make_calendar
     from ..model import build_model
     from ..validate import Options
@@ -199,7 +200,7 @@ def gather_model(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date,
     model = build_model(ws, cfg, as_of, calendar=cal, findings=False)
     _warn_unreadable(run, [(str(directory / f.path), f.read_error_en if lang == "en" else f.read_error)
                            for f in model.files if f.status == "unreadable"])
-    return model
+    return (ws, model) if with_workspace else model
 
 
 def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt.date, cache: bool = True) -> Any:

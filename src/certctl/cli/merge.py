@@ -22,9 +22,10 @@ class Fmt(str, Enum):
 
 _STATUS = {
     "zh": {"ok": "已合并", "errors": "有错误", "unreadable": "无法读取", "duplicate": "重复", "reference": "参考名单",
-           "deliverable": "交付材料"},
+           "deliverable": "交付材料", "output": "certctl 输出，已跳过", "superseded": "已被取代"},
     "en": {"ok": "merged", "errors": "errors", "unreadable": "unreadable", "duplicate": "duplicate",
-           "reference": "reference", "deliverable": "deliverable"},
+           "reference": "reference", "deliverable": "deliverable", "output": "certctl output, skipped",
+           "superseded": "superseded"},
 }
 
 
@@ -248,6 +249,10 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         for rel, f in summary.cross:
             con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
     con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
+    from ..model.versions import merge_line
+
+    if corrected := merge_line(summary.files, lg):  # one line naming the corrected versions
+        con.print(corrected, markup=False, highlight=False)
     kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
     if kept:
         con.print(kept, markup=False, highlight=False)
@@ -266,6 +271,8 @@ def _files_table(summary: Any, en: bool) -> Any:
             label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
         elif f.status == "unreadable":
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
+        elif f.status == "superseded":
+            label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
         table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
     return table
 

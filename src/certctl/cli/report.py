@@ -58,8 +58,8 @@ def report_cmd(
         run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
     try:
         with run_lock(beside(out) / LOCK_NAME, lock_timeout):
-            model = gather_model(run, cfg, lg, d, day)
-            report = build_report(None, cfg, day, model=model)
+            ws, model = gather_model(run, cfg, lg, d, day, with_workspace=True)
+            report = build_report(ws, cfg, day, model=model)
             paths = write_report(report, out, lg, show_id)
     except LockBusy as e:
         run.fail(str(e), str(e))

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from ..pathnames import shown
 from .. import forms as F
 from ..annotate import annotate_results
 from ..render import print_results, summary_line, to_json, total_line
@@ -70,7 +71,7 @@ def validate_cmd(
             fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
         if fmt != Fmt.json:
             for w in written:
-                console(stderr=True).print(("annotated copy: " if lg == "en" else "已写出标注副本：") + str(w), markup=False)
+                console(stderr=True).print(("annotated copy: " if lg == "en" else "已写出标注副本：") + shown(w), markup=False)
     if any(r.read_error is not None for r in results):
         raise typer.Exit(2)
     if any(r.errors for r in results) or (strict and any(r.warnings for r in results)):

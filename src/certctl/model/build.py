@@ -35,6 +35,7 @@ from .docket import Docket, DocketEntry
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
                      events_of, reject_reason, source_text)
 from .units import Registry, UnitAccount
+from .versions import find_versions, touched_paths, version_findings
 
 
 @dataclass
@@ -46,14 +47,17 @@ class FileSummary:
     form_date: dt.date | None
     rows_read: int
     rows_merged: int
-    rows_rejected: int
-    status: str = "ok"  # ok | errors | unreadable | duplicate | reference | deliverable
+    rows_rejected: int  # rows read = merged + rejected + superseded
+    status: str = "ok"  # ok | errors | unreadable | duplicate | reference | deliverable | output | superseded
     errors: int = 0
     warnings: int = 0
     duplicate_of: str = ""
     read_error: str = ""  # reason, Chinese
     read_error_en: str = ""
     deliverable: str = ""  # the deliverable's kind (training_plan, cleanup_report)
+    superseded_by: str = ""  # the corrected version that replaces this file (model/versions.py)
+    supersedes: str = ""  # the earlier version(s) this corrected file replaces
+    rows_superseded: int = 0  # rows whose fact another version holds (corrected, or sent again)
 
 
 @dataclass
@@ -255,11 +259,20 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
         if unit:
             received.setdefault(unit, {}).setdefault(kind, []).append(action)
 
+    # ---- versions of one submission: corrected rows replaced, repeated rows once (model/versions.py)
+    vers = find_versions(results, lambda res: registry.sender(rel(res.path), res.meta.unit), rel, CERT_KINDS)
+    touched = touched_paths(vers)
+    dropped.update(version_findings(vers, results, b.add, rel))
+
     # ---- rows -> events / rejections, per file
     for res in results:
         rp = rel(res.path)
         name = PurePosixPath(rp).name
         fs = FileSummary(rp, res.sha256, res.family, res.meta.unit, res.meta.date, res.rows, 0, 0)
+        if res.output:  # a ledger, report or annotated copy certctl wrote: not a form (F008 says so)
+            fs.status, fs.family = "output", ""
+            files.append(fs)
+            continue
         if res.read_error is not None or not res.sheets:
             d = campaign.named(name)
             refused = res.read_error is not None and getattr(res.read_error, "code", "F001") != "F001"
@@ -284,12 +297,19 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
             b.colmaps[(res.path, s.sheet)] = s.colmap
             certs = kind in CERT_KINDS
             for rec in s.records:
+                src = res
+                if res.path in touched:
+                    at = (res.path, rec.sheet, rec.row)
+                    if vers.skipped(at):
+                        fs.rows_superseded += 1
+                        continue
+                    src = vers.dated(res, at)
                 v = rec.values
-                d = event_date(kind, rec, res) if certs else None
+                d = event_date(kind, rec, src) if certs else None
                 # the usual row is placed at once; reject_reason says why another one is not
                 if not (certs and d is not None and v.get("id_ok") and v.get("cert")
                         and (kind != "annex1" or v.get("action"))):
-                    why = reject_reason(kind, rec, res)
+                    why = reject_reason(kind, rec, src)
                     if why is not None:
                         fs.rows_rejected += 1
                         key = why[2]
@@ -299,17 +319,24 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                         continue
                 fs.rows_merged += 1
                 if certs:
-                    events.extend(events_of(kind, rec, res, rp, d))
+                    events.extend(events_of(kind, rec, src, rp, d))
                     if kind == "survey_people":
                         surveyed.add((res.path, rec.sheet, rec.row))
                 elif kind == "national":
                     national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row)))
-        assert fs.rows_read == fs.rows_merged + fs.rows_rejected, (fs.path, fs.rows_read, fs.rows_merged)
+        assert fs.rows_read == fs.rows_merged + fs.rows_rejected + fs.rows_superseded, (fs.path, fs.rows_read)
+        errors, warnings = res.errors, res.warnings
+        if res.path in touched:  # findings a correction retired (model/versions.py) no longer count
+            live = [f.severity for f in res.findings if id(f) not in dropped]
+            errors, warnings = live.count(R.ERROR), live.count(R.WARNING)
         fam = set(res.family.split("+"))
         if fam and fam <= {"registry", "national"}:
             fs.status = "reference"
         else:
-            fs.status = "errors" if res.errors else "ok"
+            fs.status = "errors" if errors else "ok"
+            if res.path in vers.superseded_by:
+                fs.status, fs.superseded_by = "superseded", rel(vers.superseded_by[res.path])
+            fs.supersedes = "、".join(rel(p) for p, by in vers.superseded_by.items() if by == res.path)
             sender = registry.sender(rp, res.meta.unit)
             sent.setdefault(sender, []).append(fs)
             if "survey" in fam:
@@ -318,7 +345,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                     when = next((r.values.get("report_date") for r in res.records("survey_units")
                                  if registry.canonical(r.values.get("unit") or "") == sender), None)
                 receive(sender, "survey", Action(when, rp))
-        fs.errors, fs.warnings = res.errors, res.warnings
+        fs.errors, fs.warnings = errors, warnings
         files.append(fs)
     for dup, orig in getattr(ws, "duplicates", []):
         fs = FileSummary(rel(dup), "", "", "", None, 0, 0, 0, status="duplicate", duplicate_of=rel(orig))
@@ -411,8 +438,9 @@ def build_docket(ws: Any, cfg: Any = None, *, calendar: Any = None) -> Docket:
 
 
 def forms_read(files: list[FileSummary]) -> int:
-    """Spreadsheets read as forms (readable or not; not duplicates, not deliverables)."""
-    return sum(1 for f in files if f.status not in ("duplicate", "deliverable"))
+    """Spreadsheets read as forms (readable or not; not duplicates, deliverables or certctl's outputs;
+    a superseded version was read)."""
+    return sum(1 for f in files if f.status not in ("duplicate", "deliverable", "output"))
 
 
 def _problems(acc: Account) -> None:

@@ -8,7 +8,13 @@ row by row from the top:
 - a row whose first filled cell starts a note, total or signature line is not data, and neither is
   any row after it that carries no ID number (dates, seals and names of signatories);
 - a row in which 3 or more cells name their own column is the header again;
+- a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) is not data:
+  a form of such rows only is an empty submission, received and clean;
 - every other row is data.
+
+A merged range below the header (one unit, one date, one 情况 for four people) holds its value in its
+top-left cell only; ``spread_merged`` first gives that value to every cell the range covers, so every
+row it covers reads it (validation, the merge and the annotated copy agree).
 
 ``data_rows`` applies this rule. Most rows of a long form are plainly data, so it first picks out,
 column by column, the rows that might be anything else (``rows_to_look_at``), and applies the rule
@@ -28,6 +34,17 @@ from .header import column_named, header_keys
 
 _FOOTER = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核人|负责人|填表人|制表人|签字|签名|盖章|^合计|^总计|^小计"
                      r"|^以下(空白|无内容|无)|^(单位)?(公章|印章)")
+
+
+_NOTHING = re.compile(r"^(本期|本月|本季度|本年度|本次)?(无|没有|暂无)(人员)?(变动|变化|数据|情况|记录|内容|注销|换证|补发"
+                      r"|需报送(的)?(内容|事项|人员)?|需填报(的)?(内容|事项)?)?(情况)?[。.;；!！]?$")
+
+
+def says_nothing(v: object) -> bool:
+    """Whether a cell says there is nothing to report: 无, 没有, 暂无, 本期无变动, 无人员变动 …"""
+    if v.__class__ is not str or ("无" not in v and "没有" not in v):  # type: ignore[operator]
+        return False  # most cells: no regular expression run
+    return bool(_NOTHING.match(compact(clean_text(v))))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -85,12 +102,42 @@ def header_again(row: Sequence[object], body: Body) -> bool:
     return hits >= 3
 
 
+MAX_SPREAD = 5_000_000  # cells filled from merged ranges per sheet, at most
+
+
+def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int, int]], first: int) -> int:
+    """Fill every cell of each merged range lying wholly below the header (row index ``first`` on)
+    with the range's top-left value, in place. Returns the number of cells filled."""
+    filled = 0
+    for r1, c1, r2, c2 in merged:
+        if r1 < first or r1 >= len(rows) or (r1 == r2 and c1 == c2):
+            continue
+        top = rows[r1]
+        v = top[c1] if c1 < len(top) else ""
+        if blank(v):
+            continue
+        filled += (min(r2, len(rows) - 1) - r1 + 1) * (c2 - c1 + 1)
+        if filled > MAX_SPREAD:
+            break
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c2:
+                row.extend([""] * (c2 + 1 - len(row)))
+            for c in range(c1, c2 + 1):
+                if blank(row[c]):
+                    row[c] = v
+    return filled
+
+
 # ------------------------------------------------------------------------------ the rule
 def _verdict(row: Sequence[object], body: Body, in_footer: bool) -> str:
     """'data', 'blank' (nothing at all), or why the row is skipped: 'empty', 'footer', 'signature',
-    'header'."""
-    if not any(not blank(row[ci]) for ci in body.data_cols if ci < len(row)):
+    'header', 'nothing' (every filled data cell says there is nothing to report)."""
+    filled = [row[ci] for ci in body.data_cols if ci < len(row) and not blank(row[ci])]
+    if not filled:
         return "empty" if any(not blank(v) for v in row) else "blank"
+    if all(says_nothing(v) for v in filled):
+        return "nothing"
     if is_footer(row, body.id_col):
         return "footer"
     if in_footer and not has_id(row, body.id_col):
@@ -150,6 +197,7 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
     if not all(first_data):
         look |= {i for i, v in enumerate(first_data) if blank(v)}
+    look |= rows_holding(first_data, {v for v in distinct_texts(first_data) if says_nothing(v)})
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)
     return look

@@ -2,7 +2,8 @@
 
 Real forms put a title, a metadata line and sometimes blank rows above the header; header texts
 carry line breaks, full-width parentheses and required-markers; a header may be two rows (group
-titles above, sub-titles below) held together by merged cells. A header cell matches a column of
+titles above, sub-titles below) held together by merged cells, or up to three when a title printed on
+three lines in the notice (原所属主体 / （受委托组 / 织）全称, annex 3) is pasted a line per row. A header cell matches a column of
 a form when its header_key (normalize.header_key) equals one of the column's keys, or does so once
 parenthesised parts are dropped on both sides.
 """
@@ -28,7 +29,7 @@ Fill = dict[tuple[int, int], object]  # (row, col) inside a merged range -> its 
 class Header:
     spec: F.FormSpec
     row: int  # 0-based index of the first header row
-    nrows: int  # 1 or 2
+    nrows: int  # 1, 2 or 3
     colmap: dict[str, int]  # column key -> 0-based column
     dupes: dict[str, list[int]]  # column key -> every column naming it, when more than one does
     unknown: list[tuple[int, str]]  # header cells that name no column of the form
@@ -116,26 +117,47 @@ def cell_at(rows: list[list[object]], r: int, c: int, fill: Fill | None = None) 
     return v
 
 
-def _candidates(rows: list[list[object]], r: int, c: int, two: bool, fill: Fill) -> list[str]:
-    """The texts a header cell may be read as: the cell; for a two-row header the sub-title, the
-    group title and sub-title joined, then the group title."""
+MAX_HEADER_ROWS = 3
+
+
+def _candidates(rows: list[list[object]], r: int, c: int, n: int, fill: Fill) -> list[str]:
+    """The texts a header cell of an ``n``-row header may be read as: the cell; for a two-row header
+    the sub-title, the group title and sub-title joined, then the group title; for three rows the
+    lines from the bottom one up joined (织）全称, （受委托组织）全称, 原所属主体（受委托组织）全称), then
+    the top lines joined. Only the top row reads merged ranges (group titles held over columns); the
+    rows below read their own cells, so a title merged down the header is not read twice."""
     top = cell_text(cell_at(rows, r, c, fill))
-    if not two:
+    if n == 1:
         return [top]
-    sub = cell_text(cell_at(rows, r + 1, c, None))
-    return [sub, top + sub, top] if sub else [top]
+    parts = [top] + [cell_text(cell_at(rows, r + k, c, None)) for k in range(1, n)]
+    out: list[str] = []
+    for k in range(n - 1, -1, -1):  # joins ending with the bottom line, shortest first
+        if parts[k]:
+            out.append("".join(parts[k:]))
+    for k in range(n - 1, 0, -1):  # then the top lines alone
+        if parts[k - 1]:
+            out.append("".join(parts[:k]))
+    return list(dict.fromkeys(t for t in out if t)) or [top]
+
+
+def _header_like(row: list[object]) -> bool:
+    """Whether a row may be the third row of a header: texts only, no digits (a data row has its 序号,
+    ID number or dates)."""
+    return all(v == "" or v is None or (isinstance(v, str) and not any(ch.isdigit() for ch in v)) for v in row)
 
 
 # ------------------------------------------------------------------------------ scoring rows
-def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool,
+def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool | int,
                 fill: Fill) -> tuple[dict[str, int], dict[str, list[int]], list[tuple[int, str]]]:
-    """Row r (and r+1 when ``two``) read as the header of ``spec``: (colmap, dupes, unknown)."""
-    width = max(len(rows[r]), len(rows[r + 1]) if two and r + 1 < len(rows) else 0)
+    """Rows r.. (``two``: True or 2 for two rows, 3 for three) read as the header of ``spec``:
+    (colmap, dupes, unknown)."""
+    n = 2 if two is True else max(1, int(two))
+    width = max(len(rows[k]) for k in range(r, min(r + n, len(rows))))
     colmap: dict[str, int] = {}
     dupes: dict[str, list[int]] = {}
     unknown: list[tuple[int, str]] = []
     for c in range(width):
-        texts = _candidates(rows, r, c, two, fill)
+        texts = _candidates(rows, r, c, n, fill)
         key = next((k for k in (column_named(spec, t) for t in texts) if k), None)
         if key is None:
             label = clean_text(texts[0])
@@ -152,11 +174,11 @@ def names_three_columns(rows: list[list[object]], r: int, fill: Fill) -> bool:
     """Whether 3 or more cells of row r (alone, or joined with row r+1 as a two-row header would be)
     name a column of some form. A row that does not cannot be scored by any form of the catalogue,
     so locate_header skips it without scoring it 16 times."""
-    two = r + 1 < len(rows)
-    width = max(len(rows[r]), len(rows[r + 1]) if two else 0)
+    ns = [n for n in (2, 3) if r + n - 1 < len(rows)] or [1]
+    width = max(len(rows[k]) for k in range(r, r + ns[-1]))
     hits = 0
     for c in range(width):
-        if any(names_some_column(t) for t in _candidates(rows, r, c, two, fill)):
+        if any(names_some_column(t) for n in ns for t in _candidates(rows, r, c, n, fill)):
             hits += 1
             if hits >= 3:
                 return True
@@ -171,16 +193,31 @@ def _title_bonus(spec: F.FormSpec, rows: list[list[object]], upto: int, sheet_na
         1 if spec.sheet_name and spec.sheet_name in sheet_name else 0)
 
 
-def _score(spec: F.FormSpec, sheet: SheetData, r: int, two: bool, fill: Fill) -> Header | None:
-    """Row r read as the header of ``spec``; None when too few of its columns are there (fewer than 3
-    columns, or fewer than half the mandatory ones)."""
-    colmap, dupes, unknown = read_header(spec, sheet.rows, r, two, fill)
+def _score(spec: F.FormSpec, sheet: SheetData, r: int, n: int, fill: Fill) -> Header | None:
+    """Rows r..r+n-1 read as the header of ``spec``; None when too few of its columns are there (fewer
+    than 3 columns, or fewer than half the mandatory ones). Fewer rows win a tie."""
+    colmap, dupes, unknown = read_header(spec, sheet.rows, r, n, fill)
     mandatory = [c.key for c in spec.columns if not c.optional]
     need = sum(1 for k in mandatory if k in colmap)
     if len(colmap) < 3 or need * 2 < len(mandatory):
         return None
-    score = (len(colmap) + need, need / len(mandatory), -int(two), _title_bonus(spec, sheet.rows, r, sheet.name), -r)
-    return Header(spec, r, 2 if two else 1, colmap, dupes, unknown, score)
+    score = (len(colmap) + need, need / len(mandatory), -_lines_left(spec, sheet.rows, r, n, fill), 1 - n, _title_bonus(spec, sheet.rows, r, sheet.name), -r)
+    return Header(spec, r, n, colmap, dupes, unknown, score)
+
+
+def _lines_left(spec: F.FormSpec, rows: list[list[object]], r: int, n: int, fill: Fill) -> int:
+    """Cells of the header rows below the top that no column title read in an ``n``-row header takes
+    up: a second line of a title left over (（受委托组 under 原所属主体) says the header is taller, a
+    data row read as a header line says it is shorter."""
+    if n == 1:
+        return 0
+    left = 0
+    width = max(len(rows[k]) for k in range(r, r + n))
+    for c in range(width):
+        texts = _candidates(rows, r, c, n, fill)
+        used = next((t for t in texts if column_named(spec, t)), "")
+        left += sum(1 for k in range(1, n) if (p := cell_text(cell_at(rows, r + k, c, None))) and p not in used)
+    return left
 
 
 def _worth_scoring(sheet: SheetData, r: int, fill: Fill, catalogue_only: bool) -> bool:
@@ -202,9 +239,11 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
     for _, r in zip(range(max_scan), nonempty):
         if not _worth_scoring(sheet, r, fill, catalogue_only):
             continue
+        heights = [n for n in range(1, MAX_HEADER_ROWS + 1) if r + n - 1 < len(rows)
+                   and (n < 3 or _header_like(rows[r + 2]))]
         for spec in specs:
-            for two in (False, True) if r + 1 < len(rows) else (False,):
-                h = _score(spec, sheet, r, two, fill)
+            for n in heights:
+                h = _score(spec, sheet, r, n, fill)
                 if h is not None and (best is None or h.score > best.score):
                     best = h
     return _two_rows_if_merged(sheet, best, fill) if best is not None else None

@@ -9,8 +9,9 @@ from typing import Sequence
 from .. import forms as F
 from ..findings import Finding
 from ..gcpause import gc_paused
+from ..marks import kind_label
 from ..reader import ReadError, SheetData, WorkbookData, read_workbook
-from .body import Body, data_rows
+from .body import Body, data_rows, spread_merged
 from .columns import IdColumns, convert_column
 from .context import FileCheck
 from .convert import FormFacts
@@ -45,6 +46,10 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     opts = opts or Options()
     check = FileCheck(wb.path, opts)
     result = FormResult(wb.path, sha256=wb.sha256, format=wb.format)
+    if wb.mark:  # a ledger, report or annotated copy certctl wrote: not a form (certctl.marks)
+        result.output, result.family = wb.mark, ""
+        result.findings = [Finding("F008", wb.path, params={"kind": kind_label(wb.mark, opts.lang)})]
+        return result
     located = locate_forms(wb, opts)
     if not located:
         form.no_form(check, opts.form, len(wb.sheets))
@@ -91,6 +96,7 @@ def check_sheet(check: FileCheck, sheet: SheetData, hdr: Header) -> SheetResult:
     res = SheetResult(sheet.name, spec, first, hdr.nrows, dict(hdr.colmap))
     form.columns_in_header(check, sheet.name, hdr)
     cols = [(c, hdr.colmap[c.key]) for c in spec.columns if c.key in hdr.colmap]
+    spread_merged(sheet.rows, sheet.merged, first)
     below = sheet.rows[first:]
     if not below:
         return res

@@ -61,7 +61,7 @@ class SheetResult:
     sheet: str
     spec: F.FormSpec
     header_row: int  # Excel row number of the (last) header row
-    header_rows: int  # 1 or 2
+    header_rows: int  # 1, 2 or 3
     colmap: dict[str, int]  # column key -> 0-based index
     skipped: int = 0  # blank, footer and repeated-header rows
     table: Table | None = field(default=None, repr=False, compare=False)
@@ -106,6 +106,7 @@ class FormResult:
     sheets: list[SheetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     read_error: ReadError | None = None
+    output: str = ""  # certctl's own output (ledger, report, annotated): not a form, skipped (certctl.marks)
 
     @property
     def rows(self) -> int:

@@ -1,0 +1,227 @@
+"""Versions of one submission: which file corrects which, row by row (docs/versions.md).
+
+A unit sends 附件2-注销申请表（6月）.xls, finds a typo in a certificate number and sends
+附件2-注销申请表（6月）（更正版）.xlsx the next day. Both are in the forms folder; merged as two forms the
+typo becomes a fifth certificate, every obligation is owed twice and the corrected form looks late.
+
+Two files are versions of one submission when they come from the same unit (its 填报单位, else the
+folder, as ``Registry.sender`` says) and are the same form kind, and the later one either carries a
+version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name, or covers some of
+the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
+Rows are matched by person: the ID number (and, in annex 1, the 情况, since one person may be revoked
+and entered again in one form).
+
+- A marked later file sharing people with the earlier one is a **correction**: each of its rows
+  replaces the earlier row of the same person. Rows about people it leaves out stay (X009 says how many);
+  rows about new people are additions, dated by the later file.
+- A corrected row keeps the first version's 填报时间 (the card was handed back with the first form):
+  its events are dated by it, and the deadline findings of the first version stand.
+- Shared people without a mark: a row equal to the earlier one in every value is the same fact sent
+  again and counts once; a row that differs could be a correction or an addition: X008 (warning), both
+  kept. A mark without shared people (a second batch?) is X008 too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Callable, Iterable
+
+from ..normalize import compact
+
+RowKey = tuple[str, str, int]  # (path, sheet, Excel row)
+
+_MARK = re.compile(r"[（(\[【]?\s*(更正版?|修改版|修正版|修订版|更新版|订正版|重报|补正|最终版|正确版|新版本"
+                   r"|第\s*[二三四五六七八九十2-9]\s*[次版稿]|[vV]\s*[2-9])\s*[）)\]】]?")
+_SEP = re.compile(r"[\s_\-—－·.]+$|^[\s_\-—－·.]+")
+
+
+def version_mark(name: str) -> str:
+    """The version mark in a file name (更正版, 第二次 …), or "". (修改 alone is no mark: annex 1's own
+    title says 录入归集、注销、修改备案表.)"""
+    m = _MARK.search(PurePosixPath(name).stem)
+    return m.group(1) if m else ""
+
+
+def _marked_on(later: str, earlier: str) -> bool:
+    """The later name is the earlier one with a version mark the earlier lacks."""
+    mark = version_mark(later)
+    return bool(mark) and mark != version_mark(earlier) and base_name(later) == base_name(earlier)
+
+
+def base_name(name: str) -> str:
+    """A file name without its extension, version marks and separators: what two versions share."""
+    stem = _MARK.sub("", PurePosixPath(name).stem)
+    return compact(_SEP.sub("", stem)).lower()
+
+
+@dataclass
+class Versions:
+    """What the versions change in the merge."""
+
+    replaced: dict[RowKey, RowKey] = field(default_factory=dict)  # earlier row -> the row that replaces it
+    repeats: dict[RowKey, RowKey] = field(default_factory=dict)  # later row, same fact again -> the earlier
+    first_date: dict[RowKey, dt.date] = field(default_factory=dict)  # correcting row -> first version's date
+    superseded_by: dict[str, str] = field(default_factory=dict)  # path -> the path that corrects it
+    kept: dict[tuple[str, str], int] = field(default_factory=dict)  # (earlier, later) -> rows the later left out
+    ambiguous: list[tuple[str, str, str]] = field(default_factory=list)  # (later, earlier, why)
+
+    def skipped(self, key: RowKey) -> RowKey | None:
+        """The row that holds this row's fact instead of it, or None."""
+        return self.replaced.get(key) or self.repeats.get(key)
+
+    def dated(self, res: Any, key: RowKey) -> Any:
+        """``res`` as the row ``key`` is to be read: with the first version's 填报时间 for a correcting row."""
+        first = self.first_date.get(key)
+        if first is None or first == res.meta.date:
+            return res
+        return dataclasses.replace(res, meta=dataclasses.replace(res.meta, date=first))
+
+
+@dataclass
+class _File:
+    res: Any
+    kind: str
+    name: str
+    rows: dict[tuple[str, str], tuple[RowKey, dict]]  # person key -> (row, values)
+
+    @property
+    def order(self) -> tuple:
+        d = self.res.meta.date or dt.date.min
+        return (d, bool(version_mark(self.name)), self.name)
+
+
+def _person(kind: str, values: dict) -> tuple[str, str] | None:
+    pid = values.get("id")
+    if not pid:
+        return None
+    return (pid, values.get("action") or "") if kind == "annex1" else (pid, "")
+
+
+def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
+           kinds: frozenset[str]) -> list[list[_File]]:
+    """Readable single-kind forms of the given kinds, grouped by (sending unit, kind); only the groups of
+    two files or more, whose rows are then indexed by person (a unit's only form costs nothing)."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for res in results:
+        if res.read_error is not None or getattr(res, "output", "") or len(res.sheets) == 0:
+            continue
+        kind_set = {s.spec.kind for s in res.sheets}
+        if len(kind_set) != 1 or not (kind_set <= kinds):
+            continue
+        unit = sender(res)
+        if unit:
+            groups.setdefault((unit, next(iter(kind_set))), []).append(res)
+    return [[_File(res, kind, PurePosixPath(rel(res.path)).name, _rows(res, kind)) for res in members]
+            for (_, kind), members in groups.items() if len(members) > 1]
+
+
+def _rows(res: Any, kind: str) -> dict[tuple[str, str], tuple[RowKey, dict]]:
+    rows: dict[tuple[str, str], tuple[RowKey, dict]] = {}
+    for s in res.sheets:
+        for rec in s.records:
+            who = _person(kind, rec.values)
+            if who is not None:
+                rows.setdefault(who, ((res.path, rec.sheet, rec.row), rec.values))
+    return rows
+
+
+def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
+                  kinds: Iterable[str]) -> Versions:
+    """The versions among ``results`` (see the module's rule). ``sender(res)``: the unit that sent a
+    form; ``rel(path)``: the path as shown; ``kinds``: the form kinds with rows about certificates."""
+    out = Versions()
+    for files in _files(results, sender, rel, frozenset(kinds)):
+        files.sort(key=lambda f: f.order)
+        for i, later in enumerate(files):
+            for earlier in files[:i]:
+                _compare(out, earlier, later, rel)
+    return out
+
+
+def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], str]) -> None:
+    marked = _marked_on(later.name, earlier.name)
+    if not marked and later.kind == "survey_people":
+        return  # a later survey is a new snapshot of the same people, not a correction (only a mark says so)
+    live = {who: v for who, v in earlier.rows.items() if v[0] not in out.replaced}
+    shared = [who for who in later.rows if who in live]
+    e_path, l_path = rel(earlier.res.path), rel(later.res.path)
+    if not shared:
+        if marked:
+            out.ambiguous.append((l_path, e_path, "mark"))
+        return
+    if marked:
+        for who in shared:
+            old_key, new_key = live[who][0], later.rows[who][0]
+            out.replaced[old_key] = new_key
+            first = out.first_date.get(old_key) or earlier.res.meta.date
+            if first is not None:
+                out.first_date[new_key] = first
+        out.superseded_by.setdefault(earlier.res.path, later.res.path)
+        out.kept[(earlier.res.path, later.res.path)] = len(live) - len(shared)
+        return
+    differ = 0
+    for who in shared:
+        (old_key, old_values), (new_key, new_values) = live[who], later.rows[who]
+        if old_values == new_values:
+            out.repeats.setdefault(new_key, old_key)
+        else:
+            differ += 1
+    if differ:
+        out.ambiguous.append((l_path, e_path, str(differ)))
+
+
+DEADLINE_CODES = frozenset({"T001", "T002"})
+
+
+def touched_paths(v: Versions) -> set[str]:
+    """The files some of whose rows are skipped or re-dated."""
+    return {k[0] for k in (*v.replaced, *v.repeats, *v.first_date)}
+
+
+def version_findings(v: Versions, results: Iterable[Any], add: Callable[..., Any],
+                     rel: Callable[[str], str]) -> set[int]:
+    """Add X008 (correction or addition?) and X009 (rows superseded) through ``add(code, path, **params)``
+    and return the id() of the validation findings the versions retire: those on rows another version
+    holds (a corrected typo is no longer a problem), except a superseded row's deadline findings, which
+    stand for the corrected row; and the corrected row's own deadline findings (judged on the first
+    version's date instead)."""
+    paths = touched_paths(v)
+    drop: set[int] = set()
+    for res in results:
+        if res.path not in paths:
+            continue
+        for f in res.findings:
+            if f.row is None:
+                continue
+            at = (f.path, f.sheet, f.row)
+            if (at in v.replaced and f.code not in DEADLINE_CODES) or at in v.repeats \
+                    or (at in v.first_date and f.code in DEADLINE_CODES):
+                drop.add(id(f))
+    for (earlier, later), kept in sorted(v.kept.items()):
+        n = sum(1 for k, by in v.replaced.items() if k[0] == earlier and by[0] == later)
+        add("X009", earlier, other=rel(later), n=n, kept=kept)
+    for later, earlier, why in v.ambiguous:
+        if why == "mark":
+            detail = f"文件名标明是新版本，但与 {earlier} 没有一名相同的人员"
+            detail_en = f"its name marks a new version, but it shares no one with {earlier}"
+        else:
+            detail = f"与 {earlier} 有 {why} 名相同人员的内容不同，文件名却未标明更正版"
+            detail_en = f"{why} people also in {earlier} differ, and its name marks no correction"
+        later_path = next((r.path for r in results if rel(r.path) == later), later)
+        add("X008", later_path, other=earlier, detail=detail, detail_en=detail_en)
+    return drop
+
+
+def merge_line(files: Iterable[Any], lang: str = "zh") -> str:
+    """One line of the merge summary naming the corrections, or ""."""
+    pairs = [(f.path, f.superseded_by) for f in files if f.superseded_by]
+    if not pairs:
+        return ""
+    if lang == "en":
+        return "Corrected versions: " + "; ".join(f"{new} supersedes {old}" for old, new in pairs) + \
+            " (superseded rows not counted; see 来源文件)."
+    return "更正版：" + "；".join(f"{new} 取代 {old}" for old, new in pairs) + "（被取代的行不重复计入，详见“来源文件”）。"
