@@ -211,11 +211,12 @@ def ledger(out: Path, manifest: dict[str, Any]) -> None:
         meta(QD["城管"], "陆晓燕", "0513-83123456", D(2024, 6, 3)),
         f"{retiree['name']} 5 月 30 日退休，6 月 3 日报送注销（按时），原证件随表交还。", ["A201"])
     stories["revocation"] = f"{retiree['name']}（{QD['城管']}）退休注销"
-    gone = [dict(p, unit=QD["城管"], cert=c, action="注销", entry_date=D(2024, 6, 12))
-            for p, c in ((retiree, qd_cert(5)), (mover, qd_cert(6)))]
+    gone = [dict(p, unit=QD["城管"], cert=c, action=a, entry_date=D(2024, 6, 12))
+            for p, c, a in ((retiree, qd_cert(5), "注销"), (mover, qd_cert(6), "修改"))]
     add("启东市城市管理局/附件1_注销_2024-06-14.xlsx", "annex1", gone,
         meta(QD["城管"], "陆晓燕", "0513-83123456", D(2024, 6, 14)),
-        f"收回的两本证件（{retiree['name']} 退休、{mover['name']} 调出）6 月 12 日在系统中注销，6 月 14 日备案。", [])
+        f"收回的两本证件 6 月 12 日在系统中处理（{retiree['name']} 退休：注销；{mover['name']} 调出换证：修改），"
+        "6 月 14 日备案。", [])
 
     # 启东市市场监督管理局: the mover's replacement certificate
     replace = [dict(mover, orig_unit=QD["城管"], cert=qd_cert(6), reason="调动", unit=QD["市监"], post="科员",

@@ -49,6 +49,13 @@ def survey_row(p: dict, cert: str, unit: str = ZB, **kw: Any) -> dict:
     return row
 
 
+def za_revocation(root: Path, p: dict, cert: str, left: dt.date) -> None:
+    """柞水县交通运输局's annex 2 for ``p`` (moved away on ``left``), filed 2024-05-28."""
+    write_form(root / ZA / "附件2.xlsx", "annex2", [
+        {**p, "unit": ZA, "cert": cert, "reason": "调离", "destination": "县政府办", "change_date": left},
+    ], meta(ZA, D(2024, 5, 28)))
+
+
 def overdue_json(root: Path, day: str, *extra: str) -> tuple[int, dict[str, Any]]:
     res = CliRunner().invoke(app, ["overdue", "--dir", str(root), "--as-of", day, "--format", "json", "--no-cache",
                                    *extra])
@@ -110,10 +117,7 @@ def test_only_the_qidong_set_on_the_shipped_ledger_shows_no_zhashui_item(tmp_pat
 def test_a_zhashui_unit_is_never_judged_by_the_qidong_notice(tmp_path: Path) -> None:
     """A Shaanxi unit's annex 2: no 交还市司法局 reminder (A201), no 10-working-day Jiangsu system entry."""
     root = tmp_path / "forms"
-    p = person(1, "610933")
-    write_form(root / ZA / "附件2.xlsx", "annex2", [
-        {**p, "unit": ZA, "cert": "SX0001", "reason": "调离", "destination": "县政府办", "change_date": D(2024, 5, 24)},
-    ], meta(ZA, D(2024, 5, 28)))
+    za_revocation(root, person(1, "610933"), "SX0001", D(2024, 5, 24))
     opts = Options.from_config(Config())
     assert "A201" not in {f.code for f in validate_file(root / ZA / "附件2.xlsx", opts).findings}
     obs = find_obligations(load_forms(root, opts), Config(), D(2024, 12, 31))
@@ -290,9 +294,7 @@ def test_x004_names_the_revocation_filing_not_the_leaving_date(tmp_path: Path) -
     """As found: X004 said "已于 2024-05-20 注销" where 05-20 was the day the holder left."""
     root = tmp_path / "forms"
     p = person(15, "610933")
-    write_form(root / ZA / "附件2.xlsx", "annex2", [
-        {**p, "unit": ZA, "cert": "SX0015", "reason": "调离", "destination": "县政府办", "change_date": D(2024, 5, 20)},
-    ], meta(ZA, D(2024, 5, 28)))
+    za_revocation(root, p, "SX0015", D(2024, 5, 20))
     write_form(root / ZB / "摸排统计表.xlsx", "survey", {"survey_people": [survey_row(p, "SX0015", unit=ZA)]},
                meta(ZB, D(2024, 6, 3)))
     (msg,) = [m for c, _, m in merged_codes(root, tmp_path, "2024-06-05") if c == "X004"]
