@@ -119,7 +119,7 @@ _CHANGE_DATE = Column("change_date", "变动日期", "date", required=False, opt
                       hint="持证人离开原单位、调岗或离岗的日期（用于核对 3 个工作日报送期限）")
 _NEW_FIELD_HOURS = Column("new_field_hours", "新执法领域培训学时", "number", required=False, optional=True, width=10,
                           aliases=("新领域培训学时", "新执法领域专业培训学时"), hint="调动至新执法领域的培训学时，不少于 20")
-_SIGN_DATE = Column("sign_date", "签收日期", "date", required=False, optional=True, width=12, after_form=True,
+_SIGN_DATE = Column("sign_date", "签收日期", "date", required=False, optional=True, width=10, after_form=True,
                     aliases=("新证签收日期", "证件签收日期", "签收时间"),
                     hint="新证件签收的日期（签收后 10 个工作日内录入系统并报送附件1，启依法办发〔2020〕15号 一）")
 _RETURN_NOTE = "注：报送表格时，领证单位应当将原行政执法（监督）证件同时交还市司法局。"
@@ -173,7 +173,7 @@ ANNEX4 = FormSpec(
      Column("declaration", "领证机关声明作废情况（申明作废方式、时间等）", "text", width=30, empty_code="A401",
             aliases=("领证机关声明作废情况", "声明作废情况", "领证机关申明作废情况", "领证机关声明作废情况(声明作废方式、时间等)"),
             hint="声明作废的方式和时间，如：2024年6月1日 商洛日报登报声明作废"),
-     _SIGN_DATE, _REMARK),
+     _REMARK),  # 签收 of the reissued card: a date in 备注 (the page has no room for another column)
     footer="注：报送表格时，领证单位应当就声明作废情况附相关凭证。",
     checks=("A401", "A402", "T001"),
     signature_words=("补发表", "附件4"),
