@@ -320,3 +320,17 @@ def test_synonyms_never_reverse_the_meaning(tmp_path: Path, value: str, expected
     v002 = [f for f in res.findings if f.code == "V002"]
     assert v002 == [] or all("辞职" not in f.message() for f in v002)
     assert res.records("survey_people")[0].values["status" if value == "在职" else "sex"] == expected
+
+
+def test_annotated_copy_lists_the_basis_of_each_problem(tmp_path: Path) -> None:
+    """The 问题清单 sent back to the unit says where each rule comes from: document number and clause."""
+    src = tmp_path / "附件3.xlsx"
+    write_form(src, "annex3", [{**person(17), "orig_unit": QA, "cert": "QD0017", "reason": "调动", "unit": QA,
+                                "post": "科员", "field": "城市管理"}], meta(QA, D(2024, 6, 4)))
+    out = tmp_path / "退回.xlsx"
+    res = CliRunner().invoke(app, ["validate", str(src), "--annotate", str(out)])
+    assert res.exit_code in (0, 1), res.output
+    rows = [r for r in openpyxl.load_workbook(out)["问题清单"].iter_rows(values_only=True)]
+    head = next(r for r in rows if r and r[0] == "序号")
+    basis = {r[head.index("代码")]: r[head.index("依据")] for r in rows[rows.index(head) + 1:] if r and r[0]}
+    assert basis["A302"] == "启依法办发〔2020〕15号 二" and basis["A301"].startswith("启依法办发〔2020〕15号 二")
