@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test bench clean templates
+.PHONY: install demo test bench clean templates wheelhouse wheelhouse-windows
 
 $(BIN)/certctl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: install
 	@$(BIN)/certctl validate examples/forms --quiet; rc=$$?; [ $$rc -le 1 ]
 	@echo "== certctl merge examples/ledger -> demo-台账.xlsx"
 	@$(BIN)/certctl merge examples/ledger -o demo-台账.xlsx --as-of 2024-06-05 --no-cache; rc=$$?; [ $$rc -le 1 ]
-	@echo "== certctl overdue --dir examples/ledger --as-of 2024-06-05"
-	@$(BIN)/certctl overdue --dir examples/ledger --as-of 2024-06-05; rc=$$?; [ $$rc -le 1 ]
+	@echo "== certctl overdue examples/ledger --as-of 2024-06-05"
+	@$(BIN)/certctl overdue examples/ledger --as-of 2024-06-05; rc=$$?; [ $$rc -le 1 ]
 
 # The second run is the suite's locking, merge and overdue tests as on Windows: no fcntl (tests/conftest.py).
 NO_FCNTL_TESTS := tests/test_safety.py tests/test_faults.py tests/test_merge_cli.py tests/test_merge_unchanged.py \
@@ -36,5 +36,13 @@ bench: install
 templates: install
 	$(BIN)/certctl template all -o templates/xlsx --force
 
+# Offline install: wheels of certctl and every dependency, for this computer or for 64-bit Windows
+# (copy the folder, then: pip install --no-index --find-links wheelhouse certctl). See docs/install.md.
+wheelhouse: install
+	$(BIN)/python tools/wheelhouse.py
+
+wheelhouse-windows: install
+	$(BIN)/python tools/wheelhouse.py --platform win_amd64 --python-version 3.11
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache wheelhouse wheelhouse-*

@@ -114,7 +114,7 @@ def test_each_case_names_its_cell_deadline_and_resolution(ws) -> None:
     by = {(c.name, c.category): c for c in s.cases.cases}
     c = by[("钱二", "non_staff")]
     assert (c.cell, c.detail, c.state, c.done_on) == ("人员!J5", "劳务派遣", "resolved", D(2024, 6, 20))
-    assert c.done_by.endswith("附件2-注销.xlsx 第4行")
+    assert c.done_by.endswith("附件2-注销.xlsx 附件2!4:4")  # the row as findings.cell_ref writes it
     assert by[("王八", "left_post")].state == "resolved" and by[("王八", "left_post")].done_by.startswith(A)
     assert by[("李四", "left_post")].due == D(2024, 7, 1)  # the model's revocation clock: end of 自查自纠
     assert by[("孙三", "old_version")].due == D(2024, 7, 1)

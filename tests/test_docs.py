@@ -101,3 +101,37 @@ def test_obligations_table_names_real_rules_and_tests() -> None:
     for file, test in sorted(named):
         src = (ROOT / "tests" / file).read_text(encoding="utf-8")
         assert re.search(rf"^def {test}\(", src, re.M), f"{file}::{test} named in docs/obligations.md does not exist"
+
+
+def _readme_commands() -> list[list[str]]:
+    """Every `certctl …` command line in README's code blocks, split into words (comments dropped)."""
+    out = []
+    in_block = False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            in_block = not in_block
+            continue
+        text = line.strip().removeprefix("$ ")
+        if in_block and text.startswith("certctl "):
+            out.append(text.split("#")[0].split())
+    return out
+
+
+def test_readme_examples_use_real_options_and_paths() -> None:
+    """Each option in a README example is one the command shows in its help (no old spellings), and
+    every examples/ path it names exists."""
+    group = typer.main.get_command(app)
+    lines = _readme_commands()
+    assert len(lines) > 15
+    for words in lines:
+        cmd = group.commands[words[1]]  # type: ignore[attr-defined]
+        rest = words[2:]
+        if getattr(cmd, "commands", None) and rest and rest[0] in cmd.commands:
+            cmd = cmd.commands[rest[0]]
+        shown = {o for p in cmd.params if not getattr(p, "hidden", False) for o in (*p.opts, *p.secondary_opts)}
+        shown |= {"-h", "--help"}
+        for w in rest:
+            if w.startswith("-") and w != "-":
+                assert w.split("=")[0] in shown, (" ".join(words), w)
+            if w.startswith("examples/"):
+                assert (ROOT / w).exists(), w

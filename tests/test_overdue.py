@@ -177,7 +177,7 @@ def test_done_items_and_done_late_are_not_overdue(campaign):
                                                                          D(2024, 5, 24))
     # and the annex 2 itself came 2 working days after she left (05-20 -> 05-22): in time
     assert obs[("change_report", B, "刘敏")].state == "done"
-    assert entry.done_by.endswith("!4") and "附件1-备案.xlsx" in entry.done_by
+    assert entry.done_by.endswith("!4:4") and "附件1-备案.xlsx" in entry.done_by
     # B sent the survey on 06-03 and the plan on 06-04
     assert obs[("survey", B, "")].state == "done"
     assert obs[("training_plan", B, "")].done_on == D(2024, 6, 4)
@@ -218,7 +218,7 @@ def test_masked_id_and_dict_shape(campaign):
     d = o.to_dict()
     assert d["id"] != P_RETIRED["id"] and d["id"].startswith("610933") and "*" in d["id"]
     assert o.to_dict(show_id=True)["id"] == P_RETIRED["id"]
-    assert d["source"] == f"{B}/摸排统计表.xlsx 人员!5"
+    assert d["source"] == f"{B}/摸排统计表.xlsx 人员!5:5"
     assert d["owed"] == "退休：办理证件注销（附件2）"
     assert set(d) >= {"unit", "name", "id", "cert", "owed", "since", "deadline", "late", "source", "state"}
 

@@ -151,4 +151,4 @@ def test_plain_line_fields_never_split() -> None:
     lines = cli_overdue.plain_lines("T", [o], "zh", False, True)
     assert lines[2] == "【某局】1 项"
     assert lines[3].split("\t") == ["王 伟", "610933********0049", "61 01", "办理 注销", "2024-05-27", "2024-05-30",
-                                    "4", "a.xlsx 人员!3"]
+                                    "4", "a.xlsx 人员!3:3"]

@@ -82,9 +82,11 @@ def test_unreadable_file_exit_2_and_others_still_checked(tmp_path):
     assert r.exit_code == 2
     out = r.stdout
     assert "I004" in out and "D4" in out  # the readable file was fully checked
-    assert "坏文件.xlsx：无法读取" in out and "不存在.xlsx：无法读取 — 文件不存在" in out
+    assert "坏文件.xlsx：无法读取" in out
     assert "Traceback" not in r.output
-    assert "共 3 个文件" in out and "2 个文件无法读取" in out
+    assert "共 2 个文件" in out and "1 个文件无法读取" in out
+    # a mistyped path is the clerk's to fix, not the unit's: said on stderr, never "ask the unit to re-save"
+    assert "找不到" in r.stderr and "不存在.xlsx" in r.stderr and "请检查文件名" in r.stderr
 
 
 def test_several_files_and_directories(tmp_path):
@@ -228,4 +230,4 @@ def test_real_process_exit_codes_and_utf8(tmp_path):
     p = proc(good, errs, "--format", "json")
     assert p.returncode == 1 and len(json.loads(p.stdout)["files"]) == 2
     p = proc(tmp_path / "nope.xlsx")
-    assert p.returncode == 2 and "Traceback" not in p.stderr and "文件不存在" in p.stdout
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "找不到" in p.stderr

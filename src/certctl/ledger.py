@@ -11,7 +11,7 @@ in :mod:`certctl.ledger_xlsx`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from . import rules as R
@@ -52,6 +52,9 @@ class MergeSummary:
     files: list[FileSummary]
     totals: dict[str, int]
     cross: list[tuple[str, Finding]]  # (path relative to the root, finding)
+    # the errors of files with errors, for the terminal (issue 14): (path relative to the root, finding,
+    # the name of the person on its row or ""), at most PROBLEMS_SHOWN a file
+    problems: list[tuple[str, Finding, str]] = field(default_factory=list)
 
 
 CROSS_CODES = ("X001", "X002", "X003", "X004")

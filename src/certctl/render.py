@@ -24,13 +24,14 @@ def sev_label(sev: str, lang: str) -> str:
 
 
 def result_dict(res: FormResult, lang: str = "zh", show_id: bool = False) -> dict[str, Any]:
+    names = person_names([res])
     return {
         "path": shown(res.path),
         "form": res.family if res.read_error is None else None,
         "rows": res.rows,
         "errors": res.errors,
         "warnings": res.warnings,
-        "findings": [f.to_dict(lang, show_id) for f in res.findings],
+        "findings": [dict(f.to_dict(lang, show_id), name=name_of(f, names) or None) for f in res.findings],
     }
 
 
@@ -73,33 +74,114 @@ def total_line(results: list[FormResult], lang: str = "zh") -> str:
     return s + (f"；{bad} 个文件无法读取" if bad else "")
 
 
-def print_results(results: list[FormResult], console: Console, lang: str = "zh", show_id: bool = False,
-                  min_severity: str = R.INFO) -> None:
-    """A table per file, grouped by file, then its one-line summary."""
-    from rich.table import Table  # imported here: `validate -q` and JSON output need no table
+#: below this many columns a terminal gets a list, one finding a few lines, instead of a crushed table
+NARROW = 100
+
+
+def person_names(results: Iterable[FormResult]) -> dict[tuple[str, str, int], str]:
+    """(path, sheet, row) -> the 姓名 of the person on that row, for every row that names one."""
+    names: dict[tuple[str, str, int], str] = {}
+    for res in results:
+        for sheet in res.sheets:
+            for rec in sheet.records:
+                name = rec.values.get("name") or rec.raw.get("name")
+                if name:
+                    names[(res.path, rec.sheet, rec.row)] = str(name).strip()
+    return names
+
+
+def name_of(f: Any, names: dict[tuple[str, str, int], str]) -> str:
+    """The person a finding is about ("" for a finding about a unit, a sheet or the file)."""
+    if f.sheet is None or f.row is None:
+        return ""
+    return names.get((f.path, f.sheet, f.row), "")
+
+
+#: errors shown per file by `certctl merge` (the rest are in the ledger's 问题清单)
+PROBLEMS_SHOWN = 10
+
+
+def file_problems(results: Iterable[FormResult], rel: Any, limit: int = PROBLEMS_SHOWN) -> list[tuple[str, Any, str]]:
+    """The first ``limit`` errors of each file with errors: (path by ``rel``, finding, person's name)."""
+    results = list(results)
+    names = person_names(results)
+    out: list[tuple[str, Any, str]] = []
+    for res in results:
+        errors = [f for f in res.findings if f.severity == R.ERROR]
+        out.extend((rel(res.path), f, name_of(f, names)) for f in errors[:limit])
+    return out
+
+
+class Hints:
+    """A hint is said once: the next finding with the same advice points back to the first."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.first: dict[str, str] = {}  # hint text -> code of the finding it was first said for
+
+    def __call__(self, f: Any, show_id: bool) -> str:
+        text = f.hint(self.lang, show_id)
+        if not text:
+            return ""
+        if text in self.first:
+            code = self.first[text]
+            return f"as for {code} above" if self.lang == "en" else f"同前 {code}"
+        self.first[text] = f.code
+        return text
+
+
+def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
+                  names: dict[tuple[str, str, int], str], title: str | None = None) -> Any:
+    """Findings for the terminal: a table at ``width`` >= NARROW columns, else a list. Places, names,
+    codes and values like IDs and dates are never broken over two lines; a repeated hint is said once."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.table import Table
     from rich.text import Text
 
+    hint = Hints(lang)
+    en = lang == "en"
+    if width >= NARROW:
+        table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+        for c in (("Cell", "Name", "Level", "Code", "Problem", "What to do") if en
+                  else ("单元格", "姓名", "级别", "代码", "问题", "处理建议")):
+            wraps = c in ("Problem", "What to do", "问题", "处理建议")
+            table.add_column(c, no_wrap=not wraps, overflow="fold", ratio=(3 if c in ("Problem", "问题") else 2) if wraps else None)
+        for f in findings:
+            table.add_row(Text(f.ref or "—"), Text(name_of(f, names)),
+                          Text(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity]), Text(f.code),
+                          Text(f.message(lang, show_id)), Text(hint(f, show_id)))
+        return table
+    parts: list[Any] = [Text(title, style="italic")] if title else []
+    for f in findings:
+        head = Text(f.ref or "—")
+        who = name_of(f, names)
+        if who:
+            head.append("  " + who)
+        head.append("  ")
+        head.append(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity])
+        head.append(" " + f.code)
+        parts.append(head)
+        body = Text(f.message(lang, show_id))
+        advice = hint(f, show_id)
+        if advice:
+            body.append("\n→ " + advice)
+        parts.append(Padding(body, (0, 0, 0, 2), expand=False))
+    return Group(*parts)
+
+
+def print_results(results: list[FormResult], console: Console, lang: str = "zh", show_id: bool = False,
+                  min_severity: str = R.INFO) -> None:
+    """Summary first (the total over several files), then per file its line and its findings."""
+    from rich.text import Text  # imported here: `validate -q` and JSON output need no table
+
     rank = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
-    for res in results:
-        shown = [f for f in res.findings if rank[f.severity] <= rank[min_severity]]
-        if shown:
-            table = Table(title=shown_path(res.path, show_id), title_justify="left", show_lines=False, expand=False)
-            if lang == "en":
-                cols = ("Cell", "Level", "Code", "Problem", "What to do")
-            else:
-                cols = ("单元格", "级别", "代码", "问题", "处理建议")
-            for c in cols:
-                table.add_column(c, overflow="fold")
-            for f in shown:
-                table.add_row(
-                    f.ref or "—",
-                    Text(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity]),
-                    f.code,
-                    f.message(lang, show_id),
-                    f.hint(lang, show_id),
-                )
-            console.print(table)
-        style = "red" if res.errors or res.read_error else ("yellow" if res.warnings else "green")
-        console.print(Text(summary_line(res, lang, show_id), style=style))
     if len(results) > 1:
         console.print(Text(total_line(results, lang), style="bold"))
+    names = person_names(results)
+    for res in results:
+        style = "red" if res.errors or res.read_error else ("yellow" if res.warnings else "green")
+        console.print(Text(summary_line(res, lang, show_id), style=style))
+        shown = [f for f in res.findings if rank[f.severity] <= rank[min_severity]]
+        if shown:
+            console.print(findings_view(shown, console.width, lang, show_id, names))

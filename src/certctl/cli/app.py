@@ -1,10 +1,62 @@
-"""The Typer application object shared by every command module (one command per file)."""
+"""The Typer application object shared by every command module (one command per file).
+
+Every command and group made through :class:`Typer` gets the same command style: ``-h`` and
+``--help``, help laid out for Chinese at any width (:mod:`.helpfmt`)."""
 
 from __future__ import annotations
 
-import typer
+from typing import Any, Optional
 
-app = typer.Typer(
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from .helpfmt import Context, short_help, usage_errors_in_chinese
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+class Command(TyperCommand):
+    context_class = Context
+
+    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        path = f"{parent.command_path} {info_name}" if parent is not None else str(info_name)
+        return usage_errors_in_chinese(lambda: super(Command, self).make_context(info_name, args, parent, **extra),
+                                       args, path)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or short_help(self.help) or super().get_short_help_str(limit)
+
+
+class Group(TyperGroup):
+    context_class = Context
+
+    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        return usage_errors_in_chinese(lambda: super(Group, self).make_context(info_name, args, parent, **extra), args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        return usage_errors_in_chinese(lambda: super(Group, self).resolve_command(ctx, args), args)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or short_help(self.help) or super().get_short_help_str(limit)
+
+
+class Typer(typer.Typer):
+    """typer.Typer whose commands and sub-groups share certctl's help style and ``-h``."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("cls", Group)
+        kw.setdefault("context_settings", CONTEXT_SETTINGS)
+        kw.setdefault("add_completion", False)
+        kw.setdefault("pretty_exceptions_enable", False)
+        kw.setdefault("rich_markup_mode", None)
+        super().__init__(**kw)
+
+    def command(self, name: Optional[str] = None, *, cls: Any = None, **kw: Any) -> Any:  # type: ignore[override]
+        kw.setdefault("context_settings", CONTEXT_SETTINGS)
+        return super().command(name, cls=cls or Command, **kw)
+
+
+app = Typer(
     name="certctl",
     help=(
         "certctl — 行政执法证件管理表格工具：校验表格、合并台账、计算工作日期限。\n\n"
@@ -12,7 +64,24 @@ app = typer.Typer(
         "and tell what is past its working-day deadline."
     ),
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"certctl {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_version,
+                                 help="显示版本号并退出 / show the version and exit"),
+) -> None:
+    """certctl — 行政执法证件管理表格工具：校验表格、合并台账、计算工作日期限。
+
+    Validate certificate forms cell by cell, merge them into the master ledger, and tell what is past
+    its working-day deadline. 每个命令的用法：certctl 命令 -h
+    """

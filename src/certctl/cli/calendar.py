@@ -8,7 +8,9 @@ not confirmed, a config file that cannot be rewritten safely).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
@@ -20,18 +22,16 @@ from rich.text import Text
 from ..calendar_file import CalendarFileError, render_year, write_years
 from ..config import CONFIG_FILENAME, ConfigError, config_from_dict, make_calendar
 from ..holiday_notice import STATUTORY_SOURCE, WEEKDAYS as WEEKDAY_ZH, NoticeError, Schedule, decode_notice, parse_notice
-from ..workdays import CC_MAX_YEAR, CC_MIN_YEAR, CC_VERSION, WorkCalendar, YearSpec, calendar_notice, parse_date
-from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load
+from ..workdays import CC_MAX_YEAR, CC_MIN_YEAR, CC_VERSION, WorkCalendar, YearSpec, calendar_notice
+from .app import Typer, app
+from .common import Lang, as_of_option, format_option, config_option, console, fail, fail_in, lang_option, load, read_date
 
-calendar_app = typer.Typer(
-    name="calendar",
-    invoke_without_command=True,
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+
+
+calendar_app = Typer(name="calendar", invoke_without_command=True, no_args_is_help=False)
 app.add_typer(calendar_app, name="calendar")
 
 
@@ -56,11 +56,10 @@ def _config_path(config: Optional[Path]) -> Path:
 @calendar_app.callback()
 def calendar_cmd(
     ctx: typer.Context,
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
-                                        help="按哪一天判断是否缺少明年的安排（默认今天）/ the day to judge on (default today)",
-                                        show_default=False),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
+    as_of: Optional[str] = as_of_option("按哪一天判断是否缺少明年的安排（默认今天）/ the day to judge on (default today)"),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
+    fmt: Fmt = format_option(Fmt.table, "table 或 json"),
 ) -> None:
     """工作日日历：列出已知哪些年份的节假日安排及其来源；calendar import 导入国务院办公厅的放假通知。
     Which years' holiday schedules are known and where from (chinese-calendar, certctl.toml, or the
@@ -71,37 +70,46 @@ def calendar_cmd(
     cfg, ui = load(config, lang)
     day = dt.date.today()
     if as_of:
-        try:
-            day = parse_date(as_of)
-        except ValueError:
-            fail(_t(ui, f"无法识别的 --as-of 日期 {as_of!r}，请写作 2026-12-02 或 2026年12月2日",
-                    f"cannot read --as-of {as_of!r}; write 2026-12-02"))
+        day = read_date(as_of, "--as-of", ui, fail_in(ui))
     cal = make_calendar(cfg, lang=ui)
-    where = str(_config_path(config))
+    rows = _sources(cal, str(_config_path(config)), ui)
+    note = calendar_notice(day, cal, ui)
+    if fmt == Fmt.json:
+        typer.echo(json.dumps({"years": [dict(zip(("first", "last", "source", "content"), r[1:])) for r in rows],
+                               "note": note or None}, ensure_ascii=False, indent=2))
+        return
     table = Table(title=_t(ui, "工作日日历：各年份节假日安排的来源", "Working-day calendar: where each year's schedule comes from"),
                   title_justify="left")
     for h in (_t(ui, "年份", "years"), _t(ui, "来源", "source"), _t(ui, "内容", "content")):
         table.add_column(h)
-    for first, last, src in _runs(cal):
-        years = str(first) if first == last else f"{first}–{last}"
-        if src == "library":
-            _row(table, years, f"chinese-calendar {CC_VERSION}", _t(ui, "内置的国务院放假安排", "built-in State Council schedule"))
-        else:
-            spec = cal.extra_years[first]
-            replaces = CC_MIN_YEAR <= first <= CC_MAX_YEAR
-            _row(
-                table, years, f"{where} [calendar.{first}]" + (_t(ui, "（代替内置数据）", " (replaces the built-in data)") if replaces else ""),
-                _t(ui, f"放假 {len(spec.holidays)} 天（其中工作日 {_weekdays(spec.holidays)} 天），调休上班 {len(spec.workdays)} 天",
-                   f"{len(spec.holidays)} days off ({_weekdays(spec.holidays)} weekdays), {len(spec.workdays)} makeup working days"))
+    for years, _first, _last, source, content in rows:
+        _row(table, years, source, content)
     _row(table, _t(ui, "其他年份", "other years"), _t(ui, "无", "none"),
                   _t(ui, "按周一至周五计算，用到时警告一次", "counted Monday–Friday, with one warning when used"))
     con = console()
     con.print(table)
-    note = calendar_notice(day, cal, ui)
     if note:
         con.print(_t(ui, "注意：", "Note: ") + note, markup=False)
     con.print(_t(ui, "导入新一年的安排：certctl calendar import 通知.txt（或 - 从标准输入读入）",
                  "To add a year: certctl calendar import NOTICE.txt (or - to read standard input)"), markup=False)
+
+
+def _sources(cal: WorkCalendar, where: str, ui: str) -> list[tuple[str, int, int, str, str]]:
+    """(years shown, first, last, source, content) for each run of years known from one source."""
+    out = []
+    for first, last, src in _runs(cal):
+        years = str(first) if first == last else f"{first}–{last}"
+        if src == "library":
+            out.append((years, first, last, f"chinese-calendar {CC_VERSION}",
+                        _t(ui, "内置的国务院放假安排", "built-in State Council schedule")))
+            continue
+        spec = cal.extra_years[first]
+        replaces = CC_MIN_YEAR <= first <= CC_MAX_YEAR
+        out.append((years, first, last,
+                    f"{where} [calendar.{first}]" + (_t(ui, "（代替内置数据）", " (replaces the built-in data)") if replaces else ""),
+                    _t(ui, f"放假 {len(spec.holidays)} 天（其中工作日 {_weekdays(spec.holidays)} 天），调休上班 {len(spec.workdays)} 天",
+                       f"{len(spec.holidays)} days off ({_weekdays(spec.holidays)} weekdays), {len(spec.workdays)} makeup working days")))
+    return out
 
 
 def _row(table: Table, *cells: str) -> None:
@@ -135,8 +143,8 @@ def import_cmd(
     year: Optional[int] = typer.Option(None, "--year", metavar="YYYY",
                                        help="通知的年份（文本中没有标题时）/ the notice's year, when the text has no title",
                                        show_default=False),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """读取国务院办公厅《关于XXXX年部分节假日安排的通知》，列表核对后写入 certctl.toml 的 [calendar.XXXX]。
     Read the State Council's notice on a year's holidays, show what was understood, and on

@@ -8,6 +8,8 @@ unreadable); 2 error (bad date, no such directory, bad config, output not writab
 
 from __future__ import annotations
 
+import json
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,24 +18,34 @@ import typer
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..state import beside
 from .app import app
-from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
-                     gather_model, load, parse_as_of, resolve_dir)
-from .streams import failer, guard
+from .common import (Lang, Run, as_of_option, config_option, console, dir_alias, fail, format_option,
+                     forms_dir_argument, gather_model, lang_option, load, lock_timeout_option, log_file_option, one_of,
+                     output_option, parse_as_of, quiet_option, resolve_dir, show_id_option)
+from .streams import emit, failer, guard
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+
 
 LOCK_NAME = "cleanup.lock"  # in OUT/.certctl/
 
 
 @app.command("cleanup")
 def cleanup_cmd(
-    out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="输出文件夹 / output directory", show_default=False),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP, show_default=False),
-    directory: Optional[Path] = typer.Option(None, "--dir", "-d", help=DIR_HELP, show_default=False),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
-    show_id: bool = typer.Option(False, "--show-id", help="显示完整身份证号码（默认打码）/ full ID numbers"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="不输出写出的文件名 / print nothing on success"),
-    log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
-    lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
+    directory: Optional[Path] = forms_dir_argument(),
+    out: Optional[Path] = output_option("输出文件夹（必填）/ output folder (required)", metavar="DIR"),
+    as_of: Optional[str] = as_of_option(),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
+    show_id: bool = show_id_option("显示完整身份证号码（默认打码）/ full ID numbers"),
+    quiet: bool = quiet_option("不输出写出的文件名 / print nothing on success"),
+    fmt: Fmt = format_option(Fmt.table, "table 或 json（写出的文件和计数）"),
+    log_file: Optional[Path] = log_file_option(),
+    lock_timeout: float = lock_timeout_option(DEFAULT_LOCK_TIMEOUT),
+    dir_old: Optional[Path] = dir_alias(),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
 ) -> None:
     """专项清理材料：OUT/待注销收回清单-日期.xlsx（每单位一页）、身份核查名单-日期.xlsx（编办、组织部、人社局核查）、
     专项清理工作总结草稿-日期.md。Write the cleanup's revocation list, cross-check roster and draft summary.
@@ -45,13 +57,17 @@ def cleanup_cmd(
     from ..deliverables.write import cleanup_paths, write_cleanup
 
     cfg, lg = load(config, lang)
+    directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
+    out = one_of("--output", out, "--out", out_old, lg)
+    if out is None:
+        fail("give the output folder with -o/--output DIR" if lg == "en" else "请用 -o/--output 指定输出文件夹")
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
     guard(log_file, "log", [forms], failer(lg, "certctl cleanup"))
     run = Run("cleanup", lg, log_file)
     day = parse_as_of(run, as_of)
     d = resolve_dir(run, cfg, directory)
     if out.exists() and not out.is_dir():
-        run.fail(f"--out {out} 不是文件夹", f"--out {out} is not a directory")
+        run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
     for p in cleanup_paths(out, day):  # the files it replaces must be certctl's, never forms
         guard(p, "cleanup", [d], run.fail)
     try:
@@ -69,10 +85,13 @@ def cleanup_cmd(
     code = 1 if overdue or unreadable else 0
     run.log.write(f"as_of={day.isoformat()} dir={d} out={out} overdue={overdue} "
                   f"wrote={','.join(p.name for p in paths)} exit={code}")
-    if not quiet:
+    if fmt == Fmt.json:
+        doc = {"as_of": day.isoformat(), "dir": str(d), "written": [str(p) for p in paths], "overdue": overdue}
+        emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=run.fail)
+    elif not quiet:
         con = console()
-        for p in paths:
-            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
         con.print(run.t(f"截至 {day.isoformat()}：逾期未整改 {overdue} 项。",
                         f"On {day.isoformat()}: {overdue} cleanup cases overdue."), markup=False)
+        for p in paths:
+            con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
     raise typer.Exit(run.finish(code))

@@ -22,6 +22,9 @@ LANG_HELP = "界面语言 zh（默认）或 en / message language"
 CONFIG_HELP = "配置文件路径（默认当前目录下的 certctl.toml）/ config file"
 
 
+from ..render import NARROW  # noqa: E402  below this many columns: lists, not tables
+
+
 def console(stderr: bool = False, quiet: bool = False) -> Console:
     """Colour only on a terminal; NO_COLOR honoured; wide enough for Chinese tables."""
     stream = sys.stderr if stderr else sys.stdout
@@ -73,6 +76,16 @@ def form_files(paths: list[Path], lang: str) -> Any:
     return listing
 
 
+def busy(enabled: bool, message: str) -> Any:
+    """A spinner with ``message`` on stderr while something long runs (writing the ledger), only when
+    asked for and stderr is a terminal; otherwise a context that does nothing."""
+    import contextlib
+
+    if not enabled or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    return console(stderr=True).status(message)
+
+
 def progress_bar(enabled: bool) -> Any:
     """A rich progress bar on stderr, only when asked for and stderr is a terminal (else None)."""
     if not enabled or not sys.stderr.isatty():
@@ -83,13 +96,99 @@ def progress_bar(enabled: bool) -> Any:
                     console=console(stderr=True), transient=True)
 
 
+# ------------------------------------------------------------------------------- one command style
+# (issue 14) The same thing has the same option name in every command. Each shared option is defined
+# once here; an old spelling stays accepted as a hidden alias (not in --help), resolved by one_of().
+AS_OF_HELP = "截止日期（默认今天），如 2024-06-05、2024/6/5、2024.6.5、2024年6月5日 / as-of date (default today)"
+DIR_HELP = "表格所在文件夹（默认取配置 forms_dir，即 ledger）/ forms folder (default: config forms_dir)"
+LOG_HELP = "追加写入带时间戳的运行日志（身份证号码打码）/ append timestamped log lines (IDs masked)"
+LOCK_HELP = "另一任务运行时最多等待的秒数 / seconds to wait for another run's lock"
+SHOW_ID_HELP = "显示完整身份证号码（默认打码）/ print ID numbers in full"
+CACHE_HELP = "复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"
+DATE_FORMS = "2024-06-05、2024/6/5、2024.6.5、2024年6月5日 或 20240605"
+DATE_FORMS_EN = "2024-06-05, 2024/6/5, 2024.6.5, 2024年6月5日 or 20240605"
+
+
+def config_option() -> Any:
+    return typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False)
+
+
+def lang_option(default: Lang | None = None) -> Any:
+    return typer.Option(default, "--lang", help=LANG_HELP, show_default=False)
+
+
+def as_of_option(help: str = AS_OF_HELP) -> Any:
+    return typer.Option(None, "--as-of", metavar="DATE", help=help, show_default=False)
+
+
+def forms_dir_argument() -> Any:
+    return typer.Argument(None, metavar="FORMS_DIR", help=DIR_HELP, show_default=False)
+
+
+def dir_alias() -> Any:
+    """The old ``--dir``/``-d`` of overdue and report: the forms folder, now a positional argument."""
+    return typer.Option(None, "--dir", "-d", hidden=True)
+
+
+def output_option(help: str, metavar: str = "FILE") -> Any:
+    return typer.Option(None, "--output", "-o", metavar=metavar, show_default=False, help=help)
+
+
+def format_option(default: Enum, choices: str = "table 或 json") -> Any:
+    return typer.Option(default, "--format", "-f", help=f"输出格式 {choices} / output format")
+
+
+def quiet_option(help: str) -> Any:
+    return typer.Option(False, "--quiet", "-q", help=help)
+
+
+def show_id_option(help: str = SHOW_ID_HELP) -> Any:
+    return typer.Option(False, "--show-id", help=help)
+
+
+def cache_option() -> Any:
+    return typer.Option(True, "--cache/--no-cache", help=CACHE_HELP)
+
+
+def log_file_option() -> Any:
+    return typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP, show_default=False)
+
+
+def lock_timeout_option(default: float, help: str = LOCK_HELP) -> Any:
+    return typer.Option(default, "--lock-timeout", metavar="SECONDS", min=0, help=help)
+
+
+def one_of(name: str, value: Any, alias_name: str, alias: Any, lang: str) -> Any:
+    """``value`` of option ``name``, or of its old spelling ``alias_name`` when only that was given."""
+    if alias is None:
+        return value
+    if value is not None and value != alias:
+        fail(f"{name} and {alias_name} say different things; give {name} only" if lang == "en"
+             else f"{name} 与 {alias_name} 不一致，请只写 {name}")
+    return alias
+
+
+def read_date(text: str, option: str, lang: str, fail_with: Callable[[str, str], NoReturn]) -> dt.date:
+    """The one date parser for every date argument (workdays.parse_date): 2024-06-05, 2024/6/5,
+    2024.6.5, 2024年6月5日, 20240605; a date that is not real or not readable is a clean failure."""
+    from ..workdays import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        if str(e).startswith("impossible"):
+            fail_with(f"{option} 日期 {text!r} 不存在", f"{option} {text!r} is not a real calendar date")
+        fail_with(f"无法识别的 {option} 日期 {text!r}，请写作 {DATE_FORMS}", f"cannot read {option} {text!r}; write {DATE_FORMS_EN}")
+
+
+def fail_in(lang: str) -> Callable[[str, str], NoReturn]:
+    """fail() in the run's language, with the (zh, en) signature of :meth:`Run.fail`."""
+    return lambda zh, en: fail(en if lang == "en" else zh)
+
+
 # ------------------------------------------------------------------------------- overdue and report
 # (issue 19) What `certctl overdue` and `certctl report` share: a run's language, log and clean
 # failures, the --as-of date, the forms folder, and reading the folder into the model.
-AS_OF_HELP = "截止日期（默认今天），如 2024-06-05、2024/6/5、2024.6.5、2024年6月5日 / as-of date (default today)"
-DIR_HELP = "表格所在文件夹（默认取配置 forms_dir，即 ledger）/ forms directory (default: config forms_dir)"
-LOG_HELP = "追加写入带时间戳的运行日志（身份证号码打码）/ append timestamped log lines (IDs masked)"
-LOCK_HELP = "另一任务运行时最多等待的秒数 / seconds to wait for another run's lock"
 
 
 class Run:
@@ -134,25 +233,15 @@ class Run:
 def parse_as_of(run: Run, text: str | None) -> dt.date:
     if text is None or not text.strip():
         return dt.date.today()
-    from ..workdays import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as e:
-        if str(e).startswith("impossible"):
-            run.fail(f"--as-of 日期 {text!r} 不存在", f"--as-of {text!r} is not a real calendar date")
-        run.fail(
-            f"无法识别的 --as-of 日期 {text!r}，请写作 2024-06-05、2024/6/5、2024.6.5 或 2024年6月5日",
-            f"cannot read --as-of {text!r}; write 2024-06-05, 2024/6/5, 2024.6.5 or 2024年6月5日",
-        )
+    return read_date(text, "--as-of", run.lang, run.fail)
 
 
 def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
     d = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
     if not d.exists():
         run.fail(
-            f"表格文件夹 {d} 不存在；请用 --dir 指定，或在 certctl.toml 中设置 forms_dir",
-            f"forms directory {d} does not exist; pass --dir or set forms_dir in certctl.toml",
+            f"表格文件夹 {d} 不存在；请在命令后写上表格文件夹，或在 certctl.toml 中设置 forms_dir",
+            f"forms directory {d} does not exist; name the forms folder after the command, or set forms_dir in certctl.toml",
         )
     if not d.is_dir():
         run.fail(f"{d} 不是文件夹", f"{d} is not a directory")

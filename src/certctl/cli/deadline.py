@@ -7,6 +7,8 @@ argument or a bad config exits with status 2, never a traceback.
 
 from __future__ import annotations
 
+import json
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -15,7 +17,13 @@ import typer
 from ..config import make_calendar
 from ..workdays import parse_date
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, load
+from .common import Lang, config_option, format_option, lang_option, load
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+
 
 _MAX_N = 100_000
 
@@ -52,8 +60,9 @@ def deadline_cmd(
         "--explain",
         help="逐日列出计入或跳过的原因 / list every day walked, counted or skipped and why",
     ),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="PATH", help=CONFIG_HELP, show_default=False),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP, show_default=False),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
+    fmt: Fmt = format_option(Fmt.table, "table 或 json"),
 ) -> None:
     cfg, ui = load(config, lang)
 
@@ -93,6 +102,12 @@ def deadline_cmd(
     except (OverflowError, ValueError):
         raise _fail("期限超出可计算的日期范围", "the deadline falls outside the supported dates", ui) from None
 
+    if fmt == Fmt.json:
+        doc: dict = {"date": start.isoformat(), "n": count, "due": due.isoformat()}
+        if explain:
+            doc["days"] = [{"date": st.date.isoformat(), "counted": st.counted, "reason": st.label} for st in steps]
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
     if explain:
         _print_table(start, count, due, steps, ui)
     typer.echo(due.isoformat())

@@ -11,7 +11,9 @@ from typing import Any, Optional
 import typer
 
 from .app import app
-from .common import CONFIG_HELP, LANG_HELP, Lang, console, fail, load, progress_bar
+from .common import (Lang, as_of_option, busy, cache_option, config_option, console, fail, fail_in, format_option,
+                     forms_dir_argument, lang_option, load, lock_timeout_option, one_of, output_option, progress_bar,
+                     quiet_option, read_date, show_id_option)
 from .streams import emit, failer
 
 
@@ -54,6 +56,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from .. import ledger_edits
     from ..ledger import build_ledger, merge_summary
     from ..ledger_xlsx import write_ledger
+    from ..render import file_problems
     from ..workspace import load_workspace
 
     prog = progress_bar(not no_progress)
@@ -79,11 +82,14 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
                  "nothing written" if en else
                  f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
     try:
-        write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
-                     written=lambda sheets: ledger_edits.remember(out, sheets))
+        with busy(not no_progress, f"writing the ledger {out} ..." if en else f"正在写出台账 {out} ……"):
+            write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
+                         written=lambda sheets: ledger_edits.remember(out, sheets))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
-    return merge_summary(ledger), carry
+    summary = merge_summary(ledger)
+    summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
+    return summary, carry
 
 
 def _warn(message: str) -> None:
@@ -92,36 +98,31 @@ def _warn(message: str) -> None:
 
 @app.command("merge")
 def merge_cmd(
-    directory: Optional[Path] = typer.Argument(
-        None, help="存放各单位报送表格的文件夹（含子文件夹；默认配置中的 forms_dir）/ folder of forms (default: forms_dir)",
-        show_default=False),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="台账输出路径（默认配置中的 ledger，即 台账.xlsx）/ ledger path (default: config ledger)"),
-    as_of: Optional[str] = typer.Option(
-        None, "--as-of", help="判定期限的日期 YYYY-MM-DD（默认今天）/ date deadlines are judged on (default today)"),
-    wait: float = typer.Option(
-        0, "--wait", min=0,
-        help="台账被另一个合并任务锁定时最多等待的秒数（默认 0：立即以退出状态 2 结束）"
-             " / seconds to wait for another merge's lock (default 0: exit 2 at once)"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table 或 json / output format"),
-    show_id: bool = typer.Option(False, "--show-id", help="终端输出中显示完整身份证号码（默认打码）/ print ID numbers in full"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出合计 / totals only"),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
-    cache: bool = typer.Option(
-        True, "--cache/--no-cache",
-        help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
+    directory: Optional[Path] = forms_dir_argument(),
+    output: Optional[Path] = output_option("台账输出路径（默认配置中的 ledger，即 台账.xlsx）/ ledger path (default: config ledger)"),
+    as_of: Optional[str] = as_of_option("判定期限的日期（默认今天），如 2024-06-05、2024年6月5日 / date deadlines are judged on"),
+    lock_timeout: Optional[float] = lock_timeout_option(
+        None, "台账被另一个合并任务锁定时最多等待的秒数（默认 0：立即以退出状态 2 结束）"
+              " / seconds to wait for another merge's lock (default 0: exit 2 at once)"),
+    fmt: Fmt = format_option(Fmt.table),
+    show_id: bool = show_id_option("终端输出中显示完整身份证号码（默认打码）/ print ID numbers in full"),
+    quiet: bool = quiet_option("只输出合计 / totals only"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="列出全部文件（默认只列有问题的文件）/ list every file, not only those with problems"),
+    lang: Optional[Lang] = lang_option(),
+    config: Optional[Path] = config_option(),
+    cache: bool = cache_option(),
+    wait: Optional[float] = typer.Option(None, "--wait", min=0, hidden=True),
 ) -> None:
-    """合并文件夹中的全部表格，生成总台账。Merge every form below DIR into the master ledger.
+    """合并文件夹中的全部表格，生成总台账。Merge every form below FORMS_DIR into the master ledger.
 
     台账含 证件台账、变动记录、问题清单、单位汇总、来源文件 五个工作表；台账中身份证号码为全号，
     终端输出打码。先写入同目录的临时文件再替换，中断不会损坏原台账；同一台账同时只能有一个合并任务写入
-    （锁文件 .certctl/<台账>.lock，另一个任务立即退出，或用 --wait 等待）。证件台账的“处理情况”列和
+    （锁文件 .certctl/<台账>.lock，另一个任务立即退出，或用 --lock-timeout 等待）。证件台账的“处理情况”列和
     您自己加的列按证件号码带入新台账；其他改动无法带入时，先把原台账另存为 台账.日期T时分.bak.xlsx。
 
     The ledger is written to a temporary file and renamed into place; a lock file
     (.certctl/<ledger>.lock) keeps two merges from writing at once: the second exits 2, or waits up to
-    --wait seconds. The 处理情况 column and columns a clerk adds to 证件台账 are carried into the new
+    --lock-timeout seconds. The 处理情况 column and columns a clerk adds to 证件台账 are carried into the new
     ledger by certificate number; a ledger with other edits is first copied aside (.bak.xlsx).
 
     退出状态 / exit status: 0 无错误 no errors; 1 有错误或有文件无法读取 errors found or a file unreadable;
@@ -129,6 +130,7 @@ def merge_cmd(
     """
     cfg, lg = load(config, lang)
     en = lg == "en"
+    wait = one_of("--lock-timeout", lock_timeout, "--wait", wait, lg) or 0
     from ..ledger_edits import backup_pattern
     from ..outputs import OutputRefused, check_output
     from ..validate import Options
@@ -140,13 +142,7 @@ def merge_cmd(
         fail(f"folder not found: {root}" if en else f"文件夹不存在：{root}")
     if out.exists() and out.is_dir():
         fail(f"--output is a folder: {out}" if en else f"--output 指向的是文件夹：{out}")
-    day: dt.date | None = None
-    if as_of:
-        try:
-            day = dt.date.fromisoformat(as_of.strip())
-        except ValueError:
-            fail(f"--as-of must be a date like 2024-06-03, got {as_of!r}" if en
-                 else f"--as-of 应为日期，如 2024-06-03，现为“{as_of}”")
+    day = read_date(as_of, "--as-of", lg, fail_in(lg)) if as_of and as_of.strip() else None
     try:
         check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
     except OutputRefused as e:
@@ -170,7 +166,7 @@ def merge_cmd(
     if fmt == Fmt.json:
         _print_json(summary, out, unchanged, lg, show_id, carry)
     else:
-        _print_table(summary, out, unchanged, lg, show_id, quiet, carry)
+        _print_table(summary, out, unchanged, lg, show_id, quiet, carry, verbose)
     totals = summary.totals
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
@@ -239,15 +235,19 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
     emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
 
 
-def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool, carry: Any) -> None:
+#: statuses of a file that need the clerk (the others are listed with --verbose)
+PROBLEM_STATUSES = ("errors", "unreadable", "duplicate")
+
+
+def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, quiet: bool, carry: Any,
+                 verbose: bool = False) -> None:
+    """Summary first (totals, a copy kept aside), then the files that need the clerk (every file with
+    --verbose), the errors of files with errors, whom each is about, and the cross-form findings."""
     from ..ledger import finding_message
+    from ..render import PROBLEMS_SHOWN, findings_view
 
     en = lg == "en"
     con = console()
-    if not quiet:
-        con.print(_files_table(summary, en))
-        for rel, f in summary.cross:
-            con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
     con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
     from ..model.versions import merge_line
 
@@ -256,16 +256,40 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
     kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
     if kept:
         con.print(kept, markup=False, highlight=False)
+    if quiet:
+        return
+    files = summary.files if verbose else [f for f in summary.files if f.status in PROBLEM_STATUSES]
+    if files:
+        con.print(_files_view(files, len(summary.files), verbose, en, con.width))
+    by_file: dict[str, list[Any]] = {}
+    names: dict[tuple[str, str, int], str] = {}
+    for rel, f, name in getattr(summary, "problems", []):
+        by_file.setdefault(rel, []).append(f)
+        if name and f.sheet is not None and f.row is not None:
+            names[(f.path, f.sheet, f.row)] = name
+    errors = {f.path: f.errors for f in summary.files}
+    for rel, found in by_file.items():
+        more = errors.get(rel, len(found)) - len(found)
+        title = rel + (f" (first {PROBLEMS_SHOWN} errors; the rest are in 问题清单)" if en else
+                       f"（前 {PROBLEMS_SHOWN} 个错误，其余 {more} 个见台账“问题清单”）") if more > 0 else rel
+        con.print(findings_view(found, con.width, lg, show_id, names, title=title))
+    for rel, f in summary.cross:
+        con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
 
 
-def _files_table(summary: Any, en: bool) -> Any:
+def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: int) -> Any:
+    """The files as a table (or, below NARROW columns, one line each)."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
+
+    from ..render import NARROW
 
     st = _STATUS["en" if en else "zh"]
-    table = Table(title=("Files" if en else "来源文件"), title_justify="left")
-    for c in (("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")):
-        table.add_column(c, overflow="fold", justify="right" if c in ("Read", "Merged", "Rejected", "读取", "并入", "未并入") else "left")
-    for f in summary.files:
+    title = (("Files" if verbose else f"Files that need attention ({len(files)} of {total}; --verbose lists all)") if en
+             else ("来源文件" if verbose else f"需要处理的文件（{len(files)} 个，共 {total} 个；--verbose 列出全部）"))
+    rows = []
+    for f in files:
         label = st.get(f.status, f.status)
         if f.status == "duplicate":
             label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
@@ -273,7 +297,17 @@ def _files_table(summary: Any, en: bool) -> Any:
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
         elif f.status == "superseded":
             label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
-        table.add_row(f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected))
+        rows.append((f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
+    heads = ("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")
+    if width < NARROW:
+        lines = [Text(title, style="italic")]
+        lines += [Text(f"{p}  {label}  {heads[2]} {a}  {heads[3]} {b}  {heads[4]} {c}") for p, label, a, b, c in rows]
+        return Group(*lines)
+    table = Table(title=title, title_justify="left")
+    for i, c in enumerate(heads):
+        table.add_column(c, overflow="fold", no_wrap=i >= 2, justify="right" if i >= 2 else "left")
+    for r in rows:
+        table.add_row(*(Text(x) for x in r))
     return table
 
 

@@ -16,14 +16,20 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
+from rich.cells import cell_len
+from rich.text import Text
 
+from ..findings import cell_ref
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..overdue import PENDING_STATES, STATES, Obligation
 from ..state import lock_file
 from .app import app
-from .common import (AS_OF_HELP, CONFIG_HELP, DIR_HELP, LANG_HELP, LOCK_HELP, LOG_HELP, Lang, Run, console,
-                     gather_obligations, load, parse_as_of, resolve_dir)
+from .common import (NARROW, Lang, Run, as_of_option, cache_option, config_option, console, dir_alias, format_option,
+                     forms_dir_argument, gather_obligations, lang_option, load, lock_timeout_option, log_file_option,
+                     one_of, output_option, parse_as_of, quiet_option, resolve_dir, show_id_option)
 from .streams import emit, failer, guard
 
 
@@ -39,6 +45,14 @@ HEADERS = {
     "en": ("state", "unit", "name", "ID number", "certificate", "what is owed", "since", "deadline",
            "working days late", "working days left", "source"),
 }
+COUNT_HEADER = {"zh": ("逾期\n工作日", "剩余\n工作日"), "en": ("days\nlate", "days\nleft")}
+
+
+def place(o: Obligation) -> str:
+    """Where the item was found, in the one reference style (file 人员!10:10, see findings.cell_ref)."""
+    if o.sheet and o.row:
+        return f"{o.path} {cell_ref(o.sheet, o.row)}"
+    return o.source
 
 
 def row_of(o: Obligation, lang: str, show_id: bool) -> list[str]:
@@ -46,7 +60,7 @@ def row_of(o: Obligation, lang: str, show_id: bool) -> list[str]:
         o.state_label(lang), o.unit, o.name, o.shown_id(show_id), o.cert, o.owed_text(lang),
         o.since.isoformat() if o.since else "", o.deadline.isoformat(),
         str(o.late) if o.state == "overdue" else "", str(o.days_left) if o.state in PENDING_STATES else "",
-        o.source,
+        place(o),
     ]
 
 
@@ -78,21 +92,79 @@ def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: li
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+def _count(o: Obligation, lang: str, late: bool) -> str:
+    if late:
+        return str(o.late)
+    return o.state_label(lang) if o.state == "due_today" else str(o.days_left)
+
+
 def _table(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool) -> Table:
+    """The wide layout (a terminal of NARROW columns or more): one row an item, grouped by unit. The ID
+    sits over the certificate number and the start over the deadline, so that neither is ever broken."""
     h = HEADERS[lang]
     t = Table(title=title, title_justify="left", show_lines=False)
-    cols = [h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8] if late else h[9], h[10]]
-    for c in cols:
-        t.add_column(c, overflow="fold")
+    t.add_column(h[1], overflow="fold", min_width=6, max_width=14)
+    t.add_column(h[2], no_wrap=True)
+    t.add_column(f"{h[3]}\n{h[4]}", no_wrap=True)
+    t.add_column(h[5], overflow="fold", min_width=6, max_width=20)
+    t.add_column(f"{h[6]}\n{h[7]}", no_wrap=True)
+    t.add_column(COUNT_HEADER[lang][0 if late else 1], no_wrap=True)
+    t.add_column(h[10], overflow="fold", min_width=max((cell_len(cell_ref(o.sheet, o.row)) for o in items if o.sheet and o.row),
+                                                    default=6))
     unit = None
     for o in items:  # grouped by unit: the unit is printed once, a rule between units
         if unit is not None and o.unit != unit:
             t.add_section()
-        r = row_of(o, lang, show_id)
-        count = r[8] if late else (r[0] if o.state == "due_today" else r[9])
-        t.add_row(o.unit if o.unit != unit else "", r[2], r[3], r[4], r[5], r[6], r[7], count, r[10])
+        ids = "\n".join(x for x in (o.shown_id(show_id), o.cert) if x)
+        dates = "\n".join(x for x in (o.since.isoformat() if o.since else "", o.deadline.isoformat()) if x)
+        t.add_row(*(Text(x) for x in (o.unit if o.unit != unit else "", o.name, ids, o.owed_text(lang), dates,
+                                       _count(o, lang, late), _source_cell(o))))
         unit = o.unit
     return t
+
+
+def _source_cell(o: Obligation) -> str:
+    """The source in a table cell: folder, file name and place each on a line of its own (the unit's
+    own folder is the unit column already)."""
+    if not (o.sheet and o.row):
+        return o.source
+    path = o.path[len(o.unit) + 1:] if o.unit and o.path.startswith(o.unit + "/") else o.path
+    return path.replace("/", "/\n") + "\n" + cell_ref(o.sheet, o.row)
+
+
+def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool) -> Group:
+    """The narrow layout: per unit a heading, per item a few short lines; no field is ever broken."""
+    en = lang == "en"
+    h = HEADERS[lang]
+    parts: list[object] = [Text(title, style="italic")]
+    unit = None
+    for o in items:
+        if o.unit != unit:
+            unit = o.unit
+            parts.append(Text(f"[{unit or '(no unit)'}]" if en else f"【{unit or '（未填单位）'}】", style="bold"))
+        who = "  ".join(x for x in (o.name, o.shown_id(show_id), (f"{h[4]} " + o.cert) if o.cert else "") if x)
+        count = _count(o, lang, late)
+        n = (f"{h[8]} {count}" if late else (count if o.state == "due_today" else f"{h[9]} {count}"))
+        when = "  ".join(x for x in ((f"{h[6]} {o.since.isoformat()}" if o.since else ""),
+                                      f"{h[7]} {o.deadline.isoformat()}", n) if x)
+        body = "\n".join(x for x in (who, o.owed_text(lang), when, f"{h[10]} {place(o)}") if x)
+        parts.append(Padding(Text(body), (0, 0, 0, 2), expand=False))
+    return Group(*parts)
+
+
+def sections_view(sections: list[tuple[str, list[Obligation], bool]], width: int, lang: str, show_id: bool,
+                  show_all: bool) -> list[object]:
+    """What the terminal shows: each section as a table (wide) or a list (narrow), at most TABLE_ROWS
+    items a section unless --all."""
+    out: list[object] = []
+    for title, items, late in sections:
+        shown = items if show_all else items[:TABLE_ROWS]
+        out.append((_table if width >= NARROW else _list)(title, shown, lang, show_id, late))
+        if len(shown) < len(items):
+            more = len(items) - len(shown)
+            out.append(Text(f"... {more} more not shown; add --all to show them all, or export with --format csv."
+                            if lang == "en" else f"……另有 {more} 项未显示；加 --all 显示全部，或用 --format csv 导出全部。"))
+    return out
 
 
 def _flat(value: str) -> str:
@@ -116,9 +188,8 @@ def plain_lines(title: str, items: list[Obligation], lang: str, show_id: bool, l
             name = unit or ("(no unit)" if en else "（未填单位）")
             out.append(f"[{name}] {counts[unit]} item{'s' if counts[unit] != 1 else ''}" if en
                        else f"【{name}】{counts[unit]} 项")
-        count = str(o.late) if late else (o.state_label(lang) if o.state == "due_today" else str(o.days_left))
         fields = (o.name, o.shown_id(show_id), o.cert, o.owed_text(lang), o.since.isoformat() if o.since else "",
-                  o.deadline.isoformat(), count, o.source)
+                  o.deadline.isoformat(), _count(o, lang, late), place(o))
         line = "\t".join(fields)
         if line.count("\t") != 7 or "\n" in line or "\r" in line:  # a tab or line break inside a field
             line = "\t".join(_flat(x) for x in fields)
@@ -137,23 +208,21 @@ def by_unit(items: list[Obligation]) -> list[Obligation]:
 # ------------------------------------------------------------------------------- command
 @app.command("overdue")
 def overdue_cmd(
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP, show_default=False),
-    directory: Optional[Path] = typer.Option(None, "--dir", "-d", help=DIR_HELP, show_default=False),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="输出格式 table、json 或 csv / output format"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
-    show_id: bool = typer.Option(False, "--show-id", help="显示完整身份证号码（默认打码）/ print ID numbers in full"),
-    quiet: bool = typer.Option(False, "--quiet", "-q",
-                               help="无逾期时不输出；有逾期时只输出逾期清单 / print nothing unless something is overdue"),
-    log_file: Optional[Path] = typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP),
-    lock_timeout: float = typer.Option(DEFAULT_LOCK_TIMEOUT, "--lock-timeout", metavar="SECONDS", help=LOCK_HELP),
-    cache: bool = typer.Option(True, "--cache/--no-cache",
-                               help="复用未改动表格的校验结果（缓存在用户缓存目录或 state_dir）/ reuse results of unchanged forms"),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE",
-        help="写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
+    directory: Optional[Path] = forms_dir_argument(),
+    as_of: Optional[str] = as_of_option(),
+    fmt: Fmt = format_option(Fmt.table, "table、json 或 csv"),
+    config: Optional[Path] = config_option(),
+    lang: Optional[Lang] = lang_option(),
+    show_id: bool = show_id_option(),
+    quiet: bool = quiet_option("无逾期时不输出；有逾期时只输出逾期清单 / print nothing unless something is overdue"),
+    log_file: Optional[Path] = log_file_option(),
+    lock_timeout: float = lock_timeout_option(DEFAULT_LOCK_TIMEOUT),
+    cache: bool = cache_option(),
+    output: Optional[Path] = output_option(
+        "写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
     show_all: bool = typer.Option(False, "--all", help=f"终端表格显示全部事项（默认每部分最多 {TABLE_ROWS} 行）"
                                                         f" / show every item in the terminal table (default {TABLE_ROWS} per section)"),
+    dir_old: Optional[Path] = dir_alias(),
 ) -> None:
     """列出截至某日已超过工作日期限的事项（另列即将到期事项）。List what is past its working-day deadline.
 
@@ -166,6 +235,7 @@ def overdue_cmd(
     日志写不进去，输出管道断开，或另一任务占用锁）error.
     """
     cfg, lg = load(config, lang)
+    directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
     guard(log_file, "log", [forms], failer(lg, "certctl overdue"))  # never a log appended to a form
     guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
@@ -229,15 +299,9 @@ def overdue_cmd(
                 lines.append(footer)
             if lines or output is not None:
                 emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
-        else:
-            for title, items, late in sections:
-                shown = items if show_all else items[:TABLE_ROWS]
-                con.print(_table(title, shown, lg, show_id, late))
-                if len(shown) < len(items):
-                    more = len(items) - len(shown)
-                    con.print(run.t(f"……另有 {more} 项未显示；加 --all 显示全部，或用 --format csv 导出全部。",
-                                    f"... {more} more not shown; add --all to show them all, or export with --format csv."),
-                              markup=False)
+        else:  # summary first, details after
             if not quiet:
                 con.print(footer, markup=False)
+            for part in sections_view(sections, con.width, lg, show_id, show_all):
+                con.print(part)
     raise typer.Exit(run.finish(code))

@@ -10,16 +10,24 @@ from rich.table import Table
 
 from .. import rules as R
 from .app import app
-from .common import LANG_HELP, Lang, console, fail
+from enum import Enum
+
+from .common import Lang, console, fail, format_option, lang_option
 from ..jurisdiction import set_label
 from ..render import sev_label
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
 
 
 @app.command("rules")
 def rules_cmd(
     code: Optional[str] = typer.Argument(None, help="只显示这条规则 / show one rule", show_default=False),
-    as_json: bool = typer.Option(False, "--json", help="JSON 输出 / JSON output"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help=LANG_HELP),
+    fmt: Fmt = format_option(Fmt.table),
+    lang: Lang = lang_option(Lang.zh),
+    as_json: bool = typer.Option(False, "--json", hidden=True),  # the old spelling of --format json
 ) -> None:
     """列出全部校验规则：代码、级别、说明、依据。List every rule with code, severity, description and source."""
     lg = lang.value
@@ -29,7 +37,7 @@ def rules_cmd(
         if c not in R.RULES:
             fail(f"没有规则 {code} / no rule {code}")
         rules = [R.RULES[c]]
-    if as_json:
+    if as_json or fmt == Fmt.json:
         typer.echo(json.dumps([
             {"code": r.code, "name": r.name, "severity": r.severity, "scope": r.scope,
              "description": r.description(lg), "rule_set": r.ruleset, "source": r.source} for r in rules

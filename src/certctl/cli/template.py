@@ -9,7 +9,7 @@ import typer
 
 from .. import forms as F
 from .app import app
-from .common import LANG_HELP, Lang, console, fail
+from .common import Lang, console, fail, lang_option, output_option
 
 KINDS = (*F.FAMILIES, "all")
 
@@ -17,11 +17,10 @@ KINDS = (*F.FAMILIES, "all")
 @app.command("template")
 def template_cmd(
     kind: str = typer.Argument(..., help="表格类型 / form kind: " + " | ".join(KINDS), show_default=False),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o",
-        help="输出文件（all 时为文件夹；默认当前目录下的标准文件名）/ output file (a folder for 'all')"),
+    output: Optional[Path] = output_option(
+        "输出文件（all 时为文件夹；默认当前目录下的标准文件名）/ output file (a folder for 'all')", metavar="PATH"),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件 / overwrite existing files"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help=LANG_HELP),
+    lang: Lang = lang_option(Lang.zh),
 ) -> None:
     """生成空白表格模板（附件1—4、摸排统计表、执法主体清单、国家部委持证名单）。
     Write a blank form: ID and certificate columns as text, dates as dates, drop-downs, hints, A4 print setup.

@@ -323,7 +323,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                     if kind == "survey_people":
                         surveyed.add((res.path, rec.sheet, rec.row))
                 elif kind == "national":
-                    national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row)))
+                    national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row, sheet=rec.sheet)))
         assert fs.rows_read == fs.rows_merged + fs.rows_rejected + fs.rows_superseded, (fs.path, fs.rows_read)
         errors, warnings = res.errors, res.warnings
         if res.path in touched:  # findings a correction retired (model/versions.py) no longer count

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from .. import rules as R
+from ..findings import cell_ref
 from ..normalize import mask_id
 from ..validate import HELD_DONE_WORDS  # a survey's 处理意见 saying the card is already revoked
 from .events import (COLOUR_EN, E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, STATUS_EN, Event,
@@ -113,11 +114,13 @@ class Obligation:
 
     @property
     def source(self) -> str:
+        if self.sheet and self.row:
+            return f"{self.path} {cell_ref(self.sheet, self.row)}"  # the one reference style: 人员!10:10
         s = self.path
         if self.sheet:
             s += f" {self.sheet}"
         if self.row:
-            s += f"!{self.row}" if self.sheet else f" 第{self.row}行"
+            s += f" 第{self.row}行"
         return s
 
     @property

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..findings import cell_ref
 from ..normalize import compact
 
 # certificate states (证件状态)
@@ -57,9 +58,12 @@ LOSS_WORDS = ("遗失", "丢失")
 SIGN_WORDS = ("签收",)
 
 
-def source_text(rel: str, row: int | None, lang: str = "zh") -> str:
+def source_text(rel: str, row: int | None, lang: str = "zh", sheet: str | None = None) -> str:
+    """Where a row is: the file and, with its sheet, the row as findings.cell_ref writes it (人员!4:4)."""
     if row is None:
         return rel
+    if sheet:
+        return f"{rel} {cell_ref(sheet, row)}"
     return f"{rel} row {row}" if lang == "en" else f"{rel} 第{row}行"
 
 
@@ -84,11 +88,11 @@ class Event:
 
     @property
     def source(self) -> str:
-        return source_text(self.rel, self.row)
+        return source_text(self.rel, self.row, sheet=self.sheet)
 
     @property
     def where(self) -> str:
-        return f"{self.rel} {self.sheet}!{self.row}"
+        return source_text(self.rel, self.row, sheet=self.sheet)
 
     def sort_key(self) -> tuple:
         """Oldest first; on one day signing and entry first, then the paper forms of a change, then the

@@ -1,0 +1,220 @@
+"""Help that reads right in Chinese at 80 columns (issue 14).
+
+Click wraps help by ``len()`` and only at spaces: a Chinese line is two columns a character, so it
+overflows an 80-column terminal and is then cut by the terminal, mid-word. :class:`HelpFormatter`
+measures display cells, breaks between two Chinese characters or at a space (never inside a Latin word,
+an option name or a number; never before ，。 or after （ “), and labels the sections in Chinese first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+import typer.core
+from rich.cells import cell_len
+
+# The click Typer runs on: recent Typer ships its own copy (typer._click), older ones use click itself.
+click: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click")
+_ClickUsageError: Any = importlib.import_module(click.__name__ + ".exceptions").UsageError
+
+HEADINGS = {"Options": "选项 Options", "Arguments": "参数 Arguments", "Commands": "命令 Commands"}
+USAGE = "用法 Usage: "
+HELP_TEXT = "显示本帮助并退出 / show this help and exit"
+
+_NO_START = set("，。、；：？！）》」』”’】…%,.;:?!)]}")  # never the first character of a line
+_NO_END = set("（《「『“‘【([{")  # never the last character of a line
+_BREAK_AFTER = set("，。、；：？！）》」』”")  # Chinese punctuation a line may end on, whatever follows
+
+
+def _wide(ch: str) -> bool:
+    return cell_len(ch) == 2
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: a line breaks at a space or between two Chinese characters, never inside a
+    Latin word, number, date (2024年6月5日), path or option name, never before ，。 nor after （."""
+    out: list[str] = []
+    for chunk in re.split(r"(\s+)", text):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            out.append(" ")
+            continue
+        pieces: list[str] = []
+        for ch in chunk:
+            prev = pieces[-1][-1] if pieces else ""
+            if prev and (_wide(prev) and _wide(ch) or prev in _BREAK_AFTER) and ch not in _NO_START \
+                    and prev not in _NO_END:
+                pieces.append(ch)  # a line may break between two Chinese characters, or after 、，
+            elif pieces:
+                pieces[-1] += ch
+            else:
+                pieces.append(ch)
+        out.extend(pieces)
+    return out
+
+
+def _joined(text: str) -> str:
+    """The paragraph on one line: a line break between two Chinese characters is no space (a docstring
+    wraps Chinese text anywhere), any other run of spaces is one space."""
+    parts = re.split(r"(\s+)", text.strip())
+    out = []
+    for i, part in enumerate(parts):
+        if part and part.isspace():
+            before, after = parts[i - 1][-1:], parts[i + 1][:1] if i + 1 < len(parts) else ""
+            part = "" if "\n" in part and _wide(before) and _wide(after) else " "
+        out.append(part)
+    return "".join(out)
+
+
+def _localised(help_text: str) -> str:
+    """Typer's [default: x; x>=0] said in Chinese first."""
+    return re.sub(r"\[default: ([^\]]*)\]", lambda m: "[默认：" + m.group(1).replace("; ", "；") + "]", help_text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` display cells (a single piece wider than that is cut)."""
+    width = max(width, 10)
+    text = _joined(text)
+    lines: list[str] = []
+    line = ""
+    for tok in _tokens(text):
+        if tok == " ":
+            if line:
+                line += " "
+            continue
+        if cell_len(line + tok) <= width or not line.strip():
+            line = line + tok if line.strip() else tok
+            while cell_len(line) > width:  # one piece longer than the line: cut it
+                cut = _cut(line, width)
+                lines.append(line[:cut])
+                line = line[cut:]
+        else:
+            lines.append(line.rstrip())
+            line = tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _cut(s: str, width: int) -> int:
+    n = 0
+    for i, ch in enumerate(s):
+        n += cell_len(ch)
+        if n > width:
+            return max(i, 1)
+    return len(s)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's formatter, measuring display cells and breaking lines where Chinese allows."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        self.write(f"{'':>{self.current_indent}}{USAGE}{prog} {args}".rstrip() + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}:\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for para in re.split(r"\n\s*\n", text):
+            if "\b" in para:  # click's marker: print this paragraph as written
+                self.write("".join(f"{indent}{ln}\n" for ln in para.replace("\b", "").strip("\n").splitlines()))
+            else:
+                self.write("".join(f"{indent}{ln}\n" for ln in wrap(para, self.width - self.current_indent)))
+            self.write("\n")
+        if text:
+            self.buffer.pop()  # click's own write_text ends without the blank line
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def,override]
+        rows = [(term, HELP_TEXT if help_ == "Show this message and exit." else _localised(help_ or "")) for term, help_ in rows]
+        first = min(max((cell_len(t) for t, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        text_width = max(self.width - first - self.current_indent, 20)
+        for term, help_ in rows:
+            lines = wrap(help_ or "", text_width)
+            if cell_len(term) + col_spacing > first:
+                self.write(f"{indent}{term}\n")
+                lead = ""
+            else:
+                lead = term + " " * (first - cell_len(term))
+                if not lines:
+                    self.write(f"{indent}{term}\n")
+                    continue
+                self.write(f"{indent}{lead}{lines[0]}\n")
+                lines = lines[1:]
+            self.write("".join(f"{indent}{' ' * first}{ln}\n" for ln in lines))
+
+
+def short_help(help_text: str | None) -> str | None:
+    """A command's line in the command list: its first Chinese sentence (up to 。)."""
+    first = (help_text or "").strip().split("\n\n")[0]
+    if "。" in first:
+        return " ".join(first[: first.index("。") + 1].split())
+    return None
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
+# ------------------------------------------------------------------------------- usage errors
+# Click's messages, said in Chinese first (the English original follows on the next line).
+_ERRORS = (
+    (r"No such option: (\S+)(?: \(Possible options: (.+)\))?\.?", "没有选项 {0}", "（相近的选项：{1}）"),
+    (r"No such command '(.+)'\.", "没有命令 {0}", ""),
+    (r"Option '(.+)' requires an argument\.", "选项 {0} 后面缺少值", ""),
+    (r"Option '(.+)' does not take a value\.", "选项 {0} 不带值", ""),
+    (r"Missing argument '(.+)'\.", "缺少参数 {0}", ""),
+    (r"Missing option '(.+)'\.", "缺少选项 {0}", ""),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", "多余的参数：{0}", ""),
+    (r"Invalid value for (.+?): (?:Value error, )?'(.*)' is not one of (.+)\.", "{0} 的值“{1}”无效，可选：{2}", ""),
+    (r"Invalid value for (.+?): (.+)", "{0} 的值无效：{1}", ""),
+)
+
+
+def chinese_error(message: str) -> str:
+    for pattern, zh, extra in _ERRORS:
+        m = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if m:
+            groups = [g or "" for g in m.groups()]
+            return zh.format(*groups) + (extra.format(*groups) if extra and groups[-1] else "")
+    return message
+
+
+def _english(args: list[str]) -> bool:
+    return "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:]))
+
+
+class UsageError(_ClickUsageError):
+    """A bad command line, said in the clerk's language: usage, what is wrong, where the help is."""
+
+    def __init__(self, original: Any, english: bool, path: str) -> None:
+        super().__init__(original.format_message(), original.ctx)
+        self.english = english
+        self.path = path
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def,override]
+        import sys
+
+        out = file or sys.stderr
+        ctx = self.ctx
+        lines = [ctx.get_usage()] if ctx is not None else []
+        path = ctx.command_path if ctx is not None else self.path
+        if self.english:
+            lines += [f"Error: {self.message}", f"Try '{path} -h' for help."]
+        else:
+            lines += [f"错误：{chinese_error(self.message)}", f"Error: {self.message}", f"帮助：{path} -h"]
+        out.write("\n".join(lines) + "\n")
+
+
+def usage_errors_in_chinese(make: Any, args: list[str], path: str = "certctl") -> Any:
+    """``make()`` (a click make_context or resolve_command), its usage errors shown by :class:`UsageError`."""
+    try:
+        return make()
+    except UsageError:
+        raise
+    except _ClickUsageError as e:
+        raise UsageError(e, _english(args), path) from None

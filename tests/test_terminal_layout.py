@@ -1,0 +1,140 @@
+"""What a clerk reads on the terminal (issue 14), rendered at 80 and at 120 columns: no ID, certificate
+number, date or cell reference is ever broken over two lines; a narrow terminal gets a list, a wide one a
+table; summary first; the person's name beside each finding about a person; a repeated hint said once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from certctl.cli import merge as cli_merge
+from certctl.cli import overdue as cli_overdue
+from certctl.overdue import Obligation
+from certctl.render import person_names, print_results
+from certctl.validate import Options, validate_file
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMS = ROOT / "examples" / "forms"
+LEDGER = ROOT / "examples" / "ledger"
+WIDTHS = (80, 120)
+# what must never be broken: dates, masked IDs, long numbers, cell references
+WHOLE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{6}\*+\d{4}|\d{9,}|[A-Z]{1,2}\d+(?::\d+)?|\d+:\d+")
+
+
+def render(width: int, *parts: object) -> str:
+    con = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    for p in parts:
+        con.print(p)
+    return con.file.getvalue()  # type: ignore[attr-defined]
+
+
+def on_one_line(token: str, out: str) -> bool:
+    return any(token in line for line in out.splitlines())
+
+
+def assert_whole(texts: list[str], out: str) -> None:
+    for text in texts:
+        for token in WHOLE.findall(text):
+            assert on_one_line(token, out), f"{token!r} broken over lines:\n{out}"
+
+
+# ----------------------------------------------------------------------------------------- validate
+@pytest.fixture(scope="module")
+def results() -> list:
+    files = sorted(FORMS.glob("*_有错误.xlsx"))
+    return [validate_file(p, Options(lang="zh")) for p in files]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_validate_nothing_broken_and_names_beside_findings(results: list, width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    print_results(results, con, "zh")
+    out = con.file.getvalue()  # type: ignore[attr-defined]
+    assert max(len(line) for line in out.splitlines()) <= width
+    names = person_names(results)
+    about_people = 0
+    for res in results:
+        for f in res.findings:
+            assert on_one_line(f.ref, out), f.ref
+            assert_whole([f.message("zh"), f.ref], out)
+            name = names.get((f.path, f.sheet, f.row))
+            if name:
+                about_people += 1
+                assert any(f.ref in line and name in line for line in out.splitlines()), (f.ref, name)
+    assert about_people > 10
+    assert out.splitlines()[0].startswith("共 ")  # summary first
+    assert ("┃" in out) == (width >= 100)  # a table when wide, a list when narrow
+
+
+def test_validate_a_repeated_hint_is_said_once(results: list) -> None:
+    survey = [r for r in results if "摸排统计表" in r.path]
+    con = Console(width=120, file=io.StringIO(), color_system=None)
+    print_results(survey, con, "zh")
+    out = con.file.getvalue()  # type: ignore[attr-defined]
+    s007 = [f for f in survey[0].findings if f.code == "S007"]
+    assert len(s007) >= 3
+    assert out.count("红黄绿由规则判定") == 1
+    assert out.count("同前 S007") == len(s007) - 1
+
+
+# ----------------------------------------------------------------------------------------- overdue
+def _obligations() -> list[Obligation]:
+    long_unit = "柞水县乾佑街道办事处综合行政执法大队第二中队"
+    return [
+        Obligation("revocation", "overdue", long_unit, "退休：办理证件注销（附件2）并收回证件，逾期原因写入备注", "revoke",
+                   dt.date(2024, 5, 20), since=dt.date(2024, 5, 15), late=12, name="周涛", id="611026199001013134",
+                   cert="61102622004" + str(i), path=f"{long_unit}/摸排统计表_2024-06-03（第二次更正）.xlsx",
+                   sheet="人员", row=10 + i)
+        for i in range(3)
+    ] + [Obligation("revocation", "overdue", "柞水县交通运输局", "办理证件注销", "revoke", dt.date(2024, 5, 30),
+                    since=dt.date(2024, 5, 27), late=4, name="阿卜杜拉·买买提", id="61102619900101301X",
+                    cert="611026220099", path="柞水县交通运输局/附件2.xlsx", sheet="附件2", row=4)]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_overdue_nothing_broken(width: int) -> None:
+    obs = _obligations()
+    parts = cli_overdue.sections_view([("截至 2024-06-05 逾期事项", obs, True)], width, "zh", False, False)
+    out = render(width, *parts)
+    assert max(len(line) for line in out.splitlines()) <= width
+    for o in obs:
+        for token in (o.shown_id(False), o.cert, o.deadline.isoformat(), o.since.isoformat(), f"{o.sheet}!{o.row}:{o.row}",
+                      o.name):
+            assert on_one_line(token, out), (width, token, out)
+    assert ("┃" in out) == (width >= 100)
+
+
+def test_overdue_places_are_cell_refs() -> None:
+    o = _obligations()[3]
+    assert cli_overdue.place(o) == "柞水县交通运输局/附件2.xlsx 附件2!4:4"
+
+
+# ----------------------------------------------------------------------------------------- merge
+@pytest.mark.parametrize("width", WIDTHS)
+def test_merge_summary_first_problem_files_only(width: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture) -> None:
+    buf = io.StringIO()
+    monkeypatch.setattr(cli_merge, "console", lambda *a, **k: Console(width=width, file=buf, color_system=None))
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    res = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05",
+                                   "--no-cache"])
+    assert res.exit_code == 1, res.output
+    out = buf.getvalue()
+    assert out.startswith("共 9 个文件")  # the one-line summary before anything else
+    assert "需要处理的文件（2 个，共 9 个" in out  # not the 7 files merged without a problem
+    assert "已合并" not in out
+    assert any("周涛" in line and "人员!K10" in line for line in out.splitlines())  # whom the finding is about
+    assert_whole(["2024-05-15 2024-05-20 2024-06-03 611026220011 611026220042"], out)
+    buf.truncate(0)
+    buf.seek(0)
+    res = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05",
+                                   "--verbose"])
+    assert "已合并" in buf.getvalue()
