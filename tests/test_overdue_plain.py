@@ -76,7 +76,7 @@ def test_terminal_table_is_capped(campaign_dir: Path, monkeypatch: pytest.Monkey
     assert "截至 2024-06-11 逾期事项（3 项）" in r.stdout  # the title keeps the full count
     assert "……另有 2 项未显示；加 --all 显示全部，或用 --format csv 导出全部。" in r.stdout
     full = run("--as-of", "2024-06-11", "--all", env={"TTY_COMPATIBLE": "1"})
-    assert "未显示" not in full.stdout and "摸排统计表" in full.stdout and "摸排统计表" not in r.stdout
+    assert "未显示" not in full.stdout and "执法主体清单!3:3" in full.stdout and "执法主体清单!3:3" not in r.stdout
 
 
 def _outputs(*args: str) -> tuple[str, str]:
