@@ -13,6 +13,11 @@ Scenarios:
   3. ``certctl overdue`` on that workspace;
   4. the same merge again with the cache warm (vs the cold merge: the speed-up); and with the ledger
      spoilt before each run, so it is rebuilt with every form from the cache.
+  5. national (issue 15): ``certctl merge --no-cache`` of annex 1 forms of 50,000 distinct
+     certificates (bench/national.py) at each size of ``--national`` (default 100,000 rows; 1,100,000
+     is the issue's case), vs reading them all with python-calamine and writing the ledger's rows with
+     the fastest writer found; the same merge with ``--sqlite``; and with the cache warm after one form
+     changed.
 """
 
 from __future__ import annotations
@@ -163,10 +168,11 @@ def run_once(cmd: list[str], env: dict | None = None, ok=(0, 1)) -> tuple[float,
     return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(cmd: list[str], repeat: int, before=None, **kw) -> dict:
-    if before:
+def measure(cmd: list[str], repeat: int, before=None, warmup: bool = True, **kw) -> dict:
+    if before and warmup:
         before()
-    run_once(cmd, **kw)  # warm-up (page cache, .pyc)
+    if warmup:
+        run_once(cmd, **kw)  # warm-up (page cache, .pyc)
     walls, rss, cpus = [], [], []
     for _ in range(repeat):
         if before:
@@ -222,9 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes, 3 runs: a smoke test")
     ap.add_argument("--repeat", type=int, default=None, help="timed runs per command (default 5, quick 3)")
     ap.add_argument("--seed", type=int, default=20240603)
-    ap.add_argument("--only", default="1234", help="scenarios to run, e.g. 1 or 24")
+    ap.add_argument("--only", default="12345", help="scenarios to run, e.g. 1 or 24")
     ap.add_argument("--kinds", default=",".join(data.KINDS), help="form kinds for scenario 1, e.g. annex2,survey")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "bench.json")
+    ap.add_argument("--national", default=None,
+                    help="scenario 5 sizes in rows, e.g. 100000,1100000 (default 100000; --quick 10000)")
+    ap.add_argument("--national-all", action="store_true",
+                    help="at 500,000 rows and more also --sqlite and the warm merges (default: the cold merge only)")
+    ap.add_argument("--bare-writer", default="auto", choices=("auto", "rustpy", "certctl"),
+                    help="scenario 5's bare writer (auto: rustpy-xlsxwriter if installed, else certctl's)")
     a = ap.parse_args(argv)
     big_rows = 10_000 if a.quick else 100_000
     nfiles, nrows = (100, 100) if a.quick else (1_000, 100)
@@ -346,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("  certctl overdue: not available yet", flush=True)
                 results["scenarios"]["overdue"] = {"available": False}
 
+    if "5" in a.only:
+        sizes = [int(x) for x in (a.national or ("10000" if a.quick else "100000")).split(",")]
+        results["scenarios"]["national"] = national(work, sizes, a, env, repeat, row)
+
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print()
@@ -361,6 +377,63 @@ def main(argv: list[str] | None = None) -> int:
               f"({mw['speedup_vs_no_cache']:.1f}x faster than --no-cache); target >= 5x")
     print(f"\nwritten {a.out.relative_to(ROOT) if a.out.is_relative_to(ROOT) else a.out}")
     return 0
+
+
+def national(work: Path, sizes: list[int], a: argparse.Namespace, env: dict, repeat: int, row) -> dict:
+    """Scenario 5 (issue 15): the national ledger at each size, against bare read + bare write."""
+    import national as N
+
+    writer = a.bare_writer
+    if writer == "auto":
+        try:
+            import rustpy_xlsxwriter  # noqa: F401
+            writer = "rustpy"
+        except ImportError:
+            writer = "certctl"
+    out: dict = {"bare_writer": writer, "sizes": {}}
+    for size in sizes:
+        root = work / "national" / f"{size}"
+        forms = root / "forms"
+        ensure(forms, {"rows": size, "seed": a.seed, "v": N.VERSION, "per_form": N.PER_FORM},
+               lambda: N.make_forms(forms, size, a.seed))
+        big = size >= 500_000  # one run each, no warm-up: minutes a run
+        reps, warm = (1, False) if big else (max(1, min(repeat, 3)), True)
+        load = os.getloadavg()
+        ledger, db = root / "ledger.xlsx", root / "ledger.sqlite"
+        bare = measure([PY, "-c", N.BARE, writer, str(root / "bare.xlsx"), str(forms)], reps, warmup=warm, env=env)
+        row(f"national {size:,}: bare read + write ({writer})", bare)
+        cmd = [CERTCTL, "merge", str(forms), "-o", str(ledger), "--as-of", "2024-06-05", "-q"]
+        cold = measure(cmd + ["--no-cache"], reps, warmup=warm, env=env)
+        row(f"national {size:,}: certctl merge --no-cache", cold, bare, 2.0)
+        res = {"rows": size, "forms": -(-size // N.PER_FORM), "load_before": load, "bare_read_write": bare,
+               "certctl": cold, "ratio": cold["median_s"] / bare["median_s"],
+               "cpu_ratio": cold["cpu_median_s"] / bare["cpu_median_s"], "target_ratio": 2.0, "target_peak_mb": 1000,
+               "ledger_mb": ledger.stat().st_size / 1e6}
+        out["sizes"][str(size)] = res
+        if big and not a.national_all:  # minutes a run: the cold merge only (--national-all for the rest)
+            res["load_after"] = os.getloadavg()
+            print(f"  load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+            continue
+        with_db = measure(cmd + ["--no-cache", "--sqlite", str(db)], 1, warmup=False, env=env)
+        row(f"national {size:,}: merge --no-cache --sqlite", with_db, bare)
+        shutil.rmtree(work / ".certctl", ignore_errors=True)
+        first_s, first_mb, first_cpu = run_once(cmd, env=env)  # fills the cache
+        first = {"median_s": first_s, "cpu_median_s": first_cpu, "peak_mb": first_mb}
+        form0 = sorted(forms.rglob("*.xlsx"))[0]
+        version = [0]
+
+        def change_one() -> None:  # one form changed since the last merge
+            version[0] += 1
+            N.changed_form(form0, size, a.seed, version[0])
+
+        one = measure(cmd, reps, before=change_one, warmup=False, env=env)
+        N.changed_form(form0, size, a.seed, 0)  # the generated folder as its stamp says
+        row(f"national {size:,}: first merge filling the cache", first)
+        row(f"national {size:,}: cache warm, one form changed", one, first)
+        res.update({"load_after": os.getloadavg(), "with_sqlite": with_db, "first_run": first,
+                    "one_form_changed": one, "sqlite_mb": db.stat().st_size / 1e6})
+        print(f"  load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+    return out
 
 
 if __name__ == "__main__":

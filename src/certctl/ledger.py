@@ -32,7 +32,8 @@ ACTIVE = IN_FORCE
 
 __all__ = [
     "build_ledger", "Ledger", "CertState", "UnitSummary", "FileSummary", "Event", "MergeSummary", "merge_summary",
-    "finding_message", "source_text", "summarize", "totals_text", "STATUSES", "STATUS_EN", "EVENT_KINDS",
+    "finding_message", "source_text", "summarize", "totals_text", "split_tables", "split_text", "STATUSES",
+    "STATUS_EN", "EVENT_KINDS",
     "EVENT_EN", "COLOUR_EN", "REASONS", "RED", "YELLOW", "GREEN", "VALID", "REVOKED", "REPLACED", "REISSUED", "LOST",
     "CERT_KINDS", "REFERENCE_KINDS", "E_SIGN", "E_ENTER", "E_MODIFY", "E_REVOKE", "E_REPLACE", "E_LOSS",
     "E_REISSUE", "E_SURVEY",
@@ -55,6 +56,7 @@ class MergeSummary:
     # the errors of files with errors, for the terminal (issue 14): (path relative to the root, finding,
     # the name of the person on its row or ""), at most PROBLEMS_SHOWN a file
     problems: list[tuple[str, Finding, str]] = field(default_factory=list)
+    split: list[list[Any]] = field(default_factory=list)  # [table, rows, [sheet names]] of each split table
 
 
 CROSS_CODES = ("X001", "X002", "X003", "X004")
@@ -80,7 +82,32 @@ def merge_summary(ledger: Model) -> MergeSummary:
     for state, n in ledger.states().items():
         totals[_STATE_KEYS[state]] = n
     cross = [(ledger.rel(f.path), f) for f in ledger.findings if f.code in CROSS_CODES]
-    return MergeSummary(list(files), totals, cross)
+    return MergeSummary(list(files), totals, cross, split=split_tables(ledger))
+
+
+def split_tables(ledger: Model, max_rows: int | None = None) -> list[list[Any]]:
+    """[table, rows, [sheet names]] of each of the ledger's tables too long for one sheet (SPEC 5)."""
+    from .ledger_xlsx import MAX_ROWS, sheet_parts
+
+    counts = {"证件台账": len(ledger.accounts), "期限事项": len(ledger.obligations), "变动记录": len(ledger.events),
+              "问题清单": len(ledger.findings), "单位汇总": len(ledger.units), "来源文件": len(ledger.files)}
+    out = []
+    for name, n in counts.items():
+        parts = sheet_parts(name, n, max_rows or MAX_ROWS)
+        if len(parts) > 1:
+            out.append([name, n, [p for p, _ in parts]])
+    return out
+
+
+def split_text(split: list[list[Any]], lang: str = "zh") -> str:
+    """One line saying which tables went on several sheets ('' when none did)."""
+    if not split:
+        return ""
+    if lang == "en":
+        return ("Sheets hold at most 1,048,576 rows (Excel, WPS, LibreOffice): "
+                + "; ".join(f"{name} ({n:,} rows) continues on {', '.join(parts[1:])}" for name, n, parts in split) + ".")
+    return ("一个工作表最多 1,048,576 行（Excel、WPS、LibreOffice 均如此）："
+            + "；".join(f"{name}（{n:,} 行）分在 {'、'.join(parts)} {len(parts)} 个工作表中" for name, n, parts in split) + "。")
 
 
 def totals_text(t: dict[str, int], lang: str = "zh") -> str:

@@ -35,11 +35,11 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import state
 
-__all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "carry", "remember", "back_up", "backup_pattern",
+__all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
            "note_path"]
 
 NOTES_HEADERS = {"zh": "处理情况", "en": "Action taken"}
@@ -119,6 +119,8 @@ def norm(v: Any) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, str):  # as an XML reader gives it back: no illegal characters, line ends as \n
+        if v.isprintable():  # no control character at all (the usual cell): as it is
+            return v
         return _ILLEGAL.sub("", v).replace("\r\n", "\n").replace("\r", "\n")
     return str(v)
 
@@ -132,7 +134,11 @@ def _row_digest(cells: Iterable[Any]) -> str:
 
 def _sheet_digest(rows: Iterable[Iterable[Any]]) -> str:
     """Of a whole sheet, rows in any order (a clerk sorting or filtering a sheet has not edited it)."""
-    digests = sorted(d for d in (_row_digest(r) for r in rows) if d != _EMPTY)
+    return _digests_digest([_row_digest(r) for r in rows])
+
+
+def _digests_digest(row_digests: list[str]) -> str:
+    digests = sorted(d for d in row_digests if d != _EMPTY)
     return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
@@ -155,31 +161,61 @@ def note_path(ledger: str | os.PathLike[str]) -> Path:
     return state.beside(p) / f"{p.name}.json"
 
 
-def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
-    """Note what was just written to ``ledger`` (the sheets as :func:`certctl.ledger_xlsx.write_ledger`
-    passes them: name, headers, rows, …). Best effort: a note that cannot be written means the next merge
-    copies an edited ledger aside rather than checking it."""
-    from .atomic import atomic_write_bytes
-    from .reader import file_hash
+class Note:
+    """What certctl writes to a ledger, noted as the rows go by (:meth:`tap`, given to
+    :func:`certctl.ledger_xlsx.write_ledger`), so the rows are not made a second time; :meth:`save` once
+    the ledger is in place."""
 
-    p = Path(ledger)
-    doc: dict[str, Any] = {"format": _FORMAT, "sha256": file_hash(p), "sheets": {}}
-    for name, headers, rows, *_ in sheets:
+    def __init__(self) -> None:
+        self.doc: dict[str, Any] = {"format": _FORMAT, "sheets": {}}
+
+    def tap(self, name: str, headers: list[str], rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        """``rows``, unchanged, noting each as it passes."""
+        doc = self.doc
         if name == LEDGER_SHEET:
             clerk = _clerk_indexes(headers)
             own = [i for i in range(len(headers)) if i not in clerk]
             doc["headers"] = [headers[i] for i in own]
             doc["clerk_headers"] = [headers[i] for i in clerk]
-            doc["certs"] = [cert_key(r[0]) for r in rows]
-            doc["rows"] = [_row_digest(r[i] if i < len(r) else None for i in own) for r in rows]
-            doc["notes"] = any(_filled(r[i]) for r in rows for i in clerk if i < len(r))
+            certs, digests = doc["certs"], doc["rows"] = [], []
+            notes = False
+            for r in rows:
+                certs.append(cert_key(r[0]))
+                digests.append(_row_digest(r[i] if i < len(r) else None for i in own))
+                notes = notes or any(_filled(r[i]) for i in clerk if i < len(r))
+                yield r
+            doc["notes"] = notes
         else:
-            doc["sheets"][name] = _sheet_digest([list(headers), *rows])
-    try:
-        state.private_dir(note_path(p).parent)
-        atomic_write_bytes(note_path(p), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
-    except OSError:
-        pass
+            row_digests = [_row_digest(headers)]
+            for r in rows:
+                row_digests.append(_row_digest(r))
+                yield r
+            doc["sheets"][name] = _digests_digest(row_digests)
+
+    def save(self, ledger: str | os.PathLike[str]) -> None:
+        """Write the note beside ``ledger``. Best effort: a note that cannot be written means the next
+        merge copies an edited ledger aside rather than checking it."""
+        from .atomic import atomic_write_bytes
+        from .reader import file_hash
+
+        p = Path(ledger)
+        try:
+            self.doc["sha256"] = file_hash(p)
+            state.private_dir(note_path(p).parent)
+            atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+
+
+def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
+    """Note what was just written to ``ledger`` (the sheets as :func:`certctl.ledger_xlsx.write_ledger`
+    passes them: name, headers, rows, …), walking the rows once more; :class:`Note` notes them as they
+    are written instead."""
+    note = Note()
+    for name, headers, rows, *_ in sheets:
+        for _ in note.tap(name, headers, rows):
+            pass
+    note.save(ledger)
 
 
 def _clerk_indexes(headers: list[str]) -> list[int]:
@@ -244,13 +280,31 @@ def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
     check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
     wb = CalamineWorkbook.from_path(str(p))
     try:
-        out = {}
+        out: dict[str, list[list[Any]]] = {}
         for name in wb.sheet_names:
-            if only is None or name == only:
-                out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            base = continued(name, out)
+            if only is not None and (base or name) != only:
+                continue
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if base is not None:  # a table too long for one sheet, read back as one
+                out[base].extend(grid[1:])
+            else:
+                out[name] = grid
         return out
     finally:
         wb.close()
+
+
+_PART = re.compile(r"(.+)\((\d+)\)")
+
+
+def continued(name: str, earlier: Iterable[str]) -> str | None:
+    """The sheet ``name`` continues (``证件台账(2)`` continues ``证件台账``, SPEC 5), when that sheet came
+    before it; else None."""
+    m = _PART.fullmatch(name)
+    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier:
+        return None
+    return m.group(1)
 
 
 def _clerk_of(grid: list[list[Any]], note: dict[str, Any] | None, lang: str, new: set[str],

@@ -1,6 +1,9 @@
 """Writing the master ledger workbook (SPEC 5): five sheets, safely.
 
-- openpyxl write-only mode (streams rows; fine for 100,000 events), header frozen, autofilter on,
+- Rows streamed from the model as they are written (:class:`Rows`; never a list per sheet); a table
+  longer than a sheet holds (1,048,576 rows with the header, Excel, WPS and LibreOffice alike) continues
+  on ``证件台账(2)`` … (:func:`sheet_parts`), each with the header, frozen and filtered (SPEC 5).
+- A small streaming xlsx writer of its own (below), header frozen, autofilter on,
   column widths from the content (CJK counted double), dates as real dates, IDs and certificate
   numbers as text, every string written as a string (a form cell "=HYPERLINK(…)" stays text).
 - Deterministic bytes: fixed workbook timestamps and fixed zip entry times, so the same ledger gives
@@ -19,6 +22,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import datetime as dt
 import os
@@ -26,7 +30,7 @@ import shutil
 import time
 import zipfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import rules as R
 from .marks import defined_name_xml
@@ -44,6 +48,7 @@ SLOW_ENV = "CERTCTL_TEST_SLOW_WRITE"  # test hook: seconds to sleep with the tem
 FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE"}
 FONTS = {RED: "9C0006", YELLOW: "9C5700", GREEN: "006100"}
 
+SheetSpec = tuple[str, list[str], Iterable[list[Any]], set[int], int | None]  # name, headers, rows, text, colour
 SHEETS = ("证件台账", "期限事项", "变动记录", "问题清单", "单位汇总", "来源文件")
 
 HEADERS: dict[str, list[tuple[str, str]]] = {
@@ -70,6 +75,8 @@ HEADERS: dict[str, list[tuple[str, str]]] = {
 TEXT_COLS = {("证件台账", 0), ("证件台账", 2), ("期限事项", 3), ("期限事项", 4), ("变动记录", 2), ("变动记录", 4),
              ("来源文件", 1)}
 MAX_WIDTH = 60
+MAX_ROWS = 1_048_576  # rows a sheet holds in Excel, WPS and LibreOffice, the header included (SPEC 5)
+WIDTH_SAMPLE = 20_000  # rows of a table its column widths are taken from
 
 _SEV = {"zh": {R.ERROR: "错误", R.WARNING: "警告", R.INFO: "提示"},
         "en": {R.ERROR: "error", R.WARNING: "warning", R.INFO: "info"}}
@@ -182,15 +189,32 @@ def _colour_label(c: str, lang: str) -> str:
     return COLOUR_EN.get(c, c) if lang == "en" else c
 
 
-def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
+class Rows:
+    """A sheet's rows, made again each time they are iterated (never held as a list): the writer, the
+    note of what was written (:func:`certctl.ledger_edits.remember`) and the SQLite ledger each walk
+    them once. ``len`` is known beforehand (one row per item of the model), so the sheets a long table
+    is split into are known before it is written."""
+
+    __slots__ = ("_make", "_n")
+
+    def __init__(self, make: Callable[[], Iterable[list[Any]]], n: int) -> None:
+        self._make = make
+        self._n = n
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def _cert_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
     en = lang == "en"
-    rel = ledger.rel
     sep = "; " if en else "；"
-    certs = []
     for c in ledger.certificates:
         problems = c.problems if not en else [p.split(" ", 1)[0] + " " + R.RULES[p.split(" ", 1)[0]].en
                                               if p.split(" ", 1)[0] in R.RULES else p for p in c.problems]
-        certs.append([
+        yield [
             c.cert, c.name, c.id, c.sex, c.unit, c.category,
             STATUS_EN.get(c.status, c.status) if en else c.status,
             _colour_label(c.colour, lang),
@@ -199,45 +223,61 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
             c.last_event_date,
             c.source if not en else _ROW_ZH.sub(r" row \1", c.source.replace("；", "; ")),
             "\n".join(problems),
-        ])
-    events = []
+        ]
+
+
+def _event_details(e: Any, en: bool) -> str:
+    v = e.values
+    if e.kind == "签收":
+        parts = ["new card signed for" if en else "新证签收"] if e.family != "annex1" else []
+    elif e.family == "annex2":
+        parts = [v.get("reason"), v.get("destination"), _changed(v, en)]
+    elif e.family == "annex3":
+        parts = [v.get("reason"), ("→ " + v["unit"]) if v.get("unit") else None, v.get("field"), _changed(v, en)]
+    elif e.family == "annex4":
+        parts = [v.get("declaration")] if e.kind == "补发" else [
+            v["lost_date"].isoformat() + (" lost" if en else " 遗失") if v.get("lost_date") else None]
+    elif e.family == "survey_people":
+        parts = [v.get("category"), v.get("version"), v.get("person_type"), v.get("status"),
+                 (("reported " if en else "自报") + v["colour"]) if v.get("colour") else None]
+    else:
+        parts = []
+    parts.append(v.get("remark"))
+    return ("; " if en else "；").join(str(p) for p in parts if p)
+
+
+def _event_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
+    en = lang == "en"
+    rel = ledger.rel
     for e in ledger.events:
-        v = e.values
-        if e.kind == "签收":
-            parts = ["new card signed for" if en else "新证签收"] if e.family != "annex1" else []
-        elif e.family == "annex2":
-            parts = [v.get("reason"), v.get("destination"), _changed(v, en)]
-        elif e.family == "annex3":
-            parts = [v.get("reason"), ("→ " + v["unit"]) if v.get("unit") else None, v.get("field"), _changed(v, en)]
-        elif e.family == "annex4":
-            parts = [v.get("declaration")] if e.kind == "补发" else [
-                v["lost_date"].isoformat() + (" lost" if en else " 遗失") if v.get("lost_date") else None]
-        elif e.family == "survey_people":
-            parts = [v.get("category"), v.get("version"), v.get("person_type"), v.get("status"),
-                     (("reported " if en else "自报") + v["colour"]) if v.get("colour") else None]
-        else:
-            parts = []
-        parts.append(v.get("remark"))
-        details = sep.join(str(p) for p in parts if p)
-        events.append([
+        yield [
             e.date, EVENT_EN.get(e.kind, e.kind) if en else e.kind, e.cert, e.name, e.id, e.unit,
             family_label(_family_of(e.family), lang), _ROW_ZH.sub(r" row \1", e.source) if en else e.source,
-            rel(e.path), e.sheet, e.row, details,
-        ])
-    sev = _SEV["en" if en else "zh"]
-    problems_rows = []
+            rel(e.path), e.sheet, e.row, _event_details(e, en),
+        ]
+
+
+def _problem_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
+    sev = _SEV["en" if lang == "en" else "zh"]
+    rel = ledger.rel
     for f in ledger.findings:
-        problems_rows.append([
+        yield [
             rel(f.path), f.sheet or "", f.cell or (str(f.row) if f.row else ""), f.code, sev[f.severity],
             finding_message(f, lang, show_id=True), f.hint(lang, True) or "",
-        ])
-    units = []
+        ]
+
+
+def _unit_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
+    en = lang == "en"
+    yes = "yes" if en else "是"
     for u in ledger.units:
-        yes = "yes" if en else "是"
-        units.append([u.unit, u.holders, u.certificates, u.red, u.yellow, u.green, u.forms, u.last_form_date,
-                      (yes if u.must_report else ("no" if en else "否")) if u.in_registry else "",
-                      (", " if en else "、").join(u.missing_en if en else u.missing)])
-    files = []
+        yield [u.unit, u.holders, u.certificates, u.red, u.yellow, u.green, u.forms, u.last_form_date,
+               (yes if u.must_report else ("no" if en else "否")) if u.in_registry else "",
+               (", " if en else "、").join(u.missing_en if en else u.missing)]
+
+
+def _file_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
+    en = lang == "en"
     for fs in ledger.files:
         zh, en_t = _FILE_STATUS.get(fs.status, (fs.status, fs.status))
         status = (en_t if en else zh).format(other=fs.duplicate_of or fs.superseded_by)
@@ -248,21 +288,26 @@ def _rows(ledger: Ledger, lang: str) -> dict[str, list[list[Any]]]:
             fam = d.label_en if en else d.label
         else:
             fam = " + ".join(family_label(x, lang) for x in fs.family.split("+")) if fs.family and fs.status != "unreadable" else ""
-        files.append([fs.path, fs.sha256, fam, fs.unit, fs.form_date, fs.rows_read, fs.rows_merged,
-                      fs.rows_rejected, status])
-    return {"证件台账": certs, "期限事项": _obligation_rows(ledger, lang), "变动记录": events, "问题清单": problems_rows,
-            "单位汇总": units, "来源文件": files}
+        yield [fs.path, fs.sha256, fam, fs.unit, fs.form_date, fs.rows_read, fs.rows_merged, fs.rows_rejected, status]
 
 
-def _obligation_rows(ledger: Ledger, lang: str) -> list[list[Any]]:
+def _rows(ledger: Ledger, lang: str) -> dict[str, Rows]:
+    """Each sheet's rows, made on demand from the model (one row per certificate, obligation, event …)."""
+    def rows(make: Callable[[Ledger, str], Iterator[list[Any]]], items: Any) -> Rows:
+        return Rows(lambda: make(ledger, lang), len(items))
+
+    return {"证件台账": rows(_cert_rows, ledger.certificates), "期限事项": rows(_obligation_rows, ledger.obligations),
+            "变动记录": rows(_event_rows, ledger.events), "问题清单": rows(_problem_rows, ledger.findings),
+            "单位汇总": rows(_unit_rows, ledger.units), "来源文件": rows(_file_rows, ledger.files)}
+
+
+def _obligation_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
     """Every obligation on the ledger's day, as ``certctl overdue`` judges it (same objects)."""
-    out = []
     for o in ledger.obligations:
-        out.append([o.state_label(lang), o.unit, o.name, o.id, o.cert, o.owed_text(lang), o.since, o.deadline,
-                    o.late if o.state in ("overdue", "done_late") else None,
-                    o.days_left if o.state in ("due_soon", "open") else None, o.done_on, o.done_by,
-                    OBLIGATION_KINDS[o.kind].basis, o.source])
-    return out
+        yield [o.state_label(lang), o.unit, o.name, o.id, o.cert, o.owed_text(lang), o.since, o.deadline,
+               o.late if o.state in ("overdue", "done_late") else None,
+               o.days_left if o.state in ("due_soon", "open") else None, o.done_on, o.done_by,
+               OBLIGATION_KINDS[o.kind].basis, o.source]
 
 
 def _changed(v: dict[str, Any], en: bool) -> str | None:
@@ -277,17 +322,27 @@ def _clerk_columns(sheets: list[Any], clerk: Any, lang: str) -> None:
     from .ledger_edits import LEDGER_SHEET as clerk_sheet, ClerkColumns
 
     clerk = clerk if clerk is not None else ClerkColumns.default(lang)
-    name, headers, rows, text_cols, colour_col = next(s for s in sheets if s[0] == clerk_sheet)
+    i = next(i for i, s in enumerate(sheets) if s[0] == clerk_sheet)
+    name, headers, rows, text_cols, colour_col = sheets[i]
     headers.extend(clerk.headers)
-    for row in rows:
-        row.extend(clerk.values(row[0]))
+    sheets[i] = (name, headers, Rows(lambda: (row + clerk.values(row[0]) for row in rows), len(rows)), text_cols,
+                 colour_col)
 
 
 def _family_of(kind: str) -> str:
     return "survey" if kind.startswith("survey") else kind
 
 
-def _sheets(ledger: Ledger, lang: str) -> list[tuple[str, list[str], list[list[Any]], set[int], int | None]]:
+def ledger_sheets(ledger: Ledger, lang: str = "zh", clerk: Any = None) -> list[SheetSpec]:
+    """The ledger's tables as (name, headers, rows, text columns, colour column), 证件台账 with the
+    clerk's columns; the rows are :class:`Rows`, made again on each pass (the workbook and the SQLite
+    ledger write the same rows)."""
+    sheets = _sheets(ledger, lang)
+    _clerk_columns(sheets, clerk, lang)
+    return sheets
+
+
+def _sheets(ledger: Ledger, lang: str) -> list[SheetSpec]:
     data = _rows(ledger, lang)
     idx = 1 if lang == "en" else 0
     out = []
@@ -375,15 +430,25 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], colour_col: int | None,
-               page_setup: str = "") -> Iterator[str]:
-    ncol = len(headers)
-    letters = [_col_letter(i) for i in range(ncol)]
+def sheet_parts(name: str, n_rows: int, max_rows: int = MAX_ROWS) -> list[tuple[str, int]]:
+    """The sheets a table of ``n_rows`` rows (header not counted) is written on, as (name, rows): one
+    sheet while it fits (``max_rows`` counts the header row), else ``证件台账``, ``证件台账(2)`` … each
+    with the header and as many rows as fit."""
+    per = max_rows - 1
+    if n_rows <= per:
+        return [(name, n_rows)]
+    k = -(-n_rows // per)
+    return [(name if i == 0 else f"{name}({i + 1})", min(per, n_rows - i * per)) for i in range(k)]
+
+
+def _col_widths(headers: list[str], sample: Iterable[list[Any]]) -> list[int]:
+    """Column widths from the header and the rows of ``sample`` (a long table's first rows: the same
+    widths on every sheet it is split into)."""
     widths = [_header_width(h) for h in headers]
     wrap = {i: WRAP_WIDTHS[h] for i, h in enumerate(headers) if h in WRAP_WIDTHS}
     for i, cap in wrap.items():
         widths[i] = min(widths[i], cap)
-    for row in rows:
+    for row in sample:
         for i, v in enumerate(row):
             if v is None or v == "":
                 continue
@@ -395,10 +460,17 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
             w = text_width(v)
             if w > cur:
                 widths[i] = min(w, wrap.get(i, w))
-    col_w = [max(6, min(MAX_WIDTH, w + 2)) for w in widths]
+    return [max(6, min(MAX_WIDTH, w + 2)) for w in widths]
+
+
+def _sheet_xml(headers: list[str], rows: Iterable[list[Any]], n_rows: int, col_w: list[int], text_cols: set[int],
+               colour_col: int | None, page_setup: str = "") -> Iterator[str]:
+    ncol = len(headers)
+    letters = [_col_letter(i) for i in range(ncol)]
+    wrap = {i: WRAP_WIDTHS[h] for i, h in enumerate(headers) if h in WRAP_WIDTHS}
     # a wrapped cell of n lines makes its row n lines tall (Excel keeps the stored height)
     line_w = {i: max(col_w[i] - 1, 1) for i in wrap}
-    last = f"{letters[-1]}{len(rows) + 1}"
+    last = f"{letters[-1]}{n_rows + 1}"
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
@@ -414,6 +486,7 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
         f'<c r="{letters[i]}1" t="inlineStr" s="{_S_HEAD}"><is><t xml:space="preserve">{_esc(h)}</t></is></c>'
         for i, h in enumerate(headers)) + "</row>")
     buf: list[str] = []
+    n = 1
     for n, row in enumerate(rows, start=2):
         parts = [""]
         lines = 1
@@ -447,6 +520,8 @@ def _sheet_xml(headers: list[str], rows: list[list[Any]], text_cols: set[int], c
             buf = []
     if buf:
         yield "".join(buf)
+    if n != n_rows + 1:  # the model said how many rows there would be; a sheet must say the truth
+        raise RuntimeError(f"sheet rows: {n - 1} written, {n_rows} announced")
     yield f'</sheetData><autoFilter ref="A1:{last}"/>'
     yield page_setup + "</worksheet>"
 
@@ -487,9 +562,32 @@ def _esc(s: str) -> str:
     return _safe_text(s).translate(_XML_ESC)
 
 
-def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]], set[int], int | None]],
-                title: str, lang: str = "zh") -> None:
-    n = len(sheets)
+def _parts(sheets: list[SheetSpec], max_rows: int, tap: Any = None) -> Iterator[
+        tuple[str, list[str], Iterable[list[Any]], int, list[int], set[int], int | None]]:
+    """Each sheet as written: a table longer than a sheet holds split (:func:`sheet_parts`), its rows
+    streamed — the first ``WIDTH_SAMPLE`` rows give the columns' widths, then one pass."""
+    for name, headers, rows, text_cols, colour_col in sheets:
+        it = iter(rows) if tap is None else iter(tap(name, headers, rows))
+        sample = list(itertools.islice(it, WIDTH_SAMPLE))
+        col_w = _col_widths(headers, sample)
+        stream = itertools.chain(sample, it)
+        del sample
+        for part, count in sheet_parts(name, len(rows), max_rows):  # type: ignore[arg-type]
+            yield part, headers, itertools.islice(stream, count), count, col_w, text_cols, colour_col
+        if next(stream, None) is not None:
+            raise RuntimeError(f"sheet {name}: more rows than announced")
+
+
+def write_sheets(target: Path, sheets: list[SheetSpec], title: str, lang: str = "zh",
+                 max_rows: int = MAX_ROWS, tap: Any = None) -> None:
+    """Write ``sheets`` as an xlsx at ``target`` (not atomic: :func:`write_ledger` is). ``rows`` of each
+    sheet: anything with ``len`` that can be walked once (a list, :class:`Rows`). ``tap(name, headers,
+    rows)``: an iterator over the same rows, seeing each as it is written (the note of what was written,
+    :class:`certctl.ledger_edits.Note`)."""
+    # (name, headers, rows) of every sheet as written, a long table on several
+    names = [(part, headers, count) for name, headers, rows, *_ in sheets
+             for part, count in sheet_parts(name, len(rows), max_rows)]  # type: ignore[arg-type]
+    n = len(names)
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -522,13 +620,13 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
     wb = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-          + "".join(f'<sheet name="{_esc(s[0])}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1))
+          + "".join(f'<sheet name="{_esc(s[0])}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(names, 1))
           + "</sheets><definedNames>"
           + "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                    f"'{_esc(s[0])}'!$A$1:${_col_letter(len(s[1]) - 1)}${len(s[2]) + 1}</definedName>"
-                    for i, s in enumerate(sheets))
+                    f"'{_esc(s[0])}'!$A$1:${_col_letter(len(s[1]) - 1)}${s[2] + 1}</definedName>"
+                    for i, s in enumerate(names))
           + "".join(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{_esc(s[0])}\'!$1:$1</definedName>'
-                    for i, s in enumerate(sheets))
+                    for i, s in enumerate(names))
           + defined_name_xml("ledger") + "</definedNames></workbook>")  # certctl.marks: not a form
     page_setup = _PAGE_SETUP.format(title=_esc(title.replace("&", "&&")), page=_esc(page_text(lang)))
     wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -545,21 +643,24 @@ def _write_xlsx(target: Path, sheets: list[tuple[str, list[str], list[list[Any]]
         z.writestr("xl/workbook.xml", wb)
         z.writestr("xl/_rels/workbook.xml.rels", wbrels)
         z.writestr("xl/styles.xml", _STYLES)
-        for i, (name, headers, rows, text_cols, colour_col) in enumerate(sheets, 1):
+        for i, (_, headers, rows, count, col_w, text_cols, colour_col) in enumerate(_parts(sheets, max_rows, tap), 1):
             zi = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", date_time=_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             with z.open(zi, "w", force_zip64=True) as fh:
-                for chunk in _sheet_xml(headers, rows, text_cols, colour_col, page_setup):
+                for chunk in _sheet_xml(headers, rows, count, col_w, text_cols, colour_col, page_setup):
                     fh.write(chunk.encode("utf-8"))
 
 
 def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh", *, lock: bool = True,
-                 timeout: float = 0, clerk: Any = None, written: Any = None) -> Path:
+                 timeout: float = 0, clerk: Any = None, written: Any = None, max_rows: int | None = None,
+                 tap: Any = None) -> Path:
     """Write the ledger workbook atomically. ``lock=False`` when the caller already holds
     :func:`ledger_lock` for ``path``. ``clerk``: the clerk's columns of 证件台账 to carry
     (:class:`certctl.ledger_edits.ClerkColumns`; the 处理情况 column, empty, when None). ``written``:
-    called with the sheets (name, headers, rows, …) once they are written. Raises
+    called with the sheets (name, headers, rows, …) once they are written; their rows can be walked
+    again. A table longer than ``max_rows`` (the header included) goes on several sheets. ``tap``: see
+    :func:`write_sheets`. Raises
     :class:`LedgerLocked`, or OSError when the directory cannot be written."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -569,10 +670,9 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
-            with gc_paused():  # large acyclic row lists
-                sheets = _sheets(ledger, lang)
-                _clerk_columns(sheets, clerk, lang)
-                _write_xlsx(tmp, sheets, title, lang)
+            with gc_paused():  # rows of acyclic lists, made and dropped one at a time
+                sheets = ledger_sheets(ledger, lang, clerk)
+                write_sheets(tmp, sheets, title, lang, max_rows or MAX_ROWS, tap)
             os.chmod(tmp, file_mode())
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())

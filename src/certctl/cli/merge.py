@@ -31,7 +31,7 @@ _STATUS = {
 }
 
 
-def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) -> Any:
+def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any, sqlite: Path | None = None) -> Any:
     """The stored summary when the ledger was last built from exactly these inputs and the file at
     ``out`` is still the one written then (same sha256); otherwise None (rebuild)."""
     from ..reader import file_hash
@@ -43,6 +43,8 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) ->
     try:
         if file_hash(out) != hit.get("sha256"):
             return None
+        if sqlite is not None and (not sqlite.is_file() or file_hash(sqlite) != hit.get("sqlite_sha256")):
+            return None  # the SQLite ledger asked for is missing or not the one written
     except OSError:
         return None
     fc.touch([d for d in scan.digests if d], options_key(opts))  # still in use: keep them in the cache
@@ -50,7 +52,7 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any) ->
 
 
 def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: Any, scan: Any,
-             no_progress: bool, en: bool) -> Any:
+             no_progress: bool, en: bool, sqlite: Path | None = None) -> Any:
     """Read (or take from the cache) every form, build the ledger, write it keeping the clerk's columns
     (and a copy of the old ledger when it has edits that cannot be carried); (summary, carry)."""
     from .. import ledger_edits
@@ -81,10 +83,21 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
                  "nothing written" if en else
                  f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
+    note = ledger_edits.Note()  # what was written, noted as the rows go by
+
+    def written(sheets: Any) -> None:
+        note.save(out)
+        if sqlite is not None:  # the same rows, as a database (ledger_sqlite)
+            from ..ledger_sqlite import write_sqlite
+
+            try:
+                write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg)
+            except OSError as e:
+                fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
+                     else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
     try:
         with busy(not no_progress, f"writing the ledger {out} ..." if en else f"正在写出台账 {out} ……"):
-            write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk,
-                         written=lambda sheets: ledger_edits.remember(out, sheets))
+            write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written, tap=note.tap)
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
     summary = merge_summary(ledger)
@@ -112,6 +125,10 @@ def merge_cmd(
     config: Optional[Path] = config_option(),
     cache: bool = cache_option(),
     wait: Optional[float] = typer.Option(None, "--wait", min=0, hidden=True),
+    sqlite: Optional[Path] = typer.Option(
+        None, "--sqlite",
+        help="同时把台账写成 SQLite 数据库（如 台账.sqlite，表结构见 docs/ledger-schema.md）"
+             " / also write the ledger as an SQLite database (schema: docs/ledger-schema.md)"),
 ) -> None:
     """合并文件夹中的全部表格，生成总台账。Merge every form below FORMS_DIR into the master ledger.
 
@@ -145,6 +162,10 @@ def merge_cmd(
     day = read_date(as_of, "--as-of", lg, fail_in(lg)) if as_of and as_of.strip() else None
     try:
         check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
+        if sqlite is not None:
+            from ..ledger_sqlite import check_sqlite_output
+
+            check_sqlite_output(sqlite)
     except OutputRefused as e:
         fail(e.message(lg))
     out_abs = out.resolve()
@@ -162,18 +183,23 @@ def merge_cmd(
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
     summary, unchanged, carry = _merge(root, out, files, listing.unreadable, opts, cfg, day, lg, wait, cache,
-                                       quiet or fmt != Fmt.table)
+                                       quiet or fmt != Fmt.table, sqlite)
     if fmt == Fmt.json:
-        _print_json(summary, out, unchanged, lg, show_id, carry)
+        _print_json(summary, out, unchanged, lg, show_id, carry, sqlite)
     else:
         _print_table(summary, out, unchanged, lg, show_id, quiet, carry, verbose)
+        if sqlite is not None:
+            console().print((f"SQLite ledger: {sqlite}" if en else f"SQLite 台账：{sqlite}")
+                            + ("" if not unchanged else (" (unchanged)" if en else "（无变化）")),
+                            markup=False, highlight=False)
     totals = summary.totals
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
 
 
 def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts: Any, cfg: Any,
-           day: dt.date | None, lg: str, wait: float, cache: bool, no_progress: bool) -> tuple[Any, bool, Any]:
+           day: dt.date | None, lg: str, wait: float, cache: bool, no_progress: bool,
+           sqlite: Path | None = None) -> tuple[Any, bool, Any]:
     """(summary, unchanged, carry): the ledger rebuilt under its lock, or the stored summary when the
     forms, options and date are those it was last built from and the file is still the one written then
     (carry None: nothing was written). ``unreadable``: folders find_forms could not list."""
@@ -197,13 +223,17 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
                 scan = scan_forms(root, files=files, unreadable=unreadable)
                 name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
-                summary = _unchanged(fc, name, key, scan, out, opts) if fc is not None and scan.complete else None
+                if sqlite is not None:
+                    key += f"|sqlite:{sqlite.resolve()}"
+                summary = (_unchanged(fc, name, key, scan, out, opts, sqlite) if fc is not None and scan.complete
+                           else None)
                 if summary is not None:
                     return summary, True, None
-                summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, en)
+                summary, carry = _rebuild(root, out, opts, cfg, day, lg, fc, scan, no_progress, en, sqlite)
                 if fc is not None and scan.complete:
                     try:
-                        fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary})
+                        fc.put_derived(name, key, {"sha256": file_hash(out), "summary": summary,
+                                                   "sqlite_sha256": file_hash(sqlite) if sqlite else None})
                     except OSError:
                         pass
                 return summary, False, carry
@@ -216,17 +246,20 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
 
 
-def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any) -> None:
+def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any,
+                sqlite: Path | None = None) -> None:
     from ..ledger import finding_message
 
     backup = carry.backup if carry is not None else None
     doc = {
         "output": str(out),
+        "sqlite": str(sqlite) if sqlite is not None else None,
         "unchanged": unchanged,
         "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
                    "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
                    "duplicate_of": f.duplicate_of or None} for f in summary.files],
         "totals": summary.totals,
+        "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
         "backup": str(backup) if backup else None,
         "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
         "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
@@ -256,6 +289,10 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
     kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
     if kept:
         con.print(kept, markup=False, highlight=False)
+    from ..ledger import split_text
+
+    if summary.split:  # a table too long for one sheet went on several
+        con.print(split_text(summary.split, lg), markup=False, highlight=False)
     if quiet:
         return
     files = summary.files if verbose else [f for f in summary.files if f.status in PROBLEM_STATUSES]

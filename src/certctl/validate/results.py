@@ -71,6 +71,7 @@ class SheetResult:
     def records(self) -> list[Record]:
         if self.built is None:
             self.built = self.table.records() if self.table is not None else []
+            self.table = None  # the records hold the values: the columns are not needed again (issue 15)
         return self.built
 
     @property
