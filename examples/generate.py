@@ -128,8 +128,9 @@ def forms(out: Path, manifest: dict[str, Any]) -> None:
     bad[0].update(new_field_hours=12, change_date=D(2024, 5, 21), cert=qd_cert(301)[:6] + " " + qd_cert(301)[6:])
     bad[1].update(orig_unit=QD["市监"], sex="女" if bad[1]["sex"] == "男" else "男")
     add("附件3_换证表_有错误.xlsx", "annex3", bad, meta(QD["市监"], "顾海燕", "0513-68123456", form_date),
-        "新执法领域培训只有 12 学时（不足 20）、变动后超过 3 个工作日才报送、证件号码中有空格、原单位与现单位相同、性别与身份证不符。",
-        ["A303", "T002", "C002", "A302", "I010"], False)
+        "变动后超过 3 个工作日才报送、证件号码中有空格、换证原因为调动而原单位与现单位相同、性别与身份证不符；"
+        "新执法领域培训 12 学时不报错：20 学时的要求出自柞水通知三.3，只适用于陕西单位。",
+        ["T002", "C002", "A302", "I010"], False)
 
     # annex 4 -------------------------------------------------------------------------------------
     a4 = [ppl.person(QD_AREA) for _ in range(2)]
@@ -162,9 +163,9 @@ def forms(out: Path, manifest: dict[str, Any]) -> None:
     bad_units = [{"unit": ZS["乾佑"], "establishment": 35, "posts": 3, "holders": 6, "report_date": form_date}]
     add("摸排统计表_有错误.xlsx", "survey", {"survey_people": bad, "survey_units": bad_units},
         meta(ZS["乾佑"], "刘春生", "0914-4321234", form_date),
-        "劳务派遣人员持证、退休人员仍持证且超过 3 个工作日未注销、旧版证件未换、“在岗状态”填成“已退休”、"
+        "劳务派遣人员持证、退休人员仍持证、旧版证件未换、“在岗状态”填成“已退休”、"
         "调离人员未填离岗日期、自报红黄绿与规则不符、持证人数超过执法岗位数且与人员表不一致。",
-        ["S001", "S002", "T004", "S003", "V002", "S008", "S007", "S006", "S009"], False)
+        ["S001", "S002", "S003", "V002", "S008", "S007", "S006", "S009"], False)
 
     # registry ------------------------------------------------------------------------------------
     reg = [{"unit": u, "short": s, "must_report": "是"} for u, s in
@@ -208,8 +209,14 @@ def ledger(out: Path, manifest: dict[str, Any]) -> None:
                    change_date=D(2024, 5, 30))]
     add("启东市城市管理局/附件2_注销_2024-06-03.xlsx", "annex2", revoke,
         meta(QD["城管"], "陆晓燕", "0513-83123456", D(2024, 6, 3)),
-        f"{retiree['name']} 5 月 30 日退休，6 月 3 日报送注销（按时）；系统注销备案（附件1）尚未报送。", ["A201"])
+        f"{retiree['name']} 5 月 30 日退休，6 月 3 日报送注销（按时），原证件随表交还。", ["A201"])
     stories["revocation"] = f"{retiree['name']}（{QD['城管']}）退休注销"
+    gone = [dict(p, unit=QD["城管"], cert=c, action=a, entry_date=D(2024, 6, 12))
+            for p, c, a in ((retiree, qd_cert(5), "注销"), (mover, qd_cert(6), "修改"))]
+    add("启东市城市管理局/附件1_注销_2024-06-14.xlsx", "annex1", gone,
+        meta(QD["城管"], "陆晓燕", "0513-83123456", D(2024, 6, 14)),
+        f"收回的两本证件 6 月 12 日在系统中处理（{retiree['name']} 退休：注销；{mover['name']} 调出换证：修改），"
+        "6 月 14 日备案。", [])
 
     # 启东市市场监督管理局: the mover's replacement certificate
     replace = [dict(mover, orig_unit=QD["城管"], cert=qd_cert(6), reason="调动", unit=QD["市监"], post="科员",
@@ -241,7 +248,7 @@ def ledger(out: Path, manifest: dict[str, Any]) -> None:
         [dict(jt[0], unit=ZS["交通"], cert=zs_cert(11), reason="调离", destination="柞水县人民政府办公室",
               change_date=D(2024, 5, 24))],
         meta(ZS["交通"], "王立新", "0914-4312345", D(2024, 5, 28)),
-        f"{jt[0]['name']} 调离，5 月 28 日报送注销。", ["A201"])
+        f"{jt[0]['name']} 调离，5 月 28 日报送注销（陕西单位：启东通知的交还原证件提示 A201 和系统录入期限不适用）。", [])
     stories["revoked_but_active"] = f"{jt[0]['name']} 已注销（附件2），摸排表仍报为在岗有效"
 
     # 柞水县乾佑街道办事处: the cleanup survey for its area (both sheets)
@@ -262,7 +269,7 @@ def ledger(out: Path, manifest: dict[str, Any]) -> None:
     add("柞水县乾佑街道办事处/摸排统计表_2024-06-03.xlsx", "survey", {"survey_people": people, "survey_units": units},
         meta(ZS["乾佑"], "刘春生", "0914-4321234", D(2024, 6, 3)),
         f"辖区摸排：{leaver['name']} 5 月 15 日退休仍持证（红）；{jt[0]['name']} 已注销仍列为在岗；"
-        f"{dual['name']} 同时持有国家部委证件。", ["S002", "T004"])
+        f"{dual['name']} 也在国家部委名单中（陕西的摸排行，不适用启东通知二的江苏省证件规定）。", ["S002"])
     stories["left_post"] = f"{leaver['name']} 退休仍持证"
 
     # reference lists
@@ -274,10 +281,12 @@ def ledger(out: Path, manifest: dict[str, Any]) -> None:
            {"unit": ZS["自然"], "short": "自然资源局", "must_report": "是"}]
     add("参考名单/执法主体清单.xlsx", "registry", reg, None,
         f"六个执法主体；{ZS['自然']} 需报送但没有报送任何表格。", [])
-    nat = [dict(dual, cert="GA00061102", issuer="公安部"), dict(ppl.person(ZS_AREA), cert="HG00061103", issuer="海关总署")]
+    nat = [dict(dual, cert="GA00061102", issuer="公安部"), dict(ppl.person(ZS_AREA), cert="HG00061103", issuer="海关总署"),
+           dict(cg[0], cert="GA00032061", issuer="公安部")]
     add("参考名单/国家部委证件持证人员名单.xlsx", "national", nat, None,
-        f"国家部委证件持证人；{dual['name']} 同时持有省级证件（摸排表）。", [])
-    stories["dual"] = f"{dual['name']} 同时持有省级和国家部委证件"
+        f"国家部委证件持证人；{cg[0]['name']}（{QD['城管']}）同时持有《江苏省行政执法证》；"
+        f"{dual['name']} 另有陕西省证件（摸排表，不适用启东通知）。", [])
+    stories["dual"] = f"{cg[0]['name']} 同时持有江苏省和国家部委证件"
     stories["not_reported"] = ZS["自然"]
     manifest["ledger/"] = {"stories": stories}
 

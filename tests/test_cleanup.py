@@ -22,7 +22,8 @@ from certctl.overdue import load_forms
 from certctl.report import build_report, write_report
 from certctl.samples import write_form
 from certctl.validate import Options
-from test_overdue import META, pid, survey_row
+from test_overdue import META, pid
+from test_overdue import survey_row as _survey_row
 
 D = dt.date
 A = "柞水县交通运输局"
@@ -30,6 +31,10 @@ B = "柞水县乾佑街道办事处"
 P = {n: {"name": name, "sex": "男", "id": pid(n)} for n, name in enumerate(
     ("", "赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九"), start=0) if n}
 CERT = {n: f"6100{n:04d}" for n in P}
+
+
+def survey_row(p: dict, cert: str, **over: object) -> dict:
+    return _survey_row(p, cert, **{"unit": B, **over})  # the holders are B's (a 柞水 unit: the Zhashui notice)
 
 
 def build(root: Path) -> Path:
@@ -80,7 +85,7 @@ def table(s, unit=B):
 
 def test_the_day_before_the_deadline_moved_off_sunday(ws) -> None:
     s = stats_on(ws, D(2024, 7, 1))  # 06-30 is a Sunday: due 07-01, nothing of it overdue yet
-    assert table(s) == {"non_staff": [2, 1, 1, 0], "left_post": [3, 1, 2, 2], "over_quota": [4, 3, 1, 0],
+    assert table(s) == {"non_staff": [2, 1, 1, 0], "left_post": [3, 1, 2, 0], "over_quota": [4, 3, 1, 0],
                         "old_version": [2, 0, 2, 0], "training": [1, 0, 1, 0]}
     assert table(s, A) == {}  # the moved holder's case is counted where the survey found it
     u = next(x for x in s.units if x.unit == B)
@@ -97,9 +102,11 @@ def test_overdue_from_the_second_of_july(ws) -> None:
 def test_before_the_annex_2_the_non_staff_holder_is_open(ws) -> None:
     s = stats_on(ws, D(2024, 6, 5))
     assert table(s)["non_staff"] == [2, 0, 2, 0]
-    assert table(s)["left_post"] == [3, 0, 3, 1]  # 李四 due 05-30; 郑七 due today, 王八 06-06: not yet
+    # every leaver is due by the end of 自查自纠 (柞政司发〔2024〕52号 二; 06-30 is a Sunday: 07-01), not
+    # 3 working days after leaving (the Qidong notice's rule)
+    assert table(s)["left_post"] == [3, 0, 3, 0]
     case = next(c for c in s.cases.cases if c.name == "郑七")
-    assert (case.due, case.state) == (D(2024, 6, 5), "open")
+    assert (case.due, case.state) == (D(2024, 7, 1), "open")
 
 
 def test_each_case_names_its_cell_deadline_and_resolution(ws) -> None:
@@ -109,7 +116,7 @@ def test_each_case_names_its_cell_deadline_and_resolution(ws) -> None:
     assert (c.cell, c.detail, c.state, c.done_on) == ("人员!J5", "劳务派遣", "resolved", D(2024, 6, 20))
     assert c.done_by.endswith("附件2-注销.xlsx 附件2!4:4")  # the row as findings.cell_ref writes it
     assert by[("王八", "left_post")].state == "resolved" and by[("王八", "left_post")].done_by.startswith(A)
-    assert by[("李四", "left_post")].due == D(2024, 5, 30)  # the model's revocation clock
+    assert by[("李四", "left_post")].due == D(2024, 7, 1)  # the model's revocation clock: end of 自查自纠
     assert by[("孙三", "old_version")].due == D(2024, 7, 1)
     assert by[("周五", "training")].due == D(2024, 12, 31)
     assert ("郑七", "training") not in by and ("吴六", "left_post") not in by and not any(n == "赵一" for n, _ in by)

@@ -49,7 +49,8 @@ def independent_counts():
     for path, title, filed, cols, data in _sheets():
         col = lambda r, name: r[cols[name]] if name in cols else None  # noqa: E731
         if "是否需报送" in cols:
-            registry += [col(r, "单位全称") for r in data if col(r, "是否需报送") == "是"]
+            # the campaign binds the units that must report and that the Zhashui notice binds (柞水, SPEC 6)
+            registry += [col(r, "单位全称") for r in data if col(r, "是否需报送") == "是" and "柞水" in col(r, "单位全称")]
         elif "机构编制数" in cols:
             units.update({col(r, "单位全称"): r for r in data})
             unit_cols = cols

@@ -54,6 +54,55 @@ def test_json_contract_keys_documented() -> None:
         assert f'"{key}"' in README, key
 
 
+# ---------------------------------------------------------------------- citations (SPEC 6, issue 11)
+NOTICE_OF_SET = {R.QIDONG_SET: R.QD, R.ZHASHUI_SET: R.ZS}
+CITATION = re.compile(r"(启依法办发〔2020〕15号|柞政司发〔2024〕52号|国办发〔2023〕27号|GB(/T)? \d+)")
+
+
+def test_every_rule_cites_a_document_and_clause_never_spec() -> None:
+    """A unit can look up every citation: a document number and clause, or, for certctl's own rules,
+    a plain statement that they are certctl's own — never "SPEC n" or an internal policy."""
+    bad = []
+    for code, rule in R.RULES.items():
+        src = rule.source
+        if "SPEC" in src or "policy" in src or not src.strip():
+            bad.append((code, src))
+        elif rule.ruleset in NOTICE_OF_SET:
+            notice = NOTICE_OF_SET[rule.ruleset]
+            clause = src.split(notice, 1)[1] if notice in src else ""
+            if not re.search(r"[一二三四五六七八九十]|附件", clause):
+                bad.append((code, src))  # a notice's rule names its notice and a clause of it
+        elif not (CITATION.search(src) or src.startswith(R.DQ)):
+            bad.append((code, src))
+    assert not bad, f"rules without a citation a unit can check: {bad}"
+
+
+def test_every_rule_belongs_to_a_rule_set_and_the_list_shows_it() -> None:
+    from certctl.jurisdiction import ALL_SETS
+
+    assert all(r.ruleset in ALL_SETS for r in R.RULES.values())
+    res = CliRunner().invoke(app, ["rules", "--json"])
+    listed = {r["code"]: r for r in json.loads(res.output)}
+    assert listed["X001"]["rule_set"] == "qidong2020" and listed["X001"]["source"] == "启依法办发〔2020〕15号 二"
+    assert listed["A303"]["rule_set"] == "zhashui2024" and listed["A303"]["source"].startswith("柞政司发〔2024〕52号 三.3")
+    assert listed["S004"]["source"].endswith("国办发〔2023〕27号")
+    text = CliRunner().invoke(app, ["rules"], env={"COLUMNS": "250"}).output
+    assert "启东 2020（江苏）" in text and "柞水 2024（陕西）" in text
+
+
+def test_obligations_table_names_real_rules_and_tests() -> None:
+    """docs/obligations.md: every rule of either notice is in it, and every test it names exists."""
+    text = (ROOT / "docs" / "obligations.md").read_text(encoding="utf-8")
+    notice_rules = {c for c, r in R.RULES.items() if r.ruleset in NOTICE_OF_SET}
+    missing = sorted(c for c in notice_rules if c not in text)
+    assert not missing, f"rules of the notices not in docs/obligations.md: {missing}"
+    named = set(re.findall(r"`(test_\w+\.py)::(test_\w+)`", text))
+    assert len(named) > 20
+    for file, test in sorted(named):
+        src = (ROOT / "tests" / file).read_text(encoding="utf-8")
+        assert re.search(rf"^def {test}\(", src, re.M), f"{file}::{test} named in docs/obligations.md does not exist"
+
+
 def _readme_commands() -> list[list[str]]:
     """Every `certctl …` command line in README's code blocks, split into words (comments dropped)."""
     out = []

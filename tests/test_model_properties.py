@@ -29,7 +29,7 @@ UNITS = ("启东市城市管理局", "启东市市场监督管理局")
 SURVEY_UNIT = "柞水县乾佑街道办事处"
 FIRST, LAST = D(2024, 1, 2), D(2025, 11, 28)
 STATE_ZH = {"overdue": "逾期", "due_today": "今日到期", "due_soon": "即将到期", "open": "未到期", "done": "已办结",
-            "done_late": "逾期办结", "not_checkable": "无法核对"}
+            "done_late": "逾期办结", "not_checkable": "无法核对", "closed": "专项工作已结束，未办结"}
 
 _cal = WorkCalendar(warn=lambda _m: None)
 # days the holiday schedule moves (holidays on weekdays, makeup working days on weekends) and their neighbours

@@ -28,6 +28,7 @@ QA = "启东市城市管理局"
 QB = "启东市市场监督管理局"
 ZA = "柞水县交通运输局"
 ZB = "柞水县乾佑街道办事处"
+XB = "示例县乾佑街道办事处"  # a unit neither notice names: both rule sets judge it (SPEC 6)
 
 
 def person(n: int, male: bool = True) -> dict[str, Any]:
@@ -135,10 +136,10 @@ def test_loss_in_a_survey_row_is_yellow_exactly_when_overdue_lists_it(tmp_path: 
     its correct 黄 was wrong."""
     root = tmp_path / "forms"
     p, q = person(2), person(3, male=False)
-    write_form(root / ZB / "摸排统计表.xlsx", "survey", {"survey_people": [
-        survey_row(p, "SX0002", remark="证件于2024年6月3日遗失", colour="黄"),
-        survey_row(q, "SX0003"),
-    ]}, meta(ZB, D(2024, 6, 4)))
+    write_form(root / XB / "摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(p, reporting_unit=XB, unit=XB, cert="SX0002", remark="证件于2024年6月3日遗失", colour="黄"),
+        survey_row(q, reporting_unit=XB, unit=XB, cert="SX0003"),
+    ]}, meta(XB, D(2024, 6, 4)))
     for day, state in (("2024-06-04", "due_soon"), ("2024-06-12", "overdue")):
         led = merge(root, day, tmp_path)
         doc = overdue(root, day)
@@ -153,13 +154,13 @@ def test_loss_in_a_survey_row_is_yellow_exactly_when_overdue_lists_it(tmp_path: 
     # 06-12: 06-03 + 3 working days = 06-06; 6/7, 6/11, 6/12 late (端午 06-10)
     assert overdue(root, "2024-06-12")["overdue"][0]["late"] == 3
     # the form on its own (certctl validate, the annotated copy sent back) judges the row the same way
-    res = validate_file(root / ZB / "摸排统计表.xlsx", Options())
+    res = validate_file(root / XB / "摸排统计表.xlsx", Options())
     assert "S007" not in {f.code for f in res.findings}
     assert [r.colour for r in res.records("survey_people")] == ["黄", "绿"]
     # once the annex 4 arrives nothing is listed and the card is lost, awaiting reissue
-    write_form(root / ZB / "附件4.xlsx", "annex4", [
-        {**p, "unit": ZB, "cert": "SX0002", "lost_date": D(2024, 6, 3), "declaration": "2024年6月5日 登报声明作废"},
-    ], meta(ZB, D(2024, 6, 13)))
+    write_form(root / XB / "附件4.xlsx", "annex4", [
+        {**p, "unit": XB, "cert": "SX0002", "lost_date": D(2024, 6, 3), "declaration": "2024年6月5日 登报声明作废"},
+    ], meta(XB, D(2024, 6, 13)))
     doc = overdue(root, "2024-06-14")
     assert [o for o in doc["overdue"] + doc["due_soon"] if o["kind"] == "loss_report"] == []
 
@@ -167,13 +168,13 @@ def test_loss_in_a_survey_row_is_yellow_exactly_when_overdue_lists_it(tmp_path: 
 def test_a_green_survey_row_that_is_late_gets_the_model_colour(tmp_path: Path) -> None:
     """The unit reported 绿 for the lost card: S007 on the row names the model's 黄 and why."""
     root = tmp_path / "forms"
-    write_form(root / ZB / "摸排统计表.xlsx", "survey", {"survey_people": [
-        survey_row(person(4), "SX0004", remark="证件于2024年5月20日遗失", colour="绿"),
-    ]}, meta(ZB, D(2024, 6, 4)))
+    write_form(root / XB / "摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(person(4), reporting_unit=XB, unit=XB, cert="SX0004", remark="证件于2024年5月20日遗失", colour="绿"),
+    ]}, meta(XB, D(2024, 6, 4)))
     led = merge(root, "2024-06-04", tmp_path)
     s007 = [r for r in led["问题清单"] if r["代码"] == "S007"]
     assert len(s007) == 1 and "按规则应为“黄”" in s007[0]["问题"] and "报送补发表已逾期" in s007[0]["问题"]
-    (own,) = [f for f in validate_file(root / ZB / "摸排统计表.xlsx", Options()).findings if f.code == "S007"]
+    (own,) = [f for f in validate_file(root / XB / "摸排统计表.xlsx", Options()).findings if f.code == "S007"]
     assert own.params["expected"] == "黄" and "补发表" in own.params["reason"]
 
 
@@ -238,31 +239,33 @@ def test_a_revocation_is_dated_when_the_card_is_revoked_not_when_the_holder_left
     the holder stayed 红 after the revocation, through 2025."""
     root = tmp_path / "forms"
     p = person(7)
-    write_form(root / ZB / "摸排统计表.xlsx", "survey", {"survey_people": [
-        survey_row(p, "SX0007", status="退休", leave_date=D(2024, 5, 20), colour="红"),
-    ]}, meta(ZB, D(2024, 6, 3)))
-    write_form(root / ZB / "附件2.xlsx", "annex2", [
-        {**p, "unit": ZB, "cert": "SX0007", "reason": "退休", "destination": "退休", "change_date": D(2024, 5, 20)},
-    ], meta(ZB, D(2024, 6, 5)))
+    write_form(root / XB / "摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(p, reporting_unit=XB, unit=XB, cert="SX0007", status="退休", leave_date=D(2024, 5, 20), colour="红"),
+    ]}, meta(XB, D(2024, 6, 3)))
+    write_form(root / XB / "附件2.xlsx", "annex2", [
+        {**p, "unit": XB, "cert": "SX0007", "reason": "退休", "destination": "退休", "change_date": D(2024, 5, 20)},
+    ], meta(XB, D(2024, 6, 5)))
     led = merge(root, "2025-03-03", tmp_path)
     assert not [r for r in led["问题清单"] if r["代码"] == "X004"]
     row = cert_row(led, "SX0007")
     assert (row["证件状态"], row["红黄绿"]) == ("已注销", "黄")  # the system entry is still owed …
     assert row["红黄绿原因"].startswith("系统录入已逾期")
-    write_form(root / ZB / "附件1.xlsx", "annex1", [entry(p, "SX0007", unit=ZB, action="注销", day=D(2024, 6, 12))],
-               meta(ZB, D(2024, 6, 12)))
+    write_form(root / XB / "附件1.xlsx", "annex1", [entry(p, "SX0007", unit=XB, action="注销", day=D(2024, 6, 12))],
+               meta(XB, D(2024, 6, 12)))
     led = merge(root, "2025-03-03", tmp_path)
     assert (cert_row(led, "SX0007")["证件状态"], cert_row(led, "SX0007")["红黄绿"]) == ("已注销", None)  # … not 红
     # the survey's revocation was done — late: she left 05-20 (due 05-23), the annex 2 came 06-05
     doc = overdue(root, "2025-03-03")
-    assert doc["counts"]["overdue"] == 0 and doc["counts"]["done_late"] == 2  # the annex 2 and the revocation
+    # the annex 2 came 06-05, 变动日期 05-20: late by Qidong 二's 3 working days; the survey's revocation was
+    # due by the end of 自查自纠 (07-01, 柞政司发〔2024〕52号 二), so it was done in time
+    assert doc["counts"]["overdue"] == 0 and doc["counts"]["done_late"] == 1
     # a survey after the revocation that still reports the card held: X004 names the revocation's date
-    write_form(root / ZB / "摸排统计表-更新.xlsx", "survey", {"survey_people": [
-        survey_row(p, "SX0007", status="在岗", colour="绿"),
-    ]}, meta(ZB, D(2024, 6, 20)))
+    write_form(root / XB / "摸排统计表-更新.xlsx", "survey", {"survey_people": [
+        survey_row(p, reporting_unit=XB, unit=XB, cert="SX0007", status="在岗", colour="绿"),
+    ]}, meta(XB, D(2024, 6, 20)))
     led = merge(root, "2025-03-03", tmp_path)
     (x004,) = [r for r in led["问题清单"] if r["代码"] == "X004"]
-    assert "已于 2024-06-05 注销" in x004["问题"] and cert_row(led, "SX0007")["红黄绿"] == "红"
+    assert "已于 2024-06-05 报送" in x004["问题"] and cert_row(led, "SX0007")["红黄绿"] == "红"
 
 
 # ------------------------------------------------------------------------------ case 6

@@ -125,7 +125,7 @@ def test_merge_ledger_writes_text(forms, tmp_path):
 def test_overdue_csv_is_defused(forms):
     if not has_command("overdue"):
         pytest.skip("certctl overdue not built yet")
-    r = run("overdue", "--dir", str(forms), "--as-of", "2024-06-05", "--format", "csv", "--show-id")
+    r = run("overdue", "--dir", str(forms), "--as-of", "2024-07-02", "--format", "csv", "--show-id")
     assert "Traceback" not in r.stdout + r.stderr
     assert r.returncode in (0, 1), r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout.lstrip("\ufeff"))))

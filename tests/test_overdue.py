@@ -18,9 +18,9 @@ from certctl.samples import write_form
 from certctl.validate import Options
 
 D = dt.date
-A = "柞水县交通运输局"  # registry unit, 简称 交通局
-B = "柞水县乾佑街道办事处"  # registry unit, 简称 乾佑街道
-C = "柞水县自然资源局"  # registry unit, 是否需报送 否
+A = "示例县交通运输局"  # registry unit, 简称 交通局
+B = "示例县乾佑街道办事处"  # registry unit, 简称 乾佑街道
+C = "示例县自然资源局"  # registry unit, 是否需报送 否
 META = {"reporter": "汪光波", "phone": "13909147170"}
 
 
@@ -106,14 +106,18 @@ def test_before_campaign_date_2024_06_03(campaign):
     obs = find_obligations(campaign, Config(), D(2024, 6, 3))
     assert table(obs, ("overdue",)) == sorted([
         ("new_card_entry", "overdue", A, "王伟", D(2024, 5, 13), D(2024, 5, 27), 5),
-        ("revocation", "overdue", B, "李娜", D(2024, 5, 27), D(2024, 5, 30), 2),
     ])
     assert table(obs, ("due_today", "due_soon")) == sorted([
         ("survey", "due_soon", A, "", None, D(2024, 6, 5), 0),
         ("training_plan", "due_soon", A, "", None, D(2024, 6, 5), 0),
         # B's plan is dated 06-04 in its file name: on 06-03 it has not arrived yet
         ("training_plan", "due_soon", B, "", None, D(2024, 6, 5), 0),
-        ("revocation", "due_soon", B, "陈磊", D(2024, 6, 3), D(2024, 6, 6), 0),
+    ])
+    # what the survey found is due by the end of 自查自纠 (柞政司发〔2024〕52号 二: 06-30, a Sunday -> 07-01),
+    # not 3 working days after leaving: that is the Qidong notice's rule, not Zhashui's
+    assert [t for t in table(obs, ("open",)) if t[0] == "revocation"] == sorted([
+        ("revocation", "open", B, "李娜", D(2024, 5, 27), D(2024, 7, 1), 0),
+        ("revocation", "open", B, "陈磊", D(2024, 6, 3), D(2024, 7, 1), 0),
     ])
     soon = {o.kind: o.days_left for o in obs if o.state == "due_soon" and o.unit == A}
     assert soon == {"survey": 2, "training_plan": 2}
@@ -124,13 +128,10 @@ def test_on_campaign_date_2024_06_05(campaign):
     assert table(obs, ("overdue",)) == sorted([
         # 05-27 -> 06-05: 28, 29, 30, 31, 6/3, 6/4, 6/5
         ("new_card_entry", "overdue", A, "王伟", D(2024, 5, 13), D(2024, 5, 27), 7),
-        # 05-30 -> 06-05: 31, 6/3, 6/4, 6/5
-        ("revocation", "overdue", B, "李娜", D(2024, 5, 27), D(2024, 5, 30), 4),
     ])
     assert table(obs, ("due_today", "due_soon")) == sorted([
         ("survey", "due_today", A, "", None, D(2024, 6, 5), 0),
         ("training_plan", "due_today", A, "", None, D(2024, 6, 5), 0),
-        ("revocation", "due_soon", B, "陈磊", D(2024, 6, 3), D(2024, 6, 6), 0),
     ])
 
 
@@ -140,8 +141,6 @@ def test_after_campaign_date_across_dragon_boat(campaign):
     over = {(o.kind, o.unit, o.name): o.late for o in obs if o.state == "overdue"}
     assert over == {
         ("new_card_entry", A, "王伟"): 10,  # 05-27 -> 28..31, 6/3..6/7, 6/11
-        ("revocation", B, "李娜"): 7,  # 05-30 -> 31, 6/3..6/7, 6/11
-        ("revocation", B, "陈磊"): 2,  # 06-06 -> 6/7, 6/11
         ("survey", A, ""): 3,  # 06-05 -> 6/6, 6/7, 6/11
         ("training_plan", A, ""): 3,
     }
@@ -206,7 +205,8 @@ def test_weekend_after_deadline_counts_one_day_late(campaign):
 
 
 def test_config_changes_the_deadlines(campaign):
-    cfg = config_from_dict({"deadlines": {"report_days": 5, "survey_due": "2024-06-07", "due_soon_days": 0}})
+    cfg = config_from_dict({"deadlines": {"report_days": 5, "survey_due": "2024-06-07", "due_soon_days": 0},
+                            "campaign": {"followup_due": "2024-06-03"}})
     obs = find_obligations(campaign, cfg, D(2024, 6, 5))
     ret = [o for o in obs if o.kind == "revocation" and o.name == "李娜"][0]
     assert (ret.deadline, ret.late) == (D(2024, 6, 3), 2)

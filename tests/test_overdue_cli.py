@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from certctl.cli import app
 from certctl.locking import LockBusy, RunLog, run_lock
 from certctl.samples import write_form
-from test_overdue import A, B, META, P_RETIRED, P_STAY, build_campaign, survey_row
+from test_overdue import A, B, META, P_LOST, P_RETIRED, P_STAY, build_campaign, survey_row
 
 import datetime as dt
 
@@ -39,7 +39,7 @@ def run(*args: str):  # type: ignore[no-untyped-def]
 def test_default_dir_and_date_spellings_exit_1(campaign_dir: Path, text: str) -> None:
     r = run("--as-of", text)
     assert r.exit_code == 1, r.output
-    assert "截至 2024-06-05 逾期事项（2 项）" in r.stdout
+    assert "截至 2024-06-05 逾期事项（1 项）" in r.stdout
     assert "即将到期" in r.stdout and "今日到期" in r.stdout
     assert P_RETIRED["id"] not in r.stdout and "610933********" in r.stdout
     assert "Traceback" not in r.output
@@ -91,13 +91,14 @@ def test_json_shape(campaign_dir: Path) -> None:
     doc = json.loads(r.stdout)
     assert doc["as_of"] == "2024-06-05" and doc["files"] == 5
     assert [(o["unit"], o["name"], o["deadline"], o["late"]) for o in doc["overdue"]] == [
-        (B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-27", 7)]
-    assert sorted((o["kind"], o["state"]) for o in doc["due_soon"]) == [
-        ("revocation", "due_soon"), ("survey", "due_today"), ("training_plan", "due_today")]
-    assert doc["counts"]["overdue"] == 2 and doc["counts"]["done_late"] == 1
+        (A, "王伟", "2024-05-27", 7)]
+    # 李娜's revocation is due by the end of 自查自纠 (2024-07-01), not 3 working days after she left
+    assert sorted((o["kind"], o["state"]) for o in doc["due_soon"]) == [("survey", "due_today"),
+                                                                        ("training_plan", "due_today")]
+    assert doc["counts"]["overdue"] == 1 and doc["counts"]["done_late"] == 1 and doc["counts"]["closed"] == 0
     assert "*" in doc["overdue"][0]["id"]
     full = json.loads(run("--as-of", "2024-06-05", "--format", "json", "--show-id").stdout)
-    assert full["overdue"][0]["id"] == P_RETIRED["id"]
+    assert full["overdue"][0]["id"] == P_LOST["id"]
 
 
 def test_csv_bom_header_and_rows(campaign_dir: Path) -> None:
@@ -107,8 +108,7 @@ def test_csv_bom_header_and_rows(campaign_dir: Path) -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["state", "unit", "name"]
     assert [(x[0], x[2], x[8], x[9]) for x in rows[1:]] == [
-        ("overdue", "李娜", "4", ""), ("overdue", "王伟", "7", ""),
-        ("due soon", "陈磊", "", "1"), ("due today", "", "", "0"), ("due today", "", "", "0")]
+        ("overdue", "王伟", "7", ""), ("due today", "", "", "0"), ("due today", "", "", "0")]
 
 
 def test_csv_formula_cells_are_quoted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,7 +118,7 @@ def test_csv_formula_cells_are_quoted(tmp_path: Path, monkeypatch: pytest.Monkey
                    leave_date=dt.date(2024, 5, 27), colour="红"),
     ]}, dict(META, unit=B, date=dt.date(2024, 6, 3)))
     monkeypatch.chdir(tmp_path)
-    r = run("--as-of", "2024-06-05", "--format", "csv")
+    r = run("--as-of", "2024-07-02", "--format", "csv")  # past the end of 自查自纠 (07-01)
     rows = list(csv.reader(io.StringIO(r.stdout_bytes.decode("utf-8-sig"))))
     assert r.exit_code == 1
     assert rows[1][1:3] == ["'@SUM(1+1)", "'-王伟"]
@@ -137,10 +137,10 @@ def test_log_file_masks_ids_and_appends(campaign_dir: Path) -> None:
     run("--as-of", "2024-05-01", "--quiet", "--log-file", str(log))
     text = log.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert "overdue=2" in lines[0] and "exit=1" in lines[0]
-    assert len([x for x in lines if "overdue item: " in x]) == 2
+    assert "overdue=1" in lines[0] and "exit=1" in lines[0]
+    assert len([x for x in lines if "overdue item: " in x]) == 1
     assert "exit=0" in lines[-1]
-    assert P_RETIRED["id"] not in text and "610933********0049" in text
+    assert P_LOST["id"] not in text and "610933********" + P_LOST["id"][-4:] in text
     assert all(x[:4] == "2024" or x[:2] == "20" for x in lines)  # timestamped
 
 

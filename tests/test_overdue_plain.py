@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from certctl.cli import app
 from certctl.cli import overdue as cli_overdue
 from certctl.samples import write_form
-from test_overdue import B, META, P_RETIRED, build_campaign
+from test_overdue import P_LOST, B, META, P_RETIRED, build_campaign
 
 import datetime as dt
 
@@ -39,24 +39,24 @@ def test_plain_lines_when_not_a_terminal(campaign_dir: Path) -> None:
     assert r.exit_code == 1, r.output
     lines = r.stdout.splitlines()
     assert not any(c in r.stdout for c in "│┃━─")  # no table drawing
-    assert lines[0] == "截至 2024-06-05 逾期事项（2 项）"
+    assert lines[0] == "截至 2024-06-05 逾期事项（1 项）"
     assert lines[1].split("\t") == ["姓名", "身份证号码", "证件号码", "应办事项", "起算日期", "期限", "逾期工作日", "来源"]
     doc = json.loads(run("--as-of", "2024-06-05", "--format", "json").stdout)
     # one line per item: the overdue section holds exactly the JSON's overdue items, grouped by unit
     section = lines[2:lines.index("")]
     items = [x.split("\t") for x in section if not x.startswith("【")]
     headings = [x for x in section if x.startswith("【")]
-    assert len(items) == len(doc["overdue"]) == 2 and all(len(x) == 8 for x in items)
+    assert len(items) == len(doc["overdue"]) == 1 and all(len(x) == 8 for x in items)
     assert [(x[0], x[1], x[5], x[6]) for x in items] == [
         (o["name"], o["id"], o["deadline"], str(o["late"])) for o in doc["overdue"]]
     units = [o["unit"] for o in doc["overdue"]]
     assert headings == [f"【{u}】{units.count(u)} 项" for u in dict.fromkeys(units)]
-    assert P_RETIRED["id"] not in r.stdout and "610933********" in r.stdout  # masked
+    assert P_LOST["id"] not in r.stdout and "610933********" in r.stdout  # masked
     # the due-soon section after a blank line, with 今日到期 in the count column, then the totals
     assert any(x.startswith("即将到期（") for x in lines) and "今日到期" in r.stdout
-    assert lines[-1].startswith("截至 2024-06-05：逾期 2 项，即将到期 ")
+    assert lines[-1].startswith("截至 2024-06-05：逾期 1 项，即将到期 ")
     # --show-id prints the full number; --quiet only the overdue section
-    assert P_RETIRED["id"] in run("--as-of", "2024-06-05", "--show-id").stdout
+    assert P_LOST["id"] in run("--as-of", "2024-06-05", "--show-id").stdout
     q = run("--as-of", "2024-06-05", "-q").stdout.splitlines()
     assert q[0] == lines[0] and q == lines[:len(q)] and not any(x.startswith("即将到期") for x in q)
 
@@ -64,19 +64,19 @@ def test_plain_lines_when_not_a_terminal(campaign_dir: Path) -> None:
 def test_plain_english(campaign_dir: Path) -> None:
     r = run("--as-of", "2024-06-05", "--lang", "en")
     lines = r.stdout.splitlines()
-    assert lines[0] == "Overdue on 2024-06-05 (2)"
+    assert lines[0] == "Overdue on 2024-06-05 (1)"
     assert lines[1].split("\t")[0] == "name" and any(x.startswith("[") and x.endswith(("item", "items")) for x in lines)
 
 
 def test_terminal_table_is_capped(campaign_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_overdue, "TABLE_ROWS", 1)
-    r = run("--as-of", "2024-06-05", env={"TTY_COMPATIBLE": "1"})
+    r = run("--as-of", "2024-06-11", env={"TTY_COMPATIBLE": "1"})
     assert r.exit_code == 1
     assert "│" in r.stdout or "┃" in r.stdout  # a table
-    assert "截至 2024-06-05 逾期事项（2 项）" in r.stdout  # the title keeps the full count
-    assert "……另有 1 项未显示；加 --all 显示全部，或用 --format csv 导出全部。" in r.stdout
-    full = run("--as-of", "2024-06-05", "--all", env={"TTY_COMPATIBLE": "1"})
-    assert "未显示" not in full.stdout and P_RETIRED["name"] in full.stdout
+    assert "截至 2024-06-11 逾期事项（3 项）" in r.stdout  # the title keeps the full count
+    assert "……另有 2 项未显示；加 --all 显示全部，或用 --format csv 导出全部。" in r.stdout
+    full = run("--as-of", "2024-06-11", "--all", env={"TTY_COMPATIBLE": "1"})
+    assert "未显示" not in full.stdout and "执法主体清单!3:3" in full.stdout and "执法主体清单!3:3" not in r.stdout
 
 
 def _outputs(*args: str) -> tuple[str, str]:
@@ -128,7 +128,7 @@ def test_a_new_day_is_judged_from_the_kept_docket(campaign_dir: Path, monkeypatc
         m.setattr(W, "load_workspace", no_reading)
         kept = [run("--as-of", d, "--format", "json").output for d in days]
     assert kept == [run("--as-of", d, "--format", "json", "--no-cache").output for d in days]
-    assert json.loads(kept[1])["counts"]["overdue"] == 5
+    assert json.loads(kept[1])["counts"]["overdue"] == 3
 
 
 def test_unreadable_file_warned_on_every_run(campaign_dir: Path) -> None:

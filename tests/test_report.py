@@ -22,7 +22,7 @@ from certctl.overdue import load_forms
 from certctl.report import build_report, report_paths, write_report
 from certctl.samples import write_form
 from certctl.validate import Options
-from test_overdue import A, B, C, META, P_RETIRED, P_STAY, build_campaign, survey_row
+from test_overdue import A, B, C, META, P_LOST, P_RETIRED, P_STAY, build_campaign, survey_row
 
 D = dt.date
 
@@ -47,7 +47,7 @@ def test_numbers_equal_the_ledger(ws) -> None:
     t = rep.totals
     cols = [c.colour for c in ledger.certificates]
     assert (t.red, t.yellow, t.green, t.certificates) == (cols.count("红"), cols.count("黄"), cols.count("绿"), len(cols))
-    assert {u.unit: (u.overdue, u.due_soon) for u in rep.units} == {A: (1, 2), B: (1, 1), C: (0, 0)}
+    assert {u.unit: (u.overdue, u.due_soon) for u in rep.units} == {A: (1, 2), B: (0, 0), C: (0, 0)}
 
 
 def test_workbook_has_charts_and_the_ledger_numbers(ws, tmp_path: Path) -> None:
@@ -76,11 +76,11 @@ def test_workbook_has_charts_and_the_ledger_numbers(ws, tmp_path: Path) -> None:
     assert table["合计"][2:5] == [sum(u.red for u in ledger.units), sum(u.yellow for u in ledger.units),
                                  sum(u.green for u in ledger.units)]
     over = [[c.value for c in r] for r in wb["逾期事项"].iter_rows(min_row=2)]
-    assert [(r[0], r[1], r[6], r[7]) for r in over] == [(B, "李娜", "2024-05-30", 4), (A, "王伟", "2024-05-27", 7)]
-    assert all(P_RETIRED["id"] not in str(v) for r in over for v in r)
+    assert [(r[0], r[1], r[6], r[7]) for r in over] == [(A, "王伟", "2024-05-27", 7)]
+    assert all(P_LOST["id"] not in str(v) for r in over for v in r)
     text = txt.read_text(encoding="utf-8")
-    assert "逾期 2 项，即将到期 3 项" in text
-    assert "1. 柞水县乾佑街道办事处  李娜\n   身份证号码 610933********0049，证件号码 " in text
+    assert "逾期 1 项，即将到期 2 项" in text
+    assert f"1. {A}  王伟\n   身份证号码 610933********{P_LOST['id'][-4:]}，证件号码 " in text
     assert "|" not in text and "---" not in text and "#" not in text  # no Markdown in a mail body
     # the colour counts are light fills with dark text (no black on dark red)
     s = wb["汇总"]
@@ -127,7 +127,8 @@ def test_formula_text_is_written_as_text(tmp_path: Path) -> None:
         survey_row(P_STAY, "61000002", name="-王伟", unit="@SUM(1+1)", status="退休",
                    leave_date=D(2024, 5, 27), colour="红"),
     ]}, dict(META, unit=B, date=D(2024, 6, 3)))
-    xlsx, txt = write_report(build_report(load_forms(ledger, Options()), Config(), D(2024, 6, 5)), tmp_path / "out")
+    # 07-02: past the end of 自查自纠 (06-30, a Sunday -> 07-01), the survey's revocation is overdue
+    xlsx, txt = write_report(build_report(load_forms(ledger, Options()), Config(), D(2024, 7, 2)), tmp_path / "out")
     s = load_workbook(xlsx)["逾期事项"]
     assert (s["A2"].value, s["A2"].data_type, s["B2"].value, s["B2"].data_type) == ("@SUM(1+1)", "s", "-王伟", "s")
     with zipfile.ZipFile(xlsx) as z:

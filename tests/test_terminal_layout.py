@@ -128,11 +128,11 @@ def test_merge_summary_first_problem_files_only(width: int, tmp_path: Path, monk
                                    "--no-cache"])
     assert res.exit_code == 1, res.output
     out = buf.getvalue()
-    assert out.startswith("共 9 个文件")  # the one-line summary before anything else
-    assert "需要处理的文件（2 个，共 9 个" in out  # not the 7 files merged without a problem
+    assert out.startswith("共 10 个文件")  # the one-line summary before anything else
+    assert "需要处理的文件（2 个，共 10 个" in out  # not the 8 files merged without a problem
     assert "已合并" not in out
     assert any("周涛" in line and "人员!K10" in line for line in out.splitlines())  # whom the finding is about
-    assert_whole(["2024-05-15 2024-05-20 2024-06-03 611026220011 611026220042"], out)
+    assert_whole(["2024-05-28 2024-06-03 611026220011 320681200001 GA00032061"], out)
     buf.truncate(0)
     buf.seek(0)
     res = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05",

@@ -476,10 +476,22 @@ def test_s003_old_version(tmp_path):
     assert at(res, "S003") == [f"{col_of(res, 'version')}{FIRST}"]
 
 
-def test_s004_training_short(tmp_path):
-    res = _survey(tmp_path, [annex_row("survey", 0, hours=40, colour="黄")])
+def test_s004_june_survey_is_hours_so_far_not_a_failed_review(tmp_path):
+    """Issue 11, as found: a June survey reporting 40 hours so far was told "证件年度审查将不予通过".
+    The 60 hours (国办发〔2023〕27号) are for the whole year: before October it is info, the holder 绿."""
+    res = _survey(tmp_path, [annex_row("survey", 0, hours=40, colour="绿")])
     f = one(res, "S004")
-    assert f.severity == "warning" and "60" in f.message() and "40" in f.message()
+    assert f.severity == "info" and "60" in f.message() and "40" in f.message() and "20" in f.message()
+    assert "不予通过" not in f.message() and "will fail" not in f.message("en")
+    assert res.records()[0].colour == "绿" and "S007" not in codes(res)
+    assert R.RULES["S004"].source == "柞政司发〔2024〕52号 三.4；国办发〔2023〕27号"
+
+
+def test_s004_from_october_is_a_warning(tmp_path):
+    meta = dict(META, date=dt.date(2024, 10, 8))
+    res = _survey(tmp_path, [annex_row("survey", 0, hours=40, colour="黄")], meta=meta)
+    f = one(res, "S004")
+    assert f.severity == "warning" and "不予通过" in f.message() and res.records()[0].colour == "黄"
 
 
 def test_s004_configurable_requirement(tmp_path):
@@ -554,8 +566,11 @@ def test_t003_no_change_date_column(tmp_path):
 
 
 def test_t004_left_not_revoked(tmp_path):
-    res = _survey(tmp_path, [annex_row("survey", 0, status="辞职", leave_date=dt.date(2024, 5, 6), colour="红")])
-    assert at(res, "T004") == [f"{col_of(res, 'leave_date')}{FIRST}"]
+    """柞政司发〔2024〕52号: still held after the self-correction phase (06-30, a Sunday: due 07-01)."""
+    row = annex_row("survey", 0, status="辞职", leave_date=dt.date(2024, 5, 6), colour="红")
+    assert "T004" not in codes(_survey(tmp_path, [row]))  # a June survey: the phase is still running
+    res = _survey(tmp_path, [row], meta=dict(META, date=dt.date(2024, 7, 3)))
+    assert at(res, "T004") == [f"{col_of(res, 'leave_date')}{FIRST}"] and one(res, "T004").params["late"] == 2
 
 
 def test_t005_unknown_calendar_year(tmp_path):

@@ -35,7 +35,7 @@ NOTE_HEADER = {"zh": "问题说明", "en": "Problems"}
 NOTE_WIDTH = 44  # Excel columns of the 问题说明 column
 FONT = "宋体"
 # 问题清单 columns: width and whether the column wraps
-ISSUE_WIDTHS = (5, 6, 7, 10, 8, 14, 18, 46, 34)
+ISSUE_WIDTHS = (5, 6, 7, 10, 8, 14, 18, 46, 34, 22)
 SUFFIX = ".检查结果.xlsx"
 FILLS = {R.ERROR: "FFFF9999", R.WARNING: "FFFFEB84", R.INFO: "FFDDEBF7"}
 SEV_ORDER = {R.ERROR: 0, R.WARNING: 1, R.INFO: 2}
@@ -221,8 +221,8 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
 
     # the list of problems, first sheet, active
     ws = wb.create_sheet(ISSUES_SHEET, 0)
-    head = (["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议"] if lang != "en" else
-            ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do"])
+    head = (["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议", "依据"] if lang != "en" else
+            ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Basis"])
     ncol = len(head)
     thin = Side(style="thin", color="FF808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -268,7 +268,7 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         sev = f.severity
         shown = target[1].coordinate if target is not None and target[1] is not None and f.col is not None else f.cell
         vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", shown or "", f.field or "",
-                f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or ""]
+                f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or "", f.rule.source]
         for i, v in enumerate(vals, start=1):
             c = ws.cell(row, i)
             set_text(c, v)

@@ -33,6 +33,7 @@ __all__ = [
     "Training",
     "Age",
     "Rules",
+    "RuleSets",
     "Output",
     "CalendarYear",
     "load_config",
@@ -130,6 +131,95 @@ class Rules(_Section):
         return out
 
 
+_SET_KEYS = ("qidong2020", "zhashui2024", "certctl")
+
+
+class RuleSets(_Section):
+    """Which rule sets run (SPEC 6) and the places each notice's set binds (words of unit or folder
+    names). certctl's own data-quality set always runs; single rules are switched off in [rules]."""
+
+    enabled: list[str] = Field(default_factory=lambda: list(_SET_KEYS))
+    places: dict[str, list[str]] = Field(default_factory=lambda: {"qidong2020": ["启东"], "zhashui2024": ["柞水"]})
+
+    @field_validator("enabled", mode="before")
+    @classmethod
+    def _known_sets(cls, v: Any) -> Any:
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise PydanticCustomError("not_set_list", "not a list of rule sets")
+        for i, key in enumerate(v):
+            if key not in _SET_KEYS:
+                raise PydanticCustomError(
+                    "config_value",
+                    "rulesets.enabled[{i}]: 没有规则集 {got}，可用：qidong2020、zhashui2024、certctl "
+                    "(no such rule set; use qidong2020, zhashui2024, certctl)", {"i": i, "got": _show(key)})
+        return v
+
+    @field_validator("places", mode="after")
+    @classmethod
+    def _known_places(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for key in v:
+            if key not in _SET_KEYS[:2]:
+                raise PydanticCustomError(
+                    "config_value", "rulesets.places.{key}: 只能为 qidong2020 或 zhashui2024 指定地方 "
+                    "(places are given for qidong2020 or zhashui2024 only)", {"key": key})
+        return v
+
+    def jurisdiction(self) -> Any:
+        from .jurisdiction import DEFAULT_PLACES, Jurisdiction
+
+        places = dict(DEFAULT_PLACES)
+        places.update({k: tuple(w for w in words if w.strip()) for k, words in self.places.items()})
+        return Jurisdiction(frozenset(self.enabled) | {"certctl"}, places)
+
+
+class CampaignPhase(_Section):
+    name: str
+    start: _dt.date
+    end: _dt.date
+
+
+class CampaignDeliverable(_Section):
+    """One thing every bound unit sends: a survey form, or a file known by the words of its name."""
+
+    kind: Literal["survey", "training_plan", "cleanup_report"]
+    due: _dt.date
+    label: str = ""  # short name (单位汇总 未报送); default by kind
+    words: list[str] = Field(default_factory=list)  # file-name words; default by kind
+
+
+def _default_phases() -> list[CampaignPhase]:
+    d = _dt.date
+    return [CampaignPhase(name="动员", start=d(2024, 5, 22), end=d(2024, 5, 31)),
+            CampaignPhase(name="自查自纠", start=d(2024, 6, 1), end=d(2024, 6, 30)),
+            CampaignPhase(name="总结提升", start=d(2024, 7, 1), end=d(2024, 7, 31))]
+
+
+class CampaignCfg(_Section):
+    """A campaign (SPEC 4): the shipped one is the Zhashui 2024 cleanup (柞政司发〔2024〕52号 二、四.3).
+    Next year's campaign is a new entry here, not new code. ``deliverables`` empty: the three of
+    [deadlines] (survey_due, training_plan_due, report_due)."""
+
+    key: str = "zhashui2024-cleanup"
+    name: str = "行政执法人员资格证件专项清理"
+    name_en: str = "enforcement certificate cleanup"
+    notice: str = "柞政司发〔2024〕52号"
+    clause: str = "四.3"
+    ruleset: Literal["qidong2020", "zhashui2024"] = "zhashui2024"
+    units: list[str] = Field(default_factory=lambda: ["*"])  # registry full names it binds (patterns), within its rule set's places
+    start: _dt.date = _dt.date(2024, 5, 22)
+    end: _dt.date = _dt.date(2024, 7, 31)
+    followup_due: _dt.date = _dt.date(2024, 6, 30)  # survey finds: revoked or replaced by (end of 自查自纠)
+    phases: list[CampaignPhase] = Field(default_factory=_default_phases)
+    deliverables: list[CampaignDeliverable] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CampaignCfg":
+        if self.end < self.start:
+            raise PydanticCustomError("config_value", "campaign.end: 早于 campaign.start (before the start), got {end}",
+                                      {"end": self.end.isoformat()})
+        return self
+
+
 class CalendarYear(_Section):
     """One year's holiday schedule, for a year chinese-calendar does not know (or to correct it)."""
 
@@ -172,6 +262,8 @@ class Config(_Section):
     training: Training = Field(default_factory=Training)
     age: Age = Field(default_factory=Age)
     rules: Rules = Field(default_factory=Rules)
+    rulesets: RuleSets = Field(default_factory=RuleSets)
+    campaign: CampaignCfg = Field(default_factory=CampaignCfg)
     cert_patterns: dict[str, str] = Field(default_factory=dict)
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
     state_dir: str | None = None  # locks and cache (default: the user's cache folder); see certctl.state
@@ -234,6 +326,10 @@ class Config(_Section):
         """The working-day calendar of this configuration (see :func:`make_calendar`)."""
         return make_calendar(self, warn=warn, lang=lang)
 
+    def jurisdiction(self) -> Any:
+        """The rule sets that run and where (see :mod:`certctl.jurisdiction`)."""
+        return self.rulesets.jurisdiction()
+
     def rule_enabled(self, code: str) -> bool:
         """False when ``code`` is listed in ``[rules] disable`` (case-insensitive)."""
         return code.upper() not in {c.upper() for c in self.rules.disable}
@@ -271,6 +367,16 @@ _EXPECT: list[tuple[str, tuple[str, str]]] = [
     ("deadlines.*_due", ("日期，如 2024-06-05", "a date such as 2024-06-05")),
     ("training.*", ("非负数（学时）", "a non-negative number of hours")),
     ("age.*", ("0–150 之间的整数", "an integer between 0 and 150")),
+    ("rulesets.enabled", ("规则集列表，如 [\"qidong2020\"]", "a list of rule sets such as [\"qidong2020\"]")),
+    ("rulesets.places*", ("表（规则集 = [地名]），如 qidong2020 = [\"启东\"]", "a table of rule set = [place words]")),
+    ("rulesets", ("表 [rulesets]", "a table [rulesets]")),
+    ("campaign.*.*", ("见 certctl.example.toml 的 [campaign]", "see [campaign] in certctl.example.toml")),
+    ("campaign.start", ("日期，如 2024-05-22", "a date such as 2024-05-22")),
+    ("campaign.end", ("日期，如 2024-07-31", "a date such as 2024-07-31")),
+    ("campaign.followup_due", ("日期，如 2024-06-30", "a date such as 2024-06-30")),
+    ("campaign.units", ("单位名称列表，如 [\"柞水县*\"]", "a list of unit names such as [\"柞水县*\"]")),
+    ("campaign.ruleset", ("\"zhashui2024\" 或 \"qidong2020\"", "\"zhashui2024\" or \"qidong2020\"")),
+    ("campaign", ("表 [campaign]", "a table [campaign]")),
     ("rules.disable", ("规则编号列表，如 [\"W203\"]", "a list of rule codes such as [\"W203\"]")),
     ("cert_patterns.*", ("正则表达式字符串", "a regular-expression string")),
     ("cert_patterns", ("表（类别 = 正则表达式）", "a table of category = regex")),
@@ -294,6 +400,8 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "training": Training,
     "age": Age,
     "rules": Rules,
+    "rulesets": RuleSets,
+    "campaign": CampaignCfg,
     "output": Output,
 }
 

@@ -21,8 +21,38 @@ NON_STAFF = ("劳务派遣", "合同制", "执法辅助", "工勤")
 POST_STATUS = ("在岗", "退休", "调离", "辞职", "辞退", "其他离岗")
 YES_NO = ("是", "否")
 COLOURS = ("红", "黄", "绿")
-REVOKE_REASONS = ("退休", "调离", "辞职", "辞退", "岗位调整", "非在编人员", "旧版证件作废", "死亡", "其他")
-REPLACE_REASONS = ("调动", "岗位调整", "旧版换新版", "证件损坏", "信息变更", "其他")
+REVOKE_REASONS = ("退休", "调离", "辞职", "辞退", "岗位调动", "非在编人员", "旧版证件作废", "死亡", "其他")
+REPLACE_REASONS = ("调动", "岗位调动", "旧版换新版", "证件损坏", "信息变更", "其他")  # 岗位调动: Qidong 二's word
+
+#: One vocabulary of the words units write for the values of the enumerated columns (and the reasons'
+#: drop-down choices), used by validation, its suggestions and the ledger alike. ``SAME``: a word that
+#: means exactly the value — read as that value (validation accepts it, the ledger shows the value).
+#: ``NEAR``: what a unit probably meant — validation reports V002 and suggests the value. A suggestion
+#: comes from here first; spelling alone never suggests a value the vocabulary gives another meaning
+#: (在职 is 在岗, never 辞职).
+SAME: dict[str, str] = {
+    "男性": "男", "女性": "女",
+    "在职": "在岗", "在编在岗": "在岗", "正常在岗": "在岗",
+    "岗位调整": "岗位调动", "岗位变动": "岗位调动", "内部调岗": "岗位调动",
+}
+NEAR: dict[str, str] = {
+    "有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是", "√": "是",
+    "无": "否", "没有": "否", "未取得": "否", "N": "否", "NO": "否", "×": "否",
+    "红色": "红", "黄色": "黄", "绿色": "绿",
+    "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版",
+    "离退休": "退休", "已退休": "退休", "调出": "调离", "已调离": "调离", "离职": "辞职", "已辞职": "辞职",
+    "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改", "已注销": "注销",
+}
+
+
+def canonical(value: str) -> str:
+    """The value a word of the vocabulary means exactly (``SAME``), else the word itself."""
+    return SAME.get(value, value)
+
+
+def meant(value: str) -> str | None:
+    """The value a unit most likely meant by ``value`` (exact or near), if the vocabulary knows it."""
+    return SAME.get(value) or NEAR.get(value) or NEAR.get(value.upper())
 
 
 @dataclass(frozen=True)
@@ -38,6 +68,7 @@ class Column:
     width: int = 14
     hint: str = ""
     empty_code: str = "V001"  # the rule reported when a required cell is empty
+    after_form: bool = False  # a date that may follow the form's 填报时间 (a card signed for later)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -88,6 +119,9 @@ _CHANGE_DATE = Column("change_date", "变动日期", "date", required=False, opt
                       hint="持证人离开原单位、调岗或离岗的日期（用于核对 3 个工作日报送期限）")
 _NEW_FIELD_HOURS = Column("new_field_hours", "新执法领域培训学时", "number", required=False, optional=True, width=10,
                           aliases=("新领域培训学时", "新执法领域专业培训学时"), hint="调动至新执法领域的培训学时，不少于 20")
+_SIGN_DATE = Column("sign_date", "签收日期", "date", required=False, optional=True, width=10, after_form=True,
+                    aliases=("新证签收日期", "证件签收日期", "签收时间"),
+                    hint="新证件签收的日期（签收后 10 个工作日内录入系统并报送附件1，启依法办发〔2020〕15号 一）")
 _RETURN_NOTE = "注：报送表格时，领证单位应当将原行政执法（监督）证件同时交还市司法局。"
 
 ANNEX1 = FormSpec(
@@ -97,7 +131,7 @@ ANNEX1 = FormSpec(
      Column("action", "数据录入归集、注销、修改情况", "enum", enum=ENTRY_ACTIONS, width=14,
             aliases=("数据录入归集注销修改情况", "录入归集、注销、修改情况", "情况"), hint="录入归集 / 注销 / 修改"),
      Column("entry_date", "数据录入时间", "date", width=12, aliases=("录入时间",)),
-     _REMARK),
+     _SIGN_DATE, _REMARK),
     checks=(),
     signature_words=("备案表", "附件1", "录入归集"),
 )
@@ -125,7 +159,7 @@ ANNEX3 = FormSpec(
      Column("unit", "现所属主体（受委托组织）全称", "unit", width=28, aliases=("现所属主体全称", "现所属主体", "现单位")),
      Column("post", "工作岗位及职务", "text", width=14, aliases=("工作岗位", "岗位及职务")),
      Column("field", "执法种类", "text", width=12, aliases=("执法类别", "执法领域")),
-     _NEW_FIELD_HOURS, _CHANGE_DATE, _REMARK),
+     _NEW_FIELD_HOURS, _CHANGE_DATE, _SIGN_DATE, _REMARK),
     footer=_RETURN_NOTE,
     checks=("A301", "A302", "A303", "T002"),
     signature_words=("换证表", "附件3"),
@@ -139,7 +173,7 @@ ANNEX4 = FormSpec(
      Column("declaration", "领证机关声明作废情况（申明作废方式、时间等）", "text", width=30, empty_code="A401",
             aliases=("领证机关声明作废情况", "声明作废情况", "领证机关申明作废情况", "领证机关声明作废情况(声明作废方式、时间等)"),
             hint="声明作废的方式和时间，如：2024年6月1日 商洛日报登报声明作废"),
-     _REMARK),
+     _REMARK),  # 签收 of the reissued card: a date in 备注 (the page has no room for another column)
     footer="注：报送表格时，领证单位应当就声明作废情况附相关凭证。",
     checks=("A401", "A402", "T001"),
     signature_words=("补发表", "附件4"),

@@ -63,6 +63,9 @@ class Report:
     unreadable: list[str] = field(default_factory=list)
     done_late: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) lines under the summary
+    closed: list[Obligation] = field(default_factory=list)  # an ended campaign's items never done (closing summary)
+    campaign: str = ""  # the ended campaign's name and notice
+    campaign_end: dt.date | None = None
     cleanup: Any = None  # certctl.deliverables.CleanupStats: the cleanup statistics (issue 18)
 
     @property
@@ -112,8 +115,17 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         unreadable=[str(f.path) for f in model.files if f.status == "unreadable"],
         done_late=sum(1 for o in obs if o.state == "done_late"),
         notes=notes,
+        closed=sorted((o for o in obs if o.state == "closed"), key=_order),
+        campaign=_campaign_name(model.campaign),
+        campaign_end=getattr(model.campaign, "end", None),
         cleanup=cleanup,
     )
+
+
+def _campaign_name(c: Any) -> str:
+    if c is None:
+        return ""
+    return f"{c.name}（{c.notice}）" if getattr(c, "notice", "") else c.name
 
 
 def _order(o: Obligation) -> tuple:
@@ -151,6 +163,9 @@ _T = {
     "total": ("合计", "Total"),
     "yes": ("是", "yes"),
     "unreadable": ("无法读取、未计入的文件：", "Files that could not be read (not counted): "),
+    "closed": ("专项工作结束小结", "Campaign closing summary"),
+    "closed_head": ("{c}已于 {d} 结束。以下材料未报送、事项未办结，不再列为每日逾期事项：",
+                    "{c} ended on {d}. These never arrived or were never done; they are no longer daily overdue items:"),
     "done_late": ("另有 {n} 项已逾期办结（见 certctl validate / merge 的问题清单）。",
                   "{n} more items were done late (see the findings of certctl validate / merge)."),
 }
@@ -183,7 +198,8 @@ def _summary(r: Report, lang: str) -> str:
 
 # ------------------------------------------------------------------------------------------ plain text
 _TXT = {
-    "sections": (("一、", "二、", "三、", "四、"), ("1. ", "2. ", "3. ", "4. ")),
+    "sections": (("一、", "二、", "三、", "四、", "五、"), ("1. ", "2. ", "3. ", "4. ", "5. ")),
+    "closed_due": ("期限 {d}，截至专项工作结束仍未办结", "deadline {d}, not done when the campaign ended"),
     "count": ("（{n} 项）", " ({n})"),
     "id_cert": ("身份证号码 {i}，证件号码 {c}", "ID {i}, certificate {c}"),
     "owed": ("应办事项：{v}", "Owed: {v}"),
@@ -232,6 +248,17 @@ def _item_lines(n: int, o: Obligation, lang: str, show_id: bool) -> list[str]:
     return lines
 
 
+def _closed_lines(n: int, o: Obligation, lang: str, show_id: bool) -> list[str]:
+    """An item of the closing summary: who, what never arrived or was never done, by when, where from."""
+    lines = [f"{n}. {_one_line(o.unit)}  {_one_line(o.name)}".rstrip()]
+    if o.id or o.cert:
+        lines.append("   " + _tt("id_cert", lang, i=o.shown_id(show_id) or "—", c=o.cert or "—"))
+    lines.append("   " + _tt("owed", lang, v=_one_line(o.owed_text(lang))))
+    if o.deadline:
+        lines.append("   " + _tt("closed_due", lang, d=o.deadline.isoformat()))
+    return lines
+
+
 def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: str = "") -> str:
     """The e-mail body: plain text, headings and numbered entries, no table syntax (a government mail
     client shows it as it is, in a proportional font). ``attachment`` names the workbook it goes with."""
@@ -265,6 +292,11 @@ def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: 
         from .deliverables.statistics import statistics_lines, statistics_title
 
         lines += ["", f"{heads[3]}{statistics_title(r.cleanup, lang)}", "", *statistics_lines(r.cleanup, lang)]
+    if r.closed:
+        lines += ["", f"{heads[4 if r.cleanup is not None else 3]}{_t('closed', lang)}{count(len(r.closed))}", "",
+                  _t("closed_head", lang, c=r.campaign, d=r.campaign_end.isoformat() if r.campaign_end else ""), ""]
+        for n, o in enumerate(r.closed, start=1):
+            lines += _closed_lines(n, o, lang, show_id)
     if attachment:
         lines += ["", _tt("footer", lang, f=attachment)]
     lines.append("")
@@ -433,8 +465,10 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     print_setup(ws, title_rows, f"A1:{_letter(ncol)}{end}", lang)
 
     item_widths = (24, 8, 20, 14, 30, 11, 11, 9, 34)
-    for key, items, keep in (("overdue", r.overdue, [0, 1, 2, 3, 4, 5, 6, 7, 9]),
-                             ("soon", r.due_soon, [0, 1, 2, 3, 4, 5, 6, 8, 9])):
+    lists = [("overdue", r.overdue, [0, 1, 2, 3, 4, 5, 6, 7, 9]), ("soon", r.due_soon, [0, 1, 2, 3, 4, 5, 6, 8, 9])]
+    if r.closed:  # the ended campaign's closing summary: what never arrived
+        lists.append(("closed", r.closed, [0, 1, 2, 3, 4, 6, 9]))
+    for key, items, keep in lists:
         sheet = wb.create_sheet(_t(key, lang))
         heads = _t("item_headers", lang)
         for c, i in enumerate(keep, start=1):

@@ -110,6 +110,8 @@ def options_key(opts: Options) -> str:
         "report_days": opts.report_days,
         "due_soon_days": opts.due_soon_days,
         "disabled": sorted(opts.disabled),
+        "jurisdiction": opts.jurisdiction.key() if opts.jurisdiction is not None else None,
+        "followup_due": opts.followup_due,
         "cert_patterns": sorted(opts.cert_patterns.items()),
         "today": opts.today.isoformat() if opts.today else None,
         "calendar": sorted((int(y), repr(s)) for y, s in extra.items()),

@@ -1,4 +1,4 @@
-"""certctl rules — the rule catalogue (code, severity, description, source), as `ruff rule` lists."""
+"""certctl rules — the rule catalogue (code, severity, description, rule set, source), as `ruff rule` lists."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .app import app
 from enum import Enum
 
 from .common import Lang, console, fail, format_option, lang_option
+from ..jurisdiction import set_label
 from ..render import sev_label
 
 
@@ -39,7 +40,7 @@ def rules_cmd(
     if as_json or fmt == Fmt.json:
         typer.echo(json.dumps([
             {"code": r.code, "name": r.name, "severity": r.severity, "scope": r.scope,
-             "description": r.description(lg), "source": r.source} for r in rules
+             "description": r.description(lg), "rule_set": r.ruleset, "source": r.source} for r in rules
         ], ensure_ascii=False, indent=2))
         return
     if code:
@@ -47,14 +48,16 @@ def rules_cmd(
         con = console()
         con.print(f"{r.code} ({r.name})  [{sev_label(r.severity, lg)}]", markup=False)
         con.print(r.description(lg), markup=False)
+        con.print(("Rule set: " if lg == "en" else "规则集：") + set_label(r.ruleset, lg), markup=False)
         con.print(("Source: " if lg == "en" else "依据：") + r.source, markup=False)
         hint = r.hint_en if lg == "en" else r.hint_zh
         if hint:
             con.print(("What to do: " if lg == "en" else "处理建议：") + hint, markup=False)
         return
     t = Table()
-    for h in (("Code", "Severity", "Description", "Source", "Scope") if lg == "en" else ("代码", "级别", "说明", "依据", "适用")):
+    for h in (("Code", "Severity", "Description", "Rule set", "Source", "Scope") if lg == "en"
+              else ("代码", "级别", "说明", "规则集", "依据", "适用")):
         t.add_column(h, overflow="fold")
     for r in rules:
-        t.add_row(r.code, sev_label(r.severity, lg), r.description(lg), r.source, r.scope)
+        t.add_row(r.code, sev_label(r.severity, lg), r.description(lg), set_label(r.ruleset, lg), r.source, r.scope)
     console().print(t)

@@ -9,9 +9,9 @@ enough hours, or by the card being closed. Over quota (三.2 三) is a unit's ca
 the survey's 单位 sheet above the smaller of 机构编制数 and 执法岗位数; it is resolved as far as the
 unit's holders today are back within it.
 
-Deadlines: a holder who left post — the model's revocation clock (离岗日期 + 3 working days);
-otherwise the end of the self-correction phase (二 第二阶段, 2024-06-30, moved to the next working
-day when it is a day off — ``deadlines.self_correction_due`` in config when a campaign sets one); a
+Deadlines: the end of the self-correction phase (二 第二阶段, 2024-06-30, moved to the next working day
+when it is a day off — the campaign's ``followup_due``, certctl.toml ``[campaign]``); for a holder who
+left post, the model's revocation clock, which runs to the same day; a
 training shortfall — the end of the survey's year (the requirement is for the whole year). An open
 case is overdue after its deadline.
 """
@@ -278,7 +278,8 @@ def _cell(colmaps: dict[tuple[str, str], dict[str, int]], ev: Event, key: str) -
 
 def _due_day(cfg: Any, cal: Any) -> dt.date:
     """The self-correction phase's end, moved to the next working day when it is a day off."""
-    day = getattr(getattr(cfg, "deadlines", None), "self_correction_due", None) or SELF_CORRECTION_DUE
+    day = (getattr(getattr(cfg, "campaign", None), "followup_due", None)
+           or getattr(getattr(cfg, "deadlines", None), "self_correction_due", None) or SELF_CORRECTION_DUE)
     return cal.next_workday(day)
 
 

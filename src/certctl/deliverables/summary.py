@@ -56,7 +56,7 @@ def render_summary(model: Any, stats: CleanupStats) -> str:
              f"> 本稿由 certctl 根据截至 {day} 收到的表格自动生成，文中数字均由台账计算；请核对、补充后定稿。"
              f"依据：{camp.basis if camp else '柞政司发〔2024〕52号'}。", "",
              "## 一、工作开展情况", "",
-             f"本次专项清理涉及 {len(bound)} 个单位（执法主体清单中需报送的单位）。截至 {day}，各单位报送材料情况如下：", ""]
+             f"本次专项清理涉及 {len(bound)} 个单位（执法主体清单中需报送、受本次专项清理约束的单位）。截至 {day}，各单位报送材料情况如下：", ""]
     for d in items:
         text = (f"- {d.label}（应于 {d.due.isoformat()} 前报送）：按时报送 {len(d.on_time)} 个，逾期报送 {len(d.late)} 个，"
                 f"未报送 {len(d.missing)} 个")

@@ -94,13 +94,15 @@ class Facts:
     hours: float | None
     new_field_hours: float | None
     reported_colour: str | None
+    hours_final: bool = True  # 本年度培训学时 reported from 1 October: short of the year's requirement is 黄
 
 
 def survey_facts(ev: Event) -> Facts:
     v = ev.values
     op = str(v.get("opinion") or "")
     return Facts(not any(w in op for w in HELD_DONE_WORDS), v.get("category"), v.get("version"), v.get("person_type"),
-                 v.get("status"), v.get("leave_date"), v.get("hours"), v.get("new_field_hours"), v.get("colour"))
+                 v.get("status"), v.get("leave_date"), v.get("hours"), v.get("new_field_hours"), v.get("colour"),
+                 ev.date is None or ev.date.month >= 10)
 
 
 @dataclass(slots=True)
@@ -262,7 +264,8 @@ def judge_colour(status: str, facts: Facts | None, flags: Sequence[Reason], obli
             reds.append(("left_post", {"value": facts.post_status}))
         if facts.version == "旧版":
             reds.append(("old_version", {}))
-        if facts.hours is not None and facts.hours < annual_hours and facts.post_status in (None, "在岗"):
+        if (facts.hours is not None and facts.hours < annual_hours and facts.post_status in (None, "在岗")
+                and facts.hours_final):  # hours so far, before October, are not the year's (SPEC 3)
             yellows.append(("training", {"value": _num(facts.hours)}))
         if facts.new_field_hours is not None and facts.new_field_hours < new_field_hours:
             yellows.append(("new_field", {"value": _num(facts.new_field_hours)}))

@@ -29,7 +29,8 @@ from ..gcpause import gc_paused  # ~10^5 small objects, no cycles
 from ..normalize import compact
 from .accounts import COLOUR_EN, GREEN, RED, YELLOW, Account, judge_colour, reason_text
 from .campaign import Campaign, campaign_from_config
-from .clocks import Action, Clock, ClockMaker, Counts, Obligation, judge, sort_key
+from ..jurisdiction import EVERYWHERE
+from .clocks import KINDS, Action, Clock, ClockMaker, Counts, Obligation, judge, sort_key
 from .docket import Docket, DocketEntry
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
                      events_of, reject_reason, source_text)
@@ -128,6 +129,8 @@ class _Builder:
         self.annual_hours = self.cfg.training.annual_hours
         self.new_field_hours = self.cfg.training.new_field_hours
         self.disabled = frozenset(self.cfg.rules.disable or ())
+        self.jur = self.cfg.jurisdiction() if hasattr(self.cfg, "jurisdiction") else EVERYWHERE
+        self.path_unit: dict[str, str] = {}  # path -> 填报单位 (whose rule sets judge the file, SPEC 6)
         self.cal = calendar if calendar is not None else make_calendar(self.cfg)
         self.counts = Counts(self.cal)
         self.colmaps: dict[tuple[str, str], dict[str, int]] = {}
@@ -135,7 +138,7 @@ class _Builder:
 
     def add(self, code: str, path: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
             fld: str | None = None, value: str | None = None, sensitive: bool = False, **params: Any) -> Finding | None:
-        if code in self.disabled:
+        if code in self.disabled or not self.jur.applies(code, self.path_unit.get(path, ""), path):
             return None
         f = Finding(code, path, sheet, row, col, fld, value, params, sensitive)
         self.findings.append(f)
@@ -288,7 +291,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
             fs.read_error_en = res.read_error.reason("en")
             files.append(fs)
             continue
-        meta_unit[res.path] = res.meta.unit
+        meta_unit[res.path] = b.path_unit[res.path] = res.meta.unit
         for s in res.sheets:
             kind = s.spec.kind
             b.colmaps[(res.path, s.sheet)] = s.colmap
@@ -377,18 +380,24 @@ def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, 
         v = ev.values
         return registry.canonical(v.get("unit") or v.get("reporting_unit") or meta_unit.get(ev.path, ""))
 
-    maker = ClockMaker(r.events, b.cal, b.report_days, b.entry_days, unit_of)
+    runs = campaign.ruleset.key in b.jur.enabled
+    maker = ClockMaker(r.events, b.cal, b.report_days, b.entry_days, unit_of, campaign if runs else None)
     clocks: dict[str, list[Clock]] = {}
+    applies = b.jur.set_applies
     for ev in r.events:
         started = maker.clocks_of(ev)
-        if started:
-            clocks.setdefault(ev.cert, []).extend(started)
+        if started:  # an obligation of a rule set that does not judge the unit is never owed (SPEC 6)
+            started = [c for c in started if applies(KINDS[c.kind].ruleset.key, c.unit, ev.path)]
+            if started:
+                clocks.setdefault(ev.cert, []).extend(started)
     units: dict[str, list[Clock]] = {}
     for full, must in registry.must.items():
-        if must:
+        # owed only by the units the campaign binds: its rule set judges them (SPEC 6) and they match its units
+        if must and runs and campaign.binds(full) and b.jur.set_applies(campaign.ruleset.key, full):
             rp, rec = registry.rows[full]
             units[full] = [Clock(d.kind, full, d.owed, d.owed_en, None, d.due, None,
-                                 r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row)
+                                 r.received.get(full, {}).get(d.kind, []), path=rp, sheet=rec.sheet, row=rec.row,
+                                 until=campaign.end)
                            for d in campaign.deliverables]
     return clocks, units
 
@@ -497,7 +506,9 @@ def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str,
             by_id.setdefault(acc.id, []).append(acc)
     for pid in sorted(set(by_id) | set(national)):
         held = sorted(by_id.get(pid, []), key=lambda c: c.cert)
-        prov = [c for c in held if c.category != "国家部委"]
+        # Qidong 二 forbids a ministry-card holder the *Jiangsu* card: a card of a unit the Qidong set
+        # judges, never one known only from a Shaanxi survey (SPEC 3, 6)
+        prov = [c for c in held if c.category != "国家部委" and _jiangsu(b, c)]
         nat = [c for c in held if c.category == "国家部委"]
         if prov and (nat or pid in national):
             p = prov[0]
@@ -520,6 +531,14 @@ def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str,
                           id=pid, unit=first.unit, unit2=c.unit, other=first.events[-1].source)
                 first.add_finding(f)
                 c.add_finding(f)
+
+
+def _jiangsu(b: _Builder, c: Account) -> bool:
+    """Is ``c`` a card the Qidong notice governs (a unit it judges; not only a Zhashui survey row)?"""
+    if all(ev.family == "survey" for ev in c.events):
+        return False
+    last = c.events[-1]
+    return b.jur.applies("X001", c.unit or b.path_unit.get(last.path, ""), last.path)
 
 
 def _registry_checks(b: _Builder, results: list[Any], reg: Registry) -> None:

@@ -17,9 +17,10 @@ kind                clock                                                  disch
 ``new_card_entry``  a new card signed for (签收), where a 签收 date is       an annex 1 录入归集 / 修改
                     recorded + ``system_entry_days`` (一); otherwise not      of the new card
                     checkable — never a clock started at a filing date
-``revocation``      a survey holder who left post (离岗日期) +               an annex 2 (调离: or 3) for
-                    ``report_days`` (柞政司发〔2024〕52号 三.2、三.3)          that certificate or person;
-                                                                           处理意见 已注销 (undated)
+``revocation``      a holder the survey marks red — left post, non-staff,   an annex 2 (调离, 旧版: or 3)
+                    old version — by the end of the self-correction phase   for that certificate;
+                    (the campaign's ``followup_due``, 2024-06-30, moved to  处理意见 已注销 (undated)
+                    the next working day; 柞政司发〔2024〕52号 二、三.2、三.3)
 ``survey`` …        the campaign's deliverables (see :mod:`.campaign`)      the file the unit sent
 ==================  =====================================================  ===========================
 
@@ -32,7 +33,8 @@ States on a day (an action dated after it has not happened yet; an event dated a
 yet): ``overdue`` (``late`` working days in (deadline, day], at least 1), ``due_today``, ``due_soon``
 (within ``due_soon_days`` working days), ``open``, ``done``, ``done_late`` (``late`` = working days
 from the deadline to the action; validation reports these as T001/T002, they are never overdue) and
-``not_checkable`` (the event's date is not recorded: info, never overdue).
+``not_checkable`` (the event's date is not recorded: info, never overdue) and ``closed`` (a campaign's item
+never done by the end of the campaign: no longer a daily item, listed in its closing summary).
 """
 
 from __future__ import annotations
@@ -64,13 +66,13 @@ KINDS: dict[str, Kind] = {k.kind: k for k in (
     Kind("change_report", QIDONG_2020, R.QD + " 二", "报送注销/换证表", "annex 2/3 filing"),
     Kind("system_entry", QIDONG_2020, R.QD + " 一", "系统录入", "system entry"),
     Kind("new_card_entry", QIDONG_2020, R.QD + " 一", "新证系统录入", "new card's system entry"),
-    Kind("revocation", ZHASHUI_2024, R.ZS + " 三.2、三.3", "注销", "revocation"),
+    Kind("revocation", ZHASHUI_2024, R.ZS + " 二（自查自纠）、三.2、三.3", "注销", "revocation"),
     Kind("survey", ZHASHUI_2024, R.ZS + " 四.3", "摸排统计表", "cleanup survey"),
     Kind("training_plan", ZHASHUI_2024, R.ZS + " 三.4、四.3", "培训计划", "training plan"),
     Kind("cleanup_report", ZHASHUI_2024, R.ZS + " 二、四.3", "清理工作报告", "cleanup report"),
 )}
 KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
-STATES = ("overdue", "due_today", "due_soon", "open", "done", "done_late", "not_checkable")
+STATES = ("overdue", "due_today", "due_soon", "open", "done", "done_late", "not_checkable", "closed")
 STATE_ORDER = {s: i for i, s in enumerate(STATES)}
 PENDING_STATES = ("due_today", "due_soon")  # listed apart as "due soon"
 ATTENTION = frozenset(("overdue", "due_today", "due_soon"))  # what makes a certificate 黄
@@ -82,6 +84,7 @@ STATE_LABELS = {
     "done": ("已办结", "done"),
     "done_late": ("逾期办结", "done late"),
     "not_checkable": ("无法核对", "not checkable"),
+    "closed": ("专项工作已结束，未办结", "campaign ended, not done"),
 }
 
 
@@ -202,6 +205,7 @@ class Clock:
     path: str = ""
     sheet: str | None = None
     row: int | None = None
+    until: dt.date | None = None  # a campaign's item: after this day (its end) no longer daily, but ``closed``
 
 
 def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation | None:
@@ -225,6 +229,8 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
         state = "done_late" if late > 0 else "done"
     elif dl is None:
         state = "not_checkable"
+    elif c.until is not None and day > c.until:
+        state = "closed"
     elif dl < day:
         state, late = "overdue", max(1, cal.workdays_between(dl, day))
     elif dl == day:
@@ -264,8 +270,9 @@ class ClockMaker:
     """Builds the clocks of every certificate event (the person obligations) from the sorted events."""
 
     def __init__(self, events: list[Event], cal: Any, report_days: int, entry_days: int,
-                 unit_of: Callable[[Event], str]) -> None:
+                 unit_of: Callable[[Event], str], campaign: Any = None) -> None:
         self.cal = cal
+        self.campaign = campaign  # the survey's follow-up deadline and end (None: no follow-up clocks)
         self.report_days = report_days
         self.entry_days = entry_days
         self.unit_of = unit_of
@@ -390,19 +397,53 @@ class ClockMaker:
                          if lost is None or e.values.get("lost_date") == lost or (e.filed and e.filed >= lost)]
                 out.append(self._clock("loss_report", ev, _OWED["loss_report"]["survey"], lost, self.report_days,
                                        lost or ev.filed, [_filed_action(e) for e in found]))
-        status = v.get("status")
-        if status and status != "在岗":
-            left = v.get("leave_date")
-            allowed = ("annex2", "annex3") if status == "调离" else ("annex2",)
-            papers = [e for e in self.papers.find(ev.id, ev.cert) if e.family in allowed
-                      and (e.family == "annex2" or e.cert == ev.cert or left is None or e.date >= left)]
-            actions = [_filed_action(e) for e in papers]
-            if any(w in str(v.get("opinion") or "") for w in HELD_DONE_WORDS):
-                actions.append(Action(None, ev))
-            zh, en = _OWED["revocation"]["调离" if status == "调离" else "other"]
-            out.append(self._clock("revocation", ev, (f"{status}：{zh}", f"{status}: {en}"), left, self.report_days,
-                                   left or ev.filed, actions))
+        follow = self._follow_up(ev)
+        if follow is not None:
+            out.append(follow)
         return out
+
+    def _follow_up(self, ev: Event) -> Clock | None:
+        """A holder the survey marks red (left post, non-staff, old version): the certificate revoked or
+        replaced by the end of the self-correction phase (柞政司发〔2024〕52号 二; 三.2 一律…收回, 三.3 及时
+        收回并注销 — no day count), closed by an annex 2 (or 3, where a replacement will do) for it."""
+        camp = self.campaign
+        why = _red_reason(ev.values)
+        if why is None or camp is None or camp.followup_due is None:
+            return None
+        v = ev.values
+        label, label_en, allowed, owed = why
+        left = v.get("leave_date")
+        papers = [e for e in self.papers.find(ev.id, ev.cert) if e.family in allowed
+                  and (e.family == "annex2" or e.cert == ev.cert or left is None or e.date >= left)]
+        actions = [_filed_action(e) for e in papers]
+        if any(w in str(v.get("opinion") or "") for w in HELD_DONE_WORDS):
+            actions.append(Action(None, ev))
+        zh, en = _OWED["revocation"][owed]
+        due = camp.followup_due
+        try:
+            due = self.cal.next_workday(due)  # a day off moves to the next working day (民法典 203)
+        except (OverflowError, ValueError):
+            pass
+        return Clock("revocation", self.unit_of(ev), f"{label}：{zh}", f"{label_en}: {en}", left or ev.filed, due,
+                     ev.filed or ev.date, actions, ev.name, ev.id, ev.cert, ev.rel, ev.sheet, ev.row, until=camp.end)
+
+
+def _red_reason(v: dict) -> tuple[str, str, tuple[str, ...], str] | None:
+    """Why a survey row's holder must lose the card: (label, label en, forms that close it, what is owed)."""
+    from ..forms import NON_STAFF
+
+    status = v.get("status")
+    if status and status != "在岗":
+        return (status, STATUS_WORDS_EN.get(status, status), ("annex2", "annex3") if status == "调离" else ("annex2",),
+                "调离" if status == "调离" else "other")
+    if v.get("person_type") in NON_STAFF:
+        return (v["person_type"], "not permanent staff", ("annex2",), "other")
+    if v.get("version") == "旧版":
+        return ("旧版证件", "old-version card", ("annex2", "annex3"), "old")
+    return None
+
+
+STATUS_WORDS_EN = {"退休": "retired", "调离": "moved away", "辞职": "resigned", "辞退": "dismissed", "其他离岗": "left post"}
 
 
 _OWED: dict[str, dict[str, tuple[str, str]]] = {
@@ -427,6 +468,7 @@ _OWED: dict[str, dict[str, tuple[str, str]]] = {
     "revocation": {
         "调离": ("办理证件注销或换证（附件2/附件3）", "revoke or replace the certificate (annex 2 / annex 3)"),
         "other": ("办理证件注销（附件2）", "revoke the certificate (annex 2)"),
+        "old": ("办理换证或注销（附件3/附件2）", "replace or revoke the certificate (annex 3 / annex 2)"),
     },
 }
 

@@ -145,7 +145,11 @@ def loss_in_survey(rec: Any) -> tuple[bool, dt.date | None]:
 
 
 def signed_on(rec: Any) -> dt.date | None:
-    """The day a new card was signed for (签收), where the row's 备注 records it."""
+    """The day a new card was signed for (签收): the optional 签收日期 column, else a date the row's 备注
+    gives with 签收 (启依法办发〔2020〕15号 一: 签收 … 后 10 个工作日内)."""
+    when = rec.values.get("sign_date")
+    if isinstance(when, dt.date):
+        return when
     text = rec.values.get("remark") or rec.raw.get("remark")
     if not text or not any(w in text for w in SIGN_WORDS):
         return None

@@ -12,8 +12,8 @@ from .results import Metadata
 
 
 class FileCheck:
-    """Collects the findings of one file. A rule switched off in the config (``rules.disable``) is
-    never recorded."""
+    """Collects the findings of one file. A rule switched off in the config (``rules.disable``), or of
+    a rule set that does not run for the file's unit (``[rulesets]``, SPEC 6), is never recorded."""
 
     def __init__(self, path: str, opts: Options):
         self.path = path
@@ -32,6 +32,9 @@ class FileCheck:
         """Record a finding (None when its rule is switched off). ``row`` is the Excel row, ``col``
         the 0-based column; ``severity`` overrides the rule's own."""
         if code in self.opts.disabled:
+            return None
+        jur = self.opts.jurisdiction
+        if jur is not None and not jur.applies(code, self.meta.unit or "", self.path):
             return None
         override = severity if severity and severity != R.RULES[code].severity else None
         f = Finding(code, self.path, sheet, row, col, fld, value, params, sensitive, override)

@@ -147,20 +147,13 @@ _LETTERS_DIGITS = re.compile(r"[0-9A-Za-z]+")
 
 
 # ------------------------------------------------------------------------------ choices
-_SEX_WORDS = {"男性": "男", "女性": "女"}
-_SYNONYMS = {"有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是", "√": "是", "无": "否", "没有": "否",
-             "未取得": "否", "N": "否", "NO": "否", "×": "否", "红色": "红", "黄色": "黄", "绿色": "绿",
-             "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版", "离退休": "退休",
-             "调出": "调离", "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改"}
 
 
 def convert_choice(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
     """A value from the column's list (性别, 情况, 证件类别 …); anything else is V002 with the closest
     allowed value suggested."""
     text = cell_text(raw)
-    v = compact(text)
-    if col.key == "sex":
-        v = _SEX_WORDS.get(v, v)
+    v = F.canonical(compact(text))  # one vocabulary (forms.SAME): 男性 is 男, 在职 is 在岗
     if v in col.enum:
         return v, ()
     return None, (Problem("V002", text, params={"allowed": " / ".join(col.enum),
@@ -168,10 +161,13 @@ def convert_choice(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
 
 
 def suggest(value: str, allowed: tuple[str, ...], lang: str) -> str:
-    """'是否应为“X”？' naming the allowed value closest to ``value`` (a known synonym, a value that
-    contains it or is contained in it, else the closest spelling); "" when none is close."""
-    best = _SYNONYMS.get(value.upper())
-    if best not in allowed:
+    """'是否应为“X”？' naming the allowed value closest to ``value`` (what the vocabulary says it means,
+    forms.SAME / NEAR; a value that contains it or is contained in it; else the closest spelling); ""
+    when none is close. A word the vocabulary knows is never answered by spelling alone."""
+    best = F.meant(value)
+    if best is not None and best not in allowed:
+        return ""  # it means a value this column does not have: no guess that could reverse it
+    if best is None:
         best = next((a for a in allowed if a and value and (a in value or value in a)), None)
     if best is None:
         close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.3)
@@ -188,7 +184,7 @@ def convert_date(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
     d, problem = parse_date(raw)
     if d is None:
         return None, (Problem("D001", cell_text(raw), params={"why": _why_not_a_date(problem or "format", facts.lang)}),)
-    if facts.form_date and d > facts.form_date:
+    if facts.form_date and d > facts.form_date and not col.after_form:
         return d, (Problem("D002", d.isoformat(), params={"form_date": facts.form_date.isoformat()}),)
     return d, ()
 
@@ -208,8 +204,12 @@ def convert_number(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
 
 
 def convert_text(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
-    """Free text and unit names: cleaned (full-width to half-width, spaces collapsed)."""
-    return clean_text(cell_text(raw)), ()
+    """Free text and unit names: cleaned (full-width to half-width, spaces collapsed); a reason with
+    drop-down choices reads a word of the vocabulary as the choice it means (岗位调整 is 岗位调动)."""
+    text = clean_text(cell_text(raw))
+    if col.choices and text:
+        text = F.canonical(text)
+    return text, ()
 
 
 CONVERTERS: dict[str, Converter] = {

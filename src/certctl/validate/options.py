@@ -22,6 +22,8 @@ class Options:
     report_days: int = 3
     due_soon_days: int = 3
     disabled: frozenset[str] = frozenset()
+    jurisdiction: Any = None  # certctl.jurisdiction.Jurisdiction: which rule sets run where (None: all, everywhere)
+    followup_due: dt.date = dt.date(2024, 6, 30)  # the campaign's end of 自查自纠 (T004; config [campaign])
     cert_patterns: dict[str, str] = field(default_factory=dict)
     calendar: Any = None  # workdays.WorkCalendar; created on first use when None
     today: dt.date | None = None
@@ -38,6 +40,11 @@ class Options:
             rules = getattr(cfg, "rules", None)
             if rules is not None:
                 opts.disabled = frozenset(getattr(rules, "disable", ()) or ())
+            if hasattr(cfg, "jurisdiction"):
+                opts.jurisdiction = cfg.jurisdiction()
+            camp = getattr(cfg, "campaign", None)
+            if camp is not None:
+                opts.followup_due = getattr(camp, "followup_due", opts.followup_due)
             opts.cert_patterns = dict(getattr(cfg, "cert_patterns", None) or {})
             opts.calendar = _calendar_of(cfg)
         for k, v in overrides.items():

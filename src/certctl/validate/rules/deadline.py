@@ -2,8 +2,8 @@
 within 3 working days (days off per the State Council's holiday schedule, workdays.py).
 
 T001 annex 4 filed late after the loss · T002 annex 2/3 filed late after the change · T003 annex 2/3
-without 变动日期, so not checkable · T004 survey: a holder who left and still holds the card, past
-the deadline · T005 a year the holiday calendar does not know (counted Monday to Friday).
+without 变动日期, so not checkable · T004 survey (柞政司发〔2024〕52号): a holder who left and still holds the
+card after the self-correction phase · T005 a year the holiday calendar does not know (counted Monday to Friday).
 """
 
 from __future__ import annotations
@@ -57,20 +57,20 @@ def _reported_late(t: Table, code: str, key: str, title: str) -> None:
 
 
 def left_and_not_revoked(t: Table) -> None:
-    """T004 (柞政司发〔2024〕52号 三.3 及时收回并注销; the 3-working-day count of 启依法办发〔2020〕15号 二):
-    a holder who left the post (在岗状态 not 在岗, with 离岗日期) and still holds the certificate, more
-    than 3 working days after leaving, judged at the survey's 填报时间 (else today)."""
+    """T004 (柞政司发〔2024〕52号 二, 三.3 及时收回并注销 — no day count): a holder who left the post (在岗状态
+    not 在岗, with 离岗日期) and still holds the certificate after the self-correction phase ended (the
+    campaign's ``followup_due``, 2024-06-30, a day off moved to the next working day), judged at the
+    survey's 填报时间 (else today). Qidong's 3 working days are not a Shaanxi rule."""
     until = t.check.reference_date
+    cal = t.check.opts.get_calendar()
+    deadline = cal.next_workday(t.check.opts.followup_due)
+    if until <= deadline:
+        return
+    late = cal.workdays_between(deadline, until)
     leave_dates, still_held = t.value("leave_date"), held(t)
-    counted: dict[dt.date, tuple[dt.date, int]] = {}
     for k in left_post(t):
         left = leave_dates[k]
-        if not still_held[k] or left > until:
-            continue
-        if left not in counted:
-            counted[left] = late_by(t.check, left, until)
-        deadline, late = counted[left]
-        if late > 0:
+        if still_held[k] and left <= until and late > 0:
             t.flag("T004", k, t.col("leave_date"), "离岗日期", left.isoformat(), event=left.isoformat(),
                    deadline=deadline.isoformat(), form_date=until.isoformat(), late=late)
 

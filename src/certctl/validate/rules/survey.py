@@ -85,7 +85,7 @@ def colour(t: Table) -> None:
     for k in sorted(set(t.found) | running | lost):
         codes = t.codes(k)
         red = [c for c in codes if c in RED]
-        yellow = [c for c in codes if c in YELLOW]
+        yellow = [f.code for f in t.found.get(k, ()) if f.code in YELLOW and f.severity != R.INFO]  # S004 before Oct
         if not red and k in running and held(t)[k]:
             yellow.append("T004")
         if k in lost:
