@@ -42,9 +42,10 @@ JSON_COMMANDS = ("validate", "merge", "overdue", "report", "cleanup", "rules", "
 
 def _commands() -> dict[str, object]:
     group = typer.main.get_command(app)
+    ctx = typer.Context(group)
     out = {}
-    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
-        out[name] = cmd
+    for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+        cmd = out[name] = group.get_command(ctx, name)  # type: ignore[attr-defined]
         for sub, subcmd in getattr(cmd, "commands", {}).items():
             out[f"{name} {sub}"] = subcmd
     return out

@@ -18,7 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _commands() -> list[str]:
     group = typer.main.get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
+    return sorted(group.list_commands(typer.Context(group)))  # type: ignore[attr-defined]
 
 
 def test_every_command_is_in_the_readme() -> None:
@@ -124,7 +124,7 @@ def test_readme_examples_use_real_options_and_paths() -> None:
     lines = _readme_commands()
     assert len(lines) > 15
     for words in lines:
-        cmd = group.commands[words[1]]  # type: ignore[attr-defined]
+        cmd = group.get_command(typer.Context(group), words[1])  # type: ignore[attr-defined]
         rest = words[2:]
         if getattr(cmd, "commands", None) and rest and rest[0] in cmd.commands:
             cmd = cmd.commands[rest[0]]

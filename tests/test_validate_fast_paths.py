@@ -5,7 +5,9 @@
   against validate.convert.convert_cell, cell by cell;
 - validate.body.data_rows (only the rows that might not be data looked at) against
   data_rows_one_by_one (every row looked at);
-- idcard's check character against the weighted sum written out.
+- idcard's check character against the weighted sum written out;
+- validate.columns.rows_where (each distinct value tested once) against testing every cell;
+- validate.rules.duplicates.repeats (counted per sheet) against looking back row by row.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from hypothesis import strategies as st
 from certctl import forms as F
 from certctl.idcard import check_char, check_id, make_id, plain_ids
 from certctl.validate.body import Body, data_rows, data_rows_one_by_one
-from certctl.validate.columns import IdColumns, convert_column
+from certctl.validate.columns import IdColumns, convert_column, rows_where
+from certctl.validate.rules.duplicates import Seen, repeats
 from certctl.validate.convert import NO_ID, FormFacts, convert_cell
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,3 +150,36 @@ def test_data_rows_agree_with_one_by_one(kinds):
     width = 9
     columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
     assert data_rows(rows, columns, BODY) == data_rows_one_by_one(rows, BODY)
+
+
+# ------------------------------------------------------------------------------ rows_where
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["在岗", "退休", "调离", "", "旧版"]), st.floats(0, 100),
+                          st.integers(0, 100)), max_size=40),
+       st.lists(st.booleans(), max_size=40), st.booleans())
+def test_rows_where_agrees_with_testing_every_cell(cells, held, use_where):
+    """rows_where tests each distinct value once; the reference tests every cell."""
+    where = (held + [True] * len(cells))[:len(cells)] if use_where else None
+
+    def test(v: object) -> bool:
+        return v is not None and v != "在岗" and bool(v)
+
+    expected = [k for k, v in enumerate(cells) if test(v) and (where is None or where[k])]
+    assert rows_where(cells, test, where) == expected
+
+
+# ------------------------------------------------------------------------------ duplicates
+@SETTINGS
+@given(st.lists(st.lists(st.sampled_from("ABCDE"), max_size=12), min_size=1, max_size=4))
+def test_repeats_agree_with_looking_back_row_by_row(sheets):
+    """duplicates.repeats (a Counter per sheet, only repeated values looked at) against looking back
+    over every earlier row for each row."""
+    seen = [Seen(f"s{n}", values, [10 * n + i for i in range(len(values))], values) for n, values in enumerate(sheets)]
+    here, earlier = seen[-1], seen[:-1]
+    everything = [(s, j) for s in seen for j in range(len(s.values))]
+    expected = []
+    for i, value in enumerate(here.values):
+        before = [(s, j) for s, j in everything[:everything.index((here, i))] if s.values[j] == value]
+        if before:
+            expected.append((i, before[0][0].sheet, before[0][1]))
+    assert [(i, first.sheet, j) for i, first, j in repeats(earlier, here)] == expected

@@ -1,20 +1,14 @@
-"""Thin command-line layer: each command lives in its own module and registers on ``app``."""
+"""Thin command-line layer: each command lives in its own module and registers on ``app``.
+
+The modules are imported when their command runs (cli/lazy.py: ``certctl validate`` loads neither the
+ledger nor the model); :data:`COMMANDS` gives the order of ``certctl --help``."""
 
 from __future__ import annotations
 
-import importlib
-
 from .app import app
+from .lazy import COMMANDS
 
-# Command modules register themselves on import; the order here is the order in --help.
-COMMANDS = ("validate", "merge", "overdue", "report", "cleanup", "deadline", "calendar", "template", "rules")
-
-for _name in COMMANDS:
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _e:  # a command not built yet must not break the others
-        if _e.name != f"{__name__}.{_name}":
-            raise
+__all__ = ["COMMANDS", "app", "main"]
 
 
 def main() -> None:  # console-script entry point

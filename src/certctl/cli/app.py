@@ -1,7 +1,8 @@
 """The Typer application object shared by every command module (one command per file).
 
 Every command and group made through :class:`Typer` gets the same command style: ``-h`` and
-``--help``, help laid out for Chinese at any width (:mod:`.helpfmt`)."""
+``--help``, help laid out for Chinese at any width (:mod:`.helpfmt`). The commands of ``app`` are
+imported when they run (:mod:`.lazy`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .helpfmt import Context, short_help, usage_errors_in_chinese
+from .lazy import LazyCommands
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -40,6 +42,10 @@ class Group(TyperGroup):
         return self.short_help or short_help(self.help) or super().get_short_help_str(limit)
 
 
+class LazyGroup(LazyCommands, Group):
+    """certctl's own group: its commands' modules imported when the commands are looked up."""
+
+
 class Typer(typer.Typer):
     """typer.Typer whose commands and sub-groups share certctl's help style and ``-h``."""
 
@@ -64,6 +70,7 @@ app = Typer(
         "and tell what is past its working-day deadline."
     ),
     no_args_is_help=True,
+    cls=LazyGroup,
 )
 
 

@@ -195,8 +195,8 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
     first data column, or a cell naming its own column."""
     first, first_data = columns[0], columns[body.data_cols[0]]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
-    if not all(first_data):
-        look |= {i for i, v in enumerate(first_data) if blank(v)}
+    if not all(first_data):  # blank cells are among the falsy ones
+        look |= {i for i, v in enumerate(first_data) if not v and blank(v)}
     look |= rows_holding(first_data, {v for v in distinct_texts(first_data) if says_nothing(v)})
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)

@@ -9,6 +9,8 @@ converting 100,000 cells one by one.
   go through the converter.
 - ID numbers are all different; idcard.plain_ids recognises the valid plain ones a part at a time,
   and only the rest go through the converter.
+- Rules ask "which rows hold a value that …" (a status that is not 在岗, hours below 60): rows_where
+  tests each distinct value once.
 
 convert_cell is the reference: tests/test_validate_columns.py checks that a column converted here
 gives what converting its cells one by one gives.
@@ -60,11 +62,17 @@ def convert_distinct(column: Sequence[object], col: F.Column, facts: FormFacts) 
         return [value for value, _ in converted], {k: found for k, (_, found) in enumerate(converted) if found}
     outcome = {v: convert_cell(v, col, facts) for v in distinct}
     bad = {v for v, (_, found) in outcome.items() if found}
-    if all(value is v for v, (value, _) in outcome.items()):  # every value is its own (units, listed values)
+    if all(_same(value, v) for v, (value, _) in outcome.items()):  # every value is its own (units, listed values)
         values = list(column)
     else:
-        values = [outcome[v][0] for v in column]
+        values = list(map({v: value for v, (value, _) in outcome.items()}.__getitem__, column))
     return values, ({k: outcome[v][1] for k, v in enumerate(column) if v in bad} if bad else {})
+
+
+def _same(value: object, cell: object) -> bool:
+    """The converted value is the cell itself: equal and of the same type (1, 1.0 and True are equal
+    but read differently)."""
+    return value.__class__ is cell.__class__ and value == cell
 
 
 def joined_texts(column: Sequence[object]) -> str | None:
@@ -100,3 +108,12 @@ class IdColumns:
 
     def set(self, k: int, value: IdValue) -> None:
         self.ids[k], self.ok[k], self.birth[k], self.male[k] = value
+
+
+def rows_where(column: Sequence[Any], test: Callable[[Any], bool], where: Sequence[Any] | None = None) -> list[int]:
+    """The rows whose value passes ``test`` and, when ``where`` is given, whose ``where`` is true (for
+    the survey: the card is still held). A column holds a few distinct values (a status, a version,
+    hours): each is tested once, not each cell (equal values, like 1 and 1.0, alike)."""
+    passing = {v for v in set(column) if test(v)}
+    rows = [k for k, v in enumerate(column) if v in passing] if passing else []
+    return rows if where is None else [k for k in rows if where[k]]

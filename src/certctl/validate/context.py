@@ -23,7 +23,7 @@ class FileCheck:
         self.findings: list[Finding] = []
         self.warned_years: set[int] = set()  # T005 is said once per year per file
         # duplicates are looked for across every sheet of a kind: kind -> one entry per sheet read
-        self.seen_ids: dict[str, list[Any]] = {}
+        self.seen_ids: dict[str, list[Any]] = {}  # kind -> rules.duplicates.Seen of each sheet
         self.seen_certs: dict[str, list[Any]] = {}
 
     def add(self, code: str, sheet: str | None = None, row: int | None = None, col: int | None = None,

@@ -30,15 +30,19 @@ def validate_file(path: str | Path, opts: Options | None = None, *, data: bytes 
     is then not opened; see certctl.reader.read_workbook)."""
     opts = opts or Options()
     with gc_paused():  # millions of objects, no cycles (certctl/gcpause.py)
-        try:
-            wb = read_workbook(path, data)
-        except ReadError as e:
-            res = FormResult(str(path), read_error=e)
-            res.findings = [Finding(e.code, str(path), params={"reason": e.reason(opts.lang)})]
-            return res
-        if wb.format == "xlsx":
-            restore_error_cells(wb)
-        return validate_workbook(wb, opts)
+        return _read_and_validate(path, opts, data)  # the grid is freed before the collector is back
+
+
+def _read_and_validate(path: str | Path, opts: Options, data: bytes | None) -> FormResult:
+    try:
+        wb = read_workbook(path, data)
+    except ReadError as e:
+        res = FormResult(str(path), read_error=e)
+        res.findings = [Finding(e.code, str(path), params={"reason": e.reason(opts.lang)})]
+        return res
+    if wb.format == "xlsx":
+        restore_error_cells(wb)
+    return validate_workbook(wb, opts)
 
 
 def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResult:

@@ -26,10 +26,17 @@ def moved_to_another_unit(reason: str | None) -> bool:
 def same_unit_after_move(t: Table) -> None:
     """A302: 换证原因 says the holder moved to another unit (调动 / 调入 / 单位变更), yet 原所属主体 and
     现所属主体 are the same. Same unit with any other reason — 岗位调动 (启依法办发〔2020〕15号 二 names it),
-    a new version, a damaged card, changed details, or none given — is normal (SPEC 3)."""
-    for k, (before, after, reason) in enumerate(zip(t.value("orig_unit"), t.value("unit"), t.value("reason"))):
-        if before and after and moved_to_another_unit(reason) and compact(before) == compact(after):
-            t.flag("A302", k, t.col("unit"), "现所属主体（受委托组织）全称", after, reason=reason)
+    a new version, a damaged card, changed details, or none given — is normal (SPEC 3). Units and
+    reasons repeat: each distinct (before, after, reason) is judged once."""
+    moves = list(zip(t.value("orig_unit"), t.value("unit"), t.value("reason")))
+    same = {move for move in set(moves) if _same_unit(*move)}
+    for k in [k for k, move in enumerate(moves) if move in same] if same else ():
+        _, after, reason = moves[k]
+        t.flag("A302", k, t.col("unit"), "现所属主体（受委托组织）全称", after, reason=reason)
+
+
+def _same_unit(before: str | None, after: str | None, reason: str | None) -> bool:
+    return bool(before and after and moved_to_another_unit(reason) and compact(before) == compact(after))
 
 
 def reminders(check: FileCheck, sheet: str, kind: str, checks: tuple[str, ...], rows: int) -> None:

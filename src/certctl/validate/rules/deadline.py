@@ -45,16 +45,15 @@ def _reported_late(t: Table, code: str, key: str, title: str) -> None:
     form_date = t.check.meta.date
     if form_date is None:
         return
-    counted: dict[dt.date, tuple[dt.date, int]] = {}
-    for k, event in enumerate(t.value(key)):
-        if not event or event > form_date:
-            continue
-        if event not in counted:
-            counted[event] = late_by(t.check, event, form_date)
-        deadline, late = counted[event]
-        if late > 0:
-            t.flag(code, k, t.col(key), title, event.isoformat(), event=event.isoformat(),
-                   deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=late)
+    events = t.value(key)
+    counted = {event: late_by(t.check, event, form_date) for event in dict.fromkeys(events)
+               if event and event <= form_date}
+    late = {event for event, (_, days) in counted.items() if days > 0}
+    for k in [k for k, event in enumerate(events) if event in late] if late else ():
+        event = events[k]
+        deadline, days = counted[event]
+        t.flag(code, k, t.col(key), title, event.isoformat(), event=event.isoformat(),
+               deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=days)
 
 
 def left_and_not_revoked(t: Table) -> None:

@@ -3,63 +3,77 @@ second sheet is one list).
 
 U001 the same ID number twice · U002 one certificate number for two ID numbers. Only rows with a
 valid ID take part; the first occurrence is where the message points the clerk.
+
+Each sheet's taking-part rows are kept (FileCheck.seen_ids / seen_certs) for the sheets after it. A
+value is counted once per sheet (a Counter); only the rows holding a value seen twice are looked at
+one by one.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress
+from typing import Iterator, NamedTuple
 
 from ..table import Table
+
+
+class Seen(NamedTuple):
+    """The rows of one sheet that take part: their values (IDs or certificate numbers), Excel rows
+    and ID numbers, in row order."""
+
+    sheet: str
+    values: list[str]
+    rows: list[int]
+    ids: list[str]
 
 
 def same_id_twice(t: Table) -> None:
     """U001: an ID number that already occurred in the form (on this sheet or an earlier one)."""
     if t.ids is None:
         return
-    ids, oks, rows = t.ids.ids, t.ids.ok, t.rows
-    earlier = t.check.seen_ids.setdefault(t.kind, [])  # [(sheet, {ID: Excel row where it first occurs})]
-    seen_before = set().union(*(first.keys() for _, first in earlier))
-    # the first row of each valid ID on this sheet (read backwards, so the earliest row is kept)
-    first_here = {pid: row for pid, row, ok in zip(reversed(ids), reversed(rows), reversed(oks)) if ok}
-    earlier.append((t.sheet, first_here))
-    if t.kind in ("survey_units", "registry"):
-        return
-    counts = Counter(pid for pid, ok in zip(ids, oks) if ok)
-    repeated = {pid for pid, n in counts.items() if n > 1} | (seen_before & counts.keys())
-    for k in [k for k, pid in enumerate(ids) if pid in repeated]:
-        pid = ids[k]
-        if oks[k] and (first_here[pid] != rows[k] or pid in seen_before):
-            sheet, row = next((s, first[pid]) for s, first in earlier if pid in first)
-            t.flag("U001", k, t.col("id"), "身份证号码", pid, sensitive=True, id=pid, other=where(t, sheet, row))
+    oks = t.ids.ok
+    ks = list(compress(range(len(t)), oks))  # the rows with a valid ID
+    ids = list(compress(t.ids.ids, oks))
+    here = Seen(t.sheet, ids, list(compress(t.rows, oks)), ids)
+    earlier = t.check.seen_ids.setdefault(t.kind, [])
+    if t.kind not in ("survey_units", "registry"):
+        for i, first, j in repeats(earlier, here):
+            t.flag("U001", ks[i], t.col("id"), "身份证号码", ids[i], sensitive=True, id=ids[i],
+                   other=where(t, first.sheet, first.rows[j]))
+    earlier.append(here)
 
 
 def certificate_for_two_ids(t: Table) -> None:
     """U002: a certificate number that already occurred in the form for a different ID number."""
     if t.ids is None or "cert" not in t.values:
         return
-    ids, oks, certs = t.ids.ids, t.ids.ok, t.values["cert"]
-    earlier = t.check.seen_certs.setdefault(t.kind, [])  # [(sheet, {certificate: first row index}, IDs, Excel rows)]
-    # the first row (index) of each certificate on this sheet among rows with a valid ID
-    first_here = {cert: k for k, cert, ok in zip(range(len(certs) - 1, -1, -1), reversed(certs), reversed(oks))
-                  if ok and cert}
-    seen_before = set().union(*(first.keys() for _, first, _, _ in earlier))
-    earlier.append((t.sheet, first_here, ids, t.rows))
-    counts = Counter(cert for cert, ok in zip(certs, oks) if ok and cert)
-    repeated = {cert for cert, n in counts.items() if n > 1} | (seen_before & counts.keys())
-    for k in [k for k, cert in enumerate(certs) if cert in repeated]:
-        cert = certs[k]
-        if oks[k] and (first_here[cert] != k or cert in seen_before):
-            sheet, first_id, row = _first_holder(earlier, cert)
-            if first_id != ids[k]:
-                t.flag("U002", k, t.col("cert"), "证件号码", cert, other=where(t, sheet, row))
+    certs = t.values["cert"]
+    ks = [k for k in compress(range(len(t)), t.ids.ok) if certs[k]]  # a valid ID and a certificate
+    here = Seen(t.sheet, [certs[k] for k in ks], [t.rows[k] for k in ks], [t.ids.ids[k] for k in ks])
+    earlier = t.check.seen_certs.setdefault(t.kind, [])
+    for i, first, j in repeats(earlier, here):
+        if first.ids[j] != here.ids[i]:
+            t.flag("U002", ks[i], t.col("cert"), "证件号码", here.values[i], other=where(t, first.sheet, first.rows[j]))
+    earlier.append(here)
 
 
-def _first_holder(earlier: list, cert: str) -> tuple[str, str, int]:
-    """(sheet, ID, Excel row) of the first row holding a certificate number."""
-    for sheet, first, ids, rows in earlier:
-        if cert in first:
-            return sheet, ids[first[cert]], rows[first[cert]]
-    raise KeyError(cert)
+def repeats(earlier: list[Seen], here: Seen) -> Iterator[tuple[int, Seen, int]]:
+    """(i, first, j) for each row i of ``here`` whose value occurred before — on an earlier sheet, or
+    higher on this one — with ``first.rows[j]`` the value's first occurrence in the form."""
+    counts = Counter(here.values)
+    repeated = set().union(*(s.values for s in earlier)) & counts.keys()
+    if len(counts) < len(here.values):  # some value twice on this sheet
+        repeated |= {value for value, n in counts.items() if n > 1}
+    if not repeated:
+        return
+    first: dict[str, tuple[Seen, int]] = {}
+    for s in [*earlier, here]:
+        for i in [i for i, value in enumerate(s.values) if value in repeated]:
+            if s.values[i] not in first:
+                first[s.values[i]] = (s, i)
+            elif s is here:
+                yield (i, *first[s.values[i]])
 
 
 def where(t: Table, sheet: str, row: int) -> str:

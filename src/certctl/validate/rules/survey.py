@@ -14,6 +14,7 @@ from collections import Counter
 from ... import forms as F
 from ... import rules as R
 from ...normalize import compact
+from ..columns import rows_where
 from ..context import FileCheck
 from ..table import Table
 
@@ -35,37 +36,43 @@ def held(t: Table) -> list[bool]:
 
 def left_post(t: Table) -> list[int]:
     """The rows whose 在岗状态 is not 在岗 and whose 离岗日期 is given."""
-    return [k for k, (status, left) in enumerate(zip(t.value("status"), t.value("leave_date")))
-            if status and status != "在岗" and left]
+    def make() -> list[int]:
+        leave_dates = t.value("leave_date")
+        return [k for k in rows_where(t.value("status"), _left) if leave_dates[k]]
+    return t.derived("left_post", make)
+
+
+def _left(status: str | None) -> bool:
+    return bool(status) and status != "在岗"
 
 
 def non_staff_holder(t: Table) -> None:
     """S001 (三.2 一): 劳务派遣 / 合同制 / 执法辅助 / 工勤 staff may not hold a certificate."""
-    for k, (kind, still) in enumerate(zip(t.value("person_type"), held(t))):
-        if kind in F.NON_STAFF and still:
-            t.flag("S001", k, t.col("person_type"), "人员身份", kind)
+    kinds = t.value("person_type")
+    for k in rows_where(kinds, lambda kind: kind in F.NON_STAFF, held(t)):
+        t.flag("S001", k, t.col("person_type"), "人员身份", kinds[k])
 
 
 def left_but_held(t: Table) -> None:
     """S002 (三.2 二): a holder who retired, moved or resigned (在岗状态 not 在岗) still holds the card."""
-    for k, (status, still) in enumerate(zip(t.value("status"), held(t))):
-        if status and status != "在岗" and still:
-            t.flag("S002", k, t.col("status"), "在岗状态", status)
+    statuses = t.value("status")
+    for k in rows_where(statuses, _left, held(t)):
+        t.flag("S002", k, t.col("status"), "在岗状态", statuses[k])
 
 
 def old_version_held(t: Table) -> None:
     """S003 (三.2 四): an old-version (旧版) card is still held."""
-    for k, (version, still) in enumerate(zip(t.value("version"), held(t))):
-        if version == "旧版" and still:
-            t.flag("S003", k, t.col("version"), "证件版本", "旧版")
+    for k in rows_where(t.value("version"), lambda version: version == "旧版", held(t)):
+        t.flag("S003", k, t.col("version"), "证件版本", "旧版")
 
 
 def leave_date_missing(t: Table) -> None:
     """S008: 在岗状态 says the holder left, but 离岗日期 is empty (the deadline cannot be counted)."""
     col = t.col("leave_date") if t.col("leave_date") is not None else t.col("status")
-    for k, (status, left, text) in enumerate(zip(t.value("status"), t.value("leave_date"), t.text("leave_date"))):
-        if status and status != "在岗" and left is None and not text:
-            t.flag("S008", k, col, "离岗日期", "", status=status)
+    statuses, leave_dates, texts = t.value("status"), t.value("leave_date"), t.text("leave_date")
+    for k in rows_where(statuses, _left):
+        if leave_dates[k] is None and not texts[k]:
+            t.flag("S008", k, col, "离岗日期", "", status=statuses[k])
 
 
 def colour(t: Table) -> None:
@@ -86,9 +93,9 @@ def colour(t: Table) -> None:
         if red or yellow:
             colours[k], t.colour_reasons[k] = ("红", red) if red else ("黄", yellow)
     t.colour = colours
-    for k, (reported, derived) in enumerate(zip(t.value("colour"), colours)):
-        if reported and reported != derived:
-            t.flag("S007", k, t.col("colour"), "证件状态", reported, expected=derived, reason=_why(t, k))
+    reported = t.value("colour")
+    for k in [k for k, (said, derived) in enumerate(zip(reported, colours)) if said and said != derived]:
+        t.flag("S007", k, t.col("colour"), "证件状态", reported[k], expected=colours[k], reason=_why(t, k))
 
 
 LOSS_DUE = "loss_report"  # a colour reason that is not a rule: the model's obligation kind

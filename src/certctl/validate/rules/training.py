@@ -8,6 +8,7 @@ A303 annex 3: fewer than 20 hours of training in the new field before a new card
 from __future__ import annotations
 
 from ... import rules as R
+from ..columns import rows_where
 from ..table import Table
 from .survey import _num, held
 
@@ -23,9 +24,9 @@ def new_field_hours_short_survey(t: Table) -> None:
 
 
 def _below(t: Table, code: str, minimum: float) -> None:
-    for k, hours in enumerate(t.value("new_field_hours")):
-        if hours is not None and hours < minimum:
-            t.flag(code, k, t.col("new_field_hours"), "新执法领域培训学时", _num(hours), min=_num(minimum))
+    hours = t.value("new_field_hours")
+    for k in rows_where(hours, lambda h: h is not None and h < minimum):
+        t.flag(code, k, t.col("new_field_hours"), "新执法领域培训学时", _num(hours[k]), min=_num(minimum))
 
 
 def annual_hours_short(t: Table) -> None:
@@ -35,14 +36,16 @@ def annual_hours_short(t: Table) -> None:
     from 1 October it is a warning (柞政司发〔2024〕52号 三.4: 未完成…年度审查不予通过)."""
     minimum = t.check.opts.annual_hours
     early = t.check.reference_date.month < 10
-    for k, (hours, status, still) in enumerate(zip(t.value("hours"), t.value("status"), held(t))):
-        if hours is not None and hours < minimum and still and status in (None, "在岗"):
-            need = _num(minimum - hours)
-            if early:
-                verdict = f"；这是年中的学时，不是全年结果：本年内还需 {need} 学时。"
-                verdict_en = f"; these are the hours so far this year: {need} more are needed by year end."
-            else:
-                verdict = f"；年底前还需 {need} 学时，未完成的证件年度审查不予通过。"
-                verdict_en = f"; {need} more are needed by year end, or the annual review fails."
-            t.flag("S004", k, t.col("hours"), "本年度培训学时", _num(hours), min=_num(minimum), verdict=verdict,
-                   verdict_en=verdict_en, severity=R.INFO if early else None)
+    hours, statuses = t.value("hours"), t.value("status")
+    for k in rows_where(hours, lambda h: h is not None and h < minimum, held(t)):
+        if statuses[k] not in (None, "在岗"):
+            continue
+        need = _num(minimum - hours[k])
+        if early:
+            verdict = f"；这是年中的学时，不是全年结果：本年内还需 {need} 学时。"
+            verdict_en = f"; these are the hours so far this year: {need} more are needed by year end."
+        else:
+            verdict = f"；年底前还需 {need} 学时，未完成的证件年度审查不予通过。"
+            verdict_en = f"; {need} more are needed by year end, or the annual review fails."
+        t.flag("S004", k, t.col("hours"), "本年度培训学时", _num(hours[k]), min=_num(minimum), verdict=verdict,
+               verdict_en=verdict_en, severity=R.INFO if early else None)
