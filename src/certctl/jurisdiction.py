@@ -51,8 +51,15 @@ class Jurisdiction:
 
     def applies(self, code: str, unit: str = "", path: str = "") -> bool:
         """Does rule ``code`` fire for a form of ``unit`` (else: filed at ``path``)?"""
+        return self.rule_runs(code, self.sets_for(unit, path))
+
+    def rule_runs(self, code: str, sets: frozenset[str]) -> bool:
+        """Does rule ``code`` fire where the sets ``sets`` (from :meth:`sets_for`) judge? A file asks
+        :meth:`sets_for` once and this for each finding."""
         rule = RULES.get(code)
-        return True if rule is None else self.set_applies(rule.ruleset, unit, path)
+        if rule is None or rule.ruleset == CERTCTL_SET:
+            return True
+        return rule.ruleset in self.enabled and rule.ruleset in sets
 
     def key(self) -> list:
         """A stable description (for cache keys)."""

@@ -25,6 +25,7 @@ class FileCheck:
         # duplicates are looked for across every sheet of a kind: kind -> one entry per sheet read
         self.seen_ids: dict[str, list[Any]] = {}  # kind -> rules.duplicates.Seen of each sheet
         self.seen_certs: dict[str, list[Any]] = {}
+        self._sets: dict[str, frozenset[str]] = {}  # unit -> the rule sets that judge it
 
     def add(self, code: str, sheet: str | None = None, row: int | None = None, col: int | None = None,
             fld: str | None = None, value: str | None = None, *, sensitive: bool = False,
@@ -34,12 +35,20 @@ class FileCheck:
         if code in self.opts.disabled:
             return None
         jur = self.opts.jurisdiction
-        if jur is not None and not jur.applies(code, self.meta.unit or "", self.path):
+        if jur is not None and not jur.rule_runs(code, self._sets_judging(jur)):
             return None
         override = severity if severity and severity != R.RULES[code].severity else None
         f = Finding(code, self.path, sheet, row, col, fld, value, params, sensitive, override)
         self.findings.append(f)
         return f
+
+    def _sets_judging(self, jur: Any) -> frozenset[str]:
+        """The rule sets that judge this file's unit (asked once per unit, not once per finding)."""
+        unit = self.meta.unit or ""
+        sets = self._sets.get(unit)
+        if sets is None:
+            sets = self._sets[unit] = jur.sets_for(unit, self.path)
+        return sets
 
     @property
     def reference_date(self) -> dt.date:
