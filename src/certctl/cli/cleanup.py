@@ -18,10 +18,10 @@ import typer
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..state import beside
 from .app import app
-from .common import (Lang, Run, as_of_option, config_option, console, dir_alias, fail, format_option,
-                     forms_dir_argument, gather_model, lang_option, load, lock_timeout_option, log_file_option, one_of,
-                     output_option, parse_as_of, quiet_option, resolve_dir, show_id_option)
-from .streams import emit, failer, guard
+from .common import (Lang, as_of_option, config_option, console, dir_alias, format_option,
+                    forms_dir_argument, gather_model, lang_option, lock_timeout_option,
+                    log_file_option, output_option, quiet_option, show_id_option, start_folder_job)
+from .streams import emit
 
 
 class Fmt(str, Enum):
@@ -56,22 +56,9 @@ def cleanup_cmd(
     from ..deliverables import cleanup_statistics
     from ..deliverables.write import cleanup_paths, write_cleanup
 
-    cfg, lg = load(config, lang)
-    directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
-    out = one_of("--output", out, "--out", out_old, lg)
-    if out is None:
-        fail("give the output folder with -o/--output DIR" if lg == "en" else "请用 -o/--output 指定输出文件夹")
-    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
-    guard(log_file, "log", [forms], failer(lg, "certctl cleanup"))
-    run = Run("cleanup", lg, log_file)
-    day = parse_as_of(run, as_of)
-    d = resolve_dir(run, cfg, directory)
-    if out.exists() and not out.is_dir():
-        run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
-    for p in cleanup_paths(out, day):  # the files it replaces must be certctl's, never forms
-        guard(p, "cleanup", [d], run.fail)
+    cfg, lg, run, day, d, out = start_folder_job("cleanup", config, lang, directory, dir_old, out, out_old, as_of,
+                                                 log_file, cleanup_paths)
     try:
-        out.mkdir(parents=True, exist_ok=True)
         with run_lock(beside(out) / LOCK_NAME, lock_timeout):
             ws, model = gather_model(run, cfg, lg, d, day, with_workspace=True)
             stats = cleanup_statistics(model, ws, cfg)

@@ -7,7 +7,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NamedTuple, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +23,7 @@ CONFIG_HELP = "配置文件路径（默认当前目录下的 certctl.toml）/ co
 
 
 from ..render import NARROW  # noqa: E402  below this many columns: lists, not tables
+from .streams import failer, guard  # noqa: E402
 
 
 def console(stderr: bool = False, quiet: bool = False) -> Console:
@@ -305,3 +306,41 @@ def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt
     for message in found.calendar_warnings:
         run.warn(message)
     return found
+
+
+class FolderJob(NamedTuple):
+    """What a command that writes dated files into an output folder (report, cleanup) starts from."""
+
+    cfg: Any
+    lang: str
+    run: "Run"
+    day: dt.date
+    forms: Path
+    out: Path
+
+
+def start_folder_job(command: str, config: Path | None, lang: Lang | None, directory: Path | None,
+                     dir_old: Path | None, out: Path | None, out_old: Path | None, as_of: str | None,
+                     log_file: Path | None, replaced: Callable[[Path, dt.date], Any]) -> FolderJob:
+    """The start ``certctl report`` and ``certctl cleanup`` share: the config, the forms folder, the
+    output folder (required, a folder, created), the day; the log and every file the run will replace
+    (``replaced(out, day)``) checked never to be a form or the forms folder."""
+    cfg, lg = load(config, lang)
+    directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
+    out = one_of("--output", out, "--out", out_old, lg)
+    if out is None:
+        fail("give the output folder with -o/--output DIR" if lg == "en" else "请用 -o/--output 指定输出文件夹")
+    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    guard(log_file, "log", [forms], failer(lg, f"certctl {command}"))  # never a log appended to a form
+    run = Run(command, lg, log_file)
+    day = parse_as_of(run, as_of)
+    d = resolve_dir(run, cfg, directory)
+    if out.exists() and not out.is_dir():
+        run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
+    for p in replaced(out, day):  # the files it replaces must be certctl's, never forms
+        guard(p, command, [d], run.fail)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
+    return FolderJob(cfg, lg, run, day, d, out)

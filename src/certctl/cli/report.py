@@ -18,10 +18,11 @@ from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..report import build_report, report_paths, write_report
 from ..state import beside
 from .app import app
-from .common import (Lang, Run, fail, as_of_option, config_option, console, dir_alias, format_option, forms_dir_argument, gather_model,
-                     lang_option, load, lock_timeout_option, log_file_option, one_of, output_option, parse_as_of,
-                     quiet_option, resolve_dir, show_id_option)
-from .streams import emit, failer, guard
+from .common import (Lang, as_of_option, config_option, console, dir_alias, format_option,
+                    forms_dir_argument, gather_model, lang_option, lock_timeout_option,
+                    log_file_option, output_option, quiet_option, show_id_option, start_folder_job)
+from .streams import emit
+
 
 class Fmt(str, Enum):
     table = "table"
@@ -52,24 +53,8 @@ def report_cmd(
     退出状态 / exit status: 0 已生成且无逾期 written, nothing overdue; 1 已生成且有逾期（或有表格、文件夹
     无法读取）written, something overdue (or unreadable); 2 出错 error.
     """
-    cfg, lg = load(config, lang)
-    directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
-    out = one_of("--output", out, "--out", out_old, lg)
-    if out is None:
-        fail("give the report folder with -o/--output DIR" if lg == "en" else "请用 -o/--output 指定报告输出文件夹")
-    forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
-    guard(log_file, "log", [forms], failer(lg, "certctl report"))  # never a log appended to a form
-    run = Run("report", lg, log_file)
-    day = parse_as_of(run, as_of)
-    d = resolve_dir(run, cfg, directory)
-    if out.exists() and not out.is_dir():
-        run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
-    for p in report_paths(out, day):  # the files it replaces must be certctl's reports, never forms
-        guard(p, "report", [d], run.fail)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
+    cfg, lg, run, day, d, out = start_folder_job("report", config, lang, directory, dir_old, out, out_old, as_of,
+                                                 log_file, report_paths)
     try:
         with run_lock(beside(out) / LOCK_NAME, lock_timeout):
             ws, model = gather_model(run, cfg, lg, d, day, with_workspace=True)
