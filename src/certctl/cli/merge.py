@@ -70,11 +70,11 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
         def cb(done: int, total: int, path: str) -> None:
             prog.update(task, completed=done)
     try:
-        ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan)
+        ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan, slim=True)  # memory: issue 15
     finally:
         if prog is not None:
             prog.stop()
-    ledger = build_ledger(ws, cfg, day)
+    ledger = build_ledger(ws, cfg, day, release=True)
     carry = ledger_edits.carry(out, [c.cert for c in ledger.certificates], lg)
     if carry.problems:
         try:
