@@ -97,7 +97,9 @@ def cert_key(v: Any) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return str(v).strip().upper()
+    s = str(v).strip()
+    up = s.upper()
+    return s if up == s else up  # the text itself when already upper case: not a copy per row held
 
 
 def _filled(v: Any) -> bool:

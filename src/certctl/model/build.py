@@ -212,8 +212,9 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
 
     # ---- colours, and the unit's own colour against the model's
     for acc in accounts.values():
-        acc.colour, acc.colour_codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations,
-                                                    acc.incomplete(), b.annual_hours, b.new_field_hours)
+        acc.colour, codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations, acc.incomplete(),
+                                         b.annual_hours, b.new_field_hours)
+        acc.colour_codes = codes or ()  # most have none: no empty list each (issue 15)
         for o in acc.obligations:
             o.status, o.colour = acc.status, acc.colour
         if acc.snapshots:

@@ -147,6 +147,67 @@ SHARED_KEYS = frozenset(("unit", "orig_unit", "reporting_unit", "sex", "action",
                          "must_report", "short", "declaration"))
 _NO_RAW: dict[str, str] = {}  # shared: a slim record's raw is only read
 _NONE: tuple[str, ...] = ()
+_item = tuple.__getitem__
+
+
+class Values(tuple):  # type: ignore[type-arg]
+    """A slim record's values: read like the dict they were (``get``, ``[key]``, ``in``, ``items`` …,
+    equal to an equal dict), stored as one tuple whose first item maps each key to its place — one map
+    for every row with the same columns: ~130 bytes a row against ~370 for the dict (issue 15)."""
+
+    __slots__ = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = _item(self, 0).get(key)
+        return default if i is None else _item(self, i)
+
+    def __getitem__(self, key: str) -> Any:  # type: ignore[override]
+        return _item(self, _item(self, 0)[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in _item(self, 0)
+
+    def __iter__(self) -> Any:
+        return iter(_item(self, 0))
+
+    def __len__(self) -> int:
+        return len(_item(self, 0))
+
+    def keys(self) -> Any:
+        return _item(self, 0).keys()
+
+    def values(self) -> list[Any]:
+        return [_item(self, i) for i in _item(self, 0).values()]
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(k, _item(self, i)) for k, i in _item(self, 0).items()]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Values) and _item(self, 0) is _item(other, 0):
+            return tuple.__eq__(self, other)
+        if isinstance(other, (Values, dict)):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+def slim_values(v: dict[str, Any], shared: dict[Any, Any]) -> Values:
+    """``v`` as :class:`Values`, its dates and its strings under ``SHARED_KEYS`` one object each."""
+    maps = shared.setdefault(Values, {})
+    keys = tuple(v)
+    index = maps.get(keys)
+    if index is None:
+        index = maps[keys] = {k: i for i, k in enumerate(keys, start=1)}
+    return Values((index, *[shared.setdefault(x, x) if x.__class__ is dt.date or (x.__class__ is str and k in SHARED_KEYS)
+                            else x for k, x in v.items()]))
 
 
 def slim_records(res: FormResult, shared: dict[Any, Any]) -> None:
@@ -159,9 +220,7 @@ def slim_records(res: FormResult, shared: dict[Any, Any]) -> None:
             v = rec.values
             v.pop("_birth", None)
             v.pop("_male", None)
-            for k, x in v.items():
-                if x.__class__ is dt.date or (x.__class__ is str and k in SHARED_KEYS):
-                    v[k] = shared.setdefault(x, x)
+            rec.values = slim_values(v, shared)
             raw = rec.raw
             kept = {k: raw[k] for k in RAW_KEPT if raw.get(k) and not v.get(k)}
             if raw.get("id") and not v.get("id_ok"):
