@@ -64,3 +64,32 @@ def test_slim_and_released_merge_writes_the_same_ledger(folder: str, tmp_path: P
     assert slim[0] == full[0]
     assert slim[1] == full[1]
     assert slim[2] == full[2]
+
+
+def test_slim_load_decodes_each_cached_form_in_turn(tmp_path: Path) -> None:
+    """``load_workspace(slim=True)`` takes the cache's blobs in one query and decodes each form when its
+    turn comes: the same results as the full load from the cache, an unreadable entry a miss, read again."""
+    import sqlite3
+
+    from certctl.cache import FormCache
+
+    forms = ROOT / "examples" / "forms"
+    opts = Options(today=AS_OF)
+    with FormCache(tmp_path / "cache") as cache:
+        load_workspace(forms, opts, cache=cache)  # fills it
+    with FormCache(tmp_path / "cache") as cache:
+        full = load_workspace(forms, opts, cache=cache)
+        assert cache.hits == len(full.results) and not cache.misses
+    con = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3")
+    spoilt = con.execute("SELECT sha256 FROM forms ORDER BY sha256 LIMIT 1").fetchone()[0]
+    con.execute("UPDATE forms SET blob = ? WHERE sha256 = ?", (b"\x00garbage", spoilt))
+    con.commit()
+    con.close()
+    with FormCache(tmp_path / "cache") as cache:
+        slim = load_workspace(forms, opts, cache=cache, slim=True)
+        assert cache.hits == len(full.results) - 1 and cache.misses == 1 and cache.errors
+    assert [r.sha256 for r in slim.results] == [r.sha256 for r in full.results]
+    assert [r.findings for r in slim.results] == [r.findings for r in full.results]
+    assert [[rec.values for rec in r.records()] for r in slim.results] == \
+        [[{k: v for k, v in rec.values.items() if k not in ("_birth", "_male")} for rec in r.records()]
+         for r in full.results]

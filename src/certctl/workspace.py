@@ -369,10 +369,12 @@ def load_workspace(
     total = len(files)
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
+    lazy = slim and hasattr(cache, "decode")  # each form decoded when its turn comes (issue 15)
     if cache is not None and hasattr(cache, "get_many"):
         with gc_paused():  # decoding ~10^6 acyclic objects
             try:  # one query for every file instead of one per file
-                pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
+                digests = [d for d in dict.fromkeys(scan.digests) if d is not None]
+                pre = cache.get_many(digests, key, decode=False) if lazy else cache.get_many(digests, key)
             except Exception:
                 pre = None
     seen: dict[str, str] = {}  # sha256 -> original path
@@ -391,6 +393,12 @@ def load_workspace(
         if cache is not None and digest is not None:
             if pre is not None:
                 result = pre.pop(digest, None)  # decoded once: not held twice
+                if lazy and result is not None:
+                    with gc_paused():
+                        try:
+                            result = cache.decode(digest, key, result)
+                        except Exception:
+                            result = None
             else:
                 try:
                     result = cache.get(digest, key)
