@@ -139,7 +139,7 @@ class Account:
     flags: Sequence[Reason] = ()  # red reasons found across forms
     findings: Sequence[Finding] = ()  # model findings about it
     events: list[Event] = field(default_factory=list)
-    ids: tuple[str, ...] = ()  # every ID number seen, in order
+    more_ids: tuple[str, ...] = ()  # ID numbers seen after the first event's, in order (see ids)
     clocks: Sequence[Clock] = ()
     obligations: Sequence[Obligation] = ()  # on the model's day
     snapshots: Sequence[Snapshot] = ()
@@ -158,6 +158,11 @@ class Account:
         return self.status in IN_FORCE
 
     active = in_force
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every ID number seen, in order (the first event's, then any other: X002)."""
+        return (self.events[0].id, *self.more_ids) if self.events else ()
 
     @property
     def first_source(self) -> str:
@@ -180,12 +185,12 @@ class Account:
     def apply(self, ev: Event, add: Callable[..., Finding | None]) -> None:
         v = ev.values
         self.events.append(ev)
-        if ev.id not in self.ids:
-            if self.ids:
-                self.add_finding(add("X002", ev, "cert", "证件号码", ev.cert, cert=ev.cert, id=self.ids[0], id2=ev.id,
-                                     other=self.first_source))
-                self.add_flag("shared")
-            self.ids = (*self.ids, ev.id)
+        first = self.events[0].id
+        if ev.id != first and ev.id not in self.more_ids:
+            self.add_finding(add("X002", ev, "cert", "证件号码", ev.cert, cert=ev.cert, id=first, id2=ev.id,
+                                 other=self.first_source))
+            self.add_flag("shared")
+            self.more_ids = (*self.more_ids, ev.id)
         self.id = ev.id
         if ev.name:
             self.name = ev.name

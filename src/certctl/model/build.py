@@ -424,6 +424,9 @@ def _fold(events: list[Event], b: _Builder, wanted: set[str] | None = None) -> d
         if acc is None:
             acc = accounts[ev.cert] = Account(ev.cert)
         acc.apply(ev, b.add_at)
+    for acc in accounts.values():
+        if len(acc.events) == 1:  # most certificates: a list of one, not the four places append made
+            acc.events = [acc.events[0]]
     return accounts
 
 

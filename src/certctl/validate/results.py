@@ -141,8 +141,9 @@ class FormResult:
 #: Record.raw texts read once validation is over, and only when the value is empty (``values.get(k) or
 #: raw.get(k)``; the ID and certificate number: when invalid) — certctl.model.events, certctl.render
 RAW_KEPT = ("name", "remark", "opinion")
-#: Record.values columns with few distinct values (units, choices): one string object for them all
-SHARED_KEYS = frozenset(("unit", "orig_unit", "reporting_unit", "sex", "action", "category", "version", "person_type",
+#: Record.values columns with few distinct values (units, choices; names repeat too): one string object
+#: for them all
+SHARED_KEYS = frozenset(("name", "unit", "orig_unit", "reporting_unit", "sex", "action", "category", "version", "person_type",
                          "status", "reason", "destination", "field", "post", "legal_qual", "colour", "issuer",
                          "must_report", "short", "declaration"))
 _NO_RAW: dict[str, str] = {}  # shared: a slim record's raw is only read
@@ -221,6 +222,7 @@ def slim_records(res: FormResult, shared: dict[Any, Any]) -> None:
             v.pop("_birth", None)
             v.pop("_male", None)
             rec.values = slim_values(v, shared)
+            rec.row = shared.setdefault(rec.row, rec.row)  # row 4 … 50,004 of every form: one int each
             raw = rec.raw
             kept = {k: raw[k] for k in RAW_KEPT if raw.get(k) and not v.get(k)}
             if raw.get("id") and not v.get("id_ok"):
