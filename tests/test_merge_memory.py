@@ -93,3 +93,42 @@ def test_slim_load_decodes_each_cached_form_in_turn(tmp_path: Path) -> None:
     assert [[rec.values for rec in r.records()] for r in slim.results] == \
         [[{k: v for k, v in rec.values.items() if k not in ("_birth", "_male")} for rec in r.records()]
          for r in full.results]
+
+
+KEYS10 = st.lists(st.one_of(st.binary(min_size=10, max_size=10), st.just(bytes.fromhex("da39a3ee5e6b4b0d3255"))),
+                  max_size=9000)
+
+
+@given(KEYS10)
+def test_sheet_digest_of_row_keys_is_the_one_of_their_hex(keys: list[bytes]) -> None:
+    from certctl.ledger_edits import _digests_digest, _keys_digest
+
+    assert _keys_digest(list(keys)) == _digests_digest([k.hex() for k in keys])
+
+
+def test_note_saved_a_part_at_a_time_reads_as_before(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from certctl import ledger_edits as E
+
+    headers = ["证件号码", "姓名", "处理情况"]
+    rows = [[f"QD{i:05d}", f"张{i}", ""] for i in range(10_000)]
+    note = E.Note()
+    assert list(note.tap(E.LEDGER_SHEET, headers, rows)) == rows
+    assert list(note.tap("变动记录", ["a"], [["x"], [""], ["y"]])) == [["x"], [""], ["y"]]
+    out = tmp_path / "台账.xlsx"
+    out.write_bytes(b"ledger")
+    note.save(out)
+    saved = json.loads(E.note_path(out).read_text("utf-8"))
+
+    def hexdigest(cells: list) -> str:  # the digest as it always was
+        parts = [E.norm(v) for v in cells]
+        while parts and parts[-1] == "":
+            parts.pop()
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    assert saved["certs"] == [r[0] for r in rows]
+    assert saved["rows"] == [hexdigest(r[:2]) for r in rows]
+    assert saved["sheets"]["变动记录"] == E._digests_digest([hexdigest(r) for r in (["a"], ["x"], [""], ["y"])])
+    assert saved["headers"] == headers[:2] and saved["clerk_headers"] == headers[2:] and saved["notes"] is False

@@ -128,10 +128,15 @@ def norm(v: Any) -> str:
 
 
 def _row_digest(cells: Iterable[Any]) -> str:
+    return _row_key(cells).hex()
+
+
+def _row_key(cells: Iterable[Any]) -> bytes:
+    """:func:`_row_digest` as the 10 bytes it spells (43 bytes held a row, not 69: issue 15)."""
     parts = [norm(v) for v in cells]
     while parts and parts[-1] == "":
         parts.pop()
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:10]
 
 
 def _sheet_digest(rows: Iterable[Iterable[Any]]) -> str:
@@ -145,6 +150,21 @@ def _digests_digest(row_digests: list[str]) -> str:
 
 
 _EMPTY = hashlib.sha1(b"").hexdigest()[:20]
+_EMPTY_KEY = bytes.fromhex(_EMPTY)
+
+
+def _keys_digest(keys: list[bytes]) -> str:
+    """``_digests_digest([k.hex() for k in keys])`` without the hex texts of every row at once (bytes
+    sort as their hex does); ``keys`` is sorted in place."""
+    keys.sort()
+    h = hashlib.sha256()
+    first = True
+    for i in range(0, len(keys), 4096):
+        part = "\n".join(k.hex() for k in keys[i:i + 4096] if k != _EMPTY_KEY)
+        if part:
+            h.update((part if first else "\n" + part).encode())
+            first = False
+    return h.hexdigest()
 
 
 def _carried(v: Any) -> Any:
@@ -179,34 +199,48 @@ class Note:
             own = [i for i in range(len(headers)) if i not in clerk]
             doc["headers"] = [headers[i] for i in own]
             doc["clerk_headers"] = [headers[i] for i in clerk]
-            certs, digests = doc["certs"], doc["rows"] = [], []
+            certs, digests = doc["certs"], doc["rows"] = [], []  # rows: 10-byte keys, hex when saved
             notes = False
             for r in rows:
                 certs.append(cert_key(r[0]))
-                digests.append(_row_digest(r[i] if i < len(r) else None for i in own))
+                digests.append(_row_key(r[i] if i < len(r) else None for i in own))
                 notes = notes or any(_filled(r[i]) for i in clerk if i < len(r))
                 yield r
             doc["notes"] = notes
         else:
-            row_digests = [_row_digest(headers)]
+            keys = [_row_key(headers)]
             for r in rows:
-                row_digests.append(_row_digest(r))
+                keys.append(_row_key(r))
                 yield r
-            doc["sheets"][name] = _digests_digest(row_digests)
+            doc["sheets"][name] = _keys_digest(keys)
 
     def save(self, ledger: str | os.PathLike[str]) -> None:
         """Write the note beside ``ledger``. Best effort: a note that cannot be written means the next
         merge copies an edited ledger aside rather than checking it."""
-        from .atomic import atomic_write_bytes
+        from .atomic import atomic_write
         from .reader import file_hash
 
         p = Path(ledger)
         try:
             self.doc["sha256"] = file_hash(p)
             state.private_dir(note_path(p).parent)
-            atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
+            atomic_write(note_path(p), self._dump)
         except OSError:
             pass
+
+    def _dump(self, path: Path) -> None:
+        """The note as JSON, its rows' keys in hex written a part at a time (not all as texts at once)."""
+        doc = self.doc
+        keys = doc.get("rows")
+        with open(path, "wb") as fh:
+            if keys is None:
+                fh.write(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+                return
+            head = json.dumps({k: v for k, v in doc.items() if k != "rows"}, ensure_ascii=False)
+            fh.write(head[:-1].encode("utf-8") + b', "rows": [')
+            for i in range(0, len(keys), 4096):
+                fh.write((", " if i else "").encode() + ", ".join(f'"{k.hex()}"' for k in keys[i:i + 4096]).encode())
+            fh.write(b"]}")
 
 
 def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:

@@ -514,11 +514,16 @@ def _reported_colours(b: _Builder, acc: Account) -> None:
 
 
 def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]]) -> None:
-    """X001 (a Jiangsu card and a ministry card) and X003 (in force under two units), per person."""
+    """X001 (a Jiangsu card and a ministry card) and X003 (in force under two units), per person: a
+    person holding one card in force and not on the ministry list has neither (only the others are
+    indexed: issue 15)."""
+    in_force = [acc for acc in accounts.values() if acc.in_force]
+    several = _repeated([acc.id for acc in in_force])
     by_id: dict[str, list[Account]] = {}
-    for acc in accounts.values():
-        if acc.in_force:
+    for acc in in_force:
+        if acc.id in several or acc.id in national:
             by_id.setdefault(acc.id, []).append(acc)
+    del in_force
     for pid in sorted(set(by_id) | set(national)):
         held = sorted(by_id.get(pid, []), key=lambda c: c.cert)
         # Qidong 二 forbids a ministry-card holder the *Jiangsu* card: a card of a unit the Qidong set
@@ -546,6 +551,12 @@ def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str,
                           id=pid, unit=first.unit, unit2=c.unit, other=first.events[-1].source)
                 first.add_finding(f)
                 c.add_finding(f)
+
+
+def _repeated(keys: list[str]) -> set[str]:
+    """The keys found more than once (sorted in place: no dict of them all)."""
+    keys.sort()
+    return {a for a, b in zip(keys, keys[1:]) if a == b}
 
 
 def _jiangsu(b: _Builder, c: Account) -> bool:
@@ -608,14 +619,20 @@ def _registry_checks(b: _Builder, results: list[Any], reg: Registry, taken: dict
 HOLDING = frozenset((*IN_FORCE, REPLACED, REISSUED))
 
 
-def _holders(certs: list[Account]) -> dict[str, set[str]]:
-    """unit -> ID numbers of its holders: a person holds where a card of theirs is in force; a person
-    without one whose latest change is a replacement or reissue is a holder of that certificate's unit
-    (the new card is on its way: an annex 3 moves the holder to the new unit at once)."""
-    out: dict[str, set[str]] = {}
+def _holders(certs: list[Account]) -> dict[str, int]:
+    """unit -> how many holders: a person holds where a card of theirs is in force; a person without
+    one whose latest change is a replacement or reissue is a holder of that certificate's unit (the new
+    card is on its way: an annex 3 moves the holder to the new unit at once). A person with one card is
+    counted at once; only those with several are indexed (issue 15)."""
+    several = _repeated([c.id for c in certs])
+    count: dict[str, int] = {}
     by_id: dict[str, list[Account]] = {}
     for c in certs:
-        by_id.setdefault(c.id, []).append(c)
+        if c.id in several:
+            by_id.setdefault(c.id, []).append(c)
+        elif c.status in HOLDING and c.unit:  # the usual case: one card
+            count[c.unit] = count.get(c.unit, 0) + 1
+    out: dict[str, set[str]] = {}
     for pid, accs in by_id.items():
         if len(accs) == 1:  # the usual case: one card
             live = accs if accs[0].status in HOLDING else []
@@ -628,7 +645,9 @@ def _holders(certs: list[Account]) -> dict[str, set[str]]:
         for c in live:
             if c.unit:
                 out.setdefault(c.unit, set()).add(pid)
-    return out
+    for unit, pids in out.items():
+        count[unit] = count.get(unit, 0) + len(pids)
+    return count
 
 
 def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary]],
@@ -658,8 +677,8 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
             u.yellow += 1
         elif c.colour == GREEN:
             u.green += 1
-    for unit, pids in _holders(certs).items():
-        get(unit).holders += len(pids)
+    for unit, n in _holders(certs).items():
+        get(unit).holders += n
     for unit, fss in sent.items():
         if not unit:
             continue
