@@ -132,3 +132,42 @@ def test_note_saved_a_part_at_a_time_reads_as_before(tmp_path: Path) -> None:
     assert saved["rows"] == [hexdigest(r[:2]) for r in rows]
     assert saved["sheets"]["变动记录"] == E._digests_digest([hexdigest(r) for r in (["a"], ["x"], [""], ["y"])])
     assert saved["headers"] == headers[:2] and saved["clerk_headers"] == headers[2:] and saved["notes"] is False
+
+
+PEOPLE = st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D"]),  # ID
+                            st.sampled_from(["有效", "已注销", "已换发", "已补发", "挂失"]),
+                            st.sampled_from(["", "甲局", "乙局", "乙 局"]),
+                            st.sampled_from(["省级", "国家部委"]),
+                            st.sampled_from(["annex1", "annex3", "survey_people"]),
+                            st.integers(1, 5)), max_size=12)
+
+
+def _accounts(people: list) -> dict:
+    from certctl.model.accounts import Account
+    from certctl.model.events import Event
+
+    out = {}
+    for n, (pid, status, unit, category, family, day) in enumerate(people):
+        cert = f"C{n}"
+        ev = Event("录入归集", dt.date(2024, 1, day), cert, pid, "", unit, f"f{n % 3}.xlsx", f"f{n % 3}.xlsx", "s",
+                   n + 5, {}, family)
+        out[cert] = Account(cert, id=pid, unit=unit, category=category, status=status, events=[ev])
+    return out
+
+
+@given(PEOPLE, st.sets(st.sampled_from(["A", "B", "E"])))
+def test_persons_with_one_card_are_not_indexed_and_nothing_changes(people: list, national: set) -> None:
+    """_holders and _cross_person index only the persons with several cards (or on the ministry list):
+    the same holders, findings and flags as indexing every person."""
+    from certctl.model.build import _Builder, _cross_person, _holders
+
+    assert _holders(list(_accounts(people).values())) == _holders(list(_accounts(people).values()), every=True)
+    nat = {pid: (f"N{pid}", "national.xlsx 第1行") for pid in national}
+    got = []
+    for every in (False, True):
+        b = _Builder(None, None, AS_OF, None)
+        accounts = _accounts(people)
+        _cross_person(b, accounts, nat, every=every)
+        got.append(([(f.code, f.path, f.row, f.params) for f in b.findings],
+                    {c: ([f.code for f in a.findings], list(a.flags)) for c, a in accounts.items()}))
+    assert got[0] == got[1]

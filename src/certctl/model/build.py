@@ -513,12 +513,13 @@ def _reported_colours(b: _Builder, acc: Account) -> None:
         acc.add_finding(f)
 
 
-def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]]) -> None:
+def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]],
+                  every: bool = False) -> None:
     """X001 (a Jiangsu card and a ministry card) and X003 (in force under two units), per person: a
     person holding one card in force and not on the ministry list has neither (only the others are
-    indexed: issue 15)."""
+    indexed: issue 15; ``every``: index every person, the plain reference the tests compare with)."""
     in_force = [acc for acc in accounts.values() if acc.in_force]
-    several = _repeated([acc.id for acc in in_force])
+    several = {acc.id for acc in in_force} if every else _repeated([acc.id for acc in in_force])
     by_id: dict[str, list[Account]] = {}
     for acc in in_force:
         if acc.id in several or acc.id in national:
@@ -619,12 +620,13 @@ def _registry_checks(b: _Builder, results: list[Any], reg: Registry, taken: dict
 HOLDING = frozenset((*IN_FORCE, REPLACED, REISSUED))
 
 
-def _holders(certs: list[Account]) -> dict[str, int]:
+def _holders(certs: list[Account], every: bool = False) -> dict[str, int]:
     """unit -> how many holders: a person holds where a card of theirs is in force; a person without
     one whose latest change is a replacement or reissue is a holder of that certificate's unit (the new
     card is on its way: an annex 3 moves the holder to the new unit at once). A person with one card is
-    counted at once; only those with several are indexed (issue 15)."""
-    several = _repeated([c.id for c in certs])
+    counted at once; only those with several are indexed (issue 15; ``every``: index every person, the
+    plain reference the tests compare with)."""
+    several = {c.id for c in certs} if every else _repeated([c.id for c in certs])
     count: dict[str, int] = {}
     by_id: dict[str, list[Account]] = {}
     for c in certs:
