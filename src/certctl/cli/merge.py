@@ -91,7 +91,10 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             from ..ledger_sqlite import write_sqlite
 
             try:
-                write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg)
+                from ..config import judging_settings
+
+                write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg, docket=ledger.docket, forms_dir=root,
+                             settings=judging_settings(cfg))
             except OSError as e:
                 fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
                      else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
