@@ -2,7 +2,13 @@
 
 Exit status: 0 nothing overdue; 1 something overdue, or a form or folder unreadable; 2 error (bad date,
 no such directory or an empty one, an output that would land on a form, a log that cannot be written, bad
-config, another run holding the lock). Items done late are validation findings, not overdue.
+config, another run holding the lock; with --ledger: a file that is missing, not a certctl SQLite ledger, of
+another schema version or merged under other judging settings). Items done late are validation findings,
+not overdue.
+
+``--ledger 台账.sqlite`` judges the docket a merge kept in its SQLite ledger
+(:func:`certctl.overdue.obligations_in_ledger`) instead of the forms; everything printed is the same but
+the summary line, which names the ledger and when it was merged.
 """
 
 from __future__ import annotations
@@ -254,7 +260,8 @@ def overdue_cmd(
 
     退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期，或有表格、文件夹无法读取 something overdue,
     or a form or folder unreadable; 2 出错（日期、配置有误，文件夹不存在或为空，输出会覆盖表格，
-    日志写不进去，输出管道断开，或另一任务占用锁）error.
+    日志写不进去，输出管道断开，另一任务占用锁，或 --ledger 的台账不存在、不是 certctl 的 SQLite 台账、
+    版本或设置不同）error.
     """
     cfg, lg = load(config, lang)
     directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
