@@ -231,3 +231,44 @@ def test_log_names_the_ledger(one: tuple[Path, Path], tmp_path: Path) -> None:
     r = invoke("overdue", "--ledger", str(db), "--as-of", "2024-06-05", "--log-file", str(log))
     assert r.exit_code == 1
     assert f"ledger={db}" in log.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------ property
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from test_model_properties import days, workspaces, write  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workspaces(), days)
+def test_stored_docket_is_the_model_on_any_day(ws: tuple, other: dt.date) -> None:
+    """For random folders (dates around the holidays), the docket written to the SQLite file and read
+    back, judged on another day than the merge's, gives the obligations — states, working days,
+    status and colour — of the model built on that day."""
+    import tempfile
+
+    from certctl.config import judging_settings
+    from certctl.ledger_sqlite import write_sqlite
+    from certctl.model import build_model
+
+    rows, with_registry, as_of = ws
+    cal = make_calendar()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "forms"
+        write(root, rows, with_registry)
+        forms = load_forms(root, Options())
+        db = write_sqlite([], Path(tmp) / "台账.sqlite", as_of=as_of,
+                          docket=build_model(forms, None, as_of, calendar=cal).docket, forms_dir=root,
+                          settings=judging_settings(None))
+        stored = read_docket(db)
+        assert stored.forms_dir == str(root.absolute())
+        got = [o.to_dict(True) for o in stored.docket.judge(other, cal)]
+        want = [o.to_dict(True) for o in build_model(forms, None, other, calendar=cal).obligations]
+        # a docket names status and colour on the items of a certificate that has one needing attention
+        attention = {o["cert"] for o in want if o["state"] in ("overdue", "due_today", "due_soon")}
+        for o in want:
+            if o["cert"] not in attention:
+                o["status"] = o["colour"] = None
+        assert got == want
+        assert any(o["status"] for o in got) or not any(o["state"] == "overdue" and o["cert"] for o in got)
