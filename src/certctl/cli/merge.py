@@ -226,8 +226,10 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
                 scan = scan_forms(root, files=files, unreadable=unreadable)
                 name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
-                if sqlite is not None:
-                    key += f"|sqlite:{sqlite.resolve()}"
+                if sqlite is not None:  # (a file of another schema version is written again)
+                    from ..ledger_sqlite import SCHEMA_VERSION
+
+                    key += f"|sqlite:{sqlite.resolve()}|schema:{SCHEMA_VERSION}"
                 summary = (_unchanged(fc, name, key, scan, out, opts, sqlite) if fc is not None and scan.complete
                            else None)
                 if summary is not None:
