@@ -225,6 +225,15 @@ def test_other_settings_refused_until_merged_again(one: tuple[Path, Path], tmp_p
     assert json.loads(a.stdout) == jb
 
 
+def test_never_writes_over_the_ledger(one: tuple[Path, Path]) -> None:
+    forms, db = one
+    before = db.read_bytes()
+    for opt in ("--output", "--log-file"):
+        r = invoke("overdue", "--ledger", str(db), "--as-of", "2024-06-05", opt, str(db))
+        assert r.exit_code == 2 and "不是 certctl 写出的" in r.stderr, r.output
+    assert db.read_bytes() == before
+
+
 def test_log_names_the_ledger(one: tuple[Path, Path], tmp_path: Path) -> None:
     forms, db = one
     log = tmp_path / "overdue.log"

@@ -269,9 +269,9 @@ def overdue_cmd(
         failer(lg, "certctl overdue")("表格文件夹与 --ledger 只能给一个：从表格判定，或从 SQLite 台账判定",
                                       "give FORMS_DIR or --ledger, not both: judge the forms, or the SQLite ledger")
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
-    inputs = [forms] if ledger is None else [forms, ledger]
-    guard(log_file, "log", inputs, failer(lg, "certctl overdue"))  # never a log appended to a form
-    guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), inputs, failer(lg, "certctl overdue"))
+    # never a log appended to a form (nor to the SQLite ledger: a file certctl's outputs never replace)
+    guard(log_file, "log", [forms], failer(lg, "certctl overdue"))
+    guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
     run = Run("overdue", lg, log_file)
     day = parse_as_of(run, as_of)
     if ledger is not None:  # one file, replaced whole by each merge: no lock, no forms read
