@@ -30,7 +30,7 @@ from rich.text import Text
 
 from ..findings import cell_ref
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
-from ..overdue import PENDING_STATES, STATES, Obligation
+from ..overdue import PENDING_STATES, STATES, Found, Obligation
 from ..state import lock_file
 from .app import app
 from .common import (NARROW, Lang, Run, as_of_option, cache_option, config_option, console, dir_alias, format_option,
@@ -101,12 +101,12 @@ def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: li
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def footer(run: Run, day: dt.date, overdue: int, soon: int, found: object, d: Path) -> str:
+def footer(run: Run, day: dt.date, overdue: int, soon: int, found: Found, d: Path) -> str:
     """The summary line: the counts, and where the obligations come from (the forms read, or the SQLite
     ledger and when it was merged)."""
-    files, ledger = getattr(found, "files"), getattr(found, "ledger", "")
+    files, ledger = found.files, found.ledger
     if ledger:
-        when = getattr(found, "written_at", "") or "?"
+        when = found.written_at or "?"
         return run.t(f"截至 {day.isoformat()}：逾期 {overdue} 项，即将到期 {soon} 项（据 SQLite 台账 {ledger}，"
                      f"{when} 合并自 {d} 的 {files} 个表格；之后收到的表格不在其中）。",
                      f"On {day.isoformat()}: {overdue} overdue, {soon} due soon (from the SQLite ledger {ledger}, "
@@ -332,7 +332,7 @@ def overdue_cmd(
 
 
 def _judge_folder(run: Run, cfg: object, lg: str, directory: Optional[Path], day: dt.date, cache: bool,
-                  lock_timeout: float) -> tuple[Path, object]:
+                  lock_timeout: float) -> tuple[Path, Found]:
     """(the forms folder, its obligations on ``day``), under the folder's overdue lock."""
     d = resolve_dir(run, cfg, directory)
     lock = None
