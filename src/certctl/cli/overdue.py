@@ -106,7 +106,7 @@ def footer(run: Run, day: dt.date, overdue: int, soon: int, found: Found, d: Pat
     ledger and when it was merged)."""
     files, ledger = found.files, found.ledger
     if ledger:
-        when = found.written_at or "?"
+        when = found.written_at[:16] or "?"  # to the minute; JSON has the second
         return run.t(f"截至 {day.isoformat()}：逾期 {overdue} 项，即将到期 {soon} 项（据 SQLite 台账 {ledger}，"
                      f"{when} 合并自 {d} 的 {files} 个表格；之后收到的表格不在其中）。",
                      f"On {day.isoformat()}: {overdue} overdue, {soon} due soon (from the SQLite ledger {ledger}, "
