@@ -171,3 +171,15 @@ def test_persons_with_one_card_are_not_indexed_and_nothing_changes(people: list,
         got.append(([(f.code, f.path, f.row, f.params) for f in b.findings],
                     {c: ([f.code for f in a.findings], list(a.flags)) for c, a in accounts.items()}))
     assert got[0] == got[1]
+
+
+CELLS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=6),
+                  st.text(alphabet="a\r\n\x01\x0b\ufffe 中", max_size=6), st.dates(),
+                  st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1)))
+
+
+@given(CELLS)
+def test_cell_text_at_once_is_the_plain_one(v: object) -> None:
+    from certctl.ledger_edits import _norm_plain, norm
+
+    assert norm(v) == _norm_plain(v)

@@ -108,7 +108,20 @@ def _filled(v: Any) -> bool:
 
 def norm(v: Any) -> str:
     """A cell value as text, the same whether it is a value certctl writes or one read back from the file
-    (python-calamine: numbers as floats, dates as dates, empty cells as "")."""
+    (python-calamine: numbers as floats, dates as dates, empty cells as ""). The usual cells — printable
+    text, a date, nothing — at once; the rest as :func:`_norm_plain` (the reference; a test says they agree)."""
+    c = v.__class__
+    if c is str:
+        if v.isprintable():
+            return v
+    elif c is dt.date:
+        return v.isoformat()
+    elif v is None:
+        return ""
+    return _norm_plain(v)
+
+
+def _norm_plain(v: Any) -> str:
     if v is None or v == "":
         return ""
     if isinstance(v, bool):
@@ -201,9 +214,12 @@ class Note:
             doc["clerk_headers"] = [headers[i] for i in clerk]
             certs, digests = doc["certs"], doc["rows"] = [], []  # rows: 10-byte keys, hex when saved
             notes = False
+            k = len(own)
+            leading = own == list(range(k))  # certctl's own columns first (the clerk's after them)
             for r in rows:
                 certs.append(cert_key(r[0]))
-                digests.append(_row_key(r[i] if i < len(r) else None for i in own))
+                digests.append(_row_key(r[:k] if leading and len(r) >= k else
+                                        [r[i] if i < len(r) else None for i in own]))
                 notes = notes or any(_filled(r[i]) for i in clerk if i < len(r))
                 yield r
             doc["notes"] = notes
