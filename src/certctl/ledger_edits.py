@@ -166,18 +166,35 @@ _EMPTY = hashlib.sha1(b"").hexdigest()[:20]
 _EMPTY_KEY = bytes.fromhex(_EMPTY)
 
 
-def _keys_digest(keys: list[bytes]) -> str:
-    """``_digests_digest([k.hex() for k in keys])`` without the hex texts of every row at once (bytes
-    sort as their hex does); ``keys`` is sorted in place."""
-    keys.sort()
-    h = hashlib.sha256()
-    first = True
-    for i in range(0, len(keys), 4096):
-        part = "\n".join(k.hex() for k in keys[i:i + 4096] if k != _EMPTY_KEY)
-        if part:
-            h.update((part if first else "\n" + part).encode())
-            first = False
-    return h.hexdigest()
+class _SheetKeys:
+    """The 10-byte keys of a sheet's rows, ten bytes a row (in 256 buffers by their first byte), and
+    their :func:`_digests_digest`: each buffer sorted in turn — bytes sort as their hex does — so no list
+    of every row's key, nor its hex text, is ever held (issue 15)."""
+
+    def __init__(self) -> None:
+        self.buffers = [bytearray() for _ in range(256)]
+
+    def add(self, key: bytes) -> None:
+        self.buffers[key[0]] += key
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        first = True
+        for buf in self.buffers:
+            keys = sorted(bytes(buf[i:i + 10]) for i in range(0, len(buf), 10))
+            part = "\n".join(k.hex() for k in keys if k != _EMPTY_KEY)
+            if part:
+                h.update((part if first else "\n" + part).encode())
+                first = False
+        return h.hexdigest()
+
+
+def _keys_digest(keys: Iterable[bytes]) -> str:
+    """``_digests_digest([k.hex() for k in keys])``, by :class:`_SheetKeys`."""
+    sk = _SheetKeys()
+    for k in keys:
+        sk.add(k)
+    return sk.digest()
 
 
 def _carried(v: Any) -> Any:
@@ -212,23 +229,23 @@ class Note:
             own = [i for i in range(len(headers)) if i not in clerk]
             doc["headers"] = [headers[i] for i in own]
             doc["clerk_headers"] = [headers[i] for i in clerk]
-            certs, digests = doc["certs"], doc["rows"] = [], []  # rows: 10-byte keys, hex when saved
+            certs, digests = doc["certs"], doc["rows"] = [], bytearray()  # rows: 10-byte keys, hex when saved
             notes = False
             k = len(own)
             leading = own == list(range(k))  # certctl's own columns first (the clerk's after them)
             for r in rows:
                 certs.append(cert_key(r[0]))
-                digests.append(_row_key(r[:k] if leading and len(r) >= k else
-                                        [r[i] if i < len(r) else None for i in own]))
+                digests += _row_key(r[:k] if leading and len(r) >= k else [r[i] if i < len(r) else None for i in own])
                 notes = notes or any(_filled(r[i]) for i in clerk if i < len(r))
                 yield r
             doc["notes"] = notes
         else:
-            keys = [_row_key(headers)]
+            keys = _SheetKeys()
+            keys.add(_row_key(headers))
             for r in rows:
-                keys.append(_row_key(r))
+                keys.add(_row_key(r))
                 yield r
-            doc["sheets"][name] = _keys_digest(keys)
+            doc["sheets"][name] = keys.digest()
 
     def save(self, ledger: str | os.PathLike[str]) -> None:
         """Write the note beside ``ledger``. Best effort: a note that cannot be written means the next
@@ -245,7 +262,7 @@ class Note:
             pass
 
     def _dump(self, path: Path) -> None:
-        """The note as JSON, its rows' keys in hex written a part at a time (not all as texts at once)."""
+        """The note as JSON, its rows' keys (ten bytes each) in hex written a part at a time."""
         doc = self.doc
         keys = doc.get("rows")
         with open(path, "wb") as fh:
@@ -254,8 +271,10 @@ class Note:
                 return
             head = json.dumps({k: v for k, v in doc.items() if k != "rows"}, ensure_ascii=False)
             fh.write(head[:-1].encode("utf-8") + b', "rows": [')
-            for i in range(0, len(keys), 4096):
-                fh.write((", " if i else "").encode() + ", ".join(f'"{k.hex()}"' for k in keys[i:i + 4096]).encode())
+            step = 10 * 4096
+            for i in range(0, len(keys), step):
+                part = ", ".join(f'"{keys[j:j + 10].hex()}"' for j in range(i, min(i + step, len(keys)), 10))
+                fh.write((", " if i else "").encode() + part.encode())
             fh.write(b"]}")
 
 
