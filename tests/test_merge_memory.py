@@ -183,3 +183,32 @@ def test_cell_text_at_once_is_the_plain_one(v: object) -> None:
     from certctl.ledger_edits import _norm_plain, norm
 
     assert norm(v) == _norm_plain(v)
+
+
+def test_a_plain_ledger_edited_after_the_check_is_read_back(tmp_path: Path) -> None:
+    """merge asks ``plain`` before reading the forms; a clerk's note saved after that is still carried."""
+    from openpyxl import load_workbook
+
+    from certctl import ledger_edits as E
+    from certctl.samples import write_form
+    from fixtures.builders import annex_row
+
+    forms = tmp_path / "forms"
+    write_form(forms / "a.xlsx", "annex1", [annex_row("annex1", n) for n in range(3)])
+    out = tmp_path / "台账.xlsx"
+    opts = Options(today=AS_OF)
+    ledger = build_ledger(load_workspace(forms, opts, slim=True), None, AS_OF, release=True)
+    note = E.Note()
+    write_ledger(ledger, out, "zh", lock=False, written=lambda s: note.save(out), tap=note.tap)
+    certs = [c.cert for c in ledger.certificates]
+    sha = E.plain(out)
+    assert sha is not None and E.plain(tmp_path / "none.xlsx") is None
+    assert E.carry(out, certs, plain_sha=sha).clerk.values(certs[0]) == [None]
+    wb = load_workbook(out)
+    ws = wb[E.LEDGER_SHEET]
+    col = [c.value for c in ws[1]].index("处理情况") + 1
+    ws.cell(2, col, "已电话催办")
+    wb.save(out)
+    assert E.plain(out) is None  # edited: not plain any more
+    got = E.carry(out, certs, plain_sha=sha)
+    assert got.clerk.values(ws.cell(2, 1).value) == ["已电话催办"] and not got.problems
