@@ -91,6 +91,22 @@ def test_unchanged_and_rebuilt_when_the_database_is_gone(tmp_path: Path) -> None
     assert doc["unchanged"] is False and doc["sqlite"] == str(db_path) and db_path.is_file()
 
 
+def test_a_new_schema_version_writes_the_database_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same forms, same day, a certctl writing another schema: not "unchanged" (else the old file stays
+    and overdue --ledger keeps refusing it)."""
+    from certctl import ledger_sqlite
+
+    forms = build_dir(tmp_path / "forms")
+    out, db_path = tmp_path / "台账.xlsx", tmp_path / "台账.sqlite"
+    _merge(str(forms), "-o", str(out), "--sqlite", str(db_path))
+    monkeypatch.setattr(ledger_sqlite, "SCHEMA_VERSION", ledger_sqlite.SCHEMA_VERSION + 1)
+    res = _merge(str(forms), "-o", str(out), "--sqlite", str(db_path), "-f", "json")
+    assert json.loads(res.output)["unchanged"] is False
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == ledger_sqlite.SCHEMA_VERSION
+    db.close()
+
+
 def test_a_file_certctl_did_not_write_is_not_replaced(tmp_path: Path) -> None:
     forms = build_dir(tmp_path / "forms")
     other = tmp_path / "别人的.sqlite"

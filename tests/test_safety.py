@@ -388,6 +388,9 @@ def test_3_every_result_type_round_trips(tmp_path: Path) -> None:
     assert docket.certs and docket.units
     for day in (dt.date(2024, 6, 5), dt.date(2024, 7, 29)):
         assert kept[0].judge(day, cal) == docket.judge(day, cal) != []
+    # every fact the colour is judged from comes back (hours_final: a survey filed before October)
+    assert any(e.facts is not None and not e.facts.hours_final for e in docket.certs.values())
+    assert {c: e.facts for c, e in kept[0].certs.items()} == {c: e.facts for c, e in docket.certs.items()}
 
 
 def _same(a, b) -> bool:

@@ -69,6 +69,10 @@ def test_validate_nothing_broken_and_names_beside_findings(results: list, width:
     assert about_people > 10
     assert out.splitlines()[0].startswith("共 ")  # summary first
     assert ("┃" in out) == (width >= 100)  # a table when wide, a list when narrow
+    # a hint's arrow starts its text, never a line of its own (a Chinese hint has no space to break at)
+    assert not [line for line in out.splitlines() if line.strip() == "→"], out
+    if width < 100:
+        assert any(line.lstrip().startswith("→请") for line in out.splitlines())
 
 
 def test_validate_a_repeated_hint_is_said_once(results: list) -> None:

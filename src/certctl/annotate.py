@@ -174,19 +174,24 @@ def _line(f: Finding, lang: str, show_id: bool) -> str:
 
 def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: bool = False) -> Path:
     """Write the annotated copy of one validated form to ``out``."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
     wb, note = _open_original(result, lang)
     if ISSUES_SHEET in wb.sheetnames:  # annotating an annotated copy: replace the old list
         del wb[ISSUES_SHEET]
     findings: list[Finding] = sorted(result.findings, key=lambda f: (SEV_ORDER.get(f.severity, 3), f.sort_key()))
+    per_cell, where = _locate(wb, findings)
+    _mark_cells(wb, per_cell, lang, show_id)
+    # the reasons beside the flagged rows, for paper
+    for title in dict.fromkeys(ws.title for ws, cell in where.values() if cell is not None):
+        _note_column(wb[title], result, [f for f in findings if id(f) in where and where[id(f)][0].title == title
+                                         and where[id(f)][1] is not None], where, lang, show_id)
+    _issues_sheet(wb, result, findings, where, note, lang, show_id)
+    return _save(wb, Path(out))
 
-    # group cell findings per (sheet, cell)
+
+def _locate(wb: Any, findings: list[Finding]) -> tuple[dict[tuple[str, str], list[Finding]], dict[int, tuple[Any, Any]]]:
+    """The cell each finding points at: findings grouped per (sheet, cell), and id(finding) -> (ws, cell or None)."""
     per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    where: dict[int, tuple[Any, Any]] = {}  # id(finding) -> (ws, cell) it links to
+    where: dict[int, tuple[Any, Any]] = {}
     for f in findings:
         ws = _sheet_for(wb, f.sheet)
         if ws is None:
@@ -199,10 +204,16 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
             where[id(f)] = (ws, ws.cell(f.row, 1))
         else:
             where[id(f)] = (ws, None)
+    return per_cell, where
+
+
+def _mark_cells(wb: Any, per_cell: dict[tuple[str, str], list[Finding]], lang: str, show_id: bool) -> None:
+    """Fill each flagged cell with its worst severity's colour and comment it with every reason."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
 
     for (title, coord), fs in per_cell.items():
-        ws = wb[title]
-        cell = ws[coord]
+        cell = wb[title][coord]
         worst = min(fs, key=lambda f: SEV_ORDER.get(f.severity, 3)).severity
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         lines = list(dict.fromkeys(_line(f, lang, show_id) for f in fs))
@@ -214,20 +225,51 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
         c.height = min(60 + 40 * len(lines) + 12 * sum(len(x) // 30 for x in lines), 600)
         cell.comment = c
 
-    # the reasons beside the flagged rows, for paper
-    for title in dict.fromkeys(ws.title for ws, cell in where.values() if cell is not None):
-        _note_column(wb[title], result, [f for f in findings if id(f) in where and where[id(f)][0].title == title
-                                         and where[id(f)][1] is not None], where, lang, show_id)
 
-    # the list of problems, first sheet, active
+def _issues_sheet(wb: Any, result: Any, findings: list[Finding], where: dict[int, tuple[Any, Any]], note: str | None,
+                  lang: str, show_id: bool) -> None:
+    """The list of problems as the first, active sheet: a title, the summary, a header and one row per finding."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(ISSUES_SHEET, 0)
-    head = (["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议", "依据"] if lang != "en" else
-            ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Basis"])
+    head = _ISSUE_HEAD["en" if lang == "en" else "zh"]
     ncol = len(head)
+    row = _issues_banners(ws, result, note, lang, ncol) + 1
+    header_row = row
     thin = Side(style="thin", color="FF808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    top_wrap = Alignment(wrap_text=True, vertical="top")
-    body = Font(name=FONT, size=11)
+    for i, h in enumerate(head, start=1):
+        c = ws.cell(row, i)
+        set_text(c, h)
+        c.font = Font(name=FONT, bold=True)
+        c.fill = PatternFill("solid", fgColor="FFF2F2F2")
+        c.border = border
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+    for n, f in enumerate(findings, start=1):
+        row += 1
+        _issue_row(ws, row, n, f, where.get(id(f)), lang, show_id, border)
+    if not findings:
+        set_text(ws.cell(row + 1, 1), _t(lang, "未发现问题。", "No problems found."))
+        ws.cell(row + 1, 1).font = Font(name=FONT, size=11)
+        row += 1
+    for i, w in enumerate(ISSUE_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = f"A{header_row + 1}"
+    print_setup(ws, f"{header_row}:{header_row}", f"A1:{get_column_letter(ncol)}{row}", lang)
+    wb.active = 0
+    for other in wb.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+
+
+_ISSUE_HEAD = {"zh": ["序号", "级别", "代码", "工作表", "单元格", "列名", "内容", "问题说明", "处理建议", "依据"],
+               "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Basis"]}
+
+
+def _issues_banners(ws: Any, result: Any, note: str | None, lang: str, ncol: int) -> int:
+    """The title, the summary and the reader's note over the whole width; returns the last row used plus a gap."""
+    from openpyxl.styles import Alignment, Font
 
     def banner(row: int, text: str, font: Any) -> None:
         """A line of text over the whole width of the table, wrapped, as tall as it needs."""
@@ -253,53 +295,39 @@ def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: 
     if note:
         banner(row, note, Font(name=FONT, bold=True, color="FFC00000", size=11))
         row += 1
-    row += 1
-    header_row = row
-    for i, h in enumerate(head, start=1):
+    return row
+
+
+def _issue_row(ws: Any, row: int, n: int, f: Finding, target: tuple[Any, Any] | None, lang: str, show_id: bool,
+               border: Any) -> None:
+    """One finding on the list: its values, its severity's colour, and a link to the cell it is about."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    sev = f.severity
+    shown = target[1].coordinate if target is not None and target[1] is not None and f.col is not None else f.cell
+    vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", shown or "", f.field or "",
+            f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or "", f.rule.source]
+    top_wrap = Alignment(wrap_text=True, vertical="top")
+    body = Font(name=FONT, size=11)
+    for i, v in enumerate(vals, start=1):
         c = ws.cell(row, i)
-        set_text(c, h)
-        c.font = Font(name=FONT, bold=True)
-        c.fill = PatternFill("solid", fgColor="FFF2F2F2")
+        set_text(c, v)
+        c.alignment = top_wrap
         c.border = border
-        c.alignment = Alignment(wrap_text=True, vertical="center")
-    for n, f in enumerate(findings, start=1):
-        row += 1
-        target = where.get(id(f))
-        sev = f.severity
-        shown = target[1].coordinate if target is not None and target[1] is not None and f.col is not None else f.cell
-        vals = [n, _SEV.get(lang, _SEV["zh"])[sev], f.code, f.sheet or "", shown or "", f.field or "",
-                f.shown_value(show_id) or "", f.message(lang, show_id), f.hint(lang, show_id) or "", f.rule.source]
-        for i, v in enumerate(vals, start=1):
-            c = ws.cell(row, i)
-            set_text(c, v)
-            c.alignment = top_wrap
-            c.border = border
-            c.font = body
-        ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILLS[sev])
-        if target is not None:
-            tws, tcell = target
-            coord = tcell.coordinate if tcell is not None else "A1"
-            link = ws.cell(row, 5)
-            if not link.value:
-                set_text(link, coord if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
-            quoted = "'" + tws.title.replace("'", "''") + "'"
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
-            link.font = Font(name=FONT, color="FF0563C1", underline="single")
-        lines = max(text_lines(str(ws.cell(row, i).value or ""), w - 1) for i, w in enumerate(ISSUE_WIDTHS, start=1))
-        ws.row_dimensions[row].height = row_height(lines)
-    if not findings:
-        set_text(ws.cell(row + 1, 1), _t(lang, "未发现问题。", "No problems found."))
-        ws.cell(row + 1, 1).font = body
-        row += 1
-    for i, w in enumerate(ISSUE_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = f"A{header_row + 1}"
-    print_setup(ws, f"{header_row}:{header_row}", f"A1:{get_column_letter(ncol)}{row}", lang)
-    wb.active = 0
-    for other in wb.worksheets[1:]:
-        other.sheet_view.tabSelected = False
-    ws.sheet_view.tabSelected = True
-    return _save(wb, Path(out))
+        c.font = body
+    ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILLS[sev])
+    if target is not None:
+        tws, tcell = target
+        coord = tcell.coordinate if tcell is not None else "A1"
+        link = ws.cell(row, 5)
+        if not link.value:
+            set_text(link, coord if tcell is not None else _t(lang, "（整张表）", "(whole sheet)"))
+        quoted = "'" + tws.title.replace("'", "''") + "'"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{coord}", display=str(link.value))
+        link.font = Font(name=FONT, color="FF0563C1", underline="single")
+    lines = max(text_lines(str(ws.cell(row, i).value or ""), w - 1) for i, w in enumerate(ISSUE_WIDTHS, start=1))
+    ws.row_dimensions[row].height = row_height(lines)
 
 
 # ------------------------------------------------------------------------------------------ paper

@@ -39,6 +39,8 @@ __all__ = [
     "load_config",
     "config_from_dict",
     "make_calendar",
+    "JUDGING_SECTIONS",
+    "judging_settings",
 ]
 
 CONFIG_FILENAME = "certctl.toml"
@@ -351,6 +353,20 @@ def make_calendar(
         lang=lang or config.lang,
         as_of=as_of,
     )
+
+
+#: the sections of certctl.toml that decide what is owed and by when (the clocks, their deadlines, the
+#: working-day calendar, the colours): a ledger merged under other values of these is judged differently
+JUDGING_SECTIONS = ("deadlines", "training", "age", "rules", "rulesets", "campaign", "cert_patterns", "calendar")
+
+
+def judging_settings(config: Config | None = None) -> dict[str, Any]:
+    """The :data:`JUDGING_SECTIONS` of ``config`` as plain JSON data (dates as ISO text), section by
+    section, for comparing the settings a ledger was merged under with today's."""
+    import json
+
+    data = (config or Config()).model_dump(mode="json", include=set(JUDGING_SECTIONS))
+    return json.loads(json.dumps(data, sort_keys=True, ensure_ascii=False))  # calendar years: text keys
 
 
 # ---------------------------------------------------------------------- errors

@@ -13,14 +13,21 @@ leaves the previous database), with the mode of personal-data files. An existing
 when certctl wrote it (its ``application_id``); anything else there is refused (:class:`OutputRefused`).
 Values: text as text, numbers as numbers, dates as ISO text ``YYYY-MM-DD`` (SQLite has no date type;
 ISO dates sort and compare as dates), empty cells as NULL.
+
+Beside the sheets, the ledger keeps the model's docket (:class:`certctl.model.docket.Docket`): every
+clock before any day judges it, in tables ``clocks``, ``clock_actions`` and ``clock_certificates``, so
+that ``certctl overdue --ledger`` judges the obligations on any day (:func:`read_docket`) without
+reading a form — the ``obligations`` table is the judgement of the merge's own day only.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -28,10 +35,10 @@ from .outputs import OutputRefused
 from .state import file_mode
 
 __all__ = ["APPLICATION_ID", "TABLES", "COLUMNS", "write_sqlite", "check_sqlite_output", "is_sqlite_ledger",
-           "SCHEMA_VERSION"]
+           "SCHEMA_VERSION", "read_docket", "StoredDocket", "LedgerUnusable"]
 
 APPLICATION_ID = 0x43455254  # "CERT": PRAGMA application_id of every SQLite ledger certctl writes
-SCHEMA_VERSION = 1  # PRAGMA user_version; raised when a table or column changes
+SCHEMA_VERSION = 2  # PRAGMA user_version; raised when a table or column changes (2: the docket, meta.written_at)
 
 #: sheet name -> table name
 TABLES: dict[str, str] = {"证件台账": "certificates", "期限事项": "obligations", "变动记录": "events",
@@ -157,11 +164,195 @@ def _fill(db: sqlite3.Connection, sheets: list[Any], meta: dict[str, Any]) -> No
     db.executemany('INSERT INTO "meta" VALUES (?, ?)', [(k, str(v)) for k, v in sorted(meta.items())])
 
 
+# ------------------------------------------------------------------------------------ the docket
+#: clocks: one row per clock of the docket, certificates' first (in the docket's order), then the units'
+_CLOCK_COLUMNS = ("scope", "owner", "kind", "unit", "owed", "owed_en", "since", "deadline", "start", "until",
+                  "name", "id_number", "cert", "path", "sheet", "source_row")
+
+
+def _fill_docket(db: sqlite3.Connection, docket: Any, meta: dict[str, Any]) -> None:
+    from .codec import encode
+
+    cols = ", ".join(f'"{c}" {"INTEGER" if c == "source_row" else "TEXT"}' for c in _CLOCK_COLUMNS)
+    db.execute(f'CREATE TABLE "clocks" ("row" INTEGER PRIMARY KEY, {cols})')
+    db.execute('CREATE TABLE "clock_actions" ("row" INTEGER PRIMARY KEY, "clock" INTEGER, "date" TEXT, "done_by" TEXT)')
+    db.execute('CREATE TABLE "clock_certificates" ("row" INTEGER PRIMARY KEY, "cert" TEXT, "status" TEXT, '
+               '"colour_inputs" TEXT)')
+    if docket is None:
+        return
+
+    def every_clock() -> Iterator[tuple[str, str, Any]]:  # (scope, owner, clock), in the docket's order
+        for cert, entry in docket.certs.items():
+            for c in entry.clocks:
+                yield "certificate", cert, c
+        for unit, cs in docket.units.items():
+            for c in cs:
+                yield "unit", unit, c
+
+    # streamed to SQLite (a national docket holds 10^6 clocks): clocks, then their actions, then owners
+    db.executemany(f'INSERT INTO "clocks" VALUES ({", ".join("?" * (len(_CLOCK_COLUMNS) + 1))})',
+                   ((n, scope, owner, c.kind, c.unit, c.owed, c.owed_en, _value(c.since), _value(c.deadline),
+                     _value(c.start), _value(c.until), c.name, c.id, c.cert, c.path, c.sheet, c.row)
+                    for n, (scope, owner, c) in enumerate(every_clock(), start=1)))
+    db.executemany('INSERT INTO "clock_actions" ("clock", "date", "done_by") VALUES (?, ?, ?)',
+                   ((n, _value(a.date), a.where) for n, (_, _, c) in enumerate(every_clock(), start=1)
+                    for a in c.actions))
+    db.executemany('INSERT INTO "clock_certificates" VALUES (?, ?, ?, ?)',
+                   ((n, cert, entry.status, json.dumps(encode([entry.facts, list(entry.flags), list(entry.incomplete)]),
+                                                       ensure_ascii=False))
+                    for n, (cert, entry) in enumerate(docket.certs.items(), start=1)))
+    db.execute('CREATE INDEX "clock_actions_clock" ON "clock_actions" ("clock")')
+    db.execute('CREATE INDEX "clocks_cert" ON "clocks" ("cert")')
+    meta["docket"] = json.dumps({"forms": docket.forms, "unreadable": [list(u) for u in docket.unreadable],
+                                 "due_soon_days": docket.due_soon_days, "annual_hours": docket.annual_hours,
+                                 "new_field_hours": docket.new_field_hours}, ensure_ascii=False)
+    meta["rows.clocks"] = db.execute('SELECT count(*) FROM "clocks"').fetchone()[0]
+
+
+class LedgerUnusable(Exception):
+    """A file ``certctl overdue --ledger`` cannot judge: missing, not a certctl SQLite ledger, another
+    schema version, or without a docket. ``zh`` / ``en`` say why and what to do."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass
+class StoredDocket:
+    """The docket of an SQLite ledger and what its ``meta`` says about the merge that wrote it."""
+
+    docket: Any  # certctl.model.docket.Docket
+    meta: dict[str, str]
+
+    @property
+    def written_at(self) -> str:
+        """When the merge wrote the file (local time, ISO, to the second)."""
+        return self.meta.get("written_at", "")
+
+    @property
+    def merged_on(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.written_at[:10])
+        except ValueError:
+            return None
+
+    @property
+    def forms_dir(self) -> str:
+        return self.meta.get("forms_dir", "")
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The judging settings the merge ran under (:func:`certctl.config.judging_settings`)."""
+        try:
+            value = json.loads(self.meta.get("settings", ""))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+
+_REMERGE = ("请用 certctl merge 表格文件夹 --sqlite {p} 重新生成", "write it again with certctl merge FORMS_DIR --sqlite {p}")
+
+
+def _open_ledger(p: Path) -> sqlite3.Connection:
+    redo_zh, redo_en = (x.format(p=p) for x in _REMERGE)
+    if not p.exists():
+        raise LedgerUnusable(f"SQLite 台账 {p} 不存在；{redo_zh}", f"the SQLite ledger {p} does not exist; {redo_en}")
+    if p.is_dir():
+        raise LedgerUnusable(f"{p} 是文件夹，不是 SQLite 台账", f"{p} is a folder, not an SQLite ledger")
+    try:
+        empty = p.stat().st_size == 0
+    except OSError as e:
+        raise LedgerUnusable(f"无法读取 SQLite 台账 {p}：{e.strerror or e}",
+                             f"cannot read the SQLite ledger {p}: {e.strerror or e}") from None
+    if empty or not is_sqlite_ledger(p):
+        raise LedgerUnusable(f"{p} 不是 certctl 写出的 SQLite 台账（certctl merge --sqlite 写出的文件）",
+                             f"{p} is not an SQLite ledger written by certctl (certctl merge --sqlite)")
+    try:
+        db = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    except (OSError, sqlite3.Error) as e:
+        raise LedgerUnusable(f"无法读取 SQLite 台账 {p}：{e}", f"cannot read the SQLite ledger {p}: {e}") from None
+    if version != SCHEMA_VERSION:
+        db.close()
+        if version < SCHEMA_VERSION:
+            raise LedgerUnusable(
+                f"SQLite 台账 {p} 由较早版本的 certctl 写出（表结构版本 {version}，本版本需要 {SCHEMA_VERSION}），"
+                f"其中没有判定期限所需的数据；{redo_zh}",
+                f"the SQLite ledger {p} was written by an older certctl (schema version {version}, this one needs "
+                f"{SCHEMA_VERSION}) and lacks what judging deadlines needs; {redo_en}")
+        raise LedgerUnusable(
+            f"SQLite 台账 {p} 由较新版本的 certctl 写出（表结构版本 {version}，本版本只认 {SCHEMA_VERSION}）；"
+            f"请升级 certctl，或用本版本重新合并",
+            f"the SQLite ledger {p} was written by a newer certctl (schema version {version}, this one reads "
+            f"{SCHEMA_VERSION}); upgrade certctl or merge again with this one")
+    return db
+
+
+def read_docket(path: str | os.PathLike[str]) -> StoredDocket:
+    """The docket an SQLite ledger keeps, and its ``meta``: the very clocks the merge built, so that
+    ``docket.judge(day, calendar)`` gives what ``certctl overdue`` on the merged folder gives on ``day``.
+    :class:`LedgerUnusable` when the file cannot be judged from."""
+    from .codec import CodecError, decode
+    from .model.accounts import Facts
+    from .model.clocks import Action, Clock
+    from .model.docket import Docket, DocketEntry
+
+    p = Path(path)
+    db = _open_ledger(p)
+    try:
+        meta = dict(db.execute('SELECT "key", "value" FROM "meta"'))
+        if "docket" not in meta:
+            raise LedgerUnusable(f"SQLite 台账 {p} 中没有期限数据；" + _REMERGE[0].format(p=p),
+                                 f"the SQLite ledger {p} holds no docket; " + _REMERGE[1].format(p=p))
+        head = json.loads(meta["docket"])
+        acts: dict[int, list[Action]] = {}
+        for clock, date, where in db.execute('SELECT "clock", "date", "done_by" FROM "clock_actions" ORDER BY "row"'):
+            acts.setdefault(clock, []).append(Action(_date(date), where or ""))
+        certs: dict[str, DocketEntry] = {}
+        for cert, status, inputs in db.execute(
+                'SELECT "cert", "status", "colour_inputs" FROM "clock_certificates" ORDER BY "row"'):
+            facts, flags, incomplete = decode(inputs)
+            if facts is not None and not isinstance(facts, Facts):
+                raise CodecError("not Facts")
+            certs[cert] = DocketEntry([], status or "", facts, [tuple(f) for f in flags], list(incomplete))
+        units: dict[str, list[Clock]] = {}
+        for r in db.execute(f'SELECT "row", {", ".join(f"{chr(34)}{c}{chr(34)}" for c in _CLOCK_COLUMNS)} '
+                            'FROM "clocks" ORDER BY "row"'):
+            n, scope, owner, kind, unit, owed, owed_en, since, deadline, start, until, name, pid, cert, path_, sheet, \
+                row = r
+            c = Clock(kind, unit or "", owed or "", owed_en or "", _date(since), _date(deadline), _date(start),
+                      acts.get(n, []), name or "", pid or "", cert or "", path_ or "", sheet, row, _date(until))
+            if scope == "certificate":
+                certs[owner].clocks.append(c)
+            else:
+                units.setdefault(owner, []).append(c)
+        docket = Docket(certs, units, int(head["forms"]), [tuple(u) for u in head["unreadable"]],
+                        int(head["due_soon_days"]), head["annual_hours"], head["new_field_hours"])
+    except (sqlite3.Error, ValueError, KeyError, TypeError, CodecError) as e:
+        raise LedgerUnusable(f"SQLite 台账 {p} 已损坏或被改动，无法读取（{e}）；" + _REMERGE[0].format(p=p),
+                             f"the SQLite ledger {p} is damaged or was edited ({e}); " + _REMERGE[1].format(p=p)) \
+            from None
+    finally:
+        db.close()
+    return StoredDocket(docket, meta)
+
+
+def _date(v: Any) -> dt.date | None:
+    return dt.date.fromisoformat(v) if v else None
+
+
 def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                 lang: str = "zh") -> Path:
+                 lang: str = "zh", docket: Any = None, forms_dir: str | os.PathLike[str] | None = None,
+                 settings: dict[str, Any] | None = None) -> Path:
     """Write the ledger's ``sheets`` (as :func:`certctl.ledger_xlsx.ledger_sheets` gives them) to the
-    SQLite database ``path``, atomically. The caller holds the ledger's lock. OSError or
-    :class:`OutputRefused` when it cannot be written."""
+    SQLite database ``path``, atomically, with the model's ``docket`` (its clocks, for judging another
+    day), the forms folder merged and the judging ``settings`` (:func:`certctl.config.judging_settings`)
+    in ``meta``. The caller holds the ledger's lock. OSError or :class:`OutputRefused` when it cannot be
+    written."""
     from . import __version__
 
     p = Path(path)
@@ -171,7 +362,11 @@ def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.d
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     meta: dict[str, Any] = {"writer": "certctl", "certctl_version": __version__, "lang": lang,
-                            "as_of": as_of.isoformat() if as_of else "", "schema_version": SCHEMA_VERSION}
+                            "as_of": as_of.isoformat() if as_of else "", "schema_version": SCHEMA_VERSION,
+                            "written_at": dt.datetime.now().isoformat(sep=" ", timespec="seconds"),
+                            "forms_dir": str(Path(forms_dir).absolute()) if forms_dir is not None else ""}
+    if settings is not None:
+        meta["settings"] = json.dumps(settings, sort_keys=True, ensure_ascii=False)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode())
         os.close(fd)
@@ -182,6 +377,7 @@ def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.d
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("BEGIN")
+            _fill_docket(db, docket, meta)
             _fill(db, sheets, meta)
             db.execute("COMMIT")
         finally:

@@ -33,6 +33,7 @@ __all__ = [
     "Found",
     "find_obligations",
     "obligations_in",
+    "obligations_in_ledger",
     "load_forms",
     "date_in_text",
     "KINDS",
@@ -75,6 +76,9 @@ class Found:
     unreadable: list[tuple[str, str]]
     calendar_warnings: list[str]
     cached: bool = False  # served from the cache (the folder, options and date unchanged)
+    ledger: str = ""  # judged from this SQLite ledger (certctl overdue --ledger), not from the forms
+    written_at: str = ""  # when the merge wrote that ledger (local time, ISO)
+    forms_dir: str = ""  # the forms folder that merge read
 
     # kept in the cache (certctl.codec) as plain tuples: one list of values per obligation
     def __getstate__(self) -> dict[str, Any]:
@@ -133,3 +137,41 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
     if key and scan.complete:
         cache.put_derived(name, key, Found(obs, docket.forms, bad, warnings))
     return Found(obs, docket.forms, [(str(scan.root / rel), why) for rel, why in bad], warnings)
+
+
+def obligations_in_ledger(path: str | os.PathLike[str], cfg: Any, as_of: dt.date, *,
+                          lang: str | None = None) -> Found:
+    """The obligations on ``as_of`` of the SQLite ledger ``path`` (``certctl merge --sqlite``), judged
+    from the docket it keeps: the clocks the merge built from the forms, judged on ``as_of`` with the
+    working-day calendar of ``cfg`` — what :func:`obligations_in` gives on the folder as it was merged
+    (an action dated after ``as_of`` has not happened yet on ``as_of``; an item done stays done).
+
+    :class:`certctl.ledger_sqlite.LedgerUnusable` when the file is missing, not a certctl SQLite ledger,
+    of another schema version, or merged under other judging settings (:func:`certctl.config.
+    judging_settings`: deadlines, campaign, calendar …) than ``cfg``'s — its deadlines were worked out
+    under those, and would differ from the forms judged today."""
+    from .config import JUDGING_SECTIONS, judging_settings, make_calendar
+    from .ledger_sqlite import LedgerUnusable, read_docket
+
+    stored = read_docket(path)
+    then, now = stored.settings, judging_settings(cfg)
+    differ = [k for k in JUDGING_SECTIONS if then.get(k) != now.get(k)]
+    if differ:
+        zh = "、".join(f"[{k}]" for k in differ)
+        raise LedgerUnusable(
+            f"SQLite 台账 {path} 合并时的设置与当前配置不同（{zh}），其中的期限按当时的设置算出，与按当前设置判定的结果会不一致；"
+            f"请先用当前配置重新合并（certctl merge 表格文件夹 --sqlite {path}），或直接判定表格文件夹（certctl overdue 表格文件夹）",
+            f"the SQLite ledger {path} was merged under other settings than the current config ({', '.join(differ)}): "
+            f"its deadlines were worked out under those; merge again with the current config (certctl merge "
+            f"FORMS_DIR --sqlite {path}), or judge the forms folder (certctl overdue FORMS_DIR)")
+    docket = stored.docket
+    cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
+    for clocks in [*(e.clocks for e in docket.certs.values()), *docket.units.values()]:
+        for c in clocks:  # the years the merge's deadlines walked through: their fallback warnings, as a merge says them
+            for d in (c.since, c.deadline):
+                if d is not None:
+                    cal.is_workday(d)
+    obs = docket.judge(as_of, cal)
+    bad = [(str(Path(stored.forms_dir) / rel), en if lang == "en" else zh) for rel, zh, en in docket.unreadable]
+    return Found(obs, docket.forms, bad, list(dict.fromkeys(cal.warnings)), ledger=str(path),
+                 written_at=stored.written_at, forms_dir=stored.forms_dir)

@@ -165,7 +165,8 @@ def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
         body = Text(f.message(lang, show_id))
         advice = hint(f, show_id)
         if advice:
-            body.append("\n→ " + advice)
+            # "→" joined to a Chinese hint: with a space the terminal may leave the arrow alone on its line
+            body.append(("\n→ " if en else "\n→") + advice)
         parts.append(Padding(body, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 

@@ -350,153 +350,24 @@ def _count_axis(axis: Any, top: int, title: str | None = None) -> None:
 
 
 def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) -> None:
+    """The report workbook: 汇总 (title, summary, the unit table, two charts), the overdue and due-soon
+    lists, an ended campaign's closing list, and the cleanup statistics when a campaign is configured."""
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.pagebreak import Break
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总" if lang != "en" else "Summary"
-    font = "宋体"
-    bold = Font(name=font, bold=True)
-    plain = Font(name=font)
-    thin = Side(style="thin", color="FF808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    widths = SUMMARY_WIDTHS
-    ncol = len(widths)
-    table_w = sum(widths)
-
-    def banner(row: int, text: str, f: Any) -> None:
-        _put(ws, row, 1, text).font = f
-        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-        lines = text_lines(text, table_w - 2)
-        if lines > 1 or (f.sz or 11) > 11:
-            ws.row_dimensions[row].height = row_height(lines, f.sz or 11)
-
-    banner(1, _t("title", lang, d=r.as_of.isoformat()), Font(name=font, bold=True, size=14))
-    banner(2, _summary(r, lang), plain)
-    line = 3
-    for zh, en in r.notes:
-        banner(line, en if lang == "en" else zh, plain)
-        line += 1
-    if r.done_late:
-        banner(line, _t("done_late", lang, n=r.done_late), plain)
-        line += 1
-    if r.unreadable:
-        banner(line, _t("unreadable", lang) + "; ".join(r.unreadable), plain)
-        line += 1
-    head = line + 1
-    for c, h in enumerate(_t("unit_headers", lang), start=1):
-        cell = _put(ws, head, c, h)
-        cell.font = bold
-        cell.border = border
-        cell.fill = PatternFill("solid", fgColor="FFF2F2F2")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for i, u in enumerate(r.units, start=1):
-        for c, v in enumerate(_unit_row(u, lang), start=1):
-            cell = _put(ws, head + i, c, v)
-            cell.font = plain
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=c == 1)
-        for c, colour in ((4, "红"), (5, "黄"), (6, "绿")):
-            if getattr(u, ("red", "yellow", "green")[c - 4]):
-                cell = ws.cell(head + i, c)
-                cell.fill = PatternFill("solid", fgColor=CELL_FILL[colour])
-                cell.font = Font(name=font, bold=True, color=CELL_FONT[colour])
-        if text_lines(u.unit, widths[0] - 1) > 1:
-            ws.row_dimensions[head + i].height = row_height(text_lines(u.unit, widths[0] - 1))
-    last = head + len(r.units)
-    total = _named(r.totals, _t("total", lang))
-    for c, v in enumerate(_unit_row(total, lang), start=1):
-        cell = _put(ws, last + 1, c, v)
-        cell.font = bold
-        cell.border = border
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[_letter(c)].width = w
-    end = last + 1
-
+    head = _banners(ws, r, lang) + 2  # a blank row between the notes and the table
+    end = _unit_table(ws, r, head, lang)
+    title_rows = f"{head}:{head}"
     if r.units:
-        # the two charts side by side below the table, both whole on one page: on the table's page
-        # when they fit below it, else on the next page (a manual page break before them)
-        height = min(CHART_MAX_CM, max(CHART_MIN_CM, 2.5 + 0.45 * len(r.units)))
-        rows_high = int(height / ROW_CM) + 2
-        table_cm = sum((ws.row_dimensions[i].height or 15) for i in range(1, end + 1)) * 2.54 / 72
-        title_rows = None
-        if table_cm + ROW_CM + height > PAGE_CM:
-            ws.row_breaks.append(Break(id=end))
-            if table_cm > PAGE_CM:  # the table itself runs over pages: repeat its header row
-                title_rows = f"{head}:{head}"
-        start = end + 2
-        cats = Reference(ws, min_col=1, min_row=head + 1, max_row=last)
-        colour_chart = BarChart()
-        colour_chart.type = "col"
-        colour_chart.grouping = "stacked"
-        colour_chart.overlap = 100
-        colour_chart.title = _t("chart_colour", lang)
-        colour_chart.add_data(Reference(ws, min_col=4, max_col=6, min_row=head, max_row=last), titles_from_data=True)
-        colour_chart.set_categories(cats)
-        for series, colour in zip(colour_chart.series, ("红", "黄", "绿")):
-            series.graphicalProperties.solidFill = FILL[colour]
-            series.graphicalProperties.line.solidFill = FILL[colour]
-        _count_axis(colour_chart.y_axis, max([u.red + u.yellow + u.green for u in r.units] + [0]),
-                    "证件数" if lang != "en" else "certificates")
-        colour_chart.x_axis.delete = False
-        colour_chart.legend.position = "b"
-        colour_chart.width, colour_chart.height = CHART_W_CM, height
-        ws.add_chart(colour_chart, f"A{start}")
-
-        overdue_chart = BarChart()
-        overdue_chart.type = "bar"
-        overdue_chart.title = _t("chart_overdue", lang)
-        overdue_chart.add_data(Reference(ws, min_col=7, max_col=7, min_row=head, max_row=last), titles_from_data=True)
-        overdue_chart.set_categories(cats)
-        overdue_chart.legend = None
-        overdue_chart.series[0].graphicalProperties.solidFill = FILL["红"]
-        _count_axis(overdue_chart.y_axis, max([u.overdue for u in r.units] + [0]),
-                    "逾期事项数" if lang != "en" else "overdue items")
-        overdue_chart.x_axis.delete = False
-        overdue_chart.width, overdue_chart.height = CHART_W_CM, height
-        ws.add_chart(overdue_chart, f"{_letter(SECOND_CHART_COL)}{start}")
-        end = start + rows_high
-    else:
-        title_rows = f"{head}:{head}"
-    print_setup(ws, title_rows, f"A1:{_letter(ncol)}{end}", lang)
-
-    item_widths = (24, 8, 20, 14, 30, 11, 11, 9, 34)
+        end, title_rows = _charts(ws, r, head, end, lang)
+    print_setup(ws, title_rows, f"A1:{_letter(len(SUMMARY_WIDTHS))}{end}", lang)
     lists = [("overdue", r.overdue, [0, 1, 2, 3, 4, 5, 6, 7, 9]), ("soon", r.due_soon, [0, 1, 2, 3, 4, 5, 6, 8, 9])]
     if r.closed:  # the ended campaign's closing summary: what never arrived
         lists.append(("closed", r.closed, [0, 1, 2, 3, 4, 6, 9]))
     for key, items, keep in lists:
-        sheet = wb.create_sheet(_t(key, lang))
-        heads = _t("item_headers", lang)
-        for c, i in enumerate(keep, start=1):
-            cell = _put(sheet, 1, c, heads[i])
-            cell.font = bold
-            cell.fill = PatternFill("solid", fgColor="FFF2F2F2")
-            cell.border = border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.row_dimensions[1].height = 36
-        for n, o in enumerate(items, start=2):
-            row = _item_row(o, lang, show_id)
-            lines = 1
-            for c, i in enumerate(keep, start=1):
-                cell = _put(sheet, n, c, row[i])
-                cell.font = plain
-                cell.border = border
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-                if isinstance(row[i], str):
-                    lines = max(lines, text_lines(row[i], item_widths[c - 1] - 1))
-            if lines > 1:
-                sheet.row_dimensions[n].height = row_height(lines)
-        for c, w in enumerate(item_widths, start=1):
-            sheet.column_dimensions[_letter(c)].width = w
-        sheet.freeze_panes = "A2"
-        if items:
-            sheet.auto_filter.ref = f"A1:{_letter(len(keep))}{len(items) + 1}"
-        print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
-
+        _item_sheet(wb.create_sheet(_t(key, lang)), items, keep, lang, show_id)
     if r.cleanup is not None:
         from .deliverables.statistics import write_statistics_sheet
 
@@ -508,6 +379,167 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     wb.properties.title = _t("title", lang, d=r.as_of.isoformat())
     mark_openpyxl(wb, "report")  # certctl.marks: never read back as a form
     wb.save(path)
+
+
+_FONT = "宋体"
+
+
+def _border() -> Any:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="FF808080")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _header_cell(cell: Any) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    cell.font = Font(name=_FONT, bold=True)
+    cell.border = _border()
+    cell.fill = PatternFill("solid", fgColor="FFF2F2F2")
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _banners(ws: Any, r: Report, lang: str) -> int:
+    """Title, summary and notes over the table's width, one row each; returns the last row used."""
+    from openpyxl.styles import Alignment, Font
+
+    ncol, table_w = len(SUMMARY_WIDTHS), sum(SUMMARY_WIDTHS)
+    plain = Font(name=_FONT)
+
+    def banner(row: int, text: str, f: Any) -> None:
+        _put(ws, row, 1, text).font = f
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        lines = text_lines(text, table_w - 2)
+        if lines > 1 or (f.sz or 11) > 11:
+            ws.row_dimensions[row].height = row_height(lines, f.sz or 11)
+
+    banner(1, _t("title", lang, d=r.as_of.isoformat()), Font(name=_FONT, bold=True, size=14))
+    banner(2, _summary(r, lang), plain)
+    texts = [en if lang == "en" else zh for zh, en in r.notes]
+    if r.done_late:
+        texts.append(_t("done_late", lang, n=r.done_late))
+    if r.unreadable:
+        texts.append(_t("unreadable", lang) + "; ".join(r.unreadable))
+    for line, text in enumerate(texts, start=3):
+        banner(line, text, plain)
+    return 2 + len(texts)
+
+
+def _unit_table(ws: Any, r: Report, head: int, lang: str) -> int:
+    """One row per unit under a header at ``head``, colour counts filled in their colour, a total row;
+    returns the total row."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    widths = SUMMARY_WIDTHS
+    plain, bold, border = Font(name=_FONT), Font(name=_FONT, bold=True), _border()
+    for c, h in enumerate(_t("unit_headers", lang), start=1):
+        _header_cell(_put(ws, head, c, h))
+    for i, u in enumerate(r.units, start=1):
+        for c, v in enumerate(_unit_row(u, lang), start=1):
+            cell = _put(ws, head + i, c, v)
+            cell.font = plain
+            cell.border = border
+            cell.alignment = Alignment(vertical="top", wrap_text=c == 1)
+        for c, colour in ((4, "红"), (5, "黄"), (6, "绿")):
+            if getattr(u, ("red", "yellow", "green")[c - 4]):
+                cell = ws.cell(head + i, c)
+                cell.fill = PatternFill("solid", fgColor=CELL_FILL[colour])
+                cell.font = Font(name=_FONT, bold=True, color=CELL_FONT[colour])
+        if text_lines(u.unit, widths[0] - 1) > 1:
+            ws.row_dimensions[head + i].height = row_height(text_lines(u.unit, widths[0] - 1))
+    last = head + len(r.units)
+    total = _named(r.totals, _t("total", lang))
+    for c, v in enumerate(_unit_row(total, lang), start=1):
+        cell = _put(ws, last + 1, c, v)
+        cell.font = bold
+        cell.border = border
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[_letter(c)].width = w
+    return last + 1
+
+
+def _charts(ws: Any, r: Report, head: int, end: int, lang: str) -> tuple[int, str | None]:
+    """The two charts side by side below the table, both whole on one page: on the table's page when
+    they fit below it, else on the next page (a manual page break before them). Returns the last row
+    they cover and the rows to repeat on each printed page (the header, when the table runs over pages)."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.pagebreak import Break
+
+    last = end - 1  # the last unit's row
+    height = min(CHART_MAX_CM, max(CHART_MIN_CM, 2.5 + 0.45 * len(r.units)))
+    rows_high = int(height / ROW_CM) + 2
+    table_cm = sum((ws.row_dimensions[i].height or 15) for i in range(1, end + 1)) * 2.54 / 72
+    title_rows = None
+    if table_cm + ROW_CM + height > PAGE_CM:
+        ws.row_breaks.append(Break(id=end))
+        if table_cm > PAGE_CM:  # the table itself runs over pages: repeat its header row
+            title_rows = f"{head}:{head}"
+    start = end + 2
+    cats = Reference(ws, min_col=1, min_row=head + 1, max_row=last)
+    colour_chart = BarChart()
+    colour_chart.type = "col"
+    colour_chart.grouping = "stacked"
+    colour_chart.overlap = 100
+    colour_chart.title = _t("chart_colour", lang)
+    colour_chart.add_data(Reference(ws, min_col=4, max_col=6, min_row=head, max_row=last), titles_from_data=True)
+    colour_chart.set_categories(cats)
+    for series, colour in zip(colour_chart.series, ("红", "黄", "绿")):
+        series.graphicalProperties.solidFill = FILL[colour]
+        series.graphicalProperties.line.solidFill = FILL[colour]
+    _count_axis(colour_chart.y_axis, max([u.red + u.yellow + u.green for u in r.units] + [0]),
+                "证件数" if lang != "en" else "certificates")
+    colour_chart.x_axis.delete = False
+    colour_chart.legend.position = "b"
+    colour_chart.width, colour_chart.height = CHART_W_CM, height
+    ws.add_chart(colour_chart, f"A{start}")
+
+    overdue_chart = BarChart()
+    overdue_chart.type = "bar"
+    overdue_chart.title = _t("chart_overdue", lang)
+    overdue_chart.add_data(Reference(ws, min_col=7, max_col=7, min_row=head, max_row=last), titles_from_data=True)
+    overdue_chart.set_categories(cats)
+    overdue_chart.legend = None
+    overdue_chart.series[0].graphicalProperties.solidFill = FILL["红"]
+    _count_axis(overdue_chart.y_axis, max([u.overdue for u in r.units] + [0]),
+                "逾期事项数" if lang != "en" else "overdue items")
+    overdue_chart.x_axis.delete = False
+    overdue_chart.width, overdue_chart.height = CHART_W_CM, height
+    ws.add_chart(overdue_chart, f"{_letter(SECOND_CHART_COL)}{start}")
+    return start + rows_high, title_rows
+
+
+_ITEM_WIDTHS = (24, 8, 20, 14, 30, 11, 11, 9, 34)
+
+
+def _item_sheet(sheet: Any, items: list[Any], keep: list[int], lang: str, show_id: bool) -> None:
+    """A list of obligations (overdue, due soon, or never arrived): the columns in ``keep``, filtered, printable."""
+    from openpyxl.styles import Alignment, Font
+
+    plain, border = Font(name=_FONT), _border()
+    heads = _t("item_headers", lang)
+    for c, i in enumerate(keep, start=1):
+        _header_cell(_put(sheet, 1, c, heads[i]))
+    sheet.row_dimensions[1].height = 36
+    for n, o in enumerate(items, start=2):
+        row = _item_row(o, lang, show_id)
+        lines = 1
+        for c, i in enumerate(keep, start=1):
+            cell = _put(sheet, n, c, row[i])
+            cell.font = plain
+            cell.border = border
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(row[i], str):
+                lines = max(lines, text_lines(row[i], _ITEM_WIDTHS[c - 1] - 1))
+        if lines > 1:
+            sheet.row_dimensions[n].height = row_height(lines)
+    for c, w in enumerate(_ITEM_WIDTHS, start=1):
+        sheet.column_dimensions[_letter(c)].width = w
+    sheet.freeze_panes = "A2"
+    if items:
+        sheet.auto_filter.ref = f"A1:{_letter(len(keep))}{len(items) + 1}"
+    print_setup(sheet, "1:1", f"A1:{_letter(len(keep))}{max(len(items) + 1, 2)}", lang)
 
 
 def _letter(c: int) -> str:

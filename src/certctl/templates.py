@@ -224,58 +224,92 @@ def _list_formula(values: tuple[str, ...]) -> str:
     return f
 
 
+_FONT = "宋体"
+
+
 def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """One form's sheet: title, metadata row, header, pre-formatted data rows, drop-downs, footer, print setup."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     lay = layout(spec, data_rows)
     ws = wb.create_sheet(lay.sheet)
     n = len(spec.columns)
-    last_letter = get_column_letter(n)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font = "宋体"
+    _title(ws, spec, lay, n)
+    if lay.meta_row is not None:
+        _meta_row(ws, spec, lay)
+    _header_row(ws, spec, lay)
+    _data_rows(ws, spec, lay)
+    _validations(ws, spec, lay)
+    if lay.footer_row is not None:
+        _footer(ws, spec, lay, n)
+    # view and print setup
+    ws.freeze_panes = f"A{lay.first_data_row}"
+    ws.sheet_view.zoomScale = 100
+    ws.print_options.horizontalCentered = True
+    end_row = lay.footer_row or lay.last_data_row
+    print_setup(ws, f"{lay.header_row}:{lay.header_row}", f"A1:{get_column_letter(n)}{end_row}", "zh",
+                side_margin=MARGIN_IN)
+    return ws
 
-    # title
+
+def _border() -> Any:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="000000")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _title(ws: Any, spec: F.FormSpec, lay: SheetLayout, n: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
     t = ws.cell(lay.title_row, 1, spec.title)
-    t.font = Font(name=font, size=16, bold=True)
+    t.font = Font(name=_FONT, size=16, bold=True)
     t.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=lay.title_row, start_column=1, end_row=lay.title_row, end_column=n)
     ws.row_dimensions[lay.title_row].height = 36
 
-    # metadata row: label cells, then an empty value cell (merged over the rest of its group)
-    if lay.meta_row is not None:
-        labels, values = _meta_groups(spec)
-        for key, label in META_LABELS:
-            a, end, b = labels[key]
-            c = ws.cell(lay.meta_row, a, label)
-            c.font = Font(name=font, size=11)
-            c.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
-            if end > a:
-                ws.merge_cells(start_row=lay.meta_row, start_column=a, end_row=lay.meta_row, end_column=end)
-            vcol, vend = values[key]
-            v = ws.cell(lay.meta_row, vcol)
-            v.font = Font(name=font, size=11)
-            v.alignment = Alignment(horizontal="left", vertical="center")
-            v.number_format = META_DATE_FORMAT if key == "date" else TEXT_FORMAT
-            if key == "date":
-                v.value = META_DATE_PLACEHOLDER
-            if vend > vcol:
-                ws.merge_cells(start_row=lay.meta_row, start_column=vcol, end_row=lay.meta_row, end_column=vend)
-            title, prompt = META_HINTS[key]
-            dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=False,
-                                promptTitle=title, prompt=prompt)
-            dv.add(v.coordinate)
-            ws.add_data_validation(dv)
-        ws.row_dimensions[lay.meta_row].height = 24
 
-    # header
+def _meta_row(ws: Any, spec: F.FormSpec, lay: SheetLayout) -> None:
+    """Label cells, then an empty value cell (merged over the rest of its group) with a hint."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    labels, values = _meta_groups(spec)
+    for key, label in META_LABELS:
+        a, end, b = labels[key]
+        c = ws.cell(lay.meta_row, a, label)
+        c.font = Font(name=_FONT, size=11)
+        c.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
+        if end > a:
+            ws.merge_cells(start_row=lay.meta_row, start_column=a, end_row=lay.meta_row, end_column=end)
+        vcol, vend = values[key]
+        v = ws.cell(lay.meta_row, vcol)
+        v.font = Font(name=_FONT, size=11)
+        v.alignment = Alignment(horizontal="left", vertical="center")
+        v.number_format = META_DATE_FORMAT if key == "date" else TEXT_FORMAT
+        if key == "date":
+            v.value = META_DATE_PLACEHOLDER
+        if vend > vcol:
+            ws.merge_cells(start_row=lay.meta_row, start_column=vcol, end_row=lay.meta_row, end_column=vend)
+        title, prompt = META_HINTS[key]
+        dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=False,
+                            promptTitle=title, prompt=prompt)
+        dv.add(v.coordinate)
+        ws.add_data_validation(dv)
+    ws.row_dimensions[lay.meta_row].height = 24
+
+
+def _header_row(ws: Any, spec: F.FormSpec, lay: SheetLayout) -> None:
+    """Column titles, shaded and wrapped; column widths for paper; the row as tall as its longest title."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     header_fill = PatternFill("solid", fgColor="FFF2F2F2")
+    border = _border()
     max_lines = 1
     for i, col in enumerate(spec.columns, start=1):
         c = ws.cell(lay.header_row, i, col.title)
-        c.font = Font(name=font, size=11, bold=True)
+        c.font = Font(name=_FONT, size=11, bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = border
         c.fill = header_fill
@@ -284,20 +318,28 @@ def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
         max_lines = max(max_lines, lines)
     ws.row_dimensions[lay.header_row].height = 15 * max_lines + 8
 
-    # pre-formatted data rows, tall enough to write in by hand; 序号 numbered down the blank rows
-    body_font = Font(name=font, size=11)
+
+def _cell_format(col: Any) -> str:
+    if col.type in ("id", "cert", "name", "unit", "text", "enum", "sex"):
+        return TEXT_FORMAT
+    if col.type == "date":
+        return DATE_FORMAT
+    if col.type == "number":
+        return "0.##"
+    return "General"
+
+
+def _data_rows(ws: Any, spec: F.FormSpec, lay: SheetLayout) -> None:
+    """Pre-formatted data rows, tall enough to write in by hand; 序号 numbered down the blank rows."""
+    from openpyxl.styles import Alignment, Font
+
+    body_font = Font(name=_FONT, size=11)
+    border = _border()
     row_height = data_row_height(spec)
     for r in range(lay.first_data_row, lay.last_data_row + 1):
         ws.row_dimensions[r].height = row_height
     for i, col in enumerate(spec.columns, start=1):
-        if col.type in ("id", "cert", "name", "unit", "text", "enum", "sex"):
-            fmt = TEXT_FORMAT
-        elif col.type == "date":
-            fmt = DATE_FORMAT
-        elif col.type == "number":
-            fmt = "0.##"
-        else:
-            fmt = "General"
+        fmt = _cell_format(col)
         horiz = "center" if col.type in ("seq", "sex", "enum", "date", "number") else "left"
         for r in range(lay.first_data_row, lay.last_data_row + 1):
             c = ws.cell(r, i)
@@ -308,55 +350,60 @@ def _build_sheet(wb: Any, spec: F.FormSpec, data_rows: int = DATA_ROWS) -> Any:
             if col.type == "seq":
                 c.value = r - lay.first_data_row + 1
 
-    # data validations: drop-downs, hints, soft checks
+
+def _validations(ws: Any, spec: F.FormSpec, lay: SheetLayout) -> None:
+    """Data validations down each column's blank rows: drop-downs, hints, soft checks."""
+    from openpyxl.utils import get_column_letter
+
     for i, col in enumerate(spec.columns, start=1):
-        letter = get_column_letter(i)
-        rng = f"{letter}{lay.first_data_row}:{letter}{lay.last_data_row}"
-        hint = _hint(col)
-        kw: dict[str, Any] = {"allow_blank": True}
-        if hint:
-            kw.update(showInputMessage=True, promptTitle=col.title[:32], prompt=hint[:255])
-        if col.enum:
-            dv = DataValidation(type="list", formula1=_list_formula(col.enum), showDropDown=False,
-                                showErrorMessage=True, errorStyle="stop", errorTitle="请从下拉列表选择",
-                                error=("只能填写：" + " / ".join(col.enum))[:255], **kw)
-        elif col.choices:
-            dv = DataValidation(type="list", formula1=_list_formula(col.choices), showDropDown=False,
-                                showErrorMessage=False, **kw)
-        elif col.type == "id":
-            dv = DataValidation(type="textLength", operator="equal", formula1="18", showErrorMessage=True,
-                                errorStyle="warning", errorTitle="身份证号码位数",
-                                error="身份证号码应为 18 位（最后一位可为 X）。请核对。", **kw)
-        elif col.type == "date":
-            dv = DataValidation(type="date", operator="between", formula1="DATE(1950,1,1)",
-                                formula2="DATE(2099,12,31)", showErrorMessage=True, errorStyle="warning",
-                                errorTitle="日期", error="请填写有效日期，如 2024-06-03。", **kw)
-        elif col.type == "number":
-            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                                showErrorMessage=True, errorStyle="warning", errorTitle="数字",
-                                error="请填写不小于 0 的数字。", **kw)
-        elif hint:
-            dv = DataValidation(showErrorMessage=False, **kw)
-        else:
+        dv = _validation(col)
+        if dv is None:
             continue
-        dv.add(rng)
+        letter = get_column_letter(i)
+        dv.add(f"{letter}{lay.first_data_row}:{letter}{lay.last_data_row}")
         ws.add_data_validation(dv)
 
-    # footer note
-    if lay.footer_row is not None:
-        f = ws.cell(lay.footer_row, 1, spec.footer)
-        f.font = Font(name=font, size=11)
-        f.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        ws.merge_cells(start_row=lay.footer_row, start_column=1, end_row=lay.footer_row, end_column=n)
-        ws.row_dimensions[lay.footer_row].height = 24
 
-    # view and print setup
-    ws.freeze_panes = f"A{lay.first_data_row}"
-    ws.sheet_view.zoomScale = 100
-    ws.print_options.horizontalCentered = True
-    end_row = lay.footer_row or lay.last_data_row
-    print_setup(ws, f"{lay.header_row}:{lay.header_row}", f"A1:{last_letter}{end_row}", "zh", side_margin=MARGIN_IN)
-    return ws
+def _validation(col: Any) -> Any:
+    """The data validation of one column, or None when it needs none."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    hint = _hint(col)
+    kw: dict[str, Any] = {"allow_blank": True}
+    if hint:
+        kw.update(showInputMessage=True, promptTitle=col.title[:32], prompt=hint[:255])
+    if col.enum:
+        return DataValidation(type="list", formula1=_list_formula(col.enum), showDropDown=False,
+                              showErrorMessage=True, errorStyle="stop", errorTitle="请从下拉列表选择",
+                              error=("只能填写：" + " / ".join(col.enum))[:255], **kw)
+    if col.choices:
+        return DataValidation(type="list", formula1=_list_formula(col.choices), showDropDown=False,
+                              showErrorMessage=False, **kw)
+    if col.type == "id":
+        return DataValidation(type="textLength", operator="equal", formula1="18", showErrorMessage=True,
+                              errorStyle="warning", errorTitle="身份证号码位数",
+                              error="身份证号码应为 18 位（最后一位可为 X）。请核对。", **kw)
+    if col.type == "date":
+        return DataValidation(type="date", operator="between", formula1="DATE(1950,1,1)",
+                              formula2="DATE(2099,12,31)", showErrorMessage=True, errorStyle="warning",
+                              errorTitle="日期", error="请填写有效日期，如 2024-06-03。", **kw)
+    if col.type == "number":
+        return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                              showErrorMessage=True, errorStyle="warning", errorTitle="数字",
+                              error="请填写不小于 0 的数字。", **kw)
+    if hint:
+        return DataValidation(showErrorMessage=False, **kw)
+    return None
+
+
+def _footer(ws: Any, spec: F.FormSpec, lay: SheetLayout, n: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    f = ws.cell(lay.footer_row, 1, spec.footer)
+    f.font = Font(name=_FONT, size=11)
+    f.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=lay.footer_row, start_column=1, end_row=lay.footer_row, end_column=n)
+    ws.row_dimensions[lay.footer_row].height = 24
 
 
 def build_template(family: str, data_rows: Mapping[str, int] | None = None) -> Any:

@@ -156,6 +156,14 @@ def cache_option() -> Any:
     return typer.Option(True, "--cache/--no-cache", help=CACHE_HELP)
 
 
+LEDGER_HELP = ("从 SQLite 台账（certctl merge --sqlite 写出）判定，不再逐一读取表格"
+               " / judge from an SQLite ledger (merge --sqlite), not the forms")
+
+
+def ledger_option(help: str = LEDGER_HELP) -> Any:
+    return typer.Option(None, "--ledger", metavar="FILE", help=help, show_default=False)
+
+
 def log_file_option() -> Any:
     return typer.Option(None, "--log-file", metavar="PATH", help=LOG_HELP, show_default=False)
 
@@ -307,6 +315,23 @@ def gather_obligations(run: Run, cfg: Any, lang: str, directory: Path, as_of: dt
     opts = Options.from_config(cfg, lang=lang)
     found = _through_cache(run, directory, cache,
                            lambda fc: obligations_in(directory, opts, cfg, as_of, cache=fc, lang=lang))
+    _warn_unreadable(run, found.unreadable)
+    for message in found.calendar_warnings:
+        run.warn(message)
+    return found
+
+
+def gather_ledger_obligations(run: Run, cfg: Any, lang: str, ledger: Path, as_of: dt.date) -> Any:
+    """The obligations on ``as_of`` of the SQLite ledger ``ledger`` (a :class:`certctl.overdue.Found`);
+    a file that cannot be judged from is a clean exit 2, the files the merge could not read and calendar
+    fallbacks are warned about on stderr, as for a forms folder."""
+    from ..ledger_sqlite import LedgerUnusable
+    from ..overdue import obligations_in_ledger
+
+    try:
+        found = obligations_in_ledger(ledger, cfg, as_of, lang=lang)
+    except LedgerUnusable as e:
+        run.fail(e.zh, e.en)
     _warn_unreadable(run, found.unreadable)
     for message in found.calendar_warnings:
         run.warn(message)

@@ -91,7 +91,10 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             from ..ledger_sqlite import write_sqlite
 
             try:
-                write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg)
+                from ..config import judging_settings
+
+                write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg, docket=ledger.docket, forms_dir=root,
+                             settings=judging_settings(cfg))
             except OSError as e:
                 fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
                      else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
@@ -223,8 +226,10 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
                 scan = scan_forms(root, files=files, unreadable=unreadable)
                 name = f"ledger:{out.resolve()}"
                 key = inputs_key(scan, opts, cfg, day or dt.date.today(), "ledger")
-                if sqlite is not None:
-                    key += f"|sqlite:{sqlite.resolve()}"
+                if sqlite is not None:  # (a file of another schema version is written again)
+                    from ..ledger_sqlite import SCHEMA_VERSION
+
+                    key += f"|sqlite:{sqlite.resolve()}|schema:{SCHEMA_VERSION}"
                 summary = (_unchanged(fc, name, key, scan, out, opts, sqlite) if fc is not None and scan.complete
                            else None)
                 if summary is not None:

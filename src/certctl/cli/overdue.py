@@ -2,7 +2,13 @@
 
 Exit status: 0 nothing overdue; 1 something overdue, or a form or folder unreadable; 2 error (bad date,
 no such directory or an empty one, an output that would land on a form, a log that cannot be written, bad
-config, another run holding the lock). Items done late are validation findings, not overdue.
+config, another run holding the lock; with --ledger: a file that is missing, not a certctl SQLite ledger, of
+another schema version or merged under other judging settings). Items done late are validation findings,
+not overdue.
+
+``--ledger 台账.sqlite`` judges the docket a merge kept in its SQLite ledger
+(:func:`certctl.overdue.obligations_in_ledger`) instead of the forms; everything printed is the same but
+the summary line, which names the ledger and when it was merged.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import io
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Group
@@ -24,12 +30,13 @@ from rich.text import Text
 
 from ..findings import cell_ref
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
-from ..overdue import PENDING_STATES, STATES, Obligation
+from ..overdue import PENDING_STATES, STATES, Found, Obligation
 from ..state import lock_file
 from .app import app
 from .common import (NARROW, Lang, Run, as_of_option, cache_option, config_option, console, dir_alias, format_option,
-                     forms_dir_argument, gather_obligations, lang_option, load, lock_timeout_option, log_file_option,
-                     one_of, output_option, parse_as_of, quiet_option, resolve_dir, show_id_option)
+                     forms_dir_argument, gather_ledger_obligations, gather_obligations, lang_option, ledger_option, load,
+                     lock_timeout_option, log_file_option, one_of, output_option, parse_as_of, quiet_option,
+                     resolve_dir, show_id_option)
 from .streams import emit, failer, guard
 
 
@@ -79,9 +86,9 @@ def to_csv(items: list[Obligation], lang: str, show_id: bool) -> str:
 
 
 def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: list[Obligation],
-            all_obs: list[Obligation], lang: str, show_id: bool, files: int) -> str:
+            all_obs: list[Obligation], lang: str, show_id: bool, files: int, ledger: dict[str, str] | None = None) -> str:
     counts = {s: sum(1 for o in all_obs if o.state == s) for s in STATES}
-    doc = {
+    doc: dict[str, object] = {
         "as_of": as_of.isoformat(),
         "dir": str(directory),
         "files": files,
@@ -89,7 +96,23 @@ def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: li
         "overdue": [o.to_dict(show_id, lang) for o in overdue],
         "due_soon": [o.to_dict(show_id, lang) for o in soon],
     }
+    if ledger is not None:  # judged from an SQLite ledger: which, and when it was merged
+        doc["ledger"] = ledger
     return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def footer(run: Run, day: dt.date, overdue: int, soon: int, found: Found, d: Path) -> str:
+    """The summary line: the counts, and where the obligations come from (the forms read, or the SQLite
+    ledger and when it was merged)."""
+    files, ledger = found.files, found.ledger
+    if ledger:
+        when = found.written_at[:16] or "?"  # to the minute; JSON has the second
+        return run.t(f"截至 {day.isoformat()}：逾期 {overdue} 项，即将到期 {soon} 项（据 SQLite 台账 {ledger}，"
+                     f"{when} 合并自 {d} 的 {files} 个表格；之后收到的表格不在其中）。",
+                     f"On {day.isoformat()}: {overdue} overdue, {soon} due soon (from the SQLite ledger {ledger}, "
+                     f"merged {when} from {files} forms in {d}; forms received since are not in it).")
+    return run.t(f"截至 {day.isoformat()}：逾期 {overdue} 项，即将到期 {soon} 项（读取 {files} 个表格，{d}）。",
+                 f"On {day.isoformat()}: {overdue} overdue, {soon} due soon ({files} forms read in {d}).")
 
 
 def _count(o: Obligation, lang: str, late: bool) -> str:
@@ -222,6 +245,7 @@ def overdue_cmd(
         "写入文件而不是标准输出（CSV 为带 BOM 的 UTF-8，Excel 可直接打开）/ write to FILE instead of stdout"),
     show_all: bool = typer.Option(False, "--all", help=f"终端表格显示全部事项（默认每部分最多 {TABLE_ROWS} 行）"
                                                         f" / show every item in the terminal table (default {TABLE_ROWS} per section)"),
+    ledger: Optional[Path] = ledger_option(),
     dir_old: Optional[Path] = dir_alias(),
 ) -> None:
     """列出截至某日已超过工作日期限的事项（另列即将到期事项）。List what is past its working-day deadline.
@@ -230,29 +254,31 @@ def overdue_cmd(
     每项一行（制表符分隔），按单位分组。On a terminal: a table (200 rows per section unless --all);
     otherwise plain text, one tab-separated line per item, grouped by unit.
 
+    --ledger 台账.sqlite：从 certctl merge --sqlite 写出的台账判定，不读表格，结果与判定合并时的表格文件夹
+    相同；合并后收到的表格不在其中。With --ledger FILE: judged from the SQLite ledger a merge wrote, as the
+    forms folder it merged would be (docs/ledger-schema.md).
+
     退出状态 / exit status: 0 无逾期 nothing overdue; 1 有逾期，或有表格、文件夹无法读取 something overdue,
     or a form or folder unreadable; 2 出错（日期、配置有误，文件夹不存在或为空，输出会覆盖表格，
-    日志写不进去，输出管道断开，或另一任务占用锁）error.
+    日志写不进去，输出管道断开，另一任务占用锁，或 --ledger 的台账不存在、不是 certctl 的 SQLite 台账、
+    版本或设置不同）error.
     """
     cfg, lg = load(config, lang)
     directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
+    if ledger is not None and directory is not None:
+        failer(lg, "certctl overdue")("表格文件夹与 --ledger 只能给一个：从表格判定，或从 SQLite 台账判定",
+                                      "give FORMS_DIR or --ledger, not both: judge the forms, or the SQLite ledger")
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
-    guard(log_file, "log", [forms], failer(lg, "certctl overdue"))  # never a log appended to a form
+    # never a log appended to a form (nor to the SQLite ledger: a file certctl's outputs never replace)
+    guard(log_file, "log", [forms], failer(lg, "certctl overdue"))
     guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
     run = Run("overdue", lg, log_file)
     day = parse_as_of(run, as_of)
-    d = resolve_dir(run, cfg, directory)
-    lock = None
-    try:
-        lock = lock_file("overdue", d)  # in the state folder: a read-only forms share works
-        with run_lock(lock, lock_timeout):
-            found = gather_obligations(run, cfg, lg, d, day, cache)
-    except LockBusy as e:
-        run.fail(str(e), str(e))
-    except OSError as e:
-        where = lock or getattr(e, "filename", None) or "state_dir"
-        run.fail(f"无法创建锁文件 {where}：{e.strerror or e}（可在 certctl.toml 中用 state_dir 指定可写的文件夹）",
-                 f"cannot create the lock file {where}: {e.strerror or e} (set state_dir in certctl.toml to a writable folder)")
+    if ledger is not None:  # one file, replaced whole by each merge: no lock, no forms read
+        found = gather_ledger_obligations(run, cfg, lg, ledger, day)
+        d = Path(found.forms_dir)
+    else:
+        d, found = _judge_folder(run, cfg, lg, directory, day, cache, lock_timeout)
 
     obs = found.obligations
     overdue = by_unit([o for o in obs if o.state == "overdue"])
@@ -261,47 +287,70 @@ def overdue_cmd(
     code = 1 if overdue or found.unreadable else 0  # a file or folder that could not be read is found too
 
     run.log.write(f"as_of={day.isoformat()} dir={d} files={files} overdue={len(overdue)} "
-                  f"due_soon={len(soon)} exit={code}")
+                  f"due_soon={len(soon)} exit={code}" + (f" ledger={found.ledger}" if found.ledger else ""))
     if overdue and run.log.path is not None:  # one write for every item, not one open per item
         run.log.write("\n".join(f"overdue item: {o.unit} {o.name} {o.shown_id(False)} {o.cert} {o.owed} "
                                 f"deadline={o.deadline.isoformat()} late={o.late} source={o.source}" for o in overdue))
 
     if fmt == Fmt.json:
         if not (quiet and not overdue):
-            emit(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files) + "\n", output, kind="json",
-                 fail=run.fail)
+            source = {"path": found.ledger, "merged_at": found.written_at} if found.ledger else None
+            emit(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files, source) + "\n", output,
+                 kind="json", fail=run.fail)
     elif fmt == Fmt.csv:
         if not (quiet and not overdue):
             emit(to_csv(overdue if quiet else overdue + soon, lg, show_id), output, kind="csv", fail=run.fail)
     else:
-        con = console()
-        sections = []
-        if overdue:
-            sections.append((run.t(f"截至 {day.isoformat()} 逾期事项（{len(overdue)} 项）",
-                                   f"Overdue on {day.isoformat()} ({len(overdue)})"), overdue, True))
-        if soon and not quiet:
-            sections.append((run.t(f"即将到期（今日或 {cfg.deadlines.due_soon_days} 个工作日内，{len(soon)} 项）",
-                                   f"Due soon (today or within {cfg.deadlines.due_soon_days} working days, {len(soon)})"),
-                             soon, False))
-        footer = run.t(
-            f"截至 {day.isoformat()}：逾期 {len(overdue)} 项，即将到期 {len(soon)} 项（读取 {files} 个表格，{d}）。",
-            f"On {day.isoformat()}: {len(overdue)} overdue, {len(soon)} due soon ({files} forms read in {d}).",
-        )
-        if output is not None or not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
-            lines: list[str] = []
-            for i, (title, items, late) in enumerate(sections):
-                if i:
-                    lines.append("")
-                lines.extend(plain_lines(title, items, lg, show_id, late))
-            if not quiet:
-                if lines:
-                    lines.append("")
-                lines.append(footer)
-            if lines or output is not None:
-                emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
-        else:  # summary first, details after
-            if not quiet:
-                con.print(footer, markup=False)
-            for part in sections_view(sections, con.width, lg, show_id, show_all):
-                con.print(part)
+        _print_text(run, cfg, lg, day, overdue, soon, found, d, output=output, quiet=quiet, show_id=show_id,
+                    show_all=show_all)
     raise typer.Exit(run.finish(code))
+
+
+def _print_text(run: Run, cfg: Any, lg: str, day: Any, overdue: list[Any], soon: list[Any], found: Any, d: Path, *,
+                output: Optional[Path], quiet: bool, show_id: bool, show_all: bool) -> None:
+    """The overdue and due-soon sections and the summary: a table on a terminal (summary first), plain
+    tab-separated lines for cron, a pipe or a file (a rich table of 27,000 rows takes minutes)."""
+    con = console()
+    sections = []
+    if overdue:
+        sections.append((run.t(f"截至 {day.isoformat()} 逾期事项（{len(overdue)} 项）",
+                               f"Overdue on {day.isoformat()} ({len(overdue)})"), overdue, True))
+    if soon and not quiet:
+        sections.append((run.t(f"即将到期（今日或 {cfg.deadlines.due_soon_days} 个工作日内，{len(soon)} 项）",
+                               f"Due soon (today or within {cfg.deadlines.due_soon_days} working days, {len(soon)})"),
+                         soon, False))
+    summary = footer(run, day, len(overdue), len(soon), found, d)
+    if output is None and con.is_terminal:  # summary first, details after
+        if not quiet:
+            con.print(summary, markup=False)
+        for part in sections_view(sections, con.width, lg, show_id, show_all):
+            con.print(part)
+        return
+    lines: list[str] = []
+    for i, (title, items, late) in enumerate(sections):
+        if i:
+            lines.append("")
+        lines.extend(plain_lines(title, items, lg, show_id, late))
+    if not quiet:
+        if lines:
+            lines.append("")
+        lines.append(summary)
+    if lines or output is not None:
+        emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
+
+
+def _judge_folder(run: Run, cfg: object, lg: str, directory: Optional[Path], day: dt.date, cache: bool,
+                  lock_timeout: float) -> tuple[Path, Found]:
+    """(the forms folder, its obligations on ``day``), under the folder's overdue lock."""
+    d = resolve_dir(run, cfg, directory)
+    lock = None
+    try:
+        lock = lock_file("overdue", d)  # in the state folder: a read-only forms share works
+        with run_lock(lock, lock_timeout):
+            return d, gather_obligations(run, cfg, lg, d, day, cache)
+    except LockBusy as e:
+        run.fail(str(e), str(e))
+    except OSError as e:
+        where = lock or getattr(e, "filename", None) or "state_dir"
+        run.fail(f"无法创建锁文件 {where}：{e.strerror or e}（可在 certctl.toml 中用 state_dir 指定可写的文件夹）",
+                 f"cannot create the lock file {where}: {e.strerror or e} (set state_dir in certctl.toml to a writable folder)")

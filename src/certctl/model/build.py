@@ -73,6 +73,7 @@ class Model:
     as_of: dt.date
     root: Path | None = None
     campaign: Campaign | None = None
+    docket: Docket | None = None  # the same clocks before any day judges them (what the SQLite ledger keeps)
 
     @property
     def certificates(self) -> list[Account]:
@@ -203,6 +204,7 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
 
     # ---- across certificates and persons
     _cross_person(b, accounts, r.national)
+    docket = _docket(b, clocks, accounts, unit_clocks, r)
     if with_findings and r.registry.present:
         _registry_checks(b, r.results, r.registry)
 
@@ -231,7 +233,7 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
     else:
         all_findings = b.findings
     return Model(certificates, r.events, all_findings, units, r.files, obligations, as_of,
-                 getattr(ws, "root", None), campaign)
+                 getattr(ws, "root", None), campaign, docket)
 
 
 def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
@@ -429,12 +431,18 @@ def build_docket(ws: Any, cfg: Any = None, *, calendar: Any = None) -> Docket:
         ids = {ev.id for ev in r.events if ev.cert in clocks}
         accounts = _fold(r.events, b, {ev.cert for ev in r.events if ev.id in ids})  # and their holders' other cards
         _cross_person(b, accounts, r.national)
-        entries = {}
-        for cert, cs in clocks.items():
-            acc = accounts[cert]
-            entries[cert] = DocketEntry(cs, acc.status, acc.facts, list(acc.flags), acc.incomplete())
-        bad = [(f.path, f.read_error, f.read_error_en) for f in r.files if f.status == "unreadable"]
-        return Docket(entries, unit_clocks, forms_read(r.files), bad, b.due_soon, b.annual_hours, b.new_field_hours)
+        return _docket(b, clocks, accounts, unit_clocks, r)
+
+
+def _docket(b: _Builder, clocks: dict[str, list[Clock]], accounts: dict[str, Account],
+            unit_clocks: dict[str, list[Clock]], r: _Read) -> Docket:
+    """The docket of the clocks (after the cross-person flags, before any day judges them)."""
+    entries = {}
+    for cert, cs in clocks.items():
+        acc = accounts[cert]
+        entries[cert] = DocketEntry(cs, acc.status, acc.facts, list(acc.flags), acc.incomplete())
+    bad = [(f.path, f.read_error, f.read_error_en) for f in r.files if f.status == "unreadable"]
+    return Docket(entries, unit_clocks, forms_read(r.files), bad, b.due_soon, b.annual_hours, b.new_field_hours)
 
 
 def forms_read(files: list[FileSummary]) -> int:

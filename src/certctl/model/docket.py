@@ -35,7 +35,7 @@ class DocketEntry:
 _CLOCK_FIELDS = ("kind", "unit", "owed", "owed_en", "since", "deadline", "start", "actions", "name", "id", "cert",
                  "path", "sheet", "row", "until")
 _FACT_FIELDS = ("held", "category", "version", "person_type", "post_status", "leave_date", "hours",
-                "new_field_hours", "reported_colour")
+                "new_field_hours", "reported_colour", "hours_final")
 
 
 @dataclass
