@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -62,10 +63,10 @@ def validate_cmd(
     results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
         emit(to_json(results, lg, show_id) + "\n", None, kind="json", fail=failer(lg))  # UTF-8 whatever the console
-    elif quiet:  # plain lines: no table, so no rich console (its import is a tenth of the start-up)
+    elif quiet:  # console lines, no table: no rich console (its import is a tenth of the start-up)
         lines = [summary_line(r, lg, show_id) for r in results]
         lines += [total_line(results, lg)] if len(results) > 1 else []
-        emit("".join(line + "\n" for line in lines), None, kind="text", fail=failer(lg))
+        sys.stdout.write("".join(line + "\n" for line in lines))  # the console's encoding, "?" for what it lacks
     else:
         print_results(results, console(), lg, show_id, "error" if errors_only else "info")
     if annotate is not None:
