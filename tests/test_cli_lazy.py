@@ -23,7 +23,7 @@ try:
     main()
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in sys.modules if m.startswith("certctl"))), file=sys.stderr)
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(("certctl", "rich.console")))), file=sys.stderr)
 """
 
 
@@ -38,6 +38,15 @@ def test_validate_loads_only_its_own_command() -> None:
     assert "certctl.cli.validate" in loaded
     assert not loaded & others
     assert not {"certctl.model", "certctl.overdue", "certctl.ledger", "certctl.locking"} & loaded
+
+
+def test_quiet_validate_prints_plain_lines_without_rich() -> None:
+    """``validate -q`` prints one line per file, no table: the rich console is not even imported."""
+    assert "rich.console" not in _loaded("validate", "-q", str(FORM))
+    assert "rich.console" in _loaded("validate", str(FORM))
+    out = subprocess.run([sys.executable, "-c", PROBE, "validate", "-q", str(FORM), str(FORM)], capture_output=True,
+                         cwd=ROOT).stdout.decode("utf-8").splitlines()
+    assert len(out) == 3 and out[0] == out[1] and "附件2" in out[0], out  # two files and the total
 
 
 def test_help_lists_every_command_in_order() -> None:

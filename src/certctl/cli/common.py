@@ -7,10 +7,12 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, NoReturn
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class Lang(str, Enum):
@@ -27,7 +29,10 @@ from .streams import failer, guard  # noqa: E402
 
 
 def console(stderr: bool = False, quiet: bool = False) -> Console:
-    """Colour only on a terminal; NO_COLOR honoured; wide enough for Chinese tables."""
+    """Colour only on a terminal; NO_COLOR honoured; wide enough for Chinese tables. (rich is imported
+    here: ``validate -q`` and JSON output print plain lines and need none of it.)"""
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
     return Console(

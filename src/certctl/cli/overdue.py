@@ -19,7 +19,7 @@ import io
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Group
@@ -301,34 +301,42 @@ def overdue_cmd(
         if not (quiet and not overdue):
             emit(to_csv(overdue if quiet else overdue + soon, lg, show_id), output, kind="csv", fail=run.fail)
     else:
-        con = console()
-        sections = []
-        if overdue:
-            sections.append((run.t(f"截至 {day.isoformat()} 逾期事项（{len(overdue)} 项）",
-                                   f"Overdue on {day.isoformat()} ({len(overdue)})"), overdue, True))
-        if soon and not quiet:
-            sections.append((run.t(f"即将到期（今日或 {cfg.deadlines.due_soon_days} 个工作日内，{len(soon)} 项）",
-                                   f"Due soon (today or within {cfg.deadlines.due_soon_days} working days, {len(soon)})"),
-                             soon, False))
-        summary = footer(run, day, len(overdue), len(soon), found, d)
-        if output is not None or not con.is_terminal:  # cron, a pipe, a file: plain lines (a rich table of 27,000 rows takes minutes)
-            lines: list[str] = []
-            for i, (title, items, late) in enumerate(sections):
-                if i:
-                    lines.append("")
-                lines.extend(plain_lines(title, items, lg, show_id, late))
-            if not quiet:
-                if lines:
-                    lines.append("")
-                lines.append(summary)
-            if lines or output is not None:
-                emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
-        else:  # summary first, details after
-            if not quiet:
-                con.print(summary, markup=False)
-            for part in sections_view(sections, con.width, lg, show_id, show_all):
-                con.print(part)
+        _print_text(run, cfg, lg, day, overdue, soon, found, d, output=output, quiet=quiet, show_id=show_id,
+                    show_all=show_all)
     raise typer.Exit(run.finish(code))
+
+
+def _print_text(run: Run, cfg: Any, lg: str, day: Any, overdue: list[Any], soon: list[Any], found: Any, d: Path, *,
+                output: Optional[Path], quiet: bool, show_id: bool, show_all: bool) -> None:
+    """The overdue and due-soon sections and the summary: a table on a terminal (summary first), plain
+    tab-separated lines for cron, a pipe or a file (a rich table of 27,000 rows takes minutes)."""
+    con = console()
+    sections = []
+    if overdue:
+        sections.append((run.t(f"截至 {day.isoformat()} 逾期事项（{len(overdue)} 项）",
+                               f"Overdue on {day.isoformat()} ({len(overdue)})"), overdue, True))
+    if soon and not quiet:
+        sections.append((run.t(f"即将到期（今日或 {cfg.deadlines.due_soon_days} 个工作日内，{len(soon)} 项）",
+                               f"Due soon (today or within {cfg.deadlines.due_soon_days} working days, {len(soon)})"),
+                         soon, False))
+    summary = footer(run, day, len(overdue), len(soon), found, d)
+    if output is None and con.is_terminal:  # summary first, details after
+        if not quiet:
+            con.print(summary, markup=False)
+        for part in sections_view(sections, con.width, lg, show_id, show_all):
+            con.print(part)
+        return
+    lines: list[str] = []
+    for i, (title, items, late) in enumerate(sections):
+        if i:
+            lines.append("")
+        lines.extend(plain_lines(title, items, lg, show_id, late))
+    if not quiet:
+        if lines:
+            lines.append("")
+        lines.append(summary)
+    if lines or output is not None:
+        emit("\n".join(lines) + "\n" if lines else "", output, kind="text", fail=run.fail)
 
 
 def _judge_folder(run: Run, cfg: object, lg: str, directory: Optional[Path], day: dt.date, cache: bool,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -10,7 +11,6 @@ import typer
 
 from ..pathnames import shown
 from .. import forms as F
-from ..annotate import annotate_results
 from ..render import print_results, summary_line, to_json, total_line
 from ..validate import Options, validate_file
 from ..workspace import unreadable_result
@@ -63,15 +63,15 @@ def validate_cmd(
     results += [unreadable_result(d, err, lg) for d, err in listing.unreadable]  # a folder it could not open
     if fmt == Fmt.json:
         emit(to_json(results, lg, show_id) + "\n", None, kind="json", fail=failer(lg))  # UTF-8 whatever the console
-    elif quiet:
-        con = console()
-        for r in results:
-            con.print(summary_line(r, lg, show_id), markup=False)
-        if len(results) > 1:
-            con.print(total_line(results, lg), markup=False)
+    elif quiet:  # console lines, no table: no rich console (its import is a tenth of the start-up)
+        lines = [summary_line(r, lg, show_id) for r in results]
+        lines += [total_line(results, lg)] if len(results) > 1 else []
+        sys.stdout.write("".join(line + "\n" for line in lines))  # the console's encoding, "?" for what it lacks
     else:
         print_results(results, console(), lg, show_id, "error" if errors_only else "info")
     if annotate is not None:
+        from ..annotate import annotate_results  # only when a copy is asked for
+
         try:
             written = annotate_results(results, annotate, lg)
         except (OSError, ValueError) as e:

@@ -81,19 +81,26 @@ def error_cells(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, int, str]
 
 
 def _after_last_row(xml: bytes) -> int:
-    """The offset just after the last ``</row>`` (or ``</x:row>``) in ``xml``; 0 when there is none."""
-    ends = [i + len(tag) for tag in (b"</row>", b":row>") if (i := xml.rfind(tag)) >= 0]
-    return max(ends, default=0)
+    """The offset just after the last ``</row>`` (or ``</x:row>``) in ``xml``; 0 when there is none.
+    Searched from the end for ``row>``, which the last row's end tag is a few hundred bytes from."""
+    i = xml.rfind(b"row>")
+    while i >= 1 and not (xml[i - 1:i] == b":" or xml[i - 2:i] == b"</"):
+        i = xml.rfind(b"row>", 0, i)
+    return i + 4 if i >= 1 else 0
 
 
 def _cells_in(xml: bytes, end: int) -> Iterator[tuple[int, int, str]]:
-    """The error cells in xml[:end]: found by their t="e" attribute, read from the tag holding it."""
+    """The error cells in xml[:end]: found by their t="e" attribute, read from the tag holding it. Every
+    error text starts with "#" (ERROR_VALUES), which the rest of a sheet's XML hardly holds (its texts
+    are in the shared strings): a slice without one has no error cell and is not searched further."""
+    if xml.find(b"#", 0, end) < 0:
+        return
     at = xml.find(_ERROR_MARK, 0, end)
     while at >= 0:
         m = _ERROR_CELL.match(xml, xml.rfind(b"<", 0, at), end)
         ref = m and _REF.search(m.group(1))
         value = m and _VALUE.search(m.group(2))
-        if ref and value:
+        if ref and value and value.group(1).lstrip().startswith(b"#"):
             yield (int(ref.group(2)) - 1, _column_index(ref.group(1)),
                    value.group(1).decode("utf-8", "replace").strip())
         at = xml.find(_ERROR_MARK, at + 1, end)
