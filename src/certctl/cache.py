@@ -254,9 +254,11 @@ class FormCache:
         self._touched.append((time.time(), sha256, options_key))
         return result
 
-    def get_many(self, sha256s: list[str], options_key: str) -> dict[str, Any]:
+    def get_many(self, sha256s: list[str], options_key: str, *, decode: bool = True) -> dict[str, Any]:
         """``{sha256: result}`` for every given content found, in one read transaction (a merge of a
-        thousand files asks once, not a thousand times). Counts hits and misses like :meth:`get`."""
+        thousand files asks once, not a thousand times). Counts hits and misses like :meth:`get`.
+        ``decode=False``: ``{sha256: stored blob}``, each decoded when wanted by :meth:`decode` (a merge
+        then never holds every form's decoded records at once: issue 15)."""
         out: dict[str, Any] = {}
         conn = self._connect()
         if conn is None:
@@ -279,6 +281,10 @@ class FormCache:
             self._broken(e)
             return {}
         now = time.time()
+        if not decode:
+            blobs = {sha: blob for sha, blob, day, dated in rows if dated or day == today}
+            self.misses += len(set(sha256s)) - len(blobs)
+            return blobs
         for sha, blob, day, dated in rows:
             if not dated and day != today:
                 continue
@@ -292,6 +298,20 @@ class FormCache:
         self.hits += len(out)
         self.misses += len(set(sha256s)) - len(out)
         return out
+
+    def decode(self, sha256: str, options_key: str, blob: bytes) -> Any:
+        """The result a blob of ``get_many(…, decode=False)`` holds; None (a miss, the entry dropped) when
+        it cannot be read. Counted like :meth:`get_many`."""
+        try:
+            result = _load_result(blob)
+        except Exception as e:
+            self.errors.append(f"cache entry {sha256[:12]} unreadable: {e}")
+            self._delete(sha256, options_key)
+            self.misses += 1
+            return None
+        self._touched.append((time.time(), sha256, options_key))
+        self.hits += 1
+        return result
 
     def touch(self, sha256s: list[str], options_key: str) -> None:
         """Mark entries as used (they were relied on without being loaded), for the size bound."""

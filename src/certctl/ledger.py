@@ -40,9 +40,11 @@ __all__ = [
 ]
 
 
-def build_ledger(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None) -> Model:
-    """The model of ``ws`` on ``as_of`` (default today), with everything the ledger shows."""
-    return build_model(ws, cfg, as_of, calendar=calendar)
+def build_ledger(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None,
+                 release: bool = False) -> Model:
+    """The model of ``ws`` on ``as_of`` (default today), with everything the ledger shows; ``release``:
+    see :func:`certctl.model.build_model`."""
+    return build_model(ws, cfg, as_of, calendar=calendar, release=release)
 
 
 @dataclass

@@ -97,7 +97,9 @@ def cert_key(v: Any) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return str(v).strip().upper()
+    s = str(v).strip()
+    up = s.upper()
+    return s if up == s else up  # the text itself when already upper case: not a copy per row held
 
 
 def _filled(v: Any) -> bool:
@@ -106,7 +108,20 @@ def _filled(v: Any) -> bool:
 
 def norm(v: Any) -> str:
     """A cell value as text, the same whether it is a value certctl writes or one read back from the file
-    (python-calamine: numbers as floats, dates as dates, empty cells as "")."""
+    (python-calamine: numbers as floats, dates as dates, empty cells as ""). The usual cells — printable
+    text, a date, nothing — at once; the rest as :func:`_norm_plain` (the reference; a test says they agree)."""
+    c = v.__class__
+    if c is str:
+        if v.isprintable():
+            return v
+    elif c is dt.date:
+        return v.isoformat()
+    elif v is None:
+        return ""
+    return _norm_plain(v)
+
+
+def _norm_plain(v: Any) -> str:
     if v is None or v == "":
         return ""
     if isinstance(v, bool):
@@ -126,10 +141,15 @@ def norm(v: Any) -> str:
 
 
 def _row_digest(cells: Iterable[Any]) -> str:
+    return _row_key(cells).hex()
+
+
+def _row_key(cells: Iterable[Any]) -> bytes:
+    """:func:`_row_digest` as the 10 bytes it spells (43 bytes held a row, not 69: issue 15)."""
     parts = [norm(v) for v in cells]
     while parts and parts[-1] == "":
         parts.pop()
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:10]
 
 
 def _sheet_digest(rows: Iterable[Iterable[Any]]) -> str:
@@ -143,6 +163,38 @@ def _digests_digest(row_digests: list[str]) -> str:
 
 
 _EMPTY = hashlib.sha1(b"").hexdigest()[:20]
+_EMPTY_KEY = bytes.fromhex(_EMPTY)
+
+
+class _SheetKeys:
+    """The 10-byte keys of a sheet's rows, ten bytes a row (in 256 buffers by their first byte), and
+    their :func:`_digests_digest`: each buffer sorted in turn — bytes sort as their hex does — so no list
+    of every row's key, nor its hex text, is ever held (issue 15)."""
+
+    def __init__(self) -> None:
+        self.buffers = [bytearray() for _ in range(256)]
+
+    def add(self, key: bytes) -> None:
+        self.buffers[key[0]] += key
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        first = True
+        for buf in self.buffers:
+            keys = sorted(bytes(buf[i:i + 10]) for i in range(0, len(buf), 10))
+            part = "\n".join(k.hex() for k in keys if k != _EMPTY_KEY)
+            if part:
+                h.update((part if first else "\n" + part).encode())
+                first = False
+        return h.hexdigest()
+
+
+def _keys_digest(keys: Iterable[bytes]) -> str:
+    """``_digests_digest([k.hex() for k in keys])``, by :class:`_SheetKeys`."""
+    sk = _SheetKeys()
+    for k in keys:
+        sk.add(k)
+    return sk.digest()
 
 
 def _carried(v: Any) -> Any:
@@ -177,34 +229,53 @@ class Note:
             own = [i for i in range(len(headers)) if i not in clerk]
             doc["headers"] = [headers[i] for i in own]
             doc["clerk_headers"] = [headers[i] for i in clerk]
-            certs, digests = doc["certs"], doc["rows"] = [], []
+            certs, digests = doc["certs"], doc["rows"] = [], bytearray()  # rows: 10-byte keys, hex when saved
             notes = False
+            k = len(own)
+            leading = own == list(range(k))  # certctl's own columns first (the clerk's after them)
             for r in rows:
                 certs.append(cert_key(r[0]))
-                digests.append(_row_digest(r[i] if i < len(r) else None for i in own))
+                digests += _row_key(r[:k] if leading and len(r) >= k else [r[i] if i < len(r) else None for i in own])
                 notes = notes or any(_filled(r[i]) for i in clerk if i < len(r))
                 yield r
             doc["notes"] = notes
         else:
-            row_digests = [_row_digest(headers)]
+            keys = _SheetKeys()
+            keys.add(_row_key(headers))
             for r in rows:
-                row_digests.append(_row_digest(r))
+                keys.add(_row_key(r))
                 yield r
-            doc["sheets"][name] = _digests_digest(row_digests)
+            doc["sheets"][name] = keys.digest()
 
     def save(self, ledger: str | os.PathLike[str]) -> None:
         """Write the note beside ``ledger``. Best effort: a note that cannot be written means the next
         merge copies an edited ledger aside rather than checking it."""
-        from .atomic import atomic_write_bytes
+        from .atomic import atomic_write
         from .reader import file_hash
 
         p = Path(ledger)
         try:
             self.doc["sha256"] = file_hash(p)
             state.private_dir(note_path(p).parent)
-            atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
+            atomic_write(note_path(p), self._dump)
         except OSError:
             pass
+
+    def _dump(self, path: Path) -> None:
+        """The note as JSON, its rows' keys (ten bytes each) in hex written a part at a time."""
+        doc = self.doc
+        keys = doc.get("rows")
+        with open(path, "wb") as fh:
+            if keys is None:
+                fh.write(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+                return
+            head = json.dumps({k: v for k, v in doc.items() if k != "rows"}, ensure_ascii=False)
+            fh.write(head[:-1].encode("utf-8") + b', "rows": [')
+            step = 10 * 4096
+            for i in range(0, len(keys), step):
+                part = ", ".join(f'"{keys[j:j + 10].hex()}"' for j in range(i, min(i + step, len(keys)), 10))
+                fh.write((", " if i else "").encode() + part.encode())
+            fh.write(b"]}")
 
 
 def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
@@ -238,15 +309,40 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
 
 
 # ------------------------------------------------------------------------------------------ reading back
-def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = "zh") -> Carry:
+def plain(ledger: str | os.PathLike[str]) -> str | None:
+    """The sha256 of ``ledger`` when it is as certctl wrote it, without a clerk's values (:func:`carry`
+    then has nothing to read), else None. A merge asks before it reads the forms, while the note of a
+    10^6-row ledger costs nothing held beside the model (issue 15)."""
+    from .reader import file_hash
+
+    p = Path(ledger)
+    note = _read_note(p) if p.is_file() else None
+    try:
+        if note is not None and not note.get("notes") and file_hash(p) == note.get("sha256"):
+            return str(note["sha256"])
+    except OSError:
+        pass
+    return None
+
+
+def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = "zh", *,
+          plain_sha: str | None = None) -> Carry:
     """Read the existing ``ledger`` (if any) back: the clerk's columns to carry into a ledger holding
-    ``new_certs``, and the edits that cannot be carried. Nothing is written here."""
+    ``new_certs``, and the edits that cannot be carried. Nothing is written here. ``plain_sha``: what
+    :func:`plain` said earlier; the ledger still has that hash: nothing to read."""
     p = Path(ledger)
     clerk = ClerkColumns.default(lang)
     if not p.is_file():
         return Carry(clerk)
-    note = _read_note(p)
     from .reader import file_hash
+
+    if plain_sha is not None:
+        try:
+            if file_hash(p) == plain_sha:
+                return Carry(clerk)
+        except OSError:
+            pass
+    note = _read_note(p)
 
     try:
         same = note is not None and file_hash(p) == note.get("sha256")

@@ -44,6 +44,7 @@ from .gcpause import gc_paused
 from .pathnames import shown
 from .reader import EXTENSIONS, ReadError, file_hash
 from .validate import FormResult, Options, validate_file
+from .validate.results import slim_records
 
 Progress = Callable[[int, int, str], None]
 
@@ -349,10 +350,13 @@ def load_workspace(
     progress: Progress | None = None,
     exclude: Iterable[str | os.PathLike[str]] = (),
     scan: Scan | None = None,
+    slim: bool = False,
 ) -> Workspace:
     """Read and validate every form below ``root`` (or the single file ``root``). Files in
     ``exclude`` (e.g. the ledger itself when it is written inside the forms folder) are skipped.
-    ``scan``: the files and hashes already found by :func:`scan_forms` (``exclude`` is then ignored)."""
+    ``scan``: the files and hashes already found by :func:`scan_forms` (``exclude`` is then ignored).
+    ``slim``: keep of each form, once validated and cached, only what merging reads
+    (:func:`certctl.validate.results.slim_records`: memory bounded by rows, issue 15)."""
     opts = opts or Options()
     if scan is None:
         scan = scan_forms(root, exclude)
@@ -365,13 +369,16 @@ def load_workspace(
     total = len(files)
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
+    lazy = slim and hasattr(cache, "decode")  # each form decoded when its turn comes (issue 15)
     if cache is not None and hasattr(cache, "get_many"):
         with gc_paused():  # decoding ~10^6 acyclic objects
             try:  # one query for every file instead of one per file
-                pre = cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key)
+                digests = [d for d in dict.fromkeys(scan.digests) if d is not None]
+                pre = cache.get_many(digests, key, decode=False) if lazy else cache.get_many(digests, key)
             except Exception:
                 pre = None
     seen: dict[str, str] = {}  # sha256 -> original path
+    shared: dict[Any, Any] = {}  # slim: one object for each repeated value
     for i, (p, digest) in enumerate(zip(files, scan.digests), start=1):
         sp = str(p)
         ws.paths.append(sp)
@@ -385,7 +392,13 @@ def load_workspace(
         result: FormResult | None = None
         if cache is not None and digest is not None:
             if pre is not None:
-                result = pre.get(digest)
+                result = pre.pop(digest, None)  # decoded once: not held twice
+                if lazy and result is not None:
+                    with gc_paused():
+                        try:
+                            result = cache.decode(digest, key, result)
+                        except Exception:
+                            result = None
             else:
                 try:
                     result = cache.get(digest, key)
@@ -410,6 +423,8 @@ def load_workspace(
             seen[digest] = sp
             if not result.sha256:
                 result.sha256 = digest
+        if slim:
+            slim_records(result, shared)
         ws.results.append(result)
         if progress is not None:
             progress(i, total, sp)

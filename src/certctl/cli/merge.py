@@ -61,6 +61,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from ..render import file_problems
     from ..workspace import load_workspace
 
+    plain_sha = ledger_edits.plain(out)  # the old ledger's note read now, not beside the model (issue 15)
     prog = progress_bar(not no_progress)
     cb = None
     if prog is not None:
@@ -70,12 +71,12 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
         def cb(done: int, total: int, path: str) -> None:
             prog.update(task, completed=done)
     try:
-        ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan)
+        ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan, slim=True)  # memory: issue 15
     finally:
         if prog is not None:
             prog.stop()
-    ledger = build_ledger(ws, cfg, day)
-    carry = ledger_edits.carry(out, [c.cert for c in ledger.certificates], lg)
+    ledger = build_ledger(ws, cfg, day, release=True)
+    carry = ledger_edits.carry(out, (c.cert for c in ledger.certificates), lg, plain_sha=plain_sha)
     if carry.problems:
         try:
             carry.backup = ledger_edits.back_up(out)

@@ -139,8 +139,7 @@ class Account:
     flags: Sequence[Reason] = ()  # red reasons found across forms
     findings: Sequence[Finding] = ()  # model findings about it
     events: list[Event] = field(default_factory=list)
-    ids: tuple[str, ...] = ()  # every ID number seen, in order
-    first_source: str = ""  # where the first of them was seen
+    more_ids: tuple[str, ...] = ()  # ID numbers seen after the first event's, in order (see ids)
     clocks: Sequence[Clock] = ()
     obligations: Sequence[Obligation] = ()  # on the model's day
     snapshots: Sequence[Snapshot] = ()
@@ -161,6 +160,16 @@ class Account:
     active = in_force
 
     @property
+    def ids(self) -> tuple[str, ...]:
+        """Every ID number seen, in order (the first event's, then any other: X002)."""
+        return (self.events[0].id, *self.more_ids) if self.events else ()
+
+    @property
+    def first_source(self) -> str:
+        """Where the first ID number was seen: the first event's source (made when asked: issue 15)."""
+        return self.events[0].source if self.events else ""
+
+    @property
     def source(self) -> str:
         """Every source of the certificate, "file 第N行", joined with "；"."""
         return "；".join(dict.fromkeys(e.source for e in self.events))
@@ -176,14 +185,12 @@ class Account:
     def apply(self, ev: Event, add: Callable[..., Finding | None]) -> None:
         v = ev.values
         self.events.append(ev)
-        if ev.id not in self.ids:
-            if self.ids:
-                self.add_finding(add("X002", ev, "cert", "证件号码", ev.cert, cert=ev.cert, id=self.ids[0], id2=ev.id,
-                                     other=self.first_source))
-                self.add_flag("shared")
-            else:
-                self.first_source = ev.source
-            self.ids = (*self.ids, ev.id)
+        first = self.events[0].id
+        if ev.id != first and ev.id not in self.more_ids:
+            self.add_finding(add("X002", ev, "cert", "证件号码", ev.cert, cert=ev.cert, id=first, id2=ev.id,
+                                 other=self.first_source))
+            self.add_flag("shared")
+            self.more_ids = (*self.more_ids, ev.id)
         self.id = ev.id
         if ev.name:
             self.name = ev.name
@@ -238,12 +245,12 @@ class Account:
     def incomplete(self, last: Event | None = None) -> list[str]:
         """What is missing from the certificate's data (yellow while it is in force)."""
         last = last or (self.events[-1] if self.events else None)
-        rec = last.record if last is not None else None
-        if self.name and self.sex and self.unit and (rec is None or not rec.codes):
+        codes = last.row_codes() if last is not None else ()
+        if self.name and self.sex and self.unit and not codes:
             return []  # the usual case
         missing = [w for w, val in (("姓名", self.name), ("性别", self.sex), ("所属主体", self.unit)) if not val]
-        if rec is not None:
-            bad = [c for c in rec.codes if c in INCOMPLETE_CODES]
+        if codes:
+            bad = [c for c in codes if c in INCOMPLETE_CODES]
             missing += [R.RULES[c].zh for c in dict.fromkeys(bad)]
         return list(dict.fromkeys(missing))
 

@@ -32,7 +32,8 @@ from .campaign import Campaign, campaign_from_config
 from ..jurisdiction import EVERYWHERE
 from .clocks import KINDS, Action, Clock, ClockMaker, Counts, Obligation, judge, sort_key
 from .docket import Docket, DocketEntry
-from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, date_in_text, event_date,
+from ..validate.results import release_records
+from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, Slim, date_in_text, event_date,
                      events_of, reject_reason, source_text)
 from .units import Registry, UnitAccount
 from .versions import find_versions, touched_paths, version_findings
@@ -159,12 +160,14 @@ class _Builder:
 
 
 def build_model(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, calendar: Any = None,
-                findings: bool = True) -> Model:
+                findings: bool = True, release: bool = False) -> Model:
     """Build the model of ``ws`` judged on ``as_of`` (default today). ``calendar``: the WorkCalendar to
     use (default ``make_calendar(cfg)``). ``findings=False`` leaves out the findings only the ledger
-    lists (validation findings, R001/R002, each certificate's problems) — nothing else changes."""
+    lists (validation findings, R001/R002, each certificate's problems) — nothing else changes.
+    ``release``: let go of each form's records once its rows are events (memory bounded by the
+    certificates, not the rows: issue 15); ``ws`` then keeps only the rows its errors are on."""
     with gc_paused():
-        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings)
+        return _build(ws, cfg, as_of or dt.date.today(), calendar, findings, release)
 
 
 @dataclass
@@ -182,12 +185,13 @@ class _Read:
     meta_unit: dict[str, str]  # path -> 填报单位
     dropped: set[int]  # id() of validation findings the model replaces
     surveyed: set[tuple[str, str, int]]  # merged survey rows (their S007 is the model's)
+    unit_cells: dict[str, list[tuple]]  # path -> the unit names R001/R002 check (taken before release)
 
 
-def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool) -> Model:
+def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool, release: bool = False) -> Model:
     b = _Builder(ws, cfg, as_of, calendar)
     campaign = campaign_from_config(b.cfg)
-    r = _read(ws, b, campaign)
+    r = _read(ws, b, campaign, release and with_findings)
     clocks, unit_clocks = _start_clocks(r, b, campaign)
     accounts = _fold(r.events, b)
 
@@ -206,12 +210,13 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
     _cross_person(b, accounts, r.national)
     docket = _docket(b, clocks, accounts, unit_clocks, r)
     if with_findings and r.registry.present:
-        _registry_checks(b, r.results, r.registry)
+        _registry_checks(b, r.results, r.registry, r.unit_cells)
 
     # ---- colours, and the unit's own colour against the model's
     for acc in accounts.values():
-        acc.colour, acc.colour_codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations,
-                                                    acc.incomplete(), b.annual_hours, b.new_field_hours)
+        acc.colour, codes = judge_colour(acc.status, acc.facts, acc.flags, acc.obligations, acc.incomplete(),
+                                         b.annual_hours, b.new_field_hours)
+        acc.colour_codes = codes or ()  # most have none: no empty list each (issue 15)
         for o in acc.obligations:
             o.status, o.colour = acc.status, acc.colour
         if acc.snapshots:
@@ -236,8 +241,9 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
                  getattr(ws, "root", None), campaign, docket)
 
 
-def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
-    """Every file classified, every row of a form placed as events or rejected (X006)."""
+def _read(ws: Any, b: _Builder, campaign: Campaign, release: bool = False) -> _Read:
+    """Every file classified, every row of a form placed as events or rejected (X006). ``release``: each
+    form's records let go once read (but the rows its errors are on, whose names the terminal shows)."""
     registry = Registry()
     rel = ws.rel
     results = list(getattr(ws, "results", []))
@@ -256,6 +262,8 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
     meta_unit: dict[str, str] = {}
     dropped: set[int] = set()
     surveyed: set[tuple[str, str, int]] = set()
+    unit_cells: dict[str, list[tuple]] = {}
+    slim = Slim()
 
     def receive(unit: str, kind: str, action: Action) -> None:
         if unit:
@@ -321,7 +329,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                         continue
                 fs.rows_merged += 1
                 if certs:
-                    events.extend(events_of(kind, rec, src, rp, d))
+                    events.extend(events_of(kind, rec, src, rp, d, slim))
                     if kind == "survey_people":
                         surveyed.add((res.path, rec.sheet, rec.row))
                 elif kind == "national":
@@ -349,6 +357,10 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
                 receive(sender, "survey", Action(when, rp))
         fs.errors, fs.warnings = errors, warnings
         files.append(fs)
+        if release:
+            if registry.present:
+                unit_cells[res.path] = _first_unit_cells(res)
+            release_records(res, {(f.sheet, f.row) for f in res.findings if f.severity == R.ERROR})
     for dup, orig in getattr(ws, "duplicates", []):
         fs = FileSummary(rel(dup), "", "", "", None, 0, 0, 0, status="duplicate", duplicate_of=rel(orig))
         for f in files:
@@ -371,7 +383,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign) -> _Read:
     files.sort(key=lambda f: f.path)
 
     events.sort(key=Event.sort_key)
-    return _Read(registry, results, events, files, national, received, sent, meta_unit, dropped, surveyed)
+    return _Read(registry, results, events, files, national, received, sent, meta_unit, dropped, surveyed, unit_cells)
 
 
 def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, list[Clock]], dict[str, list[Clock]]]:
@@ -414,6 +426,9 @@ def _fold(events: list[Event], b: _Builder, wanted: set[str] | None = None) -> d
         if acc is None:
             acc = accounts[ev.cert] = Account(ev.cert)
         acc.apply(ev, b.add_at)
+    for acc in accounts.values():
+        if len(acc.events) == 1:  # most certificates: a list of one, not the four places append made
+            acc.events = [acc.events[0]]
     return accounts
 
 
@@ -456,10 +471,10 @@ def _problems(acc: Account) -> None:
     (warnings and errors) and the model's findings about it."""
     probs: dict[str, str] = {}
     for ev in acc.events:
-        rec = ev.record
-        if rec is None or not rec.codes:
+        codes = ev.row_codes()
+        if not codes:
             continue
-        for c in rec.codes:
+        for c in codes:
             rule = R.RULES.get(c)
             if rule is None or rule.severity == R.INFO or c == "S007":  # S007: the model's, below
                 continue
@@ -506,12 +521,18 @@ def _reported_colours(b: _Builder, acc: Account) -> None:
         acc.add_finding(f)
 
 
-def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]]) -> None:
-    """X001 (a Jiangsu card and a ministry card) and X003 (in force under two units), per person."""
+def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str, tuple[str, str]],
+                  every: bool = False) -> None:
+    """X001 (a Jiangsu card and a ministry card) and X003 (in force under two units), per person: a
+    person holding one card in force and not on the ministry list has neither (only the others are
+    indexed: issue 15; ``every``: index every person, the plain reference the tests compare with)."""
+    in_force = [acc for acc in accounts.values() if acc.in_force]
+    several = {acc.id for acc in in_force} if every else _repeated([acc.id for acc in in_force])
     by_id: dict[str, list[Account]] = {}
-    for acc in accounts.values():
-        if acc.in_force:
+    for acc in in_force:
+        if acc.id in several or acc.id in national:
             by_id.setdefault(acc.id, []).append(acc)
+    del in_force
     for pid in sorted(set(by_id) | set(national)):
         held = sorted(by_id.get(pid, []), key=lambda c: c.cert)
         # Qidong 二 forbids a ministry-card holder the *Jiangsu* card: a card of a unit the Qidong set
@@ -541,6 +562,12 @@ def _cross_person(b: _Builder, accounts: dict[str, Account], national: dict[str,
                 c.add_finding(f)
 
 
+def _repeated(keys: list[str]) -> set[str]:
+    """The keys found more than once (sorted in place: no dict of them all)."""
+    keys.sort()
+    return {a for a, b in zip(keys, keys[1:]) if a == b}
+
+
 def _jiangsu(b: _Builder, c: Account) -> bool:
     """Is ``c`` a card the Qidong notice governs (a unit it judges; not only a Zhashui survey row)?"""
     if all(ev.family == "survey" for ev in c.events):
@@ -549,53 +576,73 @@ def _jiangsu(b: _Builder, c: Account) -> bool:
     return b.jur.applies("X001", c.unit or b.path_unit.get(last.path, ""), last.path)
 
 
-def _registry_checks(b: _Builder, results: list[Any], reg: Registry) -> None:
-    """R001 (a 简称 where the full name is required) and R002 (a unit not in the registry)."""
+def _unit_cells(res: Any) -> Iterable[tuple]:
+    """The unit names of a form R001/R002 check, in order: (path, sheet, row, col, field, name)."""
+    if res.read_error is not None or not res.sheets:
+        return
+    if set(res.family.split("+")) & {"registry", "national"}:
+        return
+    if res.meta.unit and res.meta.found:
+        yield res.path, res.sheets[0].sheet, res.meta.row, 0, "填报单位", res.meta.unit
+    for s in res.sheets:
+        for key in ("unit", "orig_unit"):
+            if key not in s.colmap:
+                continue
+            col = s.spec.column(key)
+            title = col.title if col else key
+            for rec in s.records:
+                yield res.path, rec.sheet, rec.row, s.colmap[key], title, rec.values.get(key) or ""
+
+
+def _first_unit_cells(res: Any) -> list[tuple]:
+    """:func:`_unit_cells`, each name once per field: the only ones :func:`_registry_checks` reports."""
+    out: dict[tuple[str, str], tuple] = {}
+    for cell in _unit_cells(res):
+        if cell[5]:
+            out.setdefault((cell[4], compact(cell[5])), cell)
+    return list(out.values())
+
+
+def _registry_checks(b: _Builder, results: list[Any], reg: Registry, taken: dict[str, list[tuple]]) -> None:
+    """R001 (a 简称 where the full name is required) and R002 (a unit not in the registry); ``taken``:
+    the unit names of forms whose records were let go (:func:`_first_unit_cells`)."""
     seen: set[tuple[str, str, str]] = set()
-
-    def check(path: str, sheet: str | None, row: int | None, col: int | None, fld: str, name: str) -> None:
-        if not name:
-            return
-        key = (path, fld, compact(name))
-        if key in seen:
-            return
-        seen.add(key)
-        k = compact(name)
-        if k in reg.full:
-            return
-        if k in reg.short:
-            b.add("R001", path, sheet, row, col, fld, name, expected=reg.short[k])
-        else:
-            b.add("R002", path, sheet, row, col, fld, name)
-
     for res in results:
-        if res.read_error is not None or not res.sheets:
-            continue
-        if set(res.family.split("+")) & {"registry", "national"}:
-            continue
-        if res.meta.unit and res.meta.found:
-            check(res.path, res.sheets[0].sheet, res.meta.row, 0, "填报单位", res.meta.unit)
-        for s in res.sheets:
-            for key in ("unit", "orig_unit"):
-                if key not in s.colmap:
-                    continue
-                col = s.spec.column(key)
-                title = col.title if col else key
-                for rec in s.records:
-                    check(res.path, rec.sheet, rec.row, s.colmap[key], title, rec.values.get(key) or "")
+        cells = taken.get(res.path)
+        for path, sheet, row, col, fld, name in (cells if cells is not None else _unit_cells(res)):
+            if not name:
+                continue
+            k = compact(name)
+            key = (path, fld, k)
+            if key in seen:
+                continue
+            seen.add(key)
+            if k in reg.full:
+                continue
+            if k in reg.short:
+                b.add("R001", path, sheet, row, col, fld, name, expected=reg.short[k])
+            else:
+                b.add("R002", path, sheet, row, col, fld, name)
 
 
 HOLDING = frozenset((*IN_FORCE, REPLACED, REISSUED))
 
 
-def _holders(certs: list[Account]) -> dict[str, set[str]]:
-    """unit -> ID numbers of its holders: a person holds where a card of theirs is in force; a person
-    without one whose latest change is a replacement or reissue is a holder of that certificate's unit
-    (the new card is on its way: an annex 3 moves the holder to the new unit at once)."""
-    out: dict[str, set[str]] = {}
+def _holders(certs: list[Account], every: bool = False) -> dict[str, int]:
+    """unit -> how many holders: a person holds where a card of theirs is in force; a person without
+    one whose latest change is a replacement or reissue is a holder of that certificate's unit (the new
+    card is on its way: an annex 3 moves the holder to the new unit at once). A person with one card is
+    counted at once; only those with several are indexed (issue 15; ``every``: index every person, the
+    plain reference the tests compare with)."""
+    several = {c.id for c in certs} if every else _repeated([c.id for c in certs])
+    count: dict[str, int] = {}
     by_id: dict[str, list[Account]] = {}
     for c in certs:
-        by_id.setdefault(c.id, []).append(c)
+        if c.id in several:
+            by_id.setdefault(c.id, []).append(c)
+        elif c.status in HOLDING and c.unit:  # the usual case: one card
+            count[c.unit] = count.get(c.unit, 0) + 1
+    out: dict[str, set[str]] = {}
     for pid, accs in by_id.items():
         if len(accs) == 1:  # the usual case: one card
             live = accs if accs[0].status in HOLDING else []
@@ -608,7 +655,9 @@ def _holders(certs: list[Account]) -> dict[str, set[str]]:
         for c in live:
             if c.unit:
                 out.setdefault(c.unit, set()).add(pid)
-    return out
+    for unit, pids in out.items():
+        count[unit] = count.get(unit, 0) + len(pids)
+    return count
 
 
 def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary]],
@@ -638,8 +687,8 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
             u.yellow += 1
         elif c.colour == GREEN:
             u.green += 1
-    for unit, pids in _holders(certs).items():
-        get(unit).holders += len(pids)
+    for unit, n in _holders(certs).items():
+        get(unit).holders += n
     for unit, fss in sent.items():
         if not unit:
             continue

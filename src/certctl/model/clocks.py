@@ -387,11 +387,11 @@ class ClockMaker:
         return out
 
     def _survey(self, ev: Event) -> list[Clock]:
-        rec = ev.record
+        loss = ev.loss if ev.loss is not None or ev.record is None else loss_in_survey(ev.record)
         v = ev.values
         out: list[Clock] = []
-        if rec is not None:
-            mentioned, lost = loss_in_survey(rec)
+        if loss is not None:
+            mentioned, lost = loss
             if mentioned:
                 found = [e for e in self.losses.find(ev.id, ev.cert)
                          if lost is None or e.values.get("lost_date") == lost or (e.filed and e.filed >= lost)]

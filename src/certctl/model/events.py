@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from ..findings import cell_ref
 from ..normalize import compact
@@ -83,8 +83,15 @@ class Event:
     family: str  # form kind of the row (annex1 … survey_people)
     filed: dt.date | None = None  # the form's 填报时间
     sub: int = 1  # order of events from one row (signing 0, loss 0, the row's own 1, …)
-    record: Any = None  # certctl.validate.Record
+    record: Any = None  # certctl.validate.Record, when the caller keeps it (the model does not: issue 15)
     signed: dt.date | None = None  # a 签收 date the row records (the new card signed for)
+    codes: tuple[str, ...] = ()  # the row's validation codes (Record.codes), in order
+    loss: tuple[bool, dt.date | None] | None = None  # survey: loss_in_survey of the row
+
+    def row_codes(self) -> Sequence[str]:
+        """The row's validation codes: its own, else its record's (an event made by hand)."""
+        rec = self.record
+        return self.codes if self.codes or rec is None else rec.codes
 
     @property
     def source(self) -> str:
@@ -193,8 +200,34 @@ def reject_reason(kind: str, rec: Any, res: Any) -> tuple[str, str, str | None] 
 _ANNEX1 = {"录入归集": E_ENTER, "注销": E_REVOKE, "修改": E_MODIFY}
 
 
-def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None) -> list[Event]:
-    """The events of one accepted row (see the module docstring); ``d``: its :func:`event_date`."""
+#: keys of Record.values an event never needs: held by the event itself (cert, id, name), or used
+#: only to make it (annex 1 action, entry and signing dates; the ID's derived birth date and sex)
+_NOT_KEPT = frozenset(("cert", "id", "id_ok", "_birth", "_male", "name", "action", "entry_date", "sign_date"))
+
+
+class Slim:
+    """What an event keeps of its row's values: the keys not in ``_NOT_KEPT`` whose value is not None
+    (``.get`` answers None for the rest, as before); equal dicts are shared, so the usual annex 1 row
+    (unit and sex) costs nothing per row (issue 15). Nobody changes an event's values."""
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple, dict[str, Any]] = {}
+
+    def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
+        items = tuple((k, v) for k, v in values.items() if v is not None and k not in _NOT_KEPT)
+        try:
+            got = self.memo.get(items)
+        except TypeError:  # an unhashable value: not shared
+            return dict(items)
+        if got is None:
+            got = self.memo[items] = dict(items)
+        return got
+
+
+def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None,
+              slim: Slim | None = None) -> list[Event]:
+    """The events of one accepted row (see the module docstring); ``d``: its :func:`event_date`;
+    ``slim``: keep only what the model reads of the values (:class:`Slim`), not the record."""
     v = rec.values
     if d is None:
         d = event_date(kind, rec, res)
@@ -202,27 +235,38 @@ def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None)
     filed = res.meta.date
     cert, pid, name, path, sheet, row = v["cert"], v["id"], v.get("name") or "", res.path, rec.sheet, rec.row
     unit = v.get("unit") or ""
+    out = _events_of(kind, rec, v, v if slim is None else slim(v), d, filed, cert, pid, name, unit, path, rel, sheet, row)
+    if slim is not None:
+        codes = tuple(rec.codes)
+        loss = loss_in_survey(rec) if kind == "survey_people" else None
+        for e in out:
+            e.record, e.codes, e.loss = None, codes, loss
+    return out
+
+
+def _events_of(kind: str, rec: Any, v: dict[str, Any], kv: dict[str, Any], d: dt.date, filed: dt.date | None, cert: str, pid: str,
+               name: str, unit: str, path: str, rel: str, sheet: str, row: int) -> list[Event]:
     if kind == "annex1":
         k = _ANNEX1[v["action"]]
         signed = signed_on(rec) if k == E_ENTER else None
-        main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec, signed)
+        main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, rec, signed)
         if signed is None:
             return [main]
-        return [Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 0, rec, signed),
+        return [Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 0, rec, signed),
                 main]
     if kind == "annex2":
-        return [Event(E_REVOKE, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec)]
+        return [Event(E_REVOKE, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, rec)]
     if kind == "survey_people":
-        return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1, rec)]
+        return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, rec)]
     signed = signed_on(rec)
     if kind == "annex3":
-        out = [Event(E_REPLACE, d, cert, pid, name, v.get("orig_unit") or "", path, rel, sheet, row, v, kind, filed, 1,
+        out = [Event(E_REPLACE, d, cert, pid, name, v.get("orig_unit") or "", path, rel, sheet, row, kv, kind, filed, 1,
                      rec, signed)]
     else:  # annex 4: the loss, then the reissue once the form is filed
-        out = [Event(E_LOSS, d, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 0, rec, signed)]
+        out = [Event(E_LOSS, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 0, rec, signed)]
         if filed is not None:
-            out.append(Event(E_REISSUE, max(filed, d), cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 1,
+            out.append(Event(E_REISSUE, max(filed, d), cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1,
                              rec, signed))
     if signed is not None:
-        out.append(Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, v, kind, filed, 2, rec, signed))
+        out.append(Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 2, rec, signed))
     return out

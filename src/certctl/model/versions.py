@@ -86,7 +86,10 @@ class _File:
     res: Any
     kind: str
     name: str
-    rows: dict[tuple[str, str], tuple[RowKey, dict]]  # person key -> (row, values)
+    rows: dict[tuple[str, str], Any]  # person key -> its first record
+
+    def at(self, rec: Any) -> RowKey:
+        return (self.res.path, rec.sheet, rec.row)
 
     @property
     def order(self) -> tuple:
@@ -102,9 +105,10 @@ def _person(kind: str, values: dict) -> tuple[str, str] | None:
 
 
 def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
-           kinds: frozenset[str]) -> list[list[_File]]:
+           kinds: frozenset[str]) -> Iterable[list[_File]]:
     """Readable single-kind forms of the given kinds, grouped by (sending unit, kind); only the groups of
-    two files or more, whose rows are then indexed by person (a unit's only form costs nothing)."""
+    two files or more, whose rows are then indexed by person (a unit's only form costs nothing) — one
+    group at a time, so only one group's index is ever held (issue 15)."""
     groups: dict[tuple[str, str], list[Any]] = {}
     for res in results:
         if res.read_error is not None or getattr(res, "output", "") or len(res.sheets) == 0:
@@ -115,17 +119,17 @@ def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[
         unit = sender(res)
         if unit:
             groups.setdefault((unit, next(iter(kind_set))), []).append(res)
-    return [[_File(res, kind, PurePosixPath(rel(res.path)).name, _rows(res, kind)) for res in members]
-            for (_, kind), members in groups.items() if len(members) > 1]
+    return ([_File(res, kind, PurePosixPath(rel(res.path)).name, _rows(res, kind)) for res in members]
+            for (_, kind), members in groups.items() if len(members) > 1)
 
 
-def _rows(res: Any, kind: str) -> dict[tuple[str, str], tuple[RowKey, dict]]:
-    rows: dict[tuple[str, str], tuple[RowKey, dict]] = {}
+def _rows(res: Any, kind: str) -> dict[tuple[str, str], Any]:
+    rows: dict[tuple[str, str], Any] = {}
     for s in res.sheets:
         for rec in s.records:
             who = _person(kind, rec.values)
             if who is not None:
-                rows.setdefault(who, ((res.path, rec.sheet, rec.row), rec.values))
+                rows.setdefault(who, rec)
     return rows
 
 
@@ -146,7 +150,8 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
     marked = _marked_on(later.name, earlier.name)
     if not marked and later.kind == "survey_people":
         return  # a later survey is a new snapshot of the same people, not a correction (only a mark says so)
-    live = {who: v for who, v in earlier.rows.items() if v[0] not in out.replaced}
+    live = (earlier.rows if not out.replaced else
+            {who: rec for who, rec in earlier.rows.items() if earlier.at(rec) not in out.replaced})
     shared = [who for who in later.rows if who in live]
     e_path, l_path = rel(earlier.res.path), rel(later.res.path)
     if not shared:
@@ -155,7 +160,7 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
         return
     if marked:
         for who in shared:
-            old_key, new_key = live[who][0], later.rows[who][0]
+            old_key, new_key = earlier.at(live[who]), later.at(later.rows[who])
             out.replaced[old_key] = new_key
             first = out.first_date.get(old_key) or earlier.res.meta.date
             if first is not None:
@@ -165,9 +170,9 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
         return
     differ = 0
     for who in shared:
-        (old_key, old_values), (new_key, new_values) = live[who], later.rows[who]
-        if old_values == new_values:
-            out.repeats.setdefault(new_key, old_key)
+        old, new = live[who], later.rows[who]
+        if old.values == new.values:
+            out.repeats.setdefault(later.at(new), earlier.at(old))
         else:
             differ += 1
     if differ:
