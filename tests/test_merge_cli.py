@@ -80,3 +80,31 @@ def test_wait_for_lock(tmp_path: Path) -> None:
 
 def test_text_width() -> None:
     assert text_width("abc") == 3 and text_width("启东市") == 6 and text_width("a\n启东") == 4
+
+
+def _name_on_row(path: Path, sheet: str, row: int) -> str:
+    """The 姓名 cell of ``row``, found by its header in the form itself (independent of certctl)."""
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    rows = list(ws.iter_rows(min_row=1, max_row=row, values_only=True))
+    for head in rows[:-1]:
+        for i, v in enumerate(head):
+            if isinstance(v, str) and v.replace("\n", "").strip() == "姓名":
+                return str(rows[-1][i]).strip()
+    return ""
+
+
+def test_cross_form_findings_name_the_person(tmp_path: Path) -> None:
+    """Issue 14: a cross-form finding (X001, X004 …) says whom it is about, on the terminal and in JSON."""
+    root = Path(__file__).resolve().parents[1] / "examples" / "ledger"
+    out = tmp_path / "台账.xlsx"
+    r = CliRunner().invoke(app, ["merge", str(root), "-o", str(out), "--as-of", "2024-06-05", "--format", "json"])
+    cross = json.loads(r.stdout)["cross_form"]
+    assert {c["code"] for c in cross} >= {"X001", "X004"}
+    for c in cross:
+        expected = _name_on_row(root / c["path"], c["sheet"], c["row"])
+        assert expected and c["name"] == expected, c
+    r = CliRunner().invoke(app, ["merge", str(root), "-o", str(out), "--as-of", "2024-06-05"])
+    lines = [line for line in r.stdout.splitlines() if " X001 " in line or " X004 " in line]
+    assert len(lines) == len(cross)
+    for c in cross:
+        assert any(c["name"] in line and c["code"] in line for line in lines), (c, lines)

@@ -59,6 +59,9 @@ class MergeSummary:
     # the name of the person on its row or ""), at most PROBLEMS_SHOWN a file
     problems: list[tuple[str, Finding, str]] = field(default_factory=list)
     split: list[list[Any]] = field(default_factory=list)  # [table, rows, [sheet names]] of each split table
+    # the name of the person each cross-form finding's row is about ("" when the row names nobody), so
+    # the clerk who phones the unit knows whom to ask about (issue 14); parallel to ``cross``
+    cross_names: list[str] = field(default_factory=list)
 
 
 CROSS_CODES = ("X001", "X002", "X003", "X004")
@@ -84,7 +87,20 @@ def merge_summary(ledger: Model) -> MergeSummary:
     for state, n in ledger.states().items():
         totals[_STATE_KEYS[state]] = n
     cross = [(ledger.rel(f.path), f) for f in ledger.findings if f.code in CROSS_CODES]
-    return MergeSummary(list(files), totals, cross, split=split_tables(ledger))
+    return MergeSummary(list(files), totals, cross, split=split_tables(ledger),
+                        cross_names=_row_names(ledger, [f for _, f in cross]))
+
+
+def _row_names(ledger: Model, findings: list[Finding]) -> list[str]:
+    """The 姓名 on the row each finding points at, from the events read off those rows ("" when none)."""
+    wanted = {(f.path, f.sheet, f.row) for f in findings if f.row is not None}
+    names: dict[tuple[str, str | None, int], str] = {}
+    if wanted:
+        for ev in ledger.events:
+            key = (ev.path, ev.sheet, ev.row)
+            if key in wanted and ev.name and key not in names:
+                names[key] = ev.name
+    return [names.get((f.path, f.sheet, f.row), "") if f.row is not None else "" for f in findings]
 
 
 def split_tables(ledger: Model, max_rows: int | None = None) -> list[list[Any]]:

@@ -268,8 +268,8 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
         "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
         "backup": str(backup) if backup else None,
         "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
-        "cross_form": [dict(f.to_dict(lg, show_id), path=rel, message=finding_message(f, lg, show_id))
-                       for rel, f in summary.cross],
+        "cross_form": [dict(f.to_dict(lg, show_id), path=rel, name=name, message=finding_message(f, lg, show_id))
+                       for (rel, f), name in zip(summary.cross, _cross_names(summary))],
     }
     emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=failer(lg))
 
@@ -316,8 +316,15 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         title = rel + (f" (first {PROBLEMS_SHOWN} errors; the rest are in 问题清单)" if en else
                        f"（前 {PROBLEMS_SHOWN} 个错误，其余 {more} 个见台账“问题清单”）") if more > 0 else rel
         con.print(findings_view(found, con.width, lg, show_id, names, title=title))
-    for rel, f in summary.cross:
-        con.print(f"{rel} {f.ref} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
+    for (rel, f), name in zip(summary.cross, _cross_names(summary)):
+        who = f" {name}" if name else ""
+        con.print(f"{rel} {f.ref}{who} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
+
+
+def _cross_names(summary: Any) -> list[str]:
+    """The person's name beside each cross-form finding ("" for each when a cached summary has none)."""
+    names = list(getattr(summary, "cross_names", None) or [])
+    return names if len(names) == len(summary.cross) else [""] * len(summary.cross)
 
 
 def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: int) -> Any:
