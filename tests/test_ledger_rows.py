@@ -17,9 +17,8 @@ TEXT = st.one_of(st.text(max_size=40), st.sampled_from(["红", "黄", "绿", "Re
                                                         "一\n二", "\x01", "甲" * 30]))
 PLAIN = st.one_of(st.none(), st.just(""), st.text(st.characters(blacklist_characters="&<>\"\n",
                                                                  blacklist_categories=("Cc", "Cs", "Cn")), max_size=40),
-                  st.integers(-10**12, 10**12), st.dates())
-VALUE = st.one_of(PLAIN, TEXT, st.booleans(), st.floats(allow_nan=False), st.datetimes(),
-                  st.decimals(allow_nan=False, places=2))
+                  st.integers(-10**12, 10**12), st.floats(), st.dates(), st.datetimes())
+VALUE = st.one_of(PLAIN, TEXT, st.booleans(), st.decimals(allow_nan=False, places=2))
 
 
 def _cols(headers: list[str], widths: list[int], text: set[int], colour: int | None) -> _Columns:
@@ -46,7 +45,7 @@ def test_the_usual_row_is_written_by_the_fast_one(headers, widths, text, colour,
 
 def test_a_row_to_escape_or_of_other_types_is_left_to_the_plain_one() -> None:
     cols = _cols(HEADERS, [20], {0}, 2)
-    for odd in ("a&b", True, 1.5, dt.datetime(2024, 6, 5, 12), decimal.Decimal("1.20"), "\x01"):
+    for odd in ("a&b", True, decimal.Decimal("1.20"), "\x01"):
         row = ["QD1", odd, "红", None, "", dt.date(2024, 6, 5), 4, None]
         assert _row_xml(row, 3, cols) is None
         assert "<row r=\"3\">" in _row_xml_plain(row, 3, cols)

@@ -525,8 +525,8 @@ def _text_mid(style: int) -> str:
 
 
 def _row_xml(row: list[Any], n: int, cols: _Columns) -> str | None:
-    """:func:`_row_xml_plain` for the usual row — texts with nothing to escape, whole numbers, dates,
-    empty cells — each cell's XML from its column's pieces (a test says they agree); None for any other
+    """:func:`_row_xml_plain` for the usual row — texts with nothing to escape, numbers, dates, empty
+    cells (a form's cells as python-calamine reads them too) — each cell's XML from its column's pieces (a test says they agree); None for any other
     row (the reference writes it)."""
     sn = str(n)
     heads, mids, wrap_w, colour, cmids = cols.heads, cols.mids, cols.wrap_w, cols.colour, cols.colour_mids
@@ -548,8 +548,10 @@ def _row_xml(row: list[Any], n: int, cols: _Columns) -> str | None:
             continue
         elif c is dt.date:
             parts.append(f'{heads[i]}{sn}" s="{_S_DATE}"><v>{(v - _EPOCH).days}</v></c>')
-        elif c is int:
-            parts.append(f'{heads[i]}{sn}"><v>{v}</v></c>')
+        elif c is int or c is float:
+            parts.append(f'{heads[i]}{sn}"><v>{v!r}</v></c>')
+        elif c is dt.datetime:
+            parts.append(f'{heads[i]}{sn}" s="{_S_DATE}"><v>{(v.date() - _EPOCH).days}</v></c>')
         else:
             return None
     parts[0] = f'<row r="{sn}"{_height(lines)}>'
