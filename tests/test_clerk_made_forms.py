@@ -1,0 +1,65 @@
+"""Forms as clerks make them by hand (title row, metadata spread over cells, headers with line breaks,
+merged cells), each built cell by cell with openpyxl the way the case was found: valid rows must give
+no false alarm."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Sequence
+
+from openpyxl import Workbook
+
+from tests.fixtures.builders import codes, pid, run
+
+A1_HEAD = ["序\n号", "姓名", "所属主体（受委托\n组织）全称", "身份证号码", "性别", "行政执法（监督）\n证件号码",
+           "数据录入归集、\n注销、修改情况", "数据录入\n时间", "备注"]
+A4_HEAD = ["序\n号", "姓名", "所属主体（受委托\n组织）全称", "身份证号码", "性别", "行政执法（监督）\n证件号码",
+           "证件遗失\n时间", "领证机关声明作废情况（申\n明作废方式、时间等）", "备注"]
+
+
+def hand_made(path: Path, title: str, meta: Sequence[Any], head: Sequence[str], rows: Sequence[Sequence[Any]],
+              merge: Sequence[str] = ()) -> Path:
+    """Title merged over the width, the metadata line spread over cells, one header row, data rows."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(head))
+    ws.append(list(meta))
+    ws.append(list(head))
+    for row in rows:
+        ws.append(list(row))
+    for rng in merge:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def test_annex1_revoke_and_reenter_one_person_is_a_replacement_not_a_duplicate(tmp_path):
+    """启依法办发〔2020〕15号 一: the old card's 注销 and the new card's 录入归集 filed together; the first ID
+    typed with spaces, the unit merged over both rows."""
+    unit, who = "启东市城市管理局", pid("320622", dt.date(1960, 3, 2), True)
+    spaced = f"{who[:6]} {who[6:14]} {who[14:]}"
+    meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：张三", None, "联系电话：0513-83123456", None,
+            "填报时间：2024年6月3日"]
+    rows = [[1, "王建国", unit, spaced, "男", "320681000101", "注销", "2024.5.20", None],
+            [2, "王建国", None, who, "男", "320681000201", "录入归集", "2024.5.21", "换证"]]
+    res = run(hand_made(tmp_path / "附件1.xlsx", "附件1 备案表", meta, A1_HEAD, rows, merge=["C4:C5"]))
+    assert "U001" not in codes(res) and res.errors == 0
+    twice = [r[:6] + [r[6] if i == 0 else "注销"] + r[7:] for i, r in enumerate(rows)]  # 注销 twice: a duplicate
+    res = run(hand_made(tmp_path / "附件1-重复.xlsx", "附件1 备案表", meta, A1_HEAD, twice, merge=["C4:C5"]))
+    assert codes(res).count("U001") == 1
+
+
+def test_a_phone_typed_with_a_chinese_ime_dash_is_a_phone(tmp_path):
+    """0513—83123456: shift+minus in a Chinese input method gives an em dash (or two)."""
+    unit = "启东市汇龙镇人民政府"
+    rows = [[1, "郑成功", unit, pid("320681", dt.date(1978, 4, 4), True, 40), "男", "320681000501", "2024年5月31日",
+             "2024年6月1日 南通日报登报声明作废", None]]
+    for phone in ("0513—83123456", "0513——8312 3456", "0513–83123456"):
+        meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：郑六", None, "联系电话：" + phone, None, "填报时间：",
+                "2024年6月3日"]
+        res = run(hand_made(tmp_path / "附件4.xlsx", "附件4 补发表", meta, A4_HEAD, rows))
+        assert "M005" not in codes(res), phone
+    meta[5] = "联系电话：0513—8312"  # too short stays a finding
+    assert "M005" in codes(run(hand_made(tmp_path / "附件4.xlsx", "附件4 补发表", meta, A4_HEAD, rows)))
