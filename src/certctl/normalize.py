@@ -104,6 +104,7 @@ def normalise_name(value: object) -> tuple[str, bool]:
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _LOCAL_RE = re.compile(r"^[2-8]\d{6,7}$")
+_DASHES_RE = re.compile("[\u2010-\u2015\u2212]+")  # ‐ ‑ ‒ – — ― −: what a Chinese IME types for "-" (NFKC keeps them)
 
 
 def phone_ok(value: object) -> bool:
@@ -122,7 +123,7 @@ def phone_ok(value: object) -> bool:
 
 def _one_phone(p: str) -> bool:
     p = re.sub(r"(转|ext\.?|分机)\s*\d+$", "", p.strip(), flags=re.I)
-    p = p.replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
+    p = _DASHES_RE.sub("", p).replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
     if p.startswith("+86"):
         p = p[3:]
     elif p.startswith("86") and len(p) == 13:
