@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Sequence
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.fixtures.builders import codes, pid, run
 
@@ -63,3 +63,22 @@ def test_a_phone_typed_with_a_chinese_ime_dash_is_a_phone(tmp_path):
         assert "M005" not in codes(res), phone
     meta[5] = "联系电话：0513—8312"  # too short stays a finding
     assert "M005" in codes(run(hand_made(tmp_path / "附件4.xlsx", "附件4 补发表", meta, A4_HEAD, rows)))
+
+
+def test_the_annotated_copy_keeps_no_formula_of_the_form(tmp_path):
+    """A name typed as =HYPERLINK(...) (cached value saved, as Excel and LibreOffice save it): the copy
+    that goes back to the unit holds the value the form showed, never the formula."""
+    from tests.corpus.make_corpus import form_rows, write_xlsx
+
+    from certctl.annotate import annotate_results
+
+    rows = form_rows()
+    name = rows[3][1]
+    rows[3][1] = ("f", f'HYPERLINK("http://example.com/x","{name}")', name)
+    rows[4][0] = ("f", "1+1", 2)
+    res = run(write_xlsx(tmp_path / "附件1.xlsx", rows))
+    assert res.read_error is None and res.errors == 0
+    annotate_results([res], tmp_path / "退回.xlsx", "zh")
+    ws = load_workbook(tmp_path / "退回.xlsx")["附件1"]
+    assert [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
+    assert ws["B4"].value == name and ws["A5"].value == 2
