@@ -82,3 +82,46 @@ def test_the_annotated_copy_keeps_no_formula_of_the_form(tmp_path):
     ws = load_workbook(tmp_path / "退回.xlsx")["附件1"]
     assert [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
     assert ws["B4"].value == name and ws["A5"].value == 2
+
+
+SURVEY_HEAD = ["序号", "所属单位", "执法主体全称", "姓名", "性别", "身份证号码", "证件号码", "证件类别", "证件版本", "人员身份",
+               "在岗状态", "离岗\n日期", "本年度培训学时", "新执法领域\n培训学时", "法律职业资格", "证件状态", "处理意见", "备注"]
+ZS = "柞水县乾佑街道办事处"
+
+
+def survey_row(i: int, **over: Any) -> list[Any]:
+    male = i % 2 == 0
+    row = dict(n=i + 1, ru="乾佑街道", unit=ZS, name="陈" + "一二三四五六七八九十"[i], sex="男" if male else "女",
+               id=pid("610126", dt.date(1975 + i, 5, 5), male, 60 + i), cert=f"610000{i:02d}", cat="省级", ver="新版",
+               pt="公务员", st="在岗", left=None, hours=64, new_hours=None, lq="否", colour="绿", opinion=None, remark=None)
+    row.update(over)
+    return list(row.values())
+
+
+def hand_made_survey(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人员"
+    ws.append(["行政执法证件专项清理工作摸排统计表"])
+    ws.append(["填报单位（盖章）：" + ZS, None, None, None, "填报人员：王五", None, None, "联系电话：13909147170", None,
+               None, "填报时间：2024年6月3日"])
+    ws.append(SURVEY_HEAD)
+    for row in rows:
+        ws.append(list(row))
+    units = wb.create_sheet("单位")
+    units.append(["单位全称", "机构编制数", "执法岗位数", "持证人数", "报送日期"])
+    units.append([ZS, 20, 10, len(rows), "2024.6.3"])
+    wb.save(path)
+    return path
+
+
+def test_a_slash_or_wu_in_a_date_or_hours_cell_that_does_not_apply_is_an_empty_cell(tmp_path):
+    """离岗日期 of a holder still in post and 新执法领域培训学时 of one who did not move, marked / — 无 as
+    clerks do: nothing to check (was D001 and V003 errors on valid rows)."""
+    rows = [survey_row(0, left="/", new_hours="/", opinion="无", remark="无"), survey_row(1, left="—", new_hours="——"),
+            survey_row(2, left="无", new_hours="无"), survey_row(3, left="／", new_hours="-")]
+    res = run(hand_made_survey(tmp_path / "摸排统计表.xlsx", rows))
+    assert [c for c in codes(res) if c != "S004"] == []
+    retired = survey_row(0, st="退休", left="/", colour="红")  # where the date is owed, "/" is a missing date
+    res = run(hand_made_survey(tmp_path / "摸排统计表2.xlsx", [retired]))
+    assert "S008" in codes(res) and "D001" not in codes(res)
