@@ -125,3 +125,13 @@ def test_a_slash_or_wu_in_a_date_or_hours_cell_that_does_not_apply_is_an_empty_c
     retired = survey_row(0, st="退休", left="/", colour="红")  # where the date is owed, "/" is a missing date
     res = run(hand_made_survey(tmp_path / "摸排统计表2.xlsx", [retired]))
     assert "S008" in codes(res) and "D001" not in codes(res)
+
+
+def test_a_recovered_card_marked_red_by_the_unit_is_not_told_to_be_green(tmp_path):
+    """退休, 处理意见 已收回并注销, the unit's 证件状态 红: the card is counted by its state (已注销), not as a
+    green holder, so there is no colour of the unit's to disagree with (was S007 'should be 绿')."""
+    rows = [survey_row(0, st="退休", left="2024.3.1", colour="红", opinion="已收回并注销"),
+            survey_row(1, st="调离", left="2024年5月6日", colour="绿", opinion="拟注销")]  # still held: S002, S007
+    res = run(hand_made_survey(tmp_path / "摸排统计表.xlsx", rows))
+    s007 = [f.row for f in res.findings if f.code == "S007"]
+    assert s007 == [5] and "S002" in codes(res)

@@ -94,8 +94,8 @@ def colour(t: Table) -> None:
         if red or yellow:
             colours[k], t.colour_reasons[k] = ("红", red) if red else ("黄", yellow)
     t.colour = colours
-    reported = t.value("colour")
-    for k in [k for k, (said, derived) in enumerate(zip(reported, colours)) if said and said != derived]:
+    reported, holds = t.value("colour"), held(t)  # a card recovered has no colour to disagree with (its state counts)
+    for k in [k for k, (said, derived) in enumerate(zip(reported, colours)) if said and said != derived and holds[k]]:
         t.flag("S007", k, t.col("colour"), "证件状态", reported[k], expected=colours[k], reason=_why(t, k))
 
 
