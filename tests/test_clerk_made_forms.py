@@ -135,3 +135,41 @@ def test_a_recovered_card_marked_red_by_the_unit_is_not_told_to_be_green(tmp_pat
     res = run(hand_made_survey(tmp_path / "摸排统计表.xlsx", rows))
     s007 = [f.row for f in res.findings if f.code == "S007"]
     assert s007 == [5] and "S002" in codes(res)
+
+
+def annex2_three_header_rows(path: Path) -> Path:
+    """Annex 2 for holders born 1936–1951 who retired; three header rows, the third a line of fill-in
+    hints (（必填） （18位） （年月日）) as templates print under the header."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "第1页"
+    ws.append(["启东市行政执法（监督）证件注销表"])
+    ws.append(["填报单位（盖章）：启东市城市管理局    填报人员：张三    联系电话：0513-83123456    填报时间：2024年6月3日"])
+    ws.append(["序号", "被注销人员基本情况", None, None, None, "原证件信息", "注销情况", None, None, "备注"])
+    ws.append([None, "姓名", "所属主体（受委托组织）全称", "身份证号码", "性别", "原行政执法（监督）证件号码", "注销原因",
+               "被注销人员去向", "变动日期", None])
+    ws.append([None, "（必填）", "（全称）", "（18位）", None, None, None, None, "（年月日）", None])
+    for rng in ("A3:A5", "B3:E3", "G3:I3", "J3:J5"):
+        ws.merge_cells(rng)
+    for i, (born, left) in enumerate([(1936, "2024.05.31"), (1945, "2024年5月31号"), (1951, "20240531")]):
+        ws.append([i + 1, "刘" + "一二三"[i], "启东市城市管理局", pid("320681", dt.date(born, 2, 3), True, 80 + i), "男",
+                   f"3206810009{i:02d}", "退休", "退休", left, None])
+    wb.save(path)
+    return path
+
+
+def test_a_line_of_fill_in_hints_under_the_header_is_not_a_person(tmp_path):
+    res = run(annex2_three_header_rows(tmp_path / "附件2.xlsx"))
+    assert res.rows == 3 and not {"I002", "V001", "C001", "D001"} & set(codes(res)), codes(res)
+
+
+def test_revoking_an_old_holders_card_asks_no_over_65_question(tmp_path):
+    """I012 ('still in post? if retired, revoke the card') is answered by an annex 2 row, an annex 1 注销
+    and a survey row of a holder who left; a holder still in post is asked."""
+    res = run(annex2_three_header_rows(tmp_path / "附件2.xlsx"))
+    assert "I012" not in codes(res)
+    old = pid("610126", dt.date(1950, 5, 5), True, 70)
+    rows = [survey_row(0, id=old, st="退休", left="2024.3.1", opinion="已收回并注销"),
+            survey_row(2, id=pid("610126", dt.date(1951, 5, 5), True, 71))]
+    res = run(hand_made_survey(tmp_path / "摸排统计表.xlsx", rows))
+    assert [f.row for f in res.findings if f.code == "I012"] == [5]
