@@ -173,3 +173,16 @@ def test_revoking_an_old_holders_card_asks_no_over_65_question(tmp_path):
             survey_row(2, id=pid("610126", dt.date(1951, 5, 5), True, 71))]
     res = run(hand_made_survey(tmp_path / "摸排统计表.xlsx", rows))
     assert [f.row for f in res.findings if f.code == "I012"] == [5]
+
+
+def test_a_phone_with_a_word_around_it_is_a_phone(tmp_path):
+    """联系电话：13912345678（手机） / 办公室0513-83123456: the number is there, the words are the clerk's."""
+    unit = "启东市汇龙镇人民政府"
+    rows = [[1, "郑成功", unit, pid("320681", dt.date(1978, 4, 4), True, 40), "男", "320681000501", "2024年5月31日",
+             "2024年6月1日 南通日报登报声明作废", None]]
+    for phone in ("13912345678（手机）", "办公室0513-83123456", "电话 13912345678"):
+        meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：郑六", None, "联系电话：" + phone, None,
+                "填报时间：2024年6月3日"]
+        assert "M005" not in codes(run(hand_made(tmp_path / "附件4.xlsx", "附件4", meta, A4_HEAD, rows))), phone
+    meta[5] = "联系电话：1391234567（手机）"  # a digit short stays a finding
+    assert "M005" in codes(run(hand_made(tmp_path / "附件4.xlsx", "附件4", meta, A4_HEAD, rows)))

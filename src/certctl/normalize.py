@@ -121,8 +121,12 @@ def phone_ok(value: object) -> bool:
     return all(_one_phone(p) for p in parts)
 
 
+_PHONE_WORDS_RE = re.compile(r"\([^)\d]*\)|^[^\d(+]+|[^\d)]+$")  # (手机) (办) 电话： 办公室… : words around a number
+
+
 def _one_phone(p: str) -> bool:
     p = re.sub(r"(转|ext\.?|分机)\s*\d+$", "", p.strip(), flags=re.I)
+    p = _PHONE_WORDS_RE.sub("", p)
     p = _DASHES_RE.sub("", p).replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
     if p.startswith("+86"):
         p = p[3:]
