@@ -186,3 +186,15 @@ def test_a_phone_with_a_word_around_it_is_a_phone(tmp_path):
         assert "M005" not in codes(run(hand_made(tmp_path / "附件4.xlsx", "附件4", meta, A4_HEAD, rows))), phone
     meta[5] = "联系电话：1391234567（手机）"  # a digit short stays a finding
     assert "M005" in codes(run(hand_made(tmp_path / "附件4.xlsx", "附件4", meta, A4_HEAD, rows)))
+
+
+def test_a_date_typed_with_a_chinese_full_stop_is_a_date(tmp_path):
+    """2024。5。20 ("." typed with a Chinese input method on) and 2024.05.21. (a full stop after it)."""
+    unit = "启东市城市管理局"
+    meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：张三", None, "联系电话：0513-83123456", None,
+            "填报时间：2024。6。3"]
+    rows = [[1, "王建国", unit, pid("320681", dt.date(1970, 3, 2), True), "男", "320681000201", "录入归集", "2024。5。20", None],
+            [2, "李秀英", unit, pid("320681", dt.date(1972, 3, 2), False), "女", "320681000202", "录入归集", "2024.05.21.",
+             None]]
+    res = run(hand_made(tmp_path / "附件1.xlsx", "附件1", meta, A1_HEAD, rows))
+    assert res.errors == 0 and "D001" not in codes(res) and "M004" not in codes(res), codes(res)

@@ -175,7 +175,7 @@ def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
     text = clean_text(str(value))
     if not text:
         return None, "empty"
-    text = text.replace("号", "日")
+    text = text.replace("号", "日").replace("。", ".").rstrip(".")  # 2024。6。3: "." typed in a Chinese IME
     if any(c in text for c in "〇零一二三四五六七八九十") and "年" in text:
         text = _cn_numerals(text)
     m = _YMD_RE.match(text)
