@@ -198,3 +198,33 @@ def test_a_date_typed_with_a_chinese_full_stop_is_a_date(tmp_path):
              None]]
     res = run(hand_made(tmp_path / "附件1.xlsx", "附件1", meta, A1_HEAD, rows))
     assert res.errors == 0 and "D001" not in codes(res) and "M004" not in codes(res), codes(res)
+
+
+A2_HEAD = ["序号", "姓名", "所属主体（受委托组织）全称", "身份证号码", "性别", "原行政执法（监督）证件号码", "注销原因",
+           "被注销人员去向", "备注"]
+
+
+def test_a_correction_of_a_mistyped_id_number_replaces_the_row_with_the_typo(tmp_path):
+    """The unit sends 附件2 with one ID number mistyped (rejected: I004), then (更正版) with it right. The
+    row is the same card: the correction replaces it, and nothing is left rejected (it was kept as an
+    error and the merge exited 1 although the unit had put it right)."""
+    from certctl.ledger import build_ledger
+    from certctl.validate import Options
+    from certctl.workspace import load_workspace
+
+    unit, forms = "启东市城市管理局", tmp_path / "ledger" / "城管局"
+    forms.mkdir(parents=True)
+    good = [pid("320681", dt.date(1970 + i, 1, 1), True, i) for i in range(3)]
+    typo = good[1][:-2] + good[1][-1] + good[1][-2]  # two digits swapped
+    for name, ids, day in (("附件2-注销表（6月）.xlsx", [good[0], typo, good[2]], 3),
+                           ("附件2-注销表（6月）(更正版).xlsx", good, 4)):
+        meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：张三", None, "联系电话：0513-83123456", None,
+                f"填报时间：2024年6月{day}日"]
+        rows = [[i + 1, "甲乙丙"[i], unit, who, "男", f"32068100070{i}", "退休", "退休", None] for i, who in enumerate(ids)]
+        hand_made(forms / name, "启东市行政执法（监督）证件注销表", meta, A2_HEAD, rows)
+    assert "I004" in codes(run(forms / "附件2-注销表（6月）.xlsx"))
+    led = build_ledger(load_workspace(tmp_path / "ledger", Options()), None, dt.date(2024, 6, 10))
+    first = next(f for f in led.files if "更正版" not in f.path)
+    assert (first.rows_read, first.rows_merged, first.rows_rejected, first.rows_superseded) == (3, 0, 0, 3)
+    assert not [f for f in led.findings if f.severity == "error"]
+    assert sorted(a.cert for a in led.accounts) == [f"32068100070{i}" for i in range(3)]
