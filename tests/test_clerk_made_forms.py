@@ -228,3 +228,20 @@ def test_a_correction_of_a_mistyped_id_number_replaces_the_row_with_the_typo(tmp
     assert (first.rows_read, first.rows_merged, first.rows_rejected, first.rows_superseded) == (3, 0, 0, 3)
     assert not [f for f in led.findings if f.severity == "error"]
     assert sorted(a.cert for a in led.accounts) == [f"32068100070{i}" for i in range(3)]
+
+
+def test_reporter_phone_and_date_printed_under_the_table_are_read(tmp_path):
+    """填报单位 above the header, 填表人 / 联系电话 / 填报时间 under the table (many units' own templates):
+    was M002–M004 'missing above the header' on a form that has them; a bad phone there is pointed at."""
+    unit = "启东市城市管理局"
+    rows = [[1, "王一", unit, pid("320681", dt.date(1970, 1, 1), True, 1), "男", "320681000801", "录入归集",
+             dt.datetime(2024, 5, 20), None],
+            [2, "王二", unit, pid("320681", dt.date(1971, 1, 1), False, 2), "女", "320681000802", "录入归集",
+             dt.datetime(2024, 5, 20), None],
+            [None], ["填表人：张三", None, "联系电话：0513-83123456", None, None, None, "填报时间：2024年6月3日"]]
+    path = hand_made(tmp_path / "附件1.xlsx", "附件1", ["填报单位（盖章）：" + unit], A1_HEAD, rows)
+    res = run(path)
+    assert res.rows == 2 and codes(res) == [] and res.meta.date == dt.date(2024, 6, 3), codes(res)
+    rows[-1][2] = "联系电话：8312"
+    res = run(hand_made(tmp_path / "附件1.xlsx", "附件1", ["填报单位（盖章）：" + unit], A1_HEAD, rows))
+    assert [f.ref for f in res.findings if f.code == "M005"] == ["Sheet!C7"]
