@@ -127,6 +127,14 @@ def test_help_fits_80_columns_without_cutting_words(monkeypatch: pytest.MonkeyPa
             assert word in flat, (name, word)  # a Latin word cut over two lines would be missing
 
 
+def test_command_list_has_no_space_inside_chinese_text() -> None:
+    """A docstring wraps its Chinese text anywhere; the command list joins those lines without a space."""
+    out = CliRunner().invoke(app, ["-h"], terminal_width=200).output
+    listed = out[out.index("Commands"):]
+    assert "、专项清理工作总结草稿" in listed
+    assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] [\u4e00-\u9fff]", listed), listed
+
+
 def test_wrap_never_splits_a_date_or_number() -> None:
     text = "截止日期（默认今天），如 2024-06-05、2024/6/5、2024.6.5、2024年6月5日，证件号码 61102622004，身份证 611026199001013134。"
     for width in range(22, 60):  # the longest piece (an ID and its 。) is 20 cells

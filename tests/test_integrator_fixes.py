@@ -48,4 +48,4 @@ def test_merge_names_file_sheet_and_cell_of_cross_form_findings(tmp_path):
     res = CliRunner().invoke(app, ["merge", str(ledger), "-o", str(tmp_path / "台账.xlsx"),
                                    "--as-of", "2024-06-05", "--no-cache"])
     assert res.exit_code == 1, res.output
-    assert "摸排统计表_2024-06-03.xlsx 人员!G7 X004" in res.output
+    assert "摸排统计表_2024-06-03.xlsx 人员!G7 张海燕 X004" in res.output  # file, cell, whom, code

@@ -152,7 +152,7 @@ def short_help(help_text: str | None) -> str | None:
     """A command's line in the command list: its first Chinese sentence (up to 。)."""
     first = (help_text or "").strip().split("\n\n")[0]
     if "。" in first:
-        return " ".join(first[: first.index("。") + 1].split())
+        return _joined(first[: first.index("。") + 1])  # a line break inside Chinese text is no space
     return None
 
 
