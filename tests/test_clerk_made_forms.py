@@ -245,3 +245,23 @@ def test_reporter_phone_and_date_printed_under_the_table_are_read(tmp_path):
     rows[-1][2] = "联系电话：8312"
     res = run(hand_made(tmp_path / "附件1.xlsx", "附件1", ["填报单位（盖章）：" + unit], A1_HEAD, rows))
     assert [f.ref for f in res.findings if f.code == "M005"] == ["Sheet!C7"]
+
+
+def test_merge_refuses_one_file_for_both_the_ledger_and_its_sqlite_copy(tmp_path):
+    """merge -o 台账.xlsx --sqlite 台账.xlsx (a slip of the keyboard) was an 内部错误 naming an English
+    exception, after writing the xlsx; now refused up front, exit 2, in Chinese."""
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = tmp_path / "ledger" / "城管局"
+    forms.mkdir(parents=True)
+    unit = "启东市城市管理局"
+    meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：张三", None, "联系电话：0513-83123456", None,
+            "填报时间：2024年6月3日"]
+    rows = [[1, "王建国", unit, pid("320681", dt.date(1970, 3, 2), True), "男", "320681000201", "录入归集", "2024.5.21", None]]
+    hand_made(forms / "附件1.xlsx", "附件1", meta, A1_HEAD, rows)
+    out = tmp_path / "台账.xlsx"
+    r = CliRunner().invoke(app, ["merge", str(tmp_path / "ledger"), "-o", str(out), "--sqlite", str(out)])
+    assert r.exit_code == 2 and "同一个文件" in r.output and "内部错误" not in r.output, r.output
+    assert not out.exists()
