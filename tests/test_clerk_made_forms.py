@@ -265,3 +265,12 @@ def test_merge_refuses_one_file_for_both_the_ledger_and_its_sqlite_copy(tmp_path
     r = CliRunner().invoke(app, ["merge", str(tmp_path / "ledger"), "-o", str(out), "--sqlite", str(out)])
     assert r.exit_code == 2 and "同一个文件" in r.output and "内部错误" not in r.output, r.output
     assert not out.exists()
+
+
+def test_a_survey_holder_of_a_provincial_and_a_ministry_card_has_two_rows(tmp_path):
+    """证件类别 省级 on one row, 国家部委 on the next, same person: two certificates, not a duplicate (U001 was
+    an error). The same person twice with the same category still is."""
+    both = [survey_row(0), survey_row(0, n=2, cert="GB1234567", cat="国家部委"), survey_row(2)]
+    assert "U001" not in codes(run(hand_made_survey(tmp_path / "摸排统计表.xlsx", both)))
+    twice = [survey_row(0), survey_row(0, n=2, cert="61000099"), survey_row(2)]
+    assert codes(run(hand_made_survey(tmp_path / "摸排统计表2.xlsx", twice))).count("U001") == 1
