@@ -274,3 +274,27 @@ def test_a_survey_holder_of_a_provincial_and_a_ministry_card_has_two_rows(tmp_pa
     assert "U001" not in codes(run(hand_made_survey(tmp_path / "摸排统计表.xlsx", both)))
     twice = [survey_row(0), survey_row(0, n=2, cert="61000099"), survey_row(2)]
     assert codes(run(hand_made_survey(tmp_path / "摸排统计表2.xlsx", twice))).count("U001") == 1
+
+
+def test_an_annotated_copy_that_cannot_be_written_is_said_in_chinese(tmp_path, monkeypatch):
+    """A folder the clerk may not write: the message was '无法写出标注文件 / cannot write the annotated
+    copy: [Errno 13] Permission denied: …/.a.xlsx.xyz.tmp' — two languages and a temporary file's name."""
+    from typer.testing import CliRunner
+
+    from certctl import annotate
+    from certctl.cli import app
+
+    unit = "启东市城市管理局"
+    meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：张三", None, "联系电话：0513-83123456", None,
+            "填报时间：2024年6月3日"]
+    rows = [[1, "王建国", unit, pid("320681", dt.date(1970, 3, 2), True), "男", "320681000201", "录入归集", "2024.5.21", None]]
+    form = hand_made(tmp_path / "附件1.xlsx", "附件1", meta, A1_HEAD, rows)
+
+    def refused(*a, **k):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out" / ".退回.xlsx.abc.tmp"))
+
+    monkeypatch.setattr(annotate, "annotate_results", refused)
+    out = tmp_path / "out" / "退回.xlsx"
+    r = CliRunner().invoke(app, ["validate", str(form), "--annotate", str(out), "-q"])
+    assert r.exit_code == 2 and f"无法写出标注副本 {out}：Permission denied" in r.output, r.output
+    assert "Errno" not in r.output and ".tmp" not in r.output and "cannot" not in r.output
