@@ -136,6 +136,9 @@ ROW_KINDS = {
     "total": lambda n: ["合计", "", "", "", "", "", "", "", ""],
     "id after note": lambda n: ["", "王芳", "", make_id("320681", dt.date(1985, 1, 2), n), "女", "", "", "", ""],
     "short": lambda n: [n, "李娜"],
+    "hints": lambda n: ["", "（必填）", "（全称）", "(18位)", "", "", "", "（年月日）", ""],
+    "hint later": lambda n: ["", "", "", "（18位）", "", "", "", "", "(备注)"],
+    "name in brackets": lambda n: [n, "（张伟）", "启东市城市管理局", "", "", "", "", "", ""],
 }
 
 

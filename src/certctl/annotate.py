@@ -113,7 +113,8 @@ def _open_original(result: Any, lang: str) -> tuple[Any, str | None]:
         try:
             with open(result.path, "rb") as fh:  # a file object: openpyxl then ignores the extension (.et)
                 data = fh.read()
-            return load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False, rich_text=True), None
+            wb = load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False, rich_text=True)
+            return _formulas_as_values(wb, data), None
         except Exception:
             pass  # fall through: rebuild from the values
     wb = Workbook()
@@ -143,6 +144,20 @@ def _open_original(result: Any, lang: str) -> tuple[Any, str | None]:
     fmt = result.format or "xls"
     return wb, _t(lang, f"原文件为 {fmt} 格式，本副本按单元格内容重建，原有格式（字体、边框、列宽等）未保留。",
                   f"The original is an {fmt} file; this copy was rebuilt from its cell values, without the original formatting.")
+
+
+def _formulas_as_values(wb: Any, data: bytes) -> Any:
+    """Each formula the unit's form holds (=HYPERLINK(...) in a name, say) replaced by the value it saved:
+    the copy goes back to the unit and is opened again, a formula from the form must not run there."""
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    if not cells:
+        return wb
+    from openpyxl import load_workbook
+
+    saved = load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+    for c in cells:
+        set_text(c, saved[c.parent.title][c.coordinate].value)
+    return wb
 
 
 def _safe_title(name: str) -> str:

@@ -104,6 +104,7 @@ def normalise_name(value: object) -> tuple[str, bool]:
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _LOCAL_RE = re.compile(r"^[2-8]\d{6,7}$")
+_DASHES_RE = re.compile("[\u2010-\u2015\u2212]+")  # ‐ ‑ ‒ – — ― −: what a Chinese IME types for "-" (NFKC keeps them)
 
 
 def phone_ok(value: object) -> bool:
@@ -120,9 +121,13 @@ def phone_ok(value: object) -> bool:
     return all(_one_phone(p) for p in parts)
 
 
+_PHONE_WORDS_RE = re.compile(r"\([^)\d]*\)|^[^\d(+]+|[^\d)]+$")  # (手机) (办) 电话： 办公室… : words around a number
+
+
 def _one_phone(p: str) -> bool:
     p = re.sub(r"(转|ext\.?|分机)\s*\d+$", "", p.strip(), flags=re.I)
-    p = p.replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
+    p = _PHONE_WORDS_RE.sub("", p)
+    p = _DASHES_RE.sub("", p).replace("(", "").replace(")", "").replace(" ", "").replace("-", "")
     if p.startswith("+86"):
         p = p[3:]
     elif p.startswith("86") and len(p) == 13:
@@ -170,7 +175,7 @@ def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
     text = clean_text(str(value))
     if not text:
         return None, "empty"
-    text = text.replace("号", "日")
+    text = text.replace("号", "日").replace("。", ".").rstrip(".")  # 2024。6。3: "." typed in a Chinese IME
     if any(c in text for c in "〇零一二三四五六七八九十") and "年" in text:
         text = _cn_numerals(text)
     m = _YMD_RE.match(text)

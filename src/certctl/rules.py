@@ -220,7 +220,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "请只填写数字，例如 24。", "Type a number only, e.g. 24."),
 
     # ---------------------------------------------------------------- U: duplicates within a form
-    _R("U001", ERROR, "duplicate-id", "同一身份证号码在表中出现多次", "The same ID number appears twice in the form",
+    _R("U001", ERROR, "duplicate-id",
+       "同一人在表中出现多次（同一身份证号码；附件1 按同一情况、摸排表按同一证件类别计）",
+       "The same person appears twice in the form (one ID number; in annex 1 with the same 情况, in the survey "
+       "with the same certificate category)",
        DQ, "身份证号码“{id}”在本表中重复出现（另见{other}）。",
        "ID number '{id}' appears more than once in this form (see also {other}).",
        "请删除重复行或核对号码。", "Delete the duplicate row or check the number."),

@@ -173,6 +173,9 @@ def merge_cmd(
     except OutputRefused as e:
         fail(e.message(lg))
     out_abs = out.resolve()
+    if sqlite is not None and sqlite.resolve() == out_abs:
+        fail(f"--sqlite and --output name the same file {out}: give the SQLite ledger its own name (台账.sqlite)"
+             if en else f"--sqlite 与 -o 是同一个文件 {out}：SQLite 台账请另起文件名（如 台账.sqlite）")
     backups = backup_pattern(out)  # copies of an edited ledger kept beside it are not forms
     listing = find_forms([root])
     files = [p for p in listing.files if p.resolve() != out_abs

@@ -75,7 +75,7 @@ def validate_cmd(
         try:
             written = annotate_results(results, annotate, lg)
         except (OSError, ValueError) as e:
-            fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
+            fail(_cannot_annotate(e, lg, annotate))
         if fmt != Fmt.json:
             for w in written:
                 console(stderr=True).print(("annotated copy: " if lg == "en" else "已写出标注副本：") + shown(w), markup=False)
@@ -120,4 +120,11 @@ def _check_annotate(files: list[Path], annotate: Path, inputs: list[Path], lg: s
     except OutputRefused as e:
         fail(e.message(lg))
     except ValueError as e:
-        fail(f"无法写出标注文件 / cannot write the annotated copy: {e}")
+        fail(_cannot_annotate(e, lg, annotate))
+
+
+def _cannot_annotate(e: Exception, lg: str, out: object) -> str:
+    """Why the annotated copy could not be written, in the clerk's language (Permission denied, not
+    [Errno 13] and the name of a temporary file)."""
+    why = getattr(e, "strerror", None) or e
+    return f"cannot write the annotated copy {out}: {why}" if lg == "en" else f"无法写出标注副本 {out}：{why}"

@@ -87,6 +87,7 @@ class _File:
     kind: str
     name: str
     rows: dict[tuple[str, str], Any]  # person key -> its first record
+    unsure: dict[tuple[str, str], Any]  # (certificate, 情况) -> a record whose ID number is wrong or missing
 
     def at(self, rec: Any) -> RowKey:
         return (self.res.path, rec.sheet, rec.row)
@@ -119,18 +120,43 @@ def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[
         unit = sender(res)
         if unit:
             groups.setdefault((unit, next(iter(kind_set))), []).append(res)
-    return ([_File(res, kind, PurePosixPath(rel(res.path)).name, _rows(res, kind)) for res in members]
+    return ([_File(res, kind, PurePosixPath(rel(res.path)).name, *_rows(res, kind)) for res in members]
             for (_, kind), members in groups.items() if len(members) > 1)
 
 
-def _rows(res: Any, kind: str) -> dict[tuple[str, str], Any]:
+def _rows(res: Any, kind: str) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
+    """(person key -> first record, (certificate, 情况) -> first record whose ID number is wrong or missing)."""
     rows: dict[tuple[str, str], Any] = {}
+    unsure: dict[tuple[str, str], Any] = {}
     for s in res.sheets:
         for rec in s.records:
             who = _person(kind, rec.values)
             if who is not None:
                 rows.setdefault(who, rec)
-    return rows
+            if not rec.values.get("id_ok") and rec.values.get("cert"):
+                unsure.setdefault(_by_cert(kind, rec), rec)
+    return rows, unsure
+
+
+def _by_cert(kind: str, rec: Any) -> tuple[str, str]:
+    return (rec.values.get("cert") or "", (rec.values.get("action") or "") if kind == "annex1" else "")
+
+
+def _pairs(out: Versions, earlier: _File, later: _File, marked: bool) -> list[tuple[Any, Any]]:
+    """(earlier record, later record) of one person: by ID number; and in a marked correction, for an
+    earlier row whose ID number was wrong or missing — the typo the correction is sent for — by
+    certificate number, when the later row's person is not in the earlier file otherwise."""
+    live = {who: rec for who, rec in earlier.rows.items() if earlier.at(rec) not in out.replaced}
+    pairs = [(live[who], rec) for who, rec in later.rows.items() if who in live]
+    if not marked or not earlier.unsure:
+        return pairs
+    paired = {id(old) for old, _ in pairs}
+    for who, rec in later.rows.items():
+        old = earlier.unsure.get(_by_cert(later.kind, rec))
+        if who not in live and old is not None and id(old) not in paired and earlier.at(old) not in out.replaced:
+            pairs.append((old, rec))
+            paired.add(id(old))
+    return pairs
 
 
 def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
@@ -150,17 +176,16 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
     marked = _marked_on(later.name, earlier.name)
     if not marked and later.kind == "survey_people":
         return  # a later survey is a new snapshot of the same people, not a correction (only a mark says so)
-    live = (earlier.rows if not out.replaced else
-            {who: rec for who, rec in earlier.rows.items() if earlier.at(rec) not in out.replaced})
-    shared = [who for who in later.rows if who in live]
+    live = {earlier.at(rec) for rec in (*earlier.rows.values(), *earlier.unsure.values())} - out.replaced.keys()
+    shared = _pairs(out, earlier, later, marked)
     e_path, l_path = rel(earlier.res.path), rel(later.res.path)
     if not shared:
         if marked:
             out.ambiguous.append((l_path, e_path, "mark"))
         return
     if marked:
-        for who in shared:
-            old_key, new_key = earlier.at(live[who]), later.at(later.rows[who])
+        for old, new in shared:
+            old_key, new_key = earlier.at(old), later.at(new)
             out.replaced[old_key] = new_key
             first = out.first_date.get(old_key) or earlier.res.meta.date
             if first is not None:
@@ -169,8 +194,7 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
         out.kept[(earlier.res.path, later.res.path)] = len(live) - len(shared)
         return
     differ = 0
-    for who in shared:
-        old, new = live[who], later.rows[who]
+    for old, new in shared:
         if old.values == new.values:
             out.repeats.setdefault(later.at(new), earlier.at(old))
         else:

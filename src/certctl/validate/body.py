@@ -10,6 +10,8 @@ row by row from the top:
 - a row in which 3 or more cells name their own column is the header again;
 - a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) is not data:
   a form of such rows only is an empty submission, received and clean;
+- a row whose filled data cells are all bracketed fill-in instructions (（必填） （18位） （年月日）, a line
+  a template prints under its header) is not data;
 - every other row is data.
 
 A merged range below the header (one unit, one date, one 情况 for four people) holds its value in its
@@ -38,6 +40,14 @@ _FOOTER = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核�
 
 _NOTHING = re.compile(r"^(本期|本月|本季度|本年度|本次)?(无|没有|暂无)(人员)?(变动|变化|数据|情况|记录|内容|注销|换证|补发"
                       r"|需报送(的)?(内容|事项|人员)?|需填报(的)?(内容|事项)?)?(情况)?[。.;；!！]?$")
+
+
+_HINT = re.compile(r"^\([^()]*\)$")
+
+
+def fill_in_hint(v: object) -> bool:
+    """Whether a cell is a bracketed fill-in instruction printed under a header: （必填） （18位） （年月日）."""
+    return v.__class__ is str and "(" in (t := clean_text(v)) and bool(_HINT.match(t))  # type: ignore[arg-type]
 
 
 def says_nothing(v: object) -> bool:
@@ -132,12 +142,15 @@ def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int
 # ------------------------------------------------------------------------------ the rule
 def _verdict(row: Sequence[object], body: Body, in_footer: bool) -> str:
     """'data', 'blank' (nothing at all), or why the row is skipped: 'empty', 'footer', 'signature',
-    'header', 'nothing' (every filled data cell says there is nothing to report)."""
+    'header', 'nothing' (every filled data cell says there is nothing to report), 'hint' (all fill-in
+    instructions)."""
     filled = [row[ci] for ci in body.data_cols if ci < len(row) and not blank(row[ci])]
     if not filled:
         return "empty" if any(not blank(v) for v in row) else "blank"
     if all(says_nothing(v) for v in filled):
         return "nothing"
+    if all(fill_in_hint(v) for v in filled):
+        return "hint"
     if is_footer(row, body.id_col):
         return "footer"
     if in_footer and not has_id(row, body.id_col):
@@ -197,7 +210,7 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
     if not all(first_data):  # blank cells are among the falsy ones
         look |= {i for i, v in enumerate(first_data) if not v and blank(v)}
-    look |= rows_holding(first_data, {v for v in distinct_texts(first_data) if says_nothing(v)})
+    look |= rows_holding(first_data, {v for v in distinct_texts(first_data) if says_nothing(v) or fill_in_hint(v)})
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)
     return look

@@ -61,12 +61,21 @@ def is_empty(raw: object) -> bool:
     return raw is None or raw == "" or (isinstance(raw, str) and not raw[:1].isalnum() and not clean_text(raw))
 
 
+_NOT_APPLICABLE = re.compile(r"[/\\\-_\u2010-\u2015\u2212]+|无|暂无|没有|不适用|n/?a", re.I)
+
+
+def not_applicable(raw: object) -> bool:
+    """A date or number cell a clerk marked as not applying to the row: / — - 无 (离岗日期 of a holder
+    still in post, 新执法领域培训学时 of one who did not move). It reads as an empty cell."""
+    return isinstance(raw, str) and _NOT_APPLICABLE.fullmatch(compact(clean_text(raw))) is not None
+
+
 def convert_cell(raw: object, col: F.Column, facts: FormFacts) -> Converted:
     """The value of one cell of column ``col`` and its problems."""
     if is_error_value(raw):
         # a formula error: say so, never "empty" or "bad checksum" (a warning in an optional column)
         return None, (Problem("F007", clean_text(cell_text(raw)), None if col.required else R.WARNING),)
-    if is_empty(raw):
+    if is_empty(raw) or (col.type in ("date", "number") and not_applicable(raw)):
         return None, ((Problem(col.empty_code, ""),) if col.required else ())
     return CONVERTERS[col.type](raw, col, facts)
 

@@ -26,12 +26,12 @@ _BLANK_DATE = re.compile(r"年?月?日?")  # the printed 年 月 日 with nothin
 
 
 def parse_metadata(rows: list[list[object]], upto: int,
-                   merged: list[tuple[int, int, int, int]] | None = None) -> Metadata:
-    """The metadata found in the rows above ``upto`` (the header); ``found`` says whether any label
-    was there. A later line overrides the date; other values keep the first one found. ``merged``
-    (the sheet's merged ranges) tells where an empty value's cell is."""
+                   merged: list[tuple[int, int, int, int]] | None = None, start: int = 0) -> Metadata:
+    """The metadata found in the rows above ``upto`` (the header; from row index ``start``); ``found``
+    says whether any label was there. A later line overrides the date; other values keep the first one
+    found. ``merged`` (the sheet's merged ranges) tells where an empty value's cell is."""
     meta = Metadata()
-    for r in range(min(upto, len(rows))):
+    for r in range(start, min(upto, len(rows))):
         line = _Line(rows[r], [(c1, c2) for r1, c1, r2, c2 in merged or () if r1 <= r <= r2])
         matches = list(_LABEL.finditer(line.text))
         if not matches:
@@ -42,6 +42,26 @@ def parse_metadata(rows: list[list[object]], upto: int,
             end = matches[i + 1].start() if i + 1 < len(matches) else len(line.text)
             _take(meta, m.lastgroup or "", line, m, end, r + 1)
     return meta
+
+
+FOOTER_ROWS = 12  # the last rows of a sheet looked at for what the line above the header lacks
+
+
+def fill_from_footer(meta: Metadata, rows: list[list[object]], first: int,
+                     merged: list[tuple[int, int, int, int]] | None = None) -> None:
+    """What the line above the header lacks, taken from the sheet's last rows below the header
+    (row index ``first`` on): many units print 填表人：… 联系电话：… 填报时间：… under the table."""
+    missing = [k for k in ("unit", "reporter", "phone") if not getattr(meta, k)]
+    missing += [] if meta.date or meta.date_text else ["date"]
+    if not missing or len(rows) <= first:
+        return
+    tail = parse_metadata(rows, len(rows), merged, start=max(first, len(rows) - FOOTER_ROWS))
+    for key in [k for k in missing if getattr(tail, k) or (k == "date" and tail.date_text)]:
+        if key == "date":
+            meta.date_text = tail.date_text
+        setattr(meta, key, getattr(tail, key))
+        meta.cells[key] = tail.cells[key]
+        meta.found = True
 
 
 def _take(meta: Metadata, key: str, line: "_Line", label: re.Match[str], end: int, excel_row: int) -> None:

@@ -17,7 +17,7 @@ from .context import FileCheck
 from .convert import FormFacts
 from .errorcells import restore_error_cells
 from .header import Header, locate_header
-from .metadata import parse_metadata
+from .metadata import fill_from_footer, parse_metadata
 from .options import Options
 from .results import FormResult, SheetResult
 from .rules import annex, check_rows, deadline, form, survey
@@ -87,6 +87,7 @@ def read_metadata(located: list[tuple[SheetData, Header]], result: FormResult) -
     may carry the line its 人员 sheet lacks). Returns the name of the sheet it came from."""
     for sheet, hdr in located:
         meta = parse_metadata(sheet.rows, hdr.row, sheet.merged)
+        fill_from_footer(meta, sheet.rows, hdr.row + hdr.nrows, sheet.merged)
         if meta.found:
             result.meta = meta
             return sheet.name

@@ -29,13 +29,20 @@ class Seen(NamedTuple):
 
 
 def same_id_twice(t: Table) -> None:
-    """U001: an ID number that already occurred in the form (on this sheet or an earlier one)."""
+    """U001: an ID number that already occurred in the form (on this sheet or an earlier one). In annex 1
+    a person is the ID number and 情况 together: an old card revoked (注销) and the new one entered (录入归集)
+    in one form is a replacement, not a duplicate (启依法办发〔2020〕15号 一: 收回、换发 are both filed). In
+    the survey, the ID number and 证件类别: a holder of a provincial and a ministry card has a row for each."""
     if t.ids is None:
         return
     oks = t.ids.ok
     ks = list(compress(range(len(t)), oks))  # the rows with a valid ID
     ids = list(compress(t.ids.ids, oks))
-    here = Seen(t.sheet, ids, list(compress(t.rows, oks)), ids)
+    keys = ids
+    also = {"annex1": "action", "survey_people": "category"}.get(t.kind)
+    if also in t.values:
+        keys = [f"{i}\x00{a}" for i, a in zip(ids, compress(t.values[also], oks))]
+    here = Seen(t.sheet, keys, list(compress(t.rows, oks)), ids)
     earlier = t.check.seen_ids.setdefault(t.kind, [])
     if t.kind not in ("survey_units", "registry"):
         for i, first, j in repeats(earlier, here):

@@ -32,10 +32,25 @@ def age_in_range(t: Table) -> None:
     young, old = t.check.opts.min_age, t.check.opts.warn_over_age
     ages = {birth: age_on(birth, on) for birth in set(t.ids.birth) if birth}
     outside = {birth: age for birth, age in ages.items() if not young <= age <= old}
+    leaving = _card_ends(t)
     for k in [k for k, birth in enumerate(t.ids.birth) if birth in outside]:  # (only valid IDs have one)
         age, pid = outside[t.ids.birth[k]], t.ids.ids[k]
         code, limit = ("I011", {"min": young}) if age < young else ("I012", {"max": old})
+        if code == "I012" and leaving[k]:
+            continue  # "still in post? if retired, revoke the card" — the row already says so
         t.flag(code, k, t.col("id"), "身份证号码", pid, sensitive=True, id=pid, age=age, on=on.isoformat(), **limit)
+
+
+def _card_ends(t: Table) -> list[bool]:
+    """The rows that themselves end the card or say the holder left: every annex 2 row (注销), an annex 1
+    注销, a survey row whose 在岗状态 is not 在岗. The over-65 question (I012) is answered there."""
+    if t.kind == "annex2":
+        return [True] * len(t)
+    if t.kind == "annex1":
+        return [action == "注销" for action in t.value("action")]
+    if t.kind == "survey_people":
+        return [bool(status) and status != "在岗" for status in t.value("status")]
+    return [False] * len(t)
 
 
 def certificate_pattern(t: Table) -> None:

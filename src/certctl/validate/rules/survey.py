@@ -15,6 +15,7 @@ from ... import forms as F
 from ... import rules as R
 from ...normalize import compact
 from ..columns import rows_where
+from ..convert import not_applicable
 from ..context import FileCheck
 from ..table import Table
 
@@ -71,7 +72,7 @@ def leave_date_missing(t: Table) -> None:
     col = t.col("leave_date") if t.col("leave_date") is not None else t.col("status")
     statuses, leave_dates, texts = t.value("status"), t.value("leave_date"), t.text("leave_date")
     for k in rows_where(statuses, _left):
-        if leave_dates[k] is None and not texts[k]:
+        if leave_dates[k] is None and (not texts[k] or not_applicable(texts[k])):
             t.flag("S008", k, col, "离岗日期", "", status=statuses[k])
 
 
@@ -93,8 +94,8 @@ def colour(t: Table) -> None:
         if red or yellow:
             colours[k], t.colour_reasons[k] = ("红", red) if red else ("黄", yellow)
     t.colour = colours
-    reported = t.value("colour")
-    for k in [k for k, (said, derived) in enumerate(zip(reported, colours)) if said and said != derived]:
+    reported, holds = t.value("colour"), held(t)  # a card recovered has no colour to disagree with (its state counts)
+    for k in [k for k, (said, derived) in enumerate(zip(reported, colours)) if said and said != derived and holds[k]]:
         t.flag("S007", k, t.col("colour"), "证件状态", reported[k], expected=colours[k], reason=_why(t, k))
 
 
