@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field as dc_field
 from typing import Any
@@ -49,9 +50,16 @@ def cell_ref(sheet: str | None, row: int | None = None, col: int | None = None) 
         place = ""
     if not sheet:
         return place
-    name = sheet if _PLAIN_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_CELL.fullmatch(sheet) else (
-        "'" + sheet.replace("'", "''") + "'")
+    name = _sheet_name(sheet)
     return f"{name}!{place}" if place else name
+
+
+@functools.lru_cache(maxsize=256)
+def _sheet_name(sheet: str) -> str:
+    """A sheet's name as a reference writes it, quoted when it must be (asked once a sheet: the
+    ledger's sources name a handful of sheets 10^5 times, issue 15)."""
+    return sheet if _PLAIN_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_CELL.fullmatch(sheet) else (
+        "'" + sheet.replace("'", "''") + "'")
 
 
 @dataclass(slots=True)

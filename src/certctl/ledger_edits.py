@@ -61,6 +61,8 @@ class ClerkColumns:
         return cls([NOTES_HEADERS["en" if lang == "en" else "zh"]])
 
     def values(self, cert: Any) -> list[Any]:
+        if not self.by_cert:  # no clerk's value anywhere (the usual ledger): no key made a row
+            return [None] * len(self.headers)
         got = self.by_cert.get(cert_key(cert))
         return list(got) if got is not None else [None] * len(self.headers)
 

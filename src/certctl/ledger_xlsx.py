@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import re
 import datetime as dt
@@ -248,11 +249,12 @@ def _event_details(e: Any, en: bool) -> str:
 
 def _event_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
     en = lang == "en"
-    rel = ledger.rel
+    rel = functools.lru_cache(maxsize=1024)(ledger.rel)  # a few forms, 10^5 events each
+    label = functools.lru_cache(maxsize=None)(lambda family: family_label(_family_of(family), lang))
     for e in ledger.events:
         yield [
             e.date, EVENT_EN.get(e.kind, e.kind) if en else e.kind, e.cert, e.name, e.id, e.unit,
-            family_label(_family_of(e.family), lang), _ROW_ZH.sub(r" row \1", e.source) if en else e.source,
+            label(e.family), _ROW_ZH.sub(r" row \1", e.source) if en else e.source,
             rel(e.path), e.sheet, e.row, _event_details(e, en),
         ]
 
@@ -465,11 +467,7 @@ def _col_widths(headers: list[str], sample: Iterable[list[Any]]) -> list[int]:
 
 def _sheet_xml(headers: list[str], rows: Iterable[list[Any]], n_rows: int, col_w: list[int], text_cols: set[int],
                colour_col: int | None, page_setup: str = "") -> Iterator[str]:
-    ncol = len(headers)
-    letters = [_col_letter(i) for i in range(ncol)]
-    wrap = {i: WRAP_WIDTHS[h] for i, h in enumerate(headers) if h in WRAP_WIDTHS}
-    # a wrapped cell of n lines makes its row n lines tall (Excel keeps the stored height)
-    line_w = {i: max(col_w[i] - 1, 1) for i in wrap}
+    letters = [_col_letter(i) for i in range(len(headers))]
     last = f"{letters[-1]}{n_rows + 1}"
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -485,36 +483,12 @@ def _sheet_xml(headers: list[str], rows: Iterable[list[Any]], n_rows: int, col_w
     yield (f'<row r="1"{_height(head_lines)}>' + "".join(
         f'<c r="{letters[i]}1" t="inlineStr" s="{_S_HEAD}"><is><t xml:space="preserve">{_esc(h)}</t></is></c>'
         for i, h in enumerate(headers)) + "</row>")
+    cols = _Columns(headers, col_w, text_cols, colour_col)
     buf: list[str] = []
     n = 1
     for n, row in enumerate(rows, start=2):
-        parts = [""]
-        lines = 1
-        for i, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            ref = f"{letters[i]}{n}"
-            if isinstance(v, str):
-                if i in wrap:
-                    style = _S_WRAP
-                    if "\n" in v or len(v) > line_w[i] // 2:
-                        lines = max(lines, _lines(v, line_w[i]))
-                else:
-                    style = _S_TEXT if i in text_cols else (_COLOUR_STYLE.get(v, 0) if i == colour_col else 0)
-                st = f' s="{style}"' if style else ""
-                parts.append(f'<c r="{ref}" t="inlineStr"{st}><is><t xml:space="preserve">{_esc(v)}</t></is></c>')
-            elif isinstance(v, bool):
-                parts.append(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, dt.date):
-                d = v.date() if isinstance(v, dt.datetime) else v
-                parts.append(f'<c r="{ref}" s="{_S_DATE}"><v>{(d - _EPOCH).days}</v></c>')
-            elif isinstance(v, (int, float)):
-                parts.append(f'<c r="{ref}"><v>{v!r}</v></c>')
-            else:
-                parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_esc(str(v))}</t></is></c>')
-        parts[0] = f'<row r="{n}"{_height(lines)}>'
-        parts.append("</row>")
-        buf.append("".join(parts))
+        xml = _row_xml(row, n, cols)
+        buf.append(xml if xml is not None else _row_xml_plain(row, n, cols))
         if len(buf) >= 2000:
             yield "".join(buf)
             buf = []
@@ -524,6 +498,97 @@ def _sheet_xml(headers: list[str], rows: Iterable[list[Any]], n_rows: int, col_w
         raise RuntimeError(f"sheet rows: {n - 1} written, {n_rows} announced")
     yield f'</sheetData><autoFilter ref="A1:{last}"/>'
     yield page_setup + "</worksheet>"
+
+
+class _Columns:
+    """What a sheet's columns need to write a row: each column's letter, style, wrap width (a wrapped
+    cell of n lines makes its row n lines tall: Excel keeps the stored height), and for
+    :func:`_row_xml` each column's text cell made once up to its row number and after it."""
+
+    def __init__(self, headers: list[str], col_w: list[int], text_cols: set[int], colour_col: int | None) -> None:
+        self.letters = [_col_letter(i) for i in range(len(headers))]
+        wrap = {i for i, h in enumerate(headers) if h in WRAP_WIDTHS}
+        self.line_w = {i: max(col_w[i] - 1, 1) for i in wrap}
+        self.text_cols, self.colour_col = text_cols, colour_col
+        self.heads = [f'<c r="{x}' for x in self.letters]
+        self.wrap_w = [self.line_w.get(i, 0) for i in range(len(headers))]
+        styles = [_S_WRAP if i in wrap else _S_TEXT if i in text_cols else 0 for i in range(len(headers))]
+        self.mids = [_text_mid(st) for st in styles]
+        plain_colour = colour_col is not None and colour_col not in wrap and colour_col not in text_cols
+        self.colour = colour_col if plain_colour else -1
+        self.colour_mids = {v: _text_mid(st) for v, st in _COLOUR_STYLE.items()}
+
+
+def _text_mid(style: int) -> str:
+    """A text cell's XML between its row number and its text."""
+    return '" t="inlineStr"' + (f' s="{style}"' if style else "") + '><is><t xml:space="preserve">'
+
+
+def _row_xml(row: list[Any], n: int, cols: _Columns) -> str | None:
+    """:func:`_row_xml_plain` for the usual row — texts with nothing to escape, numbers, dates, empty
+    cells (a form's cells as python-calamine reads them too) — each cell's XML from its column's pieces (a test says they agree); None for any other
+    row (the reference writes it)."""
+    sn = str(n)
+    heads, mids, wrap_w, colour, cmids = cols.heads, cols.mids, cols.wrap_w, cols.colour, cols.colour_mids
+    search = _NEEDS_ESC.search
+    parts = [""]
+    lines = 1
+    for i, v in enumerate(row):
+        c = v.__class__
+        if c is str:
+            if not v:
+                continue
+            if search(v) is not None:
+                return None
+            w = wrap_w[i]
+            if w and ("\n" in v or len(v) > w // 2):
+                lines = max(lines, _lines(v, w))
+            parts.append(f'{heads[i]}{sn}{cmids.get(v, mids[i]) if i == colour else mids[i]}{v}</t></is></c>')
+        elif v is None:
+            continue
+        elif c is dt.date:
+            parts.append(f'{heads[i]}{sn}" s="{_S_DATE}"><v>{(v - _EPOCH).days}</v></c>')
+        elif c is int or c is float:
+            parts.append(f'{heads[i]}{sn}"><v>{v!r}</v></c>')
+        elif c is dt.datetime:
+            parts.append(f'{heads[i]}{sn}" s="{_S_DATE}"><v>{(v.date() - _EPOCH).days}</v></c>')
+        else:
+            return None
+    parts[0] = f'<row r="{sn}"{_height(lines)}>'
+    parts.append("</row>")
+    return "".join(parts)
+
+
+def _row_xml_plain(row: list[Any], n: int, cols: _Columns) -> str:
+    """A row of a sheet as XML: each cell by its type (the reference :func:`_row_xml` agrees with)."""
+    letters, line_w, text_cols, colour_col = cols.letters, cols.line_w, cols.text_cols, cols.colour_col
+    parts = [""]
+    lines = 1
+    for i, v in enumerate(row):
+        if v is None or v == "":
+            continue
+        ref = f"{letters[i]}{n}"
+        if isinstance(v, str):
+            if i in line_w:
+                style = _S_WRAP
+                if "\n" in v or len(v) > line_w[i] // 2:
+                    lines = max(lines, _lines(v, line_w[i]))
+            else:
+                style = _S_TEXT if i in text_cols else (_COLOUR_STYLE.get(v, 0) if i == colour_col else 0)
+            st = f' s="{style}"' if style else ""
+            parts.append(f'<c r="{ref}" t="inlineStr"{st}><is><t xml:space="preserve">{_esc(v)}</t></is></c>')
+        elif isinstance(v, bool):
+            parts.append(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
+        elif isinstance(v, dt.date):
+            d = v.date() if isinstance(v, dt.datetime) else v
+            parts.append(f'<c r="{ref}" s="{_S_DATE}"><v>{(d - _EPOCH).days}</v></c>')
+        elif isinstance(v, (int, float)):
+            parts.append(f'<c r="{ref}"><v>{v!r}</v></c>')
+        else:
+            parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_esc(str(v))}</t></is></c>')
+    parts[0] = f'<row r="{n}"{_height(lines)}>'
+    parts.append("</row>")
+    return "".join(parts)
 
 
 def _header_width(h: str) -> int:
@@ -539,6 +604,9 @@ def _lines(text: str, width: int) -> int:
     2 columns, so ``len + (bytes - len) // 2`` is :func:`text_width` for such text at a fraction of its
     cost (this runs for every long cell of a ledger of 100,000 rows)."""
     width = max(width, 1)
+    if "\n" not in text:
+        w = len(text) + (len(text.encode("utf-8")) - len(text)) // 2
+        return max(1, -(-w // width))
     n = 0
     for part in text.split("\n"):
         w = len(part) + (len(part.encode("utf-8")) - len(part)) // 2
