@@ -15,7 +15,8 @@ from certctl.ledger import build_ledger
 from certctl.validate import Options, validate_file
 from certctl.workspace import load_workspace
 
-from fixtures.builders import annex_row, build, codes
+from fixtures.builders import annex_row, build, codes, pid, run
+from test_clerk_made_forms import A4_HEAD, hand_made
 
 AS_OF = dt.date(2024, 6, 6)
 
@@ -459,3 +460,30 @@ def test_the_case_as_found_an_xls_then_its_xlsx_correction(tmp_path: Path) -> No
     owed = [(o.cert, o.kind) for o in led.obligations if o.state in ("overdue", "due_soon", "due_today")]
     assert len(owed) == len(set(owed)) == 4
     assert not [o for o in led.obligations if o.state == "done_late"]
+
+
+def test_a_hidden_sheet_with_an_old_copy_is_read_and_said(tmp_path):
+    """A unit keeps last month's list on a hidden sheet. Its rows are read (dropping hidden sheets could
+    lose real rows), and F009 says which sheet is hidden, so the clerk is not left with unexplained
+    duplicates; the same sheet shown draws no F009."""
+    unit = "启东市汇龙镇人民政府"
+    meta = ["填报单位（盖章）：" + unit, None, None, "填报人员：郑六", None, "联系电话：0513-83123456", None,
+            "填报时间：2024年6月3日"]
+    rows = [[1, "郑成功", unit, pid("320681", dt.date(1978, 4, 4), True, 40), "男", "320681000501", "2024年5月31日",
+             "2024年6月1日 南通日报登报声明作废", None]]
+    path = hand_made(tmp_path / "附件4.xlsx", "附件4 补发表", meta, A4_HEAD, rows)
+    assert "F009" not in codes(run(path))
+    wb = openpyxl.load_workbook(path)
+    old = wb.copy_worksheet(wb.active)
+    old.title = "5月（旧）"
+    old.sheet_state = "hidden"
+    wb.save(path)
+    res = run(path)
+    hidden = [f for f in res.findings if f.code == "F009"]
+    assert [(f.sheet, f.severity) for f in hidden] == [("5月（旧）", "warning")]
+    assert "“5月（旧）”是隐藏的，其中的 1 行" in hidden[0].message("zh")
+    assert "U001" in codes(res)  # its rows were read: the person is there twice
+    wb = openpyxl.load_workbook(path)
+    wb["5月（旧）"].sheet_state = "visible"
+    wb.save(path)
+    assert "F009" not in codes(run(path))

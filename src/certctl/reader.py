@@ -50,6 +50,7 @@ class SheetData:
     rows: list[list[object]]  # row-major from A1; "" for an empty cell
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (0-based, inclusive)
     uncached_formulas: int = 0  # formula cells saved without a computed value (read as empty)
+    hidden: bool = False  # hidden in Excel/WPS (the clerk who opens the file does not see it)
 
 
 @dataclass(slots=True)
@@ -315,6 +316,16 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def _hidden_sheets(wb: Any) -> set[str]:
+    """Names of the sheets hidden (or very hidden) in the workbook; empty when the format does not say."""
+    from python_calamine import SheetVisibleEnum
+
+    try:
+        return {m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+    except Exception:  # a format or file that does not say: every sheet counts as shown
+        return set()
+
+
 def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> WorkbookData:
     """Read every sheet of a workbook into cell grids. Raises ReadError with a clear reason.
 
@@ -374,6 +385,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
     except Exception as e:  # calamine raises its own error types for broken content
         raise _calamine_error(e, None) from None
     sheets: list[SheetData] = []
+    hidden = _hidden_sheets(wb)
     try:
         for name in wb.sheet_names:
             try:
@@ -387,7 +399,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
                     merged.append((r1, c1, r2, c2))
             except Exception:
                 merged = []
-            sheets.append(SheetData(name, rows, merged))
+            sheets.append(SheetData(name, rows, merged, hidden=name in hidden))
     finally:
         try:
             wb.close()

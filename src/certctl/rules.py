@@ -98,6 +98,13 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "多为引用的表格或行被删除所致：请把公式改为直接填写的内容（复制后“选择性粘贴—数值”），核对无误后再报送。",
        "Usually a referenced sheet or row was deleted: replace the formula with the typed value (Paste Special > Values) and check it."),
 
+    _R("F009", WARNING, "hidden-sheet", "隐藏的工作表中有表格数据，已一并读取",
+       "A hidden sheet holds form data; it was read too", DQ + "：不漏读、不重复计数",
+       "工作表“{name}”是隐藏的，其中的 {rows} 行表格数据也已读取（合并时一并并入台账）。",
+       "Sheet '{name}' is hidden; its {rows} data rows were read too (and go into the ledger on merge).",
+       "如是旧版本或草稿，请删除该工作表后重新报送；如是本期数据，请取消隐藏，便于核对。",
+       "If it is an old copy or a draft, delete the sheet and send the form again; if not, unhide it."),
+
     # ---------------------------------------------------------------- M: metadata
     _R("F008", INFO, "certctl-output", "certctl 自己生成的文件（台账、报告、标注副本），不是报送的表格，已跳过",
        "A file certctl wrote (ledger, report, annotated copy), not a submitted form: skipped",

@@ -64,6 +64,9 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     meta_sheet = read_metadata(located, result)
     check.meta = result.meta
     result.sheets = [check_sheet(check, sheet, hdr) for sheet, hdr in located]
+    for (sheet, _), done in zip(located, result.sheets):
+        if sheet.hidden and done.record_count:  # read, not dropped (rows would be lost), but said (issue 12)
+            check.add("F009", sheet.name, name=sheet.name, rows=done.record_count)
     if any(h.spec.metadata for _, h in located):
         form.metadata_complete(check, result.meta, meta_sheet)
     check_form(check, result)
