@@ -26,6 +26,14 @@ def test_every_command_is_in_the_readme() -> None:
     assert not missing, f"commands not documented in README.md: {missing}"
 
 
+def test_readme_shows_the_two_setup_commands() -> None:
+    """make demo (install and run the main job on examples/) and make test, each a target of the Makefile."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("demo", "test"):
+        assert f"make {target}" in README, target
+        assert f"\n{target}:" in makefile, target
+
+
 def test_every_command_has_help() -> None:
     runner = CliRunner()
     for c in _commands():
