@@ -16,6 +16,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .pathnames import undecodable
 
@@ -338,6 +339,23 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
         size, head = len(data), data[:8192]
     if size > MAX_FILE_BYTES:
         raise ReadError("F006", f"文件大小 {size:,} 字节，超过上限", f"file is {size:,} bytes, over the limit")
+    fmt = _workbook_format(p, data, head)
+    digest = file_hash(p) if data is None else hashlib.sha256(data).hexdigest()
+    sheets = _read_sheets(_open_calamine(p, data, fmt))
+    mark = None
+    if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
+        for sh in sheets:
+            sh.merged = sh.merged or []
+        _ods_merged(p if data is None else io.BytesIO(data), sheets)
+    if fmt == "xlsx":
+        _check_uncached(p if data is None else io.BytesIO(data), sheets)
+        mark = _certctl_mark(p if data is None else io.BytesIO(data), sheets)
+    return WorkbookData(str(p), fmt, digest, sheets, mark)
+
+
+def _workbook_format(p: Path, data: bytes | None, head: bytes) -> str:
+    """xlsx, ods or xls, told by content (a zip checked for bombs and entities, an OLE file for its
+    streams); anything else, encrypted or empty is refused with the reason (ReadError)."""
     kind = sniff(head)
     if kind == "foreign":
         zh, en = foreign_kind(head) or ("其他格式", "another format")
@@ -354,36 +372,41 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
     if kind == "binary":
         raise ReadError("F001", "不是 Excel 文件（无法识别的文件格式）", "not an Excel file (unknown format)")
     if kind == "zip":
-        fmt = check_zip(p if data is None else io.BytesIO(data))
-    else:
-        streams = _ole_streams(p if data is None else data)
-        if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
-            raise ReadError("F001", "文件已加密（设置了打开密码），请让报送单位取消密码后重新报送",
-                            "the workbook is password-protected; ask the unit to remove the password")
-        if "WordDocument" in streams:
-            raise ReadError("F001", "这是 Word 文档（.doc），不是 Excel 工作簿", "a Word document (.doc), not an Excel workbook")
-        if "PowerPoint Document" in streams:
-            raise ReadError("F001", "这是 PowerPoint 文档，不是 Excel 工作簿", "a PowerPoint file, not an Excel workbook")
-        if not ({"Workbook", "Book"} & streams):
-            raise ReadError("F001", "是 Office 复合文档但不是 Excel 工作簿", "an Office compound file but not an Excel workbook")
-        fmt = "xls"
-    digest = file_hash(p) if data is None else hashlib.sha256(data).hexdigest()
+        return check_zip(p if data is None else io.BytesIO(data))
+    streams = _ole_streams(p if data is None else data)
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        raise ReadError("F001", "文件已加密（设置了打开密码），请让报送单位取消密码后重新报送",
+                        "the workbook is password-protected; ask the unit to remove the password")
+    if "WordDocument" in streams:
+        raise ReadError("F001", "这是 Word 文档（.doc），不是 Excel 工作簿", "a Word document (.doc), not an Excel workbook")
+    if "PowerPoint Document" in streams:
+        raise ReadError("F001", "这是 PowerPoint 文档，不是 Excel 工作簿", "a PowerPoint file, not an Excel workbook")
+    if not ({"Workbook", "Book"} & streams):
+        raise ReadError("F001", "是 Office 复合文档但不是 Excel 工作簿", "an Office compound file but not an Excel workbook")
+    return "xls"
+
+
+def _open_calamine(p: Path, data: bytes | None, fmt: str) -> Any:
+    """The workbook opened by python-calamine — by content, not by name: an .xls that is really xlsx, a
+    WPS .et, an .xlsx that is really .xls all read fine. from_path trusts the extension, so it is used
+    only when they agree."""
     try:
         from python_calamine import CalamineWorkbook
 
-        # Open by content, not by name: an .xls that is really xlsx, a WPS .et, an .xlsx that is
-        # really .xls all read fine. from_path trusts the extension, so use it only when they agree.
         ext = p.suffix.lower()
         if data is not None:
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        elif ((fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls")) \
+            return CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if ((fmt == "xlsx" and ext in (".xlsx", ".xlsm", ".xltx", ".xltm")) or (fmt == "xls" and ext == ".xls")) \
                 and not undecodable(p):  # calamine cannot open a name in GBK bytes: Python opens it
-            wb = CalamineWorkbook.from_path(str(p))
-        else:
-            with open(p, "rb") as fh:
-                wb = CalamineWorkbook.from_filelike(fh)
+            return CalamineWorkbook.from_path(str(p))
+        with open(p, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
     except Exception as e:  # calamine raises its own error types for broken content
         raise _calamine_error(e, None) from None
+
+
+def _read_sheets(wb: Any) -> list[SheetData]:
+    """Every sheet's cells, merged ranges and visibility; the workbook closed after."""
     sheets: list[SheetData] = []
     hidden = _hidden_sheets(wb)
     try:
@@ -405,15 +428,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
             wb.close()
         except Exception:
             pass
-    mark = None
-    if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
-        for sh in sheets:
-            sh.merged = sh.merged or []
-        _ods_merged(p if data is None else io.BytesIO(data), sheets)
-    if fmt == "xlsx":
-        _check_uncached(p if data is None else io.BytesIO(data), sheets)
-        mark = _certctl_mark(p if data is None else io.BytesIO(data), sheets)
-    return WorkbookData(str(p), fmt, digest, sheets, mark)
+    return sheets
 
 
 def _ods_merged(src: Path | io.BytesIO, sheets: list[SheetData]) -> None:

@@ -244,146 +244,171 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
 def _read(ws: Any, b: _Builder, campaign: Campaign, release: bool = False) -> _Read:
     """Every file classified, every row of a form placed as events or rejected (X006). ``release``: each
     form's records let go once read (but the rows its errors are on, whose names the terminal shows)."""
-    registry = Registry()
-    rel = ws.rel
-    results = list(getattr(ws, "results", []))
-    # ---- reference lists first (every other row needs them)
-    for res in results:
-        for s in res.sheets:
-            if s.spec.kind == "registry":
-                for rec in s.records:
-                    registry.add(rec, rel(res.path))
+    rd = _Reading(ws, b, campaign)
+    for res in rd.results:
+        rd.file(res, release)
+    rd.duplicates(getattr(ws, "duplicates", []))
+    rd.not_spreadsheets(getattr(ws, "others", []))  # the campaign's plans, reports: .docx, .pdf …
+    rd.files.sort(key=lambda f: f.path)
+    rd.events.sort(key=Event.sort_key)
+    return _Read(rd.registry, rd.results, rd.events, rd.files, rd.national, rd.received, rd.sent, rd.meta_unit,
+                 rd.dropped, rd.surveyed, rd.unit_cells)
 
-    events: list[Event] = []
-    files: list[FileSummary] = []
-    national: dict[str, tuple[str, str]] = {}
-    received: dict[str, dict[str, list[Action]]] = {}
-    sent: dict[str, list[FileSummary]] = {}
-    meta_unit: dict[str, str] = {}
-    dropped: set[int] = set()
-    surveyed: set[tuple[str, str, int]] = set()
-    unit_cells: dict[str, list[tuple]] = {}
-    slim = Slim()
 
-    def receive(unit: str, kind: str, action: Action) -> None:
+class _Reading:
+    """What :func:`_read` gathers while it walks the files (the fields of :class:`_Read`)."""
+
+    def __init__(self, ws: Any, b: _Builder, campaign: Campaign) -> None:
+        self.b, self.campaign, self.rel = b, campaign, ws.rel
+        self.results = list(getattr(ws, "results", []))
+        self.registry = Registry()
+        for res in self.results:  # reference lists first (every other row needs them)
+            for s in res.sheets:
+                if s.spec.kind == "registry":
+                    for rec in s.records:
+                        self.registry.add(rec, self.rel(res.path))
+        self.events: list[Event] = []
+        self.files: list[FileSummary] = []
+        self.national: dict[str, tuple[str, str]] = {}
+        self.received: dict[str, dict[str, list[Action]]] = {}
+        self.sent: dict[str, list[FileSummary]] = {}
+        self.meta_unit: dict[str, str] = {}
+        self.dropped: set[int] = set()
+        self.surveyed: set[tuple[str, str, int]] = set()
+        self.unit_cells: dict[str, list[tuple]] = {}
+        self.slim = Slim()
+        # versions of one submission: corrected rows replaced, repeated rows once (model/versions.py)
+        self.vers = find_versions(self.results, lambda res: self.registry.sender(self.rel(res.path), res.meta.unit),
+                                  self.rel, CERT_KINDS)
+        self.touched = touched_paths(self.vers)
+        self.dropped.update(version_findings(self.vers, self.results, b.add, self.rel))
+
+    def receive(self, unit: str, kind: str, action: Action) -> None:
         if unit:
-            received.setdefault(unit, {}).setdefault(kind, []).append(action)
+            self.received.setdefault(unit, {}).setdefault(kind, []).append(action)
 
-    # ---- versions of one submission: corrected rows replaced, repeated rows once (model/versions.py)
-    vers = find_versions(results, lambda res: registry.sender(rel(res.path), res.meta.unit), rel, CERT_KINDS)
-    touched = touched_paths(vers)
-    dropped.update(version_findings(vers, results, b.add, rel))
+    def deliverable(self, fs: FileSummary, kind: str) -> None:
+        """A file the campaign asks for (a plan, a report), credited to the unit that sent it."""
+        self.receive(fs.unit, kind, Action(fs.form_date, fs.path))
+        self.sent.setdefault(fs.unit, []).append(fs)
+        self.files.append(fs)
 
-    # ---- rows -> events / rejections, per file
-    for res in results:
-        rp = rel(res.path)
+    def file(self, res: Any, release: bool) -> None:
+        """One validated file: certctl's own output, a deliverable, unreadable, or a form whose rows are read."""
+        rp = self.rel(res.path)
         name = PurePosixPath(rp).name
         fs = FileSummary(rp, res.sha256, res.family, res.meta.unit, res.meta.date, res.rows, 0, 0)
         if res.output:  # a ledger, report or annotated copy certctl wrote: not a form (F008 says so)
             fs.status, fs.family = "output", ""
-            files.append(fs)
-            continue
+            self.files.append(fs)
+            return
         if res.read_error is not None or not res.sheets:
-            d = campaign.named(name)
+            d = self.campaign.named(name)
             refused = res.read_error is not None and getattr(res.read_error, "code", "F001") != "F001"
             if d is not None and not refused:  # a plan or report that is not a form: a deliverable
                 fs.status, fs.deliverable, fs.family = "deliverable", d.kind, ""
-                fs.unit = registry.sender(rp, "", by_name=True)
+                fs.unit = self.registry.sender(rp, "", by_name=True)
                 fs.form_date = date_in_text(name)
-                dropped.update(id(f) for f in res.findings)
-                receive(fs.unit, d.kind, Action(fs.form_date, rp))
-                sent.setdefault(fs.unit, []).append(fs)
-                files.append(fs)
-                continue
+                self.dropped.update(id(f) for f in res.findings)
+                self.deliverable(fs, d.kind)
+                return
         if res.read_error is not None:
             fs.status = "unreadable"
             fs.read_error = res.read_error.reason("zh")
             fs.read_error_en = res.read_error.reason("en")
-            files.append(fs)
-            continue
-        meta_unit[res.path] = b.path_unit[res.path] = res.meta.unit
+            self.files.append(fs)
+            return
+        self.meta_unit[res.path] = self.b.path_unit[res.path] = res.meta.unit
         for s in res.sheets:
-            kind = s.spec.kind
-            b.colmaps[(res.path, s.sheet)] = s.colmap
-            certs = kind in CERT_KINDS
-            for rec in s.records:
-                src = res
-                if res.path in touched:
-                    at = (res.path, rec.sheet, rec.row)
-                    if vers.skipped(at):
-                        fs.rows_superseded += 1
-                        continue
-                    src = vers.dated(res, at)
-                v = rec.values
-                d = event_date(kind, rec, src) if certs else None
-                # the usual row is placed at once; reject_reason says why another one is not
-                if not (certs and d is not None and v.get("id_ok") and v.get("cert")
-                        and (kind != "annex1" or v.get("action"))):
-                    why = reject_reason(kind, rec, src)
-                    if why is not None:
-                        fs.rows_rejected += 1
-                        key = why[2]
-                        colspec = s.spec.column(key) if key else None
-                        b.add("X006", res.path, rec.sheet, rec.row, s.colmap.get(key) if key else None,
-                              colspec.title if colspec else None, None, reason=why[0], reason_en=why[1])
-                        continue
-                fs.rows_merged += 1
-                if certs:
-                    events.extend(events_of(kind, rec, src, rp, d, slim))
-                    if kind == "survey_people":
-                        surveyed.add((res.path, rec.sheet, rec.row))
-                elif kind == "national":
-                    national.setdefault(rec.values["id"], (rec.values["cert"], source_text(rp, rec.row, sheet=rec.sheet)))
+            self.rows(res, s, fs, rp)
         assert fs.rows_read == fs.rows_merged + fs.rows_rejected + fs.rows_superseded, (fs.path, fs.rows_read)
+        self.status(res, fs, rp)
+        self.files.append(fs)
+        if release:
+            if self.registry.present:
+                self.unit_cells[res.path] = _first_unit_cells(res)
+            release_records(res, {(f.sheet, f.row) for f in res.findings if f.severity == R.ERROR})
+
+    def rows(self, res: Any, s: Any, fs: FileSummary, rp: str) -> None:
+        """A sheet's rows: each placed as events (or a national-list entry), superseded, or rejected (X006)."""
+        kind = s.spec.kind
+        self.b.colmaps[(res.path, s.sheet)] = s.colmap
+        certs = kind in CERT_KINDS
+        for rec in s.records:
+            src = res
+            if res.path in self.touched:
+                at = (res.path, rec.sheet, rec.row)
+                if self.vers.skipped(at):
+                    fs.rows_superseded += 1
+                    continue
+                src = self.vers.dated(res, at)
+            v = rec.values
+            d = event_date(kind, rec, src) if certs else None
+            # the usual row is placed at once; reject_reason says why another one is not
+            if not (certs and d is not None and v.get("id_ok") and v.get("cert")
+                    and (kind != "annex1" or v.get("action"))):
+                why = reject_reason(kind, rec, src)
+                if why is not None:
+                    fs.rows_rejected += 1
+                    key = why[2]
+                    colspec = s.spec.column(key) if key else None
+                    self.b.add("X006", res.path, rec.sheet, rec.row, s.colmap.get(key) if key else None,
+                               colspec.title if colspec else None, None, reason=why[0], reason_en=why[1])
+                    continue
+            fs.rows_merged += 1
+            if certs:
+                self.events.extend(events_of(kind, rec, src, rp, d, self.slim))
+                if kind == "survey_people":
+                    self.surveyed.add((res.path, rec.sheet, rec.row))
+            elif kind == "national":
+                self.national.setdefault(v["id"], (v["cert"], source_text(rp, rec.row, sheet=rec.sheet)))
+
+    def status(self, res: Any, fs: FileSummary, rp: str) -> None:
+        """A form's status and counts (a correction's retired findings no longer count), its sender, and a
+        survey's receipt."""
         errors, warnings = res.errors, res.warnings
-        if res.path in touched:  # findings a correction retired (model/versions.py) no longer count
-            live = [f.severity for f in res.findings if id(f) not in dropped]
+        if res.path in self.touched:  # findings a correction retired (model/versions.py) no longer count
+            live = [f.severity for f in res.findings if id(f) not in self.dropped]
             errors, warnings = live.count(R.ERROR), live.count(R.WARNING)
+        fs.errors, fs.warnings = errors, warnings
         fam = set(res.family.split("+"))
         if fam and fam <= {"registry", "national"}:
             fs.status = "reference"
-        else:
-            fs.status = "errors" if errors else "ok"
-            if res.path in vers.superseded_by:
-                fs.status, fs.superseded_by = "superseded", rel(vers.superseded_by[res.path])
-            fs.supersedes = "、".join(rel(p) for p, by in vers.superseded_by.items() if by == res.path)
-            sender = registry.sender(rp, res.meta.unit)
-            sent.setdefault(sender, []).append(fs)
-            if "survey" in fam:
-                when = res.meta.date
-                if when is None:  # the 单位 sheet's 报送日期 of the sender's own row
-                    when = next((r.values.get("report_date") for r in res.records("survey_units")
-                                 if registry.canonical(r.values.get("unit") or "") == sender), None)
-                receive(sender, "survey", Action(when, rp))
-        fs.errors, fs.warnings = errors, warnings
-        files.append(fs)
-        if release:
-            if registry.present:
-                unit_cells[res.path] = _first_unit_cells(res)
-            release_records(res, {(f.sheet, f.row) for f in res.findings if f.severity == R.ERROR})
-    for dup, orig in getattr(ws, "duplicates", []):
-        fs = FileSummary(rel(dup), "", "", "", None, 0, 0, 0, status="duplicate", duplicate_of=rel(orig))
-        for f in files:
-            if f.path == fs.duplicate_of:
-                fs.sha256, fs.family, fs.unit, fs.form_date = f.sha256, f.family, f.unit, f.form_date
-                break
-        files.append(fs)
-    # ---- files that are not spreadsheets: the campaign's deliverables (plans, reports: .docx, .pdf …)
-    for path in getattr(ws, "others", []):
-        rp = rel(path)
-        name = PurePosixPath(rp).name
-        d = campaign.named(name)
-        if d is None:
-            continue
-        fs = FileSummary(rp, _digest(path), "", registry.sender(rp, "", by_name=True), date_in_text(name), 0, 0, 0,
-                         status="deliverable", deliverable=d.kind)
-        receive(fs.unit, d.kind, Action(fs.form_date, rp))
-        sent.setdefault(fs.unit, []).append(fs)
-        files.append(fs)
-    files.sort(key=lambda f: f.path)
+            return
+        fs.status = "errors" if errors else "ok"
+        if res.path in self.vers.superseded_by:
+            fs.status, fs.superseded_by = "superseded", self.rel(self.vers.superseded_by[res.path])
+        fs.supersedes = "、".join(self.rel(p) for p, by in self.vers.superseded_by.items() if by == res.path)
+        sender = self.registry.sender(rp, res.meta.unit)
+        self.sent.setdefault(sender, []).append(fs)
+        if "survey" in fam:
+            when = res.meta.date
+            if when is None:  # the 单位 sheet's 报送日期 of the sender's own row
+                when = next((r.values.get("report_date") for r in res.records("survey_units")
+                             if self.registry.canonical(r.values.get("unit") or "") == sender), None)
+            self.receive(sender, "survey", Action(when, rp))
 
-    events.sort(key=Event.sort_key)
-    return _Read(registry, results, events, files, national, received, sent, meta_unit, dropped, surveyed, unit_cells)
+    def duplicates(self, pairs: Any) -> None:
+        """Byte-identical copies: listed, pointing at the file read."""
+        for dup, orig in pairs:
+            fs = FileSummary(self.rel(dup), "", "", "", None, 0, 0, 0, status="duplicate", duplicate_of=self.rel(orig))
+            for f in self.files:
+                if f.path == fs.duplicate_of:
+                    fs.sha256, fs.family, fs.unit, fs.form_date = f.sha256, f.family, f.unit, f.form_date
+                    break
+            self.files.append(fs)
+
+    def not_spreadsheets(self, paths: Any) -> None:
+        """Files that are not spreadsheets: the campaign's deliverables by name; anything else is not ours."""
+        for path in paths:
+            rp = self.rel(path)
+            name = PurePosixPath(rp).name
+            d = self.campaign.named(name)
+            if d is None:
+                continue
+            fs = FileSummary(rp, _digest(path), "", self.registry.sender(rp, "", by_name=True), date_in_text(name),
+                             0, 0, 0, status="deliverable", deliverable=d.kind)
+            self.deliverable(fs, d.kind)
 
 
 def _start_clocks(r: _Read, b: _Builder, campaign: Campaign) -> tuple[dict[str, list[Clock]], dict[str, list[Clock]]]:
