@@ -104,7 +104,8 @@ def normalise_name(value: object) -> tuple[str, bool]:
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _LOCAL_RE = re.compile(r"^[2-8]\d{6,7}$")
-_DASHES_RE = re.compile("[\u2010-\u2015\u2212]+")  # ‐ ‑ ‒ – — ― −: what a Chinese IME types for "-" (NFKC keeps them)
+DASHES = "\u2010-\u2015\u2212"  # ‐ ‑ ‒ – — ― −, a character-class range: what a Chinese IME types for "-" (NFKC keeps them)
+_DASHES_RE = re.compile(f"[{DASHES}]+")
 
 
 def phone_ok(value: object) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 from .. import forms as F
 from .. import rules as R
 from ..idcard import IdResult, check_char, check_id
-from ..normalize import cell_text, clean_text, compact, normalise_name, parse_date, parse_number
+from ..normalize import DASHES, cell_text, clean_text, compact, normalise_name, parse_date, parse_number
 from .errorcells import is_error_value
 
 
@@ -61,7 +61,7 @@ def is_empty(raw: object) -> bool:
     return raw is None or raw == "" or (isinstance(raw, str) and not raw[:1].isalnum() and not clean_text(raw))
 
 
-_NOT_APPLICABLE = re.compile(r"[/\\\-_\u2010-\u2015\u2212]+|无|暂无|没有|不适用|n/?a", re.I)
+_NOT_APPLICABLE = re.compile(rf"[/\\\-_{DASHES}]+|无|暂无|没有|不适用|n/?a", re.I)
 
 
 def not_applicable(raw: object) -> bool:
