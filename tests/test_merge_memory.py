@@ -212,20 +212,3 @@ def test_a_plain_ledger_edited_after_the_check_is_read_back(tmp_path: Path) -> N
     assert E.plain(out) is None  # edited: not plain any more
     got = E.carry(out, certs, plain_sha=sha)
     assert got.clerk.values(ws.cell(2, 1).value) == ["已电话催办"] and not got.problems
-
-
-@given(st.lists(CELLS, max_size=14))
-def test_row_key_at_once_is_the_plain_one(cells: list) -> None:
-    """The note's key of a row (every row of a national ledger) made without a call per cell is the
-    plain cell-by-cell one, control characters, numbers, date-times and trailing empty cells too."""
-    from certctl.ledger_edits import _row_key, _row_key_plain
-
-    assert _row_key(cells) == _row_key_plain(cells)
-    assert _row_key(iter(cells)) == _row_key_plain(cells)
-
-
-def test_row_key_of_a_row_with_a_line_end_is_the_plain_one() -> None:
-    from certctl.ledger_edits import _row_key, _row_key_plain
-
-    row = ["QD1", "一\r\n二", None, dt.date(2024, 6, 5), 4, ""]
-    assert _row_key(row) == _row_key_plain(row) != _row_key_plain(["QD1", "一\r\n二"])

@@ -147,22 +147,6 @@ def _row_digest(cells: Iterable[Any]) -> str:
 
 
 def _row_key(cells: Iterable[Any]) -> bytes:
-    """:func:`_row_key_plain` for the usual row — printable texts, dates, empty cells — its cells as
-    text without a call per cell (a test says they agree); any other row as the plain one (issue 15:
-    this runs for every row of a national ledger)."""
-    if cells.__class__ is not list:
-        cells = list(cells)  # walked twice when it goes to the plain one
-    date = dt.date
-    parts = [v if v.__class__ is str else "" if v is None else v.isoformat() if v.__class__ is date else norm(v)
-             for v in cells]
-    if not "".join(parts).isprintable():  # a text with a control character (a line end): as the plain one
-        return _row_key_plain(cells)
-    while parts and parts[-1] == "":
-        parts.pop()
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:10]
-
-
-def _row_key_plain(cells: Iterable[Any]) -> bytes:
     """:func:`_row_digest` as the 10 bytes it spells (43 bytes held a row, not 69: issue 15)."""
     parts = [norm(v) for v in cells]
     while parts and parts[-1] == "":
