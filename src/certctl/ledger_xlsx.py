@@ -727,7 +727,7 @@ def _write_beside(fh: Any, chunks: Iterable[str]) -> None:
     import queue
     import threading
 
-    q: queue.Queue[bytes | None] = queue.Queue(maxsize=4)  # a few chunks of 2,000 rows in hand
+    q: queue.Queue[bytes | None] = queue.Queue(maxsize=2)  # two chunks of 2,000 rows in hand (memory: issue 15)
     failed: list[BaseException] = []
 
     def drain() -> None:
