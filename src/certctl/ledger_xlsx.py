@@ -727,7 +727,7 @@ def _write_beside(fh: Any, chunks: Iterable[str]) -> None:
     import queue
     import threading
 
-    q: queue.Queue[bytes | None] = queue.Queue(maxsize=2)  # two chunks of 2,000 rows in hand (memory: issue 15)
+    q: queue.Queue[bytes | None] = queue.Queue(maxsize=1)  # one chunk of 2,000 rows in hand (memory: issue 15)
     failed: list[BaseException] = []
 
     def drain() -> None:
@@ -745,7 +745,10 @@ def _write_beside(fh: Any, chunks: Iterable[str]) -> None:
         for chunk in chunks:
             if failed:
                 break
-            q.put(chunk.encode("utf-8"))
+            data = chunk.encode("utf-8")
+            del chunk  # not held while the next one is made
+            q.put(data)
+            del data
     finally:
         q.put(None)
         t.join()
