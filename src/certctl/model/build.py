@@ -713,12 +713,11 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
         u = get(c.unit)
         u.certificates += 1
         u.states[c.status] = u.states.get(c.status, 0) + 1
-        if c.colour == RED:
-            u.red += 1
-        elif c.colour == YELLOW:
-            u.yellow += 1
-        elif c.colour == GREEN:
-            u.green += 1
+        u.count(c.colour)
+        if c.clocks:  # judged again on another day (units_on)
+            u.judged.append(c.cert)
+        elif c.colour:
+            u.day_free[c.colour] = u.day_free.get(c.colour, 0) + 1
     for unit, n in _holders(certs).items():
         get(unit).holders += n
     for unit, fss in sent.items():
@@ -730,11 +729,7 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
             if fs.form_date and (u.last_form_date is None or fs.form_date > u.last_form_date):
                 u.last_form_date = fs.form_date
     for unit, obs in items.items():
-        u = get(unit)
-        u.items = obs
-        late = [campaign.of_kind(o.kind) for o in obs if o.state == "overdue"]
-        u.missing = [d.label for d in late]
-        u.missing_en = [d.label_en for d in late]
+        get(unit).owes(obs, campaign)
     return sorted(out.values(), key=lambda u: u.unit)
 
 
