@@ -27,6 +27,7 @@ unit each certificate with clocks counts under, and what the cleanup's cases are
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -184,10 +185,10 @@ def _fill_docket(db: sqlite3.Connection, docket: Any, meta: dict[str, Any], unit
     db.execute(f'CREATE TABLE "clocks" ("row" INTEGER PRIMARY KEY, {cols})')
     db.execute('CREATE TABLE "clock_actions" ("row" INTEGER PRIMARY KEY, "clock" INTEGER, "date" TEXT, "done_by" TEXT)')
     db.execute('CREATE TABLE "clock_certificates" ("row" INTEGER PRIMARY KEY, "cert" TEXT, "status" TEXT, '
-               '"colour_inputs" TEXT, "unit" TEXT)')
+               '"colour_inputs" TEXT, "unit_row" INTEGER)')
     if docket is None:
         return
-    counted_in = {cert: u.unit for u in units for cert in u.judged}  # the unit whose 红黄绿 counts it
+    counted_in = {cert: n for n, u in enumerate(units, start=1) for cert in u.judged}  # report_units.row
 
     def every_clock() -> Iterator[tuple[str, str, Any]]:  # (scope, owner, clock), in the docket's order
         for cert, entry in docket.certs.items():
@@ -238,7 +239,8 @@ def report_inputs(model: Any, ws: Any = None) -> ReportInputs:
 _UNIT_COLUMNS = ("unit", "holders", "certificates", "forms", "last_form_date", "must_report", "in_registry", "red",
                  "yellow", "green", "states")
 _SURVEYED_COLUMNS = ("cert", "name", "id_number", "status", "resolved", "done_on", "done_by")
-_SURVEY_ROW_COLUMNS = ("cert", "date", "unit", "source", "source_row", "facts", "cells")
+_SURVEY_ROW_COLUMNS = ("cert", "date", "unit", "source", "sheet", "source_row", "facts")
+_SURVEY_SHEET_COLUMNS = ("source", "sheet", "columns")
 _SURVEY_UNIT_COLUMNS = ("unit", "establishment", "posts", "holders", "date", "source", "cell")
 _REAL = {"establishment", "posts"}
 _INT = {"holders", "certificates", "forms", "must_report", "in_registry", "red", "yellow", "green", "resolved",
@@ -251,12 +253,12 @@ def _table(db: sqlite3.Connection, name: str, columns: tuple[str, ...]) -> None:
 
 
 def _fill_report(db: sqlite3.Connection, report: ReportInputs | None, meta: dict[str, Any]) -> None:
-    from .codec import encode
     from .model.accounts import GREEN, RED, YELLOW
 
     _table(db, "report_units", _UNIT_COLUMNS)
     _table(db, "survey_certificates", _SURVEYED_COLUMNS)
     _table(db, "survey_rows", _SURVEY_ROW_COLUMNS)
+    _table(db, "survey_sheets", _SURVEY_SHEET_COLUMNS)
     _table(db, "survey_units", _SURVEY_UNIT_COLUMNS)
     if report is None:
         return
@@ -270,10 +272,15 @@ def _fill_report(db: sqlite3.Connection, report: ReportInputs | None, meta: dict
                    ((n, c.cert, c.name, c.id, c.status, int(c.resolution is not None),
                      _value(c.resolution[0]) if c.resolution else None, c.resolution[1] if c.resolution else None)
                     for n, c in enumerate(cleanup.surveyed, start=1)))
+    sheets: dict[tuple[str, str], dict[str, int]] = {}  # (file, sheet) -> its columns (one dict a sheet)
+    for c in cleanup.surveyed:
+        for r in c.rows:
+            sheets.setdefault((r.source, r.sheet), r.columns)
     db.executemany(f'INSERT INTO "survey_rows" VALUES ({", ".join("?" * (len(_SURVEY_ROW_COLUMNS) + 1))})',
-                   ((n, cert, _value(r.date), r.unit, r.source, r.row, json.dumps(encode(r.facts), ensure_ascii=False),
-                     json.dumps(r.cells, ensure_ascii=False))
+                   ((n, cert, _value(r.date), r.unit, r.source, r.sheet, r.row, _facts_text(r.facts))
                     for n, (cert, r) in enumerate(((c.cert, r) for c in cleanup.surveyed for r in c.rows), start=1)))
+    db.executemany('INSERT INTO "survey_sheets" ("source", "sheet", "columns") VALUES (?, ?, ?)',
+                   ((source, sheet, json.dumps(cols, ensure_ascii=False)) for (source, sheet), cols in sheets.items()))
     db.executemany(f'INSERT INTO "survey_units" VALUES ({", ".join("?" * (len(_SURVEY_UNIT_COLUMNS) + 1))})',
                    ((n, u.unit, u.establishment, u.posts, u.reported, _value(u.date), u.source, u.cell)
                     for n, u in enumerate(cleanup.unit_lines, start=1)))
@@ -282,33 +289,50 @@ def _fill_report(db: sqlite3.Connection, report: ReportInputs | None, meta: dict
     meta["rows.survey_rows"] = db.execute('SELECT count(*) FROM "survey_rows"').fetchone()[0]
 
 
+def _facts_text(facts: Any) -> str:
+    """A survey row's :class:`certctl.model.accounts.Facts` as a JSON list of its fields' values (codec)."""
+    from .codec import encode
+
+    return json.dumps(encode([getattr(facts, f.name) for f in dataclasses.fields(facts)]), ensure_ascii=False)
+
+
+def _facts(text: str) -> Any:
+    from .codec import CodecError, decode
+    from .model.accounts import Facts
+
+    values = decode(text)
+    if not isinstance(values, list) or len(values) != len(dataclasses.fields(Facts)):
+        raise CodecError("not the fields of Facts")
+    return Facts(*values)
+
+
 def _read_report(db: sqlite3.Connection, docket: Any, meta: dict[str, str]) -> ReportInputs:
     """The :class:`ReportInputs` of an open ledger whose ``docket`` is read already."""
-    from .codec import CodecError, decode
     from .deliverables.cases import CleanupInputs, Surveyed, SurveyRow, UnitFacts
-    from .model.accounts import GREEN, RED, YELLOW, Facts
+    from .model.accounts import GREEN, RED, YELLOW
     from .model.units import UnitAccount
 
-    judged: dict[str, list[str]] = {}
-    for cert, unit in db.execute('SELECT "cert", "unit" FROM "clock_certificates" WHERE "unit" IS NOT NULL '
-                                 'ORDER BY "row"'):
-        judged.setdefault(unit, []).append(cert)
+    judged: dict[int, list[str]] = {}
+    for cert, n in db.execute('SELECT "cert", "unit_row" FROM "clock_certificates" WHERE "unit_row" IS NOT NULL '
+                              'ORDER BY "row"'):
+        judged.setdefault(n, []).append(cert)
     units = []
-    for unit, holders, certs, forms, last, must, in_reg, red, yellow, green, states in db.execute(
-            f'SELECT {", ".join(chr(34) + c + chr(34) for c in _UNIT_COLUMNS)} FROM "report_units" ORDER BY "row"'):
-        free = {k: n for k, n in ((RED, red), (YELLOW, yellow), (GREEN, green)) if n}
+    for n, unit, holders, certs, forms, last, must, in_reg, red, yellow, green, states in db.execute(
+            f'SELECT "row", {", ".join(chr(34) + c + chr(34) for c in _UNIT_COLUMNS)} FROM "report_units" '
+            'ORDER BY "row"'):
+        free = {k: x for k, x in ((RED, red), (YELLOW, yellow), (GREEN, green)) if x}
         units.append(UnitAccount(unit, holders, certs, states=json.loads(states), forms=forms,
                                  last_form_date=_date(last), must_report=bool(must), in_registry=bool(in_reg),
-                                 day_free=free, judged=judged.pop(unit, [])))
+                                 day_free=free, judged=judged.pop(n, [])))
     if judged:
-        raise ValueError(f"clock_certificates.unit not in report_units: {sorted(judged)[:3]}")
+        raise ValueError(f"clock_certificates.unit_row not in report_units: {sorted(judged)[:3]}")
+    columns = {(source, sheet): json.loads(cols)
+               for source, sheet, cols in db.execute('SELECT "source", "sheet", "columns" FROM "survey_sheets"')}
     rows: dict[str, list[SurveyRow]] = {}
-    for cert, date, unit, source, row, facts, cells in db.execute(
-            'SELECT "cert", "date", "unit", "source", "source_row", "facts", "cells" FROM "survey_rows" ORDER BY "row"'):
-        f = decode(facts)
-        if not isinstance(f, Facts):
-            raise CodecError("not Facts")
-        rows.setdefault(cert, []).append(SurveyRow(_date(date), unit or "", source or "", row, f, json.loads(cells)))
+    for cert, date, unit, source, sheet, row, facts in db.execute(
+            'SELECT "cert", "date", "unit", "source", "sheet", "source_row", "facts" FROM "survey_rows" ORDER BY "row"'):
+        rows.setdefault(cert, []).append(SurveyRow(_date(date), unit or "", source or "", sheet or "", row,
+                                                   _facts(facts), columns[(source, sheet)]))
     surveyed = []
     for cert, name, pid, status, resolved, done_on, done_by in db.execute(
             'SELECT "cert", "name", "id_number", "status", "resolved", "done_on", "done_by" FROM "survey_certificates" '

@@ -27,7 +27,7 @@ from .. import rules as R
 from ..findings import cell_ref
 from ..model.accounts import Account, Facts, survey_facts
 from ..model.clocks import Clock
-from ..model.events import E_REPLACE, E_SURVEY, IN_FORCE, REPLACED, REVOKED, Event
+from ..model.events import E_REPLACE, E_SURVEY, IN_FORCE, REPLACED, REVOKED
 from ..normalize import compact, mask_id
 
 SELF_CORRECTION_DUE = dt.date(2024, 6, 30)  # 柞政司发〔2024〕52号 二, 第二阶段 自查自纠（6月1日—6月30日）
@@ -114,9 +114,14 @@ class SurveyRow:
     date: dt.date
     unit: str  # the unit the row names (the model's name), else the certificate's
     source: str  # file (relative)
+    sheet: str
     row: int
     facts: Facts  # :func:`certctl.model.accounts.survey_facts`
-    cells: dict[str, str]  # category -> the cell that shows it (人员!J5)
+    columns: dict[str, int]  # the sheet's columns of the survey fields that show a problem (one dict a sheet)
+
+    def cell(self, category: str) -> str:
+        """The cell that shows the ``category`` problem (人员!J5; the row without the column's place)."""
+        return cell_ref(self.sheet, self.row, self.columns.get(_COLUMN[category]))
 
 
 @dataclass
@@ -157,13 +162,21 @@ def cleanup_inputs(model: Any, ws: Any = None) -> CleanupInputs:
     survey's 单位 lines (:attr:`certctl.model.Model.survey_units`)."""
     names = _UnitNames(model.units)
     colmaps = _colmaps(ws)
+    shown = set(_COLUMN.values())
+    columns: dict[tuple[str, str], dict[str, int]] = {}  # one dict a sheet
     surveyed = []
     for acc in model.accounts:
         surveys = [ev for ev in acc.events if ev.kind == E_SURVEY]
         if not surveys:
             continue
-        rows = [SurveyRow(ev.date, names.of(ev.values.get("unit") or acc.unit), ev.rel, ev.row, survey_facts(ev),
-                          {k: _cell(colmaps, ev, col) for k, col in _COLUMN.items()}) for ev in surveys]
+        rows = []
+        for ev in surveys:
+            cols = columns.get((ev.path, ev.sheet))
+            if cols is None:
+                cm = colmaps.get((ev.path, ev.sheet), {})
+                cols = columns[(ev.path, ev.sheet)] = {k: c for k, c in cm.items() if k in shown}
+            rows.append(SurveyRow(ev.date, names.of(ev.values.get("unit") or acc.unit), ev.rel, ev.sheet, ev.row,
+                                  survey_facts(ev), cols))
         surveyed.append(Surveyed(acc.cert, acc.name, acc.id, acc.status, _resolution(acc), rows,
                                  [c for c in acc.clocks if c.kind == "revocation"]))
     lines = [UnitFacts(names.of(unit), est, posts, reported, when, path, cell)
@@ -191,7 +204,7 @@ def judge_cases(inputs: CleanupInputs, day: dt.date, cfg: Any = None, calendar: 
         revocation = judge(s.revocation, day, counts, soon) if s.revocation else []
         for key, r, detail in _found(surveys, annual):
             # the unit the survey row names (an annex 3 moves the holder, not the case)
-            case = Case(key, r.unit, r.date, r.source, r.cells[key], detail, None, OPEN,
+            case = Case(key, r.unit, r.date, r.source, r.cell(key), detail, None, OPEN,
                         s.cert, s.name, s.id, status=s.status, row=r.row)
             _judge(case, s, surveys, annual, due, day, revocation)
             out.cases.append(case)
@@ -341,11 +354,6 @@ def _colmaps(ws: Any) -> dict[tuple[str, str], dict[str, int]]:
         for s in getattr(res, "sheets", None) or []:
             out[(res.path, s.sheet)] = s.colmap
     return out
-
-
-def _cell(colmaps: dict[tuple[str, str], dict[str, int]], ev: Event, key: str) -> str:
-    col = colmaps.get((ev.path, ev.sheet), {}).get(key)
-    return cell_ref(ev.sheet, ev.row, col)
 
 
 def _due_day(cfg: Any, cal: Any) -> dt.date:
