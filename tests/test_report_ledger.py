@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -19,29 +18,14 @@ import pytest
 from openpyxl import load_workbook
 
 from certctl.ledger_sqlite import SCHEMA_VERSION
-from test_overdue_ledger import _campaign, _examples, _merge, _merge_test, invoke
+# the folders merged (examples/ledger, a campaign, the merge tests' folder), as overdue --ledger is tested on
+from test_overdue_ledger import _merge, here, invoke, merged, one, unusable_ledgers  # noqa: F401
 
 # before the first form, May Day, during the campaign, either side of the Dragon Boat Festival (06-10),
 # the campaign's end (06-30, a Sunday: 07-01) and after it, the next year
 DAYS = ["2024-04-30", "2024-05-06", "2024-06-05", "2024-06-07", "2024-06-11", "2024-07-01", "2024-07-02",
         "2024-08-01", "2025-01-02"]
 EXTRA = [[], ["--lang", "en"], ["--show-id"], ["--lang", "en", "--show-id"]]
-
-
-@pytest.fixture(scope="module", params=[_examples, _campaign, _merge_test], ids=["examples", "campaign", "merge"])
-def merged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("report-ledger")
-    forms = request.param(tmp).resolve()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(tmp)  # no certctl.toml: the defaults, for the merge and every report
-        mp.setenv("XDG_CACHE_HOME", str(tmp / "xdg"))
-        return forms, _merge(forms, tmp)
-
-
-@pytest.fixture()
-def here(merged: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    monkeypatch.chdir(merged[1].parent.parent)
-    return merged
 
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>")
@@ -119,39 +103,13 @@ def _refused(args: list[str], needle: str, out: Path) -> None:
     assert not [p for p in out.glob("证件管理报告-*")]  # nothing written
 
 
-@pytest.fixture()
-def one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    monkeypatch.chdir(tmp_path)
-    forms = _campaign(tmp_path)
-    return forms, _merge(forms, tmp_path)
-
-
 def test_refuses_what_is_not_a_current_ledger(one: tuple[Path, Path], tmp_path: Path) -> None:
     forms, db = one
     out = tmp_path / "reports"
-    _refused(["--ledger", str(tmp_path / "无.sqlite")], "不存在", out)
-    (tmp_path / "空.sqlite").write_bytes(b"")
-    _refused(["--ledger", str(tmp_path / "空.sqlite")], "不是 certctl 写出的 SQLite 台账", out)
-    _refused(["--ledger", str(db.with_suffix(".xlsx"))], "不是 certctl 写出的 SQLite 台账", out)
-    _refused(["--ledger", str(tmp_path)], "是文件夹", out)
-    for version, needle in ((SCHEMA_VERSION - 1, "较早版本"), (SCHEMA_VERSION + 1, "较新版本")):
-        old = tmp_path / f"v{version}.sqlite"
-        shutil.copy(db, old)
-        con = sqlite3.connect(old)
-        con.execute(f"PRAGMA user_version = {version}")
-        con.close()
-        _refused(["--ledger", str(old)], needle, out)
-        if version < SCHEMA_VERSION:
-            r = invoke("report", "--ledger", str(old), "-o", str(out))
-            assert f"certctl merge 表格文件夹 --sqlite {old}" in r.stderr  # what to do
-    damaged = tmp_path / "改过.sqlite"
-    shutil.copy(db, damaged)
-    con = sqlite3.connect(damaged)
-    con.execute("UPDATE survey_rows SET facts = '{\"$o\": \"os:system\"}'")
-    con.commit()
-    con.close()
-    _refused(["--ledger", str(damaged)], "已损坏或被改动", out)
-    _refused([str(forms), "--ledger", str(db)], "只能给一个", out)
+    for args, needle in unusable_ledgers(forms, db, tmp_path, "UPDATE survey_rows SET facts = '{\"$o\": \"os:system\"}'"):
+        _refused(args, needle, out)
+    r = invoke("report", "--ledger", str(tmp_path / f"v{SCHEMA_VERSION - 1}.sqlite"), "-o", str(out))
+    assert f"certctl merge 表格文件夹 --sqlite {tmp_path / f'v{SCHEMA_VERSION - 1}.sqlite'}" in r.stderr  # what to do
 
 
 def test_a_ledger_without_the_reports_data_is_refused(one: tuple[Path, Path], tmp_path: Path) -> None:
@@ -212,7 +170,8 @@ def test_log_names_the_ledger(one: tuple[Path, Path], tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------ property
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from test_model_properties import days, workspaces, write  # noqa: E402
+from test_model_properties import days, workspaces  # noqa: E402
+from test_overdue_ledger import stored_folder  # noqa: E402
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -221,24 +180,10 @@ def test_stored_report_is_the_model_on_any_day(ws: tuple, other: dt.date) -> Non
     """For random folders (dates around the holidays), what the report needs written to the SQLite file
     and read back, judged on another day than the merge's, gives the report of the model built on that
     day: units, colours, obligations, cleanup statistics, the e-mail body."""
-    import tempfile
-
-    from certctl.config import judging_settings, make_calendar
-    from certctl.ledger_sqlite import read_report_inputs, report_inputs, write_sqlite
-    from certctl.model import build_model
-    from certctl.overdue import load_forms
+    from certctl.ledger_sqlite import read_report_inputs
     from certctl.report import _item_row, build_report, build_report_from_ledger, render_text
-    from certctl.validate import Options
 
-    rows, with_registry, as_of = ws
-    cal = make_calendar()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "forms"
-        write(root, rows, with_registry)
-        forms = load_forms(root, Options())
-        model = build_model(forms, None, as_of, calendar=cal)
-        db = write_sqlite([], Path(tmp) / "台账.sqlite", as_of=as_of, docket=model.docket, forms_dir=root,
-                          settings=judging_settings(None), report=report_inputs(model, forms))
+    with stored_folder(ws, report=True) as (forms, db, _):
         got = build_report_from_ledger(read_report_inputs(db), None, other)
         want = build_report(forms, None, other)
         assert got.units == want.units
