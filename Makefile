@@ -30,7 +30,9 @@ test: install
 	$(BIN)/python -m pytest
 	CERTCTL_TEST_NO_FCNTL=1 $(BIN)/python -m pytest $(NO_FCNTL_TESTS)
 
+# The bench extra: the bare writers scenario 5 compares certctl's merge with (not certctl dependencies).
 bench: install
+	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/bench.py $(if $(NATIONAL),--national $(NATIONAL))
 
 templates: install

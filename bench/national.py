@@ -73,38 +73,91 @@ def changed_form(path: Path, total: int, seed: int, version: int) -> None:
     write_one(path, 0, 0, min(PER_FORM, total), seed + version)
 
 
-# The bare baseline: read every form with python-calamine, then write the ledger's rows — each data row
-# twice, as 证件台账 and 变动记录 — split at the sheet limit, with the fastest writer found
-# (rustpy-xlsxwriter if installed: a Rust writer, not a certctl dependency; else certctl's own
-# streaming writer, which is ~8x faster than openpyxl's write_only mode and ~4x faster than
-# xlsxwriter's constant_memory mode on the ledger's rows).
+# The ledger's rows, for the bare write: read once (untimed) from the ledger certctl wrote for the same
+# folder — the same sheets (split ones too), header and rows, the same cell values (empty cells as None,
+# whole numbers as int, as certctl has them) — and kept as a pickle in the bench's work folder.
+DUMP = r"""
+import sys, pickle
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+def cell(v):
+    if v == '':
+        return None
+    if v.__class__ is float and v.is_integer():
+        return int(v)
+    return v
+sheets = []
+for name in wb.sheet_names:
+    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    sheets.append((name, rows[0], [[cell(v) for v in r] for r in rows[1:]]))
+with open(sys.argv[2], 'wb') as fh:
+    pickle.dump(sheets, fh, protocol=5)
+print(sum(len(s[2]) for s in sheets))
+"""
+
+# The bare baseline (issue 15: "bare read of all the files + bare write of the ledger's rows with the
+# fastest writer you can find"), one process: the ledger's rows loaded from the pickle above (untimed),
+# then two phases timed in-process (wall: time.perf_counter, CPU: time.process_time) — every form read
+# whole with python-calamine, then the ledger's rows written with one writer, plain (no styles, widths
+# or filters). Garbage collection off, as a bare script can have it. Prints the phases as JSON.
+# Writers: rustpy-xlsxwriter (Rust; takes a dict a row), pyexcelerate, xlsxwriter in constant_memory
+# mode, certctl's own streaming writer (certctl.ledger_xlsx.write_sheets) — the bench extra installs
+# the first three (pyproject.toml, [project.optional-dependencies] bench).
+WRITERS = ("rustpy", "pyexcelerate", "xlsxwriter", "certctl")
 BARE = r"""
-import sys, datetime as dt
+import gc, json, pickle, sys, time
 from pathlib import Path
 from python_calamine import CalamineWorkbook
-writer, out = sys.argv[1], sys.argv[2]
-files = sorted(Path(sys.argv[3]).rglob('*.xlsx'))
-rows = []
+gc.disable()
+writer, out, rows_file = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(rows_file, 'rb') as fh:
+    sheets = pickle.load(fh)  # untimed: the ledger's rows, as certctl wrote them
+files = sorted(Path(sys.argv[4]).rglob('*.xlsx'))
+if writer == 'rustpy':
+    import rustpy_xlsxwriter as rx
+elif writer == 'pyexcelerate':
+    import pyexcelerate
+elif writer == 'xlsxwriter':
+    import xlsxwriter
+else:
+    from certctl.ledger_xlsx import write_sheets
+w0, c0 = time.perf_counter(), time.process_time()
+n = 0
 for f in files:
     wb = CalamineWorkbook.from_path(str(f))
     for name in wb.sheet_names:
-        rows.extend(wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[3:])
+        n += len(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
     wb.close()
-LIMIT = 1_048_575
-head = ['序号', '姓名', '性别', '身份证号码', '所属主体', '证件号码', '操作', '数据录入时间', '备注']
-parts = []
-for table in ('证件台账', '变动记录'):
-    for k in range(0, max(len(rows), 1), LIMIT):
-        parts.append((table if k == 0 else f'{table}({k // LIMIT + 1})', k))
+w1, c1 = time.perf_counter(), time.process_time()
 if writer == 'rustpy':
-    import rustpy_xlsxwriter as rx
-    def recs(k):
-        for r in rows[k:k + LIMIT]:
-            yield {h: v for h, v in zip(head, r)}
-    rx.write_worksheets([(name, recs(k)) for name, k in parts], out)
+    def recs(head, rows):
+        for r in rows:
+            yield dict(zip(head, r))
+    rx.write_worksheets([(name, recs(head, rows)) for name, head, rows in sheets], out)
+elif writer == 'pyexcelerate':
+    wb = pyexcelerate.Workbook()
+    for name, head, rows in sheets:
+        wb.new_sheet(name, data=[head] + rows)
+    wb.save(out)
+elif writer == 'xlsxwriter':
+    wb = xlsxwriter.Workbook(out, {'constant_memory': True, 'default_date_format': 'yyyy-mm-dd'})
+    for name, head, rows in sheets:
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, head)
+        for i, r in enumerate(rows, 1):
+            ws.write_row(i, 0, r)
+    wb.close()
 else:
-    from certctl.ledger_xlsx import write_sheets
-    sheets = [(name, head, rows[k:k + LIMIT], set(), None) for name, k in parts]
-    write_sheets(Path(out), sheets, 'bare')
-print(len(rows))
+    write_sheets(Path(out), [(name, head, rows, set(), None) for name, head, rows in sheets], 'bare')
+w2, c2 = time.perf_counter(), time.process_time()
+print(json.dumps({'writer': writer, 'read_rows': n, 'written_rows': sum(len(s[2]) for s in sheets),
+                  'read_s': w1 - w0, 'read_cpu_s': c1 - c0, 'write_s': w2 - w1, 'write_cpu_s': c2 - c1}))
 """
+
+
+def writers() -> list[str]:
+    """The bare writers installed here (certctl's always)."""
+    import importlib.util
+
+    mods = {"rustpy": "rustpy_xlsxwriter", "pyexcelerate": "pyexcelerate", "xlsxwriter": "xlsxwriter"}
+    return [w for w in WRITERS if w == "certctl" or importlib.util.find_spec(mods[w]) is not None]

@@ -45,3 +45,15 @@ def test_no_unused_dependency_is_declared() -> None:
     assert re.search(r"^\s*import pandas|^\s*from pandas", src, re.M), "pandas is declared: something must use it"
     for unused in ("xlrd", "dateutil"):
         assert not re.search(rf"^\s*(import|from) {unused}\b", src, re.M), unused
+
+
+def test_the_bench_writers_are_an_extra_certctl_never_imports() -> None:
+    """The bare writers bench scenario 5 times (issue 15) are installed by `make bench` only."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    bench = {re.split(r"[<>=!~ \[]", d, maxsplit=1)[0].lower() for d in extras["bench"]}
+    assert {"rustpy-xlsxwriter", "pyexcelerate", "xlsxwriter"} <= bench
+    assert not bench & _declared()
+    src = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "certctl").rglob("*.py"))
+    for mod in ("rustpy_xlsxwriter", "pyexcelerate", "xlsxwriter"):
+        assert not re.search(rf"^\s*(import|from) {mod}\b", src, re.M), mod
+    assert "[test,bench]" in (ROOT / "Makefile").read_text(encoding="utf-8")

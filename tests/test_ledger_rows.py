@@ -57,3 +57,42 @@ def test_lines_of_one_line_as_of_many(text: str, width: int) -> None:
     w = max(width, 1)
     expect = sum(max(1, -(-(len(p) + (len(p.encode("utf-8")) - len(p)) // 2) // w)) for p in text.split("\n"))
     assert _lines(text, width) == expect
+
+
+class _Sink:
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.got: list[bytes] = []
+        self.fail_at = fail_at
+
+    def write(self, b: bytes) -> None:
+        if self.fail_at is not None and len(self.got) == self.fail_at:
+            raise OSError(28, "No space left on device")
+        self.got.append(b)
+
+
+@given(st.lists(st.text(max_size=20), max_size=30))
+def test_chunks_written_beside_are_the_chunks_in_order(chunks: list[str]) -> None:
+    """The deflate thread (:func:`_write_beside`) writes each chunk, encoded, in the order made."""
+    from certctl.ledger_xlsx import _write_beside
+
+    sink = _Sink()
+    _write_beside(sink, iter(chunks))
+    assert sink.got == [c.encode("utf-8") for c in chunks]
+
+
+def test_a_failed_write_beside_is_raised_in_the_caller_and_a_failed_maker_too() -> None:
+    import pytest
+
+    from certctl.ledger_xlsx import _write_beside
+
+    with pytest.raises(OSError):  # the disk full in the writing thread, with many chunks still to come
+        _write_beside(_Sink(fail_at=2), (str(i) for i in range(100)))
+
+    def maker():
+        yield "a"
+        raise RuntimeError("sheet rows: 1 written, 2 announced")
+
+    sink = _Sink()
+    with pytest.raises(RuntimeError):
+        _write_beside(sink, maker())
+    assert sink.got == [b"a"]
