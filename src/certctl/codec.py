@@ -70,6 +70,8 @@ def encode(value: Any) -> Any:
                 rows = _ROWS.get(first)
             if rows is not None and all(type(x) is first for x in value):
                 return rows(value)
+            if _SCALARS.issuperset(map(type, value)):  # plain data (a packed column): as it is
+                return value
         return [x if type(x) is str else encode(x) for x in value]
     if t is tuple:
         return {"$t": [encode(x) for x in value]}
@@ -93,6 +95,7 @@ def encode(value: Any) -> Any:
     return enc(value)
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 _ENCODERS: dict[type, Any] = {}
 _ROWS: dict[type, Any] = {}  # lists of one dataclass stored by fields: one row of values per item
 

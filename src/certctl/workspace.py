@@ -49,7 +49,7 @@ from .validate.results import slim_records
 Progress = Callable[[int, int, str], None]
 
 #: bump when validation output changes shape, so cached results of an older certctl are not reused
-CACHE_SCHEMA = "1"
+CACHE_SCHEMA = "2"  # 2: a sheet's records stored by columns (validate/results.py pack_records)
 
 
 @dataclass
