@@ -31,7 +31,7 @@ test: install
 	CERTCTL_TEST_NO_FCNTL=1 $(BIN)/python -m pytest $(NO_FCNTL_TESTS)
 
 bench: install
-	$(BIN)/python bench/bench.py $(if $(NATIONAL),--national $(NATIONAL))
+	$(BIN)/python bench/bench.py $(if $(NATIONAL),--national $(NATIONAL)) $(if $(MANY),--many $(MANY))
 
 templates: install
 	$(BIN)/certctl template all -o templates/xlsx --force
