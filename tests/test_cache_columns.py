@@ -83,3 +83,22 @@ def test_example_forms_read_back_from_the_cache_equal(name: str) -> None:
 def test_packed_records_that_do_not_fit_are_refused(bad: dict) -> None:
     with pytest.raises((ValueError, KeyError, TypeError)):
         PackedRecords(bad)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(KEYS, VALUES, max_size=10), max_size=6))
+def test_an_events_kept_values_from_a_slim_record_are_the_plain_ones(dicts: list[dict]) -> None:
+    """``events.Slim`` takes a slim record's values (``Values``) by their places, found once a key map;
+    the plain reference (``Slim.kept``) on the dict gives the same items, and equal ones are shared."""
+    from certctl.model.events import Slim
+    from certctl.validate.results import slim_values
+
+    shared: dict = {}
+    fast, plain = Slim(), Slim()
+    got = [fast(slim_values(dict(d), shared)) for d in dicts]
+    want = [plain(d) for d in dicts]
+    assert [list(g.items()) for g in got] == [list(w.items()) for w in want]
+    assert [list(g.items()) for g in got] == [list(Slim.kept(d)) for d in dicts]
+    for i, a in enumerate(got):  # equal values: one dict
+        for j, b in enumerate(got):
+            assert (a is b) == (want[i] is want[j])
