@@ -15,7 +15,9 @@ a way in. So results are stored as JSON, and only these kinds of value come back
 - ``{"$o": "certctl.module:Class", "f": {field: value, ...}}`` a dataclass defined in certctl, rebuilt
   through its constructor from its fields (found by :func:`dataclasses.fields`, so a field added or
   renamed needs no change here); ``{"$o": ..., "s": {...}}`` one that defines its own
-  ``__getstate__``/``__setstate__`` (``SheetResult`` keeps its records, not its column tables).
+  ``__getstate__``/``__setstate__`` (``SheetResult`` keeps its records, not its column tables: the
+  records by columns, plain lists — ``validate/results.py`` ``pack_records`` —, which a list of only
+  ``str``/``int``/``float``/``bool``/``None`` is stored as it is, without a call a value: issue 15).
 
 Anything else is refused: :func:`dumps` raises :class:`CodecError` for a value it does not know, and
 :func:`loads` raises :class:`CodecError` for a tag it does not know, a class outside certctl or not a

@@ -56,7 +56,9 @@ class Metadata:
 @dataclass
 class SheetResult:
     """One sheet read as a form. ``records`` are built from ``table`` the first time they are read:
-    validating needs only the converted columns, so ``validate -q`` never builds a Record."""
+    validating needs only the converted columns, so ``validate -q`` never builds a Record. A sheet read
+    back from the cache has its stored columns there (:class:`PackedRecords`), built the same way, or
+    at once slim by :func:`slim_records` (a merge: issue 15)."""
 
     sheet: str
     spec: F.FormSpec
