@@ -424,7 +424,8 @@ def load_workspace(
             if not result.sha256:
                 result.sha256 = digest
         if slim:
-            slim_records(result, shared)
+            with gc_paused():  # a cached form's records are built here, from its columns
+                slim_records(result, shared)
         ws.results.append(result)
         if progress is not None:
             progress(i, total, sp)
