@@ -6,11 +6,13 @@ with exit 2 and a Chinese message."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -173,34 +175,42 @@ def one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     return forms, _merge(forms, tmp_path)
 
 
-def test_refuses_what_is_not_a_current_ledger(one: tuple[Path, Path], tmp_path: Path) -> None:
-    forms, db = one
-    _refused(["--ledger", str(tmp_path / "无.sqlite")], "不存在")
+def unusable_ledgers(forms: Path, db: Path, tmp_path: Path, damage: str) -> list[tuple[list[str], str]]:
+    """(arguments, what the refusal says) for every file or call that must be refused with exit 2: a
+    missing file, an empty one, text, a workbook, someone else's database, a folder, an older and a newer
+    schema, ``db`` damaged by the SQL ``damage``, and a forms folder given with --ledger."""
     (tmp_path / "空.sqlite").write_bytes(b"")
-    _refused(["--ledger", str(tmp_path / "空.sqlite")], "不是 certctl 写出的 SQLite 台账")
     (tmp_path / "文本.sqlite").write_text("台账", encoding="utf-8")
-    _refused(["--ledger", str(tmp_path / "文本.sqlite")], "不是 certctl 写出的 SQLite 台账")
-    _refused(["--ledger", str(db.with_suffix(".xlsx"))], "不是 certctl 写出的 SQLite 台账")
     other = sqlite3.connect(tmp_path / "别人的.sqlite")
     other.execute("CREATE TABLE t (x)")
     other.close()
-    _refused(["--ledger", str(tmp_path / "别人的.sqlite")], "不是 certctl 写出的 SQLite 台账")
-    _refused(["--ledger", str(tmp_path)], "是文件夹")
+    out = [(["--ledger", str(tmp_path / "无.sqlite")], "不存在")]
+    out += [(["--ledger", str(f)], "不是 certctl 写出的 SQLite 台账")
+            for f in (tmp_path / "空.sqlite", tmp_path / "文本.sqlite", db.with_suffix(".xlsx"), tmp_path / "别人的.sqlite")]
+    out.append((["--ledger", str(tmp_path)], "是文件夹"))
     for version, needle in ((SCHEMA_VERSION - 1, "较早版本"), (SCHEMA_VERSION + 1, "较新版本")):
         old = tmp_path / f"v{version}.sqlite"
         shutil.copy(db, old)
         con = sqlite3.connect(old)
         con.execute(f"PRAGMA user_version = {version}")
         con.close()
-        _refused(["--ledger", str(old)], needle)
+        out.append((["--ledger", str(old)], needle))
     damaged = tmp_path / "改过.sqlite"
     shutil.copy(db, damaged)
     con = sqlite3.connect(damaged)
-    con.execute("UPDATE clock_certificates SET colour_inputs = '{\"$o\": \"os:system\"}'")
+    con.execute(damage)
     con.commit()
     con.close()
-    _refused(["--ledger", str(damaged)], "已损坏或被改动")
-    _refused([str(forms), "--ledger", str(db)], "只能给一个")
+    out.append((["--ledger", str(damaged)], "已损坏或被改动"))
+    out.append(([str(forms), "--ledger", str(db)], "只能给一个"))
+    return out
+
+
+def test_refuses_what_is_not_a_current_ledger(one: tuple[Path, Path], tmp_path: Path) -> None:
+    forms, db = one
+    for args, needle in unusable_ledgers(forms, db, tmp_path,
+                                         "UPDATE clock_certificates SET colour_inputs = '{\"$o\": \"os:system\"}'"):
+        _refused(args, needle)
 
 
 def test_english_refusal(one: tuple[Path, Path], tmp_path: Path) -> None:
@@ -255,21 +265,10 @@ def test_stored_docket_is_the_model_on_any_day(ws: tuple, other: dt.date) -> Non
     """For random folders (dates around the holidays), the docket written to the SQLite file and read
     back, judged on another day than the merge's, gives the obligations — states, working days,
     status and colour — of the model built on that day."""
-    import tempfile
-
-    from certctl.config import judging_settings
-    from certctl.ledger_sqlite import write_sqlite
     from certctl.model import build_model
 
-    rows, with_registry, as_of = ws
     cal = make_calendar()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "forms"
-        write(root, rows, with_registry)
-        forms = load_forms(root, Options())
-        db = write_sqlite([], Path(tmp) / "台账.sqlite", as_of=as_of,
-                          docket=build_model(forms, None, as_of, calendar=cal).docket, forms_dir=root,
-                          settings=judging_settings(None))
+    with stored_folder(ws) as (forms, db, root):
         stored = read_docket(db)
         assert stored.forms_dir == str(root.absolute())
         got = [o.to_dict(True) for o in stored.docket.judge(other, cal)]
@@ -281,3 +280,25 @@ def test_stored_docket_is_the_model_on_any_day(ws: tuple, other: dt.date) -> Non
                 o["status"] = o["colour"] = None
         assert got == want
         assert any(o["status"] for o in got) or not any(o["state"] == "overdue" and o["cert"] for o in got)
+
+
+@contextlib.contextmanager
+def stored_folder(ws: tuple, report: bool = False) -> Iterator[tuple[Any, Path, Path]]:
+    """A random folder (test_model_properties.workspaces) written and read, and its model's SQLite ledger
+    written as a merge on the folder's own day writes it (``report``: with what the report needs):
+    (workspace, the ledger, the folder)."""
+    import tempfile
+
+    from certctl.config import judging_settings
+    from certctl.ledger_sqlite import report_inputs, write_sqlite
+    from certctl.model import build_model
+
+    rows, with_registry, as_of = ws
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "forms"
+        write(root, rows, with_registry)
+        forms = load_forms(root, Options())
+        model = build_model(forms, None, as_of, calendar=make_calendar())
+        db = write_sqlite([], Path(tmp) / "台账.sqlite", as_of=as_of, docket=model.docket, forms_dir=root,
+                          settings=judging_settings(None), report=report_inputs(model, forms) if report else None)
+        yield forms, db, root

@@ -17,12 +17,17 @@ ISO dates sort and compare as dates), empty cells as NULL.
 Beside the sheets, the ledger keeps the model's docket (:class:`certctl.model.docket.Docket`): every
 clock before any day judges it, in tables ``clocks``, ``clock_actions`` and ``clock_certificates``, so
 that ``certctl overdue --ledger`` judges the obligations on any day (:func:`read_docket`) without
-reading a form — the ``obligations`` table is the judgement of the merge's own day only.
+reading a form — the ``obligations`` table is the judgement of the merge's own day only. And what the
+report sums beside the obligations (:class:`ReportInputs`): the units' counts that no day changes, the
+unit each certificate with clocks counts under, and what the cleanup's cases are judged from, in tables
+``report_units``, ``survey_certificates``, ``survey_rows`` and ``survey_units``, so that ``certctl report
+--ledger`` judges them on any day (:func:`read_report_inputs`) by the functions the model uses.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -35,10 +40,13 @@ from .outputs import OutputRefused
 from .state import file_mode
 
 __all__ = ["APPLICATION_ID", "TABLES", "COLUMNS", "write_sqlite", "check_sqlite_output", "is_sqlite_ledger",
-           "SCHEMA_VERSION", "read_docket", "StoredDocket", "LedgerUnusable"]
+           "SCHEMA_VERSION", "read_docket", "read_report_inputs", "StoredDocket", "StoredReport", "ReportInputs",
+           "LedgerUnusable"]
 
 APPLICATION_ID = 0x43455254  # "CERT": PRAGMA application_id of every SQLite ledger certctl writes
-SCHEMA_VERSION = 2  # PRAGMA user_version; raised when a table or column changes (2: the docket, meta.written_at)
+# PRAGMA user_version; raised when a table or column changes (2: the docket, meta.written_at; 3: what the report
+# judges on another day — report_units, clock_certificates.unit, survey_certificates, survey_rows, survey_units)
+SCHEMA_VERSION = 3
 
 #: sheet name -> table name
 TABLES: dict[str, str] = {"证件台账": "certificates", "期限事项": "obligations", "变动记录": "events",
@@ -170,16 +178,17 @@ _CLOCK_COLUMNS = ("scope", "owner", "kind", "unit", "owed", "owed_en", "since", 
                   "name", "id_number", "cert", "path", "sheet", "source_row")
 
 
-def _fill_docket(db: sqlite3.Connection, docket: Any, meta: dict[str, Any]) -> None:
+def _fill_docket(db: sqlite3.Connection, docket: Any, meta: dict[str, Any], units: list[Any]) -> None:
     from .codec import encode
 
     cols = ", ".join(f'"{c}" {"INTEGER" if c == "source_row" else "TEXT"}' for c in _CLOCK_COLUMNS)
     db.execute(f'CREATE TABLE "clocks" ("row" INTEGER PRIMARY KEY, {cols})')
     db.execute('CREATE TABLE "clock_actions" ("row" INTEGER PRIMARY KEY, "clock" INTEGER, "date" TEXT, "done_by" TEXT)')
     db.execute('CREATE TABLE "clock_certificates" ("row" INTEGER PRIMARY KEY, "cert" TEXT, "status" TEXT, '
-               '"colour_inputs" TEXT)')
+               '"colour_inputs" TEXT, "unit_row" INTEGER)')
     if docket is None:
         return
+    counted_in = {cert: n for n, u in enumerate(units, start=1) for cert in u.judged}  # report_units.row
 
     def every_clock() -> Iterator[tuple[str, str, Any]]:  # (scope, owner, clock), in the docket's order
         for cert, entry in docket.certs.items():
@@ -197,9 +206,9 @@ def _fill_docket(db: sqlite3.Connection, docket: Any, meta: dict[str, Any]) -> N
     db.executemany('INSERT INTO "clock_actions" ("clock", "date", "done_by") VALUES (?, ?, ?)',
                    ((n, _value(a.date), a.where) for n, (_, _, c) in enumerate(every_clock(), start=1)
                     for a in c.actions))
-    db.executemany('INSERT INTO "clock_certificates" VALUES (?, ?, ?, ?)',
+    db.executemany('INSERT INTO "clock_certificates" VALUES (?, ?, ?, ?, ?)',
                    ((n, cert, entry.status, json.dumps(encode([entry.facts, list(entry.flags), list(entry.incomplete)]),
-                                                       ensure_ascii=False))
+                                                       ensure_ascii=False), counted_in.get(cert))
                     for n, (cert, entry) in enumerate(docket.certs.items(), start=1)))
     db.execute('CREATE INDEX "clock_actions_clock" ON "clock_actions" ("clock")')
     db.execute('CREATE INDEX "clocks_cert" ON "clocks" ("cert")')
@@ -207,6 +216,137 @@ def _fill_docket(db: sqlite3.Connection, docket: Any, meta: dict[str, Any]) -> N
                                  "due_soon_days": docket.due_soon_days, "annual_hours": docket.annual_hours,
                                  "new_field_hours": docket.new_field_hours}, ensure_ascii=False)
     meta["rows.clocks"] = db.execute('SELECT count(*) FROM "clocks"').fetchone()[0]
+
+
+# ------------------------------------------------------------------------------------ the report's inputs
+@dataclass
+class ReportInputs:
+    """What ``certctl report`` sums beside the docket, before any day judges it: the model's units (their
+    counts no day changes, and the certificates whose colour the day judges) and the cleanup's inputs
+    (:class:`certctl.deliverables.cases.CleanupInputs`)."""
+
+    units: list[Any]  # certctl.model.UnitAccount
+    cleanup: Any  # certctl.deliverables.cases.CleanupInputs
+
+
+def report_inputs(model: Any, ws: Any = None) -> ReportInputs:
+    """The :class:`ReportInputs` of ``model`` (any day's); ``ws``: its workspace, for the survey cells."""
+    from .deliverables.cases import cleanup_inputs
+
+    return ReportInputs(model.units, cleanup_inputs(model, ws))
+
+
+_UNIT_COLUMNS = ("unit", "holders", "certificates", "forms", "last_form_date", "must_report", "in_registry", "red",
+                 "yellow", "green", "states")
+_SURVEYED_COLUMNS = ("cert", "name", "id_number", "status", "resolved", "done_on", "done_by")
+_SURVEY_ROW_COLUMNS = ("cert", "date", "unit", "source", "sheet", "source_row", "facts")
+_SURVEY_SHEET_COLUMNS = ("source", "sheet", "columns")
+_SURVEY_UNIT_COLUMNS = ("unit", "establishment", "posts", "holders", "date", "source", "cell")
+_REAL = {"establishment", "posts"}
+_INT = {"holders", "certificates", "forms", "must_report", "in_registry", "red", "yellow", "green", "resolved",
+        "source_row"}
+
+
+def _table(db: sqlite3.Connection, name: str, columns: tuple[str, ...]) -> None:
+    cols = ", ".join(f'"{c}" {"REAL" if c in _REAL else "INTEGER" if c in _INT else "TEXT"}' for c in columns)
+    db.execute(f'CREATE TABLE "{name}" ("row" INTEGER PRIMARY KEY, {cols})')
+
+
+def _fill_report(db: sqlite3.Connection, report: ReportInputs | None, meta: dict[str, Any]) -> None:
+    from .model.accounts import GREEN, RED, YELLOW
+
+    _table(db, "report_units", _UNIT_COLUMNS)
+    _table(db, "survey_certificates", _SURVEYED_COLUMNS)
+    _table(db, "survey_rows", _SURVEY_ROW_COLUMNS)
+    _table(db, "survey_sheets", _SURVEY_SHEET_COLUMNS)
+    _table(db, "survey_units", _SURVEY_UNIT_COLUMNS)
+    if report is None:
+        return
+    db.executemany(f'INSERT INTO "report_units" VALUES ({", ".join("?" * (len(_UNIT_COLUMNS) + 1))})',
+                   ((n, u.unit, u.holders, u.certificates, u.forms, _value(u.last_form_date), int(u.must_report),
+                     int(u.in_registry), u.day_free.get(RED, 0), u.day_free.get(YELLOW, 0), u.day_free.get(GREEN, 0),
+                     json.dumps(u.states, ensure_ascii=False))
+                    for n, u in enumerate(report.units, start=1)))
+    cleanup = report.cleanup
+    db.executemany(f'INSERT INTO "survey_certificates" VALUES ({", ".join("?" * (len(_SURVEYED_COLUMNS) + 1))})',
+                   ((n, c.cert, c.name, c.id, c.status, int(c.resolution is not None),
+                     _value(c.resolution[0]) if c.resolution else None, c.resolution[1] if c.resolution else None)
+                    for n, c in enumerate(cleanup.surveyed, start=1)))
+    sheets: dict[tuple[str, str], dict[str, int]] = {}  # (file, sheet) -> its columns (one dict a sheet)
+    for c in cleanup.surveyed:
+        for r in c.rows:
+            sheets.setdefault((r.source, r.sheet), r.columns)
+    db.executemany(f'INSERT INTO "survey_rows" VALUES ({", ".join("?" * (len(_SURVEY_ROW_COLUMNS) + 1))})',
+                   ((n, cert, _value(r.date), r.unit, r.source, r.sheet, r.row, _facts_text(r.facts))
+                    for n, (cert, r) in enumerate(((c.cert, r) for c in cleanup.surveyed for r in c.rows), start=1)))
+    db.executemany('INSERT INTO "survey_sheets" ("source", "sheet", "columns") VALUES (?, ?, ?)',
+                   ((source, sheet, json.dumps(cols, ensure_ascii=False)) for (source, sheet), cols in sheets.items()))
+    db.executemany(f'INSERT INTO "survey_units" VALUES ({", ".join("?" * (len(_SURVEY_UNIT_COLUMNS) + 1))})',
+                   ((n, u.unit, u.establishment, u.posts, u.reported, _value(u.date), u.source, u.cell)
+                    for n, u in enumerate(cleanup.unit_lines, start=1)))
+    db.execute('CREATE INDEX "survey_rows_cert" ON "survey_rows" ("cert")')
+    meta["report"] = json.dumps({"holders": cleanup.holders}, ensure_ascii=False)
+    meta["rows.survey_rows"] = db.execute('SELECT count(*) FROM "survey_rows"').fetchone()[0]
+
+
+def _facts_text(facts: Any) -> str:
+    """A survey row's :class:`certctl.model.accounts.Facts` as a JSON list of its fields' values (codec)."""
+    from .codec import encode
+
+    return json.dumps(encode([getattr(facts, f.name) for f in dataclasses.fields(facts)]), ensure_ascii=False)
+
+
+def _facts(text: str) -> Any:
+    from .codec import CodecError, decode
+    from .model.accounts import Facts
+
+    values = decode(text)
+    if not isinstance(values, list) or len(values) != len(dataclasses.fields(Facts)):
+        raise CodecError("not the fields of Facts")
+    return Facts(*values)
+
+
+def _read_report(db: sqlite3.Connection, docket: Any, meta: dict[str, str]) -> ReportInputs:
+    """The :class:`ReportInputs` of an open ledger whose ``docket`` is read already."""
+    from .deliverables.cases import CleanupInputs, Surveyed, SurveyRow, UnitFacts
+    from .model.accounts import GREEN, RED, YELLOW
+    from .model.units import UnitAccount
+
+    judged: dict[int, list[str]] = {}
+    for cert, n in db.execute('SELECT "cert", "unit_row" FROM "clock_certificates" WHERE "unit_row" IS NOT NULL '
+                              'ORDER BY "row"'):
+        judged.setdefault(n, []).append(cert)
+    units = []
+    for n, unit, holders, certs, forms, last, must, in_reg, red, yellow, green, states in db.execute(
+            f'SELECT "row", {", ".join(chr(34) + c + chr(34) for c in _UNIT_COLUMNS)} FROM "report_units" '
+            'ORDER BY "row"'):
+        free = {k: x for k, x in ((RED, red), (YELLOW, yellow), (GREEN, green)) if x}
+        units.append(UnitAccount(unit, holders, certs, states=json.loads(states), forms=forms,
+                                 last_form_date=_date(last), must_report=bool(must), in_registry=bool(in_reg),
+                                 day_free=free, judged=judged.pop(n, [])))
+    if judged:
+        raise ValueError(f"clock_certificates.unit_row not in report_units: {sorted(judged)[:3]}")
+    columns = {(source, sheet): json.loads(cols)
+               for source, sheet, cols in db.execute('SELECT "source", "sheet", "columns" FROM "survey_sheets"')}
+    rows: dict[str, list[SurveyRow]] = {}
+    for cert, date, unit, source, sheet, row, facts in db.execute(
+            'SELECT "cert", "date", "unit", "source", "sheet", "source_row", "facts" FROM "survey_rows" ORDER BY "row"'):
+        rows.setdefault(cert, []).append(SurveyRow(_date(date), unit or "", source or "", sheet or "", row,
+                                                   _facts(facts), columns[(source, sheet)]))
+    surveyed = []
+    for cert, name, pid, status, resolved, done_on, done_by in db.execute(
+            'SELECT "cert", "name", "id_number", "status", "resolved", "done_on", "done_by" FROM "survey_certificates" '
+            'ORDER BY "row"'):
+        entry = docket.certs.get(cert)
+        revocation = [c for c in entry.clocks if c.kind == "revocation"] if entry is not None else []
+        surveyed.append(Surveyed(cert, name or "", pid or "", status or "",
+                                 (_date(done_on), done_by or "") if resolved else None, rows.pop(cert, []), revocation))
+    lines = [UnitFacts(unit or "", est, posts, reported, _date(date), source or "", cell or "")
+             for unit, est, posts, reported, date, source, cell in db.execute(
+                 f'SELECT {", ".join(chr(34) + c + chr(34) for c in _SURVEY_UNIT_COLUMNS)} FROM "survey_units" '
+                 'ORDER BY "row"')]
+    holders = json.loads(meta["report"])["holders"]
+    return ReportInputs(units, CleanupInputs(surveyed, lines, holders))
 
 
 class LedgerUnusable(Exception):
@@ -223,10 +363,12 @@ class LedgerUnusable(Exception):
 
 @dataclass
 class StoredDocket:
-    """The docket of an SQLite ledger and what its ``meta`` says about the merge that wrote it."""
+    """The docket of an SQLite ledger and what its ``meta`` says about the merge that wrote it (and,
+    read by :func:`read_report_inputs`, what the report judges beside it)."""
 
     docket: Any  # certctl.model.docket.Docket
     meta: dict[str, str]
+    report: ReportInputs | None = None
 
     @property
     def written_at(self) -> str:
@@ -296,6 +438,15 @@ def read_docket(path: str | os.PathLike[str]) -> StoredDocket:
     """The docket an SQLite ledger keeps, and its ``meta``: the very clocks the merge built, so that
     ``docket.judge(day, calendar)`` gives what ``certctl overdue`` on the merged folder gives on ``day``.
     :class:`LedgerUnusable` when the file cannot be judged from."""
+    return _read_stored(path, False)
+
+
+def read_report_inputs(path: str | os.PathLike[str]) -> StoredDocket:
+    """:func:`read_docket`, with what ``certctl report`` judges beside the docket (``.report``)."""
+    return _read_stored(path, True)
+
+
+def _read_stored(path: str | os.PathLike[str], with_report: bool) -> StoredDocket:
     from .codec import CodecError, decode
     from .model.accounts import Facts
     from .model.clocks import Action, Clock
@@ -332,13 +483,19 @@ def read_docket(path: str | os.PathLike[str]) -> StoredDocket:
                 units.setdefault(owner, []).append(c)
         docket = Docket(certs, units, int(head["forms"]), [tuple(u) for u in head["unreadable"]],
                         int(head["due_soon_days"]), head["annual_hours"], head["new_field_hours"])
+        report = None
+        if with_report:
+            if "report" not in meta:
+                raise LedgerUnusable(f"SQLite 台账 {p} 中没有报告所需的数据；" + _REMERGE[0].format(p=p),
+                                     f"the SQLite ledger {p} holds nothing for the report; " + _REMERGE[1].format(p=p))
+            report = _read_report(db, docket, meta)
     except (sqlite3.Error, ValueError, KeyError, TypeError, CodecError) as e:
         raise LedgerUnusable(f"SQLite 台账 {p} 已损坏或被改动，无法读取（{e}）；" + _REMERGE[0].format(p=p),
                              f"the SQLite ledger {p} is damaged or was edited ({e}); " + _REMERGE[1].format(p=p)) \
             from None
     finally:
         db.close()
-    return StoredDocket(docket, meta)
+    return StoredDocket(docket, meta, report)
 
 
 def _date(v: Any) -> dt.date | None:
@@ -347,11 +504,11 @@ def _date(v: Any) -> dt.date | None:
 
 def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                  lang: str = "zh", docket: Any = None, forms_dir: str | os.PathLike[str] | None = None,
-                 settings: dict[str, Any] | None = None) -> Path:
+                 settings: dict[str, Any] | None = None, report: ReportInputs | None = None) -> Path:
     """Write the ledger's ``sheets`` (as :func:`certctl.ledger_xlsx.ledger_sheets` gives them) to the
     SQLite database ``path``, atomically, with the model's ``docket`` (its clocks, for judging another
     day), the forms folder merged and the judging ``settings`` (:func:`certctl.config.judging_settings`)
-    in ``meta``. The caller holds the ledger's lock. OSError or :class:`OutputRefused` when it cannot be
+    in ``meta``, and what the report judges beside the docket (``report``: :func:`report_inputs`). The caller holds the ledger's lock. OSError or :class:`OutputRefused` when it cannot be
     written."""
     from . import __version__
 
@@ -377,7 +534,8 @@ def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.d
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("BEGIN")
-            _fill_docket(db, docket, meta)
+            _fill_docket(db, docket, meta, report.units if report is not None else [])
+            _fill_report(db, report, meta)
             _fill(db, sheets, meta)
             db.execute("COMMIT")
         finally:

@@ -139,6 +139,42 @@ def obligations_in(root: str | os.PathLike[str], opts: Any, cfg: Any, as_of: dt.
     return Found(obs, docket.forms, [(str(scan.root / rel), why) for rel, why in bad], warnings)
 
 
+def check_ledger_settings(stored: Any, cfg: Any, path: str | os.PathLike[str], command: str = "overdue") -> None:
+    """:class:`certctl.ledger_sqlite.LedgerUnusable` when the ledger ``stored`` (read from ``path``) was
+    merged under other judging settings (:func:`certctl.config.judging_settings`: deadlines, campaign,
+    calendar …) than ``cfg``'s — its deadlines were worked out under those, and would differ from the
+    forms judged today."""
+    from .config import JUDGING_SECTIONS, judging_settings
+    from .ledger_sqlite import LedgerUnusable
+
+    then, now = stored.settings, judging_settings(cfg)
+    differ = [k for k in JUDGING_SECTIONS if then.get(k) != now.get(k)]
+    if differ:
+        zh = "、".join(f"[{k}]" for k in differ)
+        do_zh, do_en = ("从表格文件夹生成报告", "report on") if command == "report" else ("判定表格文件夹", "judge")
+        raise LedgerUnusable(
+            f"SQLite 台账 {path} 合并时的设置与当前配置不同（{zh}），其中的期限按当时的设置算出，与按当前设置判定的结果会不一致；"
+            f"请先用当前配置重新合并（certctl merge 表格文件夹 --sqlite {path}），或直接{do_zh}（certctl {command} 表格文件夹）",
+            f"the SQLite ledger {path} was merged under other settings than the current config ({', '.join(differ)}): "
+            f"its deadlines were worked out under those; merge again with the current config (certctl merge "
+            f"FORMS_DIR --sqlite {path}), or {do_en} the forms folder "
+            f"(certctl {command} FORMS_DIR)")
+
+
+def ledger_calendar(docket: Any, cfg: Any, as_of: dt.date, lang: str | None = None) -> Any:
+    """The working-day calendar a stored docket is judged with on ``as_of``, its ``warnings`` those a
+    merge of the forms says (the years its deadlines walked through, a missing next year)."""
+    from .config import make_calendar
+
+    cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
+    for clocks in [*(e.clocks for e in docket.certs.values()), *docket.units.values()]:
+        for c in clocks:  # the years the merge's deadlines walked through: their fallback warnings, as a merge says them
+            for d in (c.since, c.deadline):
+                if d is not None:
+                    cal.is_workday(d)
+    return cal
+
+
 def obligations_in_ledger(path: str | os.PathLike[str], cfg: Any, as_of: dt.date, *,
                           lang: str | None = None) -> Found:
     """The obligations on ``as_of`` of the SQLite ledger ``path`` (``certctl merge --sqlite``), judged
@@ -150,27 +186,12 @@ def obligations_in_ledger(path: str | os.PathLike[str], cfg: Any, as_of: dt.date
     of another schema version, or merged under other judging settings (:func:`certctl.config.
     judging_settings`: deadlines, campaign, calendar …) than ``cfg``'s — its deadlines were worked out
     under those, and would differ from the forms judged today."""
-    from .config import JUDGING_SECTIONS, judging_settings, make_calendar
-    from .ledger_sqlite import LedgerUnusable, read_docket
+    from .ledger_sqlite import read_docket
 
     stored = read_docket(path)
-    then, now = stored.settings, judging_settings(cfg)
-    differ = [k for k in JUDGING_SECTIONS if then.get(k) != now.get(k)]
-    if differ:
-        zh = "、".join(f"[{k}]" for k in differ)
-        raise LedgerUnusable(
-            f"SQLite 台账 {path} 合并时的设置与当前配置不同（{zh}），其中的期限按当时的设置算出，与按当前设置判定的结果会不一致；"
-            f"请先用当前配置重新合并（certctl merge 表格文件夹 --sqlite {path}），或直接判定表格文件夹（certctl overdue 表格文件夹）",
-            f"the SQLite ledger {path} was merged under other settings than the current config ({', '.join(differ)}): "
-            f"its deadlines were worked out under those; merge again with the current config (certctl merge "
-            f"FORMS_DIR --sqlite {path}), or judge the forms folder (certctl overdue FORMS_DIR)")
+    check_ledger_settings(stored, cfg, path)
     docket = stored.docket
-    cal = make_calendar(cfg, lang=lang, as_of=as_of)  # says a missing next year (from 1 November)
-    for clocks in [*(e.clocks for e in docket.certs.values()), *docket.units.values()]:
-        for c in clocks:  # the years the merge's deadlines walked through: their fallback warnings, as a merge says them
-            for d in (c.since, c.deadline):
-                if d is not None:
-                    cal.is_workday(d)
+    cal = ledger_calendar(docket, cfg, as_of, lang)
     obs = docket.judge(as_of, cal)
     bad = [(str(Path(stored.forms_dir) / rel), en if lang == "en" else zh) for rel, zh, en in docket.unreadable]
     return Found(obs, docket.forms, bad, list(dict.fromkeys(cal.warnings)), ledger=str(path),

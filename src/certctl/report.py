@@ -29,7 +29,7 @@ from typing import Any
 from .model.clocks import PENDING_STATES, Obligation
 from .paper import print_setup, row_height, text_lines
 
-__all__ = ["UnitRow", "Report", "build_report", "write_report", "report_paths", "legacy_report_paths",
+__all__ = ["UnitRow", "Report", "build_report", "build_report_from_ledger", "write_report", "report_paths", "legacy_report_paths",
            "render_text", "render_xlsx", "REPORT_PREFIX"]
 
 REPORT_PREFIX = "证件管理报告-"
@@ -81,14 +81,57 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
                  calendar: Any = None) -> Report:
     """Numbers of the report for ``as_of``: the model's unit counts and obligations (``model``: one
     already built for that day, else it is built here)."""
+    from .config import make_calendar
+    from .deliverables import cleanup_statistics
     from .model import build_model
 
     as_of = as_of or dt.date.today()
     if model is None:
         model = build_model(ws, cfg, as_of, calendar=calendar, findings=False)
-    obs = model.obligations
+    cal = calendar if calendar is not None else make_calendar(cfg)
+    cleanup = cleanup_statistics(model, ws, cfg, cal)  # ws: the survey's cells
+    return _report(as_of, model.units, model.obligations, model.forms,
+                   [str(f.path) for f in model.files if f.status == "unreadable"], model.campaign, cleanup, cal)
+
+
+def build_report_from_ledger(stored: Any, cfg: Any = None, as_of: dt.date | None = None, *,
+                             calendar: Any = None, judging: Any = None) -> Report:
+    """The report for ``as_of`` from an SQLite ledger (``stored``: :func:`certctl.ledger_sqlite.
+    read_report_inputs`) — what :func:`build_report` gives on the forms folder it merged, judged by the
+    same functions: the docket's obligations on the day, each unit's colours and campaign items on the
+    day (:func:`certctl.model.units.units_on`), the cleanup's cases on the day
+    (:func:`certctl.deliverables.cases.judge_cases`). ``judging``: the calendar the obligations are
+    judged with (as ``certctl report`` builds the model with; default ``calendar``)."""
+    from .config import make_calendar
+    from .deliverables import cleanup_statistics
+    from .deliverables.cases import judge_cases
+    from .model import campaign_from_config
+    from .model.units import units_on
+
+    as_of = as_of or dt.date.today()
+    cal = calendar if calendar is not None else make_calendar(cfg)
+    judging = judging if judging is not None else cal
+    docket, inputs = stored.docket, stored.report
+    campaign = campaign_from_config(cfg if cfg is not None else _default_config())
+    units = units_on(inputs.units, docket, as_of, judging, campaign)
+    cleanup = cleanup_statistics(None, None, cfg, cal, cases=judge_cases(inputs.cleanup, as_of, cfg, cal))
+    return _report(as_of, units, docket.judge(as_of, judging), docket.forms, [u[0] for u in docket.unreadable],
+                   campaign, cleanup, cal)
+
+
+def _default_config() -> Any:
+    from .config import Config
+
+    return Config()
+
+
+def _report(as_of: dt.date, units: list[Any], obs: list[Obligation], forms: int, unreadable: list[str],
+            campaign: Any, cleanup: Any, cal: Any) -> Report:
+    """The report's numbers from a model's (or a stored ledger's) units and obligations on ``as_of``."""
+    from .workdays import calendar_notice
+
     rows: dict[str, UnitRow] = {}
-    for u in model.units:
+    for u in units:
         rows[u.unit] = UnitRow(u.unit, u.holders, u.certificates, u.red, u.yellow, u.green,
                                forms=u.forms, missing=bool(u.missing))
     overdue = sorted((o for o in obs if o.state == "overdue"), key=_order)
@@ -97,13 +140,6 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         rows.setdefault(o.unit, UnitRow(o.unit)).overdue += 1
     for o in soon:
         rows.setdefault(o.unit, UnitRow(o.unit)).due_soon += 1
-    from .config import make_calendar
-    from .workdays import calendar_notice
-
-    cal = calendar if calendar is not None else make_calendar(cfg)
-    from .deliverables import cleanup_statistics
-
-    cleanup = cleanup_statistics(model, ws, cfg, cal)  # ws: the survey's 单位 sheet (quota, posts)
     zh_note = calendar_notice(as_of, cal, "zh")  # a year's holidays not known yet (next year from 1 November)
     notes = [(zh_note, calendar_notice(as_of, cal, "en") or "")] if zh_note else []
     return Report(
@@ -111,13 +147,13 @@ def build_report(ws: Any, cfg: Any = None, as_of: dt.date | None = None, *, mode
         units=sorted(rows.values(), key=lambda u: u.unit),
         overdue=overdue,
         due_soon=soon,
-        files=model.forms,
-        unreadable=[str(f.path) for f in model.files if f.status == "unreadable"],
+        files=forms,
+        unreadable=unreadable,
         done_late=sum(1 for o in obs if o.state == "done_late"),
         notes=notes,
         closed=sorted((o for o in obs if o.state == "closed"), key=_order),
-        campaign=_campaign_name(model.campaign),
-        campaign_end=getattr(model.campaign, "end", None),
+        campaign=_campaign_name(campaign),
+        campaign_end=getattr(campaign, "end", None),
         cleanup=cleanup,
     )
 

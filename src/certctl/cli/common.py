@@ -338,6 +338,28 @@ def gather_ledger_obligations(run: Run, cfg: Any, lang: str, ledger: Path, as_of
     return found
 
 
+def gather_ledger_report(run: Run, cfg: Any, lang: str, ledger: Path, as_of: dt.date) -> Any:
+    """The report on ``as_of`` from the SQLite ledger ``ledger`` (:func:`certctl.report.
+    build_report_from_ledger`) and what was read ((report, :class:`certctl.ledger_sqlite.StoredDocket`));
+    a file it cannot be made from is a clean exit 2, the files the merge could not read and calendar
+    fallbacks are warned about on stderr, as for a forms folder."""
+    from ..ledger_sqlite import LedgerUnusable, read_report_inputs
+    from ..overdue import check_ledger_settings, ledger_calendar
+    from ..report import build_report_from_ledger
+
+    try:
+        stored = read_report_inputs(ledger)
+        check_ledger_settings(stored, cfg, ledger, "report")
+    except LedgerUnusable as e:
+        run.fail(e.zh, e.en)
+    cal = ledger_calendar(stored.docket, cfg, as_of, lang)
+    _warn_unreadable(run, [(str(Path(stored.forms_dir) / rel), en if lang == "en" else zh)
+                           for rel, zh, en in stored.docket.unreadable])
+    for message in dict.fromkeys(cal.warnings):
+        run.warn(message)
+    return build_report_from_ledger(stored, cfg, as_of, judging=cal), stored
+
+
 class FolderJob(NamedTuple):
     """What a command that writes dated files into an output folder (report, cleanup) starts from."""
 
@@ -351,12 +373,18 @@ class FolderJob(NamedTuple):
 
 def start_folder_job(command: str, config: Path | None, lang: Lang | None, directory: Path | None,
                      dir_old: Path | None, out: Path | None, out_old: Path | None, as_of: str | None,
-                     log_file: Path | None, replaced: Callable[[Path, dt.date], Any]) -> FolderJob:
+                     log_file: Path | None, replaced: Callable[[Path, dt.date], Any],
+                     ledger: Path | None = None) -> FolderJob:
     """The start ``certctl report`` and ``certctl cleanup`` share: the config, the forms folder, the
     output folder (required, a folder, created), the day; the log and every file the run will replace
-    (``replaced(out, day)``) checked never to be a form or the forms folder."""
+    (``replaced(out, day)``) checked never to be a form or the forms folder. ``ledger``: the run reads
+    that SQLite ledger, not a forms folder (none given with it, none read; ``forms`` is the configured one,
+    which the outputs still never land in)."""
     cfg, lg = load(config, lang)
     directory = one_of("FORMS_DIR", directory, "--dir", dir_old, lg)
+    if ledger is not None and directory is not None:
+        failer(lg, f"certctl {command}")("表格文件夹与 --ledger 只能给一个：从表格生成，或从 SQLite 台账生成",
+                                         "give FORMS_DIR or --ledger, not both: the forms, or the SQLite ledger")
     out = one_of("--output", out, "--out", out_old, lg)
     if out is None:
         fail("give the output folder with -o/--output DIR" if lg == "en" else "请用 -o/--output 指定输出文件夹")
@@ -364,11 +392,11 @@ def start_folder_job(command: str, config: Path | None, lang: Lang | None, direc
     guard(log_file, "log", [forms], failer(lg, f"certctl {command}"))  # never a log appended to a form
     run = Run(command, lg, log_file)
     day = parse_as_of(run, as_of)
-    d = resolve_dir(run, cfg, directory)
+    d = resolve_dir(run, cfg, directory) if ledger is None else forms
     if out.exists() and not out.is_dir():
         run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
-    for p in replaced(out, day):  # the files it replaces must be certctl's, never forms
-        guard(p, command, [d], run.fail)
+    for p in replaced(out, day):  # the files it replaces must be certctl's, never forms (nor the ledger)
+        guard(p, command, [d] if ledger is None else [d, ledger], run.fail)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

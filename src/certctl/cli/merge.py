@@ -89,13 +89,13 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     def written(sheets: Any) -> None:
         note.save(out)
         if sqlite is not None:  # the same rows, as a database (ledger_sqlite)
-            from ..ledger_sqlite import write_sqlite
+            from ..ledger_sqlite import report_inputs, write_sqlite
 
             try:
                 from ..config import judging_settings
 
                 write_sqlite(sheets, sqlite, as_of=ledger.as_of, lang=lg, docket=ledger.docket, forms_dir=root,
-                             settings=judging_settings(cfg))
+                             settings=judging_settings(cfg), report=report_inputs(ledger, ws))
             except OSError as e:
                 fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
                      else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")

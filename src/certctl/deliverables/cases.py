@@ -25,8 +25,9 @@ from typing import Any
 from .. import forms as F
 from .. import rules as R
 from ..findings import cell_ref
-from ..model.accounts import Account, survey_facts
-from ..model.events import E_REPLACE, E_SURVEY, REPLACED, REVOKED, Event
+from ..model.accounts import Account, Facts, survey_facts
+from ..model.clocks import Clock
+from ..model.events import E_REPLACE, E_SURVEY, IN_FORCE, REPLACED, REVOKED
 from ..normalize import compact, mask_id
 
 SELF_CORRECTION_DUE = dt.date(2024, 6, 30)  # 柞政司发〔2024〕52号 二, 第二阶段 自查自纠（6月1日—6月30日）
@@ -106,35 +107,110 @@ class CleanupCases:
     surveyed: dict[str, int] = field(default_factory=dict)  # unit -> certificates on its survey rows
 
 
+@dataclass
+class SurveyRow:
+    """A survey row about a certificate, as the cleanup reads it (the same on every day)."""
+
+    date: dt.date
+    unit: str  # the unit the row names (the model's name), else the certificate's
+    source: str  # file (relative)
+    sheet: str
+    row: int
+    facts: Facts  # :func:`certctl.model.accounts.survey_facts`
+    columns: dict[str, int]  # the sheet's columns of the survey fields that show a problem (one dict a sheet)
+
+    def cell(self, category: str) -> str:
+        """The cell that shows the ``category`` problem (人员!J5; the row without the column's place)."""
+        return cell_ref(self.sheet, self.row, self.columns.get(_COLUMN[category]))
+
+
+@dataclass
+class Surveyed:
+    """A certificate with survey rows: what its cases are judged from on any day (:func:`judge_cases`)."""
+
+    cert: str
+    name: str
+    id: str
+    status: str  # 证件状态 (the forms' latest)
+    resolution: tuple[dt.date | None, str] | None  # when and where it was revoked or replaced
+    rows: list[SurveyRow]
+    revocation: list[Clock] = field(default_factory=list)  # its revocation clocks (the model's)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in IN_FORCE
+
+
+@dataclass
+class CleanupInputs:
+    """What the cleanup's cases are judged from, before any day judges them: kept in the SQLite ledger
+    (certctl.ledger_sqlite), so that ``certctl report --ledger`` judges them on any day."""
+
+    surveyed: list[Surveyed]
+    unit_lines: list[UnitFacts]  # every line of a survey's 单位 sheet, in the order read
+    holders: dict[str, int]  # unit -> holders (the model's)
+
+
 def collect_cases(model: Any, ws: Any = None, cfg: Any = None, calendar: Any = None) -> CleanupCases:
     """Every case of the cleanup in ``model`` (judged on ``model.as_of``); ``ws``: the workspace the model
-    was built from, for the cells' columns and the survey's 单位 sheet (without it, rows only and no
-    quota)."""
+    was built from, for the cells' columns (without it, rows only)."""
+    return judge_cases(cleanup_inputs(model, ws), model.as_of, cfg, calendar)
+
+
+def cleanup_inputs(model: Any, ws: Any = None) -> CleanupInputs:
+    """What :func:`judge_cases` judges, from ``model`` (any day's): the surveyed certificates and the
+    survey's 单位 lines (:attr:`certctl.model.Model.survey_units`)."""
+    names = _UnitNames(model.units)
+    colmaps = _colmaps(ws)
+    shown = set(_COLUMN.values())
+    columns: dict[tuple[str, str], dict[str, int]] = {}  # one dict a sheet
+    surveyed = []
+    for acc in model.accounts:
+        surveys = [ev for ev in acc.events if ev.kind == E_SURVEY]
+        if not surveys:
+            continue
+        rows = []
+        for ev in surveys:
+            cols = columns.get((ev.path, ev.sheet))
+            if cols is None:
+                cm = colmaps.get((ev.path, ev.sheet), {})
+                cols = columns[(ev.path, ev.sheet)] = {k: c for k, c in cm.items() if k in shown}
+            rows.append(SurveyRow(ev.date, names.of(ev.values.get("unit") or acc.unit), ev.rel, ev.sheet, ev.row,
+                                  survey_facts(ev), cols))
+        surveyed.append(Surveyed(acc.cert, acc.name, acc.id, acc.status, _resolution(acc), rows,
+                                 [c for c in acc.clocks if c.kind == "revocation"]))
+    lines = [UnitFacts(names.of(unit), est, posts, reported, when, path, cell)
+             for unit, est, posts, reported, when, path, cell in getattr(model, "survey_units", ())]
+    return CleanupInputs(surveyed, lines, {u.unit: u.holders for u in model.units})
+
+
+def judge_cases(inputs: CleanupInputs, day: dt.date, cfg: Any = None, calendar: Any = None) -> CleanupCases:
+    """Every case of the cleanup on ``day``: a survey row dated after the day has not been sent yet, a
+    revocation or replacement dated after it has not happened yet."""
     from ..config import Config, make_calendar
+    from ..model.clocks import Counts, judge
 
     cfg = cfg if cfg is not None else Config()
     cal = calendar if calendar is not None else make_calendar(cfg)
     due = _due_day(cfg, cal)
-    names = _UnitNames(model.units)
-    colmaps = _colmaps(ws)
-    out = CleanupCases(model.as_of, [], holders={u.unit: u.holders for u in model.units})
+    counts, soon = Counts(cal), cfg.deadlines.due_soon_days
+    out = CleanupCases(day, [], holders=dict(inputs.holders))
     annual = cfg.training.annual_hours
-    for acc in model.accounts:
-        surveys = [ev for ev in acc.events if ev.kind == E_SURVEY and ev.date <= model.as_of]  # none after the day
+    for s in inputs.surveyed:
+        surveys = [r for r in s.rows if r.date <= day]  # none after the day
         if not surveys:
             continue
-        surveyed = names.of(surveys[-1].values.get("unit") or acc.unit)
-        out.surveyed[surveyed] = out.surveyed.get(surveyed, 0) + 1
-        for key, ev, detail in _found(surveys, annual):
+        out.surveyed[surveys[-1].unit] = out.surveyed.get(surveys[-1].unit, 0) + 1
+        revocation = judge(s.revocation, day, counts, soon) if s.revocation else []
+        for key, r, detail in _found(surveys, annual):
             # the unit the survey row names (an annex 3 moves the holder, not the case)
-            unit = names.of(ev.values.get("unit") or acc.unit)
-            case = Case(key, unit, ev.date, ev.rel, _cell(colmaps, ev, _COLUMN[key]), detail, None, OPEN,
-                        acc.cert, acc.name, acc.id, status=acc.status, row=ev.row)
-            _judge(case, acc, surveys, annual, due, model.as_of)
+            case = Case(key, r.unit, r.date, r.source, r.cell(key), detail, None, OPEN,
+                        s.cert, s.name, s.id, status=s.status, row=r.row)
+            _judge(case, s, surveys, annual, due, day, revocation)
             out.cases.append(case)
-    out.units = _unit_facts(ws, names, model)
+    out.units = _unit_facts(inputs.unit_lines, day)
     for u in out.units.values():
-        case = _over_quota(u, out.holders.get(u.unit, 0), due, model.as_of)
+        case = _over_quota(u, out.holders.get(u.unit, 0), due, day)
         if case is not None:
             out.cases.append(case)
     order = {k: i for i, k in enumerate(CATEGORIES)}
@@ -146,11 +222,11 @@ def collect_cases(model: Any, ws: Any = None, cfg: Any = None, calendar: Any = N
 _COLUMN = {"non_staff": "person_type", "left_post": "status", "old_version": "version", "training": "hours"}
 
 
-def _found(surveys: list[Event], annual: float) -> list[tuple[str, Event, str]]:
+def _found(surveys: list[SurveyRow], annual: float) -> list[tuple[str, SurveyRow, str]]:
     """(category, first survey row that shows it, what it said) for each problem of the certificate."""
-    seen: dict[str, tuple[str, Event, str]] = {}
-    for ev in surveys:
-        f = survey_facts(ev)
+    seen: dict[str, tuple[str, SurveyRow, str]] = {}
+    for r in surveys:
+        f = r.facts
         if not f.held:
             continue
         hits = []
@@ -163,23 +239,24 @@ def _found(surveys: list[Event], annual: float) -> list[tuple[str, Event, str]]:
         if f.hours is not None and f.hours < annual and f.post_status in (None, "在岗"):
             hits.append(("training", f"{num_text(f.hours)} 学时"))
         for key, detail in hits:
-            seen.setdefault(key, (key, ev, detail))
+            seen.setdefault(key, (key, r, detail))
     return list(seen.values())
 
 
-def _judge(case: Case, acc: Account, surveys: list[Event], annual: float, due: dt.date, day: dt.date) -> None:
-    """The case's deadline and its state on ``day``."""
+def _judge(case: Case, s: Surveyed, surveys: list[SurveyRow], annual: float, due: dt.date, day: dt.date,
+           obligations: list[Any]) -> None:
+    """The case's deadline and its state on ``day`` (``obligations``: the certificate's revocation on it)."""
     if case.category == "training":
         case.due = dt.date(case.found_on.year, 12, 31) if case.found_on else None
-        last = survey_facts(surveys[-1])
+        last = surveys[-1].facts
         short = last.held and last.hours is not None and last.hours < annual
-        if not short or not acc.in_force:
+        if not short or not s.in_force:
             case.state, case.done_on = RESOLVED, surveys[-1].date if not short else None
             return
     else:
-        clock = next((o for o in acc.obligations if o.kind == "revocation"), None)
+        clock = next((o for o in obligations if o.kind == "revocation"), None)
         case.due = clock.deadline if case.category == "left_post" and clock and clock.deadline else due
-        done = _resolution(acc)
+        done = s.resolution
         if done is not None and (done[0] is None or done[0] <= day):  # a form dated after the day: not yet
             case.state, case.resolved = RESOLVED, 1
             case.done_on, case.done_by = done
@@ -212,30 +289,38 @@ def _over_quota(u: UnitFacts, holders_now: int, due: dt.date, day: dt.date) -> C
                 resolved=excess - still)
 
 
-def _unit_facts(ws: Any, names: "_UnitNames", model: Any) -> dict[str, UnitFacts]:
-    """Each unit's latest line on a survey's 单位 sheet, with the holders the survey counted for it."""
+def _unit_facts(lines: list[UnitFacts], day: dt.date) -> dict[str, UnitFacts]:
+    """Each unit's latest line on a survey's 单位 sheet sent by ``day``."""
     out: dict[str, UnitFacts] = {}
-    for res in getattr(ws, "results", None) or []:
-        if res.read_error is not None:
+    for line in lines:
+        when = line.date
+        if when and when > day:
+            continue  # sent after the day
+        old = out.get(line.unit)
+        if old is not None and old.date and when and when < old.date:
             continue
-        rows = list(res.records("survey_units"))
-        if not rows:
+        out[line.unit] = line
+    return out
+
+
+def survey_unit_lines(res: Any, rel: str) -> list[tuple]:
+    """The lines of a read form's survey 单位 sheet, with the holders the survey counted for each unit:
+    (unit as written, 机构编制数, 执法岗位数, holders, date, ``rel``: the path relative to the root, cell) — taken by the model while it reads
+    the form (:attr:`certctl.model.Model.survey_units`), before its records are let go."""
+    if res.read_error is not None:
+        return []
+    rows = list(res.records("survey_units"))
+    if not rows:
+        return []
+    counted = _counted(res)
+    out = []
+    for rec in rows:
+        v = rec.values
+        if not v.get("unit"):
             continue
-        counted = _counted(res)
-        for rec in rows:
-            v = rec.values
-            if not v.get("unit"):
-                continue
-            unit = names.of(v["unit"])
-            when = v.get("report_date") or res.meta.date
-            if when and when > model.as_of:
-                continue  # sent after the day
-            old = out.get(unit)
-            if old is not None and old.date and when and when < old.date:
-                continue
-            reported = max(int(v.get("holders") or 0), counted.get(compact(v["unit"]), 0))
-            out[unit] = UnitFacts(unit, v.get("establishment"), v.get("posts"), reported, when, model.rel(res.path),
-                                  cell_ref(rec.sheet, rec.row))
+        reported = max(int(v.get("holders") or 0), counted.get(compact(v["unit"]), 0))
+        out.append((v["unit"], v.get("establishment"), v.get("posts"), reported, v.get("report_date") or res.meta.date,
+                    rel, cell_ref(rec.sheet, rec.row)))
     return out
 
 
@@ -269,11 +354,6 @@ def _colmaps(ws: Any) -> dict[tuple[str, str], dict[str, int]]:
         for s in getattr(res, "sheets", None) or []:
             out[(res.path, s.sheet)] = s.colmap
     return out
-
-
-def _cell(colmaps: dict[tuple[str, str], dict[str, int]], ev: Event, key: str) -> str:
-    col = colmaps.get((ev.path, ev.sheet), {}).get(key)
-    return cell_ref(ev.sheet, ev.row, col)
 
 
 def _due_day(cfg: Any, cal: Any) -> dt.date:

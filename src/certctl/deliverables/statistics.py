@@ -72,7 +72,7 @@ def cleanup_statistics(model: Any, ws: Any = None, cfg: Any = None, calendar: An
     totals = frame.groupby("category")[list(MEASURES)].sum()
     for cat in CATEGORIES:
         total.counts[cat] = {m: int(totals.at[cat, m]) if cat in totals.index else 0 for m in MEASURES}
-    return CleanupStats(model.as_of, lines, total, cases)
+    return CleanupStats(cases.as_of, lines, total, cases)
 
 
 def _cell(pivot: Any, unit: str, measure: str, category: str) -> int:

@@ -19,7 +19,7 @@ of the other files), the config and ``as_of`` (the day obligations and colours a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
@@ -75,6 +75,8 @@ class Model:
     root: Path | None = None
     campaign: Campaign | None = None
     docket: Docket | None = None  # the same clocks before any day judges them (what the SQLite ledger keeps)
+    # the lines of the surveys' 单位 sheets (deliverables.cases.survey_unit_lines), taken before the records go
+    survey_units: list[tuple] = field(default_factory=list)
 
     @property
     def certificates(self) -> list[Account]:
@@ -186,6 +188,7 @@ class _Read:
     dropped: set[int]  # id() of validation findings the model replaces
     surveyed: set[tuple[str, str, int]]  # merged survey rows (their S007 is the model's)
     unit_cells: dict[str, list[tuple]]  # path -> the unit names R001/R002 check (taken before release)
+    survey_units: list[tuple]  # the surveys' 单位 lines (taken before release)
 
 
 def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool, release: bool = False) -> Model:
@@ -238,7 +241,7 @@ def _build(ws: Any, cfg: Any, as_of: dt.date, calendar: Any, with_findings: bool
     else:
         all_findings = b.findings
     return Model(certificates, r.events, all_findings, units, r.files, obligations, as_of,
-                 getattr(ws, "root", None), campaign, docket)
+                 getattr(ws, "root", None), campaign, docket, r.survey_units)
 
 
 def _read(ws: Any, b: _Builder, campaign: Campaign, release: bool = False) -> _Read:
@@ -252,7 +255,7 @@ def _read(ws: Any, b: _Builder, campaign: Campaign, release: bool = False) -> _R
     rd.files.sort(key=lambda f: f.path)
     rd.events.sort(key=Event.sort_key)
     return _Read(rd.registry, rd.results, rd.events, rd.files, rd.national, rd.received, rd.sent, rd.meta_unit,
-                 rd.dropped, rd.surveyed, rd.unit_cells)
+                 rd.dropped, rd.surveyed, rd.unit_cells, rd.survey_units)
 
 
 class _Reading:
@@ -276,6 +279,7 @@ class _Reading:
         self.dropped: set[int] = set()
         self.surveyed: set[tuple[str, str, int]] = set()
         self.unit_cells: dict[str, list[tuple]] = {}
+        self.survey_units: list[tuple] = []
         self.slim = Slim()
         # versions of one submission: corrected rows replaced, repeated rows once (model/versions.py)
         self.vers = find_versions(self.results, lambda res: self.registry.sender(self.rel(res.path), res.meta.unit),
@@ -297,6 +301,9 @@ class _Reading:
         """One validated file: certctl's own output, a deliverable, unreadable, or a form whose rows are read."""
         rp = self.rel(res.path)
         name = PurePosixPath(rp).name
+        from ..deliverables.cases import survey_unit_lines  # the cleanup's quota and posts, read before release
+
+        self.survey_units.extend(survey_unit_lines(res, rp))
         fs = FileSummary(rp, res.sha256, res.family, res.meta.unit, res.meta.date, res.rows, 0, 0)
         if res.output:  # a ledger, report or annotated copy certctl wrote: not a form (F008 says so)
             fs.status, fs.family = "output", ""
@@ -706,12 +713,11 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
         u = get(c.unit)
         u.certificates += 1
         u.states[c.status] = u.states.get(c.status, 0) + 1
-        if c.colour == RED:
-            u.red += 1
-        elif c.colour == YELLOW:
-            u.yellow += 1
-        elif c.colour == GREEN:
-            u.green += 1
+        u.count(c.colour)
+        if c.clocks:  # judged again on another day (units_on)
+            u.judged.append(c.cert)
+        elif c.colour:
+            u.day_free[c.colour] = u.day_free.get(c.colour, 0) + 1
     for unit, n in _holders(certs).items():
         get(unit).holders += n
     for unit, fss in sent.items():
@@ -723,11 +729,7 @@ def _units(certs: list[Account], reg: Registry, sent: dict[str, list[FileSummary
             if fs.form_date and (u.last_form_date is None or fs.form_date > u.last_form_date):
                 u.last_form_date = fs.form_date
     for unit, obs in items.items():
-        u = get(unit)
-        u.items = obs
-        late = [campaign.of_kind(o.kind) for o in obs if o.state == "overdue"]
-        u.missing = [d.label for d in late]
-        u.missing_en = [d.label_en for d in late]
+        get(unit).owes(obs, campaign)
     return sorted(out.values(), key=lambda u: u.unit)
 
 

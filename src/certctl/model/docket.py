@@ -65,6 +65,21 @@ class Docket:
         out.sort(key=sort_key)
         return out
 
+    def colours(self, day: dt.date, cal: Any) -> dict[str, str]:
+        """Every certificate's 红黄绿 on ``day``, judged from its obligations on that day (as the model does)."""
+        counts = Counts(cal)
+        out = {}
+        for cert, entry in self.certs.items():
+            obs = judge(entry.clocks, day, counts, self.due_soon_days)
+            out[cert], _ = judge_colour(entry.status, entry.facts, entry.flags, obs, entry.incomplete,
+                                        self.annual_hours, self.new_field_hours)
+        return out
+
+    def unit_items(self, day: dt.date, cal: Any) -> dict[str, list[Obligation]]:
+        """Each bound unit's campaign items on ``day``."""
+        counts = Counts(cal)
+        return {unit: judge(clocks, day, counts, self.due_soon_days) for unit, clocks in self.units.items()}
+
     # kept in the cache as plain tuples (the actions' places as text): 10^5 clocks load in a blink
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..normalize import compact
+from .accounts import GREEN, RED, YELLOW
 from .clocks import Obligation
 
 
@@ -93,3 +94,45 @@ class UnitAccount:
     items: list[Obligation] = field(default_factory=list)  # campaign items it owes, on the day
     missing: list[str] = field(default_factory=list)  # deliverables past due and not received (labels)
     missing_en: list[str] = field(default_factory=list)
+    # what certctl report --ledger judges the colours on another day from: the colours of the certificates
+    # with no clock (the same on every day) and the certificates with clocks (judged on the day)
+    day_free: dict[str, int] = field(default_factory=dict)  # 红 / 黄 / 绿 -> certificates
+    judged: list[str] = field(default_factory=list)  # certificate numbers
+
+    def count(self, colour: str) -> None:
+        """One more certificate of ``colour`` (none for a closed card with nothing to do)."""
+        if colour == RED:
+            self.red += 1
+        elif colour == YELLOW:
+            self.yellow += 1
+        elif colour == GREEN:
+            self.green += 1
+
+    def owes(self, items: list[Obligation], campaign: Any) -> None:
+        """The campaign items the unit owes on the day, and the deliverables past due (overdue)."""
+        self.items = items
+        late = [campaign.of_kind(o.kind) for o in items if o.state == "overdue"]
+        self.missing = [d.label for d in late]
+        self.missing_en = [d.label_en for d in late]
+
+
+def units_on(units: list[UnitAccount], docket: Any, day: dt.date, cal: Any, campaign: Any) -> list[UnitAccount]:
+    """``units`` (a model's, of any day) on ``day``: each certificate's colour and each unit's campaign
+    items judged from ``docket`` (:meth:`certctl.model.docket.Docket.colours`, :meth:`~.Docket.unit_items`),
+    by the functions the model judges them with — what ``build_model(…, day).units`` gives."""
+    colours = docket.colours(day, cal)
+    items = docket.unit_items(day, cal)
+    out = []
+    for u in units:
+        v = UnitAccount(u.unit, u.holders, u.certificates, states=dict(u.states), forms=u.forms,
+                        last_form_date=u.last_form_date, must_report=u.must_report, in_registry=u.in_registry,
+                        day_free=u.day_free, judged=u.judged)
+        for colour, n in u.day_free.items():
+            for _ in range(n):
+                v.count(colour)
+        for cert in u.judged:
+            v.count(colours[cert])
+        if u.unit in items:
+            v.owes(items[u.unit], campaign)
+        out.append(v)
+    return out
