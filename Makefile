@@ -33,7 +33,7 @@ test: install
 # The bench extra: the bare writers scenario 5 compares certctl's merge with (not certctl dependencies).
 bench: install
 	$(BIN)/pip install -q -e '.[test,bench]'
-	$(BIN)/python bench/bench.py $(if $(NATIONAL),--national $(NATIONAL))
+	$(BIN)/python bench/bench.py $(if $(NATIONAL),--national $(NATIONAL)) $(if $(MANY),--many $(MANY))
 
 templates: install
 	$(BIN)/certctl template all -o templates/xlsx --force

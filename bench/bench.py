@@ -230,11 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes, 3 runs: a smoke test")
     ap.add_argument("--repeat", type=int, default=None, help="timed runs per command (default 5, quick 3)")
     ap.add_argument("--seed", type=int, default=20240603)
-    ap.add_argument("--only", default="12345", help="scenarios to run, e.g. 1 or 24")
+    ap.add_argument("--only", default="123456", help="scenarios to run, e.g. 1 or 24")
     ap.add_argument("--kinds", default=",".join(data.KINDS), help="form kinds for scenario 1, e.g. annex2,survey")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "bench.json")
     ap.add_argument("--national", default=None,
                     help="scenario 5 sizes in rows, e.g. 100000,1100000 (default 100000; --quick 10000)")
+    ap.add_argument("--many", default=None,
+                    help="scenario 6 sizes, ROWSxFORMS, e.g. 100000x20,1100000x22 (default 100000x20; --quick 10000x5)")
     ap.add_argument("--national-all", action="store_true",
                     help="at 500,000 rows and more also --sqlite and the warm merges (default: the cold merge only)")
     ap.add_argument("--bare-writer", default="all",
@@ -364,6 +366,13 @@ def main(argv: list[str] | None = None) -> int:
     if "5" in a.only:
         sizes = [int(x) for x in (a.national or ("10000" if a.quick else "100000")).split(",")]
         results["scenarios"]["national"] = national(work, sizes, a, env, repeat, row)
+
+    if "6" in a.only:  # many forms, one changed (issue 15): bench/incremental.py
+        import incremental
+
+        many = a.many or ("10000x5" if a.quick else "100000x20")
+        results["scenarios"]["one_form_changed"] = incremental.scenario(work, many, a.seed, repeat, env, row,
+                                                                        sys.modules[__name__])
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))

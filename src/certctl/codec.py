@@ -15,7 +15,9 @@ a way in. So results are stored as JSON, and only these kinds of value come back
 - ``{"$o": "certctl.module:Class", "f": {field: value, ...}}`` a dataclass defined in certctl, rebuilt
   through its constructor from its fields (found by :func:`dataclasses.fields`, so a field added or
   renamed needs no change here); ``{"$o": ..., "s": {...}}`` one that defines its own
-  ``__getstate__``/``__setstate__`` (``SheetResult`` keeps its records, not its column tables).
+  ``__getstate__``/``__setstate__`` (``SheetResult`` keeps its records, not its column tables: the
+  records by columns, plain lists — ``validate/results.py`` ``pack_records`` —, which a list of only
+  ``str``/``int``/``float``/``bool``/``None`` is stored as it is, without a call a value: issue 15).
 
 Anything else is refused: :func:`dumps` raises :class:`CodecError` for a value it does not know, and
 :func:`loads` raises :class:`CodecError` for a tag it does not know, a class outside certctl or not a
@@ -70,6 +72,8 @@ def encode(value: Any) -> Any:
                 rows = _ROWS.get(first)
             if rows is not None and all(type(x) is first for x in value):
                 return rows(value)
+            if _SCALARS.issuperset(map(type, value)):  # plain data (a packed column): as it is
+                return value
         return [x if type(x) is str else encode(x) for x in value]
     if t is tuple:
         return {"$t": [encode(x) for x in value]}
@@ -93,6 +97,7 @@ def encode(value: Any) -> Any:
     return enc(value)
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 _ENCODERS: dict[type, Any] = {}
 _ROWS: dict[type, Any] = {}  # lists of one dataclass stored by fields: one row of values per item
 

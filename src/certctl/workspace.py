@@ -49,7 +49,7 @@ from .validate.results import slim_records
 Progress = Callable[[int, int, str], None]
 
 #: bump when validation output changes shape, so cached results of an older certctl are not reused
-CACHE_SCHEMA = "1"
+CACHE_SCHEMA = "2"  # 2: a sheet's records stored by columns (validate/results.py pack_records)
 
 
 @dataclass
@@ -424,7 +424,8 @@ def load_workspace(
             if not result.sha256:
                 result.sha256 = digest
         if slim:
-            slim_records(result, shared)
+            with gc_paused():  # a cached form's records are built here, from its columns
+                slim_records(result, shared)
         ws.results.append(result)
         if progress is not None:
             progress(i, total, sp)

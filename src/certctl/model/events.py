@@ -31,6 +31,9 @@ from typing import Any, Sequence
 
 from ..findings import cell_ref
 from ..normalize import compact
+from ..validate.results import Values
+
+_item = tuple.__getitem__
 
 # certificate states (证件状态)
 VALID, REVOKED, REPLACED, REISSUED, LOST = "有效", "已注销", "已换发", "已补发", "挂失"
@@ -212,9 +215,25 @@ class Slim:
 
     def __init__(self) -> None:
         self.memo: dict[tuple, dict[str, Any]] = {}
+        self.places: dict[int, tuple[Any, tuple[tuple[str, int], ...]]] = {}  # id(key map) -> (it, kept places)
 
     def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
-        items = tuple((k, v) for k, v in values.items() if v is not None and k not in _NOT_KEPT)
+        if values.__class__ is Values:  # a slim record's (issue 15): the kept keys' places found once a key map
+            index = _item(values, 0)
+            got = self.places.get(id(index))
+            if got is None or got[0] is not index:
+                got = self.places[id(index)] = (index, tuple((k, i) for k, i in index.items() if k not in _NOT_KEPT))
+            items = tuple([(k, x) for k, i in got[1] if (x := _item(values, i)) is not None])
+        else:
+            items = self.kept(values)
+        return self._shared(items)
+
+    @staticmethod
+    def kept(values: Any) -> tuple:
+        """The items kept, in order: the plain reference of the fast path for Values above."""
+        return tuple((k, v) for k, v in values.items() if v is not None and k not in _NOT_KEPT)
+
+    def _shared(self, items: tuple) -> dict[str, Any]:
         try:
             got = self.memo.get(items)
         except TypeError:  # an unhashable value: not shared
