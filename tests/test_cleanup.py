@@ -6,6 +6,7 @@ revoked, count nowhere; the lists open in openpyxl and python-calamine, print on
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,14 @@ def test_cli_writes_three_files_that_open_print_and_mask(forms, tmp_path: Path) 
     names = [r[2] for r in roster.get_sheet_by_name(roster.sheet_names[0]).to_python()[3:]]
     assert sorted(names) == sorted(["赵一", "孙三", "李四", "周五", "郑七", "冯九", "王八"])
     assert draft.read_text(encoding="utf-8").startswith("# 行政执法人员资格证件专项清理工作总结（草稿）")
+    # the documents' times are the as-of day, not the save time (openpyxl stamps 'now'): a re-run, the same bytes
+    for f in (rev, ros):
+        props = load_workbook(f).properties
+        assert props.created == props.modified == dt.datetime(2024, 7, 2), f.name
+    before = (rev.read_bytes(), ros.read_bytes())
+    time.sleep(1.1)
+    assert run("-d", str(forms), "-o", str(out), "--as-of", "2024-07-02", "-q").exit_code == 1
+    assert (rev.read_bytes(), ros.read_bytes()) == before
     # --show-id: the full number; a re-run replaces the same date's files
     res = run("-d", str(forms), "-o", str(out), "--as-of", "2024-07-02", "--show-id", "-q")
     assert res.exit_code == 1 and res.output == ""

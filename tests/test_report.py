@@ -114,6 +114,12 @@ def test_rerun_replaces_only_that_date(ws, tmp_path: Path) -> None:
     second = write_report(build_report(ws, Config(), D(2024, 6, 5)), tmp_path)
     assert first == second
     assert second[1].read_text(encoding="utf-8") == stale  # same input, same report
+    xlsx = second[0].read_bytes()
+    props = load_workbook(second[0]).properties  # the as-of day, not the save time openpyxl would stamp
+    assert props.created == props.modified == dt.datetime(2024, 6, 5)
+    time.sleep(1.1)
+    assert write_report(build_report(ws, Config(), D(2024, 6, 5)), tmp_path) == second
+    assert second[0].read_bytes() == xlsx
     assert other.read_bytes() == b"yesterday" and keep.read_text(encoding="utf-8") == "mine"
     assert older.read_bytes() == b"older"
     assert sorted(p.name for p in tmp_path.iterdir()) == [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -28,13 +27,10 @@ DAYS = ["2024-04-30", "2024-05-06", "2024-06-05", "2024-06-07", "2024-06-11", "2
 EXTRA = [[], ["--lang", "en"], ["--show-id"], ["--lang", "en", "--show-id"]]
 
 
-_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>")
-
-
 def _parts(xlsx: Path) -> dict[str, bytes]:
-    """Every part of the workbook; the save time openpyxl stamps on docProps/core.xml left out."""
+    """Every part of the workbook (docProps/core.xml too: its timestamps are the as-of day, not 'now')."""
     with zipfile.ZipFile(xlsx) as z:
-        return {n: _MODIFIED.sub(b"", z.read(n)) for n in z.namelist()}
+        return {n: z.read(n) for n in z.namelist()}
 
 
 def _cells(xlsx: Path) -> dict[str, list[list[object]]]:

@@ -414,7 +414,9 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     wb.properties.creator = "certctl"
     wb.properties.title = _t("title", lang, d=r.as_of.isoformat())
     mark_openpyxl(wb, "report")  # certctl.marks: never read back as a form
-    wb.save(path)
+    from .templates import save_deterministic
+
+    save_deterministic(wb, path)  # openpyxl's save would stamp 'now' as modified
 
 
 _FONT = "宋体"

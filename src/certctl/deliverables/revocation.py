@@ -75,4 +75,6 @@ def render_revocation(cases: CleanupCases, path: Any, lang: str = "zh", show_id:
                     ["No certificate to revoke was found." if en else "未发现需要注销、收回的证件。"],
                     _HEAD[1] if en else _HEAD[0], [], _WIDTHS, lang)
     stamp(wb, TITLE[1] if en else TITLE[0], cases.as_of)
-    wb.save(path)
+    from ..templates import save_deterministic
+
+    save_deterministic(wb, path)  # openpyxl's save would stamp 'now' as modified

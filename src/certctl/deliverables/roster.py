@@ -64,4 +64,6 @@ def render_roster(model: Any, path: Any, lang: str = "zh", show_id: bool = False
     title = f"{TITLE[1]} (as of {day.isoformat()})" if en else f"{TITLE[0]}（截至 {day.isoformat()}）"
     write_table(ws, title, [note], _HEAD[1] if en else _HEAD[0], roster_rows(model, lang, show_id), _WIDTHS, lang)
     stamp(wb, TITLE[1] if en else TITLE[0], day)
-    wb.save(path)
+    from ..templates import save_deterministic
+
+    save_deterministic(wb, path)  # openpyxl's save would stamp 'now' as modified
