@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from certctl.ledger import build_ledger, merge_summary
@@ -212,3 +212,34 @@ def test_a_plain_ledger_edited_after_the_check_is_read_back(tmp_path: Path) -> N
     assert E.plain(out) is None  # edited: not plain any more
     got = E.carry(out, certs, plain_sha=sha)
     assert got.clerk.values(ws.cell(2, 1).value) == ["已电话催办"] and not got.problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(certs=st.lists(st.text(max_size=12), max_size=9_000),
+       other=st.dictionaries(st.sampled_from(["变动记录", "问题清单"]), st.text(max_size=8), max_size=2),
+       notes=st.booleans())
+@example(certs=[f"苏QD{i:06d}" for i in range(9_000)], other={"变动记录": "d"}, notes=True)  # three parts
+@example(certs=[], other={}, notes=False)
+def test_note_written_in_parts_is_the_one_json_dumps(certs: list[str], other: dict, notes: bool) -> None:
+    """Note._dump streams the certificates and the rows' keys; _dump_plain, one json.dumps of the whole
+    note, is the reference: the same bytes, whatever the texts (quotes, backslashes, controls, CJK) and
+    however many rows (parts of 4,096, an empty list, one part and a bit)."""
+    import os
+    import tempfile
+
+    from certctl import ledger_edits as E
+
+    note = E.Note()
+    note.doc["headers"], note.doc["clerk_headers"] = ["证件号码", "姓名"], ["处理情况"]
+    note.doc["certs"] = certs
+    note.doc["rows"] = bytearray(os.urandom(10 * len(certs)))
+    note.doc["notes"] = notes
+    note.doc["sheets"].update(other)
+    note.doc["sha256"] = "0" * 64
+    fd, tmp = tempfile.mkstemp()
+    os.close(fd)
+    try:
+        note._dump(Path(tmp))
+        assert Path(tmp).read_bytes() == note._dump_plain()
+    finally:
+        os.unlink(tmp)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -264,20 +265,42 @@ class Note:
             pass
 
     def _dump(self, path: Path) -> None:
-        """The note as JSON, its rows' keys (ten bytes each) in hex written a part at a time."""
-        doc = self.doc
-        keys = doc.get("rows")
+        """The note as JSON, written a part at a time: the two lists of a row each — the certificates and
+        the rows' keys (ten bytes, in hex) — are never one text, which at 10^6 rows was ~120 MB held at
+        once, the merge's peak (issue 15). The bytes are :meth:`_dump_plain`'s (a test says so)."""
         with open(path, "wb") as fh:
-            if keys is None:
-                fh.write(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
-                return
-            head = json.dumps({k: v for k, v in doc.items() if k != "rows"}, ensure_ascii=False)
-            fh.write(head[:-1].encode("utf-8") + b', "rows": [')
-            step = 10 * 4096
-            for i in range(0, len(keys), step):
-                part = ", ".join(f'"{keys[j:j + 10].hex()}"' for j in range(i, min(i + step, len(keys)), 10))
-                fh.write((", " if i else "").encode() + part.encode())
-            fh.write(b"]}")
+            fh.write(b"{")
+            for n, (k, v) in enumerate(self._ordered().items()):
+                fh.write(((", " if n else "") + json.dumps(k) + ": ").encode("utf-8"))
+                if k == "rows":
+                    items: Iterator[str] = (f'"{v[j:j + 10].hex()}"' for j in range(0, len(v), 10))
+                elif k == "certs":
+                    items = (json.dumps(c, ensure_ascii=False) for c in v)
+                else:
+                    fh.write(json.dumps(v, ensure_ascii=False).encode("utf-8"))
+                    continue
+                fh.write(b"[")
+                sep = ""
+                while part := list(itertools.islice(items, 4096)):
+                    fh.write((sep + ", ".join(part)).encode("utf-8"))
+                    sep = ", "
+                fh.write(b"]")
+            fh.write(b"}")
+
+    def _ordered(self) -> dict[str, Any]:
+        """The note's keys as it has always been saved: the rows' keys last."""
+        doc = {k: v for k, v in self.doc.items() if k != "rows"}
+        if "rows" in self.doc:
+            doc["rows"] = self.doc["rows"]
+        return doc
+
+    def _dump_plain(self) -> bytes:
+        """The reference: the whole note as one ``json.dumps``."""
+        doc = self._ordered()
+        if "rows" in doc:
+            keys = doc["rows"]
+            doc["rows"] = [keys[j:j + 10].hex() for j in range(0, len(keys), 10)]
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
