@@ -99,14 +99,14 @@ class UnitAccount:
     day_free: dict[str, int] = field(default_factory=dict)  # 红 / 黄 / 绿 -> certificates
     judged: list[str] = field(default_factory=list)  # certificate numbers
 
-    def count(self, colour: str) -> None:
-        """One more certificate of ``colour`` (none for a closed card with nothing to do)."""
+    def count(self, colour: str, n: int = 1) -> None:
+        """``n`` more certificates of ``colour`` (none for a closed card with nothing to do)."""
         if colour == RED:
-            self.red += 1
+            self.red += n
         elif colour == YELLOW:
-            self.yellow += 1
+            self.yellow += n
         elif colour == GREEN:
-            self.green += 1
+            self.green += n
 
     def owes(self, items: list[Obligation], campaign: Any) -> None:
         """The campaign items the unit owes on the day, and the deliverables past due (overdue)."""
@@ -128,8 +128,7 @@ def units_on(units: list[UnitAccount], docket: Any, day: dt.date, cal: Any, camp
                         last_form_date=u.last_form_date, must_report=u.must_report, in_registry=u.in_registry,
                         day_free=u.day_free, judged=u.judged)
         for colour, n in u.day_free.items():
-            for _ in range(n):
-                v.count(colour)
+            v.count(colour, n)
         for cert in u.judged:
             v.count(colours[cert])
         if u.unit in items:
