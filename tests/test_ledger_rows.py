@@ -72,21 +72,21 @@ class _Sink:
 
 @given(st.lists(st.text(max_size=20), max_size=30))
 def test_chunks_written_beside_are_the_chunks_in_order(chunks: list[str]) -> None:
-    """The deflate thread (:func:`_write_beside`) writes each chunk, encoded, in the order made."""
-    from certctl.ledger_xlsx import _write_beside
+    """The deflate thread (:func:`certctl.write_beside.write_beside`) writes each chunk, encoded, in the order made."""
+    from certctl.write_beside import write_beside
 
     sink = _Sink()
-    _write_beside(sink, iter(chunks))
+    write_beside(sink, iter(chunks))
     assert sink.got == [c.encode("utf-8") for c in chunks]
 
 
 def test_a_failed_write_beside_is_raised_in_the_caller_and_a_failed_maker_too() -> None:
     import pytest
 
-    from certctl.ledger_xlsx import _write_beside
+    from certctl.write_beside import write_beside
 
     with pytest.raises(OSError):  # the disk full in the writing thread, with many chunks still to come
-        _write_beside(_Sink(fail_at=2), (str(i) for i in range(100)))
+        write_beside(_Sink(fail_at=2), (str(i) for i in range(100)))
 
     def maker():
         yield "a"
@@ -94,5 +94,5 @@ def test_a_failed_write_beside_is_raised_in_the_caller_and_a_failed_maker_too() 
 
     sink = _Sink()
     with pytest.raises(RuntimeError):
-        _write_beside(sink, maker())
+        write_beside(sink, maker())
     assert sink.got == [b"a"]

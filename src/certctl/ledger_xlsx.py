@@ -37,6 +37,7 @@ from . import rules as R
 from .marks import defined_name_xml
 from .forms import family_label
 from .gcpause import gc_paused
+from .write_beside import write_beside
 from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
 from .model.clocks import KINDS as OBLIGATION_KINDS
@@ -716,44 +717,7 @@ def write_sheets(target: Path, sheets: list[SheetSpec], title: str, lang: str = 
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             with z.open(zi, "w", force_zip64=True) as fh:
-                _write_beside(fh, _sheet_xml(headers, rows, count, col_w, text_cols, colour_col, page_setup))
-
-
-def _write_beside(fh: Any, chunks: Iterable[str]) -> None:
-    """Write a sheet's XML ``chunks`` to ``fh`` (a zip entry: CRC and deflate) in a second thread while
-    this one makes the next chunks. zlib and the CRC let go of the GIL while they work, so on two cores the
-    deflate runs beside the XML (wall time, not CPU: issue 15); one thread writes, in order, so the bytes
-    are those of writing each chunk in turn."""
-    import queue
-    import threading
-
-    q: queue.Queue[bytes | None] = queue.Queue(maxsize=1)  # one chunk of 2,000 rows in hand (memory: issue 15)
-    failed: list[BaseException] = []
-
-    def drain() -> None:
-        try:
-            while (b := q.get()) is not None:
-                fh.write(b)
-        except BaseException as e:  # the disk full …: said in the calling thread
-            failed.append(e)
-            while q.get() is not None:  # the maker never waits on a full queue
-                pass
-
-    t = threading.Thread(target=drain, name="certctl-deflate", daemon=True)
-    t.start()
-    try:
-        for chunk in chunks:
-            if failed:
-                break
-            data = chunk.encode("utf-8")
-            del chunk  # not held while the next one is made
-            q.put(data)
-            del data
-    finally:
-        q.put(None)
-        t.join()
-    if failed:
-        raise failed[0]
+                write_beside(fh, _sheet_xml(headers, rows, count, col_w, text_cols, colour_col, page_setup))
 
 
 def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh", *, lock: bool = True,
