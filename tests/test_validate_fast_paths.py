@@ -7,7 +7,8 @@
   data_rows_one_by_one (every row looked at);
 - idcard's check character against the weighted sum written out;
 - validate.columns.rows_where (each distinct value tested once) against testing every cell;
-- validate.rules.duplicates.repeats (counted per sheet) against looking back row by row.
+- validate.rules.duplicates.repeats (counted per sheet) against looking back row by row;
+- validate.body.fill_in_hint (ideographs only: not cleaned) against fill_in_hint_plain.
 """
 
 from __future__ import annotations
@@ -186,3 +187,14 @@ def test_repeats_agree_with_looking_back_row_by_row(sheets):
         if before:
             expected.append((i, before[0][0].sheet, before[0][1]))
     assert [(i, first.sheet, j) for i, first, j in repeats(earlier, here)] == expected
+
+
+@SETTINGS
+@given(st.one_of(st.text(alphabet="张伟（）()﹙﹚⑴[]必填 \u3000\u200b\t\n18位年月日0aＡ\uf900\u2f00", max_size=8),
+                 st.text(max_size=8), st.none(), st.integers(), st.floats()))
+@example("（必填）")
+@example("张伟")
+def test_fill_in_hint_agrees_with_the_plain_one(v):
+    from certctl.validate.body import fill_in_hint, fill_in_hint_plain
+
+    assert fill_in_hint(v) == fill_in_hint_plain(v)

@@ -46,7 +46,13 @@ _HINT = re.compile(r"^\([^()]*\)$")
 
 
 def fill_in_hint(v: object) -> bool:
-    """Whether a cell is a bracketed fill-in instruction printed under a header: （必填） （18位） （年月日）."""
+    """Whether a cell is a bracketed fill-in instruction printed under a header: （必填） （18位） （年月日）.
+    A text of CJK ideographs only (a name, a unit: most cells looked at) has no bracket, cleaned or
+    not: it is not cleaned (:func:`fill_in_hint_plain` is the reference)."""
+    return v.__class__ is str and not CJK_ONLY.fullmatch(v) and fill_in_hint_plain(v)  # type: ignore[arg-type]
+
+
+def fill_in_hint_plain(v: object) -> bool:
     return v.__class__ is str and "(" in (t := clean_text(v)) and bool(_HINT.match(t))  # type: ignore[arg-type]
 
 
