@@ -385,11 +385,9 @@ def slim_columns(items: Sequence[Sequence[Any]], vals: _Columns, raw: dict[str, 
             index, pos = picks[w]
             values.append(Values((index, *[r[i] for i in pos])))
     raws = _kept_raw(raw, cols, vals.n)
-    out = []
-    for (kind, sheet, row, errors, warnings, codes, colour, reasons), v, kept in zip(zip(*items), values, raws):
-        out.append(Record(kind, sheet, share(row, row), v, kept, errors, warnings, codes or _NONE, colour,
-                          reasons or _NONE))
-    return out
+    kind, sheet, row, errors, warnings, codes, colour, reasons = items
+    return list(map(Record, kind, sheet, map(share, row, row), values, raws, errors, warnings,
+                    [c or _NONE for c in codes], colour, [r or _NONE for r in reasons]))
 
 
 def _kept_raw(raw: dict[str, Sequence[Any]], cols: dict[str, Sequence[Any]], n: int) -> list[dict[str, str]]:
