@@ -142,6 +142,12 @@ ROW_KINDS = {
     "hints": lambda n: ["", "（必填）", "（全称）", "(18位)", "", "", "", "（年月日）", ""],
     "hint later": lambda n: ["", "", "", "（18位）", "", "", "", "", "(备注)"],
     "name in brackets": lambda n: [n, "（张伟）", "启东市城市管理局", "", "", "", "", "", ""],
+    "nothing": lambda n: ["", "本期无变动", "", "", "", "", "", "", ""],
+    "nothing in the unit": lambda n: [n, "", "无", "", "", "", "", "", ""],
+    "numbered 无": lambda n: [n, "无", "", "", "", "", "", "", ""],
+    "a name with 无": lambda n: [n, "王无忌", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
+                                "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
+    "没 and 有": lambda n: [n, ["张没", "有才"][n % 2], "启东市城市管理局", "", "", "", "", "", ""],
 }
 
 
@@ -149,6 +155,7 @@ ROW_KINDS = {
 @given(st.lists(st.sampled_from(sorted(ROW_KINDS)), max_size=30))
 @example(["data", "note", "id after note", "date line"])
 @example(["data", "header", "data", "total", "signature"])
+@example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
     if not rows:
