@@ -1,0 +1,148 @@
+"""What the model takes of one form, kept in the cache beside the form's records (issue 15).
+
+A merge with the cache warm after one form changed used to decode every form's records from the cache
+and turn their rows into events again. What :meth:`certctl.model.build._Reading.file` makes of a form's
+rows depends on that form alone (its bytes and the validation options, the key of its cached records):
+the events of its rows, how many were merged and rejected, the X006 of a rejected row (its arguments:
+whether the finding is listed is the config's and is decided when it is replayed), and the unit names
+R001/R002 check. Kept here as plain data, a warm merge reads that instead of the records, and does the
+steps across forms (registry, versions, accounts, clocks …) as before.
+
+Only a form the model reads without the others is kept: annex 1–4 sheets only (no registry, national
+list or survey, which other forms read), no read error, not certctl's output, no error row whose record
+the terminal needs. A kept form found in a group of versions (model/versions.py: two forms of one unit
+and kind), whose rows another form may replace, needs its records: the model raises
+:class:`NeedRecords` and the merge reads the folder again without products.
+
+The plain reference is the model's own reading of the records (``events_of``); :func:`pack_events` /
+:func:`unpack_events` is the one fast path, and tests/test_model_product.py checks they agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any, Callable
+
+from .. import codec
+from .events import Event
+
+PRODUCT_KINDS = frozenset(("annex1", "annex2", "annex3", "annex4"))
+OKEY_SUFFIX = "|model-product-1"  # the cache's key of a form's product: its records' key and this
+
+
+class NeedRecords(Exception):
+    """Forms came from the cache as their product, but the model needs their records (a version group):
+    ``digests``, whose products the merge drops before it reads the folder again."""
+
+    def __init__(self, digests: list[str]) -> None:
+        super().__init__(digests)
+        self.digests = digests
+
+
+def eligible(res: Any) -> bool:
+    """Can ``res``'s rows be kept as a product (read by the model without any other form)?"""
+    return (res.read_error is None and not res.output and bool(res.sheets)
+            and all(s.spec.kind in PRODUCT_KINDS for s in res.sheets))
+
+
+def pack_events(events: list[Event]) -> dict[str, Any]:
+    """The events of one form's rows as plain columns: repeated values (kinds, dates, units, names,
+    sheets) by their place in one table, the values dicts and the codes once each."""
+    atoms: dict[Any, int] = {}
+    vals: dict[int, int] = {}
+    val_list: list[Any] = []
+    codes: dict[tuple, int] = {}
+
+    def atom(x: Any) -> int:
+        i = atoms.get((type(x), x))
+        if i is None:
+            i = atoms[(type(x), x)] = len(atoms)
+        return i
+
+    cols: dict[str, list[Any]] = {k: [] for k in ("k", "d", "c", "i", "n", "u", "s", "r", "v", "f", "fl", "sb", "sg", "cd")}
+    k_, d_, c_, i_, n_, u_, s_, r_, v_, f_, fl_, sb_, sg_, cd_ = cols.values()
+    for e in events:
+        if e.record is not None or e.loss is not None:
+            raise ValueError("only a slim annex event is kept")
+        k_.append(atom(e.kind))
+        d_.append(atom(e.date))
+        c_.append(e.cert)
+        i_.append(e.id)
+        n_.append(atom(e.name))
+        u_.append(atom(e.unit))
+        s_.append(atom(e.sheet))
+        r_.append(e.row)
+        vi = vals.get(id(e.values))
+        if vi is None:
+            vi = vals[id(e.values)] = len(val_list)
+            val_list.append(dict(e.values))
+        v_.append(vi)
+        f_.append(atom(e.family))
+        fl_.append(atom(e.filed))
+        sb_.append(e.sub)
+        sg_.append(atom(e.signed))
+        ci = codes.get(e.codes)
+        if ci is None:
+            ci = codes[e.codes] = len(codes)
+        cd_.append(ci)
+    cols["atoms"] = [x for _, x in atoms]
+    cols["values"] = val_list
+    cols["codes"] = [list(c) for c in codes]
+    return cols
+
+
+def unpack_events(cols: dict[str, Any], path: str, rel: str, shared: dict[Any, Any],
+                  share_values: Callable[[dict[str, Any]], dict[str, Any]]) -> list[Event]:
+    """The events :func:`pack_events` was given, at ``path`` (shown as ``rel``): their repeated values
+    one object each through ``shared``, their values dicts through ``share_values`` (model.events.Slim)."""
+    atoms = [shared.setdefault((type(x), x), x) for x in cols["atoms"]]
+    values = [share_values(d) for d in cols["values"]]
+    codes = [tuple(c) for c in cols["codes"]]
+    rows = [shared.setdefault((int, r), r) for r in cols["r"]]
+    return [Event(atoms[k], atoms[d], c, i, atoms[n], atoms[u], path, rel, atoms[s], r, values[v], atoms[f],
+                  atoms[fl], sb, None, atoms[sg], codes[cd], None)
+            for k, d, c, i, n, u, s, r, v, f, fl, sb, sg, cd
+            in zip(cols["k"], cols["d"], cols["c"], cols["i"], cols["n"], cols["u"], cols["s"], rows, cols["v"],
+                   cols["f"], cols["fl"], cols["sb"], cols["sg"], cols["cd"])]
+
+
+def make(res: Any, events: list[Event], merged: int, rejected: int, x006: list[tuple], cells: list[tuple]) -> Any:
+    """The product of a form whose records were let go (release_records, none kept), as plain data;
+    None when it cannot be kept."""
+    if not eligible(res) or any(s.built for s in res.sheets):
+        return None
+    bare = dataclasses.replace(res, path="", sheets=[dataclasses.replace(s, built=[], table=None, released=0)
+                                                     for s in res.sheets])
+    return {"result": bare, "released": [s.released for s in res.sheets], "events": pack_events(events),
+            "merged": merged, "rejected": rejected, "x006": [list(x) for x in x006],
+            "cells": [list(c[1:]) for c in cells]}
+
+
+def dumps(product: Any) -> bytes:
+    return codec.dumps(product)
+
+
+def loads(blob: bytes, path: str) -> tuple[Any, dict[str, Any]]:
+    """(the form's result, its records let go, at ``path``; the product) of a stored product; ValueError
+    (a miss) for anything else."""
+    p = codec.loads(blob)
+    from ..validate import FormResult
+
+    if type(p) is not dict or type(p.get("result")) is not FormResult or not isinstance(p.get("events"), dict):
+        raise codec.CodecError("not a model product")
+    res = p["result"]
+    released = p["released"]
+    if type(released) is not list or len(released) != len(res.sheets) or not eligible(res):
+        raise codec.CodecError("not a model product")
+    res.path = path
+    for f in res.findings:
+        f.path = path
+    for s, n in zip(res.sheets, released):
+        s.built, s.table, s.released = [], None, int(n)
+    p["cells"] = [(path, *c) for c in p["cells"]]
+    return res, p
+
+
+__all__ = ["NeedRecords", "eligible", "pack_events", "unpack_events", "make", "dumps", "loads", "OKEY_SUFFIX"]
+_ = dt  # dates are among the atoms
