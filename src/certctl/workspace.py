@@ -403,14 +403,15 @@ def load_workspace(
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
     lazy = slim and hasattr(cache, "decode")  # each form decoded when its turn comes (issue 15)
+    # the model's products first: the records of those forms are not even fetched (model/product.py)
+    prods = _product_blobs(cache, scan, key) if products and lazy else {}
     if cache is not None and hasattr(cache, "get_many"):
         with gc_paused():  # decoding ~10^6 acyclic objects
             try:  # one query for every file instead of one per file
-                digests = [d for d in dict.fromkeys(scan.digests) if d is not None]
+                digests = [d for d in dict.fromkeys(scan.digests) if d is not None and d not in prods]
                 pre = cache.get_many(digests, key, decode=False) if lazy else cache.get_many(digests, key)
             except Exception:
                 pre = None
-    prods = _product_blobs(cache, scan, key) if products and lazy and pre is not None else {}
     seen: dict[str, str] = {}  # sha256 -> original path
     shared: dict[Any, Any] = {}  # slim: one object for each repeated value
     for i, (p, digest) in enumerate(zip(files, scan.digests), start=1):
@@ -424,11 +425,9 @@ def load_workspace(
                 progress(i, total, sp)
             continue
         # the model's product of the form, when cached: its records are not decoded (model/product.py)
+        # (a product that cannot be read: the form is validated again)
         result: FormResult | None = _product(cache, digest, key, prods.pop(digest), sp, ws) if digest in prods else None
-        if result is not None:
-            if pre is not None:
-                pre.pop(digest, None)
-        elif cache is not None and digest is not None:
+        if result is None and cache is not None and digest is not None:
             if pre is not None:
                 result = pre.pop(digest, None)  # decoded once: not held twice
                 if lazy and result is not None:

@@ -48,58 +48,45 @@ def eligible(res: Any) -> bool:
 
 def pack_events(events: list[Event]) -> dict[str, Any]:
     """The events of one form's rows as plain columns: repeated values (kinds, dates, units, names,
-    sheets) by their place in one table, the values dicts and the codes once each."""
-    atoms: dict[Any, int] = {}
-    vals: dict[int, int] = {}
-    val_list: list[Any] = []
-    codes: dict[tuple, int] = {}
-
-    def atom(x: Any) -> int:
-        i = atoms.get((type(x), x))
-        if i is None:
-            i = atoms[(type(x), x)] = len(atoms)
-        return i
-
-    cols: dict[str, list[Any]] = {k: [] for k in ("k", "d", "c", "i", "n", "u", "s", "r", "v", "f", "fl", "sb", "sg", "cd")}
-    k_, d_, c_, i_, n_, u_, s_, r_, v_, f_, fl_, sb_, sg_, cd_ = cols.values()
+    sheets: str, date or None) by their place in one table, the values dicts and the codes once each."""
     for e in events:
         if e.record is not None or e.loss is not None:
             raise ValueError("only a slim annex event is kept")
-        k_.append(atom(e.kind))
-        d_.append(atom(e.date))
-        c_.append(e.cert)
-        i_.append(e.id)
-        n_.append(atom(e.name))
-        u_.append(atom(e.unit))
-        s_.append(atom(e.sheet))
-        r_.append(e.row)
-        vi = vals.get(id(e.values))
-        if vi is None:
-            vi = vals[id(e.values)] = len(val_list)
-            val_list.append(dict(e.values))
-        v_.append(vi)
-        f_.append(atom(e.family))
-        fl_.append(atom(e.filed))
-        sb_.append(e.sub)
-        sg_.append(atom(e.signed))
-        ci = codes.get(e.codes)
-        if ci is None:
-            ci = codes[e.codes] = len(codes)
-        cd_.append(ci)
-    cols["atoms"] = [x for _, x in atoms]
-    cols["values"] = val_list
-    cols["codes"] = [list(c) for c in codes]
+    table: dict[Any, int] = {}
+
+    def places(col: list[Any]) -> list[int]:
+        return [table.setdefault(x, len(table)) for x in col]
+
+    vid: dict[int, int] = {}
+    cid: dict[tuple, int] = {}
+    cols = {"k": places([e.kind for e in events]), "d": places([e.date for e in events]),
+            "c": [e.cert for e in events], "i": [e.id for e in events], "n": places([e.name for e in events]),
+            "u": places([e.unit for e in events]), "s": places([e.sheet for e in events]),
+            "r": [e.row for e in events], "v": [vid.setdefault(id(e.values), len(vid)) for e in events],
+            "f": places([e.family for e in events]), "fl": places([e.filed for e in events]),
+            "sb": [e.sub for e in events], "sg": places([e.signed for e in events]),
+            "cd": [cid.setdefault(e.codes, len(cid)) for e in events]}
+    if any(type(x) not in _ATOMS for x in table):
+        raise ValueError("an event's kind, date, name, unit or sheet is not a text or a date")
+    values = {id(e.values): e.values for e in events}
+    cols["atoms"] = list(table)
+    cols["values"] = [dict(values[i]) for i in vid]
+    cols["codes"] = [list(c) for c in cid]
     return cols
+
+
+_ATOMS = frozenset((str, dt.date, type(None)))
 
 
 def unpack_events(cols: dict[str, Any], path: str, rel: str, shared: dict[Any, Any],
                   share_values: Callable[[dict[str, Any]], dict[str, Any]]) -> list[Event]:
     """The events :func:`pack_events` was given, at ``path`` (shown as ``rel``): their repeated values
-    one object each through ``shared``, their values dicts through ``share_values`` (model.events.Slim)."""
-    atoms = [shared.setdefault((type(x), x), x) for x in cols["atoms"]]
+    and row numbers one object each through ``shared``, their values dicts through ``share_values``
+    (model.events.Slim)."""
+    atoms = [shared.setdefault(x, x) for x in cols["atoms"]]
     values = [share_values(d) for d in cols["values"]]
     codes = [tuple(c) for c in cols["codes"]]
-    rows = [shared.setdefault((int, r), r) for r in cols["r"]]
+    rows = list(map(shared.setdefault, cols["r"], cols["r"]))
     return [Event(atoms[k], atoms[d], c, i, atoms[n], atoms[u], path, rel, atoms[s], r, values[v], atoms[f],
                   atoms[fl], sb, None, atoms[sg], codes[cd], None)
             for k, d, c, i, n, u, s, r, v, f, fl, sb, sg, cd
@@ -112,9 +99,13 @@ def make(res: Any, events: list[Event], merged: int, rejected: int, x006: list[t
     None when it cannot be kept."""
     if not eligible(res) or any(s.built for s in res.sheets):
         return None
+    try:
+        packed = pack_events(events)
+    except ValueError:
+        return None
     bare = dataclasses.replace(res, path="", sheets=[dataclasses.replace(s, built=[], table=None, released=0)
                                                      for s in res.sheets])
-    return {"result": bare, "released": [s.released for s in res.sheets], "events": pack_events(events),
+    return {"result": bare, "released": [s.released for s in res.sheets], "events": packed,
             "merged": merged, "rejected": rejected, "x006": [list(x) for x in x006],
             "cells": [list(c[1:]) for c in cells]}
 
@@ -145,4 +136,3 @@ def loads(blob: bytes, path: str) -> tuple[Any, dict[str, Any]]:
 
 
 __all__ = ["NeedRecords", "eligible", "pack_events", "unpack_events", "make", "dumps", "loads", "OKEY_SUFFIX"]
-_ = dt  # dates are among the atoms
