@@ -203,3 +203,22 @@ def test_warm_merges_with_the_registry_and_national_list_are_the_no_cache_ledger
     _merge(forms, out)
     assert "B/附件1.xlsx" in placed
     _same_as_no_cache(forms, out, tmp_path)
+
+
+def test_a_product_that_cannot_be_read_is_read_again_from_the_form(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from certctl.cache import default_cache_dir, DB_NAME
+
+    placed = _placed(monkeypatch)
+    forms = _forms(tmp_path)
+    out = tmp_path / "台账.xlsx"
+    _merge(forms, out)
+    with sqlite3.connect(default_cache_dir() / DB_NAME) as db:  # products damaged (or planted): misses
+        n = db.execute("UPDATE forms SET blob = ? WHERE okey LIKE '%|model-product-%'", (b"\x00not json",)).rowcount
+    assert n == 3  # 镇A's three forms (镇B's annex 1 has an error row; the survey is not kept)
+    _cell(forms)
+    assert WRITTEN in _merge(forms, out)
+    assert placed == []
+    _same_as_no_cache(forms, out, tmp_path)
