@@ -216,9 +216,17 @@ def test_a_product_that_cannot_be_read_is_read_again_from_the_form(tmp_path: Pat
     out = tmp_path / "台账.xlsx"
     _merge(forms, out)
     with sqlite3.connect(default_cache_dir() / DB_NAME) as db:  # products damaged (or planted): misses
-        n = db.execute("UPDATE forms SET blob = ? WHERE okey LIKE '%|model-product-%'", (b"\x00not json",)).rowcount
+        n = db.execute("UPDATE forms SET blob = ? WHERE okey LIKE '%|model-events-%'", (b"\x00not json",)).rowcount
     assert n == 3  # 镇A's three forms (镇B's annex 1 has an error row; the survey is not kept)
     _cell(forms)
+    assert WRITTEN in _merge(forms, out)
+    assert placed[0] == "镇A/附件2-注销申请表（6月）.xlsx"  # the model met the damage there: the folder read again
+    _same_as_no_cache(forms, out, tmp_path)
+    with sqlite3.connect(default_cache_dir() / DB_NAME) as db:
+        n = db.execute("UPDATE forms SET blob = ? WHERE okey LIKE '%|model-product-%'", (b"\x00not json",)).rowcount
+    assert n == 3
+    placed.clear()
+    _row_added(forms)
     assert WRITTEN in _merge(forms, out)
     assert placed == []
     _same_as_no_cache(forms, out, tmp_path)

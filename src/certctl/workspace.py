@@ -347,28 +347,34 @@ def inputs_key(scan: Scan, opts: Options, cfg: Any, as_of: Any, *extra: Any) -> 
 
 
 def _product_blobs(cache: Any, scan: Scan, key: str) -> dict[str, Any]:
-    """{sha256: stored product} of the forms whose model product the cache holds (model/product.py)."""
-    from .model.product import OKEY_SUFFIX
+    """{sha256: (stored product, its stored events)} of the forms whose model product the cache holds
+    (model/product.py), still compressed."""
+    from .model.product import EVENTS_SUFFIX, OKEY_SUFFIX
 
+    digests = [d for d in dict.fromkeys(scan.digests) if d is not None]
     try:
-        return cache.get_many([d for d in dict.fromkeys(scan.digests) if d is not None], key + OKEY_SUFFIX,
-                              decode=False)
+        heads = cache.get_many(digests, key + OKEY_SUFFIX, decode=False)
+        events = cache.get_many(list(heads), key + EVENTS_SUFFIX, decode=False) if heads else {}
     except Exception:
         return {}
+    return {d: (heads[d], events[d]) for d in heads if d in events}
 
 
 def _product(cache: Any, digest: str, key: str, blob: Any, path: str, ws: Workspace) -> FormResult | None:
     """The form's result (its records let go) from its stored product, the product in ``ws.products``;
     None (a miss: the records are read as before) when it cannot be read."""
-    from .model.product import OKEY_SUFFIX, loads
+    from .model.product import SUFFIXES, loads
 
+    head, events = blob
     try:
         with gc_paused():
-            result, ws.products[path] = loads(blob, path)
+            result, prod = loads(head, path)
     except Exception:
         return None
-    cache.touch([digest], key)  # the records stay in the cache with it (a merge may need them)
-    cache.touch([digest], key + OKEY_SUFFIX)
+    prod["events"] = events  # decoded by the model when it comes to the form
+    ws.products[path] = prod
+    for k in (key, *(key + s for s in SUFFIXES)):  # the records stay in the cache with it (a merge may need them)
+        cache.touch([digest], k)
     return result
 
 

@@ -47,7 +47,10 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any, sq
             return None  # the SQLite ledger asked for is missing or not the one written
     except OSError:
         return None
-    fc.touch([d for d in scan.digests if d], options_key(opts))  # still in use: keep them in the cache
+    from ..model.product import SUFFIXES
+
+    for key in (options_key(opts), *(options_key(opts) + s for s in SUFFIXES)):  # in use: kept in the cache
+        fc.touch([d for d in scan.digests if d], key)
     return hit["summary"]
 
 
@@ -88,9 +91,10 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             ledger = build_ledger(ws, cfg, day, release=True)
             break
         except NeedRecords as e:  # forms that came as their product are needed whole (versions of another)
-            from ..model.product import OKEY_SUFFIX
+            from ..model.product import SUFFIXES
 
-            fc.drop(e.digests, options_key(opts) + OKEY_SUFFIX)
+            for suffix in SUFFIXES:
+                fc.drop(e.digests, options_key(opts) + suffix)
     carry = ledger_edits.carry(out, (c.cert for c in ledger.certificates), lg, plain_sha=plain_sha)
     if carry.problems:
         try:
@@ -126,11 +130,13 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
 
 def _keep_product(fc: Any, key: str) -> Any:
     """Where the model hands a form's product: the cache, beside the form's records (model/product.py)."""
-    from ..model.product import OKEY_SUFFIX
+    from ..model.product import EVENTS_SUFFIX, OKEY_SUFFIX, split
 
     def sink(res: Any, made: Any) -> None:
         if res.sha256:
-            fc.put(res.sha256, key + OKEY_SUFFIX, made, dated=res.meta.date is not None)
+            head, events = split(made)
+            fc.put(res.sha256, key + EVENTS_SUFFIX, events, dated=res.meta.date is not None)
+            fc.put(res.sha256, key + OKEY_SUFFIX, head, dated=res.meta.date is not None)
 
     return sink
 

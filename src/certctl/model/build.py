@@ -368,7 +368,11 @@ class _Reading:
             self.b.colmaps[(res.path, s.sheet)] = s.colmap
         for sheet, row, col, title, reason, reason_en in prod["x006"]:
             self.b.add("X006", res.path, sheet, row, col, title, None, reason=reason, reason_en=reason_en)
-        self.events.extend(product.unpack_events(prod["events"], res.path, rp, self.shared, self.slim))
+        try:  # decoded now, one form at a time (memory: issue 15)
+            cols = product.events(prod["events"])
+        except Exception:
+            raise NeedRecords([res.sha256]) from None  # damaged: the form is read again
+        self.events.extend(product.unpack_events(cols, res.path, rp, self.shared, self.slim))
         fs.rows_merged, fs.rows_rejected = prod["merged"], prod["rejected"]
         assert fs.rows_read == fs.rows_merged + fs.rows_rejected, (fs.path, fs.rows_read)
         self.status(res, fs, rp)

@@ -28,7 +28,11 @@ from .. import codec
 from .events import Event
 
 PRODUCT_KINDS = frozenset(("annex1", "annex2", "annex3", "annex4"))
-OKEY_SUFFIX = "|model-product-1"  # the cache's key of a form's product: its records' key and this
+# the cache's keys of a form's product: its records' key and these — the form's result and counts, read
+# with the folder, and its events, read (decoded) only when the model comes to the form: memory, issue 15
+OKEY_SUFFIX = "|model-product-1"
+EVENTS_SUFFIX = "|model-events-1"
+SUFFIXES = (OKEY_SUFFIX, EVENTS_SUFFIX)
 
 
 class NeedRecords(Exception):
@@ -105,22 +109,38 @@ def make(res: Any, events: list[Event], merged: int, rejected: int, x006: list[t
         return None
     bare = dataclasses.replace(res, path="", sheets=[dataclasses.replace(s, built=[], table=None, released=0)
                                                      for s in res.sheets])
-    return {"result": bare, "released": [s.released for s in res.sheets], "events": packed,
+    return {"result": bare, "released": [s.released for s in res.sheets], "events": packed,  # (kept apart)
             "merged": merged, "rejected": rejected, "x006": [list(x) for x in x006],
             "cells": [list(c[1:]) for c in cells]}
 
 
-def dumps(product: Any) -> bytes:
-    return codec.dumps(product)
+def split(made: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what is stored under OKEY_SUFFIX, what under EVENTS_SUFFIX) of a product :func:`make` made."""
+    head = dict(made)
+    return head, head.pop("events")
+
+
+def events(blob: bytes) -> dict[str, Any]:
+    """The events' columns of a product stored apart (:func:`split`); CodecError for anything else."""
+    cols = codec.loads(blob)
+    if type(cols) is not dict or not all(type(cols.get(k)) is list for k in _COLUMNS):
+        raise codec.CodecError("not a model product's events")
+    n = len(cols["k"])
+    if any(len(cols[k]) != n for k in _COLUMNS[:14]):
+        raise codec.CodecError("a model product's columns of unequal lengths")
+    return cols
+
+
+_COLUMNS = ("k", "d", "c", "i", "n", "u", "s", "r", "v", "f", "fl", "sb", "sg", "cd", "atoms", "values", "codes")
 
 
 def loads(blob: bytes, path: str) -> tuple[Any, dict[str, Any]]:
-    """(the form's result, its records let go, at ``path``; the product) of a stored product; ValueError
-    (a miss) for anything else."""
+    """(the form's result, its records let go, at ``path``; the product without its events) of a stored
+    product; ValueError (a miss) for anything else."""
     p = codec.loads(blob)
     from ..validate import FormResult
 
-    if type(p) is not dict or type(p.get("result")) is not FormResult or not isinstance(p.get("events"), dict):
+    if type(p) is not dict or type(p.get("result")) is not FormResult:
         raise codec.CodecError("not a model product")
     res = p["result"]
     released = p["released"]
@@ -135,4 +155,4 @@ def loads(blob: bytes, path: str) -> tuple[Any, dict[str, Any]]:
     return res, p
 
 
-__all__ = ["NeedRecords", "eligible", "pack_events", "unpack_events", "make", "dumps", "loads", "OKEY_SUFFIX"]
+__all__ = ["NeedRecords", "eligible", "pack_events", "unpack_events", "make", "split", "events", "loads", "SUFFIXES"]
