@@ -37,3 +37,25 @@ def test_packed_events_come_back_equal(rows: list[tuple]) -> None:
     assert back == events
     assert [type(e.date) for e in back] == [type(e.date) for e in events]
     assert [list(e.values.items()) for e in back] == [list(e.values.items()) for e in events]  # and their order
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(EVENT, min_size=1, max_size=5), st.sampled_from(["k", "d", "c", "r", "v", "cd", "fl"]),
+       st.one_of(st.integers(-3, 99), st.text(max_size=2), st.none(), st.dates()))
+def test_events_that_do_not_fit_are_refused(rows: list[tuple], column: str, bad: object) -> None:
+    """A stored entry someone changed (or planted) is refused — the form is then read again — or, when
+    it still fits, gives events of the right types: never an error later in the model."""
+    from certctl.codec import CodecError
+
+    slim = Slim()
+    events = [Event(k, d, c, i, n, u, "/f.xlsx", "f.xlsx", s, r, slim(v), f, fl, sb, None, sg, cd, None)
+              for k, d, c, i, n, u, s, r, v, f, fl, sb, sg, cd in rows]
+    cols = pack_events(events)
+    cols[column][0] = bad
+    try:
+        got = stored_events(codec.dumps(cols))
+    except CodecError:
+        return
+    back = unpack_events(got, "/f.xlsx", "f.xlsx", {}, Slim())
+    assert all(type(e.date) is dt.date and type(e.kind) is str and type(e.cert) is str and type(e.row) is int
+               and type(e.values) is dict and type(e.codes) is tuple for e in back)

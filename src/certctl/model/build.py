@@ -351,7 +351,7 @@ class _Reading:
         self.status(res, fs, rp)
         self.files.append(fs)
         if release:
-            cells = _first_unit_cells(res) if self.registry.present or keep else []
+            cells = _first_unit_cells(res) if self.registry.present or (keep and product.eligible(res)) else []
             if self.registry.present:
                 self.unit_cells[res.path] = cells
             release_records(res, {(f.sheet, f.row) for f in res.findings if f.severity == R.ERROR})
@@ -366,15 +366,16 @@ class _Reading:
         counts and X006, the unit names; model/product.py)."""
         for s in res.sheets:
             self.b.colmaps[(res.path, s.sheet)] = s.colmap
+        try:  # decoded now, one form at a time (memory: issue 15)
+            events = product.unpack_events(product.events(prod["events"]), res.path, rp, self.shared, self.slim)
+        except Exception:
+            raise NeedRecords([res.sha256]) from None  # damaged or planted: the form is read again
+        if fs.rows_read != prod["merged"] + prod["rejected"]:
+            raise NeedRecords([res.sha256])
         for sheet, row, col, title, reason, reason_en in prod["x006"]:
             self.b.add("X006", res.path, sheet, row, col, title, None, reason=reason, reason_en=reason_en)
-        try:  # decoded now, one form at a time (memory: issue 15)
-            cols = product.events(prod["events"])
-        except Exception:
-            raise NeedRecords([res.sha256]) from None  # damaged: the form is read again
-        self.events.extend(product.unpack_events(cols, res.path, rp, self.shared, self.slim))
+        self.events.extend(events)
         fs.rows_merged, fs.rows_rejected = prod["merged"], prod["rejected"]
-        assert fs.rows_read == fs.rows_merged + fs.rows_rejected, (fs.path, fs.rows_read)
         self.status(res, fs, rp)
         self.files.append(fs)
         if self.registry.present:

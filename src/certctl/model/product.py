@@ -12,7 +12,8 @@ Only a form the model reads without the others is kept: annex 1–4 sheets only 
 list or survey, which other forms read), no read error, not certctl's output, no error row whose record
 the terminal needs. A kept form found in a group of versions (model/versions.py: two forms of one unit
 and kind), whose rows another form may replace, needs its records: the model raises
-:class:`NeedRecords` and the merge reads the folder again without products.
+:class:`NeedRecords` before it reads any row, the merge drops those products and reads the folder again
+(a form in such a group is not kept as its product). So does a stored product that does not fit.
 
 The plain reference is the model's own reading of the records (``events_of``); :func:`pack_events` /
 :func:`unpack_events` is the one fast path, and tests/test_model_product.py checks they agree.
@@ -128,7 +129,26 @@ def events(blob: bytes) -> dict[str, Any]:
     n = len(cols["k"])
     if any(len(cols[k]) != n for k in _COLUMNS[:14]):
         raise codec.CodecError("a model product's columns of unequal lengths")
+    atoms, values, codes = cols["atoms"], cols["values"], cols["codes"]
+    fits = (all(type(x) in _ATOMS for x in atoms)  # each column's places in the table, of the column's type
+            and all(type(i) is int and 0 <= i < len(atoms) and type(atoms[i]) in types
+                    for k, types in _TYPED.items() for i in set(cols[k]))
+            and all(type(x) is str for k in ("c", "i") for x in cols[k])
+            and all(type(x) is int for k in ("r", "sb") for x in cols[k])
+            and all(type(d) is dict for d in values) and all(type(i) is int and 0 <= i < len(values) for i in set(cols["v"]))
+            and all(type(c) is list and all(type(x) is str for x in c) for c in codes)
+            and all(type(i) is int and 0 <= i < len(codes) for i in set(cols["cd"])))
+    if not fits:
+        raise codec.CodecError("a model product's events do not fit")
     return cols
+
+
+_TYPED = {"k": (str,), "d": (dt.date,), "n": (str,), "u": (str,), "s": (str,), "f": (str,),
+          "fl": (dt.date, type(None)), "sg": (dt.date, type(None))}
+
+
+def _rows_of(x: Any, n: int) -> bool:
+    return type(x) is list and all(type(r) is list and len(r) == n for r in x)
 
 
 _COLUMNS = ("k", "d", "c", "i", "n", "u", "s", "r", "v", "f", "fl", "sb", "sg", "cd", "atoms", "values", "codes")
@@ -144,7 +164,10 @@ def loads(blob: bytes, path: str) -> tuple[Any, dict[str, Any]]:
         raise codec.CodecError("not a model product")
     res = p["result"]
     released = p["released"]
-    if type(released) is not list or len(released) != len(res.sheets) or not eligible(res):
+    if (type(released) is not list or len(released) != len(res.sheets) or not eligible(res)
+            or not all(type(n) is int and n >= 0 for n in released)
+            or type(p.get("merged")) is not int or type(p.get("rejected")) is not int
+            or not _rows_of(p.get("x006"), 6) or not _rows_of(p.get("cells"), 5)):
         raise codec.CodecError("not a model product")
     res.path = path
     for f in res.findings:
