@@ -1,24 +1,31 @@
-"""The ledger writer's rows (issue 15): :func:`certctl.ledger_xlsx._row_xml`, each cell's XML from its
-column's pieces, writes what the plain cell-by-cell :func:`_row_xml_plain` writes, or leaves the row to it."""
+"""The ledger writer's rows (issue 15): :func:`certctl.ledger_xlsx._rows_xml`, a chunk of rows made into
+XML a column at a time, writes what the plain cell-by-cell :func:`_row_xml_plain` writes of each row."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from certctl.ledger_xlsx import _Columns, _lines, _row_xml, _row_xml_plain
+from certctl import ledger_xlsx
+from certctl.ledger_xlsx import _Columns, _lines, _row_xml_plain, _rows_xml
 
 HEADERS = ["证件号码", "姓名", "红黄绿", "问题", "来源", "最近变动日期", "行号", "处理情况"]
 TITLES = st.lists(st.sampled_from(HEADERS + ["Status", "x"]), min_size=1, max_size=8)
 TEXT = st.one_of(st.text(max_size=40), st.sampled_from(["红", "黄", "绿", "Red", "Green", "a&b", "<x>", '"q"',
                                                         "一\n二", "\x01", "甲" * 30]))
-PLAIN = st.one_of(st.none(), st.just(""), st.text(st.characters(blacklist_characters="&<>\"\n",
-                                                                 blacklist_categories=("Cc", "Cs", "Cn")), max_size=40),
-                  st.integers(-10**12, 10**12), st.floats(), st.dates(), st.datetimes())
+PLAIN_TEXT = st.text(st.characters(blacklist_characters="&<>\"\n", blacklist_categories=("Cc", "Cs", "Cn")),
+                     max_size=40)
+PLAIN = st.one_of(st.none(), st.just(""), PLAIN_TEXT, st.integers(-10**12, 10**12), st.floats(), st.dates(),
+                  st.datetimes())
 VALUE = st.one_of(PLAIN, TEXT, st.booleans(), st.decimals(allow_nan=False, places=2))
+# a column of one kind, as the ledger's are (None and "" among them): made a column at a time
+COLUMN_OF = [st.one_of(st.none(), st.just(""), TEXT, st.sampled_from(["红", "黄", "绿", "Red", "Green"])),
+             st.one_of(st.none(), st.dates()), st.one_of(st.none(), st.integers(-10**15, 10**15), st.floats()),
+             st.none(), VALUE]
 
 
 def _cols(headers: list[str], widths: list[int], text: set[int], colour: int | None) -> _Columns:
@@ -26,29 +33,51 @@ def _cols(headers: list[str], widths: list[int], text: set[int], colour: int | N
     return _Columns(headers, w, {i for i in text if i < len(headers)}, colour)
 
 
-@given(TITLES, st.lists(st.integers(1, 60), min_size=1, max_size=8), st.sets(st.integers(0, 7)),
-       st.one_of(st.none(), st.integers(0, 7)), st.lists(VALUE, max_size=8), st.integers(2, 1_048_576))
-def test_row_xml_is_the_plain_one(headers, widths, text, colour, row, n) -> None:
-    cols = _cols(headers, widths, text, colour)
-    row = (row + [None] * len(headers))[:len(headers)]
-    fast = _row_xml(row, n, cols)
-    assert fast is None or fast == _row_xml_plain(row, n, cols)
+def _plain(rows: list[list], first: int, cols: _Columns) -> str:
+    return "".join(_row_xml_plain(r, n, cols) for n, r in enumerate(rows, first))
+
+
+@st.composite
+def chunks(draw, kinds: list = COLUMN_OF) -> tuple[_Columns, list[list], int]:
+    headers = draw(TITLES)
+    cols = _cols(headers, draw(st.lists(st.integers(1, 60), min_size=1, max_size=8)), draw(st.sets(st.integers(0, 7))),
+                 draw(st.one_of(st.none(), st.integers(0, 7))))
+    width = draw(st.integers(0, len(headers)))
+    column = [draw(st.sampled_from(kinds)) for _ in range(width)]
+    rows = draw(st.lists(st.tuples(*column).map(list), max_size=12))
+    return cols, rows, draw(st.integers(2, 1_048_576))
+
+
+@given(chunks())
+def test_rows_made_a_column_at_a_time_are_the_plain_ones(chunk) -> None:
+    cols, rows, first = chunk
+    assert _rows_xml(rows, first, cols) == _plain(rows, first, cols)
 
 
 @given(TITLES, st.lists(st.integers(1, 60), min_size=1, max_size=8), st.sets(st.integers(0, 7)),
-       st.one_of(st.none(), st.integers(0, 7)), st.lists(PLAIN, max_size=8))
-def test_the_usual_row_is_written_by_the_fast_one(headers, widths, text, colour, row) -> None:
+       st.one_of(st.none(), st.integers(0, 7)), st.lists(st.lists(VALUE, max_size=8), max_size=6),
+       st.integers(2, 1_048_576))
+def test_any_rows_are_the_plain_ones(headers, widths, text, colour, rows, first) -> None:
+    """Rows of any values and lengths (the reference writes a chunk with a column of mixed kinds)."""
     cols = _cols(headers, widths, text, colour)
-    row = (row + [None] * len(headers))[:len(headers)]
-    assert _row_xml(row, 7, cols) == _row_xml_plain(row, 7, cols)
+    rows = [r[:len(headers)] for r in rows]
+    assert _rows_xml(rows, first, cols) == _plain(rows, first, cols)
 
 
-def test_a_row_to_escape_or_of_other_types_is_left_to_the_plain_one() -> None:
+def test_the_usual_columns_are_made_at_once_and_the_rest_by_the_reference(monkeypatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(ledger_xlsx, "_row_xml_plain", lambda r, n, cols: calls.append(n) or _row_xml_plain(r, n, cols))
     cols = _cols(HEADERS, [20], {0}, 2)
-    for odd in ("a&b", True, decimal.Decimal("1.20"), "\x01"):
-        row = ["QD1", odd, "红", None, "", dt.date(2024, 6, 5), 4, None]
-        assert _row_xml(row, 3, cols) is None
-        assert "<row r=\"3\">" in _row_xml_plain(row, 3, cols)
+    usual = [["QD1", "张三", "红", "a&b\n<c>", "", dt.date(2024, 6, 5), 4, None],
+             ["QD2", "", "绿", None, "甲" * 30, dt.date(2024, 6, 6), 5.5, None]]
+    assert _rows_xml(usual, 7, cols) == _plain(usual, 7, cols) and calls == []
+    for odd in (True, decimal.Decimal("1.20"), dt.datetime(2024, 6, 5, 9, 30)):
+        rows = [list(usual[0]), list(usual[1])]
+        rows[1][6] = odd
+        assert _rows_xml(rows, 7, cols) == _plain(rows, 7, cols) and calls == [7, 8]
+        calls.clear()
+    ragged = [usual[0], usual[1][:5]]
+    assert _rows_xml(ragged, 7, cols) == _plain(ragged, 7, cols) and calls == [7, 8]
 
 
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=80), st.integers(-2, 40))

@@ -185,6 +185,34 @@ def test_cell_text_at_once_is_the_plain_one(v: object) -> None:
     assert norm(v) == _norm_plain(v)
 
 
+class _Odd:
+    def __str__(self) -> str:
+        return "x\x1f"
+
+
+KEY_COLUMNS = [st.text(max_size=6), st.text(alphabet="a\x1f\r\x01\ud800 中", max_size=4), st.dates(), st.none(),
+               st.integers(-2**53, 2**53), st.integers(), CELLS]
+
+
+@st.composite
+def key_chunks(draw) -> list[list[object]]:
+    """Rows of columns of one kind each, as a sheet's are (and of any kind), or ragged rows."""
+    if draw(st.booleans()):
+        return draw(st.lists(st.lists(CELLS, max_size=5), max_size=6))
+    kinds = [draw(st.sampled_from(KEY_COLUMNS)) for _ in range(draw(st.integers(0, 5)))]
+    return draw(st.lists(st.tuples(*kinds).map(list), max_size=8))
+
+
+@given(key_chunks())
+@example([["QD1", "张三", dt.date(2024, 6, 5), None, 18, ""], ["QD2", "李四", dt.date(2024, 6, 6), None, 2**53 + 1, ""]])
+@example([["a\x1f", "b"], ["c", "d\x1f"]])
+@example([["a", _Odd()], ["b", _Odd()]])  # a value whose text ends with the separator
+def test_row_keys_of_a_chunk_are_the_plain_ones(rows: list[list[object]]) -> None:
+    from certctl.ledger_edits import _row_key, _row_keys
+
+    assert _row_keys(rows) == [_row_key(r) for r in rows]
+
+
 def test_a_plain_ledger_edited_after_the_check_is_read_back(tmp_path: Path) -> None:
     """merge asks ``plain`` before reading the forms; a clerk's note saved after that is still carried."""
     from openpyxl import load_workbook
