@@ -133,8 +133,8 @@ def events(blob: bytes) -> dict[str, Any]:
     fits = (all(type(x) in _ATOMS for x in atoms)  # each column's places in the table, of the column's type
             and all(type(i) is int and 0 <= i < len(atoms) and type(atoms[i]) in types
                     for k, types in _TYPED.items() for i in set(cols[k]))
-            and all(type(x) is str for k in ("c", "i") for x in cols[k])
-            and all(type(x) is int for k in ("r", "sb") for x in cols[k])
+            and set(map(type, cols["c"])) | set(map(type, cols["i"])) <= {str}  # (a call a column, not a value)
+            and set(map(type, cols["r"])) | set(map(type, cols["sb"])) <= {int}
             and all(type(d) is dict for d in values) and all(type(i) is int and 0 <= i < len(values) for i in set(cols["v"]))
             and all(type(c) is list and all(type(x) is str for x in c) for c in codes)
             and all(type(i) is int and 0 <= i < len(codes) for i in set(cols["cd"])))
