@@ -5,6 +5,8 @@
 - ``CERTCTL_TEST_NO_FCNTL=1`` runs the suite as on Windows, where there is no ``fcntl``: the module is
   made unimportable here and, through ``tests/nofcntl/sitecustomize.py`` on ``PYTHONPATH``, in every
   certctl process a test starts. ``make test`` runs the locking, merge and overdue tests this way too.
+- Hypothesis runs without its per-example deadline: the suite shares two cores with other work, and a
+  slow example is not a wrong one (speed is measured in bench/, not in tests).
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("certctl", deadline=None)
+settings.load_profile("certctl")
 
 NO_FCNTL = os.environ.get("CERTCTL_TEST_NO_FCNTL") == "1"
 

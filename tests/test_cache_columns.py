@@ -102,3 +102,66 @@ def test_an_events_kept_values_from_a_slim_record_are_the_plain_ones(dicts: list
     for i, a in enumerate(got):  # equal values: one dict
         for j, b in enumerate(got):
             assert (a is b) == (want[i] is want[j])
+
+
+CELLS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True), st.text(max_size=3),
+                  st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 3)),
+                  st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)))
+VALUE_KEYS = ["unit", "name", "sex", "cert", "remark", "opinion", "hours", "entry_date", "action"]
+CODES = st.sampled_from(["V001", "S007", "I001", "F005", "F004"])  # errors, warnings, an info
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> object:
+    """A validated sheet's columns of any shape: values of any type under any keys (the ID's four
+    columns, an ID valid, invalid or empty), cells as read of any type, findings, colours."""
+    from certctl.findings import Finding
+    from certctl.validate.table import ID_KEYS, Table
+
+    n = draw(st.integers(0, 7))
+    column = st.lists(VALUES, min_size=n, max_size=n)
+    keys = draw(st.lists(st.sampled_from(VALUE_KEYS), unique=True, max_size=6))
+    values = {k: draw(column) for k in keys}
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(keys)))
+        ok = draw(st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n))
+        idcols = [draw(column), ok, draw(column), draw(column)]
+        items = list(values.items())
+        values = dict(items[:at] + list(zip(ID_KEYS, idcols)) + items[at:])
+    raw_keys = draw(st.lists(st.sampled_from(["name", "remark", "opinion", "id", "cert", "seq", "unit"]),
+                             unique=True, min_size=1, max_size=6))  # a sheet has a column at least
+    t = Table(None, F.BY_KIND["annex1"], "附件1", {}, draw(st.lists(st.integers(4, 9), min_size=n, max_size=n)),
+              {k: draw(st.lists(CELLS, min_size=n, max_size=n)) for k in raw_keys})  # type: ignore[arg-type]
+    t.values = values
+    for k in draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=3)) if n else []:
+        t.found.setdefault(k, []).append(
+            Finding(draw(CODES), "x.xlsx", severity_override=draw(st.sampled_from([None, "error", "warning", "info"]))))
+    if draw(st.booleans()):
+        t.colour = draw(st.lists(st.sampled_from(["红", "黄", "绿"]), min_size=n, max_size=n))
+    t.colour_reasons = {k: draw(st.lists(st.text(max_size=2), max_size=2)) for k in
+                        (draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=2)) if n else [])}
+    return t
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_validated_sheet_read_slim_as_slim_records_leaves_its_records(data: st.DataObject) -> None:
+    """``Table.records(shared)``, slim from the columns (the fast path a merge takes), gives what the
+    plain ``slim_records`` makes of ``Table.records()``: the same values in the same order, texts
+    kept, codes, counts, colours and rows."""
+    import copy
+
+    table = data.draw(tables())
+    spec = F.BY_KIND["annex1"]
+    plain = FormResult("x.xlsx", sheets=[SheetResult("附件1", spec, 3, 1, {}, built=copy.deepcopy(table).records())])
+    slim_records(plain, {})  # the reference: the records as validated, then slimmed
+    fast = FormResult("x.xlsx", sheets=[SheetResult("附件1", spec, 3, 1, {}, table=table)])
+    slim_records(fast, {})
+    assert fast.sheets[0].table is None
+    a, b = plain.sheets[0].records, fast.sheets[0].records
+    assert a == b
+    assert [(list(r.values.items()), r.raw, tuple(r.codes), tuple(r.colour_reasons), r.row, r.errors, r.warnings,
+             r.colour, r.kind, r.sheet) for r in a] == \
+        [(list(r.values.items()), r.raw, tuple(r.codes), tuple(r.colour_reasons), r.row, r.errors, r.warnings,
+          r.colour, r.kind, r.sheet) for r in b]
+    assert [[type(x) for x in r.values.values()] for r in a] == [[type(x) for x in r.values.values()] for r in b]

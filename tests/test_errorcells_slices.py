@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from certctl.validate import errorcells
@@ -75,3 +76,50 @@ def test_the_reference_sees_the_error_cells() -> None:
     xml = (b'<row r="3"><c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3" t="e"><v>x</v></c></row>'
            b'<x:row r="4"><x:c r="AA4" t="e"><x:v>#REF!</x:v></x:c></x:row>')
     assert error_cells_whole(xml) == [(2, 1, "#DIV/0!"), (3, 26, "#REF!")]
+
+
+def test_the_readers_one_reading_finds_what_errorcells_reads_again(tmp_path) -> None:
+    """``read_workbook(error_cells=True)`` finds each sheet's error cells in the same reading of its XML
+    as the check for formulas without values: the cells errorcells.error_cells finds reading it again,
+    the same refusals, and the grids put back the same (every corpus and example workbook)."""
+    from pathlib import Path
+
+    from certctl.reader import ReadError, read_workbook, sheet_parts
+
+    root = Path(__file__).resolve().parents[1]
+    paths = sorted((root / "tests" / "corpus" / "files").glob("*.xls*")) + sorted((root / "examples").rglob("*.xlsx"))
+    seen_cells = 0
+    for path in paths:
+        try:
+            plain = read_workbook(path)
+        except ReadError as e:
+            with pytest.raises(ReadError) as again:
+                read_workbook(path, error_cells=True)
+            assert (again.value.code, again.value.zh) == (e.code, e.zh), path.name
+            continue
+        once = read_workbook(path, path.read_bytes(), error_cells=True)
+        if plain.format != "xlsx":
+            assert all(s.error_cells is None for s in once.sheets)
+            continue
+        with zipfile.ZipFile(path) as zf:
+            parts = sheet_parts(zf)
+            for s in once.sheets:
+                want = list(errorcells.error_cells(zf, parts[s.name])) if s.name in parts else []
+                assert s.error_cells == want, (path.name, s.name)
+                seen_cells += len(want)
+        assert [s.uncached_formulas for s in once.sheets] == [s.uncached_formulas for s in plain.sheets]
+        assert errorcells.restore_error_cells(once) == errorcells.restore_error_cells(plain), path.name
+        assert [s.rows for s in once.sheets] == [s.rows for s in plain.sheets], path.name
+    assert seen_cells  # the corpus has error cells
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([b"<", b":", b"f", b"<f", b":f", b"x:f", b"</f>", b"<c>", b"ff", b"\xe4", b" "]),
+                max_size=80))
+@example([b"f"] * 70 + [b"<f"])  # many f: the plain search
+@example([b"f"] * 70)
+def test_a_formula_elements_start_found_from_its_fs_as_the_plain_search(pieces: list[bytes]) -> None:
+    from certctl.reader import _f_element, _f_element_plain
+
+    xml = b"".join(pieces)
+    assert _f_element(xml) == _f_element_plain(xml)

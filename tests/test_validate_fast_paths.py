@@ -7,7 +7,10 @@
   data_rows_one_by_one (every row looked at);
 - idcard's check character against the weighted sum written out;
 - validate.columns.rows_where (each distinct value tested once) against testing every cell;
-- validate.rules.duplicates.repeats (counted per sheet) against looking back row by row.
+- validate.rules.duplicates.repeats (counted per sheet) against looking back row by row;
+- validate.body.fill_in_hint (ideographs only: not cleaned) against fill_in_hint_plain;
+- validate.header.names_some_column (ideographs or ASCII only: not cleaned) and names_three_columns
+  (each line's texts made once, each join tested once) against their _plain references.
 """
 
 from __future__ import annotations
@@ -139,6 +142,12 @@ ROW_KINDS = {
     "hints": lambda n: ["", "（必填）", "（全称）", "(18位)", "", "", "", "（年月日）", ""],
     "hint later": lambda n: ["", "", "", "（18位）", "", "", "", "", "(备注)"],
     "name in brackets": lambda n: [n, "（张伟）", "启东市城市管理局", "", "", "", "", "", ""],
+    "nothing": lambda n: ["", "本期无变动", "", "", "", "", "", "", ""],
+    "nothing in the unit": lambda n: [n, "", "无", "", "", "", "", "", ""],
+    "numbered 无": lambda n: [n, "无", "", "", "", "", "", "", ""],
+    "a name with 无": lambda n: [n, "王无忌", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
+                                "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
+    "没 and 有": lambda n: [n, ["张没", "有才"][n % 2], "启东市城市管理局", "", "", "", "", "", ""],
 }
 
 
@@ -146,6 +155,7 @@ ROW_KINDS = {
 @given(st.lists(st.sampled_from(sorted(ROW_KINDS)), max_size=30))
 @example(["data", "note", "id after note", "date line"])
 @example(["data", "header", "data", "total", "signature"])
+@example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
     if not rows:
@@ -186,3 +196,77 @@ def test_repeats_agree_with_looking_back_row_by_row(sheets):
         if before:
             expected.append((i, before[0][0].sheet, before[0][1]))
     assert [(i, first.sheet, j) for i, first, j in repeats(earlier, here)] == expected
+
+
+@SETTINGS
+@given(st.one_of(st.text(alphabet="张伟（）()﹙﹚⑴[]必填 \u3000\u200b\t\n18位年月日0aＡ\uf900\u2f00", max_size=8),
+                 st.text(max_size=8), st.none(), st.integers(), st.floats()))
+@example("（必填）")
+@example("张伟")
+def test_fill_in_hint_agrees_with_the_plain_one(v):
+    from certctl.validate.body import fill_in_hint, fill_in_hint_plain
+
+    assert fill_in_hint(v) == fill_in_hint_plain(v)
+
+
+def _title_pieces() -> list[str]:
+    """The catalogue's header titles, whole and cut in two or three (a title printed over header rows)."""
+    out = set()
+    for spec in F.SPECS:
+        for col in spec.columns:
+            for k in col.keys:
+                out.update({k, k[: len(k) // 2], k[len(k) // 2:], k[: len(k) // 3], k[len(k) // 3:]})
+    return sorted(t for t in out if t)
+
+
+HEADER_CELLS = st.one_of(st.sampled_from(_title_pieces()), st.just(""), st.none(), st.integers(0, 9),
+                         st.floats(0, 2), st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 3)),
+                         st.text(alphabet="张伟姓名号码（）() *\n\u3000aA1", max_size=5))
+
+
+@SETTINGS
+@given(st.one_of(HEADER_CELLS.filter(lambda v: isinstance(v, str)), st.text(max_size=6)))
+@example("姓名")
+@example("")
+@example("ID")
+def test_names_some_column_agrees_with_the_plain_one(text):
+    from certctl.validate.header import names_some_column, names_some_column_plain
+
+    assert names_some_column(text) == names_some_column_plain(text)
+
+
+TITLES = sorted({k for spec in F.SPECS for col in spec.columns for k in col.keys})
+
+
+@st.composite
+def header_grids(draw):
+    """A few rows, each column a catalogue title printed whole or cut over 2 or 3 rows from some row on,
+    or any cells; merged cells' values (fill) anywhere."""
+    height, width = draw(st.integers(1, 5)), draw(st.integers(1, 6))
+    rows = [[draw(HEADER_CELLS) for _ in range(width)] for _ in range(height)]
+    for c in range(width):
+        if draw(st.booleans()):
+            title = draw(st.sampled_from(TITLES))
+            cuts = sorted(draw(st.lists(st.integers(1, max(len(title) - 1, 1)), max_size=2, unique=True)))
+            parts = [title[a:b] for a, b in zip([0, *cuts], [*cuts, len(title)])]
+            at = draw(st.integers(0, height - 1))
+            for k, part in enumerate(parts[: height - at]):
+                rows[at + k][c] = part
+    fill = {(r, c): draw(st.sampled_from(TITLES + [""])) for r, c in
+            draw(st.lists(st.tuples(st.integers(0, height - 1), st.integers(0, width)), max_size=4))}
+    return rows, fill
+
+
+@SETTINGS
+@given(header_grids())
+@example(([["原所属", "身份", "姓"], ["主体", "证号", "名"], ["全称", "码", ""]], {}))
+@example(([["", "", ""], ["", "", "x"], ["", "", ""]], {(1, 0): "姓名", (1, 1): "性别", (1, 2): "身份证号码"}))
+def test_names_three_columns_agrees_with_the_plain_one(grid):
+    """Rows of header titles (whole or cut over rows), data and blanks, merged cells' values filled in:
+    each row, read with the texts made once, names three columns exactly when the plain one says so."""
+    from certctl.validate.header import Lines, names_three_columns, names_three_columns_plain
+
+    rows, fill = grid
+    lines = Lines(rows, fill)  # one for the whole sheet, as locate_header has
+    for r in range(len(rows)):
+        assert names_three_columns(rows, r, fill, lines) == names_three_columns_plain(rows, r, fill)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import re
 import stat
@@ -52,6 +53,9 @@ class SheetData:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (0-based, inclusive)
     uncached_formulas: int = 0  # formula cells saved without a computed value (read as empty)
     hidden: bool = False  # hidden in Excel/WPS (the clerk who opens the file does not see it)
+    # formula error cells (row, column, text) in the sheet's XML, which calamine reads as empty (xlsx,
+    # read_workbook(error_cells=True)); None: not looked for (certctl.validate.errorcells)
+    error_cells: list[tuple[int, int, str]] | None = None
 
 
 @dataclass(slots=True)
@@ -257,37 +261,70 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str, limit: int = UNCACHED_SCA
     """(formula cells saved without a value, rows holding two or more of them) in the first ``limit``
     bytes of a worksheet part (the header and first rows: enough to tell, and cheap on big files).
     Such files come from programs, never from Excel or WPS."""
-    n = rows = 0
-    seen = 0
-    tail = b""
-    last_row_start = -1
-    per_row = 0
     try:
         with zf.open(part) as fh:
-            while seen < limit:
-                chunk = fh.read(min(1 << 20, limit - seen))
-                if not chunk:
-                    break
-                seen += len(chunk)
-                buf = tail + chunk
-                if b"<f" not in buf and b":f" not in buf:
-                    tail = buf[-64:]
-                    continue
-                for m in _UNCACHED_RE.finditer(buf):
-                    if m.end() <= len(tail):
-                        continue
-                    n += 1
-                    rs = max(buf.rfind(b"<row", 0, m.start()), buf.rfind(b":row", 0, m.start()))
-                    if rs != last_row_start or rs < 0:
-                        last_row_start, per_row = rs, 0
-                    per_row += 1
-                    if per_row == 2:
-                        rows += 1
-                tail = buf[-64:]
-                last_row_start -= len(buf) - len(tail)
+            return _uncached_in(fh.read(limit))
     except Exception:
+        return 0, 0
+
+
+def _uncached_in(head: bytes) -> tuple[int, int]:
+    """_uncached_formulas of the head of a worksheet part, already inflated."""
+    n = rows = 0
+    if not _f_element(head):
         return n, rows
+    last_row_start = -1
+    per_row = 0
+    for m in _UNCACHED_RE.finditer(head):
+        n += 1
+        rs = max(head.rfind(b"<row", 0, m.start()), head.rfind(b":row", 0, m.start()))
+        if rs != last_row_start or rs < 0:
+            last_row_start, per_row = rs, 0
+        per_row += 1
+        if per_row == 2:
+            rows += 1
     return n, rows
+
+
+def _f_element(xml: bytes) -> bool:
+    """Whether ``xml`` has a formula element's start (``<f``, ``<x:f``): looked for from its letters f,
+    which a sheet's XML hardly holds (its texts are shared strings), instead of from its hundred
+    thousand ``<`` a MB; many f: as :func:`_f_element_plain`, the reference."""
+    if xml.count(b"f") > 64:
+        return _f_element_plain(xml)
+    i = xml.find(b"f", 1)
+    while i >= 0:
+        if xml[i - 1] in b"<:":
+            return True
+        i = xml.find(b"f", i + 1)
+    return False
+
+
+def _f_element_plain(xml: bytes) -> bool:
+    return b"<f" in xml or b":f" in xml
+
+
+def _scan_part(zf: zipfile.ZipFile, part: str) -> tuple[int, int, list[tuple[int, int, str]] | None]:
+    """A worksheet part inflated once: _uncached_formulas of its head, and its formula error cells
+    (None when the part could not be read to its end, or is refused: errorcells reads it again)."""
+    from .validate.errorcells import SLICE, cells_in_slices
+
+    try:
+        fh = zf.open(part)
+    except Exception:
+        return 0, 0, None
+    with fh:
+        try:
+            head = fh.read(UNCACHED_SCAN)
+        except Exception:
+            return 0, 0, None
+        n, rows = _uncached_in(head)
+        if n >= 3 and rows >= 1:
+            return n, rows, None
+        try:
+            return n, rows, list(cells_in_slices(itertools.chain([head], iter(lambda: fh.read(SLICE), b""))))
+        except Exception:
+            return n, rows, None
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -327,11 +364,14 @@ def _hidden_sheets(wb: Any) -> set[str]:
         return set()
 
 
-def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> WorkbookData:
+def read_workbook(path: str | os.PathLike[str], data: bytes | None = None, *,
+                  error_cells: bool = False) -> WorkbookData:
     """Read every sheet of a workbook into cell grids. Raises ReadError with a clear reason.
 
     ``data``: the file's bytes, when the caller has already read them (certctl.workspace.validate_once
-    hashes exactly what is validated): the file is then not opened at all, ``path`` only names it."""
+    hashes exactly what is validated): the file is then not opened at all, ``path`` only names it.
+    ``error_cells``: an xlsx sheet's XML, whose head is looked at for formulas without values, is read
+    whole, once, for its formula error cells too (SheetData.error_cells; certctl.validate.errorcells)."""
     p = Path(path)
     if data is None:
         size, head = _size_and_head(p)
@@ -348,7 +388,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None) -> Wo
             sh.merged = sh.merged or []
         _ods_merged(p if data is None else io.BytesIO(data), sheets)
     if fmt == "xlsx":
-        _check_uncached(p if data is None else io.BytesIO(data), sheets)
+        _check_uncached(p if data is None else io.BytesIO(data), sheets, error_cells)
         mark = _certctl_mark(p if data is None else io.BytesIO(data), sheets)
     return WorkbookData(str(p), fmt, digest, sheets, mark)
 
@@ -498,18 +538,23 @@ def _size_and_head(p: Path) -> tuple[int, bytes]:
         raise ReadError("F001", f"读取失败（{e.strerror}）", f"read failed ({e.strerror})") from None
 
 
-def _check_uncached(p: Path | io.BytesIO, sheets: list[SheetData]) -> None:
+def _check_uncached(p: Path | io.BytesIO, sheets: list[SheetData], error_cells: bool = False) -> None:
     """A workbook written by a program (not Excel/WPS) may hold formulas without computed values:
     they read as empty cells, and a form whose data are such formulas would look empty. Refuse it
-    with a clear reason rather than report "no data" or "required cell empty" for every cell."""
+    with a clear reason rather than report "no data" or "required cell empty" for every cell.
+    ``error_cells``: each sheet's formula error cells found in the same reading of its XML."""
     try:
         with zipfile.ZipFile(p) as zf:
             parts = sheet_parts(zf)
             for sh in sheets:
                 part = parts.get(sh.name)
                 if part is None:
+                    sh.error_cells = [] if error_cells else None  # nothing to restore (errorcells: the same)
                     continue
-                n, rows = _uncached_formulas(zf, part)
+                if error_cells:
+                    n, rows, sh.error_cells = _scan_part(zf, part)
+                else:
+                    n, rows = _uncached_formulas(zf, part)
                 sh.uncached_formulas = n
                 if n >= 3 and rows >= 1:
                     raise ReadError(

@@ -46,7 +46,13 @@ _HINT = re.compile(r"^\([^()]*\)$")
 
 
 def fill_in_hint(v: object) -> bool:
-    """Whether a cell is a bracketed fill-in instruction printed under a header: （必填） （18位） （年月日）."""
+    """Whether a cell is a bracketed fill-in instruction printed under a header: （必填） （18位） （年月日）.
+    A text of CJK ideographs only (a name, a unit: most cells looked at) has no bracket, cleaned or
+    not: it is not cleaned (:func:`fill_in_hint_plain` is the reference)."""
+    return v.__class__ is str and not CJK_ONLY.fullmatch(v) and fill_in_hint_plain(v)  # type: ignore[arg-type]
+
+
+def fill_in_hint_plain(v: object) -> bool:
     return v.__class__ is str and "(" in (t := clean_text(v)) and bool(_HINT.match(t))  # type: ignore[arg-type]
 
 
@@ -210,10 +216,20 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
     if not all(first_data):  # blank cells are among the falsy ones
         look |= {i for i, v in enumerate(first_data) if not v and blank(v)}
-    look |= rows_holding(first_data, {v for v in distinct_texts(first_data) if says_nothing(v) or fill_in_hint(v)})
+    look |= rows_holding(first_data, {v for v in _may_say_nothing(distinct_texts(first_data))
+                                      if says_nothing(v) or fill_in_hint(v)})
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)
     return look
+
+
+def _may_say_nothing(texts: set[str]) -> set[str]:
+    """``texts`` but none when, joined, they are ideographs only without 无 or 没有 (a column of names):
+    no such text says nothing or is a fill-in hint (see says_nothing, fill_in_hint)."""
+    joined = "".join(texts)
+    if "无" not in joined and "没有" not in joined and CJK_ONLY.fullmatch(joined):
+        return set()
+    return texts
 
 
 def rows_naming(column: Sequence[object], spec: F.FormSpec, key: str) -> set[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..normalize import clean_text
 from ..reader import SheetData, WorkbookData, sheet_parts
@@ -35,8 +35,12 @@ def is_error_value(value: object) -> bool:
 
 def restore_error_cells(wb: WorkbookData) -> int:
     """Put the text of every formula error cell back into ``wb``'s grids. Returns the cells restored.
-    The container was already checked for bombs and entities by the reader. Best effort: a part
-    that cannot be read leaves its sheet as calamine read it."""
+    The cells are those the reader found (``read_workbook(..., error_cells=True)``: each sheet's XML
+    inflated once for this and its check for formulas without values); a workbook read without them
+    has its sheets' XML read here. The container was already checked for bombs and entities by the
+    reader. Best effort: a part that cannot be read leaves its sheet as calamine read it."""
+    if wb.sheets and all(sheet.error_cells is not None for sheet in wb.sheets):
+        return sum(put_back(sheet, iter(sheet.error_cells or ())) for sheet in wb.sheets)
     restored = 0
     try:
         with zipfile.ZipFile(wb.path) as zf:
@@ -69,15 +73,18 @@ def error_cells(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, int, str]
     inflated a slice at a time (a 100,000-row sheet is ~50 MB of XML) and cut after the last complete
     row of each slice, so no cell is split between two slices."""
     with zf.open(part) as stream:
-        carry = b""
-        while True:
-            chunk = stream.read(SLICE)
-            xml = carry + chunk
-            end = _after_last_row(xml) if chunk else len(xml)
-            yield from _cells_in(xml, end)
-            carry = xml[end:]
-            if not chunk:
-                return
+        yield from cells_in_slices(iter(lambda: stream.read(SLICE), b""))
+
+
+def cells_in_slices(slices: Iterable[bytes]) -> Iterator[tuple[int, int, str]]:
+    """The error cells of a worksheet part's XML given a slice at a time (see error_cells)."""
+    carry = b""
+    for chunk in slices:
+        xml = carry + chunk
+        end = _after_last_row(xml)
+        yield from _cells_in(xml, end)
+        carry = xml[end:]
+    yield from _cells_in(carry, len(carry))
 
 
 def _after_last_row(xml: bytes) -> int:

@@ -18,6 +18,7 @@ from typing import Iterable
 from .. import forms as F
 from ..normalize import cell_text, clean_text, compact, header_key
 from ..reader import SheetData
+from .convert import CJK_ONLY
 
 MAX_SCAN = 60  # non-empty rows looked at from the top
 MAX_MERGED_CELLS = 4000  # a merged range larger than this is not spread over its cells
@@ -78,14 +79,32 @@ def _catalogue_keys() -> tuple[frozenset[str], frozenset[str]]:
             frozenset(k for s in F.SPECS for k in header_keys(s)[1]))
 
 
-@lru_cache(maxsize=65536)
 def names_some_column(text: str) -> bool:
-    """Whether a header text names a column of any form of the catalogue."""
+    """Whether a header text names a column of any form of the catalogue. A text of CJK ideographs
+    only is its own header key, and an ASCII text's key is ASCII, which no key of the catalogue is
+    (``_ascii_free``): neither is cleaned (:func:`names_some_column_plain` is the reference)."""
+    if CJK_ONLY.fullmatch(text):
+        exact, loose = _catalogue_keys()
+        return text in exact or text in loose
+    if text.isascii() and _ascii_free():
+        return False
+    return names_some_column_plain(text)
+
+
+@lru_cache(maxsize=65536)
+def names_some_column_plain(text: str) -> bool:
     k = header_key(text) if text else ""
     if not k:
         return False
     exact, loose = _catalogue_keys()
     return k in exact or _without_parens(k) in loose
+
+
+@lru_cache(maxsize=1)
+def _ascii_free() -> bool:
+    """No header key of the catalogue, exact or loose, is ASCII (nor empty)."""
+    exact, loose = _catalogue_keys()
+    return not any(k.isascii() for k in exact | loose)
 
 
 # ------------------------------------------------------------------------------ merged cells
@@ -170,15 +189,55 @@ def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool | 
     return colmap, dupes, unknown
 
 
-def names_three_columns(rows: list[list[object]], r: int, fill: Fill) -> bool:
+class Lines:
+    """Each row's cell texts as a header line reads them (cell_text; the top line with the merged
+    ranges' values), made once: locate_header reads a row as the top, second and third line."""
+
+    def __init__(self, rows: list[list[object]], fill: Fill):
+        self.rows, self.fill, self.got = rows, fill, {}
+
+    def __call__(self, k: int, width: int, top: bool) -> list[str]:
+        key = (k, top and bool(self.fill))
+        texts = self.got.get(key)
+        if texts is None or len(texts) < width:
+            fill = self.fill if top else None
+            texts = self.got[key] = [cell_text(cell_at(self.rows, k, c, fill)) for c in range(width)]
+        return texts
+
+
+def names_three_columns(rows: list[list[object]], r: int, fill: Fill, lines: Lines | None = None) -> bool:
     """Whether 3 or more cells of row r (alone, or joined with row r+1 as a two-row header would be)
     name a column of some form. A row that does not cannot be scored by any form of the catalogue,
-    so locate_header skips it without scoring it 16 times."""
+    so locate_header skips it without scoring it 16 times. Every text ``_candidates`` gives a 2- or
+    3-row header is one of the lines or lines joined: each tested once, the rows' texts made once
+    (``lines``; :func:`names_three_columns_plain` is the reference)."""
+    ns = [n for n in (2, 3) if r + n - 1 < len(rows)] or [1]
+    h = ns[-1]
+    width = max(len(rows[k]) for k in range(r, r + h))
+    lines = lines or Lines(rows, fill)
+    texts = [lines(r, width, True)] + [lines(r + k, width, False) for k in range(1, h)]
+    hits = 0
+    for parts in zip(*texts):
+        if h == 1:
+            joins: tuple[str, ...] = parts
+        elif h == 2:
+            joins = (*parts, parts[0] + parts[1])
+        else:
+            a, b, c = parts
+            joins = (a, b, c, a + b, b + c, a + b + c)
+        if any(t and names_some_column(t) for t in joins):
+            hits += 1
+            if hits >= 3:
+                return True
+    return False
+
+
+def names_three_columns_plain(rows: list[list[object]], r: int, fill: Fill) -> bool:
     ns = [n for n in (2, 3) if r + n - 1 < len(rows)] or [1]
     width = max(len(rows[k]) for k in range(r, r + ns[-1]))
     hits = 0
     for c in range(width):
-        if any(names_some_column(t) for n in ns for t in _candidates(rows, r, c, n, fill)):
+        if any(names_some_column_plain(t) for n in ns for t in _candidates(rows, r, c, n, fill)):
             hits += 1
             if hits >= 3:
                 return True
@@ -220,11 +279,11 @@ def _lines_left(spec: F.FormSpec, rows: list[list[object]], r: int, n: int, fill
     return left
 
 
-def _worth_scoring(sheet: SheetData, r: int, fill: Fill, catalogue_only: bool) -> bool:
+def _worth_scoring(sheet: SheetData, r: int, fill: Fill, catalogue_only: bool, lines: Lines) -> bool:
     row = sheet.rows[r]
     if sum(1 for v in row if v != "" and v is not None) < 2 and not any(fill.get((r, c)) for c in range(len(row))):
         return False
-    return not catalogue_only or names_three_columns(sheet.rows, r, fill)
+    return not catalogue_only or names_three_columns(sheet.rows, r, fill, lines)
 
 
 def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int = MAX_SCAN) -> Header | None:
@@ -235,9 +294,10 @@ def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int =
     specs = tuple(specs)
     catalogue_only = all(s in F.SPECS for s in specs)  # names_three_columns knows the catalogue's keys
     best: Header | None = None
+    lines = Lines(rows, fill)
     nonempty = (r for r in range(len(rows)) if any(v != "" and v is not None for v in rows[r]))
     for _, r in zip(range(max_scan), nonempty):
-        if not _worth_scoring(sheet, r, fill, catalogue_only):
+        if not _worth_scoring(sheet, r, fill, catalogue_only, lines):
             continue
         heights = [n for n in range(1, MAX_HEADER_ROWS + 1) if r + n - 1 < len(rows)
                    and (n < 3 or _header_like(rows[r + 2]))]

@@ -35,7 +35,7 @@ def validate_file(path: str | Path, opts: Options | None = None, *, data: bytes 
 
 def _read_and_validate(path: str | Path, opts: Options, data: bytes | None) -> FormResult:
     try:
-        wb = read_workbook(path, data)
+        wb = read_workbook(path, data, error_cells=True)  # the sheets' XML read once (errorcells)
     except ReadError as e:
         res = FormResult(str(path), read_error=e)
         res.findings = [Finding(e.code, str(path), params={"reason": e.reason(opts.lang)})]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import forms as F
 from .. import rules as R
 from ..findings import Finding, count
+from ..normalize import cell_text
 from ..reader import ReadError
 
 if TYPE_CHECKING:
@@ -222,60 +223,13 @@ class PackedRecords:
 
     def _slim(self, shared: dict[Any, Any]) -> list[Record]:
         """What ``slim_records`` makes of ``records()``, without the dicts in between (issue 15)."""
-        share = shared.setdefault
-        vals = self.values
-        cols = {k: (list(map(share, c, c)) if k in SHARED_KEYS or dates else c)
-                for k, c, dates in zip(vals.every, vals.cols, vals.dates) if k not in ("_birth", "_male")}
-        maps = shared.setdefault(Values, {})
-        index_of = []
-        for ks in vals.keysets:
-            keys = tuple(k for k in ks if k in cols)
-            index = maps.get(keys)
-            if index is None:
-                index = maps[keys] = {k: i for i, k in enumerate(keys, start=1)}
-            index_of.append((index, keys))
-        rows = zip(*cols.values()) if cols else [()] * self.n
-        if len(index_of) == 1 and index_of[0][1] == tuple(cols):  # every row the same columns
-            index = index_of[0][0]
-            values = [Values((index, *r)) for r in rows]
-        else:
-            at = {k: i for i, k in enumerate(cols)}
-            picks = [(index, [at[k] for k in keys]) for index, keys in index_of]
-            values = []
-            for r, w in zip(rows, vals.which):
-                index, pos = picks[w]
-                values.append(Values((index, *[r[i] for i in pos])))
-        raws = self._kept_raw(cols)
-        out = []
-        for (kind, sheet, row, errors, warnings, codes, colour, reasons), v, raw in zip(zip(*self.items), values, raws):
-            out.append(Record(kind, sheet, share(row, row), v, raw, errors, warnings, codes or _NONE, colour,
-                              reasons or _NONE))
-        return out
-
-    def _kept_raw(self, cols: dict[str, list[Any]]) -> list[dict[str, str]]:
-        """Each row's texts as read that slim_records keeps (most rows: none, one shared empty dict)."""
-        raw = self.raw
-        none = [None] * self.n
-        rcol = dict(zip(raw.every, raw.cols))
-        kept: list[dict[str, str] | None] = [None] * self.n
-        checks = [(k, k) for k in RAW_KEPT] + [("id", "id_ok"), ("cert", "cert")]
-        for k, vk in checks:
-            texts = rcol.get(k)
-            if texts is None:
-                continue
-            vc = cols.get(vk, none)
-            for i in [i for i, (t, v) in enumerate(zip(texts, vc)) if t and not v]:
-                d = kept[i]
-                if d is None:
-                    d = kept[i] = {}
-                d[k] = texts[i]
-        return [d or _NO_RAW for d in kept]
+        return slim_columns(self.items, self.values, dict(zip(self.raw.every, self.raw.cols)), shared)
 
 
 class _Columns:
     """Packed dicts (:func:`_pack_dicts`), their columns unpacked."""
 
-    __slots__ = ("keysets", "every", "which", "cols", "dates", "n")
+    __slots__ = ("keysets", "every", "which", "cols", "n")
 
     def __init__(self, packed: Any, n: int) -> None:
         self.keysets = [tuple(ks) for ks in packed["keys"]]
@@ -288,8 +242,15 @@ class _Columns:
                                     or max(self.which) >= len(self.keysets)))):
             raise ValueError("packed dicts that do not fit")
         self.cols = [_unpack_column(c, n) for c in packed["cols"]]
-        self.dates = [c[0] == "d" for c in packed["cols"]]  # columns of dates (slim: each date one object)
         self.n = n
+
+    @classmethod
+    def of(cls, every: list[str], cols: list[Sequence[Any]], keysets: list[tuple[str, ...]], which: list[int],
+           n: int) -> _Columns:
+        """Columns in memory (a validated sheet's, certctl.validate.table), as they would be unpacked."""
+        self = cls.__new__(cls)
+        self.every, self.cols, self.keysets, self.which, self.n = every, cols, keysets, which, n
+        return self
 
     def dicts(self) -> list[dict[str, Any]]:
         rows = list(zip(*self.cols)) if self.every else [()] * self.n
@@ -384,13 +345,79 @@ def slim_values(v: dict[str, Any], shared: dict[Any, Any]) -> Values:
                             else x for k, x in v.items()]))
 
 
+def _shared_column(col: Sequence[Any], key: str, share: Any) -> Sequence[Any]:
+    """A column of values with what :func:`slim_values` shares one object each: its dates, and its
+    strings when ``key`` is one of ``SHARED_KEYS``."""
+    keyed = key in SHARED_KEYS
+    types = set(map(type, col))
+    if dt.date not in types and not (keyed and str in types):
+        return col
+    if types <= ({dt.date, str, type(None)} if keyed else {dt.date, type(None)}):
+        return list(map(share, col, col))  # None is itself
+    return [share(x, x) if x.__class__ is dt.date or (keyed and x.__class__ is str) else x for x in col]
+
+
+def slim_columns(items: Sequence[Sequence[Any]], vals: _Columns, raw: dict[str, Sequence[Any]],
+                 shared: dict[Any, Any]) -> list[Record]:
+    """The records :func:`slim_records` leaves, made at once from a sheet's columns — ``items`` one
+    column per field of ``_ITEMS``, ``vals`` the values' columns, ``raw`` the cells as read by column
+    key — without a dict a row in between (issue 15): for a sheet read back from the cache
+    (:class:`PackedRecords`) and one just validated (:class:`certctl.validate.table.Table`)."""
+    share = shared.setdefault
+    cols = {k: _shared_column(c, k, share) for k, c in zip(vals.every, vals.cols) if k not in ("_birth", "_male")}
+    maps = shared.setdefault(Values, {})
+    index_of = []
+    for ks in vals.keysets:
+        keys = tuple(k for k in ks if k in cols)
+        index = maps.get(keys)
+        if index is None:
+            index = maps[keys] = {k: i for i, k in enumerate(keys, start=1)}
+        index_of.append((index, keys))
+    rows = zip(*cols.values()) if cols else [()] * vals.n
+    if len(index_of) == 1 and index_of[0][1] == tuple(cols):  # every row the same columns
+        index = index_of[0][0]
+        values = [Values((index, *r)) for r in rows]
+    else:
+        at = {k: i for i, k in enumerate(cols)}
+        picks = [(index, [at[k] for k in keys]) for index, keys in index_of]
+        values = []
+        for r, w in zip(rows, vals.which):
+            index, pos = picks[w]
+            values.append(Values((index, *[r[i] for i in pos])))
+    raws = _kept_raw(raw, cols, vals.n)
+    kind, sheet, row, errors, warnings, codes, colour, reasons = items
+    return list(map(Record, kind, sheet, map(share, row, row), values, raws, errors, warnings,
+                    [c or _NONE for c in codes], colour, [r or _NONE for r in reasons]))
+
+
+def _kept_raw(raw: dict[str, Sequence[Any]], cols: dict[str, Sequence[Any]], n: int) -> list[dict[str, str]]:
+    """Each row's texts as read that slim_records keeps (most rows: none, one shared empty dict): a
+    text is made (cell_text) only of a cell whose value is empty."""
+    kept: list[dict[str, str] | None] = [None] * n
+    checks = [(k, k) for k in RAW_KEPT] + [("id", "id_ok"), ("cert", "cert")]
+    for k, vk in checks:
+        cells = raw.get(k)
+        if cells is None:
+            continue
+        vc = cols.get(vk)
+        for i in (range(n) if vc is None else [i for i, v in enumerate(vc) if not v]):
+            c = cells[i]
+            t = c if c.__class__ is str else cell_text(c)
+            if t:
+                d = kept[i]
+                if d is None:
+                    d = kept[i] = {}
+                d[k] = t
+    return [d or _NO_RAW for d in kept]
+
+
 def slim_records(res: FormResult, shared: dict[Any, Any]) -> None:
     """Keep of ``res``'s records only what merging reads, once it is validated (and cached): the values
     without the ID's derived birth date and sex, their repeated strings and dates one object each (in
     ``shared``, across files), the texts as read only where the value is empty; the column tables go.
     What the model, the ledger and the terminal read of the records is unchanged (issue 15)."""
     for s in res.sheets:
-        if s.built is None and isinstance(s.table, PackedRecords):  # from the cache: slim at once
+        if s.built is None and s.table is not None:  # just validated or from the cache: slim at once
             s.built, s.table = s.table.records(shared), None
             continue
         for rec in s.records:

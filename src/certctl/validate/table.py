@@ -14,7 +14,7 @@ from .. import forms as F
 from .. import rules as R
 from ..findings import Finding
 from ..normalize import cell_text
-from .results import Record
+from .results import _NONE, Record, _Columns, slim_columns
 
 if TYPE_CHECKING:
     from .columns import IdColumns
@@ -86,8 +86,12 @@ class Table:
             _count(self._records[k], f)
 
     # -------------------------------------------------------------------------- records
-    def records(self) -> list[Record]:
-        """One Record per data row, built on first call."""
+    def records(self, shared: dict[Any, Any] | None = None) -> list[Record]:
+        """One Record per data row, built on first call; ``shared``: at once as
+        :func:`~certctl.validate.results.slim_records` leaves them (a merge, issue 15), by columns
+        (:meth:`_slim`; the reference is these records slimmed one by one)."""
+        if shared is not None and self._records is None:
+            return self._slim(shared)
         if self._records is None:
             self._records = [self._record(k, values, texts) for k, (values, texts)
                              in enumerate(zip(self._value_rows(), self._text_rows()))]
@@ -100,6 +104,35 @@ class Table:
     def _text_rows(self) -> Any:
         keys = list(self.raw)
         return (dict(zip(keys, row)) for row in zip(*(self.text(key) for key in keys)))
+
+    def _slim(self, shared: dict[Any, Any]) -> list[Record]:
+        """The slim records from the columns: the value columns as :class:`_Columns` (a row with an
+        invalid ID has no birth date or sex, an empty one no id_ok either, as :meth:`_record` leaves
+        it), the findings' codes and counts and the colours as columns (issue 15)."""
+        n = len(self.rows)
+        every = list(self.values)
+        which = [0] * n
+        keysets = [tuple(every)]
+        if "id" in self.values:
+            ok = self.values["id_ok"]
+            if not all(ok):
+                which = [0 if v else 2 if v is None else 1 for v in ok]
+                no_fact = tuple(k for k in every if k not in ("_birth", "_male"))
+                keysets += [no_fact, tuple(k for k in no_fact if k != "id_ok")]
+        errors, warnings, codes = [0] * n, [0] * n, [_NONE] * n
+        for k, found in self.found.items():
+            codes[k] = [f.code for f in found]
+            errors[k] = sum(1 for f in found if f.severity == R.ERROR)
+            warnings[k] = sum(1 for f in found if f.severity == R.WARNING)
+        colour: Sequence[str | None] = [None] * n
+        reasons: list[Any] = [_NONE] * n
+        if self.colour is not None:
+            colour = self.colour
+            for k, why in self.colour_reasons.items():
+                reasons[k] = why
+        items = [[self.kind] * n, [self.sheet] * n, self.rows, errors, warnings, codes, colour, reasons]
+        return slim_columns(items, _Columns.of(every, [self.values[k] for k in every], keysets, which, n), self.raw,
+                            shared)
 
     def _record(self, k: int, values: dict[str, Any], raw: dict[str, str]) -> Record:
         if "id" in values and not values["id_ok"]:  # an invalid ID tells no birth date or sex
