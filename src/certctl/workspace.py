@@ -378,6 +378,30 @@ def _product(cache: Any, digest: str, key: str, blob: Any, path: str, ws: Worksp
     return result
 
 
+def _cached(cache: Any, pre: dict[str, Any] | None, lazy: bool, digest: str, key: str, path: str) -> FormResult | None:
+    """The form's result from the cache — from ``pre`` (fetched at once for the folder; decoded now when
+    ``lazy``) or asked for alone — moved to ``path``; None when missing or unreadable (validated again)."""
+    result: FormResult | None
+    if pre is not None:
+        result = pre.pop(digest, None)  # decoded once: not held twice
+        if lazy and result is not None:
+            with gc_paused():
+                try:
+                    result = cache.decode(digest, key, result)
+                except Exception:
+                    result = None
+    else:
+        try:
+            result = cache.get(digest, key)
+        except Exception:
+            result = None
+    if result is not None:
+        result.path = path  # the same content may have moved or been renamed
+        for f in result.findings:
+            f.path = path
+    return result
+
+
 def load_workspace(
     root: str | os.PathLike[str],
     opts: Options | None = None,
@@ -434,23 +458,7 @@ def load_workspace(
         # (a product that cannot be read: the form is validated again)
         result: FormResult | None = _product(cache, digest, key, prods.pop(digest), sp, ws) if digest in prods else None
         if result is None and cache is not None and digest is not None:
-            if pre is not None:
-                result = pre.pop(digest, None)  # decoded once: not held twice
-                if lazy and result is not None:
-                    with gc_paused():
-                        try:
-                            result = cache.decode(digest, key, result)
-                        except Exception:
-                            result = None
-            else:
-                try:
-                    result = cache.get(digest, key)
-                except Exception:
-                    result = None
-            if result is not None:
-                result.path = sp  # the same content may have moved or been renamed
-                for f in result.findings:
-                    f.path = sp
+            result = _cached(cache, pre, lazy, digest, key, sp)
         if result is None:
             result, parsed = validate_once(p, opts)
             if parsed is not None and parsed != digest:  # replaced since the scan: it is what was read now
