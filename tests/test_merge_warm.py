@@ -139,3 +139,94 @@ def test_warm_merge_after_random_changes_is_the_no_cache_ledger(tmp_path_factory
                [a1(P[p], c, action=act, day=d, unit=u) for p, c, act, d, u in rows] or [a1(P[1], "QD0001")], meta(A))
     _merge(forms, out)
     _same_as_no_cache(forms, out, tmp)
+
+
+# the unchanged forms come as the model's product (model/product.py): not their records
+def _placed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from certctl.model import build
+
+    placed: list[str] = []
+    real = build._Reading.placed
+
+    def spy(self: object, res: object, fs: object, rp: str, prod: dict) -> None:
+        placed.append(rp)
+        real(self, res, fs, rp, prod)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build._Reading, "placed", spy)
+    return placed
+
+
+def test_a_warm_merge_takes_the_unchanged_forms_products(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    placed = _placed(monkeypatch)
+    forms = _forms(tmp_path)
+    out = tmp_path / "台账.xlsx"
+    _merge(forms, out)
+    assert placed == []  # the first merge reads every form
+    _cell(forms)
+    _merge(forms, out)
+    # annex forms without error rows; not the changed one, not the survey (other forms read it), not
+    # 镇B's annex 1 (an error row the terminal names)
+    assert sorted(placed) == ["镇A/附件2-注销申请表（6月）.xlsx", "镇A/附件4.xlsx"]
+    _same_as_no_cache(forms, out, tmp_path)
+    placed.clear()
+    _renamed(forms)
+    _merge(forms, out)
+    assert sorted(placed) == ["镇A/附件1.xlsx", "镇A/附件2-注销申请表（6月）.xlsx", "镇A/附件4.xlsx"]
+    _same_as_no_cache(forms, out, tmp_path)
+    placed.clear()
+    _corrected(forms)  # the annex 2 is now one of two versions: its records are needed, read again
+    _merge(forms, out)
+    _same_as_no_cache(forms, out, tmp_path)
+    placed.clear()
+    _row_added(forms)  # and from then on its product is not kept: read as records, never twice
+    _merge(forms, out)
+    assert sorted(placed) == ["镇A/附件4.xlsx"]
+    _same_as_no_cache(forms, out, tmp_path)
+
+
+def test_warm_merges_with_the_registry_and_national_list_are_the_no_cache_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_merge import B as UNIT_B, build_dir
+
+    placed = _placed(monkeypatch)
+    forms = build_dir(tmp_path / "forms")
+    out = tmp_path / "台账.xlsx"
+    _merge(forms, out)
+    write_form(forms / "B" / "附件1.xlsx", "annex1", [a1(P[1], "QD0007", unit=UNIT_B, day=22),
+                                                     a1(P[13], "QD0008", unit="市场局", day=21)], meta(UNIT_B))
+    _merge(forms, out)
+    assert placed  # the registry's R001/R002 on the unit names the products keep
+    _same_as_no_cache(forms, out, tmp_path)
+    placed.clear()
+    write_form(forms / "参考" / "执法主体清单.xlsx", "registry", [  # the registry changed: products still hold
+        {"unit": A, "short": "城管局", "must_report": "是"}, {"unit": UNIT_B, "short": "市场局", "must_report": "否"}])
+    _merge(forms, out)
+    assert "B/附件1.xlsx" in placed
+    _same_as_no_cache(forms, out, tmp_path)
+
+
+def test_a_product_that_cannot_be_read_is_read_again_from_the_form(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from certctl.cache import default_cache_dir, DB_NAME
+
+    placed = _placed(monkeypatch)
+    forms = _forms(tmp_path)
+    out = tmp_path / "台账.xlsx"
+    _merge(forms, out)
+    with sqlite3.connect(default_cache_dir() / DB_NAME) as db:  # products damaged (or planted): misses
+        n = db.execute("UPDATE forms SET blob = ? WHERE okey LIKE '%|model-events-%'", (b"\x00not json",)).rowcount
+    assert n == 3  # 镇A's three forms (镇B's annex 1 has an error row; the survey is not kept)
+    _cell(forms)
+    assert WRITTEN in _merge(forms, out)
+    assert placed[0] == "镇A/附件2-注销申请表（6月）.xlsx"  # the model met the damage there: the folder read again
+    _same_as_no_cache(forms, out, tmp_path)
+    with sqlite3.connect(default_cache_dir() / DB_NAME) as db:
+        n = db.execute("UPDATE forms SET blob = ? WHERE okey LIKE '%|model-product-%'", (b"\x00not json",)).rowcount
+    assert n == 4  # and 镇A's annex 1 as it was before the change
+    placed.clear()
+    _row_added(forms)
+    assert WRITTEN in _merge(forms, out)
+    assert placed == []
+    _same_as_no_cache(forms, out, tmp_path)

@@ -313,6 +313,11 @@ class FormCache:
         self.hits += 1
         return result
 
+    def drop(self, sha256s: list[str], options_key: str) -> None:
+        """Forget these entries (a merge that found a form's product no longer of use)."""
+        for sha in sha256s:
+            self._delete(sha, options_key)
+
     def touch(self, sha256s: list[str], options_key: str) -> None:
         """Mark entries as used (they were relied on without being loaded), for the size bound."""
         now = time.time()
@@ -361,8 +366,9 @@ class FormCache:
             except sqlite3.Error as e:
                 self._broken(e)
 
-    def put(self, sha256: str, options_key: str, result: Any) -> None:
-        """Store a result (not results of unreadable files: those are cheap to find again)."""
+    def put(self, sha256: str, options_key: str, result: Any, *, dated: bool | None = None) -> None:
+        """Store a result (not results of unreadable files: those are cheap to find again). ``dated``:
+        whether it holds for any day (default: the result's form has a 填报时间)."""
         if getattr(result, "read_error", None) is not None:
             return
         conn = self._connect()
@@ -374,7 +380,7 @@ class FormCache:
             self.errors.append(f"cannot store {getattr(result, 'path', '?')}: {e}")
             return
         meta = getattr(result, "meta", None)
-        dated = int(getattr(meta, "date", None) is not None)
+        dated = int(getattr(meta, "date", None) is not None if dated is None else dated)
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT OR REPLACE INTO forms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -49,7 +49,7 @@ from .validate.results import slim_records
 Progress = Callable[[int, int, str], None]
 
 #: bump when validation output changes shape, so cached results of an older certctl are not reused
-CACHE_SCHEMA = "2"  # 2: a sheet's records stored by columns (validate/results.py pack_records)
+CACHE_SCHEMA = "3"  # 2: a sheet's records stored by columns (validate/results.py pack_records); 3: and the model's product of a form (model/product.py)
 
 
 @dataclass
@@ -60,6 +60,10 @@ class Workspace:
     findings: list[Finding] = field(default_factory=list)  # X005 per duplicate
     paths: list[str] = field(default_factory=list)  # every file found, in order (duplicates included)
     others: list[str] = field(default_factory=list)  # files below the root that are not spreadsheets
+    # path -> the model's product of a form that came from the cache as that (model/product.py), and
+    # where the model hands the product of a form it read (the merge keeps it in the cache)
+    products: dict[str, Any] = field(default_factory=dict)
+    product_sink: Any = None
 
     def rel(self, path: str | os.PathLike[str]) -> str:
         """``path`` relative to the root, with ``/`` separators (the path shown in the ledger)."""
@@ -342,6 +346,62 @@ def inputs_key(scan: Scan, opts: Options, cfg: Any, as_of: Any, *extra: Any) -> 
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def _product_blobs(cache: Any, scan: Scan, key: str) -> dict[str, Any]:
+    """{sha256: (stored product, its stored events)} of the forms whose model product the cache holds
+    (model/product.py), still compressed."""
+    from .model.product import EVENTS_SUFFIX, OKEY_SUFFIX
+
+    digests = [d for d in dict.fromkeys(scan.digests) if d is not None]
+    try:
+        heads = cache.get_many(digests, key + OKEY_SUFFIX, decode=False)
+        events = cache.get_many(list(heads), key + EVENTS_SUFFIX, decode=False) if heads else {}
+    except Exception:
+        return {}
+    return {d: (heads[d], events[d]) for d in heads if d in events}
+
+
+def _product(cache: Any, digest: str, key: str, blob: Any, path: str, ws: Workspace) -> FormResult | None:
+    """The form's result (its records let go) from its stored product, the product in ``ws.products``;
+    None (a miss: the records are read as before) when it cannot be read."""
+    from .model.product import SUFFIXES, loads
+
+    head, events = blob
+    try:
+        with gc_paused():
+            result, prod = loads(head, path)
+    except Exception:
+        return None
+    prod["events"] = events  # decoded by the model when it comes to the form
+    ws.products[path] = prod
+    for k in (key, *(key + s for s in SUFFIXES)):  # the records stay in the cache with it (a merge may need them)
+        cache.touch([digest], k)
+    return result
+
+
+def _cached(cache: Any, pre: dict[str, Any] | None, lazy: bool, digest: str, key: str, path: str) -> FormResult | None:
+    """The form's result from the cache — from ``pre`` (fetched at once for the folder; decoded now when
+    ``lazy``) or asked for alone — moved to ``path``; None when missing or unreadable (validated again)."""
+    result: FormResult | None
+    if pre is not None:
+        result = pre.pop(digest, None)  # decoded once: not held twice
+        if lazy and result is not None:
+            with gc_paused():
+                try:
+                    result = cache.decode(digest, key, result)
+                except Exception:
+                    result = None
+    else:
+        try:
+            result = cache.get(digest, key)
+        except Exception:
+            result = None
+    if result is not None:
+        result.path = path  # the same content may have moved or been renamed
+        for f in result.findings:
+            f.path = path
+    return result
+
+
 def load_workspace(
     root: str | os.PathLike[str],
     opts: Options | None = None,
@@ -351,12 +411,15 @@ def load_workspace(
     exclude: Iterable[str | os.PathLike[str]] = (),
     scan: Scan | None = None,
     slim: bool = False,
+    products: bool = False,
 ) -> Workspace:
     """Read and validate every form below ``root`` (or the single file ``root``). Files in
     ``exclude`` (e.g. the ledger itself when it is written inside the forms folder) are skipped.
     ``scan``: the files and hashes already found by :func:`scan_forms` (``exclude`` is then ignored).
     ``slim``: keep of each form, once validated and cached, only what merging reads
-    (:func:`certctl.validate.results.slim_records`: memory bounded by rows, issue 15)."""
+    (:func:`certctl.validate.results.slim_records`: memory bounded by rows, issue 15). ``products`` (with
+    ``slim`` and a cache): a form whose model product is cached comes as that, without its records
+    (``ws.products``; model/product.py)."""
     opts = opts or Options()
     if scan is None:
         scan = scan_forms(root, exclude)
@@ -370,10 +433,12 @@ def load_workspace(
     key = options_key(opts) if cache is not None else ""
     pre: dict[str, Any] | None = None
     lazy = slim and hasattr(cache, "decode")  # each form decoded when its turn comes (issue 15)
+    # the model's products first: the records of those forms are not even fetched (model/product.py)
+    prods = _product_blobs(cache, scan, key) if products and lazy else {}
     if cache is not None and hasattr(cache, "get_many"):
         with gc_paused():  # decoding ~10^6 acyclic objects
             try:  # one query for every file instead of one per file
-                digests = [d for d in dict.fromkeys(scan.digests) if d is not None]
+                digests = [d for d in dict.fromkeys(scan.digests) if d is not None and d not in prods]
                 pre = cache.get_many(digests, key, decode=False) if lazy else cache.get_many(digests, key)
             except Exception:
                 pre = None
@@ -389,25 +454,11 @@ def load_workspace(
             if progress is not None:
                 progress(i, total, sp)
             continue
-        result: FormResult | None = None
-        if cache is not None and digest is not None:
-            if pre is not None:
-                result = pre.pop(digest, None)  # decoded once: not held twice
-                if lazy and result is not None:
-                    with gc_paused():
-                        try:
-                            result = cache.decode(digest, key, result)
-                        except Exception:
-                            result = None
-            else:
-                try:
-                    result = cache.get(digest, key)
-                except Exception:
-                    result = None
-            if result is not None:
-                result.path = sp  # the same content may have moved or been renamed
-                for f in result.findings:
-                    f.path = sp
+        # the model's product of the form, when cached: its records are not decoded (model/product.py)
+        # (a product that cannot be read: the form is validated again)
+        result: FormResult | None = _product(cache, digest, key, prods.pop(digest), sp, ws) if digest in prods else None
+        if result is None and cache is not None and digest is not None:
+            result = _cached(cache, pre, lazy, digest, key, sp)
         if result is None:
             result, parsed = validate_once(p, opts)
             if parsed is not None and parsed != digest:  # replaced since the scan: it is what was read now

@@ -47,7 +47,10 @@ def _unchanged(fc: Any, name: str, key: str, scan: Any, out: Path, opts: Any, sq
             return None  # the SQLite ledger asked for is missing or not the one written
     except OSError:
         return None
-    fc.touch([d for d in scan.digests if d], options_key(opts))  # still in use: keep them in the cache
+    from ..model.product import SUFFIXES
+
+    for key in (options_key(opts), *(options_key(opts) + s for s in SUFFIXES)):  # in use: kept in the cache
+        fc.touch([d for d in scan.digests if d], key)
     return hit["summary"]
 
 
@@ -58,24 +61,40 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     from .. import ledger_edits
     from ..ledger import build_ledger, merge_summary
     from ..ledger_xlsx import write_ledger
+    from ..model.product import NeedRecords
     from ..render import file_problems
-    from ..workspace import load_workspace
+    from ..workspace import load_workspace, options_key
 
     plain_sha = ledger_edits.plain(out)  # the old ledger's note read now, not beside the model (issue 15)
-    prog = progress_bar(not no_progress)
-    cb = None
-    if prog is not None:
-        prog.start()
-        task = prog.add_task("读取表格" if not en else "reading forms", total=len(scan.files))
 
-        def cb(done: int, total: int, path: str) -> None:
-            prog.update(task, completed=done)
-    try:
-        ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan, slim=True)  # memory: issue 15
-    finally:
+    def load(products: bool) -> Any:
+        prog = progress_bar(not no_progress)
+        cb = None
         if prog is not None:
-            prog.stop()
-    ledger = build_ledger(ws, cfg, day, release=True)
+            prog.start()
+            task = prog.add_task("读取表格" if not en else "reading forms", total=len(scan.files))
+
+            def cb(done: int, total: int, path: str) -> None:
+                prog.update(task, completed=done)
+        try:  # slim: memory, issue 15; products: the model's of each unchanged form (model/product.py)
+            ws = load_workspace(root, opts, progress=cb, cache=fc, scan=scan, slim=True, products=products)
+        finally:
+            if prog is not None:
+                prog.stop()
+        if fc is not None:
+            ws.product_sink = _keep_product(fc, options_key(opts))
+        return ws
+
+    for products in ((True, True, False) if fc is not None else (False,)):
+        ws = load(products)
+        try:
+            ledger = build_ledger(ws, cfg, day, release=True)
+            break
+        except NeedRecords as e:  # forms that came as their product are needed whole (versions of another)
+            from ..model.product import SUFFIXES
+
+            for suffix in SUFFIXES:
+                fc.drop(e.digests, options_key(opts) + suffix)
     carry = ledger_edits.carry(out, (c.cert for c in ledger.certificates), lg, plain_sha=plain_sha)
     if carry.problems:
         try:
@@ -107,6 +126,19 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     summary = merge_summary(ledger)
     summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
     return summary, carry
+
+
+def _keep_product(fc: Any, key: str) -> Any:
+    """Where the model hands a form's product: the cache, beside the form's records (model/product.py)."""
+    from ..model.product import EVENTS_SUFFIX, OKEY_SUFFIX, split
+
+    def sink(res: Any, made: Any) -> None:
+        if res.sha256:
+            head, events = split(made)
+            fc.put(res.sha256, key + EVENTS_SUFFIX, events, dated=res.meta.date is not None)
+            fc.put(res.sha256, key + OKEY_SUFFIX, head, dated=res.meta.date is not None)
+
+    return sink
 
 
 def _warn(message: str) -> None:

@@ -36,7 +36,9 @@ from ..validate.results import release_records
 from .events import (CERT_KINDS, IN_FORCE, REISSUED, REPLACED, STATUSES, Event, Slim, date_in_text, event_date,
                      events_of, reject_reason, source_text)
 from .units import Registry, UnitAccount
-from .versions import find_versions, touched_paths, version_findings
+from . import product
+from .product import NeedRecords
+from .versions import find_versions, touched_paths, version_findings, version_groups
 
 
 @dataclass
@@ -281,9 +283,19 @@ class _Reading:
         self.unit_cells: dict[str, list[tuple]] = {}
         self.survey_units: list[tuple] = []
         self.slim = Slim()
+        self.x006: list[tuple] | None = None  # the X006 of the form being read, when its product is kept
         # versions of one submission: corrected rows replaced, repeated rows once (model/versions.py)
-        self.vers = find_versions(self.results, lambda res: self.registry.sender(self.rel(res.path), res.meta.unit),
-                                  self.rel, CERT_KINDS)
+        sender = lambda res: self.registry.sender(self.rel(res.path), res.meta.unit)  # noqa: E731
+        # forms that came from the cache as the model's product (model/product.py), and where to keep them
+        self.products: dict[str, Any] = getattr(ws, "products", None) or {}
+        self.sink = getattr(ws, "product_sink", None)
+        self.shared: dict[Any, Any] = {}
+        # forms another version may replace rows of (model/versions.py): their records are needed
+        self.grouped = {res.path for _, group in version_groups(self.results, sender, CERT_KINDS) for res in group}
+        need = [res.sha256 for res in self.results if res.path in self.grouped and res.path in self.products]
+        if need:
+            raise NeedRecords(need)
+        self.vers = find_versions(self.results, sender, self.rel, CERT_KINDS)
         self.touched = touched_paths(self.vers)
         self.dropped.update(version_findings(self.vers, self.results, b.add, self.rel))
 
@@ -326,15 +338,48 @@ class _Reading:
             self.files.append(fs)
             return
         self.meta_unit[res.path] = self.b.path_unit[res.path] = res.meta.unit
+        prod = self.products.get(res.path)
+        if prod is not None:  # the model's product of this form, from the cache (model/product.py)
+            if not release or res.path in self.touched:
+                raise NeedRecords([res.sha256])
+            self.placed(res, fs, rp, prod)
+            return
+        start, self.x006 = len(self.events), [] if (keep := release and self.sink is not None) else None
         for s in res.sheets:
             self.rows(res, s, fs, rp)
         assert fs.rows_read == fs.rows_merged + fs.rows_rejected + fs.rows_superseded, (fs.path, fs.rows_read)
         self.status(res, fs, rp)
         self.files.append(fs)
         if release:
+            cells = _first_unit_cells(res) if self.registry.present or (keep and product.eligible(res)) else []
             if self.registry.present:
-                self.unit_cells[res.path] = _first_unit_cells(res)
+                self.unit_cells[res.path] = cells
             release_records(res, {(f.sheet, f.row) for f in res.findings if f.severity == R.ERROR})
+            if keep and res.path not in self.grouped:  # kept for the next merge (the model's product)
+                made = product.make(res, self.events[start:], fs.rows_merged, fs.rows_rejected, self.x006 or [], cells)
+                if made is not None:
+                    self.sink(res, made)
+        self.x006 = None
+
+    def placed(self, res: Any, fs: FileSummary, rp: str, prod: dict[str, Any]) -> None:
+        """A form as :meth:`file` reads it, from its product instead of its records (the same events,
+        counts and X006, the unit names; model/product.py)."""
+        for s in res.sheets:
+            self.b.colmaps[(res.path, s.sheet)] = s.colmap
+        try:  # decoded now, one form at a time (memory: issue 15)
+            events = product.unpack_events(product.events(prod["events"]), res.path, rp, self.shared, self.slim)
+        except Exception:
+            raise NeedRecords([res.sha256]) from None  # damaged or planted: the form is read again
+        if fs.rows_read != prod["merged"] + prod["rejected"]:
+            raise NeedRecords([res.sha256])
+        for sheet, row, col, title, reason, reason_en in prod["x006"]:
+            self.b.add("X006", res.path, sheet, row, col, title, None, reason=reason, reason_en=reason_en)
+        self.events.extend(events)
+        fs.rows_merged, fs.rows_rejected = prod["merged"], prod["rejected"]
+        self.status(res, fs, rp)
+        self.files.append(fs)
+        if self.registry.present:
+            self.unit_cells[res.path] = [tuple(c) for c in prod["cells"]]
 
     def rows(self, res: Any, s: Any, fs: FileSummary, rp: str) -> None:
         """A sheet's rows: each placed as events (or a national-list entry), superseded, or rejected (X006)."""
@@ -359,8 +404,11 @@ class _Reading:
                     fs.rows_rejected += 1
                     key = why[2]
                     colspec = s.spec.column(key) if key else None
-                    self.b.add("X006", res.path, rec.sheet, rec.row, s.colmap.get(key) if key else None,
-                               colspec.title if colspec else None, None, reason=why[0], reason_en=why[1])
+                    x006 = (rec.sheet, rec.row, s.colmap.get(key) if key else None, colspec.title if colspec else None,
+                            why[0], why[1])
+                    if self.x006 is not None:
+                        self.x006.append(x006)
+                    self.b.add("X006", res.path, *x006[:4], None, reason=why[0], reason_en=why[1])
                     continue
             fs.rows_merged += 1
             if certs:

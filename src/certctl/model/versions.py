@@ -110,6 +110,15 @@ def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[
     """Readable single-kind forms of the given kinds, grouped by (sending unit, kind); only the groups of
     two files or more, whose rows are then indexed by person (a unit's only form costs nothing) — one
     group at a time, so only one group's index is ever held (issue 15)."""
+    return ([_File(res, kind, PurePosixPath(rel(res.path)).name, *_rows(res, kind)) for res in members]
+            for kind, members in version_groups(results, sender, kinds))
+
+
+def version_groups(results: Iterable[Any], sender: Callable[[Any], str],
+                   kinds: Iterable[str]) -> list[tuple[str, list[Any]]]:
+    """(kind, forms) of every group of two forms or more that may be versions of one submission (the
+    forms whose rows :func:`find_versions` reads), from the forms' metadata alone."""
+    kinds = frozenset(kinds)
     groups: dict[tuple[str, str], list[Any]] = {}
     for res in results:
         if res.read_error is not None or getattr(res, "output", "") or len(res.sheets) == 0:
@@ -120,8 +129,7 @@ def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[
         unit = sender(res)
         if unit:
             groups.setdefault((unit, next(iter(kind_set))), []).append(res)
-    return ([_File(res, kind, PurePosixPath(rel(res.path)).name, *_rows(res, kind)) for res in members]
-            for (_, kind), members in groups.items() if len(members) > 1)
+    return [(kind, members) for (_, kind), members in groups.items() if len(members) > 1]
 
 
 def _rows(res: Any, kind: str) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
