@@ -104,6 +104,23 @@ def test_an_events_kept_values_from_a_slim_record_are_the_plain_ones(dicts: list
             assert (a is b) == (want[i] is want[j])
 
 
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.one_of(KEYS, st.sampled_from(["action", "sign_date", "orig_unit"])), VALUES,
+                                max_size=10), max_size=6))
+def test_the_values_an_event_reads_from_a_slim_record_are_the_plain_ones(dicts: list[dict]) -> None:
+    """``Slim.take`` reads a slim record's HEAD values by their places (a key its map lacks: None); the
+    plain reference (``Slim.head``) on the dict gives the same, and what it keeps is ``Slim``'s."""
+    from certctl.model.events import HEAD, Slim
+    from certctl.validate.results import slim_values
+
+    shared: dict = {}
+    fast, plain = Slim(), Slim()
+    got = [fast.take(slim_values(dict(d), shared)) for d in dicts]
+    assert [h for _, h in got] == [Slim.head(d) for d in dicts] == [tuple(d.get(k) for k in HEAD) for d in dicts]
+    assert [list(kv.items()) for kv, _ in got] == [list(plain(d).items()) for d in dicts]
+    assert [plain.take(d)[1] for d in dicts] == [Slim.head(d) for d in dicts]
+
 CELLS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True), st.text(max_size=3),
                   st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 3)),
                   st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)))

@@ -230,7 +230,7 @@ def _cert_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
             c.cert, c.name, c.id, c.sex, c.unit, c.category,
             STATUS_EN.get(c.status, c.status) if en else c.status,
             _colour_label(c.colour, lang),
-            sep.join(c.reasons(lang)),
+            sep.join(c.reasons(lang)) if c.colour_codes else "",  # most certificates: no reasons
             EVENT_EN.get(c.last_event, c.last_event) if en else c.last_event,
             c.last_event_date,
             c.source if not en else _ROW_ZH.sub(r" row \1", c.source.replace("；", "; ")),
@@ -252,8 +252,9 @@ def _event_details(e: Any, en: bool) -> str:
     elif e.family == "survey_people":
         parts = [v.get("category"), v.get("version"), v.get("person_type"), v.get("status"),
                  (("reported " if en else "自报") + v["colour"]) if v.get("colour") else None]
-    else:
-        parts = []
+    else:  # annex 1, most rows: the remark alone
+        remark = v.get("remark")
+        return str(remark) if remark else ""
     parts.append(v.get("remark"))
     return ("; " if en else "；").join(str(p) for p in parts if p)
 

@@ -172,7 +172,10 @@ class Account:
     @property
     def source(self) -> str:
         """Every source of the certificate, "file 第N行", joined with "；"."""
-        return "；".join(dict.fromkeys(e.source for e in self.events))
+        events = self.events
+        if len(events) == 1:  # most certificates: the one event's (issue 15)
+            return events[0].source
+        return "；".join(dict.fromkeys(e.source for e in events))
 
     @property
     def colour_reasons(self) -> list[str]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Sequence
 
 from ..findings import cell_ref
@@ -157,10 +158,15 @@ def loss_in_survey(rec: Any) -> tuple[bool, dt.date | None]:
 def signed_on(rec: Any) -> dt.date | None:
     """The day a new card was signed for (签收): the optional 签收日期 column, else a date the row's 备注
     gives with 签收 (启依法办发〔2020〕15号 一: 签收 … 后 10 个工作日内)."""
-    when = rec.values.get("sign_date")
+    v = rec.values
+    return _signed(v.get("sign_date"), v.get("remark"), rec)
+
+
+def _signed(when: Any, remark: Any, rec: Any) -> dt.date | None:
+    """:func:`signed_on` from the row's 签收日期 and 备注 values (taken with the others: :meth:`Slim.take`)."""
     if isinstance(when, dt.date):
         return when
-    text = rec.values.get("remark") or rec.raw.get("remark")
+    text = remark or rec.raw.get("remark")
     if not text or not any(w in text for w in SIGN_WORDS):
         return None
     return dated_mention(str(text), SIGN_WORDS)[1]
@@ -208,6 +214,11 @@ _ANNEX1 = {"录入归集": E_ENTER, "注销": E_REVOKE, "修改": E_MODIFY}
 _NOT_KEPT = frozenset(("cert", "id", "id_ok", "_birth", "_male", "name", "action", "entry_date", "sign_date"))
 
 
+#: the values :func:`events_of` reads of a row, taken at once (:meth:`Slim.take`)
+HEAD = ("cert", "id", "name", "unit", "action", "sign_date", "remark", "orig_unit")
+_AFTER = (None,)  # put after a slim row's values: where a key its map lacks is read
+
+
 class Slim:
     """What an event keeps of its row's values: the keys not in ``_NOT_KEPT`` whose value is not None
     (``.get`` answers None for the rest, as before); equal dicts are shared, so the usual annex 1 row
@@ -215,23 +226,43 @@ class Slim:
 
     def __init__(self) -> None:
         self.memo: dict[tuple, dict[str, Any]] = {}
-        self.places: dict[int, tuple[Any, tuple[tuple[str, int], ...]]] = {}  # id(key map) -> (it, kept places)
+        # id(key map) -> (it, kept places, a getter of the HEAD values): found once a key map
+        self.places: dict[int, tuple[Any, tuple[tuple[str, int], ...], Any]] = {}
+
+    def _places(self, index: dict[str, int]) -> tuple[Any, tuple[tuple[str, int], ...], Any]:
+        got = self.places.get(id(index))
+        if got is None or got[0] is not index:
+            absent = len(index) + 1  # the None of _AFTER
+            got = self.places[id(index)] = (index, tuple((k, i) for k, i in index.items() if k not in _NOT_KEPT),
+                                            itemgetter(*[index.get(k, absent) for k in HEAD]))
+        return got
 
     def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
         if values.__class__ is Values:  # a slim record's (issue 15): the kept keys' places found once a key map
-            index = _item(values, 0)
-            got = self.places.get(id(index))
-            if got is None or got[0] is not index:
-                got = self.places[id(index)] = (index, tuple((k, i) for k, i in index.items() if k not in _NOT_KEPT))
-            items = tuple([(k, x) for k, i in got[1] if (x := _item(values, i)) is not None])
+            _, places, _ = self._places(_item(values, 0))
+            items = tuple([(k, x) for k, i in places if (x := _item(values, i)) is not None])
         else:
             items = self.kept(values)
         return self._shared(items)
+
+    def take(self, values: dict[str, Any]) -> tuple[dict[str, Any], tuple]:
+        """What an event keeps of ``values`` (as called) and their :data:`HEAD` values, in one step: of a
+        slim record's by their places (issue 15); :meth:`head` is the plain reference."""
+        if values.__class__ is not Values:
+            return self(values), self.head(values)
+        _, places, head = self._places(_item(values, 0))
+        items = tuple([(k, x) for k, i in places if (x := _item(values, i)) is not None])
+        return self._shared(items), head(values + _AFTER)
 
     @staticmethod
     def kept(values: Any) -> tuple:
         """The items kept, in order: the plain reference of the fast path for Values above."""
         return tuple((k, v) for k, v in values.items() if v is not None and k not in _NOT_KEPT)
+
+    @staticmethod
+    def head(values: Any) -> tuple:
+        """The :data:`HEAD` values (None when absent): the plain reference of :meth:`take`'s."""
+        return tuple(map(values.get, HEAD))
 
     def _shared(self, items: tuple) -> dict[str, Any]:
         try:
@@ -251,41 +282,44 @@ def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None,
     if d is None:
         d = event_date(kind, rec, res)
     assert d is not None
-    filed = res.meta.date
-    cert, pid, name, path, sheet, row = v["cert"], v["id"], v.get("name") or "", res.path, rec.sheet, rec.row
-    unit = v.get("unit") or ""
-    out = _events_of(kind, rec, v, v if slim is None else slim(v), d, filed, cert, pid, name, unit, path, rel, sheet, row)
-    if slim is not None:
-        codes = tuple(rec.codes)
+    if slim is None:
+        kv, head, keep, codes, loss = v, Slim.head(v), rec, (), None
+    else:  # the record not kept: its codes and (survey) loss are
+        (kv, head), keep, codes = slim.take(v), None, tuple(rec.codes)
         loss = loss_in_survey(rec) if kind == "survey_people" else None
-        for e in out:
-            e.record, e.codes, e.loss = None, codes, loss
-    return out
+    return _events_of(kind, rec, kv, head, d, res.meta.date, res.path, rel, keep, codes, loss)
 
 
-def _events_of(kind: str, rec: Any, v: dict[str, Any], kv: dict[str, Any], d: dt.date, filed: dt.date | None, cert: str, pid: str,
-               name: str, unit: str, path: str, rel: str, sheet: str, row: int) -> list[Event]:
+def _events_of(kind: str, rec: Any, kv: dict[str, Any], head: tuple, d: dt.date, filed: dt.date | None, path: str,
+               rel: str, keep: Any, codes: tuple[str, ...], loss: tuple[bool, dt.date | None] | None) -> list[Event]:
+    """The events of :func:`events_of`, each made once with what it keeps (``keep``: the record or None)."""
+    cert, pid, name, unit, action, sign_date, remark, orig_unit = head
+    name, unit, sheet, row = name or "", unit or "", rec.sheet, rec.row
     if kind == "annex1":
-        k = _ANNEX1[v["action"]]
-        signed = signed_on(rec) if k == E_ENTER else None
-        main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, rec, signed)
+        k = _ANNEX1[action]
+        signed = _signed(sign_date, remark, rec) if k == E_ENTER else None
+        main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, keep, signed, codes, loss)
         if signed is None:
             return [main]
-        return [Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 0, rec, signed),
-                main]
+        return [Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 0, keep, signed,
+                      codes, loss), main]
     if kind == "annex2":
-        return [Event(E_REVOKE, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, rec)]
+        return [Event(E_REVOKE, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, keep, None, codes,
+                      loss)]
     if kind == "survey_people":
-        return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, rec)]
-    signed = signed_on(rec)
+        return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, keep, None, codes,
+                      loss)]
+    signed = _signed(sign_date, remark, rec)
     if kind == "annex3":
-        out = [Event(E_REPLACE, d, cert, pid, name, v.get("orig_unit") or "", path, rel, sheet, row, kv, kind, filed, 1,
-                     rec, signed)]
+        out = [Event(E_REPLACE, d, cert, pid, name, orig_unit or "", path, rel, sheet, row, kv, kind, filed, 1,
+                     keep, signed, codes, loss)]
     else:  # annex 4: the loss, then the reissue once the form is filed
-        out = [Event(E_LOSS, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 0, rec, signed)]
+        out = [Event(E_LOSS, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 0, keep, signed, codes,
+                     loss)]
         if filed is not None:
             out.append(Event(E_REISSUE, max(filed, d), cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1,
-                             rec, signed))
+                             keep, signed, codes, loss))
     if signed is not None:
-        out.append(Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 2, rec, signed))
+        out.append(Event(E_SIGN, signed, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 2, keep, signed,
+                         codes, loss))
     return out
