@@ -12,15 +12,16 @@ from certctl import codec
 from certctl.model.events import EVENT_KINDS, Event, Slim
 from certctl.model.product import events as stored_events, pack_events, unpack_events
 
-DATES = st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)))
+DATE = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
+DATES = st.one_of(st.none(), DATE)
 TEXT = st.text(alphabet="张王李启东市局0123456789X（）$", max_size=6)
 VALUES = st.dictionaries(st.sampled_from(["unit", "sex", "post", "field", "remark", "change_date", "hours"]),
-                         st.one_of(TEXT, st.integers(0, 99), st.booleans(), DATES.filter(lambda d: d is not None),
+                         st.one_of(TEXT, st.integers(0, 99), st.booleans(), DATE,
                                    st.tuples(TEXT)), max_size=4)
 EVENT = st.builds(
     lambda kind, date, cert, pid, name, unit, sheet, row, values, family, filed, sub, signed, codes:
         (kind, date, cert, pid, name, unit, sheet, row, values, family, filed, sub, signed, codes),
-    st.sampled_from(EVENT_KINDS), DATES.filter(lambda d: d is not None), TEXT, TEXT, TEXT, TEXT,
+    st.sampled_from(EVENT_KINDS), DATE, TEXT, TEXT, TEXT, TEXT,
     st.sampled_from(["附件1", "Sheet1"]), st.integers(1, 70000), VALUES,
     st.sampled_from(["annex1", "annex2", "annex3", "annex4"]), DATES, st.integers(0, 2), DATES,
     st.lists(st.sampled_from(["V001", "T001", "F003"]), max_size=3).map(tuple))
