@@ -330,17 +330,20 @@ class Note:
             fh.write(b"{")
             for n, (k, v) in enumerate(self._ordered().items()):
                 fh.write(((", " if n else "") + json.dumps(k) + ": ").encode("utf-8"))
+                # 4,096 a part, each made in one call: keys as hex ten bytes apart ("k1", "k2", ...), certificates
+                # as json.dumps of the part's list without its brackets (its items are the same, ", " apart)
                 if k == "rows":
-                    items: Iterator[str] = (f'"{v[j:j + 10].hex()}"' for j in range(0, len(v), 10))
+                    parts: Iterator[str] = ('"' + v[j:j + 40_960].hex(" ", -10).replace(" ", '", "') + '"'
+                                            for j in range(0, len(v), 40_960))
                 elif k == "certs":
-                    items = (json.dumps(c, ensure_ascii=False) for c in v)
+                    parts = (json.dumps(v[j:j + 4096], ensure_ascii=False)[1:-1] for j in range(0, len(v), 4096))
                 else:
                     fh.write(json.dumps(v, ensure_ascii=False).encode("utf-8"))
                     continue
                 fh.write(b"[")
                 sep = ""
-                while part := list(itertools.islice(items, 4096)):
-                    fh.write((sep + ", ".join(part)).encode("utf-8"))
+                for part in parts:
+                    fh.write((sep + part).encode("utf-8"))
                     sep = ", "
                 fh.write(b"]")
             fh.write(b"}")
