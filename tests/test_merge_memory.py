@@ -213,6 +213,22 @@ def test_row_keys_of_a_chunk_are_the_plain_ones(rows: list[list[object]]) -> Non
     assert _row_keys(rows) == [_row_key(r) for r in rows]
 
 
+@given(key_chunks(), st.integers(0, 6))
+@example([["QD1", "张三", None], ["QD2", "李四", "已处理"]], 2)  # the ledger's own cells, the clerk's after
+@example([["a"], ["b", "c", "d"]], 2)  # a first row shorter than the cells keyed, the others longer
+def test_row_keys_of_the_first_cells_are_those_of_the_rows_cut(rows: list[list[object]], first: int) -> None:
+    from certctl.ledger_edits import _row_key, _row_keys
+
+    assert _row_keys(rows, first) == [_row_key(r[:first]) for r in rows]
+
+
+@given(st.lists(st.one_of(st.just(""), st.just(None), CELLS), max_size=6))
+def test_any_filled_counts_as_the_plain_any(values: list[object]) -> None:
+    from certctl.ledger_edits import _any_filled, _filled
+
+    assert _any_filled(values) == any(_filled(v) for v in values)
+
+
 def test_a_plain_ledger_edited_after_the_check_is_read_back(tmp_path: Path) -> None:
     """merge asks ``plain`` before reading the forms; a clerk's note saved after that is still carried."""
     from openpyxl import load_workbook

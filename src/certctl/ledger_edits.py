@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import operator
 import os
 import re
 import shutil
@@ -109,6 +110,11 @@ def _filled(v: Any) -> bool:
     return v is not None and v != ""
 
 
+def _any_filled(values: list[Any]) -> bool:
+    """``any(map(_filled, values))`` (a test says so), counted in C: a clerk's column is mostly empty."""
+    return values.count(None) + values.count("") != len(values)
+
+
 def norm(v: Any) -> str:
     """A cell value as text, the same whether it is a value certctl writes or one read back from the file
     (python-calamine: numbers as floats, dates as dates, empty cells as ""). The usual cells — printable
@@ -158,18 +164,25 @@ def _row_key(cells: Iterable[Any]) -> bytes:
 _NONE = type(None)
 _EXACT = 2 ** 53  # an int up to this is its float's (norm: str(int(float(v))))
 CHUNK = 2_000  # rows keyed at once
+_DIGEST = type(hashlib.sha1()).digest
+_TEN = operator.itemgetter(slice(0, 10))
 
 
-def _row_keys(rows: list[list[Any]]) -> list[bytes]:
-    """:func:`_row_key` of each of ``rows`` (a test says so), a column at a time: a column of printable
-    texts, of dates, of whole numbers or empty is made text in one call, and each row's text is joined
-    and hashed with no call a cell (2.6 million cells at 10^5 certificates: issue 15); a column of other
-    values cell by cell by :func:`norm`; ragged rows, or a text holding the separator, row by row."""
+def _row_keys(rows: list[list[Any]], first: int | None = None) -> list[bytes]:
+    """:func:`_row_key` of each of ``rows`` (of its ``first`` cells when given: no row sliced), a test
+    says so, a column at a time: a column of printable texts, of dates, of whole numbers or empty is made
+    text in one call, and each row's text is joined and hashed with no call a cell (2.6 million cells at
+    10^5 certificates: issue 15); a column of other values cell by cell by :func:`norm`; ragged rows, or a
+    text holding the separator, row by row."""
     width = len(rows[0]) if rows else 0
-    if not width or any(len(r) != width for r in rows):
-        return [_row_key(r) for r in rows]
+    if first is not None and width >= first:
+        width, ragged = first, any(len(r) < first for r in rows)
+    else:
+        ragged = any(len(r) != width for r in rows)
+    if not width or ragged:
+        return [_row_key(r[:first]) for r in rows]
     cols: list[Any] = []
-    for col in zip(*rows):
+    for col in itertools.islice(zip(*rows), width):
         kinds = set(map(type, col))
         if kinds == {str} and "".join(col).isprintable():
             cols.append(col)
@@ -182,11 +195,12 @@ def _row_keys(rows: list[list[Any]]) -> list[bytes]:
         else:
             texts = [norm(v) for v in col]
             if "\x1f" in "".join(texts):  # the separator in a cell: rstrip below would take it
-                return [_row_key(r) for r in rows]
+                return [_row_key(r[:first]) for r in rows]
             cols.append(texts)
-    sha1 = hashlib.sha1
-    return [sha1(t.rstrip("\x1f").encode("utf-8", "surrogatepass")).digest()[:10]
-            for t in map("\x1f".join, zip(*cols))]
+    # each row's text joined, stripped, encoded, hashed and cut to ten bytes by maps: no Python frame a row
+    texts = map(str.rstrip, map("\x1f".join, zip(*cols)), itertools.repeat("\x1f"))
+    data = map(str.encode, texts, itertools.repeat("utf-8"), itertools.repeat("surrogatepass"))
+    return list(map(_TEN, map(_DIGEST, map(hashlib.sha1, data))))
 
 
 def _sheet_digest(rows: Iterable[Iterable[Any]]) -> str:
@@ -213,6 +227,11 @@ class _SheetKeys:
 
     def add(self, key: bytes) -> None:
         self.buffers[key[0]] += key
+
+    def add_all(self, keys: list[bytes]) -> None:
+        buffers = self.buffers
+        for key in keys:
+            buffers[key[0]] += key
 
     def digest(self) -> str:
         h = hashlib.sha256()
@@ -272,11 +291,10 @@ class Note:
             leading = own == list(range(k))  # certctl's own columns first (the clerk's after them)
             it = iter(rows)
             while chunk := list(itertools.islice(it, CHUNK)):
-                digests += b"".join(_row_keys([r[:k] if leading and len(r) >= k else
-                                               [r[i] if i < len(r) else None for i in own] for r in chunk]))
-                for r in chunk:
-                    certs.append(cert_key(r[0]))
-                    notes = notes or any(_filled(r[i]) for i in clerk if i < len(r))
+                digests += b"".join(_row_keys(chunk, k) if leading else
+                                    _row_keys([[r[i] if i < len(r) else None for i in own] for r in chunk]))
+                certs += map(cert_key, [r[0] for r in chunk])
+                notes = notes or any(_any_filled([r[i] for r in chunk if i < len(r)]) for i in clerk)
                 yield from chunk
                 del chunk
             doc["notes"] = notes
@@ -285,8 +303,7 @@ class Note:
             keys.add(_row_key(headers))
             it = iter(rows)
             while chunk := list(itertools.islice(it, CHUNK)):
-                for key in _row_keys(chunk):
-                    keys.add(key)
+                keys.add_all(_row_keys(chunk))
                 yield from chunk
                 del chunk
             doc["sheets"][name] = keys.digest()
@@ -313,17 +330,20 @@ class Note:
             fh.write(b"{")
             for n, (k, v) in enumerate(self._ordered().items()):
                 fh.write(((", " if n else "") + json.dumps(k) + ": ").encode("utf-8"))
+                # 4,096 a part, each made in one call: keys as hex ten bytes apart ("k1", "k2", ...), certificates
+                # as json.dumps of the part's list without its brackets (its items are the same, ", " apart)
                 if k == "rows":
-                    items: Iterator[str] = (f'"{v[j:j + 10].hex()}"' for j in range(0, len(v), 10))
+                    parts: Iterator[str] = ('"' + v[j:j + 40_960].hex(" ", -10).replace(" ", '", "') + '"'
+                                            for j in range(0, len(v), 40_960))
                 elif k == "certs":
-                    items = (json.dumps(c, ensure_ascii=False) for c in v)
+                    parts = (json.dumps(v[j:j + 4096], ensure_ascii=False)[1:-1] for j in range(0, len(v), 4096))
                 else:
                     fh.write(json.dumps(v, ensure_ascii=False).encode("utf-8"))
                     continue
                 fh.write(b"[")
                 sep = ""
-                while part := list(itertools.islice(items, 4096)):
-                    fh.write((sep + ", ".join(part)).encode("utf-8"))
+                for part in parts:
+                    fh.write((sep + part).encode("utf-8"))
                     sep = ", "
                 fh.write(b"]")
             fh.write(b"}")
