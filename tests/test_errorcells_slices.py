@@ -8,7 +8,7 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certctl.validate import errorcells
@@ -111,15 +111,3 @@ def test_the_readers_one_reading_finds_what_errorcells_reads_again(tmp_path) -> 
         assert errorcells.restore_error_cells(once) == errorcells.restore_error_cells(plain), path.name
         assert [s.rows for s in once.sheets] == [s.rows for s in plain.sheets], path.name
     assert seen_cells  # the corpus has error cells
-
-
-@SETTINGS
-@given(st.lists(st.sampled_from([b"<", b":", b"f", b"<f", b":f", b"x:f", b"</f>", b"<c>", b"ff", b"\xe4", b" "]),
-                max_size=80))
-@example([b"f"] * 70 + [b"<f"])  # many f: the plain search
-@example([b"f"] * 70)
-def test_a_formula_elements_start_found_from_its_fs_as_the_plain_search(pieces: list[bytes]) -> None:
-    from certctl.reader import _f_element, _f_element_plain
-
-    xml = b"".join(pieces)
-    assert _f_element(xml) == _f_element_plain(xml)
