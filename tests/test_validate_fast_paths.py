@@ -125,7 +125,7 @@ def test_convert_column_agrees_with_convert_cell(case):
 # ------------------------------------------------------------------------------ data rows
 SPEC = F.ANNEX1
 COLS = tuple((c.key, i) for i, c in enumerate(c for c in SPEC.columns if c.key != "sign_date"))  # 9 columns
-BODY = Body(SPEC, COLS, tuple(i for (key, i) in COLS if key != "seq"), 3)
+BODY = Body(SPEC, COLS, tuple(i for (key, i) in COLS if key != "seq"), 3, 8, 0)
 ROW_KINDS = {
     "data": lambda n: [n, "张伟", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
                        "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
@@ -147,6 +147,8 @@ ROW_KINDS = {
     "numbered 无": lambda n: [n, "无", "", "", "", "", "", "", ""],
     "a name with 无": lambda n: [n, "王无忌", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
                                 "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
+    "remark alone": lambda n: ["", "", "", "", "", "", "", "", "新证待签收。"],
+    "remark, blank 序号": lambda n: ["  ", "", "", "", "", "", "", "", "（原证件已交回）"],
     "没 and 有": lambda n: [n, ["张没", "有才"][n % 2], "启东市城市管理局", "", "", "", "", "", ""],
 }
 
@@ -156,6 +158,7 @@ ROW_KINDS = {
 @example(["data", "note", "id after note", "date line"])
 @example(["data", "header", "data", "total", "signature"])
 @example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
+@example(["remark alone", "data", "remark alone", "remark, blank 序号", "blank", "remark alone", "header", "remark alone"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
     if not rows:
