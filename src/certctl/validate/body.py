@@ -199,14 +199,18 @@ def _void(v: object) -> bool:
 def continues(row: Sequence[object], body: Body, i: int) -> bool:
     """Whether row ``i`` has nothing of its own but 备注: its 序号 empty or blank, every other cell of
     the form empty or filled from a range merged down from above (spread_merged)."""
-    if body.remark_col is None:
+    rc = body.remark_col
+    if rc is None:
         return False
     spread = body.spread.get(i, ())
-
-    def own(ci: int | None) -> bool:
-        return ci is not None and ci < len(row) and ci not in spread and not _void(row[ci])
-
-    return not own(body.seq_col) and not any(own(ci) for ci in body.data_cols if ci != body.remark_col)
+    n = len(row)
+    for ci in body.data_cols:  # most rows looked at are people: their first data cell ends this
+        if ci != rc and ci < n and ci not in spread:
+            v = row[ci]
+            if v is not None and v != "" and (v.__class__ is not str or v.strip()):  # not _void(v)
+                return False
+    seq = body.seq_col
+    return seq is None or seq >= n or seq in spread or _void(row[seq])
 
 
 def data_rows(rows: Sequence[Sequence[object]], columns: Sequence[Sequence[object]], body: Body) -> Rows:
