@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 
 from certctl import forms as F
 from certctl.idcard import check_char, check_id, make_id, plain_ids
-from certctl.validate.body import Body, data_rows, data_rows_one_by_one
+from dataclasses import replace
+
+from certctl.validate.body import Body, data_rows, data_rows_one_by_one, spread_merged
 from certctl.validate.columns import IdColumns, convert_column, rows_where
 from certctl.validate.rules.duplicates import Seen, repeats
 from certctl.validate.convert import NO_ID, FormFacts, convert_cell
@@ -166,6 +168,23 @@ def test_data_rows_agree_with_one_by_one(kinds):
     width = 9
     columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
     assert data_rows(rows, columns, BODY) == data_rows_one_by_one(rows, BODY)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(sorted(ROW_KINDS)), min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 19), st.integers(1, 3), st.integers(0, 8), st.integers(0, 2)), max_size=4))
+@example(["data", "blank", "remark alone"], [(0, 1, 0, 8)])
+def test_data_rows_agree_with_one_by_one_under_merged_ranges(kinds, ranges):
+    """Ranges merged down (a unit over several people, a 备注 over two rows, a person two rows high):
+    the rows they fill are looked at too, and both ways agree."""
+    rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
+    rows = [list(r) + [""] * (9 - len(r)) for r in rows]
+    merged = [(r, c, min(r + down, len(rows) - 1), min(c + right, 8)) for r, down, c, right in ranges if r < len(rows)]
+    below: dict[int, set[int]] = {}
+    spread_merged(rows, merged, 0, below)
+    body = replace(BODY, spread={r: frozenset(cs) for r, cs in below.items()})
+    columns = [[row[c] for row in rows] for c in range(9)]
+    assert data_rows(rows, columns, body) == data_rows_one_by_one(rows, body)
 
 
 # ------------------------------------------------------------------------------ rows_where
