@@ -216,3 +216,12 @@ def test_the_rule_on_plain_rows(rows, continued, orphans):
     found = data_rows(rows, columns, BODY)
     assert (list(found.continued), list(found.orphans)) == (continued, orphans)
     assert found == data_rows_one_by_one(rows, BODY)
+
+
+def test_remark_below_a_person_with_errors_follows_that_person(tmp_path):
+    """The row above is a person with an error (rejected in a merge): the 备注 still continues that
+    person — it goes where the person goes (listed with its reason), and the row is no second person."""
+    res = run(form_with(tmp_path, "annex2", typed_below(), id="32068119800517001"))
+    assert res.rows == 2 and one(res, "F010").params["prev"] == FIRST
+    assert remark_of(res, FIRST) == LONG + REST
+    assert {f.row for f in res.findings if f.severity == "error"} == {FIRST}
