@@ -225,3 +225,14 @@ def test_remark_below_a_person_with_errors_follows_that_person(tmp_path):
     assert res.rows == 2 and one(res, "F010").params["prev"] == FIRST
     assert remark_of(res, FIRST) == LONG + REST
     assert {f.row for f in res.findings if f.severity == "error"} == {FIRST}
+
+
+def test_remark_alone_that_is_a_formula_error_is_said_as_one_and_not_appended(tmp_path):
+    def edit(ws: Any, rc: int) -> None:
+        ws.insert_rows(FIRST + 1)
+        ws.cell(FIRST + 1, rc).value = "#REF!"
+    res = run(form_with(tmp_path, "annex1", edit))
+    f = one(res, "F007")
+    assert (f.cell, f.severity, f.value) == (f"I{FIRST + 1}", "warning", "#REF!")
+    assert res.rows == 2 and res.errors == 0 and "F010" not in codes(res)
+    assert remark_of(res, FIRST) == LONG

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import forms as F
+from .. import rules as R
 from ..findings import Finding
 from ..gcpause import gc_paused
 from ..marks import kind_label
@@ -16,7 +17,7 @@ from .body import Body, Rows, blank, data_rows, spread_merged
 from .columns import IdColumns, convert_column
 from .context import FileCheck
 from .convert import FormFacts
-from .errorcells import restore_error_cells
+from .errorcells import is_error_value, restore_error_cells
 from .header import Header, locate_header
 from .metadata import fill_from_footer, parse_metadata
 from .options import Options
@@ -142,7 +143,10 @@ def continue_remarks(check: FileCheck, sheet: str, first: int, below: Sequence[S
         return "" if blank(v) or rc in body.spread.get(i, ()) else cell_text(v).strip()
 
     for i, head in found.continued:
-        if text := own(i):
+        if is_error_value(text := own(i)):  # a broken formula: nothing to append, and said as such
+            check.add("F007", sheet, first + i + 1, rc, "备注", text, severity=R.WARNING)
+            continue
+        if text:
             remarks[head] = (cell_text(remarks[head]) if not blank(remarks[head]) else "") + text
             said = {"what": f"只填了备注“{text}”", "what_en": f"has only 备注 '{text}'",
                     "part": "的备注", "part_en": "'s 备注"}
