@@ -159,7 +159,9 @@ def continue_remarks(check: FileCheck, sheet: str, first: int, below: Sequence[S
         check.add("F010", sheet, first + i + 1, rc, "备注", text or None, line=first + i + 1, prev=first + head + 1,
                   **said)
     for i in found.orphans:
-        if text := own(i):  # (a row of merged cells alone, below no person, holds nothing: a blank row)
+        if is_error_value(text := own(i)):
+            check.add("F007", sheet, first + i + 1, rc, "备注", text, severity=R.WARNING)
+        elif text:  # (a row of merged cells alone, below no person, holds nothing: a blank row)
             check.add("F011", sheet, first + i + 1, rc, "备注", text, line=first + i + 1, text=text)
     columns[rc] = remarks
     return columns
