@@ -274,13 +274,14 @@ def _after_footer(rows: Sequence[Sequence[object]], start: int, body: Body, keep
 
 def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]:
     """Every row the rule might not call data: a blank or note-like first cell (column A), a blank
-    first data column, a cell naming its own column, or a cell filled from a range merged down."""
+    or whitespace first data column, a cell naming its own column, or a cell filled from a range merged
+    down (a row that continues a 备注 has its first data cell blank, whitespace or merged down)."""
     first, first_data = columns[0], columns[body.data_cols[0]]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
     if not all(first_data):  # blank cells are among the falsy ones
         look |= {i for i, v in enumerate(first_data) if not v and blank(v)}
     look |= rows_holding(first_data, {v for v in _may_say_nothing(distinct_texts(first_data))
-                                      if says_nothing(v) or fill_in_hint(v)})
+                                      if says_nothing(v) or fill_in_hint(v) or not v.strip()})  # (continues)
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)
     return look | body.spread.keys()
@@ -288,7 +289,7 @@ def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]
 
 def _may_say_nothing(texts: set[str]) -> set[str]:
     """``texts`` but none when, joined, they are ideographs only without 无 or 没有 (a column of names):
-    no such text says nothing or is a fill-in hint (see says_nothing, fill_in_hint)."""
+    no such text says nothing, is a fill-in hint (see says_nothing, fill_in_hint) or is whitespace."""
     joined = "".join(texts)
     if "无" not in joined and "没有" not in joined and CJK_ONLY.fullmatch(joined):
         return set()
