@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 
 from certctl import forms as F
 from certctl.idcard import check_char, check_id, make_id, plain_ids
-from certctl.validate.body import Body, data_rows, data_rows_one_by_one
+from dataclasses import replace
+
+from certctl.validate.body import Body, data_rows, data_rows_one_by_one, spread_merged
 from certctl.validate.columns import IdColumns, convert_column, rows_where
 from certctl.validate.rules.duplicates import Seen, repeats
 from certctl.validate.convert import NO_ID, FormFacts, convert_cell
@@ -125,7 +127,7 @@ def test_convert_column_agrees_with_convert_cell(case):
 # ------------------------------------------------------------------------------ data rows
 SPEC = F.ANNEX1
 COLS = tuple((c.key, i) for i, c in enumerate(c for c in SPEC.columns if c.key != "sign_date"))  # 9 columns
-BODY = Body(SPEC, COLS, tuple(i for (key, i) in COLS if key != "seq"), 3)
+BODY = Body(SPEC, COLS, tuple(i for (key, i) in COLS if key != "seq"), 3, 8, 0)
 ROW_KINDS = {
     "data": lambda n: [n, "张伟", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
                        "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
@@ -147,6 +149,8 @@ ROW_KINDS = {
     "numbered 无": lambda n: [n, "无", "", "", "", "", "", "", ""],
     "a name with 无": lambda n: [n, "王无忌", "启东市城市管理局", make_id("320681", dt.date(1980, 5, 17), n), "男",
                                 "3206811234", "录入归集", dt.date(2024, 5, 20), ""],
+    "remark alone": lambda n: ["", "", "", "", "", "", "", "", "新证待签收。"],
+    "remark, blank 序号": lambda n: ["  ", "", "", "", "", "", "", "", "（原证件已交回）"],
     "没 and 有": lambda n: [n, ["张没", "有才"][n % 2], "启东市城市管理局", "", "", "", "", "", ""],
 }
 
@@ -156,6 +160,7 @@ ROW_KINDS = {
 @example(["data", "note", "id after note", "date line"])
 @example(["data", "header", "data", "total", "signature"])
 @example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
+@example(["remark alone", "data", "remark alone", "remark, blank 序号", "blank", "remark alone", "header", "remark alone"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
     if not rows:
@@ -163,6 +168,24 @@ def test_data_rows_agree_with_one_by_one(kinds):
     width = 9
     columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
     assert data_rows(rows, columns, BODY) == data_rows_one_by_one(rows, BODY)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(sorted(ROW_KINDS)), min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 19), st.integers(0, 3), st.integers(0, 8), st.integers(0, 2)), max_size=4))
+@example(["data", "blank", "remark alone"], [(0, 1, 0, 8)])
+@example(["remark, blank 序号"], [(0, 1, 0, 1)])  # 序号's blank "  " merged over 姓名: a whitespace first data cell
+def test_data_rows_agree_with_one_by_one_under_merged_ranges(kinds, ranges):
+    """Ranges merged down (a unit over several people, a 备注 over two rows, a person two rows high):
+    the rows they fill are looked at too, and both ways agree."""
+    rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
+    rows = [list(r) + [""] * (9 - len(r)) for r in rows]
+    merged = [(r, c, min(r + down, len(rows) - 1), min(c + right, 8)) for r, down, c, right in ranges if r < len(rows)]
+    below: dict[int, set[int]] = {}
+    spread_merged(rows, merged, 0, below)
+    body = replace(BODY, spread={r: frozenset(cs) for r, cs in below.items()})
+    columns = [[row[c] for row in rows] for c in range(9)]
+    assert data_rows(rows, columns, body) == data_rows_one_by_one(rows, body)
 
 
 # ------------------------------------------------------------------------------ rows_where

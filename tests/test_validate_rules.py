@@ -589,7 +589,7 @@ def test_disabled_rule_is_silent(tmp_path):
 
 
 @pytest.mark.parametrize("field,typed,suggested", [("legal_qual", "有", "是"), ("legal_qual", "无", "否"),
-                                                   ("colour", "红色", "红"), ("status", "离退休", "退休")])
+                                                   ("colour", "红牌", "红"), ("status", "离退休", "退休")])
 def test_v002_suggests_the_allowed_value(tmp_path, field, typed, suggested):
     res = check(tmp_path, "survey", [annex_row("survey", 0, **{field: typed})])
     f = next(f for f in res.findings if f.code == "V002")

@@ -34,19 +34,30 @@ SAME: dict[str, str] = {
     "男性": "男", "女性": "女",
     "在职": "在岗", "在编在岗": "在岗", "正常在岗": "在岗",
     "岗位调整": "岗位调动", "岗位变动": "岗位调动", "内部调岗": "岗位调动",
+    # 证件状态 is named by its colours (柞政司发〔2024〕52号 三.3 “红黄绿”): 红色 is the colour 红 written out
+    "红色": "红", "黄色": "黄", "绿色": "绿",
+}
+#: In a yes/no column (是 / 否) only: a tick is 是 and a cross is 否, the way Chinese forms are ticked —
+#: read as that value, like ``SAME``. Anywhere else a tick or a cross means nothing certctl can tell.
+#: The Latin letter X (a cross to some, a mark of choice to others) and circles (○ 〇) are not here.
+YES_NO_MARKS: dict[str, str] = {
+    "√": "是", "✓": "是", "✔": "是",
+    "×": "否", "✕": "否", "✖": "否", "✗": "否", "✘": "否",
 }
 NEAR: dict[str, str] = {
-    "有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是", "√": "是",
-    "无": "否", "没有": "否", "未取得": "否", "N": "否", "NO": "否", "×": "否",
-    "红色": "红", "黄色": "黄", "绿色": "绿",
+    "有": "是", "具有": "是", "已取得": "是", "Y": "是", "YES": "是",
+    "无": "否", "没有": "否", "未取得": "否", "N": "否", "NO": "否",
     "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版",
     "离退休": "退休", "已退休": "退休", "调出": "调离", "已调离": "调离", "离职": "辞职", "已辞职": "辞职",
     "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改", "已注销": "注销",
 }
 
 
-def canonical(value: str) -> str:
-    """The value a word of the vocabulary means exactly (``SAME``), else the word itself."""
+def canonical(value: str, enum: tuple[str, ...] = ()) -> str:
+    """The value a word of the vocabulary means exactly (``SAME``; in a yes/no column, ``enum`` being
+    ``YES_NO``, also a tick or a cross: ``YES_NO_MARKS``), else the word itself."""
+    if enum == YES_NO and value in YES_NO_MARKS:
+        return YES_NO_MARKS[value]
     return SAME.get(value, value)
 
 

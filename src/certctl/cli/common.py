@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, NoReturn
 
 import typer
 
+from .helpfmt import Lang
+
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-LANG_HELP = "界面语言 zh（默认）或 en / message language"
+LANG_HELP = "界面语言 zh（默认）或 en / language of messages and help: zh (default) or en"
 CONFIG_HELP = "配置文件路径（默认当前目录下的 certctl.toml）/ config file"
 
 

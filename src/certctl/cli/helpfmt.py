@@ -1,15 +1,23 @@
-"""Help that reads right in Chinese at 80 columns (issue 14).
+"""Help that reads right in Chinese at 80 columns (issue 14), and in English with ``--lang en``.
 
 Click wraps help by ``len()`` and only at spaces: a Chinese line is two columns a character, so it
 overflows an 80-column terminal and is then cut by the terminal, mid-word. :class:`HelpFormatter`
 measures display cells, breaks between two Chinese characters or at a space (never inside a Latin word,
 an option name or a number; never before ，。 or after （ “), and labels the sections in Chinese first.
+
+With ``--lang en`` anywhere on the command line (before or after the command, before or after ``-h``)
+the help is English: the sections labelled in English, each command's text from cli/help_en.py and
+each option's the English half of its "中文 / English" help. The language is taken from the command
+line when certctl's group makes its context (:func:`set_help_language`), before any help is printed.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
+from contextvars import ContextVar
+from enum import Enum
 from typing import Any
 
 import typer.core
@@ -18,10 +26,60 @@ from rich.cells import cell_len
 # The click Typer runs on: recent Typer ships its own copy (typer._click), older ones use click itself.
 click: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click")
 _ClickUsageError: Any = importlib.import_module(click.__name__ + ".exceptions").UsageError
+# click >= 8.2 says the help of a group run without a command as this error: the help, not an error
+_NoArgsIsHelp: Any = getattr(importlib.import_module(click.__name__ + ".exceptions"), "NoArgsIsHelpError", ())
 
 HEADINGS = {"Options": "选项 Options", "Arguments": "参数 Arguments", "Commands": "命令 Commands"}
 USAGE = "用法 Usage: "
 HELP_TEXT = "显示本帮助并退出 / show this help and exit"
+class Lang(str, Enum):
+    """The language of messages and help (``--lang``)."""
+
+    zh = "zh"
+    en = "en"
+
+
+HEADINGS_EN = {"Options": "Options", "Arguments": "Arguments", "Commands": "Commands"}
+USAGE_EN = "Usage: "
+HELP_TEXT_EN = "show this help and exit"
+
+_HELP_LANG: ContextVar[str] = ContextVar("certctl_help_lang", default="zh")
+
+
+def set_help_language(args: list[str]) -> None:
+    """The help's language for this run, from its command line (``--lang en`` / ``--lang=en``)."""
+    _HELP_LANG.set("en" if _english(args) else "zh")
+
+
+def english_help() -> bool:
+    return _HELP_LANG.get() == "en"
+
+
+_EN_HALF = re.compile(r"\s*/ (?=[A-Za-z'\-])")
+
+
+def english_part(text: str) -> str:
+    """The English half of a "中文 / English" help (the text as it is when it has no such half)."""
+    parts = _EN_HALF.split(text, maxsplit=1)
+    return parts[1] if len(parts) == 2 and re.search(r"[\u4e00-\u9fff]", parts[0]) else text
+
+
+def english_text(name: str | None) -> str | None:
+    """A command's English help (cli/help_en.py), by its click name; None when it has none."""
+    from .help_en import EN_HELP
+
+    text = EN_HELP.get(name or "")
+    return inspect.cleandoc(text) if text else None
+
+
+def english_short(name: str | None) -> str | None:
+    """A command's line in the English command list: the first sentence of its English help."""
+    text = english_text(name)
+    if not text:
+        return None
+    first = _joined(text.split("\n\n")[0])
+    m = re.search(r"\.(?=\s|$)", first)
+    return first[: m.end()] if m else first
 
 _NO_START = set("，。、；：？！）》」』”’】…%,.;:?!)]}")  # never the first character of a line
 _NO_END = set("（《「『“‘【([{")  # never the last character of a line
@@ -112,10 +170,12 @@ class HelpFormatter(click.HelpFormatter):
     """Click's formatter, measuring display cells and breaking lines where Chinese allows."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        self.write(f"{'':>{self.current_indent}}{USAGE}{prog} {args}".rstrip() + "\n")
+        usage = USAGE_EN if english_help() else USAGE
+        self.write(f"{'':>{self.current_indent}}{usage}{prog} {args}".rstrip() + "\n")
 
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}:\n")
+        headings = HEADINGS_EN if english_help() else HEADINGS
+        self.write(f"{'':>{self.current_indent}}{headings.get(heading, heading)}:\n")
 
     def write_text(self, text: str) -> None:
         indent = " " * self.current_indent
@@ -129,7 +189,12 @@ class HelpFormatter(click.HelpFormatter):
             self.buffer.pop()  # click's own write_text ends without the blank line
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def,override]
-        rows = [(term, HELP_TEXT if help_ == "Show this message and exit." else _localised(help_ or "")) for term, help_ in rows]
+        if english_help():
+            rows = [(term, HELP_TEXT_EN if help_ == "Show this message and exit." else english_part(help_ or ""))
+                    for term, help_ in rows]
+        else:
+            rows = [(term, HELP_TEXT if help_ == "Show this message and exit." else _localised(help_ or ""))
+                    for term, help_ in rows]
         first = min(max((cell_len(t) for t, _ in rows), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
         text_width = max(self.width - first - self.current_indent, 20)
@@ -214,7 +279,7 @@ def usage_errors_in_chinese(make: Any, args: list[str], path: str = "certctl") -
     """``make()`` (a click make_context or resolve_command), its usage errors shown by :class:`UsageError`."""
     try:
         return make()
-    except UsageError:
+    except (UsageError, _NoArgsIsHelp):
         raise
     except _ClickUsageError as e:
-        raise UsageError(e, _english(args), path) from None
+        raise UsageError(e, english_help() or _english(args), path) from None

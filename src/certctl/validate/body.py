@@ -12,6 +12,12 @@ row by row from the top:
   a form of such rows only is an empty submission, received and clean;
 - a row whose filled data cells are all bracketed fill-in instructions (（必填） （18位） （年月日）, a line
   a template prints under its header) is not data;
+- a row with nothing of its own but 备注 (序号 empty or blank; every other cell empty, or filled only
+  from a range merged down from above) is not a person: it continues the row above. A long 备注 is
+  often typed over two rows, or its cell merged down over a second row. Right below a data row (or
+  below another such row) it is the continuation of that data row, its 备注 text appended to the data
+  row's (``Rows.continued``); anywhere else (right below the header, a blank or skipped row) it
+  continues nobody and is listed with its text (``Rows.orphans``);
 - every other row is data.
 
 A merged range below the header (one unit, one date, one 情况 for four people) holds its value in its
@@ -26,8 +32,8 @@ to those only; ``data_rows_one_by_one`` is the same rule on every row, the refer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .. import forms as F
 from ..normalize import cell_text, clean_text, compact
@@ -71,6 +77,20 @@ class Body:
     cols: tuple[tuple[str, int], ...]  # (column key, 0-based sheet column) of the form's columns, in order
     data_cols: tuple[int, ...]  # the sheet columns of every column but 序号
     id_col: int | None
+    remark_col: int | None = None  # the sheet column of 备注 (None: no row continues another)
+    seq_col: int | None = None
+    # row index (below the header) -> the sheet columns spread_merged filled in that row from a range
+    # merged down from above: those cells are not the row's own
+    spread: Mapping[int, frozenset[int]] = field(default_factory=dict)
+
+
+class Rows(NamedTuple):
+    """What the rule makes of the rows below the header."""
+
+    keep: list[int]  # the data rows
+    skipped: int  # non-blank rows that are not data (blank rows are not counted)
+    continued: Sequence[tuple[int, int]] = ()  # (row, the data row whose 备注 it continues)
+    orphans: Sequence[int] = ()  # rows of 备注 alone that continue no data row
 
 
 def blank(v: object) -> bool:
@@ -121,9 +141,11 @@ def header_again(row: Sequence[object], body: Body) -> bool:
 MAX_SPREAD = 5_000_000  # cells filled from merged ranges per sheet, at most
 
 
-def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int, int]], first: int) -> int:
+def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int, int]], first: int,
+                  below: dict[int, set[int]] | None = None) -> int:
     """Fill every cell of each merged range lying wholly below the header (row index ``first`` on)
-    with the range's top-left value, in place. Returns the number of cells filled."""
+    with the range's top-left value, in place. Returns the number of cells filled. ``below``, when
+    given, gets for each row index the columns filled from a range whose top is in a row above."""
     filled = 0
     for r1, c1, r2, c2 in merged:
         if r1 < first or r1 >= len(rows) or (r1 == r2 and c1 == c2):
@@ -142,14 +164,16 @@ def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int
             for c in range(c1, c2 + 1):
                 if blank(row[c]):
                     row[c] = v
+                    if below is not None and r > r1:
+                        below.setdefault(r, set()).add(c)
     return filled
 
 
 # ------------------------------------------------------------------------------ the rule
-def _verdict(row: Sequence[object], body: Body, in_footer: bool) -> str:
-    """'data', 'blank' (nothing at all), or why the row is skipped: 'empty', 'footer', 'signature',
-    'header', 'nothing' (every filled data cell says there is nothing to report), 'hint' (all fill-in
-    instructions)."""
+def _verdict(row: Sequence[object], body: Body, in_footer: bool, i: int = -1) -> str:
+    """'data', 'blank' (nothing at all), 'continues' (nothing of its own but 备注: see continues), or
+    why the row is skipped: 'empty', 'footer', 'signature', 'header', 'nothing' (every filled data
+    cell says there is nothing to report), 'hint' (all fill-in instructions). ``i``: the row's index."""
     filled = [row[ci] for ci in body.data_cols if ci < len(row) and not blank(row[ci])]
     if not filled:
         return "empty" if any(not blank(v) for v in row) else "blank"
@@ -163,38 +187,77 @@ def _verdict(row: Sequence[object], body: Body, in_footer: bool) -> str:
         return "signature"
     if header_again(row, body):
         return "header"
+    if continues(row, body, i):
+        return "continues"
     return "data"
 
 
-def data_rows(rows: Sequence[Sequence[object]], columns: Sequence[Sequence[object]], body: Body) -> tuple[list[int], int]:
-    """(indices of the data rows, number of non-blank rows skipped). ``columns`` are the rows'
-    first columns, column by column (up to the last column of the form)."""
+def _void(v: object) -> bool:
+    return blank(v) or (v.__class__ is str and not v.strip())  # type: ignore[attr-defined]
+
+
+def continues(row: Sequence[object], body: Body, i: int) -> bool:
+    """Whether row ``i`` has nothing of its own but 备注: its 序号 empty or blank, every other cell of
+    the form empty or filled from a range merged down from above (spread_merged)."""
+    rc = body.remark_col
+    if rc is None:
+        return False
+    spread = body.spread.get(i, ())
+    n = len(row)
+    for ci in body.data_cols:  # most rows looked at are people: their first data cell ends this
+        if ci != rc and ci < n and ci not in spread:
+            v = row[ci]
+            if v is not None and v != "" and (v.__class__ is not str or v.strip()):  # not _void(v)
+                return False
+    seq = body.seq_col
+    return seq is None or seq >= n or seq in spread or _void(row[seq])
+
+
+def data_rows(rows: Sequence[Sequence[object]], columns: Sequence[Sequence[object]], body: Body) -> Rows:
+    """The data rows, the non-blank rows skipped and the rows continuing a 备注 (:class:`Rows`).
+    ``columns`` are the rows' first columns, column by column (up to the last column of the form)."""
     return _apply(rows, rows_to_look_at(columns, body), body)
 
 
-def data_rows_one_by_one(rows: Sequence[Sequence[object]], body: Body) -> tuple[list[int], int]:
+def data_rows_one_by_one(rows: Sequence[Sequence[object]], body: Body) -> Rows:
     """The reference: the rule applied to every row."""
     return _apply(rows, range(len(rows)), body)
 
 
-def _apply(rows: Sequence[Sequence[object]], look_at: Iterable[int], body: Body) -> tuple[list[int], int]:
+def _apply(rows: Sequence[Sequence[object]], look_at: Iterable[int], body: Body) -> Rows:
     """The rule applied to the rows in ``look_at`` and, from the first note or signature line on, to
-    every row; the other rows are data."""
+    every row; the other rows are data. A row continuing a 备注 continues the data row right above
+    it, or the one that row continues."""
     keep: list[int] = []
     skipped = 0
+    continued: list[tuple[int, int]] = []
+    orphans: list[int] = []
+    head: int | None = None  # the data row a 备注 on row ``start`` would continue
     start = 0  # rows from here up to the next one looked at are data
     for i in sorted(look_at):
         keep.extend(range(start, i))
-        verdict = _verdict(rows[i], body, False)
+        if i > start:
+            head = i - 1
+        verdict = _verdict(rows[i], body, False, i)
+        if verdict == "hint" and head is not None and continues(rows[i], body, i):
+            verdict = "continues"  # （…） in 备注 alone, right below a person: part of that person's 备注
         if verdict == "footer":
-            return keep, skipped + 1 + _after_footer(rows, i + 1, body, keep)
+            return Rows(keep, skipped + 1 + _after_footer(rows, i + 1, body, keep), continued, orphans)
         if verdict == "data":
             keep.append(i)
-        elif verdict != "blank":
-            skipped += 1
+            head = i
+        elif verdict == "continues":
+            if head is None:
+                orphans.append(i)
+            else:
+                continued.append((i, head))
+        else:
+            head = None
+            if verdict != "blank":
+                skipped += 1
         start = i + 1
     keep.extend(range(start, len(rows)))
-    return keep, skipped
+    return Rows(keep, skipped, continued, orphans)
 
 
 def _after_footer(rows: Sequence[Sequence[object]], start: int, body: Body, keep: list[int]) -> int:
@@ -211,21 +274,22 @@ def _after_footer(rows: Sequence[Sequence[object]], start: int, body: Body, keep
 
 def rows_to_look_at(columns: Sequence[Sequence[object]], body: Body) -> set[int]:
     """Every row the rule might not call data: a blank or note-like first cell (column A), a blank
-    first data column, or a cell naming its own column."""
+    or whitespace first data column, a cell naming its own column, or a cell filled from a range merged
+    down (a row that continues a 备注 has its first data cell blank, whitespace or merged down)."""
     first, first_data = columns[0], columns[body.data_cols[0]]
     look = rows_holding(first, {v for v in distinct_texts(first) if blank(v) or starts_footer(v)})
     if not all(first_data):  # blank cells are among the falsy ones
         look |= {i for i, v in enumerate(first_data) if not v and blank(v)}
     look |= rows_holding(first_data, {v for v in _may_say_nothing(distinct_texts(first_data))
-                                      if says_nothing(v) or fill_in_hint(v)})
+                                      if says_nothing(v) or fill_in_hint(v) or not v.strip()})  # (continues)
     for key, ci in body.cols:
         look |= rows_naming(columns[ci], body.spec, key)
-    return look
+    return look | body.spread.keys()
 
 
 def _may_say_nothing(texts: set[str]) -> set[str]:
     """``texts`` but none when, joined, they are ideographs only without 无 or 没有 (a column of names):
-    no such text says nothing or is a fill-in hint (see says_nothing, fill_in_hint)."""
+    no such text says nothing, is a fill-in hint (see says_nothing, fill_in_hint) or is whitespace."""
     joined = "".join(texts)
     if "无" not in joined and "没有" not in joined and CJK_ONLY.fullmatch(joined):
         return set()

@@ -162,7 +162,7 @@ def convert_choice(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
     """A value from the column's list (性别, 情况, 证件类别 …); anything else is V002 with the closest
     allowed value suggested."""
     text = cell_text(raw)
-    v = F.canonical(compact(text))  # one vocabulary (forms.SAME): 男性 is 男, 在职 is 在岗
+    v = F.canonical(compact(text), col.enum)  # one vocabulary (forms.SAME): 男性 is 男, 在职 is 在岗; √ in 是/否 is 是
     if v in col.enum:
         return v, ()
     return None, (Problem("V002", text, params={"allowed": " / ".join(col.enum),

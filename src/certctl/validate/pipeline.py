@@ -7,15 +7,17 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import forms as F
+from .. import rules as R
 from ..findings import Finding
 from ..gcpause import gc_paused
 from ..marks import kind_label
+from ..normalize import cell_text
 from ..reader import ReadError, SheetData, WorkbookData, read_workbook
-from .body import Body, data_rows, spread_merged
+from .body import Body, Rows, blank, data_rows, spread_merged
 from .columns import IdColumns, convert_column
 from .context import FileCheck
 from .convert import FormFacts
-from .errorcells import restore_error_cells
+from .errorcells import is_error_value, restore_error_cells
 from .header import Header, locate_header
 from .metadata import fill_from_footer, parse_metadata
 from .options import Options
@@ -104,14 +106,19 @@ def check_sheet(check: FileCheck, sheet: SheetData, hdr: Header) -> SheetResult:
     res = SheetResult(sheet.name, spec, first, hdr.nrows, dict(hdr.colmap))
     form.columns_in_header(check, sheet.name, hdr)
     cols = [(c, hdr.colmap[c.key]) for c in spec.columns if c.key in hdr.colmap]
-    spread_merged(sheet.rows, sheet.merged, first)
+    merged_down: dict[int, set[int]] = {}
+    spread_merged(sheet.rows, sheet.merged, first, merged_down)
     below = sheet.rows[first:]
     if not below:
         return res
     body = Body(spec, tuple((c.key, ci) for c, ci in cols), tuple(ci for c, ci in cols if c.type != "seq"),
-                hdr.colmap.get("id"))
+                hdr.colmap.get("id"), hdr.colmap.get("remark"), hdr.colmap.get("seq"),
+                {r - first: frozenset(cs) for r, cs in merged_down.items()})
     columns = transpose(below, max(ci for _, ci in cols) + 1)
-    keep, res.skipped = data_rows(below, columns, body)
+    found = data_rows(below, columns, body)
+    keep, res.skipped = found.keep, found.skipped
+    if found.continued or found.orphans:
+        columns = continue_remarks(check, sheet.name, first, below, columns, body, found)
     if not keep:
         return res
     columns = [_pick(column, keep) for column in columns]
@@ -120,6 +127,44 @@ def check_sheet(check: FileCheck, sheet: SheetData, hdr: Header) -> SheetResult:
     convert_table(res.table, cols)
     check_rows(res.table)
     return res
+
+
+def continue_remarks(check: FileCheck, sheet: str, first: int, below: Sequence[Sequence[object]],
+                     columns: list[Sequence[object]], body: Body, found: Rows) -> list[Sequence[object]]:
+    """Each row of 备注 alone appended to the 备注 of the data row it continues (a text merged down
+    from that row's cell is already there) and said (F010, info); a row of 备注 alone below no data
+    row said with its text (F011, info). Returns ``columns`` with the 备注 column so completed."""
+    rc = body.remark_col
+    assert rc is not None
+    remarks = list(columns[rc])
+
+    def own(i: int) -> str:
+        v = below[i][rc] if rc < len(below[i]) else ""
+        return "" if blank(v) or rc in body.spread.get(i, ()) else cell_text(v).strip()
+
+    for i, head in found.continued:
+        if is_error_value(text := own(i)):  # a broken formula: nothing to append, and said as such
+            check.add("F007", sheet, first + i + 1, rc, "备注", text, severity=R.WARNING)
+            continue
+        if text:
+            remarks[head] = (cell_text(remarks[head]) if not blank(remarks[head]) else "") + text
+            said = {"what": f"只填了备注“{text}”", "what_en": f"has only 备注 '{text}'",
+                    "part": "的备注", "part_en": "'s 备注"}
+        elif all(blank(below[i][ci]) for ci in body.data_cols if ci != rc and ci < len(below[i])):
+            said = {"what": "只有与上方合并的备注单元格", "what_en": "has only a 备注 cell merged down from above",
+                    "part": "的备注", "part_en": "'s 备注"}
+        else:  # every cell merged down from above: nothing of its own to add
+            said = {"what": "的内容都在与上方合并的单元格中", "what_en": "holds only cells merged down from above",
+                    "part": "", "part_en": ""}
+        check.add("F010", sheet, first + i + 1, rc, "备注", text or None, line=first + i + 1, prev=first + head + 1,
+                  **said)
+    for i in found.orphans:
+        if is_error_value(text := own(i)):
+            check.add("F007", sheet, first + i + 1, rc, "备注", text, severity=R.WARNING)
+        elif text:  # (a row of merged cells alone, below no person, holds nothing: a blank row)
+            check.add("F011", sheet, first + i + 1, rc, "备注", text, line=first + i + 1, text=text)
+    columns[rc] = remarks
+    return columns
 
 
 def transpose(rows: Sequence[Sequence[object]], width: int) -> list[Sequence[object]]:
