@@ -90,6 +90,29 @@ def _out_failed(e: OSError) -> NoReturn:
     raise SystemExit(2)
 
 
+class Terminated(BaseException):
+    """SIGTERM (``kill``, a service or cron job stopped, a shutdown), raised where the program is so that
+    every ``finally`` and ``except BaseException`` runs as for Ctrl-C: an output's temporary file is
+    removed, the lock released. Not a KeyboardInterrupt, so nothing mistakes it for the clerk's Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _catch_sigterm() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    try:
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - no SIGTERM on this platform
+        pass
+
+
 def run_main(app: Any, args: list[str] | None = None) -> None:
     """Run ``app`` (Typer) as the ``certctl`` program: exit statuses 0/1/2 only, no traceback.
 
@@ -99,6 +122,7 @@ def run_main(app: Any, args: list[str] | None = None) -> None:
     import typer.main
 
     _tolerant_streams()
+    _catch_sigterm()
     command = typer.main.get_command(app)
     argv = sys.argv[1:] if args is None else args
     code: Any = 0
@@ -125,6 +149,10 @@ def run_main(app: Any, args: list[str] | None = None) -> None:
     except (KeyboardInterrupt, EOFError):
         _say("certctl: interrupted" if _lang() == "en" else "certctl: 已中断")
         code = 130
+    except Terminated:
+        _say("certctl: stopped (SIGTERM); nothing half-written was left" if _lang() == "en" else
+             "certctl: 已终止（收到 SIGTERM），没有留下写了一半的文件")
+        code = 143
     except OSError as e:
         if _is_stdout_error(e):
             _out_failed(e)
