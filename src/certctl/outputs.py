@@ -118,6 +118,25 @@ def _input_form(out: Path, st: os.stat_result, inputs: Iterable[str | os.PathLik
     return None
 
 
+def office_lock(path: str | os.PathLike[str]) -> Path | None:
+    """The lock file Excel, WPS or LibreOffice keeps beside ``path`` while it is open in them, if any:
+    ``~$台账.xlsx`` (Excel and WPS; Excel drops the first two characters of a long name), ``.~lock.台账.xlsx#``
+    (LibreOffice), ``.~台账.xlsx`` (WPS on Linux)."""
+    p = Path(path)
+    name = p.name
+    names = ["~$" + name, f".~lock.{name}#", ".~" + name]
+    if len(p.stem) > 7:
+        names.append("~$" + name[2:])
+    for n in names:
+        lock = p.with_name(n)
+        try:
+            if lock.is_file():
+                return lock
+        except OSError:
+            continue
+    return None
+
+
 def _looks_like_form(p: Path, root: Path) -> bool:
     """A file a scan of ``root`` reads as a form: a spreadsheet name, not hidden, not an Office lock file,
     not in a hidden folder below the root."""

@@ -185,7 +185,7 @@ def merge_cmd(
     en = lg == "en"
     wait = one_of("--lock-timeout", lock_timeout, "--wait", wait, lg) or 0
     from ..ledger_edits import backup_pattern
-    from ..outputs import OutputRefused, check_output
+    from ..outputs import OutputRefused, check_output, office_lock
     from ..validate import Options
     from ..workspace import find_forms
 
@@ -204,6 +204,12 @@ def merge_cmd(
             check_sqlite_output(sqlite)
     except OutputRefused as e:
         fail(e.message(lg))
+    lock = office_lock(out) if out.exists() else None
+    if lock is not None:  # the clerk may be typing in it: what is unsaved would not be carried, and saving would undo the merge
+        fail(f"the ledger {out} is open in Excel/WPS (its lock file {lock.name} is beside it): save and close it, then "
+             f"merge again; if it is not open, delete the hidden lock file {lock}" if en else
+             f"台账 {out} 正在 Excel/WPS 中打开（旁边有锁文件 {lock.name}）：请先保存并关闭台账再合并，否则正在填写、"
+             f"尚未保存的内容不会带入新台账，关闭时保存还会盖掉新台账；如果台账并没有打开，删除这个隐藏的锁文件 {lock} 即可")
     out_abs = out.resolve()
     if sqlite is not None and sqlite.resolve() == out_abs:
         fail(f"--sqlite and --output name the same file {out}: give the SQLite ledger its own name (台账.sqlite)"

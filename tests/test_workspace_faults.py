@@ -1,0 +1,162 @@
+"""A clerk's folder as it really is, through real certctl processes: Office lock files beside forms and
+beside the ledger, names that are not UTF-8, inside and out of the zip, link loops, a non-UTF-8 locale.
+(Bad files one by one are the corpus, tests/corpus; kills and races are test_faults.py; outputs on forms,
+permissions and pipes are test_safety.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from fixtures.builders import META, annex_row
+from certctl.samples import write_form
+
+CERTCTL = str(Path(sys.executable).parent / "certctl")
+AS_OF = "2024-06-05"
+
+
+def env(**extra: str) -> dict[str, str]:
+    e = dict(os.environ)
+    e.update({"NO_COLOR": "1", "COLUMNS": "200", **extra})
+    return e
+
+
+def certctl(*args: str, **kw) -> subprocess.CompletedProcess:
+    e = kw.pop("env", None) or env()
+    return subprocess.run([CERTCTL, *args], capture_output=True, timeout=120, env=e, **kw)
+
+
+def text(p: subprocess.CompletedProcess) -> str:
+    return p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+
+
+def form(path: Path, n: int = 0, rows: int = 2) -> Path:
+    write_form(path, "annex1", [annex_row("annex1", n + i) for i in range(rows)], META)
+    return path
+
+
+def merged(out: Path) -> dict:
+    """The merge's JSON document for the files it read."""
+    return json.loads(out.read_text("utf-8"))
+
+
+# ------------------------------------------------------------------------- the ledger open in Excel
+@pytest.mark.parametrize("name,lock", [("台账.xlsx", "~$台账.xlsx"), ("台账.xlsx", ".~lock.台账.xlsx#"),
+                                       ("证件管理总台账2024.xlsx", "~$管理总台账2024.xlsx")])
+def test_ledger_open_in_excel_or_wps_is_not_replaced(tmp_path: Path, name: str, lock: str) -> None:
+    """A lock file beside the ledger: the clerk has it open, perhaps typing in 处理情况. Replacing it would
+    leave what is unsaved out of the new ledger, and the clerk's save would put the old one back: refused,
+    exit 2, the ledger untouched, the message naming the lock file to delete if Excel is not running."""
+    forms = tmp_path / "ledger"
+    form(forms / "镇A" / "附件1.xlsx")
+    out = tmp_path / name
+    first = certctl("merge", str(forms), "-o", str(out), "--as-of", AS_OF, "-q")
+    assert first.returncode == 0, text(first)
+    form(forms / "镇B" / "附件1.xlsx", n=10)  # something new to merge
+    (tmp_path / lock).write_bytes(b"\x05clerk")
+    before = out.read_bytes()
+    p = certctl("merge", str(forms), "-o", str(out), "--as-of", AS_OF, "-q")
+    assert p.returncode == 2, text(p)
+    assert "Traceback" not in text(p)
+    assert "正在 Excel/WPS 中打开" in text(p) and lock in text(p)
+    assert out.read_bytes() == before
+    (tmp_path / lock).unlink()  # Excel closed: the merge goes ahead
+    p = certctl("merge", str(forms), "-o", str(out), "--as-of", AS_OF, "-q")
+    assert p.returncode == 0, text(p)
+    assert out.read_bytes() != before
+
+
+# ------------------------------------------------------------------- odd things among the forms
+def test_lock_files_links_and_gbk_names_among_the_forms(tmp_path: Path) -> None:
+    """Excel's ``~$form.xlsx`` and LibreOffice's ``.~lock.form.xlsx#`` are skipped (not read, not counted);
+    a symbolic link loop ends; a file name in GBK bytes and a zip whose member names are GBK (no UTF-8
+    flag, as old Chinese zip tools write) are read. Every form is merged, exit 0, no traceback."""
+    forms = tmp_path / "ledger"
+    good = form(forms / "镇A" / "附件1.xlsx")
+    (forms / "镇A" / "~$附件1.xlsx").write_bytes(b"\x05zhang" + b"\x00" * 160)
+    (forms / "镇A" / ".~lock.附件1.xlsx#").write_text("zhang,host,2024-06-05", "utf-8")
+    (forms / "镇A" / "回环").symlink_to(forms / "镇A")  # a link to its own folder
+    (forms / "环1.xlsx").symlink_to(forms / "环2.xlsx")
+    (forms / "环2.xlsx").symlink_to(forms / "环1.xlsx")
+    gbk_name = os.fsencode(forms / "镇B") + b"/" + "附件1_测试".encode("gbk") + b".xlsx"
+    os.makedirs(forms / "镇B")
+    form(Path(os.fsdecode(gbk_name)), n=10)
+    # GBK member names: the workbook of another form, plus a part named in GBK without the UTF-8 flag
+    src = form(tmp_path / "src.xlsx", n=20)
+
+    class GbkInfo(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's name
+            try:
+                return self.filename.encode("ascii"), self.flag_bits
+            except UnicodeEncodeError:
+                return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(forms / "镇C.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for i in zin.infolist():
+            z.writestr(GbkInfo(i.filename, i.date_time), zin.read(i))
+        z.writestr(GbkInfo("docProps/说明.txt"), b"x")
+    assert any(n.endswith(".txt") and "说明" not in n for n in zipfile.ZipFile(forms / "镇C.xlsx").namelist())
+    out = tmp_path / "台账.xlsx"
+    p = certctl("merge", str(forms), "-o", str(out), "--as-of", AS_OF, "--format", "json")
+    assert "Traceback" not in text(p)
+    assert p.returncode == 0, text(p)
+    doc = json.loads(p.stdout)
+    assert len(doc["files"]) == 3, [f["path"] for f in doc["files"]]
+    assert sum(f["rows_merged"] for f in doc["files"]) == 6
+    assert good.exists()
+    v = certctl("validate", str(forms), "-q")
+    assert v.returncode == 0 and "Traceback" not in text(v), text(v)
+
+
+def test_unreadable_file_among_the_forms_is_listed_not_lost(tmp_path: Path) -> None:
+    """A form the run may not read (mode 000, run without root's override) is counted unreadable with
+    its reason, exit 1; the other forms are merged."""
+    if os.geteuid() == 0 and not _setpriv():
+        pytest.skip("running as root without setpriv: cannot take away read permission")
+    forms = tmp_path / "ledger"
+    form(forms / "镇A" / "附件1.xlsx")
+    locked = form(forms / "镇B" / "附件1.xlsx", n=10)
+    locked.chmod(0)
+    tmp_path.chmod(0o755)
+    prefix = [_setpriv(), "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    out = tmp_path / "out" / "台账.xlsx"
+    try:
+        p = subprocess.run([*prefix, CERTCTL, "merge", str(forms), "-o", str(out), "--as-of", AS_OF,
+                            "--format", "json"], capture_output=True, timeout=120, env=env())
+    finally:
+        locked.chmod(0o600)
+    assert p.returncode == 1, text(p)
+    doc = json.loads(p.stdout)
+    bad = [f for f in doc["files"] if f["status"] != "ok" and f["rows_merged"] == 0]
+    assert any("镇B" in f["path"] for f in bad), doc["files"]
+    assert sum(f["rows_merged"] for f in doc["files"]) == 2
+
+
+def _setpriv() -> str | None:
+    import shutil
+
+    return shutil.which("setpriv")
+
+
+# --------------------------------------------------------------------------------- the console
+def test_c_locale_prints_chinese_or_degrades_without_traceback(tmp_path: Path) -> None:
+    """LANG=C / LC_ALL=C (a bare cron environment): messages still come out, as UTF-8 to a pipe, and the
+    exit status is the same as under a Chinese locale."""
+    forms = tmp_path / "ledger"
+    form(forms / "附件1.xlsx")
+    (forms / "坏.xlsx").write_bytes(b"")
+    for cmd in (["validate", str(forms)], ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", AS_OF],
+                ["overdue", str(forms), "--as-of", AS_OF]):
+        e = env(LANG="C", LC_ALL="C")
+        e.pop("PYTHONIOENCODING", None)
+        e.pop("PYTHONUTF8", None)
+        p = certctl(*cmd, env=e)
+        assert "Traceback" not in text(p), text(p)
+        assert p.returncode in (1, 2), (cmd, text(p))
+        assert "坏.xlsx" in text(p) or "无法读取" in text(p), text(p)
