@@ -160,3 +160,60 @@ def test_c_locale_prints_chinese_or_degrades_without_traceback(tmp_path: Path) -
         assert "Traceback" not in text(p), text(p)
         assert p.returncode in (1, 2), (cmd, text(p))
         assert "坏.xlsx" in text(p) or "无法读取" in text(p), text(p)
+
+
+# ------------------------------------------------------------------------------------ a full disk
+@pytest.fixture()
+def full_disk(tmp_path: Path):
+    """A small tmpfs mounted on tmp_path/full (root only): yields (the mount, a function filling it)."""
+    import shutil
+
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+
+    def fill() -> None:
+        fd = os.open(mnt / "填满.bin", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    try:
+        yield mnt, fill
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_full_disk_is_said_in_chinese_and_leaves_what_was_there(tmp_path: Path, full_disk) -> None:
+    """Every command writing to a full disk: exit 2, "磁盘已满" (the system says No space left on device in
+    English), no traceback — not even Python's "Exception ignored" from a zip left open — the ledger
+    written before untouched, no temporary file left."""
+    mnt, fill = full_disk
+    forms = tmp_path / "ledger"
+    form(forms / "镇A" / "附件1.xlsx", rows=60)
+    ledger = mnt / "台账.xlsx"
+    assert certctl("merge", str(forms), "-o", str(ledger), "--as-of", AS_OF, "-q").returncode == 0
+    before = ledger.read_bytes()
+    fill()
+    runs = {
+        "merge": ["merge", str(forms), "-o", str(ledger), "--as-of", "2024-06-06", "-q"],
+        "report": ["report", str(forms), "-o", str(mnt / "报告"), "--as-of", AS_OF, "-q"],
+        "cleanup": ["cleanup", str(forms), "-o", str(mnt / "清理"), "--as-of", AS_OF, "-q"],
+        "annotate": ["validate", str(forms / "镇A" / "附件1.xlsx"), "--annotate", str(mnt / "退回.xlsx"), "-q"],
+        "overdue": ["overdue", str(forms), "--as-of", AS_OF, "-f", "json", "-o", str(mnt / "逾期.json")],
+    }
+    for what, args in runs.items():
+        p = certctl(*args)
+        err = p.stderr.decode("utf-8", "replace")
+        assert p.returncode == 2, (what, text(p))
+        assert "磁盘已满" in err, (what, err)
+        assert "Traceback" not in text(p) and "Exception ignored" not in err, (what, err)
+    assert ledger.read_bytes() == before
+    assert [f.name for f in mnt.rglob("*.tmp")] == []

@@ -27,6 +27,7 @@ from typing import Iterable
 
 from .atomic import atomic_write_bytes
 from .reader import EXTENSIONS
+from .oserror import why
 
 __all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "write_text"]
 
@@ -68,7 +69,7 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
     except FileNotFoundError:
         return  # nothing there: nothing to destroy (a new file in a forms folder is not a form yet)
     except OSError as e:
-        raise OutputRefused(f"无法检查输出位置 {out}：{e.strerror or e}",
+        raise OutputRefused(f"无法检查输出位置 {out}：{why(e)}",
                             f"cannot check the output {out}: {e.strerror or e}") from None
     form = _input_form(out, st, inputs)
     if form is not None and not is_certctl_output(out, kind):

@@ -15,6 +15,7 @@ from .common import (Lang, as_of_option, busy, cache_option, config_option, cons
                      forms_dir_argument, lang_option, load, lock_timeout_option, one_of, output_option, progress_bar,
                      quiet_option, read_date, show_id_option)
 from .streams import emit, failer
+from ..oserror import why
 
 
 class Fmt(str, Enum):
@@ -102,7 +103,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
         except OSError as e:
             fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
                  "nothing written" if en else
-                 f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
+                 f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{why(e)}），未写出新台账")
     note = ledger_edits.Note()  # what was written, noted as the rows go by
 
     def written(sheets: Any) -> None:
@@ -117,12 +118,12 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
                              settings=judging_settings(cfg), report=report_inputs(ledger, ws))
             except OSError as e:
                 fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
-                     else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
+                     else f"无法写出 SQLite 台账 {sqlite}：{why(e)}")
     try:
         with busy(not no_progress, f"writing the ledger {out} ..." if en else f"正在写出台账 {out} ……"):
             write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written, tap=note.tap)
     except OSError as e:
-        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{why(e)}")
     summary = merge_summary(ledger)
     summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
     return summary, carry
@@ -260,7 +261,7 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     except OSError as e:
         fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else
-             f"无法在 {lock_dir} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
+             f"无法在 {lock_dir} 创建台账的锁文件（{why(e)}）；请用 -o 把台账写到有写入权限的文件夹")
     try:
         with ledger_lock(out, wait):
             fc = open_cache(enabled=cache, warn=_warn, lang=lg)
@@ -290,7 +291,7 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     except LedgerLocked as e:
         fail(e.message(lg))
     except OSError as e:
-        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{why(e)}")
 
 
 def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any,

@@ -20,6 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterable, NoReturn
+from ..oserror import why
 
 TRACEBACK_ENV = "CERTCTL_TRACEBACK"
 
@@ -86,7 +87,7 @@ def _out_failed(e: OSError) -> NoReturn:
         _say("certctl: output cut short: the program reading it stopped (broken pipe)" if en else
              "certctl: 输出未写完：读取输出的程序已关闭（管道断开）")
     else:
-        _say(f"certctl: cannot write the output: {e.strerror or e}" if en else f"certctl: 无法写出输出：{e.strerror or e}")
+        _say(f"certctl: cannot write the output: {e.strerror or e}" if en else f"certctl: 无法写出输出：{why(e)}")
     raise SystemExit(2)
 
 
@@ -113,6 +114,14 @@ def _catch_sigterm() -> None:
         pass
 
 
+def _unraisable(info: Any) -> None:
+    """An error in a finaliser (openpyxl leaves its zip open when the disk fills; closing it in ``__del__``
+    fails again): the failure itself was already said in one line, so no "Exception ignored … Traceback"
+    after it, unless CERTCTL_TRACEBACK asks for tracebacks."""
+    if os.environ.get(TRACEBACK_ENV):
+        sys.__unraisablehook__(info)
+
+
 def run_main(app: Any, args: list[str] | None = None) -> None:
     """Run ``app`` (Typer) as the ``certctl`` program: exit statuses 0/1/2 only, no traceback.
 
@@ -123,6 +132,7 @@ def run_main(app: Any, args: list[str] | None = None) -> None:
 
     _tolerant_streams()
     _catch_sigterm()
+    sys.unraisablehook = _unraisable
     command = typer.main.get_command(app)
     argv = sys.argv[1:] if args is None else args
     code: Any = 0
@@ -190,7 +200,7 @@ def emit(text: str, output: Path | None, *, kind: str, fail: Callable[[str, str]
         try:
             write_text(output, text, bom=bom)
         except OSError as e:
-            fail(f"无法写出 {output}：{e.strerror or e}", f"cannot write {output}: {e.strerror or e}")
+            fail(f"无法写出 {output}：{why(e)}", f"cannot write {output}: {e.strerror or e}")
         return
     out = sys.stdout
     tty = False
