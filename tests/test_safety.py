@@ -541,6 +541,7 @@ def test_7_stdout_closed_and_broken_pipe(campaign: Path) -> None:
     args = [CERTCTL, "overdue", "--dir", str(campaign), "--as-of", AS_OF]
     p = subprocess.run(args, stderr=subprocess.PIPE, text=True, timeout=120, env=env(), preexec_fn=lambda: os.close(1))
     assert p.returncode == 2 and "Traceback" not in p.stderr and "无法写出输出" in p.stderr, p.stderr
+    assert "标准输出已关闭" in p.stderr, p.stderr  # not the English "stdout is closed" alone
     for fmt in ("table", "csv", "json"):
         r, w = os.pipe()
         proc = subprocess.Popen([*args, "-f", fmt], stdout=w, stderr=subprocess.PIPE, text=True, env=env())

@@ -86,6 +86,9 @@ def _out_failed(e: OSError) -> NoReturn:
     if e.errno == errno.EPIPE:
         _say("certctl: output cut short: the program reading it stopped (broken pipe)" if en else
              "certctl: 输出未写完：读取输出的程序已关闭（管道断开）")
+    elif e.errno == errno.EBADF:  # started with stdout closed (`>&-`, a service without one)
+        _say("certctl: cannot write the output: stdout is closed" if en else
+             "certctl: 无法写出输出：标准输出已关闭（stdout is closed），请把输出重定向到文件或用 -o 指定文件")
     else:
         _say(f"certctl: cannot write the output: {e.strerror or e}" if en else f"certctl: 无法写出输出：{why(e)}")
     raise SystemExit(2)
