@@ -217,3 +217,26 @@ def test_full_disk_is_said_in_chinese_and_leaves_what_was_there(tmp_path: Path, 
         assert "Traceback" not in text(p) and "Exception ignored" not in err, (what, err)
     assert ledger.read_bytes() == before
     assert [f.name for f in mnt.rglob("*.tmp")] == []
+
+
+def test_a_fifo_named_like_a_form_does_not_hang_the_run(tmp_path: Path) -> None:
+    """A named pipe (FIFO) called 附件1.xlsx among the forms — nothing ever writes to it: opening it to
+    hash it blocked merge for ever (a cron job that never ends). Every command now names it unreadable
+    and goes on: exit 1 (2 for validate, a file it cannot read), the other form merged."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    forms = tmp_path / "ledger"
+    form(forms / "镇A" / "附件1.xlsx")
+    os.mkfifo(forms / "镇B附件1.xlsx")
+    runs = {
+        "merge": (["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", AS_OF, "--no-cache"], 1),
+        "overdue": (["overdue", str(forms), "--as-of", AS_OF], 1),
+        "report": (["report", str(forms), "-o", str(tmp_path / "报告"), "--as-of", AS_OF], 1),
+        "cleanup": (["cleanup", str(forms), "-o", str(tmp_path / "清理"), "--as-of", AS_OF], 1),
+        "validate": (["validate", str(forms)], 2),
+    }
+    for what, (args, status) in runs.items():
+        p = subprocess.run([CERTCTL, *args], capture_output=True, timeout=60, env=env(COLUMNS="300"))
+        assert p.returncode == status, (what, text(p))
+        assert "Traceback" not in text(p)
+        assert "镇B附件1.xlsx" in text(p) and "不是普通文件" in text(p), (what, text(p))
