@@ -112,6 +112,8 @@ def test_lock_files_links_and_gbk_names_among_the_forms(tmp_path: Path) -> None:
     assert good.exists()
     v = certctl("validate", str(forms), "-q")
     assert v.returncode == 0 and "Traceback" not in text(v), text(v)
+    v = certctl("validate", str(forms / "环1.xlsx"))  # named on the line: said, in Chinese
+    assert v.returncode == 2 and "符号链接循环" in text(v), text(v)
 
 
 def test_unreadable_file_among_the_forms_is_listed_not_lost(tmp_path: Path) -> None:
