@@ -242,3 +242,20 @@ def test_a_fifo_named_like_a_form_does_not_hang_the_run(tmp_path: Path) -> None:
         assert p.returncode == status, (what, text(p))
         assert "Traceback" not in text(p)
         assert "镇B附件1.xlsx" in text(p) and "不是普通文件" in text(p), (what, text(p))
+
+
+def test_a_csv_among_the_forms_is_named_not_passed_over_in_silence(tmp_path: Path) -> None:
+    """A unit's form saved as CSV (附件2.csv) is not read by merge; it was passed over without a word, so
+    the clerk could believe its rows were in the ledger. Now one note names it (stderr, so cron mails it);
+    certctl's own CSV export (overdue -f csv -o) in the folder is not named."""
+    forms = tmp_path / "ledger"
+    form(forms / "镇A" / "附件1.xlsx")
+    (forms / "镇B").mkdir()
+    (forms / "镇B" / "附件2.csv").write_text("姓名,身份证号码,证件号码\n张三,320681198005170012,3206810000001\n", "gbk")
+    own = certctl("overdue", str(forms), "--as-of", AS_OF, "-f", "csv", "-o", str(forms / "逾期.csv"))
+    assert own.returncode in (0, 1) and (forms / "逾期.csv").exists(), text(own)
+    p = certctl("merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", AS_OF, "-q")
+    assert p.returncode == 0, text(p)
+    err = p.stderr.decode("utf-8")
+    assert "附件2.csv 是 CSV 文件，没有合并" in err and "另存为 .xlsx" in err, err
+    assert "逾期.csv" not in err, err

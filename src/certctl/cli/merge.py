@@ -221,6 +221,12 @@ def merge_cmd(
              and not (backups.fullmatch(p.name) and p.parent.resolve() == out_abs.parent)]
     if not files and not listing.unreadable:
         fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
+    for p in _csv_forms(listing.others):  # not read: said, so that no one thinks its rows are in the ledger
+        console(stderr=True).print(
+            f"note: {p} is a CSV file and was not merged; if a unit sent it as its form, open it in Excel or WPS "
+            f"and save it as .xlsx" if en else
+            f"注意：{p} 是 CSV 文件，没有合并；如果是报送的表格，请在 Excel/WPS 中打开后另存为 .xlsx",
+            markup=False, highlight=False)
     opts = Options.from_config(cfg, lang=lg, today=day)
     from ..config import make_calendar
     from ..workdays import calendar_warning
@@ -292,6 +298,26 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
         fail(e.message(lg))
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{why(e)}")
+
+
+def _csv_forms(others: list[Path]) -> list[Path]:
+    """The .csv files among the non-spreadsheets below the forms folder, but certctl's own exports
+    (``certctl overdue -f csv -o …``, known by their header)."""
+    from .overdue import HEADERS
+
+    own = tuple(",".join(h).encode("utf-8") for h in HEADERS.values())
+    out = []
+    for p in others:
+        if p.suffix.lower() != ".csv":
+            continue
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(4096).removeprefix(b"\xef\xbb\xbf")
+        except OSError:
+            head = b""
+        if not head.startswith(own):
+            out.append(p)
+    return out
 
 
 def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any,
