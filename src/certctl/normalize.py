@@ -64,6 +64,7 @@ def header_key(text: str) -> str:
                 break
             t = u
     t = t.replace("*", "").replace("※", "")
+    t = t.rstrip(":")  # a label typed with a colon (姓名：) names the same column
     # Different bracket styles all mean the same in headers.
     t = t.replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")
     t = t.replace("〔", "(").replace("〕", ")")
@@ -177,6 +178,7 @@ def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
     if not text:
         return None, "empty"
     text = text.replace("号", "日").replace("。", ".").rstrip(".")  # 2024。6。3: "." typed in a Chinese IME
+    text = _DASHES_RE.sub("-", text)  # 2024—6—3: "-" typed in a Chinese IME, as in a phone number
     if any(c in text for c in "〇零一二三四五六七八九十") and "年" in text:
         text = _cn_numerals(text)
     m = _YMD_RE.match(text)
