@@ -36,6 +36,10 @@ SAME: dict[str, str] = {
     "岗位调整": "岗位调动", "岗位变动": "岗位调动", "内部调岗": "岗位调动",
     # 证件状态 is named by its colours (柞政司发〔2024〕52号 三.3 “红黄绿”): 红色 is the colour 红 written out
     "红色": "红", "黄色": "黄", "绿色": "绿",
+    # the notice's own phrase (启依法办发〔2020〕15号 一 “人员数据的录入归集”) and the usual short names of 人员身份
+    "数据录入归集": "录入归集",
+    "参照公务员管理": "参照公务员法管理", "参公管理": "参照公务员法管理", "参公": "参照公务员法管理",
+    "事业编": "事业编制",
 }
 #: In a yes/no column (是 / 否) only: a tick is 是 and a cross is 否, the way Chinese forms are ticked —
 #: read as that value, like ``SAME``. Anywhere else a tick or a cross means nothing certctl can tell.
@@ -49,6 +53,7 @@ NEAR: dict[str, str] = {
     "无": "否", "没有": "否", "未取得": "否", "N": "否", "NO": "否",
     "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版",
     "离退休": "退休", "已退休": "退休", "调出": "调离", "已调离": "调离", "离职": "辞职", "已辞职": "辞职",
+    "行政编制": "公务员", "陕西省行政执法证": "省级", "江苏省行政执法证": "省级",
     "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改", "已注销": "注销",
 }
 
