@@ -348,3 +348,30 @@ def test_xingzheng_bianzhi_is_pointed_at_gongwuyuan_not_shiye_bianzhi(tmp_path):
     res = run(build(tmp_path / "f.xlsx", "survey", rows=_with("survey", "person_type", ["行政编制", "公务员", "公务员"])(0)))
     v002 = [f for f in res.findings if f.code == "V002"]
     assert len(v002) == 1 and "是否应为“公务员”" in v002[0].message()
+
+
+@pytest.mark.parametrize("fam,key,typed", [
+    ("annex1", "action", "数据录入归集/注销/修改情况"),     # the notice's 、 typed as / or ，
+    ("annex1", "action", "数据录入归集，注销，修改情况"),
+    ("annex1", "entry_date", "数据录入日期"),
+    ("annex1", "entry_date", "录入日期"),
+    ("annex1", "id", "公民身份证号码"),
+    ("annex1", "id", "身份证号码（18位）"),
+    ("annex1", "sex", "性别（男/女）"),
+    ("annex3", "orig_unit", "原所属单位"),
+    ("annex3", "unit", "现所属单位"),
+    ("annex4", "lost_date", "遗失日期（年月日）"),
+    # the survey's columns are not published (柞政司发〔2024〕52号 names the table only): units name them
+    ("survey", "hours", "2024年度培训学时"),
+    ("survey", "hours", "培训学时"),
+    ("survey", "colour", "红黄绿状态"),
+    ("survey", "status", "在岗情况"),
+    ("survey", "person_type", "人员类别"),
+    ("survey", "legal_qual", "是否具有法律职业资格（是/否）"),
+])
+def test_header_spellings_name_their_column(tmp_path, fam, key, typed):
+    title = SPECS[fam].column(key).title
+    res = run(build(tmp_path / "f.xlsx", fam, hdr=lambda t: typed if t == title else t))
+    assert_clean(res, fam)
+    assert key in res.sheets[0].colmap
+    assert res.records()[0].values[key] == annex_row(fam, 0)[key]

@@ -65,6 +65,9 @@ def header_key(text: str) -> str:
             t = u
     t = t.replace("*", "").replace("※", "")
     t = t.rstrip(":")  # a label typed with a colon (姓名：) names the same column
+    t = t.replace("/", "、").replace(",", "、")  # 录入归集/注销/修改情况: the notice's 、 typed another way
+    if t[:4].isdigit() and t[4:6] == "年度":  # 2024年度培训学时: this year's, named by its number
+        t = t[4:]
     # Different bracket styles all mean the same in headers.
     t = t.replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")
     t = t.replace("〔", "(").replace("〕", ")")
