@@ -375,3 +375,46 @@ def test_header_spellings_name_their_column(tmp_path, fam, key, typed):
     assert_clean(res, fam)
     assert key in res.sheets[0].colmap
     assert res.records()[0].values[key] == annex_row(fam, 0)[key]
+
+
+def _grouped_annex3(path: Path, groups: list[tuple[str | None, list[tuple[str, str]]]]) -> Path:
+    """Annex 3 with a two-row header: group titles merged over their columns, single titles merged down."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([F.ANNEX3.title])
+    ws.append([META[0], None, META[1], None, META[2], None, META[3]])
+    col, order = 1, []
+    for parent, kids in groups:
+        if parent is None:
+            for text, key in kids:
+                ws.cell(3, col, text)
+                ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+                order.append(key)
+                col += 1
+            continue
+        ws.cell(3, col, parent)
+        ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + len(kids) - 1)
+        for text, key in kids:
+            ws.cell(4, col, text)
+            order.append(key)
+            col += 1
+    for i in range(3):
+        row = annex_row("annex3", i)
+        for c, key in enumerate(order, 1):
+            ws.cell(5 + i, c, i + 1 if key == "seq" else row.get(key))
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("before,after", [("原证件信息", "现证件信息"), ("原", "现"), ("原单位及证件", "现单位及岗位")])
+def test_annex3_grouped_under_before_and_after_titles(tmp_path, before, after):
+    """One sub-title (所属主体（受委托组织）全称) twice, under 原… and under 现…: each names its own column."""
+    unit = "所属主体（受委托组织）全称"
+    path = _grouped_annex3(tmp_path / "f.xlsx", [
+        (None, [("序号", "seq")]), ("人员基本信息", [("姓名", "name"), ("性别", "sex"), ("身份证号码", "id")]),
+        (before, [(unit, "orig_unit"), ("行政执法（监督）证件号码", "cert")]), (None, [("换证原因", "reason")]),
+        (after, [(unit, "unit"), ("工作岗位及职务", "post"), ("执法种类", "field")]), (None, [("备注", "remark")])])
+    res = run(path)
+    assert_clean(res, "annex3")
+    v = res.records()[0].values
+    assert (v["orig_unit"], v["unit"], v["cert"]) == ("启东市城市管理局", "启东市市场监督管理局", annex_row("annex3", 0)["cert"])

@@ -156,7 +156,13 @@ def _candidates(rows: list[list[object]], r: int, c: int, n: int, fill: Fill) ->
     for k in range(n - 1, 0, -1):  # then the top lines alone
         if parts[k - 1]:
             out.append("".join(parts[:k]))
+    head = clean_text(parts[0])
+    if head[:1] in _BEFORE_AFTER and parts[-1]:  # 原证件信息 over 所属主体（受委托组织）全称: 原所属主体…
+        out.append(head[0] + parts[-1])
     return list(dict.fromkeys(t for t in out if t)) or [top]
+
+
+_BEFORE_AFTER = ("原", "现")  # annex 3's pairs of columns: 原所属主体 / 现所属主体, 原行政执法（监督）证件号码
 
 
 def _header_like(row: list[object]) -> bool:
