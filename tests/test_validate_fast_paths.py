@@ -239,6 +239,7 @@ def _title_pieces() -> list[str]:
         for col in spec.columns:
             for k in col.keys:
                 out.update({k, k[: len(k) // 2], k[len(k) // 2:], k[: len(k) // 3], k[len(k) // 3:]})
+    out.update({"原证件信息", "现证件信息", "原", "现"})  # group titles over annex 3's pairs of columns
     return sorted(t for t in out if t)
 
 
