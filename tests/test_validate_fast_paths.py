@@ -285,6 +285,7 @@ def header_grids(draw):
 @given(header_grids())
 @example(([["原所属", "身份", "姓"], ["主体", "证号", "名"], ["全称", "码", ""]], {}))
 @example(([["", "", ""], ["", "", "x"], ["", "", ""]], {(1, 0): "姓名", (1, 1): "性别", (1, 2): "身份证号码"}))
+@example(([["原证件信息", "现证件信息", "现"], ["单位", "单位", "单位"]], {}))  # only 原/现 + 单位 names a column
 def test_names_three_columns_agrees_with_the_plain_one(grid):
     """Rows of header titles (whole or cut over rows), data and blanks, merged cells' values filled in:
     each row, read with the texts made once, names three columns exactly when the plain one says so."""
