@@ -11,6 +11,7 @@ strings, shared formulas, cells without a reference, style-only rows)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -418,3 +419,26 @@ def test_annex3_grouped_under_before_and_after_titles(tmp_path, before, after):
     assert_clean(res, "annex3")
     v = res.records()[0].values
     assert (v["orig_unit"], v["unit"], v["cert"]) == ("启东市城市管理局", "启东市市场监督管理局", annex_row("annex3", 0)["cert"])
+
+
+def test_a_form_sent_again_says_on_its_source_row_which_rows_were_not_counted_twice(tmp_path):
+    """A unit sends its annex 2 again with one 备注 added and no （更正版） in the name: the rows that are the
+    same fact are merged once, and 来源文件 says so on the file they were not counted for (read 3 =
+    merged 1 + not counted twice 2; it said 已合并 with read 3, merged 1, rejected 0)."""
+    forms = tmp_path / "ledger" / "启东市城市管理局"
+    forms.mkdir(parents=True)
+    build(forms / "附件2.xlsx", "annex2")
+    build(forms / "附件2-重新发送.xlsx", "annex2", post=lambda wb, ws: ws.cell(4, 9, "已交回原证件"))
+    out = tmp_path / "台账.xlsx"
+    result = CliRunner().invoke(app, ["merge", str(tmp_path / "ledger"), "-o", str(out), "--as-of", "2024-06-05",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output[result.output.index("{"):])
+    counts = {Path(f["path"]).name: (f["rows_read"], f["rows_merged"], f["rows_rejected"], f["rows_superseded"])
+              for f in doc["files"]}
+    assert sorted(counts.values()) == [(3, 1, 0, 2), (3, 3, 0, 0)]
+    rows = list(openpyxl.load_workbook(out, read_only=True)["来源文件"].iter_rows(values_only=True))
+    status = {Path(r[0]).name: r[-1] for r in rows[1:]}
+    partly = next(name for name, c in counts.items() if c[3])
+    assert status[partly] == "已合并；另有 2 行与本单位另一版本相同或已被其更正，不重复计入"
+    assert status[next(name for name in counts if name != partly)] == "已合并"
