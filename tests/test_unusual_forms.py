@@ -442,3 +442,20 @@ def test_a_form_sent_again_says_on_its_source_row_which_rows_were_not_counted_tw
     partly = next(name for name, c in counts.items() if c[3])
     assert status[partly] == "已合并；另有 2 行与本单位另一版本相同或已被其更正，不重复计入"
     assert status[next(name for name in counts if name != partly)] == "已合并"
+
+
+@pytest.mark.parametrize("fill", [
+    {5: "男/女", 7: "请选择"},            # a template's printed choices left in its unused numbered rows
+    {7: "--请选择--"},
+    {9: "/"},                            # 无内容的栏目划“/”
+    {c: "/" for c in range(2, 10)},
+    {c: "—" for c in range(2, 10)},
+])
+def test_unused_numbered_rows_holding_only_placeholders_are_not_people(tmp_path, fill):
+    def unused_rows(wb: Any, ws: Any) -> None:
+        for r in range(7, 20):
+            ws.cell(r, 1, r - 3)
+            for c, v in fill.items():
+                ws.cell(r, c, v)
+    res = run(build(tmp_path / "f.xlsx", "annex1", post=unused_rows))
+    assert_clean(res, "annex1")  # three people, not sixteen with six errors each

@@ -152,6 +152,9 @@ ROW_KINDS = {
     "remark alone": lambda n: ["", "", "", "", "", "", "", "", "新证待签收。"],
     "remark, blank 序号": lambda n: ["  ", "", "", "", "", "", "", "", "（原证件已交回）"],
     "没 and 有": lambda n: [n, ["张没", "有才"][n % 2], "启东市城市管理局", "", "", "", "", "", ""],
+    "template placeholders": lambda n: [n, "", "", "", "男/女", "", "请选择", "", "/"],
+    "slashed row": lambda n: ["", "/", "—", "/", "/", "/", "/", "/", "/"],
+    "请选择 first": lambda n: [n, "请选择", "", "", "", "", "", "", ""],
 }
 
 
@@ -160,6 +163,7 @@ ROW_KINDS = {
 @example(["data", "note", "id after note", "date line"])
 @example(["data", "header", "data", "total", "signature"])
 @example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
+@example(["data", "请选择 first", "没 and 有", "template placeholders", "slashed row"])
 @example(["remark alone", "data", "remark alone", "remark, blank 序号", "blank", "remark alone", "header", "remark alone"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]

@@ -8,8 +8,9 @@ row by row from the top:
 - a row whose first filled cell starts a note, total or signature line is not data, and neither is
   any row after it that carries no ID number (dates, seals and names of signatories);
 - a row in which 3 or more cells name their own column is the header again;
-- a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) is not data:
-  a form of such rows only is an empty submission, received and clean;
+- a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) or hold only
+  a placeholder (/, —, 请选择, 男/女: an unused row of a template) is not data: a form of such rows only
+  is an empty submission, received and clean;
 - a row whose filled data cells are all bracketed fill-in instructions (（必填） （18位） （年月日）, a line
   a template prints under its header) is not data;
 - a row with nothing of its own but 备注 (序号 empty or blank; every other cell empty, or filled only
@@ -62,10 +63,19 @@ def fill_in_hint_plain(v: object) -> bool:
     return v.__class__ is str and "(" in (t := clean_text(v)) and bool(_HINT.match(t))  # type: ignore[arg-type]
 
 
+# What a template or a clerk leaves in a cell of an unused row: a slash or dash (无内容的栏目划“/”), a
+# drop-down's 请选择, the choice 男/女 printed for the clerk to keep one of.
+_PLACEHOLDER = re.compile(r"^([/\\\-_‐-―−]+|[-—]*请选择[-—]*|男/女)$")
+
+
 def says_nothing(v: object) -> bool:
-    """Whether a cell says there is nothing to report: 无, 没有, 暂无, 本期无变动, 无人员变动 …"""
-    if v.__class__ is not str or ("无" not in v and "没有" not in v):  # type: ignore[operator]
-        return False  # most cells: no regular expression run
+    """Whether a cell says there is nothing to report: 无, 没有, 暂无, 本期无变动, 无人员变动 …, or holds
+    only a placeholder (/, —, 请选择, 男/女)."""
+    if v.__class__ is not str:
+        return False
+    if "无" not in v and "没有" not in v:  # type: ignore[operator]
+        # most cells: no regular expression run
+        return len(v) <= 12 and bool(_PLACEHOLDER.match(compact(clean_text(v))))  # type: ignore[arg-type]
     return bool(_NOTHING.match(compact(clean_text(v))))  # type: ignore[arg-type]
 
 
@@ -291,7 +301,7 @@ def _may_say_nothing(texts: set[str]) -> set[str]:
     """``texts`` but none when, joined, they are ideographs only without 无 or 没有 (a column of names):
     no such text says nothing, is a fill-in hint (see says_nothing, fill_in_hint) or is whitespace."""
     joined = "".join(texts)
-    if "无" not in joined and "没有" not in joined and CJK_ONLY.fullmatch(joined):
+    if "无" not in joined and "没有" not in joined and "请选择" not in joined and CJK_ONLY.fullmatch(joined):
         return set()
     return texts
 
