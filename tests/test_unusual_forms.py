@@ -459,3 +459,9 @@ def test_unused_numbered_rows_holding_only_placeholders_are_not_people(tmp_path,
                 ws.cell(r, c, v)
     res = run(build(tmp_path / "f.xlsx", "annex1", post=unused_rows))
     assert_clean(res, "annex1")  # three people, not sixteen with six errors each
+
+
+@pytest.mark.parametrize("col,text", [(1, "合计"), (2, "共计3人"), (2, "以上共3人"), (1, "共 3 人"), (2, "合计：3人")])
+def test_a_count_line_under_the_people_is_not_a_person(tmp_path, col, text):
+    res = run(build(tmp_path / "f.xlsx", "annex2", post=lambda wb, ws: ws.cell(7, col, text)))
+    assert_clean(res, "annex2")
