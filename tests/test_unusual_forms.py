@@ -465,3 +465,15 @@ def test_unused_numbered_rows_holding_only_placeholders_are_not_people(tmp_path,
 def test_a_count_line_under_the_people_is_not_a_person(tmp_path, col, text):
     res = run(build(tmp_path / "f.xlsx", "annex2", post=lambda wb, ws: ws.cell(7, col, text)))
     assert_clean(res, "annex2")
+
+
+@pytest.mark.parametrize("col,value", [(9, "2024年6月3日"), (7, dt.datetime(2024, 6, 3)), (2, "2024.6.3"), (8, "2024-06-03")])
+def test_the_forms_date_printed_under_the_table_is_not_a_person(tmp_path, col, value):
+    """The date of the form typed under the people, with no 盖章 / 填表人 line before it (column A blank)."""
+    res = run(build(tmp_path / "f.xlsx", "annex2", post=lambda wb, ws: ws.cell(7, col, value)))
+    assert_clean(res, "annex2")
+
+
+def test_a_numbered_row_with_only_a_date_is_still_a_person_with_its_empty_cells_said(tmp_path):
+    res = run(build(tmp_path / "f.xlsx", "annex2", post=lambda wb, ws: (ws.cell(7, 1, 4), ws.cell(7, 9, "2024年6月3日"))))
+    assert res.sheets[0].record_count == 4 and "N001" in {f.code for f in res.findings}

@@ -155,6 +155,8 @@ ROW_KINDS = {
     "template placeholders": lambda n: [n, "", "", "", "男/女", "", "请选择", "", "/"],
     "slashed row": lambda n: ["", "/", "—", "/", "/", "/", "/", "/", "/"],
     "请选择 first": lambda n: [n, "请选择", "", "", "", "", "", "", ""],
+    "date cell line": lambda n: ["", "", "", "", "", "", "", dt.datetime(2024, 6, 3), ""],
+    "numbered date": lambda n: [n, "", "", "", "", "", "", "2024年6月3日", ""],
 }
 
 
@@ -164,6 +166,7 @@ ROW_KINDS = {
 @example(["data", "header", "data", "total", "signature"])
 @example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
 @example(["data", "请选择 first", "没 and 有", "template placeholders", "slashed row"])
+@example(["data", "date line", "date cell line", "numbered date"])
 @example(["remark alone", "data", "remark alone", "remark, blank 序号", "blank", "remark alone", "header", "remark alone"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]

@@ -11,6 +11,8 @@ row by row from the top:
 - a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) or hold only
   a placeholder (/, —, 请选择, 男/女: an unused row of a template) is not data: a form of such rows only
   is an empty submission, received and clean;
+- a row with column A blank and nothing of its own but a date (the form's date printed under the
+  table, with no 盖章 or 填表人 line before it) is not data;
 - a row whose filled data cells are all bracketed fill-in instructions (（必填） （18位） （年月日）, a line
   a template prints under its header) is not data;
 - a row with nothing of its own but 备注 (序号 empty or blank; every other cell empty, or filled only
@@ -32,12 +34,13 @@ to those only; ``data_rows_one_by_one`` is the same rule on every row, the refer
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .. import forms as F
-from ..normalize import cell_text, clean_text, compact
+from ..normalize import cell_text, clean_text, compact, parse_date
 from .convert import CJK_ONLY
 from .header import column_named, header_keys
 
@@ -77,6 +80,13 @@ def says_nothing(v: object) -> bool:
         # most cells: no regular expression run
         return len(v) <= 12 and bool(_PLACEHOLDER.match(compact(clean_text(v))))  # type: ignore[arg-type]
     return bool(_NOTHING.match(compact(clean_text(v))))  # type: ignore[arg-type]
+
+
+def _a_date(v: object) -> bool:
+    """A date cell, or a text that is a date (2024年6月3日): not a bare number, which may be anything."""
+    if isinstance(v, dt.date):
+        return True
+    return isinstance(v, str) and any(ch.isdigit() for ch in v) and parse_date(v)[0] is not None
 
 
 @dataclass(frozen=True)
@@ -183,7 +193,8 @@ def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int
 def _verdict(row: Sequence[object], body: Body, in_footer: bool, i: int = -1) -> str:
     """'data', 'blank' (nothing at all), 'continues' (nothing of its own but 备注: see continues), or
     why the row is skipped: 'empty', 'footer', 'signature', 'header', 'nothing' (every filled data
-    cell says there is nothing to report), 'hint' (all fill-in instructions). ``i``: the row's index."""
+    cell says there is nothing to report), 'hint' (all fill-in instructions), 'date' (column A blank and
+    nothing but a date of its own: the form's date printed under the table). ``i``: the row's index."""
     filled = [row[ci] for ci in body.data_cols if ci < len(row) and not blank(row[ci])]
     if not filled:
         return "empty" if any(not blank(v) for v in row) else "blank"
@@ -191,6 +202,8 @@ def _verdict(row: Sequence[object], body: Body, in_footer: bool, i: int = -1) ->
         return "nothing"
     if all(fill_in_hint(v) for v in filled):
         return "hint"
+    if (not row or blank(row[0])) and i not in body.spread and all(_a_date(v) for v in filled):
+        return "date"
     if is_footer(row, body.id_col):
         return "footer"
     if in_footer and not has_id(row, body.id_col):
