@@ -152,6 +152,11 @@ ROW_KINDS = {
     "remark alone": lambda n: ["", "", "", "", "", "", "", "", "新证待签收。"],
     "remark, blank 序号": lambda n: ["  ", "", "", "", "", "", "", "", "（原证件已交回）"],
     "没 and 有": lambda n: [n, ["张没", "有才"][n % 2], "启东市城市管理局", "", "", "", "", "", ""],
+    "template placeholders": lambda n: [n, "", "", "", "男/女", "", "请选择", "", "/"],
+    "slashed row": lambda n: ["", "/", "—", "/", "/", "/", "/", "/", "/"],
+    "请选择 first": lambda n: [n, "请选择", "", "", "", "", "", "", ""],
+    "date cell line": lambda n: ["", "", "", "", "", "", "", dt.datetime(2024, 6, 3), ""],
+    "numbered date": lambda n: [n, "", "", "", "", "", "", "2024年6月3日", ""],
 }
 
 
@@ -160,6 +165,8 @@ ROW_KINDS = {
 @example(["data", "note", "id after note", "date line"])
 @example(["data", "header", "data", "total", "signature"])
 @example(["data", "nothing", "a name with 无", "没 and 有", "没 and 有", "numbered 无"])
+@example(["data", "请选择 first", "没 and 有", "template placeholders", "slashed row"])
+@example(["data", "date line", "date cell line", "numbered date"])
 @example(["remark alone", "data", "remark alone", "remark, blank 序号", "blank", "remark alone", "header", "remark alone"])
 def test_data_rows_agree_with_one_by_one(kinds):
     rows = [ROW_KINDS[k](n) for n, k in enumerate(kinds, start=1)]
@@ -239,6 +246,7 @@ def _title_pieces() -> list[str]:
         for col in spec.columns:
             for k in col.keys:
                 out.update({k, k[: len(k) // 2], k[len(k) // 2:], k[: len(k) // 3], k[len(k) // 3:]})
+    out.update({"原证件信息", "现证件信息", "原", "现"})  # group titles over annex 3's pairs of columns
     return sorted(t for t in out if t)
 
 
@@ -284,6 +292,7 @@ def header_grids(draw):
 @given(header_grids())
 @example(([["原所属", "身份", "姓"], ["主体", "证号", "名"], ["全称", "码", ""]], {}))
 @example(([["", "", ""], ["", "", "x"], ["", "", ""]], {(1, 0): "姓名", (1, 1): "性别", (1, 2): "身份证号码"}))
+@example(([["原证件信息", "现证件信息", "现"], ["单位", "单位", "单位"]], {}))  # only 原/现 + 单位 names a column
 def test_names_three_columns_agrees_with_the_plain_one(grid):
     """Rows of header titles (whole or cut over rows), data and blanks, merged cells' values filled in:
     each row, read with the texts made once, names three columns exactly when the plain one says so."""

@@ -36,6 +36,10 @@ SAME: dict[str, str] = {
     "岗位调整": "岗位调动", "岗位变动": "岗位调动", "内部调岗": "岗位调动",
     # 证件状态 is named by its colours (柞政司发〔2024〕52号 三.3 “红黄绿”): 红色 is the colour 红 written out
     "红色": "红", "黄色": "黄", "绿色": "绿",
+    # the notice's own phrase (启依法办发〔2020〕15号 一 “人员数据的录入归集”) and the usual short names of 人员身份
+    "数据录入归集": "录入归集",
+    "参照公务员管理": "参照公务员法管理", "参公管理": "参照公务员法管理", "参公": "参照公务员法管理",
+    "事业编": "事业编制",
 }
 #: In a yes/no column (是 / 否) only: a tick is 是 and a cross is 否, the way Chinese forms are ticked —
 #: read as that value, like ``SAME``. Anywhere else a tick or a cross means nothing certctl can tell.
@@ -49,6 +53,7 @@ NEAR: dict[str, str] = {
     "无": "否", "没有": "否", "未取得": "否", "N": "否", "NO": "否",
     "省": "省级", "国家": "国家部委", "部委": "国家部委", "新": "新版", "旧": "旧版",
     "离退休": "退休", "已退休": "退休", "调出": "调离", "已调离": "调离", "离职": "辞职", "已辞职": "辞职",
+    "行政编制": "公务员", "陕西省行政执法证": "省级", "江苏省行政执法证": "省级",
     "新增": "录入归集", "录入": "录入归集", "归集": "录入归集", "变更": "修改", "已注销": "注销",
 }
 
@@ -115,7 +120,7 @@ _NAME = Column("name", "姓名", "name", width=10, empty_code="N001", hint="持�
 _UNIT = Column("unit", "所属主体（受委托组织）全称", "unit", width=30,
                aliases=("所属主体全称", "所属主体", "所属主体(受委托组织)", "执法主体全称", "所属单位全称"),
                hint="填写单位全称，不用简称")
-_ID = Column("id", "身份证号码", "id", width=21, empty_code="I001", aliases=("身份证号", "公民身份号码", "身份证件号码", "身份证"),
+_ID = Column("id", "身份证号码", "id", width=21, empty_code="I001", aliases=("身份证号", "公民身份号码", "公民身份证号码", "身份证件号码", "身份证"),
              hint="18 位身份证号码，本列为文本格式")
 _SEX = Column("sex", "性别", "sex", enum=SEX, width=6)
 _CERT = Column("cert", "行政执法（监督）证件号码", "cert", width=20, empty_code="C001",
@@ -141,7 +146,7 @@ ANNEX1 = FormSpec(
     (_SEQ, _NAME, _UNIT, _ID, _SEX, _CERT,
      Column("action", "数据录入归集、注销、修改情况", "enum", enum=ENTRY_ACTIONS, width=14,
             aliases=("数据录入归集注销修改情况", "录入归集、注销、修改情况", "情况"), hint="录入归集 / 注销 / 修改"),
-     Column("entry_date", "数据录入时间", "date", width=12, aliases=("录入时间",)),
+     Column("entry_date", "数据录入时间", "date", width=12, aliases=("录入时间", "数据录入日期", "录入日期")),
      _SIGN_DATE, _REMARK),
     checks=(),
     signature_words=("备案表", "附件1", "录入归集"),
@@ -164,10 +169,10 @@ ANNEX3 = FormSpec(
     "行政执法（监督）证件换证表",
     (_SEQ, _NAME, _SEX, _ID,
      Column("orig_unit", "原所属主体（受委托组织）全称", "unit", width=28,
-            aliases=("原所属主体全称", "原所属主体", "原单位")),
+            aliases=("原所属主体全称", "原所属主体", "原单位", "原所属单位")),
      _OLD_CERT,
      Column("reason", "换证原因", "text", choices=REPLACE_REASONS, width=12),
-     Column("unit", "现所属主体（受委托组织）全称", "unit", width=28, aliases=("现所属主体全称", "现所属主体", "现单位")),
+     Column("unit", "现所属主体（受委托组织）全称", "unit", width=28, aliases=("现所属主体全称", "现所属主体", "现单位", "现所属单位")),
      Column("post", "工作岗位及职务", "text", width=14, aliases=("工作岗位", "岗位及职务")),
      Column("field", "执法种类", "text", width=12, aliases=("执法类别", "执法领域")),
      _NEW_FIELD_HOURS, _CHANGE_DATE, _SIGN_DATE, _REMARK),
@@ -200,13 +205,13 @@ SURVEY_PEOPLE = FormSpec(
      Column("cert", "证件号码", "cert", width=20, empty_code="C001", aliases=("行政执法证件号码", "执法证号", "行政执法（监督）证件号码")),
      Column("category", "证件类别", "enum", enum=CERT_CATEGORIES, width=10),
      Column("version", "证件版本", "enum", enum=CERT_VERSIONS, width=8),
-     Column("person_type", "人员身份", "enum", enum=PERSON_TYPES, width=14),
-     Column("status", "在岗状态", "enum", enum=POST_STATUS, width=10),
+     Column("person_type", "人员身份", "enum", enum=PERSON_TYPES, width=14, aliases=("人员类别", "人员身份类别")),
+     Column("status", "在岗状态", "enum", enum=POST_STATUS, width=10, aliases=("在岗情况",)),
      Column("leave_date", "离岗日期", "date", required=False, width=12, hint="不在岗时必填"),
-     Column("hours", "本年度培训学时", "number", width=10, aliases=("年度培训学时", "本年度学习培训学时")),
+     Column("hours", "本年度培训学时", "number", width=10, aliases=("年度培训学时", "本年度学习培训学时", "本年度学时", "培训学时")),
      _NEW_FIELD_HOURS,
      Column("legal_qual", "法律职业资格", "enum", enum=YES_NO, width=8, aliases=("是否具有法律职业资格",)),
-     Column("colour", "证件状态", "enum", enum=COLOURS, width=8, aliases=("红黄绿", "证件状态（红黄绿）")),
+     Column("colour", "证件状态", "enum", enum=COLOURS, width=8, aliases=("红黄绿", "证件状态（红黄绿）", "红黄绿状态")),
      Column("opinion", "处理意见", "text", required=False, width=16),
      _REMARK),
     sheet_name="人员",

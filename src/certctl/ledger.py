@@ -147,6 +147,17 @@ def totals_text(t: dict[str, int], lang: str = "zh") -> str:
 
 
 # ------------------------------------------------------------------------------------ messages
+def superseded_note(fs: Any, lang: str = "zh") -> str:
+    """What a merged file's status adds when some of its rows were not counted because another version
+    from the unit holds their fact (sent again, or corrected): rows read = merged + rejected + these."""
+    n = getattr(fs, "rows_superseded", 0)
+    if not n or fs.status not in ("ok", "errors"):
+        return ""
+    if lang == "en":
+        return f"; {n} rows the same as, or corrected by, another version from the unit: not counted twice"
+    return f"；另有 {n} 行与本单位另一版本相同或已被其更正，不重复计入"
+
+
 def finding_message(f: Finding, lang: str = "zh", show_id: bool = False) -> str:
     """Finding.message, with merge findings' language-specific parameters (``*_en``) honoured."""
     if lang == "en" and any(k.endswith("_en") for k in f.params):

@@ -39,7 +39,7 @@ from .forms import family_label
 from .gcpause import gc_paused
 from .write_beside import write_beside
 from .paper import page_text
-from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message
+from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message, superseded_note
 from .model.clocks import KINDS as OBLIGATION_KINDS
 from .state import file_mode
 
@@ -294,7 +294,7 @@ def _file_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
     en = lang == "en"
     for fs in ledger.files:
         zh, en_t = _FILE_STATUS.get(fs.status, (fs.status, fs.status))
-        status = (en_t if en else zh).format(other=fs.duplicate_of or fs.superseded_by)
+        status = (en_t if en else zh).format(other=fs.duplicate_of or fs.superseded_by) + superseded_note(fs, lang)
         if fs.status == "unreadable":
             status += "：" + fs.read_error if not en else ": " + fs.read_error_en
         if fs.status == "deliverable" and ledger.campaign is not None:

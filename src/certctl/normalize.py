@@ -64,6 +64,10 @@ def header_key(text: str) -> str:
                 break
             t = u
     t = t.replace("*", "").replace("※", "")
+    t = t.rstrip(":")  # a label typed with a colon (姓名：) names the same column
+    t = t.replace("/", "、").replace(",", "、")  # 录入归集/注销/修改情况: the notice's 、 typed another way
+    if t[:4].isdigit() and t[4:6] == "年度":  # 2024年度培训学时: this year's, named by its number
+        t = t[4:]
     # Different bracket styles all mean the same in headers.
     t = t.replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")
     t = t.replace("〔", "(").replace("〕", ")")
@@ -177,6 +181,7 @@ def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
     if not text:
         return None, "empty"
     text = text.replace("号", "日").replace("。", ".").rstrip(".")  # 2024。6。3: "." typed in a Chinese IME
+    text = _DASHES_RE.sub("-", text)  # 2024—6—3: "-" typed in a Chinese IME, as in a phone number
     if any(c in text for c in "〇零一二三四五六七八九十") and "年" in text:
         text = _cn_numerals(text)
     m = _YMD_RE.match(text)

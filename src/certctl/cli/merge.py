@@ -331,6 +331,7 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
         "unchanged": unchanged,
         "files": [{"path": f.path, "form": f.family or None, "status": f.status, "rows_read": f.rows_read,
                    "rows_merged": f.rows_merged, "rows_rejected": f.rows_rejected,
+                   "rows_superseded": f.rows_superseded,
                    "duplicate_of": f.duplicate_of or None} for f in summary.files],
         "totals": summary.totals,
         "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
@@ -401,6 +402,7 @@ def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: in
     from rich.table import Table
     from rich.text import Text
 
+    from ..ledger import superseded_note
     from ..render import NARROW
 
     st = _STATUS["en" if en else "zh"]
@@ -415,6 +417,7 @@ def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: in
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
         elif f.status == "superseded":
             label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
+        label += superseded_note(f, "en" if en else "zh")
         rows.append((f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
     heads = ("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")
     if width < NARROW:

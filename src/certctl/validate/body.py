@@ -8,8 +8,11 @@ row by row from the top:
 - a row whose first filled cell starts a note, total or signature line is not data, and neither is
   any row after it that carries no ID number (dates, seals and names of signatories);
 - a row in which 3 or more cells name their own column is the header again;
-- a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) is not data:
-  a form of such rows only is an empty submission, received and clean;
+- a row whose filled data cells all say there is nothing to report (无, 没有, 本期无变动 …) or hold only
+  a placeholder (/, —, 请选择, 男/女: an unused row of a template) is not data: a form of such rows only
+  is an empty submission, received and clean;
+- a row with column A blank and nothing of its own but a date (the form's date printed under the
+  table, with no 盖章 or 填表人 line before it) is not data;
 - a row whose filled data cells are all bracketed fill-in instructions (（必填） （18位） （年月日）, a line
   a template prints under its header) is not data;
 - a row with nothing of its own but 备注 (序号 empty or blank; every other cell empty, or filled only
@@ -31,17 +34,18 @@ to those only; ``data_rows_one_by_one`` is the same rule on every row, the refer
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .. import forms as F
-from ..normalize import cell_text, clean_text, compact
+from ..normalize import cell_text, clean_text, compact, parse_date
 from .convert import CJK_ONLY
 from .header import column_named, header_keys
 
 _FOOTER = re.compile(r"^(注|备注|说明|填表说明|附注)\s*[:：]|审核人|负责人|填表人|制表人|签字|签名|盖章|^合计|^总计|^小计"
-                     r"|^以下(空白|无内容|无)|^(单位)?(公章|印章)")
+                     r"|^共计|^(以上)?共\s*\d+\s*[人名]|^以下(空白|无内容|无)|^(单位)?(公章|印章)")
 
 
 _NOTHING = re.compile(r"^(本期|本月|本季度|本年度|本次)?(无|没有|暂无)(人员)?(变动|变化|数据|情况|记录|内容|注销|换证|补发"
@@ -62,11 +66,27 @@ def fill_in_hint_plain(v: object) -> bool:
     return v.__class__ is str and "(" in (t := clean_text(v)) and bool(_HINT.match(t))  # type: ignore[arg-type]
 
 
+# What a template or a clerk leaves in a cell of an unused row: a slash or dash (无内容的栏目划“/”), a
+# drop-down's 请选择, the choice 男/女 printed for the clerk to keep one of.
+_PLACEHOLDER = re.compile(r"^([/\\\-_‐-―−]+|[-—]*请选择[-—]*|男/女)$")
+
+
 def says_nothing(v: object) -> bool:
-    """Whether a cell says there is nothing to report: 无, 没有, 暂无, 本期无变动, 无人员变动 …"""
-    if v.__class__ is not str or ("无" not in v and "没有" not in v):  # type: ignore[operator]
-        return False  # most cells: no regular expression run
+    """Whether a cell says there is nothing to report: 无, 没有, 暂无, 本期无变动, 无人员变动 …, or holds
+    only a placeholder (/, —, 请选择, 男/女)."""
+    if v.__class__ is not str:
+        return False
+    if "无" not in v and "没有" not in v:  # type: ignore[operator]
+        # most cells: no regular expression run
+        return len(v) <= 12 and bool(_PLACEHOLDER.match(compact(clean_text(v))))  # type: ignore[arg-type]
     return bool(_NOTHING.match(compact(clean_text(v))))  # type: ignore[arg-type]
+
+
+def _a_date(v: object) -> bool:
+    """A date cell, or a text that is a date (2024年6月3日): not a bare number, which may be anything."""
+    if isinstance(v, dt.date):
+        return True
+    return isinstance(v, str) and any(ch.isdigit() for ch in v) and parse_date(v)[0] is not None
 
 
 @dataclass(frozen=True)
@@ -173,7 +193,8 @@ def spread_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int
 def _verdict(row: Sequence[object], body: Body, in_footer: bool, i: int = -1) -> str:
     """'data', 'blank' (nothing at all), 'continues' (nothing of its own but 备注: see continues), or
     why the row is skipped: 'empty', 'footer', 'signature', 'header', 'nothing' (every filled data
-    cell says there is nothing to report), 'hint' (all fill-in instructions). ``i``: the row's index."""
+    cell says there is nothing to report), 'hint' (all fill-in instructions), 'date' (column A blank and
+    nothing but a date of its own: the form's date printed under the table). ``i``: the row's index."""
     filled = [row[ci] for ci in body.data_cols if ci < len(row) and not blank(row[ci])]
     if not filled:
         return "empty" if any(not blank(v) for v in row) else "blank"
@@ -181,6 +202,8 @@ def _verdict(row: Sequence[object], body: Body, in_footer: bool, i: int = -1) ->
         return "nothing"
     if all(fill_in_hint(v) for v in filled):
         return "hint"
+    if (not row or blank(row[0])) and i not in body.spread and all(_a_date(v) for v in filled):
+        return "date"
     if is_footer(row, body.id_col):
         return "footer"
     if in_footer and not has_id(row, body.id_col):
@@ -291,7 +314,7 @@ def _may_say_nothing(texts: set[str]) -> set[str]:
     """``texts`` but none when, joined, they are ideographs only without 无 or 没有 (a column of names):
     no such text says nothing, is a fill-in hint (see says_nothing, fill_in_hint) or is whitespace."""
     joined = "".join(texts)
-    if "无" not in joined and "没有" not in joined and CJK_ONLY.fullmatch(joined):
+    if "无" not in joined and "没有" not in joined and "请选择" not in joined and CJK_ONLY.fullmatch(joined):
         return set()
     return texts
 

@@ -156,7 +156,16 @@ def _candidates(rows: list[list[object]], r: int, c: int, n: int, fill: Fill) ->
     for k in range(n - 1, 0, -1):  # then the top lines alone
         if parts[k - 1]:
             out.append("".join(parts[:k]))
+    out.append(_before_or_after(parts[0], parts[-1]))
     return list(dict.fromkeys(t for t in out if t)) or [top]
+
+
+def _before_or_after(group: str, sub: str) -> str:
+    """A group title 原… / 现… (原证件信息, 现工作单位) over a sub-title read as 原 / 现 + the sub-title:
+    annex 3 names its columns in pairs (原所属主体 / 现所属主体), and a unit typing the sub-title twice
+    under two group titles means one of each; "" when the group title is neither."""
+    head = clean_text(group)
+    return head[0] + sub if head[:1] in ("原", "现") and sub else ""
 
 
 def _header_like(row: list[object]) -> bool:
@@ -209,8 +218,8 @@ def names_three_columns(rows: list[list[object]], r: int, fill: Fill, lines: Lin
     """Whether 3 or more cells of row r (alone, or joined with row r+1 as a two-row header would be)
     name a column of some form. A row that does not cannot be scored by any form of the catalogue,
     so locate_header skips it without scoring it 16 times. Every text ``_candidates`` gives a 2- or
-    3-row header is one of the lines or lines joined: each tested once, the rows' texts made once
-    (``lines``; :func:`names_three_columns_plain` is the reference)."""
+    3-row header is one of the lines, lines joined or ``_before_or_after``: each tested once, the rows'
+    texts made once (``lines``; :func:`names_three_columns_plain` is the reference)."""
     ns = [n for n in (2, 3) if r + n - 1 < len(rows)] or [1]
     h = ns[-1]
     width = max(len(rows[k]) for k in range(r, r + h))
@@ -221,10 +230,10 @@ def names_three_columns(rows: list[list[object]], r: int, fill: Fill, lines: Lin
         if h == 1:
             joins: tuple[str, ...] = parts
         elif h == 2:
-            joins = (*parts, parts[0] + parts[1])
+            joins = (*parts, parts[0] + parts[1], _before_or_after(parts[0], parts[1]))
         else:
             a, b, c = parts
-            joins = (a, b, c, a + b, b + c, a + b + c)
+            joins = (a, b, c, a + b, b + c, a + b + c, _before_or_after(a, c))
         if any(t and names_some_column(t) for t in joins):
             hits += 1
             if hits >= 3:

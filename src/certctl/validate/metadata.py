@@ -79,7 +79,8 @@ def _take(meta: Metadata, key: str, line: "_Line", label: re.Match[str], end: in
         if _BLANK_DATE.fullmatch(probe):
             meta.date_text = ""
         else:
-            meta.date = parse_date(probe)[0]
+            # spaces dropped (2024 年 6 月 3 日), but not the one before a time (2024-06-03 10:22:00)
+            meta.date = parse_date(probe)[0] or parse_date(value)[0]
     elif not getattr(meta, key):
         setattr(meta, key, value)
         meta.cells[key] = cell
