@@ -296,6 +296,6 @@ def test_an_annotated_copy_that_cannot_be_written_is_said_in_chinese(tmp_path, m
     monkeypatch.setattr(annotate, "annotate_results", refused)
     out = tmp_path / "out" / "退回.xlsx"
     r = CliRunner().invoke(app, ["validate", str(form), "--annotate", str(out), "-q"])
-    assert r.exit_code == 2 and f"无法写出标注副本 {out}：Permission denied" in r.output, r.output
+    assert r.exit_code == 2 and f"无法写出标注副本 {out}：没有权限（Permission denied）" in r.output, r.output
     assert "Errno" not in r.output and ".tmp" not in r.output and "cannot" not in r.output
 

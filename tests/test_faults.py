@@ -187,3 +187,35 @@ def test_two_merges_at_once_never_interleave(world, wait):
     else:
         assert ra in (0, 1) and rb in (0, 1), outs
     a.stdout.close(), a.stderr.close(), b.stdout.close(), b.stderr.close()
+
+
+@pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_or_sigterm_mid_merge_leaves_old_ledger_no_temp_no_stale_lock(world, sig, status):
+    """Ctrl-C, or SIGTERM from a stopped cron job or service: the old ledger whole, no temporary file with
+    personal data left beside it, one line (no traceback), and the next run not blocked by the lock."""
+    d = world["dir"] / f"signal{int(sig)}"
+    d.mkdir()
+    ledger = d / "台账.xlsx"
+    shutil.copy(world["ref"]["old"], ledger)
+    before = sha(ledger)
+    p = subprocess.Popen(merge_cmd(world["new"], ledger), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env(CERTCTL_TEST_SLOW_WRITE="30"))
+    tmp = None
+    for _ in range(600):  # until the temporary ledger is written (the hook then sleeps 30 s)
+        tmp = [f for f in d.iterdir() if f.name.endswith(".tmp")]
+        if tmp or p.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert tmp, "the temporary ledger never appeared"
+    time.sleep(0.3)
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == status, (p.returncode, out, err)
+    assert "Traceback" not in out + err
+    assert "中断" in err or "终止" in err, err
+    assert sha(ledger) == before
+    assert [f.name for f in d.iterdir() if f.name.endswith(".tmp")] == []
+    again = subprocess.run(merge_cmd(world["new"], ledger, "--wait", "0"), capture_output=True, text=True,
+                           env=env(), timeout=60)
+    assert again.returncode in (0, 1), again.stdout + again.stderr
+    assert outcome(ledger, world) == "new"

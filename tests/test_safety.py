@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.comments import Comment
 
 from certctl import codec
 from certctl.cache import FormCache, default_cache_dir, open_cache, options_key
@@ -246,7 +247,8 @@ def test_2_notes_and_added_columns_are_carried(ledger_world: tuple[Path, Path]) 
     assert {r[0]: r[-2:] for r in _sheet(out)[1:]}[cert] == ["已电话催办 6/5", "李科长"]
 
 
-@pytest.mark.parametrize("edit", ["deleted_row", "edited_number", "other_sheet", "derived_cell", "orphan_note"])
+@pytest.mark.parametrize("edit", ["deleted_row", "edited_number", "other_sheet", "derived_cell", "orphan_note",
+                                  "comment", "comment_other_sheet"])
 def test_2_edits_that_cannot_be_carried_are_copied_aside(ledger_world: tuple[Path, Path], edit: str) -> None:
     forms, out = ledger_world
     out.chmod(0o640)
@@ -267,6 +269,10 @@ def test_2_edits_that_cannot_be_carried_are_copied_aside(ledger_world: tuple[Pat
             certs = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
             row = 2 + certs.index(annex_row("annex1", 10)["cert"])
             ws.cell(row, col, "待核实")
+        elif edit == "comment":  # a 批注 is not a value: it was dropped silently
+            ws.cell(3, 2).comment = Comment("已电话核实", "张三")
+        elif edit == "comment_other_sheet":
+            wb["问题清单"].cell(2, 3).comment = Comment("已退回", "张三")
     _edit(out, change)
     edited = out.read_bytes()
     if edit == "orphan_note":
@@ -280,6 +286,8 @@ def test_2_edits_that_cannot_be_carried_are_copied_aside(ledger_world: tuple[Pat
     assert bak.read_bytes() == edited and stat.S_IMODE(bak.stat().st_mode) == 0o640
     line = [x for x in p.stdout.splitlines() if "另存为" in x]
     assert len(line) == 1 and str(bak) in line[0] and "无法带入新台账的改动" in line[0]
+    if edit == "comment":
+        assert "批注（证件台账!B3）" in line[0], line[0]
     # the next merge, with nothing edited, makes no further copy; the copy is never read as a form
     p = _merge(forms, out)
     assert len(list(out.parent.glob("台账.*.bak.xlsx"))) == 1 and "另存为" not in p.stdout
@@ -533,6 +541,7 @@ def test_7_stdout_closed_and_broken_pipe(campaign: Path) -> None:
     args = [CERTCTL, "overdue", "--dir", str(campaign), "--as-of", AS_OF]
     p = subprocess.run(args, stderr=subprocess.PIPE, text=True, timeout=120, env=env(), preexec_fn=lambda: os.close(1))
     assert p.returncode == 2 and "Traceback" not in p.stderr and "无法写出输出" in p.stderr, p.stderr
+    assert "标准输出已关闭" in p.stderr, p.stderr  # not the English "stdout is closed" alone
     for fmt in ("table", "csv", "json"):
         r, w = os.pipe()
         proc = subprocess.Popen([*args, "-f", fmt], stdout=w, stderr=subprocess.PIPE, text=True, env=env())

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from .atomic import atomic_write
 from .workdays import YearSpec
+from .oserror import why
 
 __all__ = ["CalendarFileError", "render_year", "update_text", "write_years"]
 
@@ -163,7 +164,7 @@ def write_years(path: Path, tables: Mapping[int, str], validate: Any = None) -> 
     try:
         before = target.read_bytes() if target.exists() else b""
     except OSError as e:
-        raise CalendarFileError(f"无法读取 {path}：{e.strerror or e}", f"cannot read {path}: {e.strerror or e}") from None
+        raise CalendarFileError(f"无法读取 {path}：{why(e)}", f"cannot read {path}: {e.strerror or e}") from None
     bom = before.startswith(b"\xef\xbb\xbf")
     try:
         text = before[3:].decode("utf-8") if bom else before.decode("utf-8")
@@ -203,7 +204,7 @@ def write_years(path: Path, tables: Mapping[int, str], validate: Any = None) -> 
     try:
         atomic_write(target, write, mode=mode)
     except OSError as e:
-        raise CalendarFileError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e.strerror or e}") from None
+        raise CalendarFileError(f"无法写入 {path}：{why(e)}", f"cannot write {path}: {e.strerror or e}") from None
     return True
 
 

@@ -13,6 +13,7 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
 - a column certctl wrote deleted, another sheet edited, added or deleted;
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
+- a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
 - two rows of one certificate with different notes; a ledger that cannot be read back.
 
 To know what it wrote, certctl keeps a note beside the ledger, ``.certctl/<ledger name>.json`` (mode
@@ -451,6 +452,10 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
     clerk = _clerk_of(grid, note, lang, new, problems)
     if note is not None and not same:
         _other_sheets(sheets, note, problems)
+        comments = _comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
+        if comments:
+            problems.append((f"加了 {len(comments)} 个批注（{_few(comments)}）",
+                             f"{len(comments)} comment(s) added ({', '.join(comments[:3])})"))
     return Carry(clerk, problems)
 
 
@@ -580,6 +585,72 @@ def _other_sheets(sheets: dict[str, list[list[Any]]], note: dict[str, Any], prob
         problems.append((f"删除了工作表 {'、'.join(gone)}", f"sheet(s) deleted: {', '.join(gone)}"))
     if added:
         problems.append((f"新加了工作表 {'、'.join(added)}", f"sheet(s) added: {', '.join(added)}"))
+
+
+_REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
+
+
+def _comments(p: Path) -> list[str]:
+    """Where the ledger at ``p`` has comments (批注, notes or threaded comments): ``证件台账!B2`` … (the
+    sheet's name when the workbook's relationships say it, else the cell alone)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            names = z.namelist()
+            parts = [n for n in names if re.fullmatch(r"xl/(?:comments[^/]*|comments/[^/]+|threadedComments/[^/]+)\.xml", n)]
+            if not parts:
+                return []
+            sheet_of = _sheets_by_part(z, names)
+            refs: list[str] = []
+            for part in sorted(parts):
+                info = z.getinfo(part)
+                if info.file_size > 64 << 20:  # (not a bomb: check_zip has looked at the ledger already)
+                    refs.append(sheet_of.get(part, part))
+                    continue
+                sheet = sheet_of.get(part)
+                for m in _REF.finditer(z.read(part)):
+                    ref = m.group(1).decode("ascii")
+                    refs.append(f"{sheet}!{ref}" if sheet else ref)
+            return list(dict.fromkeys(refs))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return []
+
+
+def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:
+    """comments part -> sheet name, from workbook.xml, its relationships and each sheet's."""
+    import posixpath
+
+    def rels(part: str) -> dict[str, str]:
+        d, f = posixpath.split(part)
+        rp = f"{d}/_rels/{f}.rels"
+        if rp not in names:
+            return {}
+        out = {}
+        for m in re.finditer(rb"<Relationship\b[^>]*>", z.read(rp)):
+            tag = m.group(0)
+            i, t = re.search(rb'\sId="([^"]+)"', tag), re.search(rb'\sTarget="([^"]+)"', tag)
+            if i and t:
+                target = t.group(1).decode("utf-8")
+                out[i.group(1).decode("utf-8")] = (target.lstrip("/") if target.startswith("/")
+                                                    else posixpath.normpath(posixpath.join(d, target)))
+        return out
+
+    import html
+
+    out: dict[str, str] = {}
+    wb_rels = rels("xl/workbook.xml")
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", z.read("xl/workbook.xml")):
+        tag = m.group(0)
+        n, r = re.search(rb'\sname="([^"]*)"', tag), re.search(rb'\s(?:\w+:)?id="([^"]+)"', tag)
+        if not (n and r):
+            continue
+        sheet_part = wb_rels.get(r.group(1).decode("utf-8"))
+        if sheet_part is None:
+            continue
+        for target in rels(sheet_part).values():
+            out[target] = html.unescape(n.group(1).decode("utf-8"))
+    return out
 
 
 def _own_titles() -> list[str]:

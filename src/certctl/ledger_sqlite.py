@@ -38,6 +38,7 @@ from typing import Any, Iterable, Iterator
 
 from .outputs import OutputRefused
 from .state import file_mode
+from .oserror import why
 
 __all__ = ["APPLICATION_ID", "TABLES", "COLUMNS", "write_sqlite", "check_sqlite_output", "is_sqlite_ledger",
            "SCHEMA_VERSION", "read_docket", "read_report_inputs", "StoredDocket", "StoredReport", "ReportInputs",
@@ -408,7 +409,7 @@ def _open_ledger(p: Path) -> sqlite3.Connection:
     try:
         empty = p.stat().st_size == 0
     except OSError as e:
-        raise LedgerUnusable(f"无法读取 SQLite 台账 {p}：{e.strerror or e}",
+        raise LedgerUnusable(f"无法读取 SQLite 台账 {p}：{why(e)}",
                              f"cannot read the SQLite ledger {p}: {e.strerror or e}") from None
     if empty or not is_sqlite_ledger(p):
         raise LedgerUnusable(f"{p} 不是 certctl 写出的 SQLite 台账（certctl merge --sqlite 写出的文件）",

@@ -27,6 +27,7 @@ from typing import Iterable
 
 from .atomic import atomic_write_bytes
 from .reader import EXTENSIONS
+from .oserror import why
 
 __all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "write_text"]
 
@@ -68,7 +69,7 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
     except FileNotFoundError:
         return  # nothing there: nothing to destroy (a new file in a forms folder is not a form yet)
     except OSError as e:
-        raise OutputRefused(f"无法检查输出位置 {out}：{e.strerror or e}",
+        raise OutputRefused(f"无法检查输出位置 {out}：{why(e)}",
                             f"cannot check the output {out}: {e.strerror or e}") from None
     form = _input_form(out, st, inputs)
     if form is not None and not is_certctl_output(out, kind):
@@ -115,6 +116,25 @@ def _input_form(out: Path, st: os.stat_result, inputs: Iterable[str | os.PathLik
             hit = _same_file(st, rroot)
             if hit is not None:
                 return root, hit
+    return None
+
+
+def office_lock(path: str | os.PathLike[str]) -> Path | None:
+    """The lock file Excel, WPS or LibreOffice keeps beside ``path`` while it is open in them, if any:
+    ``~$台账.xlsx`` (Excel and WPS; Excel drops the first two characters of a long name), ``.~lock.台账.xlsx#``
+    (LibreOffice), ``.~台账.xlsx`` (WPS on Linux)."""
+    p = Path(path)
+    name = p.name
+    names = ["~$" + name, f".~lock.{name}#", ".~" + name]
+    if len(p.stem) > 7:
+        names.append("~$" + name[2:])
+    for n in names:
+        lock = p.with_name(n)
+        try:
+            if lock.is_file():
+                return lock
+        except OSError:
+            continue
     return None
 
 

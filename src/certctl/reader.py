@@ -8,6 +8,7 @@ XML parts for DOCTYPE/ENTITY declarations, which no genuine Excel or WPS file co
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import itertools
@@ -107,8 +108,13 @@ def sniff(head: bytes) -> str:
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of the file at ``path``. OSError when it is not a regular file: a FIFO named 附件1.xlsx
+    would otherwise block the run for ever (nothing ever writes to it), as would some devices."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件（设备或管道） / not a regular file", os.fspath(path))
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -522,7 +528,9 @@ def _size_and_head(p: Path) -> tuple[int, bytes]:
     except PermissionError:
         raise ReadError("F001", "没有读取权限", "permission denied") from None
     except OSError as e:
-        raise ReadError("F001", f"读取失败（{e.strerror}）", f"read failed ({e.strerror})") from None
+        from .oserror import why
+
+        raise ReadError("F001", f"读取失败（{why(e)}）", f"read failed ({e.strerror})") from None
 
 
 def _check_uncached(p: Path | io.BytesIO, sheets: list[SheetData], error_cells: bool = False) -> None:

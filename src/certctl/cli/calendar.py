@@ -25,6 +25,7 @@ from ..holiday_notice import STATUTORY_SOURCE, WEEKDAYS as WEEKDAY_ZH, NoticeErr
 from ..workdays import CC_MAX_YEAR, CC_MIN_YEAR, CC_VERSION, WorkCalendar, YearSpec, calendar_notice
 from .app import Typer, app
 from .common import Lang, as_of_option, format_option, config_option, console, fail, fail_in, lang_option, load, read_date
+from ..oserror import why
 
 class Fmt(str, Enum):
     table = "table"
@@ -206,7 +207,7 @@ def _read(source: str, ui: str) -> bytes:
     try:
         return p.read_bytes()
     except OSError as e:
-        fail(_t(ui, f"无法读取 {source}：{e.strerror or e}", f"cannot read {source}: {e.strerror or e}"))
+        fail(_t(ui, f"无法读取 {source}：{why(e)}", f"cannot read {source}: {e.strerror or e}"))
 
 
 def _plan(schedule: Schedule, current: WorkCalendar, ui: str) -> tuple[dict[int, str], dict[int, list[dt.date]]]:

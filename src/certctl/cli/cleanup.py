@@ -22,6 +22,7 @@ from .common import (Lang, as_of_option, config_option, console, dir_alias, form
                     forms_dir_argument, gather_model, lang_option, lock_timeout_option,
                     log_file_option, output_option, quiet_option, show_id_option, start_folder_job)
 from .streams import emit
+from ..oserror import why
 
 
 class Fmt(str, Enum):
@@ -66,7 +67,7 @@ def cleanup_cmd(
     except LockBusy as e:
         run.fail(str(e), str(e))
     except OSError as e:
-        run.fail(f"无法写出到 {out}：{e.strerror or e}", f"cannot write to {out}: {e.strerror or e}")
+        run.fail(f"无法写出到 {out}：{why(e)}", f"cannot write to {out}: {e.strerror or e}")
     overdue = sum(stats.total.n(k, "overdue") for k in stats.total.counts)
     unreadable = any(f.status == "unreadable" for f in model.files)
     code = 1 if overdue or unreadable else 0

@@ -23,6 +23,7 @@ CONFIG_HELP = "配置文件路径（默认当前目录下的 certctl.toml）/ co
 
 from ..render import NARROW  # noqa: E402  below this many columns: lists, not tables
 from .streams import failer, guard  # noqa: E402
+from ..oserror import why
 
 
 def console(stderr: bool = False, quiet: bool = False) -> Console:
@@ -214,7 +215,7 @@ class Run:
             self.log = RunLog(log_file, f"certctl {command}")
         except OSError as e:
             self.log = RunLog(None)
-            self.fail(f"无法写入日志文件 {log_file}：{e.strerror or e}", f"cannot write the log file {log_file}: {e.strerror or e}")
+            self.fail(f"无法写入日志文件 {log_file}：{why(e)}", f"cannot write the log file {log_file}: {e.strerror or e}")
 
     def t(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh
@@ -235,7 +236,7 @@ class Run:
         if err is None:
             return code
         console(stderr=True).print(
-            f"certctl {self.command}: " + self.t(f"无法写入日志文件 {self.log.path}（{err.strerror or err}），日志不完整",
+            f"certctl {self.command}: " + self.t(f"无法写入日志文件 {self.log.path}（{why(err)}），日志不完整",
                                                 f"cannot write the log file {self.log.path} ({err.strerror or err}); the log is incomplete"),
             markup=False, highlight=False)
         return 2
@@ -397,5 +398,5 @@ def start_folder_job(command: str, config: Path | None, lang: Lang | None, direc
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        run.fail(f"无法创建输出文件夹 {out}：{e.strerror or e}", f"cannot create the output directory {out}: {e.strerror or e}")
+        run.fail(f"无法创建输出文件夹 {out}：{why(e)}", f"cannot create the output directory {out}: {e.strerror or e}")
     return FolderJob(cfg, lg, run, day, d, out)

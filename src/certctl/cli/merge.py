@@ -15,6 +15,7 @@ from .common import (Lang, as_of_option, busy, cache_option, config_option, cons
                      forms_dir_argument, lang_option, load, lock_timeout_option, one_of, output_option, progress_bar,
                      quiet_option, read_date, show_id_option)
 from .streams import emit, failer
+from ..oserror import why
 
 
 class Fmt(str, Enum):
@@ -102,7 +103,7 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
         except OSError as e:
             fail(f"the ledger {out} has edits certctl cannot carry, and it cannot be copied aside ({e.strerror or e}); "
                  "nothing written" if en else
-                 f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{e.strerror or e}），未写出新台账")
+                 f"台账 {out} 中有无法带入新台账的改动，但无法另存副本（{why(e)}），未写出新台账")
     note = ledger_edits.Note()  # what was written, noted as the rows go by
 
     def written(sheets: Any) -> None:
@@ -117,12 +118,12 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
                              settings=judging_settings(cfg), report=report_inputs(ledger, ws))
             except OSError as e:
                 fail(f"cannot write the SQLite ledger {sqlite}: {e.strerror or e}" if en
-                     else f"无法写出 SQLite 台账 {sqlite}：{e.strerror or e}")
+                     else f"无法写出 SQLite 台账 {sqlite}：{why(e)}")
     try:
         with busy(not no_progress, f"writing the ledger {out} ..." if en else f"正在写出台账 {out} ……"):
             write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written, tap=note.tap)
     except OSError as e:
-        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{why(e)}")
     summary = merge_summary(ledger)
     summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
     return summary, carry
@@ -185,7 +186,7 @@ def merge_cmd(
     en = lg == "en"
     wait = one_of("--lock-timeout", lock_timeout, "--wait", wait, lg) or 0
     from ..ledger_edits import backup_pattern
-    from ..outputs import OutputRefused, check_output
+    from ..outputs import OutputRefused, check_output, office_lock
     from ..validate import Options
     from ..workspace import find_forms
 
@@ -204,6 +205,12 @@ def merge_cmd(
             check_sqlite_output(sqlite)
     except OutputRefused as e:
         fail(e.message(lg))
+    lock = office_lock(out) if out.exists() else None
+    if lock is not None:  # the clerk may be typing in it: what is unsaved would not be carried, and saving would undo the merge
+        fail(f"the ledger {out} is open in Excel/WPS (its lock file {lock.name} is beside it): save and close it, then "
+             f"merge again; if it is not open, delete the hidden lock file {lock}" if en else
+             f"台账 {out} 正在 Excel/WPS 中打开（旁边有锁文件 {lock.name}）：请先保存并关闭台账再合并，否则正在填写、"
+             f"尚未保存的内容不会带入新台账，关闭时保存还会盖掉新台账；如果台账并没有打开，删除这个隐藏的锁文件 {lock} 即可")
     out_abs = out.resolve()
     if sqlite is not None and sqlite.resolve() == out_abs:
         fail(f"--sqlite and --output name the same file {out}: give the SQLite ledger its own name (台账.sqlite)"
@@ -214,6 +221,12 @@ def merge_cmd(
              and not (backups.fullmatch(p.name) and p.parent.resolve() == out_abs.parent)]
     if not files and not listing.unreadable:
         fail(f"no spreadsheet files found in {root}" if en else f"{root} 中没有找到 Excel 表格文件")
+    for p in _csv_forms(listing.others):  # not read: said, so that no one thinks its rows are in the ledger
+        console(stderr=True).print(
+            f"note: {p} is a CSV file and was not merged; if a unit sent it as its form, open it in Excel or WPS "
+            f"and save it as .xlsx" if en else
+            f"注意：{p} 是 CSV 文件，没有合并；如果是报送的表格，请在 Excel/WPS 中打开后另存为 .xlsx",
+            markup=False, highlight=False)
     opts = Options.from_config(cfg, lang=lg, today=day)
     from ..config import make_calendar
     from ..workdays import calendar_warning
@@ -254,7 +267,7 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     except OSError as e:
         fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else
-             f"无法在 {lock_dir} 创建台账的锁文件（{e.strerror or e}）；请用 -o 把台账写到有写入权限的文件夹")
+             f"无法在 {lock_dir} 创建台账的锁文件（{why(e)}）；请用 -o 把台账写到有写入权限的文件夹")
     try:
         with ledger_lock(out, wait):
             fc = open_cache(enabled=cache, warn=_warn, lang=lg)
@@ -284,7 +297,27 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     except LedgerLocked as e:
         fail(e.message(lg))
     except OSError as e:
-        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{e.strerror or e}")
+        fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{why(e)}")
+
+
+def _csv_forms(others: list[Path]) -> list[Path]:
+    """The .csv files among the non-spreadsheets below the forms folder, but certctl's own exports
+    (``certctl overdue -f csv -o …``, known by their header)."""
+    from .overdue import HEADERS
+
+    own = tuple(",".join(h).encode("utf-8") for h in HEADERS.values())
+    out = []
+    for p in others:
+        if p.suffix.lower() != ".csv":
+            continue
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(4096).removeprefix(b"\xef\xbb\xbf")
+        except OSError:
+            head = b""
+        if not head.startswith(own):
+            out.append(p)
+    return out
 
 
 def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool, carry: Any,

@@ -38,6 +38,7 @@ from .common import (NARROW, Lang, Run, as_of_option, cache_option, config_optio
                      lock_timeout_option, log_file_option, one_of, output_option, parse_as_of, quiet_option,
                      resolve_dir, show_id_option)
 from .streams import emit, failer, guard
+from ..oserror import why
 
 
 class Fmt(str, Enum):
@@ -352,5 +353,5 @@ def _judge_folder(run: Run, cfg: object, lg: str, directory: Optional[Path], day
         run.fail(str(e), str(e))
     except OSError as e:
         where = lock or getattr(e, "filename", None) or "state_dir"
-        run.fail(f"无法创建锁文件 {where}：{e.strerror or e}（可在 certctl.toml 中用 state_dir 指定可写的文件夹）",
+        run.fail(f"无法创建锁文件 {where}：{why(e)}（可在 certctl.toml 中用 state_dir 指定可写的文件夹）",
                  f"cannot create the lock file {where}: {e.strerror or e} (set state_dir in certctl.toml to a writable folder)")

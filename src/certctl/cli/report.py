@@ -29,6 +29,7 @@ from .common import (Lang, as_of_option, config_option, console, dir_alias, form
                     lock_timeout_option, log_file_option, output_option, quiet_option, show_id_option,
                     start_folder_job)
 from .streams import emit, guard
+from ..oserror import why
 
 
 class Fmt(str, Enum):
@@ -84,7 +85,7 @@ def report_cmd(
     except LockBusy as e:
         run.fail(str(e), str(e))
     except OSError as e:
-        run.fail(f"无法写出报告到 {out}：{e.strerror or e}", f"cannot write the report to {out}: {e.strerror or e}")
+        run.fail(f"无法写出报告到 {out}：{why(e)}", f"cannot write the report to {out}: {e.strerror or e}")
     code = 1 if report.overdue or report.unreadable else 0  # a file or folder that could not be read is found too
     run.log.write(f"as_of={day.isoformat()} dir={d} out={out} files={report.files} overdue={len(report.overdue)} "
                   f"due_soon={len(report.due_soon)} wrote={','.join(p.name for p in paths)} exit={code}"

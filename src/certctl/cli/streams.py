@@ -20,6 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterable, NoReturn
+from ..oserror import why
 
 TRACEBACK_ENV = "CERTCTL_TRACEBACK"
 
@@ -85,9 +86,43 @@ def _out_failed(e: OSError) -> NoReturn:
     if e.errno == errno.EPIPE:
         _say("certctl: output cut short: the program reading it stopped (broken pipe)" if en else
              "certctl: 输出未写完：读取输出的程序已关闭（管道断开）")
+    elif e.errno == errno.EBADF:  # started with stdout closed (`>&-`, a service without one)
+        _say("certctl: cannot write the output: stdout is closed" if en else
+             "certctl: 无法写出输出：标准输出已关闭（stdout is closed），请把输出重定向到文件或用 -o 指定文件")
     else:
-        _say(f"certctl: cannot write the output: {e.strerror or e}" if en else f"certctl: 无法写出输出：{e.strerror or e}")
+        _say(f"certctl: cannot write the output: {e.strerror or e}" if en else f"certctl: 无法写出输出：{why(e)}")
     raise SystemExit(2)
+
+
+class Terminated(BaseException):
+    """SIGTERM (``kill``, a service or cron job stopped, a shutdown), raised where the program is so that
+    every ``finally`` and ``except BaseException`` runs as for Ctrl-C: an output's temporary file is
+    removed, the lock released. Not a KeyboardInterrupt, so nothing mistakes it for the clerk's Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _catch_sigterm() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    try:
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - no SIGTERM on this platform
+        pass
+
+
+def _unraisable(info: Any) -> None:
+    """An error in a finaliser (openpyxl leaves its zip open when the disk fills; closing it in ``__del__``
+    fails again): the failure itself was already said in one line, so no "Exception ignored … Traceback"
+    after it, unless CERTCTL_TRACEBACK asks for tracebacks."""
+    if os.environ.get(TRACEBACK_ENV):
+        sys.__unraisablehook__(info)
 
 
 def run_main(app: Any, args: list[str] | None = None) -> None:
@@ -99,6 +134,8 @@ def run_main(app: Any, args: list[str] | None = None) -> None:
     import typer.main
 
     _tolerant_streams()
+    _catch_sigterm()
+    sys.unraisablehook = _unraisable
     command = typer.main.get_command(app)
     argv = sys.argv[1:] if args is None else args
     code: Any = 0
@@ -125,6 +162,10 @@ def run_main(app: Any, args: list[str] | None = None) -> None:
     except (KeyboardInterrupt, EOFError):
         _say("certctl: interrupted" if _lang() == "en" else "certctl: 已中断")
         code = 130
+    except Terminated:
+        _say("certctl: stopped (SIGTERM); nothing half-written was left" if _lang() == "en" else
+             "certctl: 已终止（收到 SIGTERM），没有留下写了一半的文件")
+        code = 143
     except OSError as e:
         if _is_stdout_error(e):
             _out_failed(e)
@@ -162,7 +203,7 @@ def emit(text: str, output: Path | None, *, kind: str, fail: Callable[[str, str]
         try:
             write_text(output, text, bom=bom)
         except OSError as e:
-            fail(f"无法写出 {output}：{e.strerror or e}", f"cannot write {output}: {e.strerror or e}")
+            fail(f"无法写出 {output}：{why(e)}", f"cannot write {output}: {e.strerror or e}")
         return
     out = sys.stdout
     tty = False

@@ -10,6 +10,7 @@ import typer
 from .. import forms as F
 from .app import app
 from .common import Lang, console, fail, lang_option, output_option
+from ..oserror import why
 
 KINDS = (*F.FAMILIES, "all")
 
@@ -51,7 +52,7 @@ def template_cmd(
             _refuse_overwrite([p], force, en)
             written = [write_template(k, p)]
     except OSError as e:
-        fail((f"cannot write the template: {e.strerror or e}" if en else f"无法写出模板：{e.strerror or e}"))
+        fail((f"cannot write the template: {e.strerror or e}" if en else f"无法写出模板：{why(e)}"))
     for w in written:
         con.print(("written: " if en else "已生成：") + str(w), markup=False)
 

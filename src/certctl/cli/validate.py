@@ -126,5 +126,6 @@ def _check_annotate(files: list[Path], annotate: Path, inputs: list[Path], lg: s
 def _cannot_annotate(e: Exception, lg: str, out: object) -> str:
     """Why the annotated copy could not be written, in the clerk's language (Permission denied, not
     [Errno 13] and the name of a temporary file)."""
-    why = getattr(e, "strerror", None) or e
-    return f"cannot write the annotated copy {out}: {why}" if lg == "en" else f"无法写出标注副本 {out}：{why}"
+    from ..oserror import why
+
+    return f"cannot write the annotated copy {out}: {why(e, 'en')}" if lg == "en" else f"无法写出标注副本 {out}：{why(e)}"
