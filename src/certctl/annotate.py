@@ -28,6 +28,7 @@ from typing import Any, Iterable
 
 from . import rules as R
 from .findings import Finding
+from .pathnames import fit
 from .paper import print_setup, row_height, text_lines
 
 ISSUES_SHEET = "问题清单"
@@ -70,10 +71,10 @@ def output_paths(results: list[Any], out: Path) -> list[Path]:
     used: set[str] = set()
     for r in results:
         stem = Path(r.path).stem
-        name = stem + SUFFIX
+        name = fit(stem, SUFFIX)  # a long form name is shortened, kept apart by a hash (pathnames.fit)
         k = 2
         while name.lower() in used:
-            name = f"{stem}-{k}{SUFFIX}"
+            name = fit(stem, f"-{k}{SUFFIX}")
             k += 1
         used.add(name.lower())
         paths.append(out / name)

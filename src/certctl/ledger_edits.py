@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import state
+from .pathnames import TEMP_ROOM, fit, fit_name
 
 __all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
            "note_path"]
@@ -267,7 +268,7 @@ def _carried(v: Any) -> Any:
 def note_path(ledger: str | os.PathLike[str]) -> Path:
     """Where certctl notes what it last wrote to ``ledger``."""
     p = Path(ledger)
-    return state.beside(p) / f"{p.name}.json"
+    return state.beside(p) / fit_name(p.name, tail=".json")
 
 
 class Note:
@@ -676,7 +677,15 @@ def _short(e: Exception) -> str:
 def backup_pattern(ledger: str | os.PathLike[str]) -> re.Pattern[str]:
     """The names :func:`back_up` gives copies of ``ledger`` (so a folder scan can leave them out)."""
     p = Path(ledger)
-    return re.compile(re.escape(p.stem) + r"\.\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?(-\d+)?\.bak" + re.escape(p.suffix), re.I)
+    return re.compile(re.escape(_backup_stem(p)) + r"\.\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?(-\d+)?\.bak" + re.escape(p.suffix), re.I)
+
+
+def _backup_stem(p: Path) -> str:
+    """The ledger's stem in its backups' names, shortened when long so that the longest backup name
+    (``<stem>.2024-06-05T093000-99.bak.xlsx``) and its temporary name fit in 255 bytes
+    (:func:`certctl.pathnames.fit`)."""
+    longest = ".2024-06-05T093000-99.bak" + p.suffix
+    return fit(p.stem, longest, room=TEMP_ROOM)[: -len(longest)]
 
 
 def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> Path:
@@ -684,13 +693,14 @@ def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> 
     when it cannot be copied (the caller must then not replace the ledger)."""
     p = Path(ledger)
     when = when or dt.datetime.now()
-    names = [f"{p.stem}.{when:%Y-%m-%dT%H%M}.bak{p.suffix}", f"{p.stem}.{when:%Y-%m-%dT%H%M%S}.bak{p.suffix}"]
-    names += [f"{p.stem}.{when:%Y-%m-%dT%H%M%S}-{k}.bak{p.suffix}" for k in range(2, 100)]
+    stem = _backup_stem(p)
+    names = [f"{stem}.{when:%Y-%m-%dT%H%M}.bak{p.suffix}", f"{stem}.{when:%Y-%m-%dT%H%M%S}.bak{p.suffix}"]
+    names += [f"{stem}.{when:%Y-%m-%dT%H%M%S}-{k}.bak{p.suffix}" for k in range(2, 100)]
     for name in names:
         target = p.with_name(name)
         if target.exists():
             continue
-        tmp = p.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp = p.with_name(f".{name}.{os.getpid()}.tmp")  # fits: _backup_stem
         try:
             shutil.copy2(p, tmp)  # contents, permissions and times
             if target.exists():  # taken meanwhile

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .outputs import OutputRefused
+from .pathnames import TEMP_ROOM, fit_name
 from .state import file_mode
 from .oserror import why
 
@@ -109,7 +110,10 @@ def is_sqlite_ledger(path: str | os.PathLike[str]) -> bool:
 
 def check_sqlite_output(path: str | os.PathLike[str]) -> None:
     """Raise :class:`OutputRefused` when ``path`` exists and is not a certctl SQLite ledger."""
+    from .outputs import check_name
+
     p = Path(path)
+    check_name(p, "ledger")  # the clerk's own name, too long: said plainly
     if not p.exists():
         return
     if p.is_dir():
@@ -516,7 +520,7 @@ def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.d
     p = Path(path)
     check_sqlite_output(p)
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    tmp = p.with_name(f".{fit_name(p.name, room=TEMP_ROOM)}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     meta: dict[str, Any] = {"writer": "certctl", "certctl_version": __version__, "lang": lang,

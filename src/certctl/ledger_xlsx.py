@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import itertools
 import re
 import datetime as dt
@@ -41,6 +42,7 @@ from .write_beside import write_beside
 from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message, superseded_note
 from .model.clocks import KINDS as OBLIGATION_KINDS
+from .pathnames import TEMP_ROOM, fit_name
 from .state import file_mode
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -109,7 +111,7 @@ def lock_path(path: str | os.PathLike[str]) -> Path:
     from .state import beside
 
     p = Path(path)
-    return beside(p) / (p.name + ".lock")
+    return beside(p) / fit_name(p.name, tail=".lock")
 
 
 @contextlib.contextmanager
@@ -126,14 +128,20 @@ def ledger_lock(path: str | os.PathLike[str], timeout: float = 0) -> Iterator[Pa
         raise LedgerLocked(p) from None
 
 
+def temp_name(path: Path) -> str:
+    """The ledger's name as its temporary file ``.<name>.<pid>.tmp`` holds it: shortened when long
+    (:func:`certctl.pathnames.fit_name`), so that the temporary name fits in 255 bytes."""
+    return fit_name(path.name, room=TEMP_ROOM)
+
+
 def temp_glob(path: Path) -> str:
-    return f".{path.name}.*.tmp"
+    return f".{glob.escape(temp_name(path))}.*.tmp"
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
     """Temp files left by a killed merge of this ledger (call only while holding its lock)."""
     gone = []
-    mine = re.compile(re.escape(f".{path.name}.") + r"\d+\.tmp")
+    mine = re.compile(re.escape(f".{temp_name(path)}.") + r"\d+\.tmp")
     for t in sorted(path.parent.glob(temp_glob(path))):
         if not mine.fullmatch(t.name):
             continue
@@ -743,7 +751,7 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
     ctx = ledger_lock(p, timeout) if lock else contextlib.nullcontext()
     with ctx:
         remove_stale_temps(p)
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+        tmp = p.with_name(f".{temp_name(p)}.{os.getpid()}.tmp")
         try:
             title = "Master ledger of enforcement certificates" if lang == "en" else "行政执法证件合并台账"
             with gc_paused():  # rows of acyclic lists, made and dropped one at a time

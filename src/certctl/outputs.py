@@ -28,6 +28,7 @@ from typing import Iterable
 from .atomic import atomic_write_bytes
 from .reader import EXTENSIONS
 from .oserror import why
+from .pathnames import shown, too_long
 
 __all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "write_text"]
 
@@ -64,6 +65,7 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
     """Raise :class:`OutputRefused` when ``path`` must not be written as a ``kind`` output (module doc)."""
     zh_kind, en_kind = KINDS[kind]
     out = Path(path)
+    check_name(out, kind)
     try:
         st = out.stat()
     except FileNotFoundError:
@@ -90,6 +92,23 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
             f"{out} 已存在，但不是 certctl 写出的{zh_kind}，为免覆盖别人的文件未写入；请换一个文件名，或先移走该文件",
             f"{out} exists and is not a {en_kind} written by certctl; not overwritten: choose another name or "
             f"move that file away")
+
+
+def check_name(path: str | os.PathLike[str], kind: str) -> None:
+    """Raise :class:`OutputRefused` when a name in ``path`` (the clerk's own choice) is longer than a file
+    system takes (255 bytes of UTF-8, about 85 Chinese characters): said plainly, before anything is read."""
+    part = too_long(path)
+    if part is not None:
+        zh_kind, en_kind = KINDS[kind]
+        if os.name == "nt":
+            n, zh_unit, en_unit = len(part), "个字符", "characters"
+        else:
+            n, zh_unit, en_unit = len(os.fsencode(part)), "字节", "bytes"
+        raise OutputRefused(
+            f"输出的{zh_kind}文件名或路径太长：{shown(path)}（其中一个名字有 {n} {zh_unit}，文件系统最多 255，约 85 个汉字）；"
+            f"请改用短一些的名字",
+            f"the {en_kind} output's name is too long: {shown(path)} (one name in it has {n} {en_unit}; file systems "
+            f"take at most 255); choose a shorter name")
 
 
 def _input_form(out: Path, st: os.stat_result, inputs: Iterable[str | os.PathLike[str]]) -> tuple[Path, str] | None:

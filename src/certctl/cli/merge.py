@@ -186,7 +186,7 @@ def merge_cmd(
     en = lg == "en"
     wait = one_of("--lock-timeout", lock_timeout, "--wait", wait, lg) or 0
     from ..ledger_edits import backup_pattern
-    from ..outputs import OutputRefused, check_output, office_lock
+    from ..outputs import OutputRefused, check_name, check_output, office_lock
     from ..validate import Options
     from ..workspace import find_forms
 
@@ -194,6 +194,10 @@ def merge_cmd(
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
     if not root.exists():
         fail(f"folder not found: {root}" if en else f"文件夹不存在：{root}")
+    try:
+        check_name(out, "ledger")  # the clerk's own name: said plainly, never shortened for them
+    except OutputRefused as e:
+        fail(e.message(lg))
     if out.exists() and out.is_dir():
         fail(f"--output is a folder: {out}" if en else f"--output 指向的是文件夹：{out}")
     day = read_date(as_of, "--as-of", lg, fail_in(lg)) if as_of and as_of.strip() else None

@@ -112,14 +112,15 @@ def _check_annotate(files: list[Path], annotate: Path, inputs: list[Path], lg: s
     from types import SimpleNamespace
 
     from ..annotate import output_paths
-    from ..outputs import OutputRefused, check_output
+    from ..outputs import OutputRefused, check_name, check_output
 
     try:
+        check_name(annotate, "annotated")  # the clerk's own name: said plainly, never shortened for them
         for target in output_paths([SimpleNamespace(path=str(p)) for p in files], annotate):
             check_output(target, "annotated", inputs)
     except OutputRefused as e:
         fail(e.message(lg))
-    except ValueError as e:
+    except (ValueError, OSError) as e:
         fail(_cannot_annotate(e, lg, annotate))
 
 
