@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import rules as R
 from .app import app
@@ -49,7 +50,7 @@ def rules_cmd(
         con.print(f"{r.code} ({r.name})  [{sev_label(r.severity, lg)}]", markup=False)
         con.print(r.description(lg), markup=False)
         con.print(("Rule set: " if lg == "en" else "规则集：") + set_label(r.ruleset, lg), markup=False)
-        con.print(("Source: " if lg == "en" else "依据：") + r.source, markup=False)
+        con.print(("Source: " if lg == "en" else "依据：") + r.source_text(lg), markup=False)
         hint = r.hint_en if lg == "en" else r.hint_zh
         if hint:
             con.print(("What to do: " if lg == "en" else "处理建议：") + hint, markup=False)
@@ -59,5 +60,7 @@ def rules_cmd(
               else ("代码", "级别", "说明", "规则集", "依据", "适用")):
         t.add_column(h, overflow="fold")
     for r in rules:
-        t.add_row(r.code, sev_label(r.severity, lg), r.description(lg), set_label(r.ruleset, lg), r.source, r.scope)
+        # plain text, not markup: a source such as "certctl.toml [cert_patterns]" is printed as written
+        t.add_row(*(Text(c) for c in (r.code, sev_label(r.severity, lg), r.description(lg), set_label(r.ruleset, lg),
+                                      r.source_text(lg), r.scope)))
     console().print(t)
