@@ -29,7 +29,7 @@ _MAX_N = 100_000
 
 
 def _fail(zh: str, en: str, lang: str) -> "typer.Exit":
-    message = f"错误：{zh}（{en}）" if lang != "en" else f"error: {en}"
+    message = f"错误：{zh}" if lang != "en" else f"error: {en}"  # one language, as every command
     typer.echo(message, err=True)
     return typer.Exit(2)
 
