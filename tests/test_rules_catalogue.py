@@ -95,6 +95,9 @@ def test_rules_one_code_and_unknown_code():
     assert r.exit_code == 0 and "I006" in r.stdout and "文本" in r.stdout
     r = CliRunner().invoke(app, ["rules", "Z999"])
     assert r.exit_code == 2 and "Z999" in r.output
+    assert "没有规则" in r.output and "no rule" not in r.output  # one language: Chinese by default
+    r = CliRunner().invoke(app, ["rules", "Z999", "--lang", "en"])
+    assert r.exit_code == 2 and "no rule Z999" in r.output and not CJK.search(r.output), r.output
 
 
 NOTICES = re.compile("|".join(re.escape(n) for n in (R.QD, R.ZS, R.HOURS)))

@@ -36,7 +36,7 @@ def rules_cmd(
     if code:
         c = code.upper()
         if c not in R.RULES:
-            fail(f"没有规则 {code} / no rule {code}")
+            fail(f"no rule {code}; certctl rules lists them all" if lg == "en" else f"没有规则 {code}；certctl rules 列出全部规则")
         rules = [R.RULES[c]]
     if as_json or fmt == Fmt.json:
         typer.echo(json.dumps([
