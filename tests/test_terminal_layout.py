@@ -142,3 +142,35 @@ def test_merge_summary_first_problem_files_only(width: int, tmp_path: Path, monk
     res = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05",
                                    "--verbose"])
     assert "已合并" in buf.getvalue()
+
+
+# ------------------------------------------------------------------------------- messages on stderr
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_message_on_a_terminal_is_wrapped_between_words(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning or error written straight to stderr (deadline's holiday warning, a refused pair of
+    arguments) is wrapped at a space on a terminal, so the terminal does not cut a word or a year in two;
+    to a pipe it stays one line."""
+    import sys
+
+    from rich.cells import cell_len
+
+    from certctl.cli.streams import say
+    from certctl.workdays import fallback_warning
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    message = fallback_warning(2035, "en")
+    tty = _Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    say(message)
+    lines = tty.getvalue().splitlines()
+    assert len(lines) > 1 and max(cell_len(ln) for ln in lines) <= width
+    assert " ".join(lines) == message  # broken at spaces only: every word whole
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    say(message)
+    assert pipe.getvalue() == message + "\n"
