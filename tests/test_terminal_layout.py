@@ -174,3 +174,35 @@ def test_a_long_message_on_a_terminal_is_wrapped_between_words(width: int, monke
     monkeypatch.setattr(sys, "stderr", pipe)
     say(message)
     assert pipe.getvalue() == message + "\n"
+
+
+# ------------------------------------------------------------------------------------------ rules
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_rules_at_80_columns_is_a_list_every_line_whole(width: int, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`certctl rules` on a narrow terminal: a few lines a rule (description, rule set, source each on its
+    own lines, unbroken where they fit) instead of six columns a dozen characters wide; a table from
+    NARROW columns up."""
+    import importlib
+
+    from rich.cells import cell_len
+    from typer.testing import CliRunner
+
+    from certctl import rules as R
+    from certctl.cli import app
+
+    buf = io.StringIO()
+    mod = importlib.import_module("certctl.cli.rules")
+    monkeypatch.setattr(mod, "console", lambda *a, **k: Console(width=width, file=buf, color_system=None, highlight=False))
+    assert CliRunner().invoke(app, ["rules", "--lang", lang]).exit_code == 0
+    out = buf.getvalue()
+    assert max(cell_len(ln) for ln in out.splitlines()) <= width
+    if width >= 100:
+        assert "┃" in out
+        return
+    lines = out.splitlines()
+    for r in R.RULES.values():
+        desc = r.description(lang)
+        if cell_len(desc) <= width - 2:
+            assert "  " + desc in lines, (r.code, desc)
+        assert any(ln.startswith(r.code + "  ") for ln in lines), r.code

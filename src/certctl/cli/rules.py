@@ -13,7 +13,7 @@ from .. import rules as R
 from .app import app
 from enum import Enum
 
-from .common import Lang, console, fail, format_option, lang_option
+from .common import NARROW, Lang, console, fail, format_option, lang_option
 from ..jurisdiction import set_label
 from ..render import sev_label
 
@@ -55,6 +55,13 @@ def rules_cmd(
         if hint:
             con.print(("What to do: " if lg == "en" else "处理建议：") + hint, markup=False)
         return
+    con = console()
+    if con.width < NARROW:  # a narrow terminal: a few lines a rule, not six crushed columns
+        for r in rules:
+            con.print(Text(f"{r.code}  {sev_label(r.severity, lg)}  {r.scope}  ({r.name})", style="bold"))
+            con.print(Text("  " + r.description(lg)), Text(("  Rule set: " if lg == "en" else "  规则集：") + set_label(r.ruleset, lg)),
+                      Text(("  Source: " if lg == "en" else "  依据：") + r.source_text(lg)), sep="\n")
+        return
     t = Table()
     for h in (("Code", "Severity", "Description", "Rule set", "Source", "Scope") if lg == "en"
               else ("代码", "级别", "说明", "规则集", "依据", "适用")):
@@ -63,4 +70,4 @@ def rules_cmd(
         # plain text, not markup: a source such as "certctl.toml [cert_patterns]" is printed as written
         t.add_row(*(Text(c) for c in (r.code, sev_label(r.severity, lg), r.description(lg), set_label(r.ruleset, lg),
                                       r.source_text(lg), r.scope)))
-    console().print(t)
+    con.print(t)
