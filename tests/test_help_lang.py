@@ -111,6 +111,6 @@ def test_lang_before_the_command_is_the_command_s_language(tmp_path: Path) -> No
     en = CliRunner().invoke(app, ["--lang", "en", "validate", "-q", str(form)])
     zh = CliRunner().invoke(app, ["validate", "-q", str(form)])
     assert en.exit_code == zh.exit_code == 0
-    assert "annex 1 (system entry), 1 rows, 0 errors" in en.output and "附件1 备案表，1 行" in zh.output
+    assert "annex 1 (system entry), 1 row, 0 errors" in en.output and "附件1 备案表，1 行" in zh.output
     bad = CliRunner().invoke(app, ["--lang", "en", "validate", "--bogus"])
     assert bad.exit_code == 2 and "Error: No such option: --bogus" in bad.output and "错误" not in bad.output

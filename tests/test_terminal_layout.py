@@ -206,3 +206,16 @@ def test_rules_at_80_columns_is_a_list_every_line_whole(width: int, lang: str, m
         if cell_len(desc) <= width - 2:
             assert "  " + desc in lines, (r.code, desc)
         assert any(ln.startswith(r.code + "  ") for ln in lines), r.code
+
+
+def test_english_counts_say_one_in_the_singular() -> None:
+    """"1 note", "1 file", "1 warning": no "1 notes" in an English summary (Chinese has no plural)."""
+    from certctl.render import summary_line, total_line
+
+    res = validate_file(FORMS / "摸排统计表_有错误.xlsx", Options(lang="en"))
+    assert res.infos == 1
+    line = summary_line(res, "en")
+    assert line.endswith(", 1 note") and "1 notes" not in line, line
+    total = total_line([res], "en")
+    assert total.startswith("1 file, ") and f"in 1 file, {res.warnings} warnings" in total, total
+    assert summary_line(res, "zh").endswith("提示 1")

@@ -47,6 +47,11 @@ def shown_path(path: str, show_id: bool = False) -> str:
     return path if show_id else mask_ids_in_text(path)
 
 
+def counted(n: int, word: str) -> str:
+    """"1 error", "2 errors": an English count with its noun."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def summary_line(res: FormResult, lang: str = "zh", show_id: bool = False) -> str:
     path = shown_path(res.path, show_id)
     if res.read_error is not None:
@@ -55,7 +60,8 @@ def summary_line(res: FormResult, lang: str = "zh", show_id: bool = False) -> st
     form = family_label(res.family, lang) if "+" not in res.family else " + ".join(
         family_label(f, lang) for f in res.family.split("+"))
     if lang == "en":
-        return f"{path}: {form}, {res.rows} rows, {res.errors} errors, {res.warnings} warnings, {res.infos} notes"
+        return (f"{path}: {form}, {counted(res.rows, 'row')}, {counted(res.errors, 'error')}, "
+                f"{counted(res.warnings, 'warning')}, {counted(res.infos, 'note')}")
     return f"{path}：{form}，{res.rows} 行，错误 {res.errors}，警告 {res.warnings}，提示 {res.infos}"
 
 
@@ -68,8 +74,9 @@ def total_line(results: list[FormResult], lang: str = "zh") -> str:
     warnings = sum(r.warnings for r in results)
     rows = sum(r.rows for r in results)
     if lang == "en":
-        s = f"{n} files, {rows} rows: {errors} errors in {err_files} files, {warnings} warnings"
-        return s + (f"; {bad} files could not be read" if bad else "")
+        s = (f"{counted(n, 'file')}, {counted(rows, 'row')}: {counted(errors, 'error')} in "
+             f"{counted(err_files, 'file')}, {counted(warnings, 'warning')}")
+        return s + (f"; {counted(bad, 'file')} could not be read" if bad else "")
     s = f"共 {n} 个文件，{rows} 行：{err_files} 个文件有错误（共 {errors} 个），警告 {warnings} 个"
     return s + (f"；{bad} 个文件无法读取" if bad else "")
 
