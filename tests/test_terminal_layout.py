@@ -219,3 +219,47 @@ def test_english_counts_say_one_in_the_singular() -> None:
     total = total_line([res], "en")
     assert total.startswith("1 file, ") and f"in 1 file, {res.warnings} warnings" in total, total
     assert summary_line(res, "zh").endswith("提示 1")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", (80, 120, 140))
+def test_a_word_in_a_chinese_sentence_is_never_cut(width: int, lang: str) -> None:
+    """A Chinese message has no spaces to break at: it breaks between Chinese characters, never inside
+    "Excel" or an ID glued to ），Excel (rich alone cut it "Exce|l" in a narrow 问题 column)."""
+    from types import SimpleNamespace
+
+    from certctl.render import findings_view
+
+    msg = ("身份证号码被 Excel 存成了数字（显示为 320681********1328），Excel 只保留 15 位有效数字，后几位已经丢失，"
+           "无法核对号码（WPS 与 LibreOffice 同样如此）。")
+    hint = "请把该列单元格格式设为“文本”，再重新输入完整的 18 位号码（不能只改格式，丢失的数字需要重新输入）。"
+    f = SimpleNamespace(ref="Sheet名称很长很长很长很长很长很长!D5", code="I006", severity="error", sheet=None, row=None,
+                        path="x.xlsx", message=lambda lang, show_id: msg, hint=lambda lang, show_id: hint)
+    out = render(width, findings_view([f, f], width, lang, False, {}))
+    assert max(len(line) for line in out.splitlines()) <= width
+    for word in set(re.findall(r"[A-Za-z]+|\d{6}\*+\d{4}", msg + hint)):
+        assert on_one_line(word, out), f"{word!r} cut:\n{out}"
+    assert not any(line.lstrip("│ ").startswith(("，", "。", "）", "”")) for line in out.splitlines())
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["身份", "证件号码", "Excel", " ", "，", "（", "）", "2024-06-03", "320681********1328",
+                                 "位", "“文本”", "a", "。", "WPS", "  "]), max_size=40),
+       st.integers(4, 40), st.booleans())
+def test_line_breaks_fit_the_width_and_cut_no_word_that_fits(pieces: list[str], width: int, chinese: bool) -> None:
+    from rich.cells import cell_len
+
+    from certctl.render import line_breaks
+
+    text = "".join(pieces)
+    cuts = line_breaks(text, width, chinese)
+    assert cuts == sorted(set(cuts)) and all(0 < c < len(text) for c in cuts)
+    lines = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    assert all(cell_len(ln.rstrip()) <= width for ln in lines), lines
+    for ln, c in zip(lines, cuts):  # inside a Latin word or number only when nothing else fits: a full line
+        if re.fullmatch(r"[\w*-]{2}", text[c - 1:c + 1]) and text[c - 1:c + 1].isascii():
+            assert cell_len(ln) >= width - 1, (text, width, lines)

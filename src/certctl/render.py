@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -137,6 +138,73 @@ class Hints:
         return text
 
 
+def line_breaks(text: str, width: int, between_chinese: bool = True) -> list[int]:
+    """Where ``text`` is cut into lines of at most ``width`` cells: at a space, between two Chinese
+    characters (not with ``between_chinese``: in English a Chinese run is a name, kept whole) or after
+    Chinese punctuation, never before ，。 nor after （“, never inside a Latin word, number, date or ID;
+    a single piece wider than ``width`` is cut where it must be. (rich itself breaks only at spaces and
+    cuts a space-less Chinese sentence anywhere, "Exce|l".)"""
+    from rich.cells import cell_len
+
+    from .cli.helpfmt import _BREAK_AFTER, _NO_END, _NO_START
+
+    points = [i for i in range(1, len(text)) if not text[i].isspace() and (text[i - 1].isspace() or (
+        (between_chinese and cell_len(text[i - 1]) == 2 and cell_len(text[i]) == 2 or text[i - 1] in _BREAK_AFTER)
+        and text[i] not in _NO_START and text[i - 1] not in _NO_END))] + [len(text)]
+    cuts: list[int] = []
+    start, best, k = 0, 0, 0
+    while k < len(points):
+        p = points[k]
+        if cell_len(text[start:p].rstrip()) <= width:
+            best, k = p, k + 1
+        elif best > start:
+            cuts.append(best)
+            start = best
+        else:  # one piece longer than the line: cut it at the width
+            n, cut = 0, p
+            for j in range(start, p):
+                n += cell_len(text[j])
+                if n > width:
+                    cut = max(j, start + 1)
+                    break
+            cuts.append(cut)
+            start = best = cut
+    return cuts
+
+
+def prose(text: str, lang: str) -> Any:
+    """``text`` as rich Text that wraps by :func:`line_breaks` (a table cell, a finding in the list)."""
+    t = _prose_class()(text)
+    t.between_chinese = lang != "en"
+    return t
+
+
+@functools.lru_cache(maxsize=1)
+def _prose_class() -> Any:
+    from rich.containers import Lines
+    from rich.text import Text
+
+    class Prose(Text):
+        between_chinese = True
+
+        def wrap(self, console: Any, width: int, *, justify: Any = None, overflow: Any = None,  # type: ignore[override]
+                 tab_size: int = 8, no_wrap: Any = None) -> Lines:
+            if no_wrap or self.no_wrap or "\t" in self.plain:
+                return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size,
+                                    no_wrap=no_wrap)
+            lines = Lines()
+            for line in self.split(allow_blank=True):
+                parts = line.divide(line_breaks(line.plain, width, self.between_chinese))
+                for part in parts:
+                    part.rstrip()
+                    part.truncate(width, overflow="fold")
+                parts.justify(console, width, justify=justify or self.justify or "default", overflow="fold")
+                lines.extend(parts)
+            return lines
+
+    return Prose
+
+
 def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
                   names: dict[tuple[str, str, int], str], title: str | None = None) -> Any:
     """Findings for the terminal: a table at ``width`` >= NARROW columns, else a list. Places, names,
@@ -157,7 +225,7 @@ def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
         for f in findings:
             table.add_row(Text(f.ref or "—"), Text(name_of(f, names)),
                           Text(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity]), Text(f.code),
-                          Text(f.message(lang, show_id)), Text(hint(f, show_id)))
+                          prose(f.message(lang, show_id), lang), prose(hint(f, show_id), lang))
         return table
     parts: list[Any] = [Text(title, style="italic")] if title else []
     for f in findings:
@@ -169,11 +237,9 @@ def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
         head.append(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity])
         head.append(" " + f.code)
         parts.append(head)
-        body = Text(f.message(lang, show_id))
         advice = hint(f, show_id)
-        if advice:
-            # "→" joined to a Chinese hint: with a space the terminal may leave the arrow alone on its line
-            body.append(("\n→ " if en else "\n→") + advice)
+        # "→" joined to a Chinese hint: with a space the terminal may leave the arrow alone on its line
+        body = prose(f.message(lang, show_id) + ((("\n→ " if en else "\n→") + advice) if advice else ""), lang)
         parts.append(Padding(body, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
