@@ -263,3 +263,19 @@ def test_line_breaks_fit_the_width_and_cut_no_word_that_fits(pieces: list[str], 
     for ln, c in zip(lines, cuts):  # inside a Latin word or number only when nothing else fits: a full line
         if re.fullmatch(r"[\w*-]{2}", text[c - 1:c + 1]) and text[c - 1:c + 1].isascii():
             assert cell_len(ln) >= width - 1, (text, width, lines)
+
+
+def test_cleanup_and_report_in_english_count_one_in_the_singular(tmp_path: Path) -> None:
+    """On 2024-07-05 the example has one cleanup case overdue and one item done late: "1 cleanup case",
+    and no "1 more items were done late"."""
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    r = CliRunner().invoke(app, ["cleanup", str(LEDGER), "-o", str(tmp_path / "c"), "--as-of", "2024-07-05", "--lang", "en"])
+    assert r.exit_code in (0, 1), r.output
+    assert "On 2024-07-05: 1 cleanup case overdue." in r.stdout, r.stdout
+    r = CliRunner().invoke(app, ["report", str(LEDGER), "-o", str(tmp_path / "r"), "--as-of", "2024-07-05", "--lang", "en"])
+    assert r.exit_code in (0, 1), r.output
+    txt = (tmp_path / "r" / "证件管理报告-2024-07-05.txt").read_text(encoding="utf-8")
+    assert "Also done late, after the deadline: 1 " in txt and "1 more items" not in txt, txt
