@@ -279,3 +279,23 @@ def test_cleanup_and_report_in_english_count_one_in_the_singular(tmp_path: Path)
     assert r.exit_code in (0, 1), r.output
     txt = (tmp_path / "r" / "证件管理报告-2024-07-05.txt").read_text(encoding="utf-8")
     assert "Also done late, after the deadline: 1 " in txt and "1 more items" not in txt, txt
+
+
+@pytest.mark.parametrize("english", [True, False])
+def test_a_long_usage_error_on_a_terminal_is_wrapped_between_words(english: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`certctl overdue --format xml` at 80 columns: click's long "Error: Invalid value …" line is wrapped at
+    a space on a terminal (the terminal would cut it mid-word); to a pipe it stays one line."""
+    from rich.cells import cell_len
+
+    from certctl.cli.helpfmt import UsageError, _ClickUsageError
+
+    monkeypatch.setenv("COLUMNS", "80")
+    message = "Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'json', 'csv'."
+    tty = _Terminal()
+    UsageError(_ClickUsageError(message), english, "certctl overdue").show(tty)
+    lines = tty.getvalue().splitlines()
+    assert max(cell_len(ln) for ln in lines) <= 80, lines
+    assert f"Error: {message}" in " ".join(lines)
+    pipe = io.StringIO()
+    UsageError(_ClickUsageError(message), english, "certctl overdue").show(pipe)
+    assert f"Error: {message}\n" in pipe.getvalue()

@@ -274,7 +274,19 @@ class UsageError(_ClickUsageError):
             lines += [f"Error: {self.message}", f"Try '{path} -h' for help."]
         else:
             lines += [f"错误：{chinese_error(self.message)}", f"Error: {self.message}", f"帮助：{path} -h"]
+        if _isatty(out):  # the terminal would cut a long line mid-word: wrap it at a space
+            import shutil
+
+            width = shutil.get_terminal_size().columns
+            lines = [wrapped for line in lines for wrapped in (wrap(line, width) if cell_len(line) > width else [line])]
         out.write("\n".join(lines) + "\n")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def usage_errors_in_chinese(make: Any, args: list[str], path: str = "certctl") -> Any:
