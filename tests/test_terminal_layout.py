@@ -299,3 +299,20 @@ def test_a_long_usage_error_on_a_terminal_is_wrapped_between_words(english: bool
     pipe = io.StringIO()
     UsageError(_ClickUsageError(message), english, "certctl overdue").show(pipe)
     assert f"Error: {message}\n" in pipe.getvalue()
+
+
+def test_a_chinese_error_starts_on_the_line_of_certctl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`certctl: ` followed by a Chinese sentence (no spaces) at 80 columns: the sentence starts beside it
+    and breaks between characters, instead of leaving "certctl: " alone on its line."""
+    import typer
+
+    from certctl.cli import common
+
+    buf = io.StringIO()
+    monkeypatch.setattr(common, "console", lambda *a, **k: Console(width=80, file=buf, color_system=None, highlight=False))
+    message = "无法读取通知：没有找到“一、元旦：……”这样的编号条目；请复制通知正文。请对照通知原文改正后重试；certctl 不会猜测。"
+    with pytest.raises(typer.Exit):
+        common.fail(message)
+    lines = buf.getvalue().splitlines()
+    assert lines[0].startswith("certctl: 无法读取通知") and len(lines) == 2, lines
+    assert "".join(lines) == "certctl: " + message
