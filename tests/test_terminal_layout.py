@@ -316,3 +316,29 @@ def test_a_chinese_error_starts_on_the_line_of_certctl(monkeypatch: pytest.Monke
     lines = buf.getvalue().splitlines()
     assert lines[0].startswith("certctl: 无法读取通知") and len(lines) == 2, lines
     assert "".join(lines) == "certctl: " + message
+
+
+def test_merge_cross_form_findings_at_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cross-form findings at the end of `certctl merge`: a Chinese message fills the line (it breaks
+    between characters), while a file path and a sheet!cell stay whole on one line."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    buf = io.StringIO()
+    mod = importlib.import_module("certctl.cli.merge")
+    monkeypatch.setattr(mod, "console", lambda *a, **k: Console(width=80, file=buf, color_system=None, highlight=False))
+    r = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05", "--no-cache"])
+    assert r.exit_code in (0, 1), r.output
+    out = buf.getvalue()
+    lines = out.splitlines()
+    x001 = next(i for i, ln in enumerate(lines) if " X001 " in ln)
+    from rich.cells import cell_len
+
+    assert cell_len(lines[x001]) >= 74, lines[x001]  # the sentence goes on beside the code: the line is full
+    for token in re.findall(r"\S+\.xlsx|\S+![A-Z]*\d+(?::\d+)?", " ".join(lines[x001:])):
+        token = token.strip("（）。")
+        if len(token) < 70:
+            assert on_one_line(token, out), f"{token!r} broken:\n{out}"

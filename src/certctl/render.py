@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import rules as R
@@ -138,6 +139,9 @@ class Hints:
         return text
 
 
+_NAMED = re.compile(r"[^\s（“《]*(?:[/\\!]|\.(?:xlsx|xlsm|xls|csv|txt|md|toml|db))[^\s，。；）”》]*")
+
+
 def line_breaks(text: str, width: int, between_chinese: bool = True) -> list[int]:
     """Where ``text`` is cut into lines of at most ``width`` cells: at a space, between two Chinese
     characters (not with ``between_chinese``: in English a Chinese run is a name, kept whole) or after
@@ -148,7 +152,12 @@ def line_breaks(text: str, width: int, between_chinese: bool = True) -> list[int
 
     from .cli.helpfmt import _BREAK_AFTER, _NO_END, _NO_START
 
+    # a file path or a sheet!cell between spaces is a name: broken only at its spaces, as a word is
+    named = [False] * len(text)
+    for m in _NAMED.finditer(text):
+        named[m.start():m.end()] = [True] * (m.end() - m.start())
     points = [i for i in range(1, len(text)) if not text[i].isspace() and (text[i - 1].isspace() or (
+        not named[i] and
         (between_chinese and cell_len(text[i - 1]) == 2 and cell_len(text[i]) == 2 or text[i - 1] in _BREAK_AFTER)
         and text[i] not in _NO_START and text[i - 1] not in _NO_END))] + [len(text)]
     cuts: list[int] = []
