@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import os
 import subprocess
 import sys
@@ -110,6 +112,16 @@ def test_bad_input_exit_2_chinese_message(args: tuple[str, ...], fragment: str) 
     assert fragment in stderr
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("args", [("2024-02-30", "3"), ("2024-06-03", "abc"), ("9999-12-30", "30")])
+def test_bad_input_chinese_message_has_no_english_half(args: tuple[str, ...]) -> None:
+    """In Chinese mode deadline's own errors are Chinese only, as every command's are (English with --lang en)."""
+    zh = out_err(run(*args))[1].splitlines()[-1]
+    en = out_err(run(*args, "--lang", "en"))[1].splitlines()[-1]
+    assert zh.startswith("错误：") and en.startswith("error: ")
+    assert en.removeprefix("error: ") not in zh, zh
+    assert not re.search(r"[\u4e00-\u9fff]", en), en
 
 
 def test_bad_config_names_key(tmp_path: Path) -> None:

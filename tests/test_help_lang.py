@@ -69,6 +69,18 @@ def test_english_help_is_english_wherever_lang_stands(path: str) -> None:
 
 
 @pytest.mark.parametrize("path", COMMANDS)
+def test_english_help_keeps_a_chinese_name_on_one_line(path: str) -> None:
+    """In English help a Chinese run is a name (变动记录, 专项清理工作总结草稿-DATE.md, 注销表.xlsx): at 80
+    columns it is never broken between two of its characters, as an English word is not."""
+    shown = _help([*path.split(), "-h", "--lang", "en"])
+    lines = shown.splitlines()
+    joined = "".join(shown.split())
+    for name in set(re.findall(r"[\u4e00-\u9fff]{2,}", EN_HELP[getattr(_commands()[path], "name")])):
+        if name in joined:
+            assert any(name in ln for ln in lines), (path, name, shown)
+
+
+@pytest.mark.parametrize("path", COMMANDS)
 def test_chinese_help_stays_the_default(path: str) -> None:
     shown = _help([*path.split(), "-h"])
     assert shown.startswith("用法 Usage: certctl") and "选项 Options:" in shown and "显示本帮助并退出" in shown
@@ -99,6 +111,6 @@ def test_lang_before_the_command_is_the_command_s_language(tmp_path: Path) -> No
     en = CliRunner().invoke(app, ["--lang", "en", "validate", "-q", str(form)])
     zh = CliRunner().invoke(app, ["validate", "-q", str(form)])
     assert en.exit_code == zh.exit_code == 0
-    assert "annex 1 (system entry), 1 rows, 0 errors" in en.output and "附件1 备案表，1 行" in zh.output
+    assert "annex 1 (system entry), 1 row, 0 errors" in en.output and "附件1 备案表，1 行" in zh.output
     bad = CliRunner().invoke(app, ["--lang", "en", "validate", "--bogus"])
     assert bad.exit_code == 2 and "Error: No such option: --bogus" in bad.output and "错误" not in bad.output

@@ -95,3 +95,33 @@ def test_rules_one_code_and_unknown_code():
     assert r.exit_code == 0 and "I006" in r.stdout and "文本" in r.stdout
     r = CliRunner().invoke(app, ["rules", "Z999"])
     assert r.exit_code == 2 and "Z999" in r.output
+    assert "没有规则" in r.output and "no rule" not in r.output  # one language: Chinese by default
+    r = CliRunner().invoke(app, ["rules", "Z999", "--lang", "en"])
+    assert r.exit_code == 2 and "no rule Z999" in r.output and not CJK.search(r.output), r.output
+
+
+NOTICES = re.compile("|".join(re.escape(n) for n in (R.QD, R.ZS, R.HOURS)))
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("code", sorted(c for c, r in R.RULES.items() if r.source.startswith(R.DQ)))
+def test_rules_source_in_english_is_english(code):
+    """With --lang en, certctl's own wording in a rule's source is English; only the notices' names, their
+    annexes and the 备注 column keep their Chinese."""
+    r = CliRunner().invoke(app, ["rules", code, "--lang", "en"])
+    assert r.exit_code == 0
+    source = next(line for line in r.stdout.splitlines() if line.startswith("Source: "))
+    rest = NOTICES.sub("", source).replace("附件1—4", "").replace("备注", "")
+    assert not CJK.search(rest), source
+    assert "certctl data-quality rule" in source
+    zh = CliRunner().invoke(app, ["rules", code]).stdout
+    assert R.RULES[code].source in zh  # Chinese mode: the source as written
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rules_table_prints_brackets_as_written(monkeypatch, lang):
+    """A source holding "[cert_patterns]" is text, not rich markup swallowed from the table."""
+    monkeypatch.setenv("COLUMNS", "400")
+    r = CliRunner().invoke(app, ["rules", "--lang", lang])
+    assert r.exit_code == 0
+    assert "[cert_patterns]" in r.stdout, r.stdout

@@ -142,3 +142,203 @@ def test_merge_summary_first_problem_files_only(width: int, tmp_path: Path, monk
     res = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05",
                                    "--verbose"])
     assert "已合并" in buf.getvalue()
+
+
+# ------------------------------------------------------------------------------- messages on stderr
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_message_on_a_terminal_is_wrapped_between_words(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning or error written straight to stderr (deadline's holiday warning, a refused pair of
+    arguments) is wrapped at a space on a terminal, so the terminal does not cut a word or a year in two;
+    to a pipe it stays one line."""
+    import sys
+
+    from rich.cells import cell_len
+
+    from certctl.cli.streams import say
+    from certctl.workdays import fallback_warning
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    message = fallback_warning(2035, "en")
+    tty = _Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    say(message)
+    lines = tty.getvalue().splitlines()
+    assert len(lines) > 1 and max(cell_len(ln) for ln in lines) <= width
+    assert " ".join(lines) == message  # broken at spaces only: every word whole
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    say(message)
+    assert pipe.getvalue() == message + "\n"
+
+
+# ------------------------------------------------------------------------------------------ rules
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_rules_at_80_columns_is_a_list_every_line_whole(width: int, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`certctl rules` on a narrow terminal: a few lines a rule (description, rule set, source each on its
+    own lines, unbroken where they fit) instead of six columns a dozen characters wide; a table from
+    NARROW columns up."""
+    import importlib
+
+    from rich.cells import cell_len
+    from typer.testing import CliRunner
+
+    from certctl import rules as R
+    from certctl.cli import app
+
+    buf = io.StringIO()
+    mod = importlib.import_module("certctl.cli.rules")
+    monkeypatch.setattr(mod, "console", lambda *a, **k: Console(width=width, file=buf, color_system=None, highlight=False))
+    assert CliRunner().invoke(app, ["rules", "--lang", lang]).exit_code == 0
+    out = buf.getvalue()
+    assert max(cell_len(ln) for ln in out.splitlines()) <= width
+    if width >= 100:
+        assert "┃" in out
+        return
+    lines = out.splitlines()
+    for r in R.RULES.values():
+        desc = r.description(lang)
+        if cell_len(desc) <= width - 2:
+            assert "  " + desc in lines, (r.code, desc)
+        assert any(ln.startswith(r.code + "  ") for ln in lines), r.code
+
+
+def test_english_counts_say_one_in_the_singular() -> None:
+    """"1 note", "1 file", "1 warning": no "1 notes" in an English summary (Chinese has no plural)."""
+    from certctl.render import summary_line, total_line
+
+    res = validate_file(FORMS / "摸排统计表_有错误.xlsx", Options(lang="en"))
+    assert res.infos == 1
+    line = summary_line(res, "en")
+    assert line.endswith(", 1 note") and "1 notes" not in line, line
+    total = total_line([res], "en")
+    assert total.startswith("1 file, ") and f"in 1 file, {res.warnings} warnings" in total, total
+    assert summary_line(res, "zh").endswith("提示 1")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", (80, 120, 140))
+def test_a_word_in_a_chinese_sentence_is_never_cut(width: int, lang: str) -> None:
+    """A Chinese message has no spaces to break at: it breaks between Chinese characters, never inside
+    "Excel" or an ID glued to ），Excel (rich alone cut it "Exce|l" in a narrow 问题 column)."""
+    from types import SimpleNamespace
+
+    from certctl.render import findings_view
+
+    msg = ("身份证号码被 Excel 存成了数字（显示为 320681********1328），Excel 只保留 15 位有效数字，后几位已经丢失，"
+           "无法核对号码（WPS 与 LibreOffice 同样如此）。")
+    hint = "请把该列单元格格式设为“文本”，再重新输入完整的 18 位号码（不能只改格式，丢失的数字需要重新输入）。"
+    f = SimpleNamespace(ref="Sheet名称很长很长很长很长很长很长!D5", code="I006", severity="error", sheet=None, row=None,
+                        path="x.xlsx", message=lambda lang, show_id: msg, hint=lambda lang, show_id: hint)
+    out = render(width, findings_view([f, f], width, lang, False, {}))
+    assert max(len(line) for line in out.splitlines()) <= width
+    for word in set(re.findall(r"[A-Za-z]+|\d{6}\*+\d{4}", msg + hint)):
+        assert on_one_line(word, out), f"{word!r} cut:\n{out}"
+    assert not any(line.lstrip("│ ").startswith(("，", "。", "）", "”")) for line in out.splitlines())
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["身份", "证件号码", "Excel", " ", "，", "（", "）", "2024-06-03", "320681********1328",
+                                 "位", "“文本”", "a", "。", "WPS", "  "]), max_size=40),
+       st.integers(4, 40), st.booleans())
+def test_line_breaks_fit_the_width_and_cut_no_word_that_fits(pieces: list[str], width: int, chinese: bool) -> None:
+    from rich.cells import cell_len
+
+    from certctl.render import line_breaks
+
+    text = "".join(pieces)
+    cuts = line_breaks(text, width, chinese)
+    assert cuts == sorted(set(cuts)) and all(0 < c < len(text) for c in cuts)
+    lines = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    assert all(cell_len(ln.rstrip()) <= width for ln in lines), lines
+    for ln, c in zip(lines, cuts):  # inside a Latin word or number only when nothing else fits: a full line
+        if re.fullmatch(r"[\w*-]{2}", text[c - 1:c + 1]) and text[c - 1:c + 1].isascii():
+            assert cell_len(ln) >= width - 1, (text, width, lines)
+
+
+def test_cleanup_and_report_in_english_count_one_in_the_singular(tmp_path: Path) -> None:
+    """On 2024-07-05 the example has one cleanup case overdue and one item done late: "1 cleanup case",
+    and no "1 more items were done late"."""
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    r = CliRunner().invoke(app, ["cleanup", str(LEDGER), "-o", str(tmp_path / "c"), "--as-of", "2024-07-05", "--lang", "en"])
+    assert r.exit_code in (0, 1), r.output
+    assert "On 2024-07-05: 1 cleanup case overdue." in r.stdout, r.stdout
+    r = CliRunner().invoke(app, ["report", str(LEDGER), "-o", str(tmp_path / "r"), "--as-of", "2024-07-05", "--lang", "en"])
+    assert r.exit_code in (0, 1), r.output
+    txt = (tmp_path / "r" / "证件管理报告-2024-07-05.txt").read_text(encoding="utf-8")
+    assert "Also done late, after the deadline: 1 " in txt and "1 more items" not in txt, txt
+
+
+@pytest.mark.parametrize("english", [True, False])
+def test_a_long_usage_error_on_a_terminal_is_wrapped_between_words(english: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`certctl overdue --format xml` at 80 columns: click's long "Error: Invalid value …" line is wrapped at
+    a space on a terminal (the terminal would cut it mid-word); to a pipe it stays one line."""
+    from rich.cells import cell_len
+
+    from certctl.cli.helpfmt import UsageError, _ClickUsageError
+
+    monkeypatch.setenv("COLUMNS", "80")
+    message = "Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'json', 'csv'."
+    tty = _Terminal()
+    UsageError(_ClickUsageError(message), english, "certctl overdue").show(tty)
+    lines = tty.getvalue().splitlines()
+    assert max(cell_len(ln) for ln in lines) <= 80, lines
+    assert f"Error: {message}" in " ".join(lines)
+    pipe = io.StringIO()
+    UsageError(_ClickUsageError(message), english, "certctl overdue").show(pipe)
+    assert f"Error: {message}\n" in pipe.getvalue()
+
+
+def test_a_chinese_error_starts_on_the_line_of_certctl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`certctl: ` followed by a Chinese sentence (no spaces) at 80 columns: the sentence starts beside it
+    and breaks between characters, instead of leaving "certctl: " alone on its line."""
+    import typer
+
+    from certctl.cli import common
+
+    buf = io.StringIO()
+    monkeypatch.setattr(common, "console", lambda *a, **k: Console(width=80, file=buf, color_system=None, highlight=False))
+    message = "无法读取通知：没有找到“一、元旦：……”这样的编号条目；请复制通知正文。请对照通知原文改正后重试；certctl 不会猜测。"
+    with pytest.raises(typer.Exit):
+        common.fail(message)
+    lines = buf.getvalue().splitlines()
+    assert lines[0].startswith("certctl: 无法读取通知") and len(lines) == 2, lines
+    assert "".join(lines) == "certctl: " + message
+
+
+def test_merge_cross_form_findings_at_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cross-form findings at the end of `certctl merge`: a Chinese message fills the line (it breaks
+    between characters), while a file path and a sheet!cell stay whole on one line."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    buf = io.StringIO()
+    mod = importlib.import_module("certctl.cli.merge")
+    monkeypatch.setattr(mod, "console", lambda *a, **k: Console(width=80, file=buf, color_system=None, highlight=False))
+    r = CliRunner().invoke(app, ["merge", str(LEDGER), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-05", "--no-cache"])
+    assert r.exit_code in (0, 1), r.output
+    out = buf.getvalue()
+    lines = out.splitlines()
+    x001 = next(i for i, ln in enumerate(lines) if " X001 " in ln)
+    from rich.cells import cell_len
+
+    assert cell_len(lines[x001]) >= 74, lines[x001]  # the sentence goes on beside the code: the line is full
+    for token in re.findall(r"\S+\.xlsx|\S+![A-Z]*\d+(?::\d+)?", " ".join(lines[x001:])):
+        token = token.strip("（）。")
+        if len(token) < 70:
+            assert on_one_line(token, out), f"{token!r} broken:\n{out}"

@@ -152,7 +152,7 @@ def test_json_lang_en(tmp_path):
 
 def test_table_lang_en(tmp_path):
     r = invoke(_with_errors(tmp_path), "--lang", "en")
-    assert "Cell" in r.stdout and "check character" in r.stdout and "1 errors" in r.stdout
+    assert "Cell" in r.stdout and "check character" in r.stdout and "1 error," in r.stdout
 
 
 def _id_heavy_form(tmp_path):

@@ -131,13 +131,15 @@ def split_text(split: list[list[Any]], lang: str = "zh") -> str:
 def totals_text(t: dict[str, int], lang: str = "zh") -> str:
     """The merge's one-line summary of the files, rows, certificates (by state and colour) and findings."""
     if lang == "en":
+        from .render import counted
+
         states = ", ".join(f"{_STATE_KEYS[s]} {t.get(_STATE_KEYS[s], 0)}" for s in STATUSES if t.get(_STATE_KEYS[s]))
         return (f"{t['files']} files ({t['unreadable']} unreadable, {t['duplicates']} duplicates, "
                 f"{t.get('deliverables', 0)} deliverables); rows read {t['rows_read']} = merged {t['rows_merged']} + "
                 f"rejected {t['rows_rejected']}"
                 + (f" + superseded by a correction {t['rows_superseded']}" if t.get("rows_superseded") else "")
                 + f"; {t['certificates']} certificates ({states}): red {t['red']}, "
-                f"yellow {t['yellow']}, green {t['green']}; {t['errors']} errors, {t['warnings']} warnings.")
+                f"yellow {t['yellow']}, green {t['green']}; {counted(t['errors'], 'error')}, {counted(t['warnings'], 'warning')}.")
     states = "，".join(f"{s} {t.get(_STATE_KEYS[s], 0)}" for s in STATUSES if t.get(_STATE_KEYS[s]))
     return (f"共 {t['files']} 个文件（无法读取 {t['unreadable']}，重复 {t['duplicates']}，交付材料 {t.get('deliverables', 0)}）；"
             f"读取 {t['rows_read']} 行 = 并入 {t['rows_merged']} + 未并入 {t['rows_rejected']}"

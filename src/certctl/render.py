@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import rules as R
@@ -47,6 +49,11 @@ def shown_path(path: str, show_id: bool = False) -> str:
     return path if show_id else mask_ids_in_text(path)
 
 
+def counted(n: int, word: str) -> str:
+    """"1 error", "2 errors": an English count with its noun."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def summary_line(res: FormResult, lang: str = "zh", show_id: bool = False) -> str:
     path = shown_path(res.path, show_id)
     if res.read_error is not None:
@@ -55,7 +62,8 @@ def summary_line(res: FormResult, lang: str = "zh", show_id: bool = False) -> st
     form = family_label(res.family, lang) if "+" not in res.family else " + ".join(
         family_label(f, lang) for f in res.family.split("+"))
     if lang == "en":
-        return f"{path}: {form}, {res.rows} rows, {res.errors} errors, {res.warnings} warnings, {res.infos} notes"
+        return (f"{path}: {form}, {counted(res.rows, 'row')}, {counted(res.errors, 'error')}, "
+                f"{counted(res.warnings, 'warning')}, {counted(res.infos, 'note')}")
     return f"{path}：{form}，{res.rows} 行，错误 {res.errors}，警告 {res.warnings}，提示 {res.infos}"
 
 
@@ -68,8 +76,9 @@ def total_line(results: list[FormResult], lang: str = "zh") -> str:
     warnings = sum(r.warnings for r in results)
     rows = sum(r.rows for r in results)
     if lang == "en":
-        s = f"{n} files, {rows} rows: {errors} errors in {err_files} files, {warnings} warnings"
-        return s + (f"; {bad} files could not be read" if bad else "")
+        s = (f"{counted(n, 'file')}, {counted(rows, 'row')}: {counted(errors, 'error')} in "
+             f"{counted(err_files, 'file')}, {counted(warnings, 'warning')}")
+        return s + (f"; {counted(bad, 'file')} could not be read" if bad else "")
     s = f"共 {n} 个文件，{rows} 行：{err_files} 个文件有错误（共 {errors} 个），警告 {warnings} 个"
     return s + (f"；{bad} 个文件无法读取" if bad else "")
 
@@ -130,6 +139,81 @@ class Hints:
         return text
 
 
+_NAMED = re.compile(r"[^\s（“《]*(?:[/\\!]|\.(?:xlsx|xlsm|xls|csv|txt|md|toml|db))[^\s，。；）”》]*")
+
+
+def line_breaks(text: str, width: int, between_chinese: bool = True) -> list[int]:
+    """Where ``text`` is cut into lines of at most ``width`` cells: at a space, between two Chinese
+    characters (not with ``between_chinese``: in English a Chinese run is a name, kept whole) or after
+    Chinese punctuation, never before ，。 nor after （“, never inside a Latin word, number, date or ID;
+    a single piece wider than ``width`` is cut where it must be. (rich itself breaks only at spaces and
+    cuts a space-less Chinese sentence anywhere, "Exce|l".)"""
+    from rich.cells import cell_len
+
+    from .cli.helpfmt import _BREAK_AFTER, _NO_END, _NO_START
+
+    # a file path or a sheet!cell between spaces is a name: broken only at its spaces, as a word is
+    named = [False] * len(text)
+    for m in _NAMED.finditer(text):
+        named[m.start():m.end()] = [True] * (m.end() - m.start())
+    points = [i for i in range(1, len(text)) if not text[i].isspace() and (text[i - 1].isspace() or (
+        not named[i] and
+        (between_chinese and cell_len(text[i - 1]) == 2 and cell_len(text[i]) == 2 or text[i - 1] in _BREAK_AFTER)
+        and text[i] not in _NO_START and text[i - 1] not in _NO_END))] + [len(text)]
+    cuts: list[int] = []
+    start, best, k = 0, 0, 0
+    while k < len(points):
+        p = points[k]
+        if cell_len(text[start:p].rstrip()) <= width:
+            best, k = p, k + 1
+        elif best > start:
+            cuts.append(best)
+            start = best
+        else:  # one piece longer than the line: cut it at the width
+            n, cut = 0, p
+            for j in range(start, p):
+                n += cell_len(text[j])
+                if n > width:
+                    cut = max(j, start + 1)
+                    break
+            cuts.append(cut)
+            start = best = cut
+    return cuts
+
+
+def prose(text: str, lang: str) -> Any:
+    """``text`` as rich Text that wraps by :func:`line_breaks` (a table cell, a finding in the list)."""
+    t = _prose_class()(text)
+    t.between_chinese = lang != "en"
+    return t
+
+
+@functools.lru_cache(maxsize=1)
+def _prose_class() -> Any:
+    from rich.containers import Lines
+    from rich.text import Text
+
+    class Prose(Text):
+        between_chinese = True
+
+        def wrap(self, console: Any, width: int, *, justify: Any = None, overflow: Any = None,  # type: ignore[override]
+                 tab_size: int = 8, no_wrap: Any = None) -> Lines:
+            if no_wrap or self.no_wrap or "\t" in self.plain:
+                return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size,
+                                    no_wrap=no_wrap)
+            lines = Lines()
+            for line in self.split(allow_blank=True):
+                parts = line.divide(line_breaks(line.plain, width, self.between_chinese))
+                for part in parts:
+                    part.rstrip()
+                    part.truncate(width, overflow="fold")
+                parts.justify(console, width, justify=justify or self.justify or "default", overflow="fold")
+                lines.extend(parts)
+            return lines
+
+    return Prose
+
+
 def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
                   names: dict[tuple[str, str, int], str], title: str | None = None) -> Any:
     """Findings for the terminal: a table at ``width`` >= NARROW columns, else a list. Places, names,
@@ -150,7 +234,7 @@ def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
         for f in findings:
             table.add_row(Text(f.ref or "—"), Text(name_of(f, names)),
                           Text(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity]), Text(f.code),
-                          Text(f.message(lang, show_id)), Text(hint(f, show_id)))
+                          prose(f.message(lang, show_id), lang), prose(hint(f, show_id), lang))
         return table
     parts: list[Any] = [Text(title, style="italic")] if title else []
     for f in findings:
@@ -162,11 +246,9 @@ def findings_view(findings: list[Any], width: int, lang: str, show_id: bool,
         head.append(sev_label(f.severity, lang), style=_SEV_STYLE[f.severity])
         head.append(" " + f.code)
         parts.append(head)
-        body = Text(f.message(lang, show_id))
         advice = hint(f, show_id)
-        if advice:
-            # "→" joined to a Chinese hint: with a space the terminal may leave the arrow alone on its line
-            body.append(("\n→ " if en else "\n→") + advice)
+        # "→" joined to a Chinese hint: with a space the terminal may leave the arrow alone on its line
+        body = prose(f.message(lang, show_id) + ((("\n→ " if en else "\n→") + advice) if advice else ""), lang)
         parts.append(Padding(body, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 

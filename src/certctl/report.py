@@ -203,7 +203,7 @@ _T = {
     "closed_head": ("{c}已于 {d} 结束。以下材料未报送、事项未办结，不再列为每日逾期事项：",
                     "{c} ended on {d}. These never arrived or were never done; they are no longer daily overdue items:"),
     "done_late": ("另有 {n} 项已逾期办结（见 certctl validate / merge 的问题清单）。",
-                  "{n} more items were done late (see the findings of certctl validate / merge)."),
+                  "Also done late, after the deadline: {n} (see the findings of certctl validate / merge)."),
 }
 
 

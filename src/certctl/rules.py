@@ -23,6 +23,20 @@ HOURS = "国办发〔2023〕27号"  # 提升行政执法质量三年行动计划
 #: rule sets (SPEC 6): each rule belongs to the notice it comes from, or to certctl's own data-quality set
 QIDONG_SET, ZHASHUI_SET, CERTCTL_SET = "qidong2020", "zhashui2024", "certctl"
 
+#: certctl's own wording in a rule's source, in English (longest first: one is the start of another)
+_SOURCE_EN = (
+    (DQ, "certctl data-quality rule (not a notice clause)"),
+    ("（安全）", " (safety)"),
+    ("：不漏读、不重复计数", ": nothing left unread, nothing counted twice"),
+    ("：避免重复计数", ": nothing counted twice"),
+    ("：读表惯例（备注写不下时续写在下一行，或把备注单元格向下合并）",
+     ": reading convention (a 备注 too long for its row goes on in the next row, or its cell is merged downward)"),
+    ("：读表惯例（备注写不下时续写在下一行）", ": reading convention (a 备注 too long for its row goes on in the next row)"),
+    ("：同一报送的版本，见 ", ": versions of one submission, see "),
+    ("；表头与必填项见", "; headers and required cells: "),
+    ("（certctl.toml [cert_patterns]）", " (certctl.toml [cert_patterns])"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -57,6 +71,16 @@ class Rule:
 
     def description(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+    def source_text(self, lang: str) -> str:
+        """The source as a clerk reads it: in English certctl's own wording is English; notice names and
+        their clauses stay as the notices write them."""
+        if lang != "en":
+            return self.source
+        text = self.source
+        for zh, en in _SOURCE_EN:
+            text = text.replace(zh, en)
+        return text
 
 
 _R = Rule

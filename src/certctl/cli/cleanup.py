@@ -77,9 +77,11 @@ def cleanup_cmd(
         doc = {"as_of": day.isoformat(), "dir": str(d), "written": [str(p) for p in paths], "overdue": overdue}
         emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=run.fail)
     elif not quiet:
+        from ..render import counted
+
         con = console()
         con.print(run.t(f"截至 {day.isoformat()}：逾期未整改 {overdue} 项。",
-                        f"On {day.isoformat()}: {overdue} cleanup cases overdue."), markup=False)
+                        f"On {day.isoformat()}: {counted(overdue, 'cleanup case')} overdue."), markup=False)
         for p in paths:
             con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
     raise typer.Exit(run.finish(code))

@@ -46,8 +46,19 @@ def console(stderr: bool = False, quiet: bool = False) -> Console:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a clear message on stderr and exit (2 = bad arguments or unreadable input)."""
-    console(stderr=True).print(f"certctl: {message}", markup=False, highlight=False)
+    console(stderr=True).print(_sentence(f"certctl: {message}"))
     raise typer.Exit(code)
+
+
+def _sentence(message: str) -> Any:
+    """A message as rich Text that a terminal wraps between Chinese characters as well as at spaces: a
+    Chinese sentence has no space, and rich alone moves it whole to the next line ("certctl: " left alone)."""
+    from rich.console import Group
+
+    from ..render import prose
+    from .helpfmt import english_help
+
+    return Group(prose(message, "en" if english_help() else "zh"))  # in a Group: print() would re-make plain Text
 
 
 def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
@@ -223,7 +234,7 @@ class Run:
     def fail(self, zh: str, en: str, code: int = 2) -> NoReturn:
         msg = self.t(zh, en)
         self.log.write(f"{'error' if self.lang == 'en' else '错误'}: {msg} (exit {code})")
-        console(stderr=True).print(f"certctl {self.command}: {msg}", markup=False, highlight=False)
+        console(stderr=True).print(_sentence(f"certctl {self.command}: {msg}"))
         raise typer.Exit(code)
 
     def warn(self, message: str) -> None:

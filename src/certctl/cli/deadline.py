@@ -18,6 +18,7 @@ from ..config import make_calendar
 from ..workdays import parse_date
 from .app import app
 from .common import Lang, config_option, format_option, lang_option, load
+from .streams import say
 
 
 class Fmt(str, Enum):
@@ -29,8 +30,8 @@ _MAX_N = 100_000
 
 
 def _fail(zh: str, en: str, lang: str) -> "typer.Exit":
-    message = f"错误：{zh}（{en}）" if lang != "en" else f"error: {en}"
-    typer.echo(message, err=True)
+    message = f"错误：{zh}" if lang != "en" else f"error: {en}"  # one language, as every command
+    say(message)
     return typer.Exit(2)
 
 
@@ -93,7 +94,7 @@ def deadline_cmd(
         )
 
     def warn(message: str) -> None:
-        typer.echo(message, err=True)
+        say(message)
 
     cal = make_calendar(cfg, warn=warn, lang=ui, as_of=start)  # from 1 November: is next year known?
     try:

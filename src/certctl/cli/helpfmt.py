@@ -92,7 +92,9 @@ def _wide(ch: str) -> bool:
 
 def _tokens(text: str) -> list[str]:
     """Unbreakable pieces: a line breaks at a space or between two Chinese characters, never inside a
-    Latin word, number, date (2024年6月5日), path or option name, never before ，。 nor after （."""
+    Latin word, number, date (2024年6月5日), path or option name, never before ，。 nor after （.
+    In English help a Chinese run is a name (a sheet, a file, 调休上班): it stays whole, as a word does."""
+    between_chinese = not english_help()
     out: list[str] = []
     for chunk in re.split(r"(\s+)", text):
         if not chunk:
@@ -103,7 +105,7 @@ def _tokens(text: str) -> list[str]:
         pieces: list[str] = []
         for ch in chunk:
             prev = pieces[-1][-1] if pieces else ""
-            if prev and (_wide(prev) and _wide(ch) or prev in _BREAK_AFTER) and ch not in _NO_START \
+            if prev and (between_chinese and _wide(prev) and _wide(ch) or prev in _BREAK_AFTER) and ch not in _NO_START \
                     and prev not in _NO_END:
                 pieces.append(ch)  # a line may break between two Chinese characters, or after 、，
             elif pieces:
@@ -272,7 +274,19 @@ class UsageError(_ClickUsageError):
             lines += [f"Error: {self.message}", f"Try '{path} -h' for help."]
         else:
             lines += [f"错误：{chinese_error(self.message)}", f"Error: {self.message}", f"帮助：{path} -h"]
+        if _isatty(out):  # the terminal would cut a long line mid-word: wrap it at a space
+            import shutil
+
+            width = shutil.get_terminal_size().columns
+            lines = [wrapped for line in lines for wrapped in (wrap(line, width) if cell_len(line) > width else [line])]
         out.write("\n".join(lines) + "\n")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def usage_errors_in_chinese(make: Any, args: list[str], path: str = "certctl") -> Any:

@@ -355,8 +355,10 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
                  verbose: bool = False) -> None:
     """Summary first (totals, a copy kept aside), then the files that need the clerk (every file with
     --verbose), the errors of files with errors, whom each is about, and the cross-form findings."""
+    from rich.console import Group
+
     from ..ledger import finding_message
-    from ..render import PROBLEMS_SHOWN, findings_view
+    from ..render import PROBLEMS_SHOWN, findings_view, prose
 
     en = lg == "en"
     con = console()
@@ -391,7 +393,8 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         con.print(findings_view(found, con.width, lg, show_id, names, title=title))
     for (rel, f), name in zip(summary.cross, _cross_names(summary)):
         who = f" {name}" if name else ""
-        con.print(f"{rel} {f.ref}{who} {f.code} {finding_message(f, lg, show_id)}", markup=False, highlight=False)
+        # wrapped between Chinese characters too: a Chinese message has no spaces to break at
+        con.print(Group(prose(f"{rel} {f.ref}{who} {f.code} {finding_message(f, lg, show_id)}", lg)))
 
 
 def _cross_names(summary: Any) -> list[str]:

@@ -7,12 +7,13 @@ from typing import Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import rules as R
 from .app import app
 from enum import Enum
 
-from .common import Lang, console, fail, format_option, lang_option
+from .common import NARROW, Lang, console, fail, format_option, lang_option
 from ..jurisdiction import set_label
 from ..render import sev_label
 
@@ -35,7 +36,7 @@ def rules_cmd(
     if code:
         c = code.upper()
         if c not in R.RULES:
-            fail(f"没有规则 {code} / no rule {code}")
+            fail(f"no rule {code}; certctl rules lists them all" if lg == "en" else f"没有规则 {code}；certctl rules 列出全部规则")
         rules = [R.RULES[c]]
     if as_json or fmt == Fmt.json:
         typer.echo(json.dumps([
@@ -49,15 +50,24 @@ def rules_cmd(
         con.print(f"{r.code} ({r.name})  [{sev_label(r.severity, lg)}]", markup=False)
         con.print(r.description(lg), markup=False)
         con.print(("Rule set: " if lg == "en" else "规则集：") + set_label(r.ruleset, lg), markup=False)
-        con.print(("Source: " if lg == "en" else "依据：") + r.source, markup=False)
+        con.print(("Source: " if lg == "en" else "依据：") + r.source_text(lg), markup=False)
         hint = r.hint_en if lg == "en" else r.hint_zh
         if hint:
             con.print(("What to do: " if lg == "en" else "处理建议：") + hint, markup=False)
+        return
+    con = console()
+    if con.width < NARROW:  # a narrow terminal: a few lines a rule, not six crushed columns
+        for r in rules:
+            con.print(Text(f"{r.code}  {sev_label(r.severity, lg)}  {r.scope}  ({r.name})", style="bold"))
+            con.print(Text("  " + r.description(lg)), Text(("  Rule set: " if lg == "en" else "  规则集：") + set_label(r.ruleset, lg)),
+                      Text(("  Source: " if lg == "en" else "  依据：") + r.source_text(lg)), sep="\n")
         return
     t = Table()
     for h in (("Code", "Severity", "Description", "Rule set", "Source", "Scope") if lg == "en"
               else ("代码", "级别", "说明", "规则集", "依据", "适用")):
         t.add_column(h, overflow="fold")
     for r in rules:
-        t.add_row(r.code, sev_label(r.severity, lg), r.description(lg), set_label(r.ruleset, lg), r.source, r.scope)
-    console().print(t)
+        # plain text, not markup: a source such as "certctl.toml [cert_patterns]" is printed as written
+        t.add_row(*(Text(c) for c in (r.code, sev_label(r.severity, lg), r.description(lg), set_label(r.ruleset, lg),
+                                      r.source_text(lg), r.scope)))
+    con.print(t)

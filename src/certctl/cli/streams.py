@@ -26,13 +26,24 @@ TRACEBACK_ENV = "CERTCTL_TRACEBACK"
 
 
 def _say(message: str) -> None:
+    """``message`` on stderr: on a terminal wrapped to its width at a space or between two Chinese
+    characters (the terminal itself would cut a word or a date); to a pipe or a file, one line."""
     try:
         err = sys.stderr
         if err is not None:
+            if err.isatty():
+                import shutil
+
+                from .helpfmt import wrap
+
+                message = "\n".join(wrap(message, shutil.get_terminal_size().columns)) or message
             err.write(message + "\n")
             err.flush()
     except (OSError, ValueError):
         pass
+
+
+say = _say
 
 
 def _lang() -> str:
