@@ -619,38 +619,23 @@ def _comments(p: Path) -> list[str]:
 
 
 def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:
-    """comments part -> sheet name, from workbook.xml, its relationships and each sheet's."""
+    """comments part -> sheet name: each sheet's part (:func:`certctl.reader.sheet_parts`), then the
+    parts its own relationships name."""
     import posixpath
 
-    def rels(part: str) -> dict[str, str]:
+    from .reader import sheet_parts
+
+    out: dict[str, str] = {}
+    for sheet, part in sheet_parts(z).items():
         d, f = posixpath.split(part)
         rp = f"{d}/_rels/{f}.rels"
         if rp not in names:
-            return {}
-        out = {}
-        for m in re.finditer(rb"<Relationship\b[^>]*>", z.read(rp)):
-            tag = m.group(0)
-            i, t = re.search(rb'\sId="([^"]+)"', tag), re.search(rb'\sTarget="([^"]+)"', tag)
-            if i and t:
-                target = t.group(1).decode("utf-8")
-                out[i.group(1).decode("utf-8")] = (target.lstrip("/") if target.startswith("/")
-                                                    else posixpath.normpath(posixpath.join(d, target)))
-        return out
-
-    import html
-
-    out: dict[str, str] = {}
-    wb_rels = rels("xl/workbook.xml")
-    for m in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", z.read("xl/workbook.xml")):
-        tag = m.group(0)
-        n, r = re.search(rb'\sname="([^"]*)"', tag), re.search(rb'\s(?:\w+:)?id="([^"]+)"', tag)
-        if not (n and r):
             continue
-        sheet_part = wb_rels.get(r.group(1).decode("utf-8"))
-        if sheet_part is None:
-            continue
-        for target in rels(sheet_part).values():
-            out[target] = html.unescape(n.group(1).decode("utf-8"))
+        for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", z.read(rp)):
+            t = re.search(rb'\sTarget="([^"]+)"', m.group(0))
+            if t:
+                target = t.group(1).decode("utf-8", "replace")
+                out[target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(d, target))] = sheet
     return out
 
 
