@@ -150,16 +150,14 @@ def line_breaks(text: str, width: int, between_chinese: bool = True) -> list[int
     cuts a space-less Chinese sentence anywhere, "Exce|l".)"""
     from rich.cells import cell_len
 
-    from .cli.helpfmt import _BREAK_AFTER, _NO_END, _NO_START
+    from .cli.helpfmt import may_break
 
     # a file path or a sheet!cell between spaces is a name: broken only at its spaces, as a word is
     named = [False] * len(text)
     for m in _NAMED.finditer(text):
         named[m.start():m.end()] = [True] * (m.end() - m.start())
-    points = [i for i in range(1, len(text)) if not text[i].isspace() and (text[i - 1].isspace() or (
-        not named[i] and
-        (between_chinese and cell_len(text[i - 1]) == 2 and cell_len(text[i]) == 2 or text[i - 1] in _BREAK_AFTER)
-        and text[i] not in _NO_START and text[i - 1] not in _NO_END))] + [len(text)]
+    points = [i for i in range(1, len(text)) if not text[i].isspace() and (
+        text[i - 1].isspace() or not named[i] and may_break(text[i - 1], text[i], between_chinese))] + [len(text)]
     cuts: list[int] = []
     start, best, k = 0, 0, 0
     while k < len(points):

@@ -90,6 +90,14 @@ def _wide(ch: str) -> bool:
     return cell_len(ch) == 2
 
 
+def may_break(prev: str, ch: str, between_chinese: bool = True) -> bool:
+    """Whether a line may break between ``prev`` and ``ch`` (neither a space): between two Chinese
+    characters (unless not ``between_chinese``: a Chinese run is then a name) or after Chinese
+    punctuation, never before ，。 nor after （“."""
+    return ((between_chinese and _wide(prev) and _wide(ch) or prev in _BREAK_AFTER)
+            and ch not in _NO_START and prev not in _NO_END)
+
+
 def _tokens(text: str) -> list[str]:
     """Unbreakable pieces: a line breaks at a space or between two Chinese characters, never inside a
     Latin word, number, date (2024年6月5日), path or option name, never before ，。 nor after （.
@@ -105,8 +113,7 @@ def _tokens(text: str) -> list[str]:
         pieces: list[str] = []
         for ch in chunk:
             prev = pieces[-1][-1] if pieces else ""
-            if prev and (between_chinese and _wide(prev) and _wide(ch) or prev in _BREAK_AFTER) and ch not in _NO_START \
-                    and prev not in _NO_END:
+            if prev and may_break(prev, ch, between_chinese):
                 pieces.append(ch)  # a line may break between two Chinese characters, or after 、，
             elif pieces:
                 pieces[-1] += ch
