@@ -23,6 +23,8 @@ from typing import Any
 import typer.core
 from rich.cells import cell_len
 
+from .streams import asks_english
+
 # The click Typer runs on: recent Typer ships its own copy (typer._click), older ones use click itself.
 click: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click")
 _ClickUsageError: Any = importlib.import_module(click.__name__ + ".exceptions").UsageError
@@ -48,7 +50,7 @@ _HELP_LANG: ContextVar[str] = ContextVar("certctl_help_lang", default="zh")
 
 def set_help_language(args: list[str]) -> None:
     """The help's language for this run, from its command line (``--lang en`` / ``--lang=en``)."""
-    _HELP_LANG.set("en" if _english(args) else "zh")
+    _HELP_LANG.set("en" if asks_english(args) else "zh")
 
 
 def english_help() -> bool:
@@ -258,10 +260,6 @@ def chinese_error(message: str) -> str:
     return message
 
 
-def _english(args: list[str]) -> bool:
-    return "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:]))
-
-
 class UsageError(_ClickUsageError):
     """A bad command line, said in the clerk's language: usage, what is wrong, where the help is."""
 
@@ -303,4 +301,4 @@ def usage_errors_in_chinese(make: Any, args: list[str], path: str = "certctl") -
     except (UsageError, _NoArgsIsHelp):
         raise
     except _ClickUsageError as e:
-        raise UsageError(e, english_help() or _english(args), path) from None
+        raise UsageError(e, english_help() or asks_english(args), path) from None

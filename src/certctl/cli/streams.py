@@ -46,8 +46,13 @@ def _say(message: str) -> None:
 say = _say
 
 
+def asks_english(args: list[str]) -> bool:
+    """Whether a command line asks for English: ``--lang en`` or ``--lang=en`` anywhere on it."""
+    return "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:]))
+
+
 def _lang() -> str:
-    return "en" if "--lang=en" in sys.argv or any(a == "en" and b == "--lang" for b, a in zip(sys.argv, sys.argv[1:])) else "zh"
+    return "en" if asks_english(sys.argv) else "zh"
 
 
 class _ClosedStdout:
