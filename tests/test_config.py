@@ -100,7 +100,7 @@ annual_hours = 40.5
 min = 20
 warn_over = 60
 [rules]
-disable = ["W203", "I101"]
+disable = ["I012", "n002"]
 [cert_patterns]
 "省级" = '^苏\\d{8}$'
 [calendar.2027]
@@ -110,8 +110,8 @@ workdays = [2027-09-26]
     assert c.lang == "en" and c.forms_dir == "收表"
     assert c.deadlines.due_soon_days == 0 and c.deadlines.survey_due == dt.date(2024, 6, 7)
     assert c.training.annual_hours == 40.5
-    assert c.rules.disable == ["W203", "I101"]
-    assert not c.rule_enabled("w203") and c.rule_enabled("E001")
+    assert c.rules.disable == ["I012", "N002"]  # as the findings spell them
+    assert not c.rule_enabled("i012") and c.rule_enabled("I011")
     assert c.cert_patterns["省级"] == r"^苏\d{8}$"
     assert c.calendar[2027].workdays == [dt.date(2027, 9, 26)]
 
@@ -152,6 +152,8 @@ def test_lang_of_config_reaches_calendar() -> None:
         ("[age]\nmin = 70\n", "age.warn_over", "age.min"),
         ('[rules]\ndisable = "W203 W204"\n', "rules.disable[0]", "规则编号"),
         ("[rules]\ndisable = [1]\n", "rules.disable[0]", "规则编号"),
+        ('[rules]\ndisable = ["W203"]\n', "rules.disable[0]", "没有编号为 \"W203\" 的规则"),  # the old example's code
+        ('[rules]\ndisable = ["I012", "X0001"]\n', "rules.disable[1]", "是否应为 X001"),
         ('[cert_patterns]\n"省级" = "(["\n', "cert_patterns.省级", "正则表达式"),
         ("[calendar.abc]\nholidays = []\n", "calendar.abc", "年份"),
         ('[calendar.2027]\nholidays = ["x"]\n', "calendar.2027.holidays[0]", "日期"),
@@ -204,3 +206,23 @@ def test_directory_is_an_error(tmp_path: Path) -> None:
 
 def test_config_error_is_exception() -> None:
     assert issubclass(ConfigError, Exception)
+
+
+def test_a_disabled_code_in_lower_case_is_switched_off_on_a_real_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """disable = ["t001"] was accepted and switched nothing off: validate and merge compare the codes
+    as the findings spell them (T001). The config now keeps the code upper case."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    form = Path(__file__).parent.parent / "examples/ledger/启东市吕四港镇人民政府/附件4_补发_2024-06-03.xlsx"
+    shutil.copy(form, tmp_path / "附件4.xlsx")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["validate", "附件4.xlsx", "-f", "json"])
+    assert '"T001"' in r.output  # the form is late: T001 is there to switch off
+    (tmp_path / "certctl.toml").write_text('[rules]\ndisable = ["t001"]\n', encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", "附件4.xlsx", "-f", "json"])
+    assert r.exit_code in (0, 1), r.output
+    assert '"T001"' not in r.output

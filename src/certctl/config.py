@@ -125,12 +125,30 @@ class Rules(_Section):
             if not isinstance(code, str) or not code.strip() or re.search(r"\s", code.strip()):
                 raise PydanticCustomError(
                     "config_value",
-                    "rules.disable[{i}]: 必须是规则编号，如 \"W203\" "
-                    "(must be a rule code such as \"W203\"), got {got}",
+                    "rules.disable[{i}]: 必须是规则编号，如 \"I012\" "
+                    "(must be a rule code such as \"I012\"), got {got}",
                     {"i": i, "got": _show(code)},
                 )
-            out.append(code.strip())
+            out.append(_known_code(i, code.strip()))
         return out
+
+
+def _known_code(i: int, code: str) -> str:
+    """``code`` as the rules know it (upper case: the findings' codes are); a code no rule has is an error,
+    not a switch that silently switches nothing off (the example of older versions, "W203", was one)."""
+    from .rules import RULES
+
+    if code.upper() in RULES:
+        return code.upper()
+    close = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.5)
+    hint = f"；是否应为 {close[0]}？" if close else ""
+    hint_en = f"; did you mean {close[0]}?" if close else ""
+    raise PydanticCustomError(
+        "config_value",
+        "rules.disable[{i}]: 没有编号为 {got} 的规则（certctl rules 列出全部规则）{hint} "
+        "(no rule has this code; certctl rules lists them{hint_en})",
+        {"i": i, "got": _show(code), "hint": hint, "hint_en": hint_en},
+    )
 
 
 _SET_KEYS = ("qidong2020", "zhashui2024", "certctl")
@@ -393,12 +411,12 @@ _EXPECT: list[tuple[str, tuple[str, str]]] = [
     ("campaign.units", ("单位名称列表，如 [\"柞水县*\"]", "a list of unit names such as [\"柞水县*\"]")),
     ("campaign.ruleset", ("\"zhashui2024\" 或 \"qidong2020\"", "\"zhashui2024\" or \"qidong2020\"")),
     ("campaign", ("表 [campaign]", "a table [campaign]")),
-    ("rules.disable", ("规则编号列表，如 [\"W203\"]", "a list of rule codes such as [\"W203\"]")),
+    ("rules.disable", ("规则编号列表，如 [\"I012\"]", "a list of rule codes such as [\"I012\"]")),
     ("cert_patterns.*", ("正则表达式字符串", "a regular-expression string")),
     ("cert_patterns", ("表（类别 = 正则表达式）", "a table of category = regex")),
     ("calendar.*.holidays[[]]", ("日期，如 2027-01-01", "a date such as 2027-01-01")),
     ("calendar.*.workdays[[]]", ("日期，如 2027-02-07", "a date such as 2027-02-07")),
-    ("rules.disable[[]]", ("规则编号，如 \"W203\"", "a rule code such as \"W203\"")),
+    ("rules.disable[[]]", ("规则编号，如 \"I012\"", "a rule code such as \"I012\"")),
     ("calendar.*.holidays", ("日期列表，如 [2027-01-01]", "a list of dates such as [2027-01-01]")),
     ("calendar.*.workdays", ("日期列表，如 [2027-02-07]", "a list of dates such as [2027-02-07]")),
     ("calendar.*.names", ("表（日期 = 节日名称）", "a table of date = holiday name")),
