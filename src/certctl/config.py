@@ -140,7 +140,7 @@ def _known_code(i: int, code: str) -> str:
 
     if code.upper() in RULES:
         return code.upper()
-    close = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.7)
     hint = f"；是否应为 {close[0]}？" if close else ""
     hint_en = f"; did you mean {close[0]}?" if close else ""
     raise PydanticCustomError(
