@@ -177,7 +177,7 @@ def test_error_names_cwd_file_as_certctl_toml(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(ConfigError) as info:
         load_config()
     assert str(info.value) == (
-        'certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"'
+        'certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"（第 2 行 / line 2）'
     )
 
 
@@ -226,3 +226,40 @@ def test_a_disabled_code_in_lower_case_is_switched_off_on_a_real_form(tmp_path: 
     r = CliRunner().invoke(app, ["validate", "附件4.xlsx", "-f", "json"])
     assert r.exit_code in (0, 1), r.output
     assert '"T001"' not in r.output
+
+
+@pytest.mark.parametrize(
+    "text, line, fragment",
+    [
+        ("# 截止日期\n[deadlines]\nsurvey_due = 2024-13-05\n", 3, "日期 2024-13-05 不存在"),
+        ("[deadlines]\nsurvey_due = 2024-6-5\n", 2, "两位"),
+        ("[deadlines]\nsurvey_due = 2024/6/5\n", 2, "2024-06-05"),
+        ("forms_dir = 报送表格\n", 1, '文字要加英文双引号，如 "报送表格"'),
+        ("forms_dir = “报送表格”\n", 1, "英文半角"),
+        ("[deadlines]\nreport_days = 3\nreport_days = 4\n", 3, "写了两次"),
+        ('lang = "zh\nforms_dir = "x"\n', 1, "引号没有配对"),
+    ],
+)
+def test_toml_syntax_errors_say_the_line_in_chinese(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    """A clerk's typo in certctl.toml was the parser's English alone ('Expected newline or end of document
+    after a statement (at line 2, column 18)'): now the line, its text and what is likely wrong, in Chinese."""
+    message = str(error_of(tmp_path, text))
+    assert f"第 {line} 行 " in message and "TOML 语法错误" in message, message
+    assert fragment in message, message
+    assert text.splitlines()[line - 1].strip() in message
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ('lang = "zh"\n\n[deadlines]\nreport_days = "3"\n', 4),
+        ("[deadlines]\n# 3 个工作日\n report_days = 0\n", 3),
+        ('deadlines.report_days = "x"\n', 1),
+        ('[rules]\ndisable = ["I012",\n  "W203"]\n', 2),
+        ('lang = "zh"\nlnag = "en"\n', 2),
+    ],
+)
+def test_bad_values_name_the_line(tmp_path: Path, text: str, line: int) -> None:
+    """A value of the wrong type or an unknown key names its key and now its line too."""
+    message = str(error_of(tmp_path, text))
+    assert message.endswith(f"（第 {line} 行 / line {line}）"), message

@@ -4,7 +4,10 @@
 defaults); ``load_config(path)`` reads that file, which must exist. Every problem raises
 :class:`ConfigError` whose message names the file and the key, in Chinese and English, e.g.::
 
-    certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"
+    certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"（第 2 行 / line 2）
+
+A TOML syntax error names the line, shows it and says in Chinese what is likely wrong (a Chinese
+quote, text without quotes, a date that does not exist, a key written twice).
 
 See ``certctl.example.toml`` at the repository root for every key, documented.
 """
@@ -568,5 +571,109 @@ def load_config(path: Path | str | None = None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: TOML 语法错误 (TOML syntax error): {exc}") from None
-    return config_from_dict(data, where)
+        raise ConfigError(_syntax_error(where, text, exc)) from None
+    try:
+        return config_from_dict(data, where)
+    except ConfigError as exc:
+        raise ConfigError(_with_lines(str(exc), where, text), key=exc.key) from None
+
+
+# ---------------------------------------------------------------------- where in the file
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+
+
+def _parts(dotted: str) -> list[str]:
+    return [p.strip().strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', dotted)]
+
+
+def _assignments(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(line number, full key) of every ``key = value`` line and every ``[table]`` line, in order."""
+    out: list[tuple[int, tuple[str, ...]]] = []
+    table: tuple[str, ...] = ()
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _TABLE.match(line)
+        if m:
+            table = tuple(_parts(m.group(1)))
+            out.append((n, table))
+            continue
+        m = _ASSIGN.match(line)
+        if m:
+            out.append((n, table + tuple(_parts(m.group(1)))))
+    return out
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of ``text`` where the setting ``key`` (``deadlines.report_days``, ``rules.disable[1]``)
+    is written, or of the nearest enclosing key or table written; None when no line says it."""
+    want = tuple(_parts(re.sub(r"\[\d+\]", "", key)))
+    lines = _assignments(text)
+    for n in range(len(want), 0, -1):
+        for line, full in lines:
+            if full == want[:n]:
+                return line
+    return None
+
+
+def _with_lines(message: str, where: str, text: str) -> str:
+    """Each ``where: key: …`` line of a validation message with the line of the file it is about."""
+    out = []
+    for line in message.split("\n"):
+        rest = line[len(where) + 2:] if line.startswith(f"{where}: ") else ""
+        key = rest.split(": ", 1)[0] if ": " in rest else ""
+        n = _key_line(text, key) if key else None
+        out.append(line if n is None else f"{line}（第 {n} 行 / line {n}）")
+    return "\n".join(out)
+
+
+def _syntax_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """A TOML syntax error as a clerk can act on it: the line and its text, what is likely wrong (a Chinese
+    quote or equals sign, text without quotes, a date that does not exist, a key written twice), in
+    Chinese, then the parser's own words."""
+    raw = str(exc)
+    m = _AT.search(raw)
+    what = _AT.sub("", _AT_END.sub("", raw))
+    lines = text.splitlines()
+    n = int(m.group(1)) if m else None
+    if n is None and what.startswith("Cannot overwrite a value"):
+        seen: set[tuple[str, ...]] = set()
+        for line, full in _assignments(text):
+            if full in seen and not _TABLE.match(lines[line - 1]):
+                n = line
+                break
+            seen.add(full)
+    if n is None and what.startswith("Unterminated string"):
+        n = next((i for i, t in enumerate(lines, 1) if t.split("#")[0].count('"') % 2), None)
+    src = lines[n - 1].strip() if n is not None and 0 < n <= len(lines) else ""
+    hint = _syntax_hint(src, what)
+    at = f"第 {n} 行 {src}：" if n is not None else ""
+    at_en = f" at line {n}" if n is not None else ""
+    return f"{where}: {at}TOML 语法错误，{hint} (TOML syntax error{at_en}: {what})"
+
+
+def _syntax_hint(src: str, what: str) -> str:
+    value = src.split("=", 1)[1].split("#")[0].strip() if "=" in src else ""
+    if what.startswith("Cannot overwrite a value"):
+        return "同一个设置项写了两次，请删去一处"
+    if what.startswith("Cannot declare"):
+        return "同一个表（[…]）写了两次，请合并为一处"
+    if any(ch in src for ch in "“”‘’＝［］"):
+        return "引号、等号和方括号要用英文半角：\"…\"、=、[ ]"
+    d = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if d:
+        try:
+            _dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            return "日期的月和日要写两位，如 2024-06-05"
+        except ValueError:
+            return f"日期 {value} 不存在，请写成 2024-06-05 这样的日期"
+    if re.search(r"\d{4}[/.年]\d{1,2}", value):
+        return "日期要写成 2024-06-05（不加引号）"
+    if value and value[0] not in "\"'[{0123456789-+tf" and not value.startswith(("true", "false")):
+        return f"文字要加英文双引号，如 \"{value}\""
+    if what.startswith("Unterminated string") or src.split("#")[0].count('"') % 2:
+        return "引号没有配对"
+    if what.startswith("Unclosed array"):
+        return "方括号 [ ] 没有配对"
+    return "请对照 certctl.example.toml 检查这一行"
