@@ -238,8 +238,13 @@ def merge_cmd(
     notice = calendar_warning(day or dt.date.today(), make_calendar(cfg, lang=lg))  # next year's holidays unknown?
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
+    from ..ledger_elsewhere import elsewhere
+
+    moved = elsewhere(out, lg)  # the clerk's notes in a renamed, moved or re-saved ledger: said, before it is written
     summary, unchanged, carry = _merge(root, out, files, listing.unreadable, opts, cfg, day, lg, wait, cache,
                                        quiet or fmt != Fmt.table, sqlite)
+    for line in moved:
+        console(stderr=True).print(line, markup=False, highlight=False)
     if fmt == Fmt.json:
         _print_json(summary, out, unchanged, lg, show_id, carry, sqlite)
     else:

@@ -1,0 +1,121 @@
+"""The clerk's ledger renamed, moved, or saved in another format (台账.xls, 台账-6月.xlsx): the next merge
+writes a ledger without the notes typed there, and now says where they are (certctl.ledger_elsewhere)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from certctl.cli import app
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+SOFFICE = shutil.which("soffice")
+
+
+def merge(*args: str) -> object:
+    return CliRunner().invoke(app, ["merge", "ledger", "--as-of", "2024-06-05", *args])
+
+
+def _type_note(ledger: Path, cert: str, text: str) -> None:
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    col = next(c.column for c in ws[1] if c.value == "处理情况")
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == cert)
+    ws.cell(row, col).value = text
+    wb.save(ledger)
+
+
+def _later(p: Path, than: Path) -> None:
+    """``p`` saved after ``than`` (``than`` set a minute back: a time in the future would stay newer)."""
+    t = p.stat().st_mtime - 60
+    os.utime(than, (t, t))
+
+
+@pytest.fixture
+def bureau(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    r = merge()
+    assert r.exit_code == 1 and (tmp_path / "台账.xlsx").is_file(), r.output
+    return tmp_path
+
+
+def test_a_renamed_ledger_is_named(bureau: Path) -> None:
+    _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办 6/5")
+    (bureau / "台账.xlsx").rename(bureau / "台账-6月.xlsx")
+    r = merge()
+    assert r.exit_code == 1, r.output
+    assert "上次合并写出的台账 台账.xlsx 不在了" in r.output and "台账-6月.xlsx 是 certctl 的台账" in r.output, r.output
+    assert openpyxl.load_workbook(bureau / "台账-6月.xlsx")["证件台账"]["N3"].value == "已电话催办 6/5"  # untouched
+    r = merge()  # said once: the ledger is there again
+    assert "不在了" not in r.output
+
+
+def test_a_ledger_deleted_for_a_fresh_start_is_said_once_without_candidates(bureau: Path) -> None:
+    (bureau / "台账.xlsx").unlink()
+    r = merge()
+    assert "不在了" in r.output and "是 certctl 的台账" not in r.output, r.output
+
+
+def test_a_first_merge_says_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    assert "注意" not in merge().output
+
+
+def test_the_ledger_saved_as_csv_and_typed_there_is_named(bureau: Path) -> None:
+    ledger = bureau / "台账.xlsx"
+    rows = list(openpyxl.load_workbook(ledger)["证件台账"].iter_rows(values_only=True))
+    rows[1] = (*rows[1][:-1], "已收回")
+    with open(bureau / "台账.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    _later(bureau / "台账.csv", ledger)
+    r = merge("--no-cache")
+    assert "台账.csv 比台账 台账.xlsx 新" in r.output and "另存为 台账.xlsx" in r.output, r.output
+    assert "台账.csv 比台账" not in merge("--no-cache").output  # the new ledger is newer: nothing to say
+
+
+def test_an_older_export_beside_the_ledger_is_not_named(bureau: Path) -> None:
+    ledger = bureau / "台账.xlsx"
+    (bureau / "台账.csv").write_text("证件号码\n", encoding="utf-8")
+    t = ledger.stat().st_mtime - 60
+    os.utime(bureau / "台账.csv", (t, t))
+    assert "注意" not in merge().output
+
+
+def test_a_backup_copy_and_a_report_are_not_named(bureau: Path) -> None:
+    ledger = bureau / "台账.xlsx"
+    shutil.copy(ledger, bureau / "台账.2024-06-05T0930.bak.xlsx")
+    _later(bureau / "台账.2024-06-05T0930.bak.xlsx", ledger)
+    r = CliRunner().invoke(app, ["report", "ledger", "--as-of", "2024-06-05", "-o", "."])
+    assert r.exit_code in (0, 1), r.output
+    assert "注意" not in merge().output
+
+
+def test_a_copy_of_the_ledger_newer_than_it_is_named(bureau: Path) -> None:
+    ledger = bureau / "台账.xlsx"
+    shutil.copy(ledger, bureau / "台账（已核）.xlsx")
+    _type_note(bureau / "台账（已核）.xlsx", "320681200002", "已核")
+    _later(bureau / "台账（已核）.xlsx", ledger)
+    r = merge()
+    assert "台账（已核）.xlsx 是 certctl 的台账，比台账 台账.xlsx 新" in r.output, r.output
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: needed to save the ledger as .xls")
+def test_the_ledger_saved_as_xls_by_libreoffice_is_named(bureau: Path) -> None:
+    time.sleep(1.1)  # the .xls is written after the ledger, as a clerk's 另存为 is
+    proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{bureau}/profile", "--headless",
+                           "--convert-to", "xls", "--outdir", str(bureau), str(bureau / "台账.xlsx")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and (bureau / "台账.xls").is_file(), proc.stderr
+    shutil.rmtree(bureau / "profile", ignore_errors=True)
+    r = merge("--lang", "en")
+    assert "台账.xls is newer than the ledger 台账.xlsx" in r.output, r.output
