@@ -267,12 +267,13 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     from ..cache import open_cache
     from ..ledger_xlsx import LedgerLocked, ledger_lock, lock_path
     from ..reader import file_hash
+    from ..state import own_dir
     from ..workspace import inputs_key, scan_forms
 
     en = lg == "en"
     lock_dir = lock_path(out).parent.absolute()
     try:
-        lock_dir.mkdir(parents=True, exist_ok=True)
+        own_dir(lock_dir)  # 0700: the note kept there is refused in a folder others can write
     except OSError as e:
         fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else
