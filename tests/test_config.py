@@ -161,6 +161,10 @@ def test_lang_of_config_reaches_calendar() -> None:
         ("[calendar.2027]\nholiday = [2027-01-01]\n", "calendar.2027.holiday", "did you mean"),
         ("[calendar.2027]\nholidays = [2027-01-01]\nworkdays = [2027-01-01]\n", "calendar.2027", "同时"),
         ("deadlines = 3\n", "deadlines", "表"),
+        ('[output]\nmode = "0777"\n', "output.mode", "不能有执行位"),  # world-writable, executable personal data
+        ('[output]\nmode = "0400"\n', "output.mode", "本人可读写"),  # the clerk could not save their ledger
+        ('[output]\nmode = "0000"\n', "output.mode", "本人可读写"),
+        ('[output]\nmode = "0666"\n', "output.mode", "其他用户不能写"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:

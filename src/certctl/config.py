@@ -268,6 +268,17 @@ class Output(_Section):
     def _octal(cls, v: Any) -> Any:
         if not isinstance(v, str) or not re.fullmatch(r"0?[0-7]{3}", v.strip()):
             raise PydanticCustomError("not_mode", "not an octal mode")
+        bits = int(v.strip(), 8)
+        if bits & 0o600 != 0o600 or bits & 0o111 or bits & 0o002:
+            # the ledger is the clerk's working file: they must read and save it; nothing certctl writes is a
+            # program; personal data that any user of the computer can change is not protected (data-protection.md)
+            raise PydanticCustomError(
+                "config_value",
+                "output.mode: {got} 不可用：文件须本人可读写（6__），不能有执行位（1），其他用户不能写（__2）；"
+                "常用 \"0600\"（仅本人）或 \"0640\"（同组可读） (the owner must read and write, no execute bits, "
+                "not writable by others: use \"0600\" or \"0640\")",
+                {"got": _show(v.strip())},
+            )
         return v.strip()
 
     @property
