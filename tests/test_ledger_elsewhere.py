@@ -144,3 +144,17 @@ def test_a_formula_the_clerk_typed_in_their_column_is_kept_or_the_ledger_copied_
     assert r.exit_code == 1, r.output
     cell = openpyxl.load_workbook(ledger)["证件台账"].cell(2, 15)
     assert cell.data_type == "f" or list(bureau.glob("台账.*.bak.xlsx")), (cell.value, r.output)
+
+
+@pytest.mark.parametrize("name", ["台账.xls", "台账.csv", "台账", "总台账.ods"])
+def test_a_ledger_named_other_than_xlsx_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """merge -o 台账.csv wrote an .xlsx workbook under that name (Excel shows it as gibberish, or refuses a
+    .xls that is not one), where template and validate --annotate already refused such a name."""
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    r = merge("-o", name)
+    assert r.exit_code == 2 and "台账须是 .xlsx 文件" in r.output, r.output
+    assert not (tmp_path / name).exists()
+    (tmp_path / "certctl.toml").write_text(f'ledger = "{name}"\n', encoding="utf-8")
+    r = merge()
+    assert r.exit_code == 2 and f"{Path(name).stem}.xlsx" in r.output, r.output

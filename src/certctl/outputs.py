@@ -66,6 +66,15 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
     zh_kind, en_kind = KINDS[kind]
     out = Path(path)
     check_name(out, kind)
+    if kind == "ledger" and out.suffix.lower() != ".xlsx":
+        # the ledger is an .xlsx workbook whatever its name: 台账.xls, 台账.csv or 台账 held one, which Excel
+        # refuses or shows as gibberish, and 台账.csv looked like the CSV export it is not
+        raise OutputRefused(
+            f"台账须是 .xlsx 文件（Excel 工作簿）：{out}；请写成 {out.stem if out.suffix else out.name}.xlsx"
+            f"（逾期清单的 CSV 用 certctl overdue --format csv，SQLite 台账用 merge --sqlite）",
+            f"the ledger must be an .xlsx file (Excel workbook): {out}; name it "
+            f"{out.stem if out.suffix else out.name}.xlsx (a CSV of the overdue list: certctl overdue --format csv; "
+            f"an SQLite ledger: merge --sqlite)")
     try:
         st = out.stat()
     except FileNotFoundError:
