@@ -158,3 +158,18 @@ def test_a_ledger_named_other_than_xlsx_is_refused(tmp_path: Path, monkeypatch: 
     (tmp_path / "certctl.toml").write_text(f'ledger = "{name}"\n', encoding="utf-8")
     r = merge()
     assert r.exit_code == 2 and f"{Path(name).stem}.xlsx" in r.output, r.output
+
+
+@pytest.mark.parametrize("command", ["merge", "overdue", "report"])
+def test_a_forms_folder_missing_from_the_current_folder_says_which_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """A cron line without cd, or --config of another folder: forms_dir = "ledger" is looked for in the current
+    folder; merge said only '文件夹不存在：ledger'."""
+    work = tmp_path / "证件管理"
+    shutil.copytree(EXAMPLES / "ledger", work / "ledger")
+    (work / "certctl.toml").write_text('forms_dir = "ledger"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    extra = ["-o", "reports"] if command == "report" else []
+    r = CliRunner().invoke(app, [command, "-c", str(work / "certctl.toml"), "--as-of", "2024-06-05", *extra])
+    assert r.exit_code == 2, r.output
+    assert f"表格文件夹 ledger 不存在（在当前文件夹 {tmp_path} 下找）" in r.output and "cd" in r.output, r.output

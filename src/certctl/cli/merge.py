@@ -193,7 +193,10 @@ def merge_cmd(
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
     if not root.exists():
-        fail(f"folder not found: {root}" if en else f"文件夹不存在：{root}")
+        from .common import no_forms_dir
+
+        zh, en_text = no_forms_dir(root)
+        fail(en_text if en else zh)
     try:
         check_name(out, "ledger")  # the clerk's own name: said plainly, never shortened for them
     except OutputRefused as e:
