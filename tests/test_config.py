@@ -197,6 +197,14 @@ def test_not_utf8(tmp_path: Path) -> None:
         load_config(p)
 
 
+def test_a_gbk_file_says_so_with_its_line_and_what_to_do(tmp_path: Path) -> None:
+    """Notepad on a Chinese Windows saves GBK ('ANSI'): the message said only 'must be UTF-8'."""
+    p = tmp_path / "certctl.toml"
+    p.write_bytes('# 设置\nlang = "zh"\n'.encode("utf-8") + 'forms_dir = "报送表格"\n'.encode("gbk"))
+    message = str(pytest.raises(ConfigError, load_config, p).value)
+    assert "GBK" in message and "第 3 行" in message and "另存为" in message, message
+
+
 def test_utf8_bom_accepted(tmp_path: Path) -> None:
     p = tmp_path / "certctl.toml"
     p.write_bytes(b"\xef\xbb\xbf" + 'ledger = "台账.xlsx"\n'.encode())

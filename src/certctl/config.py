@@ -575,9 +575,17 @@ def load_config(path: Path | str | None = None) -> Config:
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        n = raw.count(b"\n", 0, exc.start) + 1  # the line of the first byte that is not UTF-8
+        gbk = ""
+        try:
+            raw.decode("gb18030")
+            gbk = "（看来是 GBK 编码）"
+        except UnicodeDecodeError:
+            pass
         raise ConfigError(
-            f"{where}: 配置文件必须是 UTF-8 编码 (config file must be UTF-8 encoded)"
+            f"{where}: 配置文件必须是 UTF-8 编码{gbk}，第 {n} 行起不是；请用记事本打开，“另存为”时编码选 UTF-8 "
+            f"(config file must be UTF-8 encoded; line {n} is not: save it as UTF-8)"
         ) from None
     try:
         data = tomllib.loads(text)
