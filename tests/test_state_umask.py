@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from certctl.cli import app
+from test_ledger_elsewhere import _type_note
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 posix = pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permission bits")
@@ -33,15 +34,6 @@ def umask002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def merge(day: str) -> object:
     return CliRunner().invoke(app, ["merge", "ledger", "--as-of", day])
-
-
-def _type_note(ledger: Path, cert: str, text: str) -> None:
-    wb = openpyxl.load_workbook(ledger)
-    ws = wb["证件台账"]
-    col = next(c.column for c in ws[1] if c.value == "处理情况")
-    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == cert)
-    ws.cell(row, col).value = text
-    wb.save(ledger)
 
 
 def _notes(ledger: Path) -> dict[str, object]:
