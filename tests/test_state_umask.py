@@ -74,3 +74,26 @@ def test_a_report_lock_folder_is_private(umask002: Path) -> None:
     r = CliRunner().invoke(app, ["report", "ledger", "--as-of", "2024-06-05", "-o", "reports"])
     assert r.exit_code in (0, 1), r.output
     assert stat.S_IMODE((umask002 / "reports/.certctl").stat().st_mode) == 0o700
+
+
+@posix
+@pytest.mark.xfail(strict=True, reason="ledger_edits.Note.save swallows the OSError when the note cannot be kept (a "
+                   ".certctl/ others can write, or owned by another user): the previous merge's note stays, and the next "
+                   "merge blames the clerk for certctl's own changes — Note internals are another helper's this round")
+def test_a_note_that_cannot_be_kept_does_not_blame_the_clerk_for_certctls_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    later = tmp_path / "ledger/启东市城市管理局/附件2_注销_2024-06-03.xlsx"
+    held = tmp_path / "附件2.xlsx"
+    later.rename(held)
+    monkeypatch.chdir(tmp_path)
+    assert merge("2024-06-05").exit_code == 1
+    shared = tmp_path / "shared-state"  # .certctl/ made a link to a folder the group can write
+    (tmp_path / ".certctl").rename(shared)
+    os.chmod(shared, 0o775)
+    (tmp_path / ".certctl").symlink_to(shared)
+    held.rename(later)  # a form arrives: certctl rewrites rows and sheets, its note cannot be updated
+    assert merge("2024-06-05").exit_code == 1
+    _type_note(tmp_path / "台账.xlsx", "320681200002", "已电话催办")  # the clerk only types a note
+    r = merge("2024-06-06")
+    assert "改动了工作表" not in r.output and "由表格生成的内容" not in r.output, r.output
