@@ -161,6 +161,8 @@ def test_lang_of_config_reaches_calendar() -> None:
         ("[calendar.2027]\nholiday = [2027-01-01]\n", "calendar.2027.holiday", "did you mean"),
         ("[calendar.2027]\nholidays = [2027-01-01]\nworkdays = [2027-01-01]\n", "calendar.2027", "同时"),
         ("deadlines = 3\n", "deadlines", "表"),
+        ('forms_dir = "D:\\new\\tz"\n', "forms_dir", "Windows 路径请用单引号"),  # \n read as a newline
+        ('ledger = "C:\\tz\\new.xlsx"\n', "ledger", "换行或制表符"),  # \t a tab, \n a newline
         ('[output]\nmode = "0777"\n', "output.mode", "不能有执行位"),  # world-writable, executable personal data
         ('[output]\nmode = "0400"\n', "output.mode", "本人可读写"),  # the clerk could not save their ledger
         ('[output]\nmode = "0000"\n', "output.mode", "本人可读写"),
@@ -250,6 +252,7 @@ def test_a_disabled_code_in_lower_case_is_switched_off_on_a_real_form(tmp_path: 
         ("forms_dir = “报送表格”\n", 1, "英文半角"),
         ("[deadlines]\nreport_days = 3\nreport_days = 4\n", 3, "写了两次"),
         ('lang = "zh\nforms_dir = "x"\n', 1, "引号没有配对"),
+        ('forms_dir = "D:\\证件\\ledger"\n', 1, "Windows 路径请用单引号"),  # a Windows path as typed
     ],
 )
 def test_toml_syntax_errors_say_the_line_in_chinese(tmp_path: Path, text: str, line: int, fragment: str) -> None:

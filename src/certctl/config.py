@@ -305,9 +305,17 @@ class Config(_Section):
 
     @field_validator("forms_dir", "ledger", "state_dir", mode="before")
     @classmethod
-    def _non_empty(cls, v: Any) -> Any:
+    def _non_empty(cls, v: Any, info: Any) -> Any:
         if not isinstance(v, str) or not v.strip():
             raise PydanticCustomError("non_empty_str", "must be a non-empty string")
+        if re.search(r"[\x00-\x1f]", v):  # "D:\new\表格": \n and \t are escapes in a TOML "string"
+            raise PydanticCustomError(
+                "config_value",
+                "{key}: 路径 {got} 中有换行或制表符：双引号里的 \\n、\\t 是转义符；Windows 路径请用单引号，"
+                "如 {key} = 'D:\\证件\\ledger'，或写成 D:/证件/ledger (a path with a newline or tab in it: in a "
+                "double-quoted TOML string \\n and \\t are escapes; put a Windows path in single quotes)",
+                {"key": info.field_name, "got": _show(v)},
+            )
         return v
 
     @field_validator("cert_patterns", mode="after")
@@ -691,6 +699,8 @@ def _syntax_hint(src: str, what: str) -> str:
         return "日期要写成 2024-06-05（不加引号）"
     if value and value[0] not in "\"'[{0123456789-+tf" and not value.startswith(("true", "false")):
         return f"文字要加英文双引号，如 \"{value}\""
+    if what.startswith("Unescaped '\\'"):
+        return "双引号里的 \\ 是转义符：Windows 路径请用单引号，如 'D:\\证件\\ledger'，或写成 D:/证件/ledger"
     if what.startswith("Unterminated string") or src.split("#")[0].count('"') % 2:
         return "引号没有配对"
     if what.startswith("Unclosed array"):
