@@ -192,3 +192,20 @@ def test_a_title_row_inserted_above_the_header_keeps_the_notes(bureau: Path) -> 
     col = next(c.column for c in ws[1] if c.value == "处理情况")
     assert {r[0].value: r[col - 1].value for r in ws.iter_rows(min_row=2) if r[col - 1].value} == {
         "320681200002": "已电话催办 6/5"}
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")
+def test_a_link_to_the_ledger_keeps_pointing_at_the_ledger_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """台账.xlsx a link to 共享/台账.xlsx: merge replaced the link by a file of its own, the ledger on the shared
+    folder left as it was (and copied the ledger aside: no note beside the link)."""
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    assert merge("-o", "共享/台账.xlsx").exit_code == 1
+    (tmp_path / "台账.xlsx").symlink_to(Path("共享/台账.xlsx"))
+    _type_note(tmp_path / "台账.xlsx", "320681200002", "已电话催办")
+    r = CliRunner().invoke(app, ["merge", "ledger", "--as-of", "2024-06-06", "--sqlite", "台账.sqlite"])
+    assert r.exit_code == 1 and "另存为" not in r.output, r.output
+    assert (tmp_path / "台账.xlsx").is_symlink()
+    ws = openpyxl.load_workbook(tmp_path / "共享/台账.xlsx")["证件台账"]
+    assert any(row[0] == "320681200002" and "已电话催办" in row for row in ws.iter_rows(values_only=True))
+    assert not list(tmp_path.rglob("*.bak.xlsx"))

@@ -30,7 +30,7 @@ from .reader import EXTENSIONS
 from .oserror import why
 from .pathnames import shown, too_long
 
-__all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "write_text"]
+__all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "through_link", "write_text"]
 
 #: what each kind of output is called in a message (zh, en)
 KINDS: dict[str, tuple[str, str]] = {
@@ -101,6 +101,23 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
             f"{out} 已存在，但不是 certctl 写出的{zh_kind}，为免覆盖别人的文件未写入；请换一个文件名，或先移走该文件",
             f"{out} exists and is not a {en_kind} written by certctl; not overwritten: choose another name or "
             f"move that file away")
+
+
+def through_link(path: str | os.PathLike[str]) -> Path:
+    """The file an output name stands for: ``path`` itself or, when it is a symbolic link (a link on the
+    desktop to the ledger on a shared folder), the file it points to — so that the file is replaced, with
+    its lock and note beside it, not the link (which became a file of its own, the ledger behind it left
+    as it was). A relative link stays relative (``台账.xlsx`` -> ``data/台账.xlsx``)."""
+    p = Path(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        try:
+            if not p.is_symlink():
+                return p
+            target = Path(os.readlink(p))
+        except OSError:
+            return p
+        p = target if target.is_absolute() else p.parent / target
+    return p
 
 
 def check_name(path: str | os.PathLike[str], kind: str) -> None:

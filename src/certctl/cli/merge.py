@@ -192,6 +192,10 @@ def merge_cmd(
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
+    from ..outputs import through_link
+
+    out = through_link(out)  # a link to the ledger: the ledger is replaced, not the link
+    sqlite = through_link(sqlite) if sqlite is not None else None
     if not root.exists():
         from .common import no_forms_dir
 
