@@ -209,3 +209,32 @@ def test_a_link_to_the_ledger_keeps_pointing_at_the_ledger_merged(tmp_path: Path
     ws = openpyxl.load_workbook(tmp_path / "共享/台账.xlsx")["证件台账"]
     assert any(row[0] == "320681200002" and "已电话催办" in row for row in ws.iter_rows(values_only=True))
     assert not list(tmp_path.rglob("*.bak.xlsx"))
+
+
+@pytest.mark.parametrize("command, name", [("report", "报告.xlsx"), ("cleanup", "清理材料.md"), ("report", "周报.txt")])
+def test_an_output_folder_named_like_a_file_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, name: str) -> None:
+    """report -o 报告.xlsx made a folder named 报告.xlsx (Excel cannot open it) holding the report."""
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, [command, "ledger", "--as-of", "2024-07-02", "-o", name])
+    assert r.exit_code == 2 and "要的是文件夹" in r.output, r.output
+    assert not (tmp_path / name).exists()
+
+
+def test_overdue_to_a_file_takes_the_format_its_name_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """overdue -o 逾期.csv wrote tab-separated lines under a title (Excel showed every item in one column);
+    -f csv -o 逾期.xlsx wrote CSV text Excel refuses to open."""
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    run = lambda *a: CliRunner().invoke(app, ["overdue", "ledger", "--as-of", "2024-07-02", *a])  # noqa: E731
+    assert run("-o", "逾期.csv").exit_code == 1
+    with open(tmp_path / "逾期.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:3] == ["状态", "单位", "姓名"] and len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows)
+    assert run("-o", "逾期.json").exit_code == 1
+    assert (tmp_path / "逾期.json").read_text(encoding="utf-8").lstrip().startswith("{")
+    assert run("-o", "逾期.txt").exit_code == 1
+    assert (tmp_path / "逾期.txt").read_text(encoding="utf-8").startswith("截至 2024-07-02")
+    r = run("-f", "csv", "-o", "逾期.xlsx")
+    assert r.exit_code == 2 and "Excel 打不开" in r.output and not (tmp_path / "逾期.xlsx").exists(), r.output

@@ -413,6 +413,13 @@ def start_folder_job(command: str, config: Path | None, lang: Lang | None, direc
     d = resolve_dir(run, cfg, directory) if ledger is None else forms
     if out.exists() and not out.is_dir():
         run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
+    from ..outputs import OutputRefused, check_folder_name
+
+    try:  # -o 报告.xlsx made a folder of that name
+        check_folder_name(out, ("报告" if command == "report" else "专项清理材料",
+                                "the report's files" if command == "report" else "the cleanup documents"))
+    except OutputRefused as e:
+        run.fail(e.zh, e.en)
     for p in replaced(out, day):  # the files it replaces must be certctl's, never forms (nor the ledger)
         guard(p, command, [d] if ledger is None else [d, ledger], run.fail)
     try:
