@@ -117,6 +117,7 @@ def options_key(opts: Options) -> str:
         "disabled": sorted(opts.disabled),
         "jurisdiction": opts.jurisdiction.key() if opts.jurisdiction is not None else None,
         "followup_due": opts.followup_due,
+        "campaign_end": opts.campaign_end,
         "cert_patterns": sorted(opts.cert_patterns.items()),
         "today": opts.today.isoformat() if opts.today else None,
         "calendar": sorted((int(y), repr(s)) for y, s in extra.items()),

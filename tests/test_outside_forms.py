@@ -1,0 +1,90 @@
+"""Cases an outside tester found on forms built the way units send them (redteam3): each is a real
+.xlsx written in the test, run through the library or the CLI as a clerk would run it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from certctl.cli import app
+from certctl.config import Config
+from certctl.idcard import make_id
+from certctl.samples import write_form
+from certctl.validate import Options, validate_file
+
+D = dt.date
+ZA = "柞水县交通运输局"
+
+
+def person(n: int, area: str = "610126", male: bool = True) -> dict[str, Any]:
+    return {"name": "赵钱孙李周吴郑王"[n % 8] + "刚芳伟娜敏静强磊"[n % 8], "sex": "男" if male else "女",
+            "id": make_id(area, D(1975 + n, 1 + n % 12, 1 + n % 28), n * 2 + (1 if male else 0))}
+
+
+def meta(unit: str, date: dt.date | None) -> dict[str, Any]:
+    return {"unit": unit, "reporter": "汪某", "phone": "13909147170", "date": date}
+
+
+def survey_row(p: dict, cert: str, unit: str = ZA, **kw: Any) -> dict:
+    row = {**p, "reporting_unit": unit, "unit": unit, "cert": cert, "category": "省级", "version": "新版",
+           "person_type": "公务员", "status": "在岗", "hours": 64, "legal_qual": "否", "colour": "绿"}
+    row.update(kw)
+    return row
+
+
+def overdue_json(root: Path, day: str) -> dict[str, Any]:
+    res = CliRunner().invoke(app, ["overdue", "--dir", str(root), "--as-of", day, "--format", "json", "--no-cache"])
+    assert res.exit_code in (0, 1), res.output
+    return json.loads(res.stdout)
+
+
+# -------------------------------------------------------------- a holder who left after 自查自纠
+def test_a_holder_who_left_after_the_self_correction_phase_is_not_late_before_leaving(tmp_path: Path) -> None:
+    """As found: a survey of 2024-07-10 with a holder who moved away on 07-08 said T004 “应在自查自纠阶段内
+    （2024-07-01 前）办结 … 已逾期 7 个工作日” and overdue listed 起算 07-08, 期限 07-01: a deadline before
+    the event. 柞政司发〔2024〕52号 三.3 says 及时收回并注销; one who leaves after the phase has until the
+    campaign's end (07-31); one who leaves after the campaign owes the campaign nothing."""
+    root = tmp_path / "ledger"
+    p, q = person(1), person(2, male=False)
+    write_form(root / ZA / "摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(p, "SX0001", status="调离", leave_date=D(2024, 7, 8), colour="红"),
+        survey_row(q, "SX0002", status="退休", leave_date=D(2024, 6, 20), colour="红"),
+    ]}, meta(ZA, D(2024, 7, 10)))
+    res = validate_file(root / ZA / "摸排统计表.xlsx", Options.from_config(Config()))
+    t004 = [f for f in res.findings if f.code == "T004"]
+    assert [f.params["event"] for f in t004] == ["2024-06-20"]  # the one who left in June: late since 07-01
+    assert "自查自纠阶段内（2024-07-01 前" in t004[0].message()
+    assert {f.code for f in res.findings if f.row == t004[0].row - 1} >= {"S002"}  # the July leaver: still red
+
+    def revocation(day: str) -> dict[str, dict]:
+        doc = overdue_json(root, day)
+        return {o["name"]: o for o in doc["overdue"] + doc["due_soon"] if o["kind"] == "revocation"}
+
+    july10 = revocation("2024-07-10")
+    assert july10[q["name"]]["deadline"] == "2024-07-01" and july10[q["name"]]["late"] == 7
+    assert p["name"] not in july10  # not yet due on 07-10: due 07-31
+    doc = overdue_json(root, "2024-07-31")
+    mine = [o for o in doc["due_soon"] if o["name"] == p["name"]]
+    assert [(o["since"], o["deadline"], o["state"]) for o in mine] == [("2024-07-08", "2024-07-31", "due_today")]
+
+    # a survey after the campaign's end: a holder who left after it is S002, but no campaign deadline
+    write_form(root / ZA / "摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(p, "SX0001", status="调离", leave_date=D(2024, 8, 5), colour="红")]}, meta(ZA, D(2024, 8, 20)))
+    codes = {f.code for f in validate_file(root / ZA / "摸排统计表.xlsx", Options.from_config(Config())).findings}
+    assert "S002" in codes and "T004" not in codes
+    assert not [o for o in overdue_json(root, "2024-08-20")["overdue"] if o["kind"] == "revocation"]
+
+
+def test_a_july_leaver_late_after_the_campaign_end_is_told_the_campaign_end(tmp_path: Path) -> None:
+    """A holder who left on 07-08, still held on a survey of 08-02: T004 counts from the campaign's end."""
+    p = person(3)
+    write_form(tmp_path / "s.xlsx", "survey", {"survey_people": [
+        survey_row(p, "SX0003", status="辞职", leave_date=D(2024, 7, 8), colour="红")]}, meta(ZA, D(2024, 8, 2)))
+    (t004,) = [f for f in validate_file(tmp_path / "s.xlsx", Options.from_config(Config())).findings
+               if f.code == "T004"]
+    assert t004.params["deadline"] == "2024-07-31" and t004.params["late"] == 2
+    assert "专项清理结束前" in t004.message() and "by the end of the cleanup" in t004.message("en")
