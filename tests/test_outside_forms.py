@@ -88,3 +88,32 @@ def test_a_july_leaver_late_after_the_campaign_end_is_told_the_campaign_end(tmp_
                if f.code == "T004"]
     assert t004.params["deadline"] == "2024-07-31" and t004.params["late"] == 2
     assert "专项清理结束前" in t004.message() and "by the end of the cleanup" in t004.message("en")
+
+
+# -------------------------------------------------------------- formulas saved by openpyxl, never computed
+def test_a_form_whose_formulas_openpyxl_saved_without_values_is_refused_not_read_as_empty(tmp_path: Path) -> None:
+    """As found: a form written by a script (openpyxl), whose 序号, 姓名 and 身份证号码 are formulas
+    (=A4+1, =B4, =D4) never computed, was read with those cells empty: “姓名为空”, “身份证号码为空”,
+    “数据录入时间为必填项” — wrong about the cells. openpyxl writes such a formula as <f>…</f><v />,
+    which the check for values not saved missed; now it is F001 with what to do."""
+    import openpyxl
+
+    unit = "启东市惠萍镇人民政府"
+    p = person(4, "320681")
+    path = tmp_path / "附件1.xlsx"
+    write_form(path, "annex1", [{**p, "unit": unit, "cert": "JS201", "situation": "录入归集", "entry_date": D(2024, 6, 3)},
+                                {**person(5, "320681"), "unit": unit, "cert": "JS202", "situation": "录入归集",
+                                 "entry_date": D(2024, 6, 3)}],
+               {"unit": unit, "reporter": "张三", "phone": "13812345678", "date": D(2024, 6, 5)})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    head = next(r for r in range(1, 10) if str(ws.cell(r, 2).value or "").strip() == "姓名")
+    first = head + 1
+    for col in (1, 2, 4):  # the second person's 序号, 姓名, 身份证号码 copied down by formula
+        letter = "ABD"[(1, 2, 4).index(col)]
+        ws.cell(first + 1, col).value = f"={letter}{first}" if col != 1 else f"=A{first}+1"
+    wb.save(path)
+    res = validate_file(path, Options.from_config(Config()))
+    codes = [f.code for f in res.findings]
+    assert codes == ["F001"], [(f.code, f.ref, f.message()) for f in res.findings]
+    assert "公式单元格没有保存计算结果" in res.findings[0].message() and "Excel 或 WPS 中打开后保存" in res.findings[0].message()
