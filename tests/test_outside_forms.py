@@ -117,3 +117,36 @@ def test_a_form_whose_formulas_openpyxl_saved_without_values_is_refused_not_read
     codes = [f.code for f in res.findings]
     assert codes == ["F001"], [(f.code, f.ref, f.message()) for f in res.findings]
     assert "公式单元格没有保存计算结果" in res.findings[0].message() and "Excel 或 WPS 中打开后保存" in res.findings[0].message()
+
+
+# -------------------------------------------------------------- a correction of a form also kept as a copy
+def test_a_correction_is_recognised_when_the_first_version_is_also_kept_as_a_copy(tmp_path: Path) -> None:
+    """As found: a unit's 附件2_注销表.xlsx, a byte-identical copy of it in the unit's 旧/ folder (merged once,
+    under the copy's path, which sorts first) and 附件2_注销表（更正版）.xlsx correcting one certificate
+    number. The correction was not recognised — X008 said “文件名却未标明更正版” of a file named （更正版）
+    — and the typo number stayed in 证件台账 as a third revoked certificate. The copy's names are the
+    original's names: the correction replaces the row."""
+    import openpyxl
+
+    unit = "启东市近海镇人民政府"
+    root = tmp_path / "ledger"
+    a, b = person(6, "320681"), person(7, "320681", male=False)
+
+    def rows(cert_b: str) -> list[dict]:
+        return [{**p, "unit": unit, "cert": cert, "reason": "退休", "destination": "退休", "change_date": D(2024, 6, 3)}
+                for p, cert in ((a, "JS0001"), (b, cert_b))]
+
+    first = root / unit / "附件2_注销表.xlsx"
+    write_form(first, "annex2", rows("JS0002"), {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
+    (root / unit / "旧").mkdir()
+    (root / unit / "旧" / "注销表副本.xlsx").write_bytes(first.read_bytes())
+    write_form(root / unit / "附件2_注销表（更正版）.xlsx", "annex2", rows("JS0003"),
+               {**meta(unit, D(2024, 6, 6)), "phone": "0513-83312345"})
+    out = tmp_path / "台账.xlsx"
+    res = CliRunner().invoke(app, ["merge", str(root), "-o", str(out), "--as-of", "2024-06-06", "--no-cache", "-q"])
+    assert res.exit_code in (0, 1), res.output
+    wb = openpyxl.load_workbook(out)
+    certs = [r[0] for r in wb["证件台账"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert sorted(certs) == ["JS0001", "JS0003"]
+    codes = [r[3] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert "X008" not in codes and "X009" in codes and "X005" in codes
