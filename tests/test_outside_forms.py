@@ -150,3 +150,32 @@ def test_a_correction_is_recognised_when_the_first_version_is_also_kept_as_a_cop
     assert sorted(certs) == ["JS0001", "JS0003"]
     codes = [r[3] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert "X008" not in codes and "X009" in codes and "X005" in codes
+
+
+# -------------------------------------------------------------- an event before the notice was issued
+def test_a_change_before_the_qidong_notice_is_counted_from_its_issue(tmp_path: Path) -> None:
+    """As found: an annex 2 whose holder left on 2020-10-01, filed 2020-12-01, was T002 “逾期 36 个工作日”
+    from 2020-10-12 — a 3-working-day duty of 启依法办发〔2020〕15号 二 before that notice was issued
+    (2020-11-25). It is counted from the issue: due 2020-11-30 (26, 27, 30 November), 1 day late; a loss
+    of 2020-11-20 reported on 2020-11-30 is on time."""
+    from certctl.overdue import find_obligations, load_forms
+
+    unit = "启东市吕四港镇人民政府"
+    root = tmp_path / "ledger"
+    p, q = person(8, "320681"), person(9, "320681")
+    write_form(root / unit / "附件2.xlsx", "annex2", [
+        {**p, "unit": unit, "cert": "JS0101", "reason": "调离", "destination": "县公安局", "change_date": D(2020, 10, 1)},
+    ], {**meta(unit, D(2020, 12, 1)), "phone": "0513-83312345"})
+    write_form(root / unit / "附件4.xlsx", "annex4", [
+        {**q, "unit": unit, "cert": "JS0102", "lost_date": D(2020, 11, 20), "declaration": "2020年11月21日登报声明作废"},
+    ], {**meta(unit, D(2020, 11, 30)), "phone": "0513-83312345"})
+    opts = Options.from_config(Config())
+    (t002,) = [f for f in validate_file(root / unit / "附件2.xlsx", opts).findings if f.code == "T002"]
+    assert (t002.params["deadline"], t002.params["late"]) == ("2020-11-30", 1)
+    assert "2020-11-25 印发之前，期限自印发之日起算" in t002.message() and "before 启依法办发" in t002.message("en")
+    assert "T001" not in {f.code for f in validate_file(root / unit / "附件4.xlsx", opts).findings}
+    obs = {o.kind: o for o in find_obligations(load_forms(root, opts), Config(), D(2020, 12, 31))
+           if o.kind in ("change_report", "loss_report")}
+    assert (obs["change_report"].deadline, obs["change_report"].state, obs["change_report"].late) == \
+        (D(2020, 11, 30), "done_late", 1)
+    assert (obs["loss_report"].deadline, obs["loss_report"].state) == (D(2020, 11, 30), "done")

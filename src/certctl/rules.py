@@ -11,11 +11,13 @@ when printed unless the user asks for them in full.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, replace
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 QD = "启依法办发〔2020〕15号"  # Qidong 2020 notice
+QD_ISSUED = _dt.date(2020, 11, 25)  # its date (启东市司法局办公室 2020年11月25日印发): its working-day clocks start no earlier
 ZS = "柞政司发〔2024〕52号"  # Zhashui 2024 notice
 DQ = "certctl 数据质量规则（非通知条款）"  # certctl's own checks, said plainly (SPEC 6)
 HOURS = "国办发〔2023〕27号"  # 提升行政执法质量三年行动计划: 每人每年不少于60学时
@@ -359,14 +361,14 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     # ---------------------------------------------------------------- T: deadlines
     _R("T001", ERROR, "late-loss-report", "证件遗失后超过 3 个工作日才报送补发表",
        "Lost certificate reported after 3 working days", QD + " 二",
-       "证件遗失时间 {event}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
-       "Lost on {event}; due by {deadline}; reported {form_date}: {late} working days late.",
+       "证件遗失时间 {event}{before_notice}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
+       "Lost on {event}{before_notice}; due by {deadline}; reported {form_date}: {late} working days late.",
        "请在备注中说明逾期原因；证件遗失后应在 3 个工作日内报送补发表。",
        "Explain the delay in 备注; a lost certificate must be reported within 3 working days."),
     _R("T002", ERROR, "late-change-report", "人员变动后超过 3 个工作日才报送注销/换证表",
        "Revocation or replacement reported after 3 working days", QD + " 二",
-       "变动日期 {event}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
-       "Change on {event}; due by {deadline}; reported {form_date}: {late} working days late.",
+       "变动日期 {event}{before_notice}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
+       "Change on {event}{before_notice}; due by {deadline}; reported {form_date}: {late} working days late.",
        "请在备注中说明逾期原因；人员离岗、调岗后应在 3 个工作日内报送。",
        "Explain the delay in 备注; departures and moves must be reported within 3 working days."),
     _R("T003", INFO, "deadline-not-checkable", "表中没有变动日期，无法核对 3 个工作日期限",

@@ -320,7 +320,9 @@ class ClockMaker:
 
     def _clock(self, kind: str, ev: Event, owed: tuple[str, str], since: dt.date | None, days: int,
                start: dt.date | None, actions: list[Action]) -> Clock:
-        return Clock(kind, self.unit_of(ev), owed[0], owed[1], since, self._due(since, days), start, actions,
+        # a Qidong working-day clock counts from the notice's issue at the earliest: no duty ran before it
+        counted = max(since, R.QD_ISSUED) if since is not None and KINDS[kind].ruleset is QIDONG_2020 else since
+        return Clock(kind, self.unit_of(ev), owed[0], owed[1], since, self._due(counted, days), start, actions,
                      ev.name, ev.id, ev.cert, ev.rel, ev.sheet, ev.row)
 
     def clocks_of(self, ev: Event) -> list[Clock]:

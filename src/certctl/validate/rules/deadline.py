@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ... import rules as R
 from ..context import FileCheck
 from ..table import Table
 from .survey import held, left_post
@@ -18,9 +19,11 @@ from .survey import held, left_post
 def late_by(check: FileCheck, event: dt.date, until: dt.date) -> tuple[dt.date, int]:
     """(deadline, working days late) of an action due ``report_days`` (3) working days after
     ``event`` and done on ``until``. The day of the event does not count; the deadline day itself
-    is on time. A year the calendar does not know is counted Monday to Friday and said once (T005)."""
+    is on time; an event before the notice was issued (启依法办发〔2020〕15号, 2020-11-25) is counted from
+    the day it was issued — no duty ran before it. A year the calendar does not know is counted
+    Monday to Friday and said once (T005)."""
     cal = check.opts.get_calendar()
-    deadline = cal.add_workdays(event, check.opts.report_days)
+    deadline = cal.add_workdays(max(event, R.QD_ISSUED), check.opts.report_days)
     for year in range(event.year, max(deadline, until).year + 1):  # the years this count walked through
         if not cal.is_known(year) and year not in check.warned_years:
             check.warned_years.add(year)
@@ -52,8 +55,12 @@ def _reported_late(t: Table, code: str, key: str, title: str) -> None:
     for k in [k for k, event in enumerate(events) if event in late] if late else ():
         event = events[k]
         deadline, days = counted[event]
+        early = event < R.QD_ISSUED
         t.flag(code, k, t.col(key), title, event.isoformat(), event=event.isoformat(),
-               deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=days)
+               deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=days,
+               before_notice=f"（在{R.QD} {R.QD_ISSUED.isoformat()} 印发之前，期限自印发之日起算）" if early else "",
+               before_notice_en=f" (before {R.QD} was issued on {R.QD_ISSUED.isoformat()}: counted from that day)"
+               if early else "")
 
 
 def revocation_due(cal, followup_due: dt.date, campaign_end: dt.date | None,
