@@ -179,3 +179,35 @@ def test_a_change_before_the_qidong_notice_is_counted_from_its_issue(tmp_path: P
     assert (obs["change_report"].deadline, obs["change_report"].state, obs["change_report"].late) == \
         (D(2020, 11, 30), "done_late", 1)
     assert (obs["loss_report"].deadline, obs["loss_report"].state) == (D(2020, 11, 30), "done")
+
+
+# -------------------------------------------------------------- a folder that cannot be listed
+def test_a_folder_that_cannot_be_listed_is_said_in_chinese(tmp_path: Path, monkeypatch: Any) -> None:
+    """As left: a sub-folder that failed with a disk error (EIO on a network share) was reported as
+    “无法打开文件夹（Input/output error）” — the system's English inside the Chinese sentence. Now the cause
+    is said in Chinese (磁盘读写出错), the system's text kept in brackets; English mode keeps the system's."""
+    import errno
+    import os
+
+    from certctl import workspace
+
+    unit = "启东市惠萍镇人民政府"
+    root = tmp_path / "ledger"
+    write_form(root / unit / "附件1.xlsx", "annex1", [
+        {**person(10, "320681"), "unit": unit, "cert": "JS301", "situation": "录入归集", "entry_date": D(2024, 6, 3)}],
+        {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
+    (root / "共享盘").mkdir()
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path).name == "共享盘":
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return real(path)
+
+    monkeypatch.setattr(workspace.os, "scandir", scandir)
+    listing = workspace.find_forms([root])
+    assert [p.name for p in listing.files] == ["附件1.xlsx"]
+    ((folder, err),) = listing.unreadable
+    assert folder.name == "共享盘"
+    assert err.reason("zh") == "无法打开文件夹：磁盘读写出错（Input/output error），其中的表格都未读取"
+    assert "Input/output error" in err.reason("en") and "磁盘" not in err.reason("en")
