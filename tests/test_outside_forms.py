@@ -211,3 +211,23 @@ def test_a_folder_that_cannot_be_listed_is_said_in_chinese(tmp_path: Path, monke
     assert folder.name == "共享盘"
     assert err.reason("zh") == "无法打开文件夹：磁盘读写出错（Input/output error），其中的表格都未读取"
     assert "Input/output error" in err.reason("en") and "磁盘" not in err.reason("en")
+
+
+# -------------------------------------------------------------- the annotated copy in English
+def test_the_annotated_copy_in_english_names_its_list_in_english_and_can_be_written_again(tmp_path: Path) -> None:
+    """As left: `validate --annotate --lang en` named the findings sheet 问题清单. Now “Problems”; a second
+    run over the same copy still knows it as certctl's annotated copy (replaced, not refused)."""
+    import openpyxl
+
+    unit = "启东市南阳镇人民政府"
+    form = tmp_path / "附件4.xlsx"
+    write_form(form, "annex4", [{**person(11, "320681"), "unit": unit, "cert": "JS401", "lost_date": D(2024, 5, 6),
+                                 "declaration": ""}], {**meta(unit, D(2024, 6, 3)), "phone": "0513-83312345"})
+    out = tmp_path / "returned.xlsx"
+    for _ in range(2):
+        res = CliRunner().invoke(app, ["validate", str(form), "--annotate", str(out), "--lang", "en"])
+        assert res.exit_code == 1, res.output
+        assert openpyxl.load_workbook(out).sheetnames[0] == "Problems"
+    zh = tmp_path / "退回.xlsx"
+    assert CliRunner().invoke(app, ["validate", str(form), "--annotate", str(zh)]).exit_code == 1
+    assert openpyxl.load_workbook(zh).sheetnames[0] == "问题清单"

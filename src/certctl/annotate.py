@@ -32,6 +32,7 @@ from .pathnames import fit
 from .paper import print_setup, row_height, text_lines
 
 ISSUES_SHEET = "问题清单"
+ISSUES_SHEETS = {"zh": ISSUES_SHEET, "en": "Problems"}  # its name in each language (outputs.py knows both)
 NOTE_HEADER = {"zh": "问题说明", "en": "Problems"}
 NOTE_WIDTH = 44  # Excel columns of the 问题说明 column
 FONT = "宋体"
@@ -191,8 +192,10 @@ def _line(f: Finding, lang: str, show_id: bool) -> str:
 def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: bool = False) -> Path:
     """Write the annotated copy of one validated form to ``out``."""
     wb, note = _open_original(result, lang)
-    if ISSUES_SHEET in wb.sheetnames:  # annotating an annotated copy: replace the old list
-        del wb[ISSUES_SHEET]
+    names = wb.sheetnames  # annotating an annotated copy (either language): replace the old list
+    for old in [ISSUES_SHEET] + ([ISSUES_SHEETS["en"]] if names and names[0] == ISSUES_SHEETS["en"] else []):
+        if old in names:
+            del wb[old]
     findings: list[Finding] = sorted(result.findings, key=lambda f: (SEV_ORDER.get(f.severity, 3), f.sort_key()))
     per_cell, where = _locate(wb, findings)
     _mark_cells(wb, per_cell, lang, show_id)
@@ -248,7 +251,7 @@ def _issues_sheet(wb: Any, result: Any, findings: list[Finding], where: dict[int
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(ISSUES_SHEET, 0)
+    ws = wb.create_sheet(ISSUES_SHEETS["en" if lang == "en" else "zh"], 0)
     head = _ISSUE_HEAD["en" if lang == "en" else "zh"]
     ncol = len(head)
     row = _issues_banners(ws, result, note, lang, ncol) + 1
