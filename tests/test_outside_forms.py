@@ -231,3 +231,23 @@ def test_the_annotated_copy_in_english_names_its_list_in_english_and_can_be_writ
     zh = tmp_path / "退回.xlsx"
     assert CliRunner().invoke(app, ["validate", str(form), "--annotate", str(zh)]).exit_code == 1
     assert openpyxl.load_workbook(zh).sheetnames[0] == "问题清单"
+
+
+# -------------------------------------------------------------- a ledger the clerk copied among the forms
+def test_a_ledger_copied_among_the_forms_is_named_on_its_summary_line(tmp_path: Path) -> None:
+    """As found: a clerk's copy of the ledger (台账-6月备份.xlsx) in the forms folder was skipped (F008) with
+    the summary line “台账-6月备份.xlsx：，0 行，…” — an empty form name. It says what the file is."""
+    unit = "启东市近海镇人民政府"
+    root = tmp_path / "ledger"
+    write_form(root / unit / "附件2.xlsx", "annex2", [
+        {**person(12, "320681"), "unit": unit, "cert": "JS0012", "reason": "退休", "destination": "退休",
+         "change_date": D(2024, 6, 3)}], {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
+    ledger = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(app, ["merge", str(root), "-o", str(ledger), "-q", "--no-cache"]).exit_code in (0, 1)
+    copy = root / "台账-6月备份.xlsx"
+    copy.write_bytes(ledger.read_bytes())
+    res = CliRunner().invoke(app, ["validate", str(copy)])
+    first = res.stdout.splitlines()[0]
+    assert res.exit_code == 0 and "：，" not in first and "certctl 生成的台账，未作为表格读取" in first, res.stdout
+    en = CliRunner().invoke(app, ["validate", str(copy), "--lang", "en"]).stdout.splitlines()[0]
+    assert "certctl's own ledger" in en and ": ," not in en
