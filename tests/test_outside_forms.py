@@ -101,8 +101,8 @@ def test_a_form_whose_formulas_openpyxl_saved_without_values_is_refused_not_read
     unit = "启东市惠萍镇人民政府"
     p = person(4, "320681")
     path = tmp_path / "附件1.xlsx"
-    write_form(path, "annex1", [{**p, "unit": unit, "cert": "JS201", "situation": "录入归集", "entry_date": D(2024, 6, 3)},
-                                {**person(5, "320681"), "unit": unit, "cert": "JS202", "situation": "录入归集",
+    write_form(path, "annex1", [{**p, "unit": unit, "cert": "JS201", "action": "录入归集", "entry_date": D(2024, 6, 3)},
+                                {**person(5, "320681"), "unit": unit, "cert": "JS202", "action": "录入归集",
                                  "entry_date": D(2024, 6, 3)}],
                {"unit": unit, "reporter": "张三", "phone": "13812345678", "date": D(2024, 6, 5)})
     wb = openpyxl.load_workbook(path)
@@ -194,7 +194,7 @@ def test_a_folder_that_cannot_be_listed_is_said_in_chinese(tmp_path: Path, monke
     unit = "启东市惠萍镇人民政府"
     root = tmp_path / "ledger"
     write_form(root / unit / "附件1.xlsx", "annex1", [
-        {**person(10, "320681"), "unit": unit, "cert": "JS301", "situation": "录入归集", "entry_date": D(2024, 6, 3)}],
+        {**person(10, "320681"), "unit": unit, "cert": "JS301", "action": "录入归集", "entry_date": D(2024, 6, 3)}],
         {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
     (root / "共享盘").mkdir()
     real = os.scandir
@@ -251,3 +251,29 @@ def test_a_ledger_copied_among_the_forms_is_named_on_its_summary_line(tmp_path: 
     assert res.exit_code == 0 and "：，" not in first and "certctl 生成的台账，未作为表格读取" in first, res.stdout
     en = CliRunner().invoke(app, ["validate", str(copy), "--lang", "en"]).stdout.splitlines()[0]
     assert "certctl's own ledger" in en and ": ," not in en
+
+
+# -------------------------------------------------------------- a 签收 day written without its year
+def test_a_signing_day_written_without_its_year_starts_the_ten_day_clock(tmp_path: Path) -> None:
+    """As found: an annex 1 row whose 备注 says “9月27日签收新证” (as clerks write it) started no clock:
+    only a date with its year was read, so a filing 11 working days after the signing was never late.
+    The year is the form's: the last 9月27日 on or before its 填报时间 (a January form's “12月28日” is
+    the year before). 2024-09-27 + 10 working days (29 Sept and 12 Oct are makeup working days) is
+    2024-10-16: filed 10-17, one day late (启依法办发〔2020〕15号 一)."""
+    from certctl.overdue import find_obligations, load_forms
+
+    unit = "启东市王鲍镇人民政府"
+    root = tmp_path / "ledger"
+    p, q = person(13, "320681"), person(14, "320681")
+    phone = "0513-83312345"
+    write_form(root / unit / "附件1_10月.xlsx", "annex1", [
+        {**p, "unit": unit, "cert": "JS1301", "action": "录入归集", "entry_date": D(2024, 10, 17),
+         "remark": "9月27日签收新证"}], {**meta(unit, D(2024, 10, 17)), "phone": phone})
+    write_form(root / unit / "附件1_1月.xlsx", "annex1", [
+        {**q, "unit": unit, "cert": "JS1401", "action": "录入归集", "entry_date": D(2025, 1, 10),
+         "remark": "新证已于12月28日签收"}], {**meta(unit, D(2025, 1, 10)), "phone": phone})
+    obs = {o.cert: o for o in find_obligations(load_forms(root, Options.from_config(Config())), Config(), D(2025, 2, 1))
+           if o.kind == "new_card_entry"}
+    assert (obs["JS1301"].since, obs["JS1301"].deadline, obs["JS1301"].state, obs["JS1301"].late) == \
+        (D(2024, 9, 27), D(2024, 10, 16), "done_late", 1)
+    assert obs["JS1401"].since == D(2024, 12, 28) and obs["JS1401"].state == "done"

@@ -391,7 +391,7 @@ class ClockMaker:
         return out
 
     def _survey(self, ev: Event) -> list[Clock]:
-        loss = ev.loss if ev.loss is not None or ev.record is None else loss_in_survey(ev.record)
+        loss = ev.loss if ev.loss is not None or ev.record is None else loss_in_survey(ev.record, ev.filed)
         v = ev.values
         out: list[Clock] = []
         if loss is not None:
