@@ -277,3 +277,41 @@ def test_a_signing_day_written_without_its_year_starts_the_ten_day_clock(tmp_pat
     assert (obs["JS1301"].since, obs["JS1301"].deadline, obs["JS1301"].state, obs["JS1301"].late) == \
         (D(2024, 9, 27), D(2024, 10, 16), "done_late", 1)
     assert obs["JS1401"].since == D(2024, 12, 28) and obs["JS1401"].state == "done"
+
+
+# -------------------------------------------------------------- a 填表示例 sheet beside the form
+def test_an_example_sheet_beside_the_form_is_not_merged_as_a_person(tmp_path: Path) -> None:
+    """As found: a unit's annex 2 kept its template's 填表示例 sheet (the header and one made-up row, 张三
+    of XX镇人民政府): the example was read as a second sheet of data and merged into 证件台账 as a revoked
+    certificate. A sheet named as an example or instructions is left out when another sheet holds the
+    form (F012, info, with its row count); a form whose only sheet is so named is still read."""
+    import openpyxl
+
+    unit = "启东市东海镇人民政府"
+    root = tmp_path / "ledger"
+    path = root / unit / "附件2.xlsx"
+    real, example = person(15, "320681"), person(16, "320681")
+    write_form(path, "annex2", [{**real, "unit": unit, "cert": "JS1501", "reason": "退休", "destination": "退休",
+                                 "change_date": D(2024, 6, 3)}], {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
+    wb = openpyxl.load_workbook(path)
+    src = wb.worksheets[0]
+    ex = wb.copy_worksheet(src)
+    ex.title = "填表示例"
+    head = next(r for r in range(1, 10) if str(src.cell(r, 2).value or "").strip() == "姓名")
+    for col, value in ((2, example["name"]), (3, "XX镇人民政府"), (4, example["id"]), (6, "JS0000")):
+        ex.cell(head + 1, col).value = value
+    wb.save(path)
+    res = validate_file(path, Options.from_config(Config()))
+    assert res.rows == 1
+    (f012,) = [f for f in res.findings if f.code == "F012"]
+    assert f012.sheet == "填表示例" and f012.params["rows"] >= 1 and "未作为报送数据读取" in f012.message()
+    out = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(app, ["merge", str(root), "-o", str(out), "--no-cache", "-q"]).exit_code in (0, 1)
+    certs = [r[0] for r in openpyxl.load_workbook(out)["证件台账"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert certs == ["JS1501"]
+    # the form sent on its template's 示例 sheet alone: read
+    wb = openpyxl.load_workbook(path)
+    del wb["Sheet1" if "Sheet1" in wb.sheetnames else wb.sheetnames[0]]
+    wb.save(path)
+    alone = validate_file(path, Options.from_config(Config()))
+    assert alone.rows == 1 and "F012" not in {f.code for f in alone.findings}
