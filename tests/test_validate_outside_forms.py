@@ -315,3 +315,24 @@ def test_an_example_sheet_beside_the_form_is_not_merged_as_a_person(tmp_path: Pa
     wb.save(path)
     alone = validate_file(path, Options.from_config(Config()))
     assert alone.rows == 1 and "F012" not in {f.code for f in alone.findings}
+
+
+# -------------------------------------------------------------- the same row sent again, no correction
+def test_a_row_sent_again_is_not_called_superseded_by_a_correction(tmp_path: Path) -> None:
+    """As found: a unit sent one person's annex 1 row in two unmarked files (10-16, then again with another
+    person on 10-17); merge's totals said “被更正版取代 1” though no file is a correction. It says
+    “重复报送或被更正版取代 1” (the row is counted once either way)."""
+    unit = "启东市王鲍镇人民政府"
+    root = tmp_path / "ledger"
+    p, q = person(17, "320681"), person(18, "320681")
+    phone = "0513-83312345"
+    row = {**p, "unit": unit, "cert": "JS1701", "action": "录入归集", "entry_date": D(2024, 10, 16)}
+    write_form(root / unit / "附件1_a.xlsx", "annex1", [row], {**meta(unit, D(2024, 10, 16)), "phone": phone})
+    write_form(root / unit / "附件1_b.xlsx", "annex1", [row, {**q, "unit": unit, "cert": "JS1801", "action": "录入归集",
+                                                              "entry_date": D(2024, 10, 17)}],
+               {**meta(unit, D(2024, 10, 17)), "phone": phone})
+    res = CliRunner().invoke(app, ["merge", str(root), "-o", str(tmp_path / "台账.xlsx"), "--no-cache", "--as-of",
+                                   "2024-10-20"])
+    assert res.exit_code == 0, res.output
+    assert "读取 3 行 = 并入 2 + 未并入 0 + 重复报送或被更正版取代 1" in res.output, res.output
+    assert "更正版：" not in res.output
