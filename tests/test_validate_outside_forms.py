@@ -336,3 +336,26 @@ def test_a_row_sent_again_is_not_called_superseded_by_a_correction(tmp_path: Pat
     assert res.exit_code == 0, res.output
     assert "读取 3 行 = 并入 2 + 未并入 0 + 重复报送或被更正版取代 1" in res.output, res.output
     assert "更正版：" not in res.output
+
+
+# -------------------------------------------------------------- a form dated in the future
+def test_a_form_dated_after_today_is_said_and_its_result_is_kept_for_the_day_only(tmp_path: Path) -> None:
+    """As found: an annex 4 whose 填报时间 was next month (a wrong year is the usual cause) validated without a
+    word, its deadlines counted from that date. M007 (warning) says so; its cached result holds for the
+    day only, so the warning goes once the date is reached."""
+    from certctl.cache import holds_any_day
+
+    unit = "启东市吕四港镇人民政府"
+    later = dt.date.today() + dt.timedelta(days=40)
+    path = tmp_path / "附件4.xlsx"
+    write_form(path, "annex4", [{**person(19, "320681"), "unit": unit, "cert": "JS1901", "lost_date": later,
+                                 "declaration": "已登报声明作废"}], {**meta(unit, later), "phone": "0513-83312345"})
+    res = validate_file(path, Options.from_config(Config()))
+    (m007,) = [f for f in res.findings if f.code == "M007"]
+    assert m007.severity == "warning" and m007.params["date"] == later.isoformat()
+    assert f"晚于今天（{dt.date.today().isoformat()}）" in m007.message() and m007.ref.startswith("附件4!")
+    assert not holds_any_day(res)
+    write_form(path, "annex4", [{**person(19, "320681"), "unit": unit, "cert": "JS1901", "lost_date": dt.date.today(),
+                                 "declaration": "已登报声明作废"}], {**meta(unit, dt.date.today()), "phone": "0513-83312345"})
+    today = validate_file(path, Options.from_config(Config()))
+    assert "M007" not in {f.code for f in today.findings} and holds_any_day(today)

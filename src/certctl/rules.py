@@ -182,6 +182,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _R("M006", ERROR, "bad-form-date", "填报时间不是有效日期", "填报时间 is not a valid date", DQ,
        "填报时间“{value}”不是有效日期。", "The form date '{value}' is not a valid date.",
        "请写成 2024年6月3日 或 2024-06-03。", "Write it as 2024年6月3日 or 2024-06-03."),
+    _R("M007", WARNING, "form-date-in-future", "填报时间晚于今天", "填报时间 is after today", DQ,
+       "填报时间 {date} 晚于今天（{today}），可能写错了（如年份）；期限按所写日期计算。",
+       "The form date {date} is after today ({today}): perhaps a wrong year; deadlines are counted from it as written.",
+       "请核对填报时间，写错的请改正后重新报送。", "Check the form date; if it is wrong, correct it and send the form again."),
 
     # ---------------------------------------------------------------- I: identity numbers
     _R("I001", ERROR, "id-missing", "身份证号码为空", "ID number is empty", DQ + "；表头与必填项见" + QD + " 附件1—4",
