@@ -359,3 +359,26 @@ def test_a_form_dated_after_today_is_said_and_its_result_is_kept_for_the_day_onl
                                  "declaration": "已登报声明作废"}], {**meta(unit, dt.date.today()), "phone": "0513-83312345"})
     today = validate_file(path, Options.from_config(Config()))
     assert "M007" not in {f.code for f in today.findings} and holds_any_day(today)
+
+
+# -------------------------------------------------------------- --annotate for a folder that holds one form
+def test_annotating_a_folder_of_one_form_into_a_new_folder(tmp_path: Path) -> None:
+    """As found: `validate 收件箱 --annotate 退回` on a folder that held a single form was exit 2, “标注副本应为
+    .xlsx 文件 / the annotated copy must be an .xlsx file” — the clerk cannot know how many forms a folder
+    holds, and the message was in both languages at once. A name without an extension is a folder (made);
+    the refusal of another extension is said in the run's language."""
+    import openpyxl
+
+    unit = "启东市南阳镇人民政府"
+    inbox = tmp_path / "收件箱"
+    write_form(inbox / "附件4.xlsx", "annex4", [{**person(20, "320681"), "unit": unit, "cert": "JS2001",
+                                                "lost_date": D(2024, 5, 6), "declaration": ""}],
+               {**meta(unit, D(2024, 6, 3)), "phone": "0513-83312345"})
+    out = tmp_path / "退回"
+    res = CliRunner().invoke(app, ["validate", str(inbox), "--annotate", str(out)])
+    assert res.exit_code == 1, res.output
+    assert openpyxl.load_workbook(out / "附件4.检查结果.xlsx").sheetnames[0] == "问题清单"
+    en = CliRunner().invoke(app, ["validate", str(inbox), "--annotate", str(tmp_path / "x.txt"), "--lang", "en"])
+    assert en.exit_code == 2 and "must be an .xlsx file or a folder" in en.output and "标注" not in en.output
+    zh = CliRunner().invoke(app, ["validate", str(inbox), "--annotate", str(tmp_path / "x.txt")])
+    assert zh.exit_code == 2 and "标注副本应为 .xlsx 文件，或一个文件夹" in zh.output and "must be" not in zh.output

@@ -58,16 +58,29 @@ def set_text(cell: Any, value: Any) -> None:
         cell.data_type = "s"
 
 
+class TargetError(ValueError):
+    """An annotated copy's name that cannot be used, said in each language."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
 def output_paths(results: list[Any], out: Path) -> list[Path]:
-    """Where each annotated copy goes: one input -> ``out`` itself (or ``out/<stem>.检查结果.xlsx``
-    when ``out`` is a folder); several -> ``out/<stem>.检查结果.xlsx`` (stems made unique)."""
+    """Where each annotated copy goes: one input -> ``out`` itself when it names an .xlsx file, else (a
+    folder, or a name without an extension: a folder to make — a folder of forms may hold only one)
+    ``out/<stem>.检查结果.xlsx``; several -> ``out/<stem>.检查结果.xlsx`` (stems made unique)."""
     out = Path(out)
-    if len(results) == 1 and not out.is_dir():
+    if len(results) == 1 and not out.is_dir() and (out.suffix or out.exists()):
         if out.suffix.lower() != ".xlsx":
-            raise ValueError(f"标注副本应为 .xlsx 文件 / the annotated copy must be an .xlsx file: {out}")
+            raise TargetError(f"标注副本应为 .xlsx 文件，或一个文件夹：{out}",
+                              f"the annotated copy must be an .xlsx file or a folder: {out}")
         return [out]
     if out.exists() and not out.is_dir():
-        raise ValueError(f"多个文件时 {out} 应为文件夹 / with several files, {out} must be a folder")
+        raise TargetError(f"多个文件时 {out} 应为文件夹", f"with several files, {out} must be a folder")
     paths: list[Path] = []
     used: set[str] = set()
     for r in results:
@@ -93,7 +106,7 @@ def annotate_results(results: list[Any], out: str | Path, lang: str = "zh", *, s
     inputs = {_resolved(r.path) for r in results}
     for t in targets:
         if _resolved(t) in inputs:
-            raise ValueError(f"不能覆盖报送的原始文件 / refusing to overwrite a submitted file: {t}")
+            raise TargetError(f"不能覆盖报送的原始文件：{t}", f"refusing to overwrite a submitted file: {t}")
     written = []
     for r, t in zip(results, targets):
         written.append(annotate_result(r, t, lang, show_id=show_id))
