@@ -382,3 +382,31 @@ def test_annotating_a_folder_of_one_form_into_a_new_folder(tmp_path: Path) -> No
     assert en.exit_code == 2 and "must be an .xlsx file or a folder" in en.output and "标注" not in en.output
     zh = CliRunner().invoke(app, ["validate", str(inbox), "--annotate", str(tmp_path / "x.txt")])
     assert zh.exit_code == 2 and "标注副本应为 .xlsx 文件，或一个文件夹" in zh.output and "must be" not in zh.output
+
+
+# -------------------------------------------------------------- a correction whose name is not the first one's
+def test_a_correction_named_otherwise_than_the_first_version_is_still_a_correction(tmp_path: Path) -> None:
+    """As found: 近海镇注销表6月5日.xlsx, then 附件2（更正版）.xlsx from the same unit correcting one certificate
+    number: X008 said “文件名却未标明更正版” of a file named （更正版）, and the typo stayed in 证件台账. A
+    version mark that is no earlier file's name marked still marks a correction of the earlier files it
+    shares people with."""
+    import openpyxl
+
+    unit = "启东市近海镇人民政府"
+    root = tmp_path / "ledger"
+    a, b = person(21, "320681"), person(22, "320681", male=False)
+
+    def rows(cert_b: str) -> list[dict]:
+        return [{**p, "unit": unit, "cert": cert, "reason": "退休", "destination": "退休", "change_date": D(2024, 6, 3)}
+                for p, cert in ((a, "JS2101"), (b, cert_b))]
+
+    phone = "0513-83312345"
+    write_form(root / unit / "近海镇注销表6月5日.xlsx", "annex2", rows("JS2102"), {**meta(unit, D(2024, 6, 5)), "phone": phone})
+    write_form(root / unit / "附件2（更正版）.xlsx", "annex2", rows("JS2103"), {**meta(unit, D(2024, 6, 6)), "phone": phone})
+    out = tmp_path / "台账.xlsx"
+    res = CliRunner().invoke(app, ["merge", str(root), "-o", str(out), "--as-of", "2024-06-07", "--no-cache", "-q"])
+    assert res.exit_code in (0, 1), res.output
+    wb = openpyxl.load_workbook(out)
+    assert sorted(r[0] for r in wb["证件台账"].iter_rows(min_row=2, values_only=True) if r[0]) == ["JS2101", "JS2103"]
+    codes = [r[3] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert "X008" not in codes and "X009" in codes

@@ -6,8 +6,8 @@ typo becomes a fifth certificate, every obligation is owed twice and the correct
 
 Two files are versions of one submission when they come from the same unit (its 填报单位, else the
 folder, as ``Registry.sender`` says) and are the same form kind, and the later one either carries a
-version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name, or covers some of
-the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
+version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no
+earlier file's name marked, the mark alone with people in common — or covers some of the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
 Rows are matched by person: the ID number (and, in annex 1, the 情况, since one person may be revoked
 and entered again in one form).
 
@@ -193,13 +193,19 @@ def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Cal
     for files in _files(results, sender, rel, frozenset(kinds), copies):
         files.sort(key=lambda f: f.order)
         for i, later in enumerate(files):
+            # a marked name that is no earlier file's name marked (附件2（更正版）.xlsx after 近海镇注销表6月5日.xlsx):
+            # its mark still says "correction" of the earlier files it shares people with
+            loose = any(version_mark(n) for n in later.names or (later.name,)) and not any(
+                _marked_on_any(later.names or (later.name,), e.names or (e.name,)) for e in files[:i])
             for earlier in files[:i]:
-                _compare(out, earlier, later, rel)
+                _compare(out, earlier, later, rel, loose)
     return out
 
 
-def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], str]) -> None:
+def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], str], loose: bool = False) -> None:
     marked = _marked_on_any(later.names or (later.name,), earlier.names or (earlier.name,))
+    if not marked and loose and not any(version_mark(n) for n in earlier.names or (earlier.name,)):
+        marked = bool(_pairs(out, earlier, later, True))  # the mark alone, where the two share people
     if not marked and later.kind == "survey_people":
         return  # a later survey is a new snapshot of the same people, not a correction (only a mark says so)
     live = {earlier.at(rec) for rec in (*earlier.rows.values(), *earlier.unsure.values())} - out.replaced.keys()
