@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,34 +11,18 @@ from typer.testing import CliRunner
 
 from certctl.cli import app
 from certctl.config import Config
-from certctl.idcard import make_id
 from certctl.samples import write_form
 from certctl.validate import Options, validate_file
 
+from test_rulesets import ZA, meta, overdue_json, person, survey_row
+
 D = dt.date
-ZA = "柞水县交通运输局"
 
 
-def person(n: int, area: str = "610126", male: bool = True) -> dict[str, Any]:
-    return {"name": "赵钱孙李周吴郑王"[n % 8] + "刚芳伟娜敏静强磊"[n % 8], "sex": "男" if male else "女",
-            "id": make_id(area, D(1975 + n, 1 + n % 12, 1 + n % 28), n * 2 + (1 if male else 0))}
-
-
-def meta(unit: str, date: dt.date | None) -> dict[str, Any]:
-    return {"unit": unit, "reporter": "汪某", "phone": "13909147170", "date": date}
-
-
-def survey_row(p: dict, cert: str, unit: str = ZA, **kw: Any) -> dict:
-    row = {**p, "reporting_unit": unit, "unit": unit, "cert": cert, "category": "省级", "version": "新版",
-           "person_type": "公务员", "status": "在岗", "hours": 64, "legal_qual": "否", "colour": "绿"}
-    row.update(kw)
-    return row
-
-
-def overdue_json(root: Path, day: str) -> dict[str, Any]:
-    res = CliRunner().invoke(app, ["overdue", "--dir", str(root), "--as-of", day, "--format", "json", "--no-cache"])
-    assert res.exit_code in (0, 1), res.output
-    return json.loads(res.stdout)
+def revoked_pair(a: dict, b: dict, unit: str, cert_a: str, cert_b: str) -> list[dict]:
+    """Two holders' annex 2 rows (retired on 2024-06-03): ``b``'s certificate number is what versions differ in."""
+    return [{**p, "unit": unit, "cert": cert, "reason": "退休", "destination": "退休", "change_date": D(2024, 6, 3)}
+            for p, cert in ((a, cert_a), (b, cert_b))]
 
 
 # -------------------------------------------------------------- a holder who left after 自查自纠
@@ -51,8 +34,8 @@ def test_a_holder_who_left_after_the_self_correction_phase_is_not_late_before_le
     root = tmp_path / "ledger"
     p, q = person(1), person(2, male=False)
     write_form(root / ZA / "摸排统计表.xlsx", "survey", {"survey_people": [
-        survey_row(p, "SX0001", status="调离", leave_date=D(2024, 7, 8), colour="红"),
-        survey_row(q, "SX0002", status="退休", leave_date=D(2024, 6, 20), colour="红"),
+        survey_row(p, "SX0001", ZA, status="调离", leave_date=D(2024, 7, 8), colour="红"),
+        survey_row(q, "SX0002", ZA, status="退休", leave_date=D(2024, 6, 20), colour="红"),
     ]}, meta(ZA, D(2024, 7, 10)))
     res = validate_file(root / ZA / "摸排统计表.xlsx", Options.from_config(Config()))
     t004 = [f for f in res.findings if f.code == "T004"]
@@ -61,29 +44,29 @@ def test_a_holder_who_left_after_the_self_correction_phase_is_not_late_before_le
     assert {f.code for f in res.findings if f.row == t004[0].row - 1} >= {"S002"}  # the July leaver: still red
 
     def revocation(day: str) -> dict[str, dict]:
-        doc = overdue_json(root, day)
+        doc = overdue_json(root, day)[1]
         return {o["name"]: o for o in doc["overdue"] + doc["due_soon"] if o["kind"] == "revocation"}
 
     july10 = revocation("2024-07-10")
     assert july10[q["name"]]["deadline"] == "2024-07-01" and july10[q["name"]]["late"] == 7
     assert p["name"] not in july10  # not yet due on 07-10: due 07-31
-    doc = overdue_json(root, "2024-07-31")
+    doc = overdue_json(root, "2024-07-31")[1]
     mine = [o for o in doc["due_soon"] if o["name"] == p["name"]]
     assert [(o["since"], o["deadline"], o["state"]) for o in mine] == [("2024-07-08", "2024-07-31", "due_today")]
 
     # a survey after the campaign's end: a holder who left after it is S002, but no campaign deadline
     write_form(root / ZA / "摸排统计表.xlsx", "survey", {"survey_people": [
-        survey_row(p, "SX0001", status="调离", leave_date=D(2024, 8, 5), colour="红")]}, meta(ZA, D(2024, 8, 20)))
+        survey_row(p, "SX0001", ZA, status="调离", leave_date=D(2024, 8, 5), colour="红")]}, meta(ZA, D(2024, 8, 20)))
     codes = {f.code for f in validate_file(root / ZA / "摸排统计表.xlsx", Options.from_config(Config())).findings}
     assert "S002" in codes and "T004" not in codes
-    assert not [o for o in overdue_json(root, "2024-08-20")["overdue"] if o["kind"] == "revocation"]
+    assert not [o for o in overdue_json(root, "2024-08-20")[1]["overdue"] if o["kind"] == "revocation"]
 
 
 def test_a_july_leaver_late_after_the_campaign_end_is_told_the_campaign_end(tmp_path: Path) -> None:
     """A holder who left on 07-08, still held on a survey of 08-02: T004 counts from the campaign's end."""
     p = person(3)
     write_form(tmp_path / "s.xlsx", "survey", {"survey_people": [
-        survey_row(p, "SX0003", status="辞职", leave_date=D(2024, 7, 8), colour="红")]}, meta(ZA, D(2024, 8, 2)))
+        survey_row(p, "SX0003", ZA, status="辞职", leave_date=D(2024, 7, 8), colour="红")]}, meta(ZA, D(2024, 8, 2)))
     (t004,) = [f for f in validate_file(tmp_path / "s.xlsx", Options.from_config(Config())).findings
                if f.code == "T004"]
     assert t004.params["deadline"] == "2024-07-31" and t004.params["late"] == 2
@@ -133,8 +116,7 @@ def test_a_correction_is_recognised_when_the_first_version_is_also_kept_as_a_cop
     a, b = person(6, "320681"), person(7, "320681", male=False)
 
     def rows(cert_b: str) -> list[dict]:
-        return [{**p, "unit": unit, "cert": cert, "reason": "退休", "destination": "退休", "change_date": D(2024, 6, 3)}
-                for p, cert in ((a, "JS0001"), (b, cert_b))]
+        return revoked_pair(a, b, unit, "JS0001", cert_b)
 
     first = root / unit / "附件2_注销表.xlsx"
     write_form(first, "annex2", rows("JS0002"), {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
@@ -397,8 +379,7 @@ def test_a_correction_named_otherwise_than_the_first_version_is_still_a_correcti
     a, b = person(21, "320681"), person(22, "320681", male=False)
 
     def rows(cert_b: str) -> list[dict]:
-        return [{**p, "unit": unit, "cert": cert, "reason": "退休", "destination": "退休", "change_date": D(2024, 6, 3)}
-                for p, cert in ((a, "JS2101"), (b, cert_b))]
+        return revoked_pair(a, b, unit, "JS2101", cert_b)
 
     phone = "0513-83312345"
     write_form(root / unit / "近海镇注销表6月5日.xlsx", "annex2", rows("JS2102"), {**meta(unit, D(2024, 6, 5)), "phone": phone})
