@@ -391,3 +391,18 @@ def test_a_correction_named_otherwise_than_the_first_version_is_still_a_correcti
     assert sorted(r[0] for r in wb["证件台账"].iter_rows(min_row=2, values_only=True) if r[0]) == ["JS2101", "JS2103"]
     codes = [r[3] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert "X008" not in codes and "X009" in codes
+
+
+# -------------------------------------------------------------- merge of a folder with no certificate
+def test_merge_of_forms_with_no_certificate_says_none_without_empty_brackets(tmp_path: Path) -> None:
+    """As found: merging a folder whose only form had a header and no rows said “证件 0 本（）：红 0…” —
+    an empty bracket where the states go. It says “证件 0 本：红 0…” (“0 certificates: red 0” in English)."""
+    unit = "启东市惠萍镇人民政府"
+    root = tmp_path / "ledger"
+    write_form(root / unit / "附件1.xlsx", "annex1", [], {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
+    for lang, want, bad in (("zh", "证件 0 本：红 0", "（）"), ("en", "0 certificates: red 0", "()")):
+        res = CliRunner().invoke(app, ["merge", str(root), "-o", str(tmp_path / f"台账-{lang}.xlsx"), "--as-of",
+                                       "2024-06-06", "--no-cache", "--lang", lang])
+        assert res.exit_code == 0, res.output
+        first = res.output.splitlines()[0]
+        assert want in first and bad not in first, first
