@@ -406,3 +406,21 @@ def test_merge_of_forms_with_no_certificate_says_none_without_empty_brackets(tmp
         assert res.exit_code == 0, res.output
         first = res.output.splitlines()[0]
         assert want in first and bad not in first, first
+
+
+# -------------------------------------------------------------- a zero-width space in a certificate number
+def test_a_zero_width_character_in_a_certificate_number_is_dropped(tmp_path: Path) -> None:
+    """As found: a certificate number pasted from a chat with a zero-width space (JS\\u200b0003) was C002
+    “证件号码“JS​0003”含有字母和数字以外的字符” — the clerk sees JS0003 and nothing to correct (an ID number
+    with the same character was accepted, I007). Characters Excel does not show are dropped; a visible
+    space or a hyphen is still C002."""
+    unit = "启东市汇龙镇人民政府"
+    path = tmp_path / "附件1.xlsx"
+    rows = [{**person(23 + k, "320681"), "unit": unit, "cert": cert, "action": "录入归集", "entry_date": D(2024, 6, 3)}
+            for k, cert in enumerate(("JS\u200b0003", "\ufeffJS0004\u00ad", "JS 0005", "JS-0006"))]
+    write_form(path, "annex1", rows, {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
+    res = validate_file(path, Options.from_config(Config()))
+    c002 = sorted(f.value for f in res.findings if f.code == "C002")
+    assert c002 == ["JS 0005", "JS-0006"]
+    certs = [rec.values.get("cert") for s in res.sheets for rec in s.records]
+    assert certs[:2] == ["JS0003", "JS0004"]
