@@ -131,13 +131,14 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
 
 def _keep_product(fc: Any, key: str) -> Any:
     """Where the model hands a form's product: the cache, beside the form's records (model/product.py)."""
+    from ..cache import holds_any_day
     from ..model.product import EVENTS_SUFFIX, OKEY_SUFFIX, split
 
     def sink(res: Any, made: Any) -> None:
         if res.sha256:
             head, events = split(made)
-            fc.put(res.sha256, key + EVENTS_SUFFIX, events, dated=res.meta.date is not None)
-            fc.put(res.sha256, key + OKEY_SUFFIX, head, dated=res.meta.date is not None)
+            fc.put(res.sha256, key + EVENTS_SUFFIX, events, dated=holds_any_day(res))
+            fc.put(res.sha256, key + OKEY_SUFFIX, head, dated=holds_any_day(res))
 
     return sink
 
@@ -341,6 +342,7 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
         "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
         "backup": str(backup) if backup else None,
         "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
+        "previous_ledger_missing": bool(carry is not None and carry.missing),
         "cross_form": [dict(f.to_dict(lg, show_id), path=rel, name=name, message=finding_message(f, lg, show_id))
                        for (rel, f), name in zip(summary.cross, _cross_names(summary))],
     }
