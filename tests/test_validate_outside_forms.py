@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -425,36 +424,3 @@ def test_a_zero_width_character_in_a_certificate_number_is_dropped(tmp_path: Pat
     assert c002 == ["JS 0005", "JS-0006"]
     certs = [rec.values.get("cert") for s in res.sheets for rec in s.records]
     assert certs[:2] == ["JS0003", "JS0004"]
-
-
-# -------------------------------------------------------------- the ledger renamed by the clerk
-def test_a_ledger_the_clerk_renamed_is_said_missing_when_the_next_merge_starts_afresh(tmp_path: Path) -> None:
-    """As found: a clerk wrote “已电话催办” in 处理情况, renamed 台账.xlsx to 台账-6月.xlsx, and merged again:
-    a new 台账.xlsx without the note, and not a word (the notes are carried only from the ledger at the
-    output path). The merge now says the ledger it last wrote there is gone and how to carry it; once."""
-    import openpyxl
-
-    unit = "启东市近海镇人民政府"
-    root = tmp_path / "ledger"
-    a, b = person(27, "320681"), person(28, "320681")
-    write_form(root / unit / "附件2.xlsx", "annex2", revoked_pair(a, b, unit, "JS2701", "JS2801"),
-               {**meta(unit, D(2024, 6, 5)), "phone": "0513-83312345"})
-    out = tmp_path / "台账.xlsx"
-
-    def merge(*extra: str) -> Any:
-        res = CliRunner().invoke(app, ["merge", str(root), "-o", str(out), "--as-of", "2024-06-06", "-q", *extra])
-        assert res.exit_code == 0, res.output
-        return res
-
-    merge()
-    wb = openpyxl.load_workbook(out)
-    ws = wb["证件台账"]
-    ws.cell(2, [c.value for c in ws[1]].index("处理情况") + 1, "已电话催办")
-    wb.save(out)
-    out.rename(tmp_path / "台账-6月.xlsx")
-    said = merge().output
-    assert "上次写出的台账" in said and "已不在原处（改名或移走了？）" in said and "改回原名" in said
-    assert "上次写出的台账" not in merge().output  # said once: the new ledger is the one noted now
-    out.unlink()
-    doc = json.loads(merge("--format", "json").stdout)
-    assert doc["previous_ledger_missing"] is True

@@ -84,17 +84,9 @@ class Carry:
     clerk: ClerkColumns
     problems: list[tuple[str, str]] = field(default_factory=list)
     backup: Path | None = None
-    missing: bool = False  # certctl wrote a ledger here before (its note is there) and it is gone
 
     def summary(self, ledger: Path, lang: str = "zh") -> str:
-        """One line for the merge summary (empty when nothing was copied aside and nothing is missing)."""
-        if self.missing:
-            if lang == "en":
-                return (f"The ledger certctl last wrote as {ledger} is not there (renamed or moved?): what you wrote "
-                        f"in it (处理情况, your own columns) is not in the new ledger. To carry it, give it back its "
-                        f"name (or name it with -o) and merge again.")
-            return (f"上次写出的台账 {ledger} 已不在原处（改名或移走了？）：您在其中填写的“处理情况”和自己加的列没有带入"
-                    f"新台账。如需带入，请把它改回原名（或用 -o 指定它）后重新合并。")
+        """One line for the merge summary (empty when nothing was copied aside)."""
         if self.backup is None:
             return ""
         if lang == "en":
@@ -428,8 +420,8 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
     :func:`plain` said earlier; the ledger still has that hash: nothing to read."""
     p = Path(ledger)
     clerk = ClerkColumns.default(lang)
-    if not p.is_file():  # never written, or written and then renamed or moved by the clerk: say which
-        return Carry(clerk, missing=not p.exists() and note_path(p).is_file())
+    if not p.is_file():
+        return Carry(clerk)
     from .reader import file_hash
 
     if plain_sha is not None:

@@ -342,7 +342,6 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
         "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
         "backup": str(backup) if backup else None,
         "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
-        "previous_ledger_missing": bool(carry is not None and carry.missing),
         "cross_form": [dict(f.to_dict(lg, show_id), path=rel, name=name, message=finding_message(f, lg, show_id))
                        for (rel, f), name in zip(summary.cross, _cross_names(summary))],
     }
