@@ -238,3 +238,19 @@ def test_overdue_to_a_file_takes_the_format_its_name_says(tmp_path: Path, monkey
     assert (tmp_path / "逾期.txt").read_text(encoding="utf-8").startswith("截至 2024-07-02")
     r = run("-f", "csv", "-o", "逾期.xlsx")
     assert r.exit_code == 2 and "Excel 打不开" in r.output and not (tmp_path / "逾期.xlsx").exists(), r.output
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: needed to save the ledger as .xls")
+@pytest.mark.xfail(strict=True, reason="ledger_edits.carry reads the ledger back as a zip only and says why in English "
+                   "(_short(str(e)): 'the file is truncated or corrupt … ask for it again'): a ledger saved as Excel 97-2003 "
+                   "under its .xlsx name carries nothing — carry internals are another helper's this round")
+def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chinese(bureau: Path) -> None:
+    _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办")
+    proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{bureau}/profile", "--headless",
+                           "--convert-to", "xls", "--outdir", str(bureau / "lo"), str(bureau / "台账.xlsx")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    shutil.rmtree(bureau / "profile", ignore_errors=True)
+    shutil.move(bureau / "lo/台账.xls", bureau / "台账.xlsx")  # 另存为 97-2003, then renamed back to .xlsx
+    r = merge("--no-cache")
+    assert "ask for it again" not in r.output and "报送单位重新发送" not in r.output, r.output
