@@ -254,3 +254,14 @@ def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chine
     shutil.move(bureau / "lo/台账.xls", bureau / "台账.xlsx")  # 另存为 97-2003, then renamed back to .xlsx
     r = merge("--no-cache")
     assert "ask for it again" not in r.output and "报送单位重新发送" not in r.output, r.output
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")
+def test_a_ledger_open_through_its_link_is_not_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    assert merge("-o", "共享/台账.xlsx").exit_code == 1
+    (tmp_path / "台账.xlsx").symlink_to(Path("共享/台账.xlsx"))
+    (tmp_path / ".~lock.台账.xlsx#").write_text("clerk,host,...", encoding="utf-8")  # LibreOffice, opened via the link
+    r = merge()
+    assert r.exit_code == 2 and ".~lock.台账.xlsx#" in r.output, r.output

@@ -195,6 +195,7 @@ def merge_cmd(
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
     from ..outputs import through_link
 
+    named = out  # opened in Excel through a link, its lock file is beside the link
     out = through_link(out)  # a link to the ledger: the ledger is replaced, not the link
     sqlite = through_link(sqlite) if sqlite is not None else None
     if not root.exists():
@@ -217,7 +218,7 @@ def merge_cmd(
             check_sqlite_output(sqlite)
     except OutputRefused as e:
         fail(e.message(lg))
-    lock = office_lock(out) if out.exists() else None
+    lock = (office_lock(out) or office_lock(named)) if out.exists() else None
     if lock is not None:  # the clerk may be typing in it: what is unsaved would not be carried, and saving would undo the merge
         fail(f"the ledger {out} is open in Excel/WPS (its lock file {lock.name} is beside it): save and close it, then "
              f"merge again; if it is not open, delete the hidden lock file {lock}" if en else
