@@ -278,3 +278,11 @@ def test_bad_values_name_the_line(tmp_path: Path, text: str, line: int) -> None:
     """A value of the wrong type or an unknown key names its key and now its line too."""
     message = str(error_of(tmp_path, text))
     assert message.endswith(f"（第 {line} 行 / line {line}）"), message
+
+
+def test_a_path_from_the_home_folder_is_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """forms_dir = "~/证件/ledger" was looked for as a folder named ~ in the current folder (state_dir already
+    took ~ as the home folder)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    c = load_config(write(tmp_path, 'forms_dir = "~/证件/ledger"\nledger = "~/证件/台账.xlsx"\n'))
+    assert c.forms_dir == str(tmp_path / "证件/ledger") and c.ledger == str(tmp_path / "证件/台账.xlsx")

@@ -316,6 +316,10 @@ class Config(_Section):
                 "double-quoted TOML string \\n and \\t are escapes; put a Windows path in single quotes)",
                 {"key": info.field_name, "got": _show(v)},
             )
+        if v.startswith("~"):  # "~/证件/ledger": the home folder, as state_dir already took it, not a folder named ~
+            import os
+
+            return os.path.expanduser(v)
         return v
 
     @field_validator("cert_patterns", mode="after")
