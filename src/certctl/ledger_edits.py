@@ -252,10 +252,12 @@ class Note:
                 self.doc["sha256"], self.doc["copy"] = file_hash(p), None
             except OSError:
                 return
+        self.doc["ledger"] = p.name
         try:
             atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
+        _forget_gone(copy.parent, p)
 
 
 def _keep_copy(ledger: Path, copy: Path) -> None:
@@ -276,6 +278,27 @@ def _keep_copy(ledger: Path, copy: Path) -> None:
         except OSError:
             pass
         raise
+
+
+def _forget_gone(folder: Path, ledger: Path) -> None:
+    """Remove the copies (and notes) of ledgers no longer in ``folder``'s parent — renamed or deleted:
+    a copy is personal data, kept only to check its own ledger. A ledger being merged (locked) is left
+    alone."""
+    from .ledger_xlsx import LedgerLocked, ledger_lock
+
+    for n in folder.glob("*.json"):
+        try:
+            doc = json.loads(n.read_text(encoding="utf-8"))
+            name = doc.get("ledger") if isinstance(doc, dict) and doc.get("format") == _FORMAT else None
+            gone = folder.parent / name if isinstance(name, str) and name == Path(name).name else None
+            if gone is None or gone == ledger or note_path(gone) != n or os.path.lexists(gone):
+                continue
+            with ledger_lock(gone):
+                if not os.path.lexists(gone):
+                    copy_path(gone).unlink(missing_ok=True)
+                    n.unlink(missing_ok=True)
+        except (OSError, ValueError, LedgerLocked):
+            continue
 
 
 def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
