@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from certctl import ledger_edits as E
@@ -223,3 +225,55 @@ def test_merge_with_sqlite_to_another_folder_keeps_the_copy_there(tmp_path: Path
     assert sorted(f.name for f in (out.parent / ".certctl").iterdir() if not f.name.endswith(".lock")) == [
         "台账.xlsx.json", "台账.xlsx.written.xlsx"]
     assert not (forms / ".certctl").exists()
+    assert stat.S_IMODE((out.parent / ".certctl").stat().st_mode) == 0o700 & ~E.state.umask()
+    assert stat.S_IMODE(E.copy_path(out).stat().st_mode) == 0o600 & ~E.state.umask()
+
+
+CELLS = st.one_of(st.none(), st.just(""), st.booleans(), st.integers(-2, 2), st.floats(-2, 2).map(lambda f: round(f)),
+                  st.sampled_from(["QD1", "QD2", "有效", "1", "a\r\nb"]), st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 3)))
+
+
+@st.composite
+def written_and_edited(draw) -> tuple[list[list[object]], list[list[object]]]:
+    """Rows as written (the certificate first) and the same rows after a clerk: unchanged, a cell changed
+    (1 into TRUE, 1.0 into 1, "" into None ...), rows swapped, deleted or added."""
+    width = draw(st.integers(1, 4))
+    rows = draw(st.lists(st.lists(CELLS, min_size=width, max_size=width), max_size=6))
+    rows = [[f"QD{j}", *r] for j, r in enumerate(rows)]
+    edited = [list(r) for r in rows]
+    for _ in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(["cell", "swap", "delete", "add"]))
+        if kind == "add" or not edited:
+            edited.append(draw(st.lists(CELLS, min_size=width + 1, max_size=width + 1)))
+        elif kind == "cell":
+            r = draw(st.sampled_from(edited))
+            r[draw(st.integers(0, width))] = draw(CELLS)
+        elif kind == "swap":
+            i, j = draw(st.integers(0, len(edited) - 1)), draw(st.integers(0, len(edited) - 1))
+            edited[i], edited[j] = edited[j], edited[i]
+        else:
+            del edited[draw(st.integers(0, len(edited) - 1))]
+    return rows, edited
+
+
+@settings(max_examples=300, deadline=None)
+@given(written_and_edited())
+@example(([["QD0", 1]], [["QD0", True]]))
+@example(([["QD0", 1.0, ""]], [["QD0", 1, None]]))
+def test_rows_compared_at_once_find_what_their_digests_find(pair: tuple[list, list]) -> None:
+    """_rows_against's shortcut (every row where it was written, cell for cell: _same_cells) says what the
+    digests of each row say (the reference), whatever was edited."""
+    rows, edited = pair
+    headers = [f"c{k}" for k in range(len(rows[0]) if rows else 1)]
+    own = {h: k for k, h in enumerate(headers)}
+    body = [r for r in edited if any(E._filled(v) for v in r)]
+    new = {r[0] for r in rows}
+    wrote: dict[str, set[str]] = {}
+    for r in rows:
+        wrote.setdefault(E.cert_key(r[0]), set()).add(E._row_digest(r))
+    got, want = [], []
+    E._rows_against(body, own, 0, E._Written(headers, rows=rows), new, got)
+    E._rows_against(body, own, 0, E._Written(headers, wrote=wrote), new, want)
+    assert got == want
+    if E._same_cells(edited, rows):
+        assert [E._row_digest(r) for r in edited] == [E._row_digest(r) for r in rows]

@@ -336,67 +336,92 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
 
 
 class _Written:
-    """What certctl last wrote to a ledger, to check an edited one against: certctl's titles of 证件台账,
-    the digests of each certificate's rows, and each other sheet's digest."""
+    """What certctl last wrote to a ledger, to check an edited one against: certctl's titles of 证件台账;
+    from the copy, its rows of 证件台账 (certctl's cells) and its other sheets, read when asked; from a
+    note of the previous format, the digests of each certificate's rows and of each other sheet."""
 
-    def __init__(self, headers: list[str], wrote: dict[str, set[str]], sheets: dict[str, str]) -> None:
-        self.headers, self.wrote, self.sheets = headers, wrote, sheets
+    def __init__(self, headers: list[str], *, rows: list[list[Any]] | None = None, book: Any = None,
+                 wrote: dict[str, set[str]] | None = None, sheets: dict[str, str] | None = None) -> None:
+        self.headers, self.rows, self.book, self._wrote, self._sheets = headers, rows, book, wrote, sheets
+
+    def wrote(self) -> dict[str, set[str]]:
+        """Each certificate's rows' digests (from the copy's rows, made once when asked)."""
+        if self._wrote is None:
+            self._wrote = {}
+            for r in self.rows or ():
+                self._wrote.setdefault(cert_key(r[0] if r else None), set()).add(_row_digest(r))
+        return self._wrote
+
+    def sheet_names(self) -> list[str]:
+        """The other sheets written (a sheet split in parts by its first part's name)."""
+        if self._sheets is not None:
+            return list(self._sheets)
+        names: list[str] = []
+        for name in self.book.sheet_names:
+            if name != LEDGER_SHEET and continued(name, names + [LEDGER_SHEET]) is None:
+                names.append(name)
+        return names
+
+    def same_sheet(self, name: str, grid: list[list[Any]]) -> bool:
+        """Whether the ledger's sheet ``grid`` holds the rows written there, in any order."""
+        if self._sheets is not None:
+            return _sheet_digest(grid) == self._sheets[name]
+        wrote = _grid(self.book, name)
+        return _same_cells(grid, wrote) or _sheet_digest(grid) == _sheet_digest(wrote)
+
+
+def _same_cells(a: list[list[Any]], b: list[list[Any]]) -> bool:
+    """Rows ``a`` and ``b`` are the same, cell by cell, so their digests (:func:`_row_digest`) are too —
+    compared at once, not digested (a test says so): a bool equals 1 in Python, not in a digest."""
+    if a != b:
+        return False
+    bools = [(j, k) for j, r in enumerate(a) for k, v in enumerate(r) if v.__class__ is bool]
+    return bools == [(j, k) for j, r in enumerate(b) for k, v in enumerate(r) if v.__class__ is bool]
+
+
+def _grid(book: Any, name: str) -> list[list[Any]]:
+    """Sheet ``name`` of the workbook ``book`` with the parts that continue it (header once)."""
+    names = list(book.sheet_names)
+    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    for other in names:
+        if continued(other, [name]) == name:
+            grid.extend(book.get_sheet_by_name(other).to_python(skip_empty_area=False)[1:])
+    return grid
 
 
 def _written(ledger: Path, note: dict[str, Any]) -> _Written | None:
     """From the note of the previous format, which holds it; else read back from the copy kept beside
-    the ledger — None when there is no copy, or it is not the file the note's hash says."""
-    from .reader import file_hash
+    the ledger (left open: :func:`carry` closes it) — None when there is no copy, or it is not the file
+    the note's hash says."""
+    from python_calamine import CalamineWorkbook
+
+    from .reader import check_zip, file_hash
 
     if note["format"] == _OLD_FORMAT:
         wrote: dict[str, set[str]] = {}
         for cert, digest in zip(note["certs"], note["rows"]):
             wrote.setdefault(cert, set()).add(digest)
-        return _Written(note["headers"], wrote, note["sheets"])
+        return _Written(note["headers"], wrote=wrote, sheets=note["sheets"])
     copy = copy_path(ledger)
     if note.get("copy") != copy.name:
         return None
     try:
         if file_hash(copy) != note["sha256"]:
             return None
-        return _read_written(copy)
+        check_zip(copy)
+        book = CalamineWorkbook.from_path(str(copy))
     except Exception:  # noqa: BLE001 - a copy that cannot be read is no copy
         return None
-
-
-def _read_written(copy: Path) -> _Written:
-    """The digests of the copy's rows, a sheet read at a time (a sheet split in parts as one)."""
-    from python_calamine import CalamineWorkbook
-
-    from .reader import check_zip
-
-    check_zip(copy)
-    wb = CalamineWorkbook.from_path(str(copy))
     try:
-        headers: list[str] = []
-        own: list[int] = []
-        wrote: dict[str, set[str]] = {}
-        digests: dict[str, list[str]] = {}
-        for name in wb.sheet_names:
-            base = continued(name, digests)
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            body = grid[1:] if base is not None or (name == LEDGER_SHEET and grid) else grid
-            if (base or name) == LEDGER_SHEET:
-                if base is None and grid:
-                    head = [norm(h) for h in grid[0]]
-                    clerk = _clerk_indexes(head)
-                    own = [i for i in range(len(head)) if i not in clerk]
-                    headers = [head[i] for i in own]
-                for r in body:
-                    cells = [r[i] if i < len(r) else None for i in own]
-                    wrote.setdefault(cert_key(r[0] if r else None), set()).add(_row_digest(cells))
-                digests.setdefault(LEDGER_SHEET, [])
-            else:
-                digests.setdefault(base or name, []).extend(_row_digest(r) for r in body)
-            del grid, body
-        return _Written(headers, wrote, {n: _digests_digest(d) for n, d in digests.items() if n != LEDGER_SHEET})
-    finally:
-        wb.close()
+        grid = _grid(book, LEDGER_SHEET)
+        head = [norm(h) for h in (grid[0] if grid else [])]
+        own = len(head) - len(_clerk_indexes(head))  # certctl's columns first, the clerk's after them
+        rows = [r[:own] for r in grid[1:]]
+        del grid
+        return _Written(head[:own], rows=rows, book=book)
+    except Exception:  # noqa: BLE001
+        book.close()
+        return None
 
 
 # ------------------------------------------------------------------------------------------ reading back
@@ -456,10 +481,18 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
     grid = sheets.get(LEDGER_SHEET)
     if grid is None:
         problems.append((f"工作表“{LEDGER_SHEET}”被删除或改名", f"sheet {LEDGER_SHEET} deleted or renamed"))
+        if written is not None and written.book is not None:
+            written.book.close()
         return Carry(clerk, problems)
-    clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
+    try:
+        clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
+        if written is not None:
+            written.rows = None  # (memory: the other sheets are read one at a time)
+            _other_sheets(sheets, written, problems)
+    finally:
+        if written is not None and written.book is not None:
+            written.book.close()
     if written is not None:
-        _other_sheets(sheets, written.sheets, problems)
         comments = _comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if comments:
             problems.append((f"加了 {len(comments)} 个批注（{_few(comments)}）",
@@ -557,8 +590,11 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
 def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, written: _Written, new: set[str],
                   problems: list[tuple[str, str]]) -> None:
     """Rows deleted, certificate numbers edited, certctl's cells changed — against what was written."""
-    wrote = written.wrote
     idx = [own.get(h) for h in written.headers]
+    if written.rows is not None and idx[:1] == [cert_col] and _same_cells(
+            [[r[i] if i is not None and i < len(r) else None for i in idx] for r in body], written.rows):
+        return  # every row where it was written, certctl's cells as written (the usual edit: a note typed)
+    wrote = written.wrote()
     present: set[str] = set()
     edited_numbers: list[str] = []
     changed: list[str] = []
@@ -583,8 +619,9 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
                          f"cells certctl derives from the forms changed on {len(changed)} row(s) ({_few(changed)})"))
 
 
-def _other_sheets(sheets: dict[str, list[list[Any]]], wrote: dict[str, str], problems: list[tuple[str, str]]) -> None:
-    edited = [n for n, d in wrote.items() if n in sheets and _sheet_digest(sheets[n]) != d]
+def _other_sheets(sheets: dict[str, list[list[Any]]], written: _Written, problems: list[tuple[str, str]]) -> None:
+    wrote = written.sheet_names()
+    edited = [n for n in wrote if n in sheets and not written.same_sheet(n, sheets[n])]
     gone = [n for n in wrote if n not in sheets]
     added = [n for n in sheets if n != LEDGER_SHEET and n not in wrote]
     if edited:
