@@ -37,6 +37,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import operator
 import os
 import re
 import shutil
@@ -337,7 +338,7 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
 
 class _Written:
     """What certctl last wrote to a ledger, to check an edited one against: certctl's titles of 证件台账;
-    from the copy, its rows of 证件台账 (certctl's cells) and its other sheets, read when asked; from a
+    from the copy, its rows of 证件台账 (certctl's cells first) and its other sheets, read when asked; from a
     note of the previous format, the digests of each certificate's rows and of each other sheet."""
 
     def __init__(self, headers: list[str], *, rows: list[list[Any]] | None = None, book: Any = None,
@@ -348,19 +349,16 @@ class _Written:
         """Each certificate's rows' digests (from the copy's rows, made once when asked)."""
         if self._wrote is None:
             self._wrote = {}
+            k = len(self.headers)
             for r in self.rows or ():
-                self._wrote.setdefault(cert_key(r[0] if r else None), set()).add(_row_digest(r))
+                self._wrote.setdefault(cert_key(r[0] if r else None), set()).add(_row_digest(r[:k]))
         return self._wrote
 
     def sheet_names(self) -> list[str]:
         """The other sheets written (a sheet split in parts by its first part's name)."""
         if self._sheets is not None:
             return list(self._sheets)
-        names: list[str] = []
-        for name in self.book.sheet_names:
-            if name != LEDGER_SHEET and continued(name, names + [LEDGER_SHEET]) is None:
-                names.append(name)
-        return names
+        return [n for n in _bases(self.book.sheet_names) if n != LEDGER_SHEET]
 
     def same_sheet(self, name: str, grid: list[list[Any]]) -> bool:
         """Whether the ledger's sheet ``grid`` holds the rows written there, in any order."""
@@ -370,13 +368,13 @@ class _Written:
         return _same_cells(grid, wrote) or _sheet_digest(grid) == _sheet_digest(wrote)
 
 
-def _same_cells(a: list[list[Any]], b: list[list[Any]]) -> bool:
-    """Rows ``a`` and ``b`` are the same, cell by cell, so their digests (:func:`_row_digest`) are too —
-    compared at once, not digested (a test says so): a bool equals 1 in Python, not in a digest."""
-    if a != b:
-        return False
-    bools = [(j, k) for j, r in enumerate(a) for k, v in enumerate(r) if v.__class__ is bool]
-    return bools == [(j, k) for j, r in enumerate(b) for k, v in enumerate(r) if v.__class__ is bool]
+def _same_cells(a: Iterable[list[Any]], b: Iterable[list[Any]]) -> bool:
+    """Rows ``a`` and ``b`` are the same, cell by cell and of the same types, so their digests
+    (:func:`_row_digest`) are too — compared at once, not digested (a test says so): ``1 == True``."""
+    for ra, rb in itertools.zip_longest(a, b):
+        if ra is None or rb is None or ra != rb or not all(map(operator.is_, map(type, ra), map(type, rb))):
+            return False
+    return True
 
 
 def _grid(book: Any, name: str) -> list[list[Any]]:
@@ -413,11 +411,9 @@ def _written(ledger: Path, note: dict[str, Any]) -> _Written | None:
     except Exception:  # noqa: BLE001 - a copy that cannot be read is no copy
         return None
     try:
-        grid = _grid(book, LEDGER_SHEET)
-        head = [norm(h) for h in (grid[0] if grid else [])]
+        rows = _grid(book, LEDGER_SHEET)
+        head = [norm(h) for h in (rows.pop(0) if rows else [])]
         own = len(head) - len(_clerk_indexes(head))  # certctl's columns first, the clerk's after them
-        rows = [r[:own] for r in grid[1:]]
-        del grid
         return _Written(head[:own], rows=rows, book=book)
     except Exception:  # noqa: BLE001
         book.close()
@@ -466,10 +462,20 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
         same = False
     if same and not note.get("notes"):  # as certctl wrote it, no clerk values in it: nothing to read
         return Carry(clerk)
-    try:
-        sheets = _read(p, only=LEDGER_SHEET if same else None)
+    from .gcpause import gc_paused
+
+    with gc_paused():  # the sheets read back: millions of cells, no cycles (certctl/gcpause.py)
+        return _read_back(p, note, same, new_certs, clerk, lang)
+
+
+def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iterable[Any], clerk: ClerkColumns,
+               lang: str) -> Carry:
+    """:func:`carry` once the ledger has to be read: ``same``, it is as certctl wrote it (with a
+    clerk's values); else edited since, or no note."""
+    try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
+        sheets = _read(p, only=LEDGER_SHEET if note is not None else None)
     except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
-        return Carry(clerk, [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")])
+        return Carry(clerk, _unreadable(e))
     # edited: checked against what certctl wrote (as certctl wrote it: nothing to check)
     written = _written(p, note) if note is not None and not same else None
     if note is not None and not same and written is None:
@@ -487,8 +493,11 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
     try:
         clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
         if written is not None:
-            written.rows = None  # (memory: the other sheets are read one at a time)
-            _other_sheets(sheets, written, problems)
+            written.rows = grid = sheets = None  # type: ignore[assignment]  # (memory)
+            try:
+                _other_sheets(p, written, problems)
+            except Exception as e:  # noqa: BLE001 - as when the whole ledger cannot be read back
+                return Carry(ClerkColumns.default(lang), _unreadable(e))
     finally:
         if written is not None and written.book is not None:
             written.book.close()
@@ -591,9 +600,12 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
                   problems: list[tuple[str, str]]) -> None:
     """Rows deleted, certificate numbers edited, certctl's cells changed — against what was written."""
     idx = [own.get(h) for h in written.headers]
-    if written.rows is not None and idx[:1] == [cert_col] and _same_cells(
-            [[r[i] if i is not None and i < len(r) else None for i in idx] for r in body], written.rows):
-        return  # every row where it was written, certctl's cells as written (the usual edit: a note typed)
+    if written.rows is not None and idx[:1] == [cert_col]:
+        k = len(idx)  # certctl's columns where it wrote them (the usual ledger): the rows cut, not a list a cell
+        cells = ((r[:k] for r in body) if idx == list(range(k)) else
+                 ([r[i] if i is not None and i < len(r) else None for i in idx] for r in body))
+        if _same_cells(cells, (r[:k] for r in written.rows)):
+            return  # every row where it was written, certctl's cells as written (the usual edit: a note typed)
     wrote = written.wrote()
     present: set[str] = set()
     edited_numbers: list[str] = []
@@ -619,17 +631,38 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
                          f"cells certctl derives from the forms changed on {len(changed)} row(s) ({_few(changed)})"))
 
 
-def _other_sheets(sheets: dict[str, list[list[Any]]], written: _Written, problems: list[tuple[str, str]]) -> None:
-    wrote = written.sheet_names()
-    edited = [n for n in wrote if n in sheets and not written.same_sheet(n, sheets[n])]
-    gone = [n for n in wrote if n not in sheets]
-    added = [n for n in sheets if n != LEDGER_SHEET and n not in wrote]
+def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
+    """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(p))
+    try:
+        theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
+        wrote = written.sheet_names()
+        edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n))]
+    finally:
+        book.close()
+    gone = [n for n in wrote if n not in theirs]
+    added = [n for n in theirs if n not in wrote]
     if edited:
         problems.append((f"改动了工作表 {'、'.join(edited)}", f"sheet(s) edited: {', '.join(edited)}"))
     if gone:
         problems.append((f"删除了工作表 {'、'.join(gone)}", f"sheet(s) deleted: {', '.join(gone)}"))
     if added:
         problems.append((f"新加了工作表 {'、'.join(added)}", f"sheet(s) added: {', '.join(added)}"))
+
+
+def _bases(names: Iterable[str]) -> list[str]:
+    """The sheets of a workbook named ``names``, those continuing another (:func:`continued`) left out."""
+    out: list[str] = []
+    for name in names:
+        if continued(name, out) is None:
+            out.append(name)
+    return out
+
+
+def _unreadable(e: Exception) -> list[tuple[str, str]]:
+    return [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")]
 
 
 _REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
