@@ -33,6 +33,7 @@ Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`bac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -268,11 +269,18 @@ def _keep_copy(ledger: Path, copy: Path) -> None:
 
     for t in copy.parent.glob(f".{glob.escape(copy.name)}.*.tmp"):
         t.unlink(missing_ok=True)
-    tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
-    try:
+    with _removed_on_failure(copy.with_name(f".{copy.name}.{os.getpid()}.tmp")) as tmp:
         with open(ledger, "rb") as src, open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
         os.replace(tmp, copy)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path) -> Iterator[Path]:
+    """``tmp``, a temporary file removed when the block fails or is stopped (SIGTERM, Ctrl-C): no half
+    copy of a ledger, personal data, is left."""
+    try:
+        yield tmp
     except BaseException:
         try:
             tmp.unlink()
@@ -762,18 +770,11 @@ def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> 
         target = p.with_name(name)
         if target.exists():
             continue
-        tmp = p.with_name(f".{name}.{os.getpid()}.tmp")  # fits: _backup_stem
-        try:
+        with _removed_on_failure(p.with_name(f".{name}.{os.getpid()}.tmp")) as tmp:  # fits: _backup_stem
             shutil.copy2(p, tmp)  # contents, permissions and times
             if target.exists():  # taken meanwhile
                 tmp.unlink()
                 continue
             os.replace(tmp, target)
-        except BaseException:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            raise
         return target
     raise FileExistsError(f"no free backup name for {p}")
