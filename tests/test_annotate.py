@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from certctl.annotate import FILLS, ISSUES_SHEET, annotate_results
+from certctl.annotate import FILLS, ISSUES_SHEET, ISSUES_SHEETS, annotate_results
 from certctl.cli import app
 from certctl.validate import Options, validate_file
 
@@ -158,7 +158,7 @@ def test_several_inputs_go_to_a_folder(tmp_path: Path) -> None:
     b = validate_file(EXAMPLES / "forms/附件4_补发表_有错误.xlsx", OPTS)
     out = annotate_results([a, b], tmp_path / "返回", "en")
     assert [p.name for p in out] == ["附件2_注销表_有错误.检查结果.xlsx", "附件4_补发表_有错误.检查结果.xlsx"]
-    ws = load_workbook(out[0])[ISSUES_SHEET]
+    ws = load_workbook(out[0])[ISSUES_SHEETS["en"]]  # in English, the list is named in English
     assert any(r[0].value == "No." for r in ws.iter_rows())
     with pytest.raises(ValueError):
         annotate_results([a, b], out[0], "zh")  # a file where a folder is needed

@@ -351,7 +351,7 @@ def test_merge_summary_says_which_file_superseded_which(tmp_path: Path) -> None:
     out = CliRunner().invoke(app, ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-06"])
     assert f"更正版：{CORR} 取代 {ORIG}" in out.output, out.output
     assert "有错误" not in out.output  # the corrected file's T002 is judged on the first version's date
-    assert "被更正版取代 4" in out.output
+    assert "重复报送或被更正版取代 4" in out.output
     import json
 
     out = CliRunner().invoke(app, ["overdue", "-d", str(forms), "--as-of", "2024-06-20", "--format", "json"])

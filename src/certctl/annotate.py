@@ -32,6 +32,7 @@ from .pathnames import fit
 from .paper import print_setup, row_height, text_lines
 
 ISSUES_SHEET = "问题清单"
+ISSUES_SHEETS = {"zh": ISSUES_SHEET, "en": "Problems"}  # its name in each language (outputs.py knows both)
 NOTE_HEADER = {"zh": "问题说明", "en": "Problems"}
 NOTE_WIDTH = 44  # Excel columns of the 问题说明 column
 FONT = "宋体"
@@ -57,16 +58,29 @@ def set_text(cell: Any, value: Any) -> None:
         cell.data_type = "s"
 
 
+class TargetError(ValueError):
+    """An annotated copy's name that cannot be used, said in each language."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
 def output_paths(results: list[Any], out: Path) -> list[Path]:
-    """Where each annotated copy goes: one input -> ``out`` itself (or ``out/<stem>.检查结果.xlsx``
-    when ``out`` is a folder); several -> ``out/<stem>.检查结果.xlsx`` (stems made unique)."""
+    """Where each annotated copy goes: one input -> ``out`` itself when it names an .xlsx file, else (a
+    folder, or a name without an extension: a folder to make — a folder of forms may hold only one)
+    ``out/<stem>.检查结果.xlsx``; several -> ``out/<stem>.检查结果.xlsx`` (stems made unique)."""
     out = Path(out)
-    if len(results) == 1 and not out.is_dir():
+    if len(results) == 1 and not out.is_dir() and (out.suffix or out.exists()):
         if out.suffix.lower() != ".xlsx":
-            raise ValueError(f"标注副本应为 .xlsx 文件 / the annotated copy must be an .xlsx file: {out}")
+            raise TargetError(f"标注副本应为 .xlsx 文件，或一个文件夹：{out}",
+                              f"the annotated copy must be an .xlsx file or a folder: {out}")
         return [out]
     if out.exists() and not out.is_dir():
-        raise ValueError(f"多个文件时 {out} 应为文件夹 / with several files, {out} must be a folder")
+        raise TargetError(f"多个文件时 {out} 应为文件夹", f"with several files, {out} must be a folder")
     paths: list[Path] = []
     used: set[str] = set()
     for r in results:
@@ -92,7 +106,7 @@ def annotate_results(results: list[Any], out: str | Path, lang: str = "zh", *, s
     inputs = {_resolved(r.path) for r in results}
     for t in targets:
         if _resolved(t) in inputs:
-            raise ValueError(f"不能覆盖报送的原始文件 / refusing to overwrite a submitted file: {t}")
+            raise TargetError(f"不能覆盖报送的原始文件：{t}", f"refusing to overwrite a submitted file: {t}")
     written = []
     for r, t in zip(results, targets):
         written.append(annotate_result(r, t, lang, show_id=show_id))
@@ -191,8 +205,10 @@ def _line(f: Finding, lang: str, show_id: bool) -> str:
 def annotate_result(result: Any, out: str | Path, lang: str = "zh", *, show_id: bool = False) -> Path:
     """Write the annotated copy of one validated form to ``out``."""
     wb, note = _open_original(result, lang)
-    if ISSUES_SHEET in wb.sheetnames:  # annotating an annotated copy: replace the old list
-        del wb[ISSUES_SHEET]
+    names = wb.sheetnames  # annotating an annotated copy (either language): replace the old list
+    for old in [ISSUES_SHEET] + ([ISSUES_SHEETS["en"]] if names and names[0] == ISSUES_SHEETS["en"] else []):
+        if old in names:
+            del wb[old]
     findings: list[Finding] = sorted(result.findings, key=lambda f: (SEV_ORDER.get(f.severity, 3), f.sort_key()))
     per_cell, where = _locate(wb, findings)
     _mark_cells(wb, per_cell, lang, show_id)
@@ -248,7 +264,7 @@ def _issues_sheet(wb: Any, result: Any, findings: list[Finding], where: dict[int
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(ISSUES_SHEET, 0)
+    ws = wb.create_sheet(ISSUES_SHEETS["en" if lang == "en" else "zh"], 0)
     head = _ISSUE_HEAD["en" if lang == "en" else "zh"]
     ncol = len(head)
     row = _issues_banners(ws, result, note, lang, ncol) + 1

@@ -45,6 +45,13 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 _SCHEMA = 2  # 1: pickles (never read: the file was forms.sqlite3); 2: codec JSON
 
 
+def holds_any_day(result: Any) -> bool:
+    """Whether a form's result holds on any day: it has a 填报时间 (ages and deadlines are judged on it,
+    not on the day it was read) and that is not after today (M007 says so only until that day)."""
+    date = getattr(getattr(result, "meta", None), "date", None)
+    return date is not None and date <= dt.date.today()
+
+
 def options_key(opts: Any) -> str:
     """A short digest of every validation option that changes a result (config, --form, --lang…).
     The same as :func:`certctl.workspace.options_key`, so the cache and the merge agree."""
@@ -379,8 +386,7 @@ class FormCache:
         except Exception as e:
             self.errors.append(f"cannot store {getattr(result, 'path', '?')}: {e}")
             return
-        meta = getattr(result, "meta", None)
-        dated = int(getattr(meta, "date", None) is not None if dated is None else dated)
+        dated = int(holds_any_day(result) if dated is None else dated)
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT OR REPLACE INTO forms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -137,14 +137,14 @@ def totals_text(t: dict[str, int], lang: str = "zh") -> str:
         return (f"{t['files']} files ({t['unreadable']} unreadable, {t['duplicates']} duplicates, "
                 f"{t.get('deliverables', 0)} deliverables); rows read {t['rows_read']} = merged {t['rows_merged']} + "
                 f"rejected {t['rows_rejected']}"
-                + (f" + superseded by a correction {t['rows_superseded']}" if t.get("rows_superseded") else "")
-                + f"; {t['certificates']} certificates ({states}): red {t['red']}, "
+                + (f" + sent again or superseded by a correction {t['rows_superseded']}" if t.get("rows_superseded") else "")
+                + f"; {t['certificates']} certificates" + (f" ({states})" if states else "") + f": red {t['red']}, "
                 f"yellow {t['yellow']}, green {t['green']}; {counted(t['errors'], 'error')}, {counted(t['warnings'], 'warning')}.")
     states = "，".join(f"{s} {t.get(_STATE_KEYS[s], 0)}" for s in STATUSES if t.get(_STATE_KEYS[s]))
     return (f"共 {t['files']} 个文件（无法读取 {t['unreadable']}，重复 {t['duplicates']}，交付材料 {t.get('deliverables', 0)}）；"
             f"读取 {t['rows_read']} 行 = 并入 {t['rows_merged']} + 未并入 {t['rows_rejected']}"
-            + (f" + 被更正版取代 {t['rows_superseded']}" if t.get("rows_superseded") else "") + "；"
-            f"证件 {t['certificates']} 本（{states}）：红 {t['red']}，黄 {t['yellow']}，绿 {t['green']}；"
+            + (f" + 重复报送或被更正版取代 {t['rows_superseded']}" if t.get("rows_superseded") else "") + "；"
+            f"证件 {t['certificates']} 本" + (f"（{states}）" if states else "") + f"：红 {t['red']}，黄 {t['yellow']}，绿 {t['green']}；"
             f"错误 {t['errors']}，警告 {t['warnings']}。")
 
 

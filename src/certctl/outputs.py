@@ -45,7 +45,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "cleanup": ("专项清理材料", "cleanup document"),  # certctl cleanup: the list, the roster, the draft
 }
 LEDGER_SHEETS = ("证件台账", "来源文件")  # certctl's ledger has these; no submitted form does
-ISSUES_SHEET = "问题清单"  # the first sheet of an annotated copy
+ISSUES_SHEETS = ("问题清单", "Problems")  # the first sheet of an annotated copy (Chinese, English: annotate.ISSUES_SHEETS)
 _LOG_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}T\S+ certctl\b")
 
 
@@ -204,7 +204,7 @@ def is_certctl_output(path: str | os.PathLike[str], kind: str) -> bool:
         if kind == "ledger":
             return all(s in sheets for s in LEDGER_SHEETS)
         if kind == "annotated":
-            return bool(sheets) and sheets[0] == ISSUES_SHEET and not all(s in sheets for s in LEDGER_SHEETS)
+            return bool(sheets) and sheets[0] in ISSUES_SHEETS and not all(s in sheets for s in LEDGER_SHEETS)
         if kind == "template":  # written by certctl and never saved by anyone since
             return props.get("creator") == "certctl" and props.get("lastModifiedBy") == "certctl"
         return props.get("creator") == "certctl" and props.get("title", "").startswith(_report_titles())

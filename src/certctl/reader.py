@@ -257,7 +257,9 @@ def _ole_encrypted(path: str | os.PathLike[str]) -> bool:
     return "EncryptedPackage" in _ole_streams(path)
 
 
-_UNCACHED_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*</(?:\w+:)?c>")
+# a formula with no value after it: nothing, or an empty value element as openpyxl writes it (<v />, <v></v>)
+_UNCACHED_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
+                          rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v\s*>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
 
 UNCACHED_SCAN = 1 << 20  # bytes of each worksheet part scanned for formulas without values

@@ -61,6 +61,11 @@ def summary_line(res: FormResult, lang: str = "zh", show_id: bool = False) -> st
                 else f"{path}：无法读取 — {res.read_error.reason('zh')}")
     form = family_label(res.family, lang) if "+" not in res.family else " + ".join(
         family_label(f, lang) for f in res.family.split("+"))
+    if not res.family and res.output:  # certctl's own output, skipped (F008): say what it is, not ""
+        from .outputs import KINDS
+
+        zh, en = KINDS.get(res.output, (res.output, res.output))
+        form = f"certctl's own {en}, not read as a form" if lang == "en" else f"certctl 生成的{zh}，未作为表格读取"
     if lang == "en":
         return (f"{path}: {form}, {counted(res.rows, 'row')}, {counted(res.errors, 'error')}, "
                 f"{counted(res.warnings, 'warning')}, {counted(res.infos, 'note')}")

@@ -11,11 +11,13 @@ when printed unless the user asks for them in full.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, replace
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 QD = "启依法办发〔2020〕15号"  # Qidong 2020 notice
+QD_ISSUED = _dt.date(2020, 11, 25)  # its date (启东市司法局办公室 2020年11月25日印发): its working-day clocks start no earlier
 ZS = "柞政司发〔2024〕52号"  # Zhashui 2024 notice
 DQ = "certctl 数据质量规则（非通知条款）"  # certctl's own checks, said plainly (SPEC 6)
 HOURS = "国办发〔2023〕27号"  # 提升行政执法质量三年行动计划: 每人每年不少于60学时
@@ -32,6 +34,7 @@ _SOURCE_EN = (
     ("：读表惯例（备注写不下时续写在下一行，或把备注单元格向下合并）",
      ": reading convention (a 备注 too long for its row goes on in the next row, or its cell is merged downward)"),
     ("：读表惯例（备注写不下时续写在下一行）", ": reading convention (a 备注 too long for its row goes on in the next row)"),
+    ("：读表惯例（表格模板常附填表示例）", ": reading convention (a form's template often carries an example sheet)"),
     ("：同一报送的版本，见 ", ": versions of one submission, see "),
     ("；表头与必填项见", "; headers and required cells: "),
     ("（certctl.toml [cert_patterns]）", " (certctl.toml [cert_patterns])"),
@@ -135,6 +138,14 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "Row {line} {what}; it was joined to row {prev}{part}, not read as another person.",
        "备注较长时，可在同一单元格内按 Alt+Enter 换行。",
        "For a long 备注, break the line inside its cell with Alt+Enter."),
+    _R("F012", INFO, "example-sheet", "填表示例、填表说明工作表中的表格不是报送数据，未读取",
+       "A sheet named as an example (填表示例, 填表说明…) beside the form: its table is not read as data",
+       DQ + "：读表惯例（表格模板常附填表示例）",
+       "工作表“{name}”是填表示例或说明（{rows} 行），未作为报送数据读取；本表的数据取自其他工作表。",
+       "Sheet '{name}' is an example or instructions sheet ({rows} rows); it was not read as data — the form's "
+       "data come from its other sheets.",
+       "如该工作表中是真实人员，请把它改名（不含“示例”“说明”等字样）后重新报送。",
+       "If that sheet holds real people, rename it (without 示例, 说明…) and send the form again."),
     _R("F011", INFO, "remark-alone", "只填了备注的行，上面没有可续写的人员行，未作为人员读取",
        "A row of 备注 alone with no person row above it to continue: not read as a person",
        DQ + "：读表惯例（备注写不下时续写在下一行）",
@@ -171,6 +182,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _R("M006", ERROR, "bad-form-date", "填报时间不是有效日期", "填报时间 is not a valid date", DQ,
        "填报时间“{value}”不是有效日期。", "The form date '{value}' is not a valid date.",
        "请写成 2024年6月3日 或 2024-06-03。", "Write it as 2024年6月3日 or 2024-06-03."),
+    _R("M007", WARNING, "form-date-in-future", "填报时间晚于今天", "填报时间 is after today", DQ,
+       "填报时间 {date} 晚于今天（{today}），可能写错了（如年份）；期限按所写日期计算。",
+       "The form date {date} is after today ({today}): perhaps a wrong year; deadlines are counted from it as written.",
+       "请核对填报时间，写错的请改正后重新报送。", "Check the form date; if it is wrong, correct it and send the form again."),
 
     # ---------------------------------------------------------------- I: identity numbers
     _R("I001", ERROR, "id-missing", "身份证号码为空", "ID number is empty", DQ + "；表头与必填项见" + QD + " 附件1—4",
@@ -359,14 +374,14 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     # ---------------------------------------------------------------- T: deadlines
     _R("T001", ERROR, "late-loss-report", "证件遗失后超过 3 个工作日才报送补发表",
        "Lost certificate reported after 3 working days", QD + " 二",
-       "证件遗失时间 {event}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
-       "Lost on {event}; due by {deadline}; reported {form_date}: {late} working days late.",
+       "证件遗失时间 {event}{before_notice}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
+       "Lost on {event}{before_notice}; due by {deadline}; reported {form_date}: {late} working days late.",
        "请在备注中说明逾期原因；证件遗失后应在 3 个工作日内报送补发表。",
        "Explain the delay in 备注; a lost certificate must be reported within 3 working days."),
     _R("T002", ERROR, "late-change-report", "人员变动后超过 3 个工作日才报送注销/换证表",
        "Revocation or replacement reported after 3 working days", QD + " 二",
-       "变动日期 {event}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
-       "Change on {event}; due by {deadline}; reported {form_date}: {late} working days late.",
+       "变动日期 {event}{before_notice}，报送期限为 {deadline}（含当日），填报时间 {form_date}，逾期 {late} 个工作日。",
+       "Change on {event}{before_notice}; due by {deadline}; reported {form_date}: {late} working days late.",
        "请在备注中说明逾期原因；人员离岗、调岗后应在 3 个工作日内报送。",
        "Explain the delay in 备注; departures and moves must be reported within 3 working days."),
     _R("T003", INFO, "deadline-not-checkable", "表中没有变动日期，无法核对 3 个工作日期限",
@@ -377,8 +392,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _R("T004", ERROR, "left-not-revoked-in-time", "自查自纠阶段结束后，离岗人员证件仍未注销、收回",
        "The self-correction phase is over and a holder who left still holds the certificate",
        ZS + " 二（第二阶段 自查自纠）、三.3",
-       "离岗日期 {event}，证件仍未注销、收回；应在自查自纠阶段内（{deadline} 前，含当日）办结，截至 {form_date} 已逾期 {late} 个工作日。",
-       "Left on {event} and still held; due within the self-correction phase (by {deadline}); {late} working days late on {form_date}.",
+       "离岗日期 {event}，证件仍未注销、收回；应在{phase}（{deadline} 前，含当日）办结，截至 {form_date} 已逾期 {late} 个工作日。",
+       "Left on {event} and still held; due {phase} (by {deadline}); {late} working days late on {form_date}.",
        "请立即收回证件并报送注销表（附件2）。", "Recover the certificate now and file the revocation form (annex 2)."),
     _R("T005", WARNING, "calendar-year-unknown", "节假日安排未知的年份，按周一至周五计算",
        "A year with no holiday schedule: counted Monday to Friday", DQ,

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import oserror
 from .findings import Finding
 from .gcpause import gc_paused
 from .pathnames import shown
@@ -117,6 +118,7 @@ def options_key(opts: Options) -> str:
         "disabled": sorted(opts.disabled),
         "jurisdiction": opts.jurisdiction.key() if opts.jurisdiction is not None else None,
         "followup_due": opts.followup_due,
+        "campaign_end": opts.campaign_end,
         "cert_patterns": sorted(opts.cert_patterns.items()),
         "today": opts.today.isoformat() if opts.today else None,
         "calendar": sorted((int(y), repr(s)) for y, s in extra.items()),
@@ -256,12 +258,13 @@ def _walk(d: Path, found: list[Path], bad: list[tuple[Path, ReadError]], seen: s
 
 
 def folder_error(e: OSError) -> ReadError:
-    why = e.strerror or type(e).__name__
+    """A folder that could not be listed, said in each language (the reason in Chinese where
+    :func:`certctl.oserror.why` knows it, the system's own text kept in brackets)."""
     if isinstance(e, PermissionError):
         return ReadError("F001", "无法打开文件夹（没有读取权限），其中的表格都未读取；请检查文件夹权限",
                          "cannot open the folder (permission denied): none of its forms were read; check its permissions")
-    return ReadError("F001", f"无法打开文件夹（{why}），其中的表格都未读取",
-                     f"cannot open the folder ({why}): none of its forms were read")
+    return ReadError("F001", f"无法打开文件夹：{oserror.why(e)}，其中的表格都未读取",
+                     f"cannot open the folder ({oserror.why(e, 'en')}): none of its forms were read")
 
 
 def unreadable_result(path: str | os.PathLike[str], error: ReadError, lang: str = "zh") -> FormResult:

@@ -131,13 +131,14 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
 
 def _keep_product(fc: Any, key: str) -> Any:
     """Where the model hands a form's product: the cache, beside the form's records (model/product.py)."""
+    from ..cache import holds_any_day
     from ..model.product import EVENTS_SUFFIX, OKEY_SUFFIX, split
 
     def sink(res: Any, made: Any) -> None:
         if res.sha256:
             head, events = split(made)
-            fc.put(res.sha256, key + EVENTS_SUFFIX, events, dated=res.meta.date is not None)
-            fc.put(res.sha256, key + OKEY_SUFFIX, head, dated=res.meta.date is not None)
+            fc.put(res.sha256, key + EVENTS_SUFFIX, events, dated=holds_any_day(res))
+            fc.put(res.sha256, key + OKEY_SUFFIX, head, dated=holds_any_day(res))
 
     return sink
 

@@ -129,4 +129,5 @@ def _cannot_annotate(e: Exception, lg: str, out: object) -> str:
     [Errno 13] and the name of a temporary file)."""
     from ..oserror import why
 
-    return f"cannot write the annotated copy {out}: {why(e, 'en')}" if lg == "en" else f"无法写出标注副本 {out}：{why(e)}"
+    reason = e.message(lg) if hasattr(e, "message") else why(e, "en" if lg == "en" else "zh")  # annotate.TargetError
+    return f"cannot write the annotated copy {out}: {reason}" if lg == "en" else f"无法写出标注副本 {out}：{reason}"

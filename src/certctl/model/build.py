@@ -295,7 +295,7 @@ class _Reading:
         need = [res.sha256 for res in self.results if res.path in self.grouped and res.path in self.products]
         if need:
             raise NeedRecords(need)
-        self.vers = find_versions(self.results, sender, self.rel, CERT_KINDS)
+        self.vers = find_versions(self.results, sender, self.rel, CERT_KINDS, getattr(ws, "duplicates", ()))
         self.touched = touched_paths(self.vers)
         self.dropped.update(version_findings(self.vers, self.results, b.add, self.rel))
 

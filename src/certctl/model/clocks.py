@@ -20,7 +20,8 @@ kind                clock                                                  disch
 ``revocation``      a holder the survey marks red — left post, non-staff,   an annex 2 (调离, 旧版: or 3)
                     old version — by the end of the self-correction phase   for that certificate;
                     (the campaign's ``followup_due``, 2024-06-30, moved to  处理意见 已注销 (undated)
-                    the next working day; 柞政司发〔2024〕52号 二、三.2、三.3)
+                    the next working day; 柞政司发〔2024〕52号 二、三.2、三.3);
+                    one who left after it: by the campaign's end
 ``survey`` …        the campaign's deliverables (see :mod:`.campaign`)      the file the unit sent
 ==================  =====================================================  ===========================
 
@@ -47,6 +48,7 @@ from .. import rules as R
 from ..findings import cell_ref
 from ..normalize import mask_id
 from ..validate import HELD_DONE_WORDS  # a survey's 处理意见 saying the card is already revoked
+from ..validate.rules.deadline import revocation_due  # the one rule for when a survey's find is due
 from .events import (COLOUR_EN, E_ENTER, E_LOSS, E_MODIFY, E_REPLACE, E_REVOKE, E_SIGN, E_SURVEY, STATUS_EN, Event,
                      loss_in_survey)
 from .rulesets import QIDONG_2020, ZHASHUI_2024, RuleSet
@@ -318,7 +320,9 @@ class ClockMaker:
 
     def _clock(self, kind: str, ev: Event, owed: tuple[str, str], since: dt.date | None, days: int,
                start: dt.date | None, actions: list[Action]) -> Clock:
-        return Clock(kind, self.unit_of(ev), owed[0], owed[1], since, self._due(since, days), start, actions,
+        # a Qidong working-day clock counts from the notice's issue at the earliest: no duty ran before it
+        counted = max(since, R.QD_ISSUED) if since is not None and KINDS[kind].ruleset is QIDONG_2020 else since
+        return Clock(kind, self.unit_of(ev), owed[0], owed[1], since, self._due(counted, days), start, actions,
                      ev.name, ev.id, ev.cert, ev.rel, ev.sheet, ev.row)
 
     def clocks_of(self, ev: Event) -> list[Clock]:
@@ -387,7 +391,7 @@ class ClockMaker:
         return out
 
     def _survey(self, ev: Event) -> list[Clock]:
-        loss = ev.loss if ev.loss is not None or ev.record is None else loss_in_survey(ev.record)
+        loss = ev.loss if ev.loss is not None or ev.record is None else loss_in_survey(ev.record, ev.filed)
         v = ev.values
         out: list[Clock] = []
         if loss is not None:
@@ -419,11 +423,12 @@ class ClockMaker:
         if any(w in str(v.get("opinion") or "") for w in HELD_DONE_WORDS):
             actions.append(Action(None, ev))
         zh, en = _OWED["revocation"][owed]
-        due = camp.followup_due
-        try:
-            due = self.cal.next_workday(due)  # a day off moves to the next working day (民法典 203)
+        try:  # a day off moves to the next working day (民法典 203); one who left later: the campaign's end
+            due = revocation_due(self.cal, camp.followup_due, camp.end, left)
         except (OverflowError, ValueError):
-            pass
+            due = camp.followup_due
+        if due is None:  # left after the campaign ended: the campaign owes nothing for it
+            return None
         return Clock("revocation", self.unit_of(ev), f"{label}：{zh}", f"{label_en}: {en}", left or ev.filed, due,
                      ev.filed or ev.date, actions, ev.name, ev.id, ev.cert, ev.rel, ev.sheet, ev.row, until=camp.end)
 

@@ -118,6 +118,7 @@ _DATE_IN_TEXT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)"
 )
 _CLAUSES = re.compile(r"[，,；;。\n]")
+_MONTH_DAY = re.compile(r"(?<![\d年./-])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 
 
 def date_in_text(text: str) -> dt.date | None:
@@ -132,44 +133,65 @@ def date_in_text(text: str) -> dt.date | None:
     return None
 
 
-def dated_mention(text: str, words: tuple[str, ...]) -> tuple[bool, dt.date | None]:
+def dated_mention(text: str, words: tuple[str, ...], ref: dt.date | None = None) -> tuple[bool, dt.date | None]:
     """Does ``text`` mention one of ``words`` (遗失, 签收 …), and on which date: the date written in the
     same clause (“2024年6月1日登报声明作废，6月10日签收” → the clause “6月10日签收” has no year, so the
-    date of the whole text is not taken for it)."""
+    date of the whole text is not taken for it). A clause with a month and day but no year (“9月27日签收”,
+    as clerks write in 备注) is dated by ``ref``, the form's 填报时间: the last such day on or before it."""
     if not text or not any(w in text for w in words):
         return False, None
     for clause in _CLAUSES.split(text):
         if any(w in clause for w in words):
             d = date_in_text(clause)
+            if d is None and ref is not None:
+                d = _month_day(clause, ref)
             if d is not None:
                 return True, d
     return True, None
+
+
+def _month_day(clause: str, ref: dt.date) -> dt.date | None:
+    """“9月27日” in ``clause`` as the last such day on or before ``ref`` (None: none, or no such day)."""
+    m = _MONTH_DAY.search(compact(clause))
+    if m is None:
+        return None
+    month, day = int(m.group(1)), int(m.group(2))
+    for year in (ref.year, ref.year - 1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if d <= ref:
+            return d
+    return None
 
 
 def row_text(rec: Any, keys: tuple[str, ...] = ("remark", "opinion")) -> str:
     return " ".join(str(rec.values.get(k) or rec.raw.get(k) or "") for k in keys)
 
 
-def loss_in_survey(rec: Any) -> tuple[bool, dt.date | None]:
-    """A survey row whose 备注/处理意见 records a loss (遗失/丢失), and its date when written."""
-    return dated_mention(row_text(rec), LOSS_WORDS)
+def loss_in_survey(rec: Any, ref: dt.date | None = None) -> tuple[bool, dt.date | None]:
+    """A survey row whose 备注/处理意见 records a loss (遗失/丢失), and its date when written (a day without
+    its year: dated by ``ref``, the survey's 填报时间)."""
+    return dated_mention(row_text(rec), LOSS_WORDS, ref)
 
 
-def signed_on(rec: Any) -> dt.date | None:
+def signed_on(rec: Any, ref: dt.date | None = None) -> dt.date | None:
     """The day a new card was signed for (签收): the optional 签收日期 column, else a date the row's 备注
-    gives with 签收 (启依法办发〔2020〕15号 一: 签收 … 后 10 个工作日内)."""
+    gives with 签收 (启依法办发〔2020〕15号 一: 签收 … 后 10 个工作日内; a day without its year: dated by
+    ``ref``, the form's 填报时间)."""
     v = rec.values
-    return _signed(v.get("sign_date"), v.get("remark"), rec)
+    return _signed(v.get("sign_date"), v.get("remark"), rec, ref)
 
 
-def _signed(when: Any, remark: Any, rec: Any) -> dt.date | None:
+def _signed(when: Any, remark: Any, rec: Any, ref: dt.date | None = None) -> dt.date | None:
     """:func:`signed_on` from the row's 签收日期 and 备注 values (taken with the others: :meth:`Slim.take`)."""
     if isinstance(when, dt.date):
         return when
     text = remark or rec.raw.get("remark")
     if not text or not any(w in text for w in SIGN_WORDS):
         return None
-    return dated_mention(str(text), SIGN_WORDS)[1]
+    return dated_mention(str(text), SIGN_WORDS, ref)[1]
 
 
 # ------------------------------------------------------------------------------------ rows
@@ -286,7 +308,7 @@ def events_of(kind: str, rec: Any, res: Any, rel: str, d: dt.date | None = None,
         kv, head, keep, codes, loss = v, Slim.head(v), rec, (), None
     else:  # the record not kept: its codes and (survey) loss are
         (kv, head), keep, codes = slim.take(v), None, tuple(rec.codes)
-        loss = loss_in_survey(rec) if kind == "survey_people" else None
+        loss = loss_in_survey(rec, res.meta.date) if kind == "survey_people" else None
     return _events_of(kind, rec, kv, head, d, res.meta.date, res.path, rel, keep, codes, loss)
 
 
@@ -297,7 +319,7 @@ def _events_of(kind: str, rec: Any, kv: dict[str, Any], head: tuple, d: dt.date,
     name, unit, sheet, row = name or "", unit or "", rec.sheet, rec.row
     if kind == "annex1":
         k = _ANNEX1[action]
-        signed = _signed(sign_date, remark, rec) if k == E_ENTER else None
+        signed = _signed(sign_date, remark, rec, filed) if k == E_ENTER else None
         main = Event(k, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, keep, signed, codes, loss)
         if signed is None:
             return [main]
@@ -309,7 +331,7 @@ def _events_of(kind: str, rec: Any, kv: dict[str, Any], head: tuple, d: dt.date,
     if kind == "survey_people":
         return [Event(E_SURVEY, d, cert, pid, name, unit, path, rel, sheet, row, kv, kind, filed, 1, keep, None, codes,
                       loss)]
-    signed = _signed(sign_date, remark, rec)
+    signed = _signed(sign_date, remark, rec, filed)
     if kind == "annex3":
         out = [Event(E_REPLACE, d, cert, pid, name, orig_unit or "", path, rel, sheet, row, kv, kind, filed, 1,
                      keep, signed, codes, loss)]

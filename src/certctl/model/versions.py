@@ -6,8 +6,8 @@ typo becomes a fifth certificate, every obligation is owed twice and the correct
 
 Two files are versions of one submission when they come from the same unit (its 填报单位, else the
 folder, as ``Registry.sender`` says) and are the same form kind, and the later one either carries a
-version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name, or covers some of
-the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
+version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no
+earlier file's name marked, the mark alone with people in common — or covers some of the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
 Rows are matched by person: the ID number (and, in annex 1, the 情况, since one person may be revoked
 and entered again in one form).
 
@@ -52,6 +52,12 @@ def _marked_on(later: str, earlier: str) -> bool:
     return bool(mark) and mark != version_mark(earlier) and base_name(later) == base_name(earlier)
 
 
+def _marked_on_any(later: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """:func:`_marked_on` for files known by several names (the same bytes kept twice: a copy in a
+    sub-folder, a renamed copy): any name of the later on any name of the earlier."""
+    return any(_marked_on(a, b) for a in later for b in earlier)
+
+
 def base_name(name: str) -> str:
     """A file name without its extension, version marks and separators: what two versions share."""
     stem = _MARK.sub("", PurePosixPath(name).stem)
@@ -88,6 +94,7 @@ class _File:
     name: str
     rows: dict[tuple[str, str], Any]  # person key -> its first record
     unsure: dict[tuple[str, str], Any]  # (certificate, 情况) -> a record whose ID number is wrong or missing
+    names: tuple[str, ...] = ()  # every name of its bytes: its own first, then its duplicates'
 
     def at(self, rec: Any) -> RowKey:
         return (self.res.path, rec.sheet, rec.row)
@@ -106,11 +113,17 @@ def _person(kind: str, values: dict) -> tuple[str, str] | None:
 
 
 def _files(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
-           kinds: frozenset[str]) -> Iterable[list[_File]]:
+           kinds: frozenset[str], copies: dict[str, list[str]]) -> Iterable[list[_File]]:
     """Readable single-kind forms of the given kinds, grouped by (sending unit, kind); only the groups of
     two files or more, whose rows are then indexed by person (a unit's only form costs nothing) — one
-    group at a time, so only one group's index is ever held (issue 15)."""
-    return ([_File(res, kind, PurePosixPath(rel(res.path)).name, *_rows(res, kind)) for res in members]
+    group at a time, so only one group's index is ever held (issue 15). ``copies``: the paths of the
+    byte-identical copies of a form (merged once, under the first path), whose names are its names too."""
+    def name(path: str) -> str:
+        return PurePosixPath(rel(path)).name
+
+    return ([_File(res, kind, name(res.path), *_rows(res, kind),
+                   names=(name(res.path), *(name(c) for c in copies.get(res.path, ()))))
+             for res in members]
             for kind, members in version_groups(results, sender, kinds))
 
 
@@ -168,20 +181,31 @@ def _pairs(out: Versions, earlier: _File, later: _File, marked: bool) -> list[tu
 
 
 def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Callable[[str], str],
-                  kinds: Iterable[str]) -> Versions:
+                  kinds: Iterable[str], duplicates: Iterable[tuple[str, str]] = ()) -> Versions:
     """The versions among ``results`` (see the module's rule). ``sender(res)``: the unit that sent a
-    form; ``rel(path)``: the path as shown; ``kinds``: the form kinds with rows about certificates."""
+    form; ``rel(path)``: the path as shown; ``kinds``: the form kinds with rows about certificates;
+    ``duplicates``: (copy, original) of the files merged once (the workspace's), whose names count for
+    the original: 附件2.xlsx kept also as 旧/附件2副本.xlsx is still corrected by 附件2（更正版）.xlsx."""
     out = Versions()
-    for files in _files(results, sender, rel, frozenset(kinds)):
+    copies: dict[str, list[str]] = {}
+    for copy, original in duplicates:
+        copies.setdefault(original, []).append(copy)
+    for files in _files(results, sender, rel, frozenset(kinds), copies):
         files.sort(key=lambda f: f.order)
         for i, later in enumerate(files):
+            # a marked name that is no earlier file's name marked (附件2（更正版）.xlsx after 近海镇注销表6月5日.xlsx):
+            # its mark still says "correction" of the earlier files it shares people with
+            loose = any(version_mark(n) for n in later.names or (later.name,)) and not any(
+                _marked_on_any(later.names or (later.name,), e.names or (e.name,)) for e in files[:i])
             for earlier in files[:i]:
-                _compare(out, earlier, later, rel)
+                _compare(out, earlier, later, rel, loose)
     return out
 
 
-def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], str]) -> None:
-    marked = _marked_on(later.name, earlier.name)
+def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], str], loose: bool = False) -> None:
+    marked = _marked_on_any(later.names or (later.name,), earlier.names or (earlier.name,))
+    if not marked and loose and not any(version_mark(n) for n in earlier.names or (earlier.name,)):
+        marked = bool(_pairs(out, earlier, later, True))  # the mark alone, where the two share people
     if not marked and later.kind == "survey_people":
         return  # a later survey is a new snapshot of the same people, not a correction (only a mark says so)
     live = {earlier.at(rec) for rec in (*earlier.rows.values(), *earlier.unsure.values())} - out.replaced.keys()

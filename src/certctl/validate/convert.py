@@ -143,7 +143,9 @@ def convert_cert(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
         if isinstance(raw, float) and (not raw.is_integer() or abs(raw) >= 1e15):
             return None, (Problem("C003", text),)
         return str(int(raw)), ()
-    v = text if text.isascii() and text.isalnum() else clean_text(text)
+    # a character Excel and WPS do not show (a zero-width space pasted from a web page or a chat) is no
+    # character of the number: dropped, not turned into a space the clerk cannot see (“JS​0003” is JS0003)
+    v = text if text.isascii() and text.isalnum() else clean_text(text.translate(_UNSEEN))
     if _EXPONENT.fullmatch(v):  # 3.20681E+13, as Excel shows a long number: its digits are lost
         return None, (Problem("C003", text),)
     if not _LETTERS_DIGITS.fullmatch(v):
@@ -152,6 +154,7 @@ def convert_cert(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
 
 
 _EXPONENT = re.compile(r"\d(\.\d+)?E\+?\d+", re.I)
+_UNSEEN = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)  # zero-width, BOM, soft hyphen
 _LETTERS_DIGITS = re.compile(r"[0-9A-Za-z]+")
 
 

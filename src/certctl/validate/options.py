@@ -24,6 +24,7 @@ class Options:
     disabled: frozenset[str] = frozenset()
     jurisdiction: Any = None  # certctl.jurisdiction.Jurisdiction: which rule sets run where (None: all, everywhere)
     followup_due: dt.date = dt.date(2024, 6, 30)  # the campaign's end of 自查自纠 (T004; config [campaign])
+    campaign_end: dt.date | None = dt.date(2024, 7, 31)  # the campaign's end (T004 for a holder who left after 自查自纠)
     cert_patterns: dict[str, str] = field(default_factory=dict)
     calendar: Any = None  # workdays.WorkCalendar; created on first use when None
     today: dt.date | None = None
@@ -45,6 +46,7 @@ class Options:
             camp = getattr(cfg, "campaign", None)
             if camp is not None:
                 opts.followup_due = getattr(camp, "followup_due", opts.followup_due)
+                opts.campaign_end = getattr(camp, "end", opts.campaign_end)
             opts.cert_patterns = dict(getattr(cfg, "cert_patterns", None) or {})
             opts.calendar = _calendar_of(cfg)
         for k, v in overrides.items():

@@ -11,7 +11,7 @@ from .. import rules as R
 from ..findings import Finding
 from ..gcpause import gc_paused
 from ..marks import kind_label
-from ..normalize import cell_text
+from ..normalize import cell_text, compact
 from ..reader import ReadError, SheetData, WorkbookData, read_workbook
 from .body import Body, Rows, blank, data_rows, spread_merged
 from .columns import IdColumns, convert_column
@@ -57,6 +57,7 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
         result.findings = [Finding("F008", wb.path, params={"kind": kind_label(wb.mark, opts.lang)})]
         return result
     located = locate_forms(wb, opts)
+    located, examples = _without_examples(located)
     if not located:
         form.no_form(check, opts.form, len(wb.sheets))
         result.findings = check.findings
@@ -69,6 +70,9 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     for (sheet, _), done in zip(located, result.sheets):
         if sheet.hidden and done.record_count:  # read, not dropped (rows would be lost), but said (issue 12)
             check.add("F009", sheet.name, name=sheet.name, rows=done.record_count)
+    for sheet, hdr in examples:  # 填表示例 beside the form: not data (its example person is nobody)
+        rows = sum(1 for r in sheet.rows[hdr.row + hdr.nrows:] if any(v not in (None, "") for v in r))
+        check.add("F012", sheet.name, name=sheet.name, rows=rows)
     if any(h.spec.metadata for _, h in located):
         form.metadata_complete(check, result.meta, meta_sheet)
     check_form(check, result)
@@ -85,6 +89,20 @@ def locate_forms(wb: WorkbookData, opts: Options) -> list[tuple[SheetData, Heade
     located = [(sheet, hdr) for sheet in wb.sheets if (hdr := locate_header(sheet, specs)) is not None]
     order = {s.kind: i for i, s in enumerate(F.SPECS)}
     return [pair for _, pair in sorted(enumerate(located), key=lambda ip: (order[ip[1][1].spec.kind], ip[0]))]
+
+
+EXAMPLE_SHEET_WORDS = ("示例", "样例", "范例", "例表", "填表说明", "填写说明", "填报说明")
+
+
+def _without_examples(located: list[tuple[SheetData, Header]]) -> tuple[list, list]:
+    """(the located sheets that hold data, the example sheets beside them): a sheet whose name says it
+    is an example or the instructions (填表示例, 填表说明…) is left out when another sheet holds the form —
+    never when it is the only one (a form sent on its template's 示例 sheet is still read)."""
+    examples = [pair for pair in located if any(w in compact(pair[0].name) for w in EXAMPLE_SHEET_WORDS)]
+    if not examples or len(examples) == len(located):
+        return located, []
+    skip = {id(sheet) for sheet, _ in examples}
+    return [pair for pair in located if id(pair[0]) not in skip], examples
 
 
 def read_metadata(located: list[tuple[SheetData, Header]], result: FormResult) -> str:

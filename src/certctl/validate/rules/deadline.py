@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ... import rules as R
 from ..context import FileCheck
 from ..table import Table
 from .survey import held, left_post
@@ -18,9 +19,11 @@ from .survey import held, left_post
 def late_by(check: FileCheck, event: dt.date, until: dt.date) -> tuple[dt.date, int]:
     """(deadline, working days late) of an action due ``report_days`` (3) working days after
     ``event`` and done on ``until``. The day of the event does not count; the deadline day itself
-    is on time. A year the calendar does not know is counted Monday to Friday and said once (T005)."""
+    is on time; an event before the notice was issued (启依法办发〔2020〕15号, 2020-11-25) is counted from
+    the day it was issued — no duty ran before it. A year the calendar does not know is counted
+    Monday to Friday and said once (T005)."""
     cal = check.opts.get_calendar()
-    deadline = cal.add_workdays(event, check.opts.report_days)
+    deadline = cal.add_workdays(max(event, R.QD_ISSUED), check.opts.report_days)
     for year in range(event.year, max(deadline, until).year + 1):  # the years this count walked through
         if not cal.is_known(year) and year not in check.warned_years:
             check.warned_years.add(year)
@@ -52,27 +55,57 @@ def _reported_late(t: Table, code: str, key: str, title: str) -> None:
     for k in [k for k, event in enumerate(events) if event in late] if late else ():
         event = events[k]
         deadline, days = counted[event]
+        early = event < R.QD_ISSUED
         t.flag(code, k, t.col(key), title, event.isoformat(), event=event.isoformat(),
-               deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=days)
+               deadline=deadline.isoformat(), form_date=form_date.isoformat(), late=days,
+               before_notice=f"（在{R.QD} {R.QD_ISSUED.isoformat()} 印发之前，期限自印发之日起算）" if early else "",
+               before_notice_en=f" (before {R.QD} was issued on {R.QD_ISSUED.isoformat()}: counted from that day)"
+               if early else "")
+
+
+def revocation_due(cal, followup_due: dt.date, campaign_end: dt.date | None,
+                   left: dt.date | None) -> dt.date | None:
+    """The day a holder the survey finds must lose the card has it revoked by (柞政司发〔2024〕52号 二, 三.3
+    及时收回并注销 — no day count): the end of the self-correction phase (``followup_due``, a day off moved
+    to the next working day, 民法典 203). A holder who left on or after that day cannot have been due
+    before leaving: the campaign's end (its 总结提升 phase) instead; one who left after the campaign
+    ended owes the campaign nothing (None). ``left``: the 离岗日期, None for a holder found for another
+    reason (non-staff, old version), whose state predates the phase."""
+    due = cal.next_workday(followup_due)
+    if left is None or left < due:
+        return due
+    if campaign_end is None or left > campaign_end:
+        return None
+    return cal.next_workday(campaign_end)
 
 
 def left_and_not_revoked(t: Table) -> None:
     """T004 (柞政司发〔2024〕52号 二, 三.3 及时收回并注销 — no day count): a holder who left the post (在岗状态
-    not 在岗, with 离岗日期) and still holds the certificate after the self-correction phase ended (the
-    campaign's ``followup_due``, 2024-06-30, a day off moved to the next working day), judged at the
-    survey's 填报时间 (else today). Qidong's 3 working days are not a Shaanxi rule."""
+    not 在岗, with 离岗日期) and still holds the certificate after the day it was due (:func:`revocation_due`:
+    the self-correction phase's end, 2024-06-30 moved to 07-01; for a holder who left after it, the
+    campaign's end), judged at the survey's 填报时间 (else today). Qidong's 3 working days are not a
+    Shaanxi rule."""
     until = t.check.reference_date
-    cal = t.check.opts.get_calendar()
-    deadline = cal.next_workday(t.check.opts.followup_due)
-    if until <= deadline:
-        return
-    late = cal.workdays_between(deadline, until)
+    opts = t.check.opts
+    cal = opts.get_calendar()
+    phase_due = cal.next_workday(opts.followup_due)
     leave_dates, still_held = t.value("leave_date"), held(t)
     for k in left_post(t):
         left = leave_dates[k]
-        if still_held[k] and left <= until and late > 0:
+        if not still_held[k] or left > until:
+            continue
+        deadline = revocation_due(cal, opts.followup_due, opts.campaign_end, left)
+        if deadline is None or until <= deadline:
+            continue
+        late = cal.workdays_between(deadline, until)
+        if late > 0:
             t.flag("T004", k, t.col("leave_date"), "离岗日期", left.isoformat(), event=left.isoformat(),
-                   deadline=deadline.isoformat(), form_date=until.isoformat(), late=late)
+                   deadline=deadline.isoformat(), form_date=until.isoformat(), late=late,
+                   phase=_PHASE[deadline != phase_due][0], phase_en=_PHASE[deadline != phase_due][1])
+
+
+_PHASE = {False: ("自查自纠阶段内", "within the self-correction phase"),
+          True: ("专项清理结束前（自查自纠阶段结束后离岗）", "by the end of the cleanup (left after the self-correction phase)")}
 
 
 def not_checkable(check: FileCheck, sheet: str, kind: str, colmap: dict[str, int], rows: int) -> None:

@@ -2,11 +2,13 @@
 
 F002 no form recognised · F003 a required column missing · F004 a column header twice · F005 no data
 rows · M001–M004 a metadata value missing (填报单位, 填报人员, 联系电话, 填报时间: every Qidong annex
-asks for them) · M005 a 联系电话 that is no phone number · M006 a 填报时间 that is no date.
+asks for them) · M005 a 联系电话 that is no phone number · M006 a 填报时间 that is no date · M007 one after today.
 (F001/F006, a file that cannot or may not be read, come from the reader; F007 is a cell check.)
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from ... import forms as F
 from ...findings import col_letter
@@ -40,7 +42,7 @@ def no_form(check: FileCheck, family: str | None, sheets: int) -> None:
 
 
 def metadata_complete(check: FileCheck, meta: Metadata, sheet: str | None) -> None:
-    """M001–M006 on the metadata line; each finding points at the cell holding the value (or, when
+    """M001–M007 on the metadata line; each finding points at the cell holding the value (or, when
     the value is empty, its label), else at column A of the line."""
     def add(code: str, key: str, title: str, value: str) -> None:
         row, col = meta.cells.get(key, (meta.row, 0 if meta.row else None))
@@ -58,3 +60,7 @@ def metadata_complete(check: FileCheck, meta: Metadata, sheet: str | None) -> No
         add("M004", "date", "填报时间", "")
     elif meta.date is None:
         add("M006", "date", "填报时间", meta.date_text)
+    elif meta.date > (today := dt.date.today()):  # the real today (a result holding this: cache.holds_any_day)
+        row, col = meta.cells.get("date", (meta.row, 0 if meta.row else None))
+        check.add("M007", sheet, row, col, "填报时间", meta.date_text, date=meta.date.isoformat(),
+                  today=today.isoformat())

@@ -119,7 +119,7 @@ def _loss_due(t: Table) -> set[int]:
         text = f"{remark or ''} {opinion or ''}"
         if not any(w in text for w in LOSS_WORDS):
             continue
-        when = dated_mention(text, LOSS_WORDS)[1]
+        when = dated_mention(text, LOSS_WORDS, t.check.meta.date)[1]
         if when is None:
             continue
         try:
