@@ -198,8 +198,9 @@ def test_two_ledgers_and_a_long_name_in_one_folder(tmp_path: Path) -> None:
 
 
 def test_the_copy_of_a_renamed_or_deleted_ledger_is_removed(tmp_path: Path) -> None:
-    """By the next merge of any ledger of that folder: a copy is kept only to check its own ledger. The
-    renamed ledger itself has no note: copied aside once, as a ledger without one."""
+    """By the next merge of any ledger of that folder: a copy is kept only to check its own ledger (its
+    note, no personal data, stays). The renamed ledger itself has no note: copied aside once, as a ledger
+    without one; given back its name, it is known again (not edited: nothing to check)."""
     forms = tmp_path / "forms"
     write_form(forms / "a.xlsx", "annex1", [annex_row("annex1", n) for n in range(3)])
     a, b = tmp_path / "台账.xlsx", tmp_path / "台账2024.xlsx"
@@ -207,10 +208,12 @@ def test_the_copy_of_a_renamed_or_deleted_ledger_is_removed(tmp_path: Path) -> N
     a.rename(b)
     assert [zh for zh, _ in E.carry(b, certs).problems] == [NO_NOTE]
     _merge(forms, b)
-    assert not E.copy_path(a).exists() and not E.note_path(a).exists()
+    assert not E.copy_path(a).exists() and E.note_path(a).is_file()
     assert E.copy_path(b).read_bytes() == b.read_bytes()
     assert sorted(f.name for f in (tmp_path / ".certctl").iterdir() if not f.name.endswith(".lock")) == sorted(
-        [E.note_path(b).name, E.copy_path(b).name])
+        [E.note_path(a).name, E.note_path(b).name, E.copy_path(b).name])
+    b.rename(a)
+    assert E.carry(a, certs).problems == [] and E.plain(a) is not None
 
 
 def test_merge_with_sqlite_to_another_folder_keeps_the_copy_there(tmp_path: Path) -> None:

@@ -290,9 +290,9 @@ def _removed_on_failure(tmp: Path) -> Iterator[Path]:
 
 
 def _forget_gone(folder: Path, ledger: Path) -> None:
-    """Remove the copies (and notes) of ledgers no longer in ``folder``'s parent — renamed or deleted:
-    a copy is personal data, kept only to check its own ledger. A ledger being merged (locked) is left
-    alone."""
+    """Remove the copies of ledgers no longer in ``folder``'s parent — renamed or deleted: a copy is
+    personal data, kept only to check its own ledger. Their notes (no personal data) stay: a ledger given
+    back its name is still known as certctl's. A ledger being merged (locked) is left alone."""
     from .ledger_xlsx import LedgerLocked, ledger_lock
 
     for n in folder.glob("*.json"):
@@ -302,10 +302,11 @@ def _forget_gone(folder: Path, ledger: Path) -> None:
             gone = folder.parent / name if isinstance(name, str) and name == Path(name).name else None
             if gone is None or gone == ledger or note_path(gone) != n or os.path.lexists(gone):
                 continue
+            if not os.path.lexists(copy_path(gone)):
+                continue
             with ledger_lock(gone):
                 if not os.path.lexists(gone):
                     copy_path(gone).unlink(missing_ok=True)
-                    n.unlink(missing_ok=True)
         except (OSError, ValueError, LedgerLocked):
             continue
 
