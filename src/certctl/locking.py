@@ -64,7 +64,7 @@ def run_lock(path: str | os.PathLike[str], timeout: float = DEFAULT_LOCK_TIMEOUT
     """Hold an exclusive lock on ``path`` for the ``with`` block; wait at most ``timeout`` seconds.
     OSError when the lock file cannot be created (a folder that is not writable)."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # .certctl/: also the ledger's copy (private)
     extra = {"on_acquired": _note_holder} if _NATIVE else {}
     lock = filelock.FileLock(str(p), mode=0o600, **extra)
     try:

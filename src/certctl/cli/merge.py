@@ -268,7 +268,7 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     en = lg == "en"
     lock_dir = lock_path(out).parent.absolute()
     try:
-        lock_dir.mkdir(parents=True, exist_ok=True)
+        lock_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # .certctl/: the lock, the note, the ledger's copy
     except OSError as e:
         fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else
