@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from certctl.ledger import build_ledger, merge_summary
@@ -95,45 +95,6 @@ def test_slim_load_decodes_each_cached_form_in_turn(tmp_path: Path) -> None:
          for r in full.results]
 
 
-KEYS10 = st.lists(st.one_of(st.binary(min_size=10, max_size=10), st.just(bytes.fromhex("da39a3ee5e6b4b0d3255"))),
-                  max_size=9000)
-
-
-@given(KEYS10)
-def test_sheet_digest_of_row_keys_is_the_one_of_their_hex(keys: list[bytes]) -> None:
-    from certctl.ledger_edits import _digests_digest, _keys_digest
-
-    assert _keys_digest(list(keys)) == _digests_digest([k.hex() for k in keys])
-
-
-def test_note_saved_a_part_at_a_time_reads_as_before(tmp_path: Path) -> None:
-    import hashlib
-    import json
-
-    from certctl import ledger_edits as E
-
-    headers = ["证件号码", "姓名", "处理情况"]
-    rows = [[f"QD{i:05d}", f"张{i}", ""] for i in range(10_000)]
-    note = E.Note()
-    assert list(note.tap(E.LEDGER_SHEET, headers, rows)) == rows
-    assert list(note.tap("变动记录", ["a"], [["x"], [""], ["y"]])) == [["x"], [""], ["y"]]
-    out = tmp_path / "台账.xlsx"
-    out.write_bytes(b"ledger")
-    note.save(out)
-    saved = json.loads(E.note_path(out).read_text("utf-8"))
-
-    def hexdigest(cells: list) -> str:  # the digest as it always was
-        parts = [E.norm(v) for v in cells]
-        while parts and parts[-1] == "":
-            parts.pop()
-        return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-    assert saved["certs"] == [r[0] for r in rows]
-    assert saved["rows"] == [hexdigest(r[:2]) for r in rows]
-    assert saved["sheets"]["变动记录"] == E._digests_digest([hexdigest(r) for r in (["a"], ["x"], [""], ["y"])])
-    assert saved["headers"] == headers[:2] and saved["clerk_headers"] == headers[2:] and saved["notes"] is False
-
-
 PEOPLE = st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D"]),  # ID
                             st.sampled_from(["有效", "已注销", "已换发", "已补发", "挂失"]),
                             st.sampled_from(["", "甲局", "乙局", "乙 局"]),
@@ -185,43 +146,6 @@ def test_cell_text_at_once_is_the_plain_one(v: object) -> None:
     assert norm(v) == _norm_plain(v)
 
 
-class _Odd:
-    def __str__(self) -> str:
-        return "x\x1f"
-
-
-KEY_COLUMNS = [st.text(max_size=6), st.text(alphabet="a\x1f\r\x01\ud800 中", max_size=4), st.dates(), st.none(),
-               st.integers(-2**53, 2**53), st.integers(), CELLS]
-
-
-@st.composite
-def key_chunks(draw) -> list[list[object]]:
-    """Rows of columns of one kind each, as a sheet's are (and of any kind), or ragged rows."""
-    if draw(st.booleans()):
-        return draw(st.lists(st.lists(CELLS, max_size=5), max_size=6))
-    kinds = [draw(st.sampled_from(KEY_COLUMNS)) for _ in range(draw(st.integers(0, 5)))]
-    return draw(st.lists(st.tuples(*kinds).map(list), max_size=8))
-
-
-@given(key_chunks())
-@example([["QD1", "张三", dt.date(2024, 6, 5), None, 18, ""], ["QD2", "李四", dt.date(2024, 6, 6), None, 2**53 + 1, ""]])
-@example([["a\x1f", "b"], ["c", "d\x1f"]])
-@example([["a", _Odd()], ["b", _Odd()]])  # a value whose text ends with the separator
-def test_row_keys_of_a_chunk_are_the_plain_ones(rows: list[list[object]]) -> None:
-    from certctl.ledger_edits import _row_key, _row_keys
-
-    assert _row_keys(rows) == [_row_key(r) for r in rows]
-
-
-@given(key_chunks(), st.integers(0, 6))
-@example([["QD1", "张三", None], ["QD2", "李四", "已处理"]], 2)  # the ledger's own cells, the clerk's after
-@example([["a"], ["b", "c", "d"]], 2)  # a first row shorter than the cells keyed, the others longer
-def test_row_keys_of_the_first_cells_are_those_of_the_rows_cut(rows: list[list[object]], first: int) -> None:
-    from certctl.ledger_edits import _row_key, _row_keys
-
-    assert _row_keys(rows, first) == [_row_key(r[:first]) for r in rows]
-
-
 @given(st.lists(st.one_of(st.just(""), st.just(None), CELLS), max_size=6))
 def test_any_filled_counts_as_the_plain_any(values: list[object]) -> None:
     from certctl.ledger_edits import _any_filled, _filled
@@ -256,34 +180,3 @@ def test_a_plain_ledger_edited_after_the_check_is_read_back(tmp_path: Path) -> N
     assert E.plain(out) is None  # edited: not plain any more
     got = E.carry(out, certs, plain_sha=sha)
     assert got.clerk.values(ws.cell(2, 1).value) == ["已电话催办"] and not got.problems
-
-
-@settings(max_examples=60, deadline=None)
-@given(certs=st.lists(st.text(max_size=12), max_size=9_000),
-       other=st.dictionaries(st.sampled_from(["变动记录", "问题清单"]), st.text(max_size=8), max_size=2),
-       notes=st.booleans())
-@example(certs=[f"苏QD{i:06d}" for i in range(9_000)], other={"变动记录": "d"}, notes=True)  # three parts
-@example(certs=[], other={}, notes=False)
-def test_note_written_in_parts_is_the_one_json_dumps(certs: list[str], other: dict, notes: bool) -> None:
-    """Note._dump streams the certificates and the rows' keys; _dump_plain, one json.dumps of the whole
-    note, is the reference: the same bytes, whatever the texts (quotes, backslashes, controls, CJK) and
-    however many rows (parts of 4,096, an empty list, one part and a bit)."""
-    import os
-    import tempfile
-
-    from certctl import ledger_edits as E
-
-    note = E.Note()
-    note.doc["headers"], note.doc["clerk_headers"] = ["证件号码", "姓名"], ["处理情况"]
-    note.doc["certs"] = certs
-    note.doc["rows"] = bytearray(os.urandom(10 * len(certs)))
-    note.doc["notes"] = notes
-    note.doc["sheets"].update(other)
-    note.doc["sha256"] = "0" * 64
-    fd, tmp = tempfile.mkstemp()
-    os.close(fd)
-    try:
-        note._dump(Path(tmp))
-        assert Path(tmp).read_bytes() == note._dump_plain()
-    finally:
-        os.unlink(tmp)

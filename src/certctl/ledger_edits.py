@@ -16,10 +16,15 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
 - two rows of one certificate with different notes; a ledger that cannot be read back.
 
-To know what it wrote, certctl keeps a note beside the ledger, ``.certctl/<ledger name>.json`` (mode
-0600): the file's SHA-256, the certificate of each row of 证件台账 with a digest of its certctl cells,
-and an order-independent digest of every other sheet. Without that note (a ledger from an older
-certctl, or the note deleted) the edits cannot be checked, and an existing ledger is copied aside.
+To know what it wrote, certctl keeps beside the ledger, in the private ``.certctl/`` folder (0700),
+a byte copy of the ledger as it wrote it, ``.certctl/<ledger name>.written.xlsx``, and a note,
+``.certctl/<ledger name>.json`` (both mode 0600): the file's SHA-256, certctl's own titles of 证件台账,
+whether any clerk column held a value, and the copy's name. A ledger whose hash is the note's was not
+edited; only when it differs is the copy read back and each row's certctl cells compared with the
+ledger's (a digest of each row, and of each other sheet, rows in any order). Without the note or the
+copy (a ledger from an older certctl, either deleted, or the copy not written) the edits cannot be
+checked, and an existing ledger is copied aside. A note of the previous format (certctl before the
+copy: a digest of every row in the note itself) is still read as it was.
 Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
 formatting is not kept).
 
@@ -28,6 +33,7 @@ Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`bac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -44,12 +50,13 @@ from . import state
 from .pathnames import TEMP_ROOM, fit, fit_name
 
 __all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
-           "note_path"]
+           "note_path", "copy_path"]
 
 NOTES_HEADERS = {"zh": "处理情况", "en": "Action taken"}
 _CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
 LEDGER_SHEET = "证件台账"
-_FORMAT = 1
+_FORMAT = 2  # the note beside a kept copy
+_OLD_FORMAT = 1  # the note holding a digest of every row (certctl before the copy)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # dropped by the writer (not XML 1.0)
 
 
@@ -152,57 +159,14 @@ def _norm_plain(v: Any) -> str:
 
 
 def _row_digest(cells: Iterable[Any]) -> str:
-    return _row_key(cells).hex()
-
-
-def _row_key(cells: Iterable[Any]) -> bytes:
-    """:func:`_row_digest` as the 10 bytes it spells (43 bytes held a row, not 69: issue 15)."""
+    """Of a row's cells: the same for a row as certctl writes it and as read back from the file."""
     parts = [norm(v) for v in cells]
     while parts and parts[-1] == "":
         parts.pop()
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:10]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-_NONE = type(None)
-_EXACT = 2 ** 53  # an int up to this is its float's (norm: str(int(float(v))))
-CHUNK = 2_000  # rows keyed at once
-_DIGEST = type(hashlib.sha1()).digest
-_TEN = operator.itemgetter(slice(0, 10))
-
-
-def _row_keys(rows: list[list[Any]], first: int | None = None) -> list[bytes]:
-    """:func:`_row_key` of each of ``rows`` (of its ``first`` cells when given: no row sliced), a test
-    says so, a column at a time: a column of printable texts, of dates, of whole numbers or empty is made
-    text in one call, and each row's text is joined and hashed with no call a cell (2.6 million cells at
-    10^5 certificates: issue 15); a column of other values cell by cell by :func:`norm`; ragged rows, or a
-    text holding the separator, row by row."""
-    width = len(rows[0]) if rows else 0
-    if first is not None and width >= first:
-        width, ragged = first, any(len(r) < first for r in rows)
-    else:
-        ragged = any(len(r) != width for r in rows)
-    if not width or ragged:
-        return [_row_key(r[:first]) for r in rows]
-    cols: list[Any] = []
-    for col in itertools.islice(zip(*rows), width):
-        kinds = set(map(type, col))
-        if kinds == {str} and "".join(col).isprintable():
-            cols.append(col)
-        elif kinds == {dt.date}:
-            cols.append(map(dt.date.isoformat, col))
-        elif kinds == {_NONE}:
-            cols.append(itertools.repeat("", len(col)))
-        elif kinds == {int} and -_EXACT <= min(col) and max(col) <= _EXACT:
-            cols.append(map(str, col))
-        else:
-            texts = [norm(v) for v in col]
-            if "\x1f" in "".join(texts):  # the separator in a cell: rstrip below would take it
-                return [_row_key(r[:first]) for r in rows]
-            cols.append(texts)
-    # each row's text joined, stripped, encoded, hashed and cut to ten bytes by maps: no Python frame a row
-    texts = map(str.rstrip, map("\x1f".join, zip(*cols)), itertools.repeat("\x1f"))
-    data = map(str.encode, texts, itertools.repeat("utf-8"), itertools.repeat("surrogatepass"))
-    return list(map(_TEN, map(_DIGEST, map(hashlib.sha1, data))))
+CHUNK = 2_000  # rows looked at once for a clerk's value
 
 
 def _sheet_digest(rows: Iterable[Iterable[Any]]) -> str:
@@ -216,43 +180,6 @@ def _digests_digest(row_digests: list[str]) -> str:
 
 
 _EMPTY = hashlib.sha1(b"").hexdigest()[:20]
-_EMPTY_KEY = bytes.fromhex(_EMPTY)
-
-
-class _SheetKeys:
-    """The 10-byte keys of a sheet's rows, ten bytes a row (in 256 buffers by their first byte), and
-    their :func:`_digests_digest`: each buffer sorted in turn — bytes sort as their hex does — so no list
-    of every row's key, nor its hex text, is ever held (issue 15)."""
-
-    def __init__(self) -> None:
-        self.buffers = [bytearray() for _ in range(256)]
-
-    def add(self, key: bytes) -> None:
-        self.buffers[key[0]] += key
-
-    def add_all(self, keys: list[bytes]) -> None:
-        buffers = self.buffers
-        for key in keys:
-            buffers[key[0]] += key
-
-    def digest(self) -> str:
-        h = hashlib.sha256()
-        first = True
-        for buf in self.buffers:
-            keys = sorted(bytes(buf[i:i + 10]) for i in range(0, len(buf), 10))
-            part = "\n".join(k.hex() for k in keys if k != _EMPTY_KEY)
-            if part:
-                h.update((part if first else "\n" + part).encode())
-                first = False
-        return h.hexdigest()
-
-
-def _keys_digest(keys: Iterable[bytes]) -> str:
-    """``_digests_digest([k.hex() for k in keys])``, by :class:`_SheetKeys`."""
-    sk = _SheetKeys()
-    for k in keys:
-        sk.add(k)
-    return sk.digest()
 
 
 def _carried(v: Any) -> Any:
@@ -271,99 +198,117 @@ def note_path(ledger: str | os.PathLike[str]) -> Path:
     return state.beside(p) / fit_name(p.name, tail=".json")
 
 
+def copy_path(ledger: str | os.PathLike[str]) -> Path:
+    """Where certctl keeps a byte copy of the ledger it last wrote (personal data: mode 0600, in the
+    private ``.certctl/`` folder), its name short enough for its temporary name to fit."""
+    p = Path(ledger)
+    return state.beside(p) / fit_name(p.name, tail=COPY_TAIL, room=TEMP_ROOM)
+
+
+COPY_TAIL = ".written.xlsx"
+
+
 class Note:
-    """What certctl writes to a ledger, noted as the rows go by (:meth:`tap`, given to
-    :func:`certctl.ledger_xlsx.write_ledger`), so the rows are not made a second time; :meth:`save` once
-    the ledger is in place."""
+    """What certctl writes to a ledger: whether a clerk column holds a value, noted as the rows go by
+    (:meth:`tap`, given to :func:`certctl.ledger_xlsx.write_ledger`); :meth:`save` once the ledger is in
+    place keeps a byte copy of it and its hash."""
 
     def __init__(self) -> None:
-        self.doc: dict[str, Any] = {"format": _FORMAT, "sheets": {}}
+        self.doc: dict[str, Any] = {"format": _FORMAT}
 
-    def tap(self, name: str, headers: list[str], rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
-        """``rows``, unchanged, noting each as it passes."""
-        doc = self.doc
-        if name == LEDGER_SHEET:
-            clerk = _clerk_indexes(headers)
-            own = [i for i in range(len(headers)) if i not in clerk]
-            doc["headers"] = [headers[i] for i in own]
-            doc["clerk_headers"] = [headers[i] for i in clerk]
-            certs, digests = doc["certs"], doc["rows"] = [], bytearray()  # rows: 10-byte keys, hex when saved
-            notes = False
-            k = len(own)
-            leading = own == list(range(k))  # certctl's own columns first (the clerk's after them)
-            it = iter(rows)
-            while chunk := list(itertools.islice(it, CHUNK)):
-                digests += b"".join(_row_keys(chunk, k) if leading else
-                                    _row_keys([[r[i] if i < len(r) else None for i in own] for r in chunk]))
-                certs += map(cert_key, [r[0] for r in chunk])
-                notes = notes or any(_any_filled([r[i] for r in chunk if i < len(r)]) for i in clerk)
-                yield from chunk
-                del chunk
-            doc["notes"] = notes
-        else:
-            keys = _SheetKeys()
-            keys.add(_row_key(headers))
-            it = iter(rows)
-            while chunk := list(itertools.islice(it, CHUNK)):
-                keys.add_all(_row_keys(chunk))
-                yield from chunk
-                del chunk
-            doc["sheets"][name] = keys.digest()
+    def tap(self, name: str, headers: list[str], rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
+        """``rows``, unchanged (those of 证件台账 looked at for a clerk's value as they pass)."""
+        if name != LEDGER_SHEET:
+            return rows
+        clerk = _clerk_indexes(headers)
+        self.doc["headers"] = [h for i, h in enumerate(headers) if i not in clerk]
+        self.doc["notes"] = False
+        return self._noting(rows, clerk) if clerk else rows
+
+    def _noting(self, rows: Iterable[list[Any]], clerk: list[int]) -> Iterator[list[Any]]:
+        it = iter(rows)
+        while chunk := list(itertools.islice(it, CHUNK)):
+            if not self.doc["notes"]:
+                self.doc["notes"] = any(_any_filled([r[i] for r in chunk if i < len(r)]) for i in clerk)
+            yield from chunk
+            del chunk
 
     def save(self, ledger: str | os.PathLike[str]) -> None:
-        """Write the note beside ``ledger``. Best effort: a note that cannot be written means the next
-        merge copies an edited ledger aside rather than checking it."""
-        from .atomic import atomic_write
+        """Keep the copy and write the note beside ``ledger``. Best effort: without the note the next
+        merge copies an existing ledger aside rather than checking it; without the copy, an edited one."""
+        from .atomic import atomic_write_bytes
         from .reader import file_hash
 
         p = Path(ledger)
+        copy = copy_path(p)
         try:
-            self.doc["sha256"] = file_hash(p)
-            state.private_dir(note_path(p).parent)
-            atomic_write(note_path(p), self._dump)
+            state.private_dir(copy.parent)
+        except OSError:
+            return
+        try:
+            _keep_copy(p, copy)
+            self.doc["sha256"], self.doc["copy"] = file_hash(copy), copy.name
+        except OSError:
+            try:
+                copy.unlink(missing_ok=True)  # an older copy must not stand for this ledger
+                self.doc["sha256"], self.doc["copy"] = file_hash(p), None
+            except OSError:
+                return
+        self.doc["ledger"] = p.name
+        try:
+            atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
+        _forget_gone(copy.parent, p)
 
-    def _dump(self, path: Path) -> None:
-        """The note as JSON, written a part at a time: the two lists of a row each — the certificates and
-        the rows' keys (ten bytes, in hex) — are never one text, which at 10^6 rows was ~120 MB held at
-        once, the merge's peak (issue 15). The bytes are :meth:`_dump_plain`'s (a test says so)."""
-        with open(path, "wb") as fh:
-            fh.write(b"{")
-            for n, (k, v) in enumerate(self._ordered().items()):
-                fh.write(((", " if n else "") + json.dumps(k) + ": ").encode("utf-8"))
-                # 4,096 a part, each made in one call: keys as hex ten bytes apart ("k1", "k2", ...), certificates
-                # as json.dumps of the part's list without its brackets (its items are the same, ", " apart)
-                if k == "rows":
-                    parts: Iterator[str] = ('"' + v[j:j + 40_960].hex(" ", -10).replace(" ", '", "') + '"'
-                                            for j in range(0, len(v), 40_960))
-                elif k == "certs":
-                    parts = (json.dumps(v[j:j + 4096], ensure_ascii=False)[1:-1] for j in range(0, len(v), 4096))
-                else:
-                    fh.write(json.dumps(v, ensure_ascii=False).encode("utf-8"))
-                    continue
-                fh.write(b"[")
-                sep = ""
-                for part in parts:
-                    fh.write((sep + part).encode("utf-8"))
-                    sep = ", "
-                fh.write(b"]")
-            fh.write(b"}")
 
-    def _ordered(self) -> dict[str, Any]:
-        """The note's keys as it has always been saved: the rows' keys last."""
-        doc = {k: v for k, v in self.doc.items() if k != "rows"}
-        if "rows" in self.doc:
-            doc["rows"] = self.doc["rows"]
-        return doc
+def _keep_copy(ledger: Path, copy: Path) -> None:
+    """Copy ``ledger`` to ``copy`` through a temporary file created 0600 (a killed merge's one removed
+    first: the caller holds the ledger's lock); nothing half-written is left, even on SIGTERM."""
+    import glob
 
-    def _dump_plain(self) -> bytes:
-        """The reference: the whole note as one ``json.dumps``."""
-        doc = self._ordered()
-        if "rows" in doc:
-            keys = doc["rows"]
-            doc["rows"] = [keys[j:j + 10].hex() for j in range(0, len(keys), 10)]
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    for t in copy.parent.glob(f".{glob.escape(copy.name)}.*.tmp"):
+        t.unlink(missing_ok=True)
+    with _removed_on_failure(copy.with_name(f".{copy.name}.{os.getpid()}.tmp")) as tmp:
+        with open(ledger, "rb") as src, open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        os.replace(tmp, copy)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path) -> Iterator[Path]:
+    """``tmp``, a temporary file removed when the block fails or is stopped (SIGTERM, Ctrl-C): no half
+    copy of a ledger, personal data, is left."""
+    try:
+        yield tmp
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+def _forget_gone(folder: Path, ledger: Path) -> None:
+    """Remove the copies of ledgers no longer in ``folder``'s parent — renamed or deleted: a copy is
+    personal data, kept only to check its own ledger. Their notes (no personal data) stay: a ledger given
+    back its name is still known as certctl's. A ledger being merged (locked) is left alone."""
+    from .ledger_xlsx import LedgerLocked, ledger_lock
+
+    for n in folder.glob("*.json"):
+        try:
+            doc = json.loads(n.read_text(encoding="utf-8"))
+            name = doc.get("ledger") if isinstance(doc, dict) and doc.get("format") == _FORMAT else None
+            gone = folder.parent / name if isinstance(name, str) and name == Path(name).name else None
+            if gone is None or gone == ledger or note_path(gone) != n or os.path.lexists(gone):
+                continue
+            if not os.path.lexists(copy_path(gone)):
+                continue
+            with ledger_lock(gone):
+                if not os.path.lexists(gone):
+                    copy_path(gone).unlink(missing_ok=True)
+        except (OSError, ValueError, LedgerLocked):
+            continue
 
 
 def remember(ledger: str | os.PathLike[str], sheets: list[Any]) -> None:
@@ -390,10 +335,98 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
         doc = json.loads(note_path(ledger).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    ok = (isinstance(doc, dict) and doc.get("format") == _FORMAT and isinstance(doc.get("certs"), list)
-          and isinstance(doc.get("rows"), list) and isinstance(doc.get("headers"), list)
-          and isinstance(doc.get("sheets"), dict) and len(doc["certs"]) == len(doc["rows"]))
+    if not (isinstance(doc, dict) and isinstance(doc.get("headers"), list) and isinstance(doc.get("sha256"), str)):
+        return None
+    if doc.get("format") == _FORMAT:
+        return doc if doc.get("copy") is None or isinstance(doc.get("copy"), str) else None
+    ok = (doc.get("format") == _OLD_FORMAT and isinstance(doc.get("certs"), list)  # a digest of each row in it
+          and isinstance(doc.get("rows"), list) and isinstance(doc.get("sheets"), dict)
+          and len(doc["certs"]) == len(doc["rows"]))
     return doc if ok else None
+
+
+class _Written:
+    """What certctl last wrote to a ledger, to check an edited one against: certctl's titles of 证件台账;
+    from the copy, its rows of 证件台账 (certctl's cells first) and its other sheets, read when asked; from a
+    note of the previous format, the digests of each certificate's rows and of each other sheet."""
+
+    def __init__(self, headers: list[str], *, rows: list[list[Any]] | None = None, book: Any = None,
+                 wrote: dict[str, set[str]] | None = None, sheets: dict[str, str] | None = None) -> None:
+        self.headers, self.rows, self.book, self._wrote, self._sheets = headers, rows, book, wrote, sheets
+
+    def wrote(self) -> dict[str, set[str]]:
+        """Each certificate's rows' digests (from the copy's rows, made once when asked)."""
+        if self._wrote is None:
+            self._wrote = {}
+            k = len(self.headers)
+            for r in self.rows or ():
+                self._wrote.setdefault(cert_key(r[0] if r else None), set()).add(_row_digest(r[:k]))
+        return self._wrote
+
+    def sheet_names(self) -> list[str]:
+        """The other sheets written (a sheet split in parts by its first part's name)."""
+        if self._sheets is not None:
+            return list(self._sheets)
+        return [n for n in _bases(self.book.sheet_names) if n != LEDGER_SHEET]
+
+    def same_sheet(self, name: str, grid: list[list[Any]]) -> bool:
+        """Whether the ledger's sheet ``grid`` holds the rows written there, in any order."""
+        if self._sheets is not None:
+            return _sheet_digest(grid) == self._sheets[name]
+        wrote = _grid(self.book, name)
+        return _same_cells(grid, wrote) or _sheet_digest(grid) == _sheet_digest(wrote)
+
+
+def _same_cells(a: Iterable[list[Any]], b: Iterable[list[Any]]) -> bool:
+    """Rows ``a`` and ``b`` are the same, cell by cell and of the same types, so their digests
+    (:func:`_row_digest`) are too — compared at once, not digested (a test says so): ``1 == True``."""
+    for ra, rb in itertools.zip_longest(a, b):
+        if ra is None or rb is None or ra != rb or not all(map(operator.is_, map(type, ra), map(type, rb))):
+            return False
+    return True
+
+
+def _grid(book: Any, name: str) -> list[list[Any]]:
+    """Sheet ``name`` of the workbook ``book`` with the parts that continue it (header once)."""
+    names = list(book.sheet_names)
+    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    for other in names:
+        if continued(other, [name]) == name:
+            grid.extend(book.get_sheet_by_name(other).to_python(skip_empty_area=False)[1:])
+    return grid
+
+
+def _written(ledger: Path, note: dict[str, Any]) -> _Written | None:
+    """From the note of the previous format, which holds it; else read back from the copy kept beside
+    the ledger (left open: :func:`carry` closes it) — None when there is no copy, or it is not the file
+    the note's hash says."""
+    from python_calamine import CalamineWorkbook
+
+    from .reader import check_zip, file_hash
+
+    if note["format"] == _OLD_FORMAT:
+        wrote: dict[str, set[str]] = {}
+        for cert, digest in zip(note["certs"], note["rows"]):
+            wrote.setdefault(cert, set()).add(digest)
+        return _Written(note["headers"], wrote=wrote, sheets=note["sheets"])
+    copy = copy_path(ledger)
+    if note.get("copy") != copy.name:
+        return None
+    try:
+        if file_hash(copy) != note["sha256"]:
+            return None
+        check_zip(copy)
+        book = CalamineWorkbook.from_path(str(copy))
+    except Exception:  # noqa: BLE001 - a copy that cannot be read is no copy
+        return None
+    try:
+        rows = _grid(book, LEDGER_SHEET)
+        head = [norm(h) for h in (rows.pop(0) if rows else [])]
+        own = len(head) - len(_clerk_indexes(head))  # certctl's columns first, the clerk's after them
+        return _Written(head[:own], rows=rows, book=book)
+    except Exception:  # noqa: BLE001
+        book.close()
+        return None
 
 
 # ------------------------------------------------------------------------------------------ reading back
@@ -438,10 +471,24 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
         same = False
     if same and not note.get("notes"):  # as certctl wrote it, no clerk values in it: nothing to read
         return Carry(clerk)
-    try:
-        sheets = _read(p, only=LEDGER_SHEET if same else None)
+    from .gcpause import gc_paused
+
+    with gc_paused():  # the sheets read back: millions of cells, no cycles (certctl/gcpause.py)
+        return _read_back(p, note, same, new_certs, clerk, lang)
+
+
+def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iterable[Any], clerk: ClerkColumns,
+               lang: str) -> Carry:
+    """:func:`carry` once the ledger has to be read: ``same``, it is as certctl wrote it (with a
+    clerk's values); else edited since, or no note."""
+    try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
+        sheets = _read(p, only=LEDGER_SHEET if note is not None else None)
     except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
-        return Carry(clerk, [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")])
+        return Carry(clerk, _unreadable(e))
+    # edited: checked against what certctl wrote (as certctl wrote it: nothing to check)
+    written = _written(p, note) if note is not None and not same else None
+    if note is not None and not same and written is None:
+        note = None  # no copy to check against: as without a note
     new = {cert_key(c) for c in new_certs}
     problems: list[tuple[str, str]] = []
     if note is None:
@@ -449,10 +496,21 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
     grid = sheets.get(LEDGER_SHEET)
     if grid is None:
         problems.append((f"工作表“{LEDGER_SHEET}”被删除或改名", f"sheet {LEDGER_SHEET} deleted or renamed"))
+        if written is not None and written.book is not None:
+            written.book.close()
         return Carry(clerk, problems)
-    clerk = _clerk_of(grid, note, lang, new, problems)
-    if note is not None and not same:
-        _other_sheets(sheets, note, problems)
+    try:
+        clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
+        if written is not None:
+            written.rows = grid = sheets = None  # type: ignore[assignment]  # (memory)
+            try:
+                _other_sheets(p, written, problems)
+            except Exception as e:  # noqa: BLE001 - as when the whole ledger cannot be read back
+                return Carry(ClerkColumns.default(lang), _unreadable(e))
+    finally:
+        if written is not None and written.book is not None:
+            written.book.close()
+    if written is not None:
         comments = _comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if comments:
             problems.append((f"加了 {len(comments)} 个批注（{_few(comments)}）",
@@ -495,11 +553,13 @@ def continued(name: str, earlier: Iterable[str]) -> str | None:
     return m.group(1)
 
 
-def _clerk_of(grid: list[list[Any]], note: dict[str, Any] | None, lang: str, new: set[str],
+def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written | None, lang: str, new: set[str],
               problems: list[tuple[str, str]]) -> ClerkColumns:
+    """The clerk's columns of the ledger's 证件台账 ``grid``; ``noted``: certctl's titles as the note has
+    them; ``written``: what certctl wrote, when the ledger was edited since."""
     headers = [norm(h).strip() for h in (grid[0] if grid else [])]
     body = [r for r in grid[1:] if any(_filled(v) for v in r)]
-    own_titles = note["headers"] if note is not None else _own_titles()
+    own_titles = noted if noted is not None else _own_titles()
     own: dict[str, int] = {}
     clerk_cols: list[int] = []
     for i, h in enumerate(headers):
@@ -508,7 +568,7 @@ def _clerk_of(grid: list[list[Any]], note: dict[str, Any] | None, lang: str, new
         elif h or any(_filled(r[i]) for r in body if i < len(r)):
             clerk_cols.append(i)
     missing = [h for h in own_titles if h not in own]
-    if note is not None and missing:
+    if noted is not None and missing:
         problems.append((f"删除了 certctl 的列：{'、'.join(missing)}", f"certctl's columns deleted: {', '.join(missing)}"))
     cert_col = next((own[h] for h in (*own_titles[:1], *_CERT_TITLES) if h in own), None)
     if cert_col is None:
@@ -540,18 +600,22 @@ def _clerk_of(grid: list[list[Any]], note: dict[str, Any] | None, lang: str, new
                          f"{len(orphans)} note(s) on certificates no longer in the ledger ({_few(orphans)})"))
     if clash:
         problems.append((f"同一证件有两行不同的备注（{_few(clash)}）", f"two rows of one certificate with different notes ({_few(clash)})"))
-    if note is not None:
-        _rows_against(body, headers, own, cert_col, note, new, problems)
+    if written is not None:
+        _rows_against(body, own, cert_col, written, new, problems)
     return ClerkColumns(titles, by_cert)
 
 
-def _rows_against(body: list[list[Any]], headers: list[str], own: dict[str, int], cert_col: int,
-                  note: dict[str, Any], new: set[str], problems: list[tuple[str, str]]) -> None:
-    """Rows deleted, certificate numbers edited, certctl's cells changed — against the note."""
-    wrote: dict[str, set[str]] = {}
-    for cert, digest in zip(note["certs"], note["rows"]):
-        wrote.setdefault(cert, set()).add(digest)
-    idx = [own.get(h) for h in note["headers"]]
+def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, written: _Written, new: set[str],
+                  problems: list[tuple[str, str]]) -> None:
+    """Rows deleted, certificate numbers edited, certctl's cells changed — against what was written."""
+    idx = [own.get(h) for h in written.headers]
+    if written.rows is not None and idx[:1] == [cert_col]:
+        k = len(idx)  # certctl's columns where it wrote them (the usual ledger): the rows cut, not a list a cell
+        cells = ((r[:k] for r in body) if idx == list(range(k)) else
+                 ([r[i] if i is not None and i < len(r) else None for i in idx] for r in body))
+        if _same_cells(cells, (r[:k] for r in written.rows)):
+            return  # every row where it was written, certctl's cells as written (the usual edit: a note typed)
+    wrote = written.wrote()
     present: set[str] = set()
     edited_numbers: list[str] = []
     changed: list[str] = []
@@ -576,16 +640,38 @@ def _rows_against(body: list[list[Any]], headers: list[str], own: dict[str, int]
                          f"cells certctl derives from the forms changed on {len(changed)} row(s) ({_few(changed)})"))
 
 
-def _other_sheets(sheets: dict[str, list[list[Any]]], note: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-    edited = [n for n, d in note["sheets"].items() if n in sheets and _sheet_digest(sheets[n]) != d]
-    gone = [n for n in note["sheets"] if n not in sheets]
-    added = [n for n in sheets if n != LEDGER_SHEET and n not in note["sheets"]]
+def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
+    """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(p))
+    try:
+        theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
+        wrote = written.sheet_names()
+        edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n))]
+    finally:
+        book.close()
+    gone = [n for n in wrote if n not in theirs]
+    added = [n for n in theirs if n not in wrote]
     if edited:
         problems.append((f"改动了工作表 {'、'.join(edited)}", f"sheet(s) edited: {', '.join(edited)}"))
     if gone:
         problems.append((f"删除了工作表 {'、'.join(gone)}", f"sheet(s) deleted: {', '.join(gone)}"))
     if added:
         problems.append((f"新加了工作表 {'、'.join(added)}", f"sheet(s) added: {', '.join(added)}"))
+
+
+def _bases(names: Iterable[str]) -> list[str]:
+    """The sheets of a workbook named ``names``, those continuing another (:func:`continued`) left out."""
+    out: list[str] = []
+    for name in names:
+        if continued(name, out) is None:
+            out.append(name)
+    return out
+
+
+def _unreadable(e: Exception) -> list[tuple[str, str]]:
+    return [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")]
 
 
 _REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
@@ -685,18 +771,11 @@ def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> 
         target = p.with_name(name)
         if target.exists():
             continue
-        tmp = p.with_name(f".{name}.{os.getpid()}.tmp")  # fits: _backup_stem
-        try:
+        with _removed_on_failure(p.with_name(f".{name}.{os.getpid()}.tmp")) as tmp:  # fits: _backup_stem
             shutil.copy2(p, tmp)  # contents, permissions and times
             if target.exists():  # taken meanwhile
                 tmp.unlink()
                 continue
             os.replace(tmp, target)
-        except BaseException:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            raise
         return target
     raise FileExistsError(f"no free backup name for {p}")

@@ -66,7 +66,7 @@ def run_lock(path: str | os.PathLike[str], timeout: float = DEFAULT_LOCK_TIMEOUT
     from .state import STATE_NAME, own_dir
 
     p = Path(path)
-    if p.parent.name == STATE_NAME:  # .certctl/ beside a ledger or report: certctl's own, private
+    if p.parent.name == STATE_NAME:  # .certctl/ beside a ledger or report: certctl's own, private (the ledger's copy)
         own_dir(p.parent)
     else:
         p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

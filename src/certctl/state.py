@@ -7,8 +7,9 @@ None of it is needed inside the forms folder, so a read-only forms share works:
   ``$CERTCTL_STATE_DIR``, else the user's cache folder (``~/.cache/certctl`` on Linux, honouring
   ``$XDG_CACHE_HOME``; ``%LOCALAPPDATA%\\certctl\\Cache`` on Windows — platformdirs), else, when that
   cannot be created, ``certctl-<uid>`` in the system's temporary folder;
-- what belongs to one output lives in a ``.certctl/`` folder beside it: the ledger's lock and the note
-  of what certctl last wrote there (``台账.xlsx.lock``, ``台账.xlsx.json``), the report folder's lock.
+- what belongs to one output lives in a ``.certctl/`` folder beside it: the ledger's lock, a byte copy
+  of the ledger certctl last wrote there and the note of it (``台账.xlsx.lock``, ``台账.xlsx.written.xlsx``,
+  ``台账.xlsx.json``), the report folder's lock.
 
 Files certctl writes that hold personal data (ledger, annotated copies, reports, logs, CSV/JSON output,
 the cache) are created with mode 0600 less the umask, unless certctl.toml says otherwise::

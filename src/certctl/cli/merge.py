@@ -282,7 +282,7 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     en = lg == "en"
     lock_dir = lock_path(out).parent.absolute()
     try:
-        own_dir(lock_dir)  # 0700: the note kept there is refused in a folder others can write
+        own_dir(lock_dir)  # 0700 (a loose one tightened): the lock, the note, the ledger's copy
     except OSError as e:
         fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else
