@@ -265,3 +265,14 @@ def test_a_ledger_open_through_its_link_is_not_merged(tmp_path: Path, monkeypatc
     (tmp_path / ".~lock.台账.xlsx#").write_text("clerk,host,...", encoding="utf-8")  # LibreOffice, opened via the link
     r = merge()
     assert r.exit_code == 2 and ".~lock.台账.xlsx#" in r.output, r.output
+
+
+def test_two_ledgers_merged_side_by_side_do_not_name_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bureau merging two folders into 启东台账.xlsx and 柞水台账.xlsx in one folder: each is newer than the
+    other in turn, and both are certctl's own — neither is the other's ledger gone astray."""
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    for day in ("2024-06-05", "2024-06-06"):
+        for name in ("启东台账.xlsx", "柞水台账.xlsx"):
+            r = CliRunner().invoke(app, ["merge", "ledger", "--as-of", day, "-o", name])
+            assert r.exit_code == 1 and "注意" not in r.output, r.output

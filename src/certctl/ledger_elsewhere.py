@@ -10,7 +10,8 @@ carried either; :func:`elsewhere` says so, once a merge, naming the file:
 - the ledger certctl last wrote here (its note in ``.certctl/`` says so) is no longer there: moved,
   renamed or deleted — with the certctl ledgers that are in the folder instead;
 - a file beside the ledger, newer than it, that is the ledger saved in another format (the same name,
-  ``.xls`` ``.ods`` ``.et`` ``.csv`` ``.xlsm``), or another certctl ledger (not a ``.bak.xlsx`` copy).
+  ``.xls`` ``.ods`` ``.et`` ``.csv`` ``.xlsm``), or another certctl ledger that no merge writes by that name
+  (not a ``.bak.xlsx`` copy, nor a second ledger merged beside it with a note of its own).
 
 Nothing is read but names, times and, for an .xlsx newer than the ledger, its list of sheets.
 """
@@ -115,7 +116,13 @@ def _ledgers_beside(p: Path) -> list[Path]:
 
 
 def _is_ledger(q: Path) -> bool:
+    """``q`` is a certctl ledger no merge writes under its name: a copy or a renamed ledger. One with a note of
+    its own in ``.certctl/`` is merged there by that name (a bureau keeping 启东台账.xlsx and 柞水台账.xlsx side by
+    side): not the clerk's ledger gone astray."""
+    from .ledger_edits import note_path
     from .outputs import LEDGER_SHEETS, _xlsx_info
 
+    if note_path(q).is_file():
+        return False
     info = _xlsx_info(q)
     return info is not None and all(s in info[0] for s in LEDGER_SHEETS)
