@@ -59,7 +59,7 @@ survey_due = 2024-06-05
 holidays = [2030-01-01]
 
 [rules]
-disable = ["W203"]     # 本局不查
+disable = ["I012"]     # 本局不查
 """
 
 
@@ -100,7 +100,7 @@ def test_existing_config_keeps_its_comments_and_settings(tmp_path: Path) -> None
     assert stat.S_IMODE(toml.stat().st_mode) == 0o600
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     cfg = load_config(toml)
-    assert cfg.forms_dir == "报送表格" and cfg.rules.disable == ["W203"] and 2027 in cfg.calendar
+    assert cfg.forms_dir == "报送表格" and cfg.rules.disable == ["I012"] and 2027 in cfg.calendar
 
 
 @needs_2027_unknown

@@ -4,7 +4,10 @@
 defaults); ``load_config(path)`` reads that file, which must exist. Every problem raises
 :class:`ConfigError` whose message names the file and the key, in Chinese and English, e.g.::
 
-    certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"
+    certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"（第 2 行 / line 2）
+
+A TOML syntax error names the line, shows it and says in Chinese what is likely wrong (a Chinese
+quote, text without quotes, a date that does not exist, a key written twice).
 
 See ``certctl.example.toml`` at the repository root for every key, documented.
 """
@@ -125,12 +128,30 @@ class Rules(_Section):
             if not isinstance(code, str) or not code.strip() or re.search(r"\s", code.strip()):
                 raise PydanticCustomError(
                     "config_value",
-                    "rules.disable[{i}]: 必须是规则编号，如 \"W203\" "
-                    "(must be a rule code such as \"W203\"), got {got}",
+                    "rules.disable[{i}]: 必须是规则编号，如 \"I012\" "
+                    "(must be a rule code such as \"I012\"), got {got}",
                     {"i": i, "got": _show(code)},
                 )
-            out.append(code.strip())
+            out.append(_known_code(i, code.strip()))
         return out
+
+
+def _known_code(i: int, code: str) -> str:
+    """``code`` as the rules know it (upper case: the findings' codes are); a code no rule has is an error,
+    not a switch that silently switches nothing off (the example of older versions, "W203", was one)."""
+    from .rules import RULES
+
+    if code.upper() in RULES:
+        return code.upper()
+    close = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.7)
+    hint = f"；是否应为 {close[0]}？" if close else ""
+    hint_en = f"; did you mean {close[0]}?" if close else ""
+    raise PydanticCustomError(
+        "config_value",
+        "rules.disable[{i}]: 没有编号为 {got} 的规则（certctl rules 列出全部规则）{hint} "
+        "(no rule has this code; certctl rules lists them{hint_en})",
+        {"i": i, "got": _show(code), "hint": hint, "hint_en": hint_en},
+    )
 
 
 _SET_KEYS = ("qidong2020", "zhashui2024", "certctl")
@@ -247,6 +268,17 @@ class Output(_Section):
     def _octal(cls, v: Any) -> Any:
         if not isinstance(v, str) or not re.fullmatch(r"0?[0-7]{3}", v.strip()):
             raise PydanticCustomError("not_mode", "not an octal mode")
+        bits = int(v.strip(), 8)
+        if bits & 0o600 != 0o600 or bits & 0o111 or bits & 0o002:
+            # the ledger is the clerk's working file: they must read and save it; nothing certctl writes is a
+            # program; personal data that any user of the computer can change is not protected (data-protection.md)
+            raise PydanticCustomError(
+                "config_value",
+                "output.mode: {got} 不可用：文件须本人可读写（6__），不能有执行位（1），其他用户不能写（__2）；"
+                "常用 \"0600\"（仅本人）或 \"0640\"（同组可读） (the owner must read and write, no execute bits, "
+                "not writable by others: use \"0600\" or \"0640\")",
+                {"got": _show(v.strip())},
+            )
         return v.strip()
 
     @property
@@ -273,9 +305,21 @@ class Config(_Section):
 
     @field_validator("forms_dir", "ledger", "state_dir", mode="before")
     @classmethod
-    def _non_empty(cls, v: Any) -> Any:
+    def _non_empty(cls, v: Any, info: Any) -> Any:
         if not isinstance(v, str) or not v.strip():
             raise PydanticCustomError("non_empty_str", "must be a non-empty string")
+        if re.search(r"[\x00-\x1f]", v):  # "D:\new\表格": \n and \t are escapes in a TOML "string"
+            raise PydanticCustomError(
+                "config_value",
+                "{key}: 路径 {got} 中有换行或制表符：双引号里的 \\n、\\t 是转义符；Windows 路径请用单引号，"
+                "如 {key} = 'D:\\证件\\ledger'，或写成 D:/证件/ledger (a path with a newline or tab in it: in a "
+                "double-quoted TOML string \\n and \\t are escapes; put a Windows path in single quotes)",
+                {"key": info.field_name, "got": _show(v)},
+            )
+        if v.startswith("~"):  # "~/证件/ledger": the home folder, as state_dir already took it, not a folder named ~
+            import os
+
+            return os.path.expanduser(v)
         return v
 
     @field_validator("cert_patterns", mode="after")
@@ -393,12 +437,12 @@ _EXPECT: list[tuple[str, tuple[str, str]]] = [
     ("campaign.units", ("单位名称列表，如 [\"柞水县*\"]", "a list of unit names such as [\"柞水县*\"]")),
     ("campaign.ruleset", ("\"zhashui2024\" 或 \"qidong2020\"", "\"zhashui2024\" or \"qidong2020\"")),
     ("campaign", ("表 [campaign]", "a table [campaign]")),
-    ("rules.disable", ("规则编号列表，如 [\"W203\"]", "a list of rule codes such as [\"W203\"]")),
+    ("rules.disable", ("规则编号列表，如 [\"I012\"]", "a list of rule codes such as [\"I012\"]")),
     ("cert_patterns.*", ("正则表达式字符串", "a regular-expression string")),
     ("cert_patterns", ("表（类别 = 正则表达式）", "a table of category = regex")),
     ("calendar.*.holidays[[]]", ("日期，如 2027-01-01", "a date such as 2027-01-01")),
     ("calendar.*.workdays[[]]", ("日期，如 2027-02-07", "a date such as 2027-02-07")),
-    ("rules.disable[[]]", ("规则编号，如 \"W203\"", "a rule code such as \"W203\"")),
+    ("rules.disable[[]]", ("规则编号，如 \"I012\"", "a rule code such as \"I012\"")),
     ("calendar.*.holidays", ("日期列表，如 [2027-01-01]", "a list of dates such as [2027-01-01]")),
     ("calendar.*.workdays", ("日期列表，如 [2027-02-07]", "a list of dates such as [2027-02-07]")),
     ("calendar.*.names", ("表（日期 = 节日名称）", "a table of date = holiday name")),
@@ -543,12 +587,126 @@ def load_config(path: Path | str | None = None) -> Config:
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        n = raw.count(b"\n", 0, exc.start) + 1  # the line of the first byte that is not UTF-8
+        gbk = ""
+        try:
+            raw.decode("gb18030")
+            gbk = "（看来是 GBK 编码）"
+        except UnicodeDecodeError:
+            pass
         raise ConfigError(
-            f"{where}: 配置文件必须是 UTF-8 编码 (config file must be UTF-8 encoded)"
+            f"{where}: 配置文件必须是 UTF-8 编码{gbk}，第 {n} 行起不是；请用记事本打开，“另存为”时编码选 UTF-8 "
+            f"(config file must be UTF-8 encoded; line {n} is not: save it as UTF-8)"
         ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: TOML 语法错误 (TOML syntax error): {exc}") from None
-    return config_from_dict(data, where)
+        raise ConfigError(_syntax_error(where, text, exc)) from None
+    try:
+        return config_from_dict(data, where)
+    except ConfigError as exc:
+        raise ConfigError(_with_lines(str(exc), where, text), key=exc.key) from None
+
+
+# ---------------------------------------------------------------------- where in the file
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+
+
+def _parts(dotted: str) -> list[str]:
+    return [p.strip().strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', dotted)]
+
+
+def _assignments(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(line number, full key) of every ``key = value`` line and every ``[table]`` line, in order."""
+    out: list[tuple[int, tuple[str, ...]]] = []
+    table: tuple[str, ...] = ()
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _TABLE.match(line)
+        if m:
+            table = tuple(_parts(m.group(1)))
+            out.append((n, table))
+            continue
+        m = _ASSIGN.match(line)
+        if m:
+            out.append((n, table + tuple(_parts(m.group(1)))))
+    return out
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of ``text`` where the setting ``key`` (``deadlines.report_days``, ``rules.disable[1]``)
+    is written, or of the nearest enclosing key or table written; None when no line says it."""
+    want = tuple(_parts(re.sub(r"\[\d+\]", "", key)))
+    lines = _assignments(text)
+    for n in range(len(want), 0, -1):
+        for line, full in lines:
+            if full == want[:n]:
+                return line
+    return None
+
+
+def _with_lines(message: str, where: str, text: str) -> str:
+    """Each ``where: key: …`` line of a validation message with the line of the file it is about."""
+    out = []
+    for line in message.split("\n"):
+        rest = line[len(where) + 2:] if line.startswith(f"{where}: ") else ""
+        key = rest.split(": ", 1)[0] if ": " in rest else ""
+        n = _key_line(text, key) if key else None
+        out.append(line if n is None else f"{line}（第 {n} 行 / line {n}）")
+    return "\n".join(out)
+
+
+def _syntax_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """A TOML syntax error as a clerk can act on it: the line and its text, what is likely wrong (a Chinese
+    quote or equals sign, text without quotes, a date that does not exist, a key written twice), in
+    Chinese, then the parser's own words."""
+    raw = str(exc)
+    m = _AT.search(raw)
+    what = _AT.sub("", _AT_END.sub("", raw))
+    lines = text.splitlines()
+    n = int(m.group(1)) if m else None
+    if n is None and what.startswith("Cannot overwrite a value"):
+        seen: set[tuple[str, ...]] = set()
+        for line, full in _assignments(text):
+            if full in seen and not _TABLE.match(lines[line - 1]):
+                n = line
+                break
+            seen.add(full)
+    if n is None and what.startswith("Unterminated string"):
+        n = next((i for i, t in enumerate(lines, 1) if t.split("#")[0].count('"') % 2), None)
+    src = lines[n - 1].strip() if n is not None and 0 < n <= len(lines) else ""
+    hint = _syntax_hint(src, what)
+    at = f"第 {n} 行 {src}：" if n is not None else ""
+    at_en = f" at line {n}" if n is not None else ""
+    return f"{where}: {at}TOML 语法错误，{hint} (TOML syntax error{at_en}: {what})"
+
+
+def _syntax_hint(src: str, what: str) -> str:
+    value = src.split("=", 1)[1].split("#")[0].strip() if "=" in src else ""
+    if what.startswith("Cannot overwrite a value"):
+        return "同一个设置项写了两次，请删去一处"
+    if what.startswith("Cannot declare"):
+        return "同一个表（[…]）写了两次，请合并为一处"
+    if any(ch in src for ch in "“”‘’＝［］"):
+        return "引号、等号和方括号要用英文半角：\"…\"、=、[ ]"
+    d = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if d:
+        try:
+            _dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            return "日期的月和日要写两位，如 2024-06-05"
+        except ValueError:
+            return f"日期 {value} 不存在，请写成 2024-06-05 这样的日期"
+    if re.search(r"\d{4}[/.年]\d{1,2}", value):
+        return "日期要写成 2024-06-05（不加引号）"
+    if value and value[0] not in "\"'[{0123456789-+tf" and not value.startswith(("true", "false")):
+        return f"文字要加英文双引号，如 \"{value}\""
+    if what.startswith("Unescaped '\\'"):
+        return "双引号里的 \\ 是转义符：Windows 路径请用单引号，如 'D:\\证件\\ledger'，或写成 D:/证件/ledger"
+    if what.startswith("Unterminated string") or src.split("#")[0].count('"') % 2:
+        return "引号没有配对"
+    if what.startswith("Unclosed array"):
+        return "方括号 [ ] 没有配对"
+    return "请对照 certctl.example.toml 检查这一行"

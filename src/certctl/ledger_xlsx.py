@@ -745,8 +745,11 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
     called with the sheets (name, headers, rows, …) once they are written; their rows can be walked
     again. A table longer than ``max_rows`` (the header included) goes on several sheets. ``tap``: see
     :func:`write_sheets`. Raises
-    :class:`LedgerLocked`, or OSError when the directory cannot be written."""
-    p = Path(path)
+    :class:`LedgerLocked`, or OSError when the directory cannot be written. A ``path`` that is a symbolic
+    link writes the file it points to (:func:`certctl.outputs.through_link`)."""
+    from .outputs import through_link
+
+    p = through_link(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     ctx = ledger_lock(p, timeout) if lock else contextlib.nullcontext()
     with ctx:

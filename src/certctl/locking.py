@@ -63,8 +63,13 @@ def run_lock(path: str | os.PathLike[str], timeout: float = DEFAULT_LOCK_TIMEOUT
              poll: float = 0.1) -> Iterator[Path]:
     """Hold an exclusive lock on ``path`` for the ``with`` block; wait at most ``timeout`` seconds.
     OSError when the lock file cannot be created (a folder that is not writable)."""
+    from .state import STATE_NAME, own_dir
+
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # .certctl/: also the ledger's copy (private)
+    if p.parent.name == STATE_NAME:  # .certctl/ beside a ledger or report: certctl's own, private (the ledger's copy)
+        own_dir(p.parent)
+    else:
+        p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     extra = {"on_acquired": _note_holder} if _NATIVE else {}
     lock = filelock.FileLock(str(p), mode=0o600, **extra)
     try:

@@ -30,7 +30,7 @@ from .reader import EXTENSIONS
 from .oserror import why
 from .pathnames import shown, too_long
 
-__all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "write_text"]
+__all__ = ["KINDS", "OutputRefused", "check_output", "is_certctl_output", "through_link", "write_text"]
 
 #: what each kind of output is called in a message (zh, en)
 KINDS: dict[str, tuple[str, str]] = {
@@ -66,6 +66,21 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
     zh_kind, en_kind = KINDS[kind]
     out = Path(path)
     check_name(out, kind)
+    if kind == "ledger" and out.suffix.lower() != ".xlsx":
+        # the ledger is an .xlsx workbook whatever its name: 台账.xls, 台账.csv or 台账 held one, which Excel
+        # refuses or shows as gibberish, and 台账.csv looked like the CSV export it is not
+        raise OutputRefused(
+            f"台账须是 .xlsx 文件（Excel 工作簿）：{out}；请写成 {out.stem if out.suffix else out.name}.xlsx"
+            f"（逾期清单的 CSV 用 certctl overdue --format csv，SQLite 台账用 merge --sqlite）",
+            f"the ledger must be an .xlsx file (Excel workbook): {out}; name it "
+            f"{out.stem if out.suffix else out.name}.xlsx (a CSV of the overdue list: certctl overdue --format csv; "
+            f"an SQLite ledger: merge --sqlite)")
+    if kind in ("csv", "json", "text") and out.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise OutputRefused(
+            f"输出的{zh_kind}是文本，不是 Excel 工作簿：{out} 这样的名字 Excel 打不开；请用 .csv（Excel 可直接打开）"
+            f"{'、.json' if kind == 'json' else ''}或 .txt",
+            f"the {en_kind} is text, not an Excel workbook: Excel will not open it as {out}; name it .csv (Excel "
+            f"opens it){', .json' if kind == 'json' else ''} or .txt")
     try:
         st = out.stat()
     except FileNotFoundError:
@@ -92,6 +107,50 @@ def check_output(path: str | os.PathLike[str], kind: str, inputs: Iterable[str |
             f"{out} 已存在，但不是 certctl 写出的{zh_kind}，为免覆盖别人的文件未写入；请换一个文件名，或先移走该文件",
             f"{out} exists and is not a {en_kind} written by certctl; not overwritten: choose another name or "
             f"move that file away")
+
+
+#: names a clerk gives a file, not a folder: what report -o / cleanup -o would make a folder of
+FILE_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".et", ".csv", ".txt", ".md", ".json", ".pdf", ".doc", ".docx")
+#: workbooks: a text output (CSV, JSON, lines) under such a name is a file Excel refuses to open
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods", ".et")
+
+
+def check_folder_name(path: str | os.PathLike[str], what: tuple[str, str]) -> None:
+    """Raise :class:`OutputRefused` when the output folder ``path`` (report -o, cleanup -o) does not exist
+    and is named like a file (``-o 报告.xlsx``): it was made a folder of that name, which Excel cannot open.
+    ``what``: (zh, en) of what is written in it."""
+    p = Path(path)
+    if p.suffix.lower() in FILE_SUFFIXES and not p.is_dir():
+        raise OutputRefused(
+            f"-o 要的是文件夹（{what[0]}写在其中），{p} 看来是文件名：请写文件夹名，如 -o reports",
+            f"-o takes a folder ({what[1]} are written in it); {p} looks like a file name: give a folder, "
+            f"such as -o reports")
+
+
+def text_format_by_name(path: str | os.PathLike[str] | None, asked: str) -> str:
+    """The format of a text output: ``asked``, or — when the default (``table``) was left and ``path`` ends
+    in .csv or .json — that format: ``overdue -o 逾期.csv`` wrote tab-separated lines with a title under a
+    name Excel opens as CSV, every item in one column."""
+    if asked != "table" or path is None:
+        return asked
+    return {".csv": "csv", ".json": "json"}.get(Path(path).suffix.lower(), asked)
+
+
+def through_link(path: str | os.PathLike[str]) -> Path:
+    """The file an output name stands for: ``path`` itself or, when it is a symbolic link (a link on the
+    desktop to the ledger on a shared folder), the file it points to — so that the file is replaced, with
+    its lock and note beside it, not the link (which became a file of its own, the ledger behind it left
+    as it was). A relative link stays relative (``台账.xlsx`` -> ``data/台账.xlsx``)."""
+    p = Path(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        try:
+            if not p.is_symlink():
+                return p
+            target = Path(os.readlink(p))
+        except OSError:
+            return p
+        p = target if target.is_absolute() else p.parent / target
+    return p
 
 
 def check_name(path: str | os.PathLike[str], kind: str) -> None:

@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STATE_ENV", "DEFAULT_MODE", "configure", "state_dir", "beside", "file_mode", "umask",
+__all__ = ["STATE_ENV", "DEFAULT_MODE", "configure", "state_dir", "beside", "own_dir", "file_mode", "umask",
            "private_dir", "key_of", "lock_file"]
 
 STATE_ENV = "CERTCTL_STATE_DIR"
@@ -124,6 +124,24 @@ def key_of(path: str | os.PathLike[str]) -> str:
     except OSError:
         p = p.absolute()
     return hashlib.sha256(str(p).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def own_dir(path: str | os.PathLike[str]) -> Path:
+    """certctl's own folder beside an output (``.certctl/``: the ledger's lock and note, a report's lock):
+    created 0700. One this user owns that group or others can write — made by an earlier certctl under a
+    umask of 002, the default for users on many Linux desktops — loses those write bits: the ledger's
+    note is kept only in a folder no one else can write (:func:`private_dir`), and without it every
+    merge of a ledger with 处理情况 typed in copied it aside as unchecked. OSError when it cannot be made."""
+    p = Path(path)
+    p.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if hasattr(os, "geteuid"):
+        st = os.lstat(p)
+        if S.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o022:
+            try:
+                os.chmod(p, S.S_IMODE(st.st_mode) & ~0o022)
+            except OSError:
+                pass  # said where it matters: the note is not kept, the ledger copied aside
+    return p
 
 
 class UnsafeDir(OSError):

@@ -259,13 +259,22 @@ def parse_as_of(run: Run, text: str | None) -> dt.date:
     return read_date(text, "--as-of", run.lang, run.fail)
 
 
+def no_forms_dir(d: Path) -> tuple[str, str]:
+    """(zh, en): the forms folder ``d`` does not exist — a relative one named with the folder it was looked
+    for in (a cron line without ``cd``, or ``--config`` of another folder: forms_dir is taken from the
+    current folder, not the config's)."""
+    where, where_en = "", ""
+    if not d.is_absolute():
+        where, where_en = f"（在当前文件夹 {Path.cwd()} 下找）", f" (looked for in the current folder {Path.cwd()})"
+    return (f"表格文件夹 {d} 不存在{where}；请先 cd 到工作文件夹，或在命令后写上表格文件夹，或在 certctl.toml 中设置 forms_dir",
+            f"forms directory {d} does not exist{where_en}; cd to the working folder first, name the forms folder "
+            f"after the command, or set forms_dir in certctl.toml")
+
+
 def resolve_dir(run: Run, cfg: Any, directory: Path | None) -> Path:
     d = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
     if not d.exists():
-        run.fail(
-            f"表格文件夹 {d} 不存在；请在命令后写上表格文件夹，或在 certctl.toml 中设置 forms_dir",
-            f"forms directory {d} does not exist; name the forms folder after the command, or set forms_dir in certctl.toml",
-        )
+        run.fail(*no_forms_dir(d))
     if not d.is_dir():
         run.fail(f"{d} 不是文件夹", f"{d} is not a directory")
     from ..workspace import find_forms
@@ -404,6 +413,13 @@ def start_folder_job(command: str, config: Path | None, lang: Lang | None, direc
     d = resolve_dir(run, cfg, directory) if ledger is None else forms
     if out.exists() and not out.is_dir():
         run.fail(f"--output {out} 不是文件夹", f"--output {out} is not a directory")
+    from ..outputs import OutputRefused, check_folder_name
+
+    try:  # -o 报告.xlsx made a folder of that name
+        check_folder_name(out, ("报告" if command == "report" else "专项清理材料",
+                                "the report's files" if command == "report" else "the cleanup documents"))
+    except OutputRefused as e:
+        run.fail(e.zh, e.en)
     for p in replaced(out, day):  # the files it replaces must be certctl's, never forms (nor the ledger)
         guard(p, command, [d] if ledger is None else [d, ledger], run.fail)
     try:

@@ -193,8 +193,16 @@ def merge_cmd(
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
+    from ..outputs import through_link
+
+    named = out  # opened in Excel through a link, its lock file is beside the link
+    out = through_link(out)  # a link to the ledger: the ledger is replaced, not the link
+    sqlite = through_link(sqlite) if sqlite is not None else None
     if not root.exists():
-        fail(f"folder not found: {root}" if en else f"文件夹不存在：{root}")
+        from .common import no_forms_dir
+
+        zh, en_text = no_forms_dir(root)
+        fail(en_text if en else zh)
     try:
         check_name(out, "ledger")  # the clerk's own name: said plainly, never shortened for them
     except OutputRefused as e:
@@ -210,7 +218,7 @@ def merge_cmd(
             check_sqlite_output(sqlite)
     except OutputRefused as e:
         fail(e.message(lg))
-    lock = office_lock(out) if out.exists() else None
+    lock = (office_lock(out) or office_lock(named)) if out.exists() else None
     if lock is not None:  # the clerk may be typing in it: what is unsaved would not be carried, and saving would undo the merge
         fail(f"the ledger {out} is open in Excel/WPS (its lock file {lock.name} is beside it): save and close it, then "
              f"merge again; if it is not open, delete the hidden lock file {lock}" if en else
@@ -239,8 +247,13 @@ def merge_cmd(
     notice = calendar_warning(day or dt.date.today(), make_calendar(cfg, lang=lg))  # next year's holidays unknown?
     if notice:
         console(stderr=True).print(notice, markup=False, highlight=False)
+    from ..ledger_elsewhere import elsewhere
+
+    moved = elsewhere(out, lg)  # the clerk's notes in a renamed, moved or re-saved ledger: said, before it is written
     summary, unchanged, carry = _merge(root, out, files, listing.unreadable, opts, cfg, day, lg, wait, cache,
                                        quiet or fmt != Fmt.table, sqlite)
+    for line in moved:
+        console(stderr=True).print(line, markup=False, highlight=False)
     if fmt == Fmt.json:
         _print_json(summary, out, unchanged, lg, show_id, carry, sqlite)
     else:
@@ -263,12 +276,13 @@ def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts
     from ..cache import open_cache
     from ..ledger_xlsx import LedgerLocked, ledger_lock, lock_path
     from ..reader import file_hash
+    from ..state import own_dir
     from ..workspace import inputs_key, scan_forms
 
     en = lg == "en"
     lock_dir = lock_path(out).parent.absolute()
     try:
-        lock_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # .certctl/: the lock, the note, the ledger's copy
+        own_dir(lock_dir)  # 0700 (a loose one tightened): the lock, the note, the ledger's copy
     except OSError as e:
         fail(f"cannot create the ledger's lock in {lock_dir} ({e.strerror or e}); write the ledger to a "
              f"folder you can write with -o" if en else

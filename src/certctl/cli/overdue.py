@@ -270,6 +270,9 @@ def overdue_cmd(
         failer(lg, "certctl overdue")("表格文件夹与 --ledger 只能给一个：从表格判定，或从 SQLite 台账判定",
                                       "give FORMS_DIR or --ledger, not both: judge the forms, or the SQLite ledger")
     forms = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger"))
+    from ..outputs import text_format_by_name
+
+    fmt = Fmt(text_format_by_name(output, fmt.value))  # -o 逾期.csv: CSV, as its name says
     # never a log appended to a form (nor to the SQLite ledger: a file certctl's outputs never replace)
     guard(log_file, "log", [forms], failer(lg, "certctl overdue"))
     guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
