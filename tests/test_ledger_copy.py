@@ -280,3 +280,23 @@ def test_rows_compared_at_once_find_what_their_digests_find(pair: tuple[list, li
     assert got == want
     if E._same_cells(edited, rows):
         assert [E._row_digest(r) for r in edited] == [E._row_digest(r) for r in rows]
+
+
+def test_a_note_that_cannot_be_written_removes_the_previous_note_and_copy(
+        written: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previous note and copy describe the ledger before this merge: left there, certctl's own changes
+    since would be taken for the clerk's edits at the next merge."""
+    out, _ = written
+    assert E.note_path(out).is_file() and E.copy_path(out).is_file()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    import certctl.atomic
+
+    monkeypatch.setattr(certctl.atomic, "atomic_write_bytes", full)
+    note = E.Note()
+    note.save(out)
+    assert not E.note_path(out).exists() and not E.copy_path(out).exists()
+    assert note.unkept is not None and "磁盘已满" in note.unkept[0] and "另存一份副本" in note.unkept[0]
+    assert [zh for zh, _ in E.carry(out, ["x"]).problems] == [NO_NOTE]

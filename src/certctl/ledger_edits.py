@@ -23,7 +23,8 @@ whether any clerk column held a value, and the copy's name. A ledger whose hash 
 edited; only when it differs is the copy read back and each row's certctl cells compared with the
 ledger's (a digest of each row, and of each other sheet, rows in any order). Without the note or the
 copy (a ledger from an older certctl, either deleted, or the copy not written) the edits cannot be
-checked, and an existing ledger is copied aside. A note of the previous format (certctl before the
+checked, and an existing ledger is copied aside. A merge that cannot write the note (a ``.certctl/`` others
+can write, a full disk) removes the previous note and copy, which describe the ledger before it, and says so. A note of the previous format (certctl before the
 copy: a digest of every row in the note itself) is still read as it was.
 Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
 formatting is not kept).
@@ -215,6 +216,7 @@ class Note:
 
     def __init__(self) -> None:
         self.doc: dict[str, Any] = {"format": _FORMAT}
+        self.unkept: tuple[str, str] | None = None  # (zh, en): why the note could not be kept, when it could not
 
     def tap(self, name: str, headers: list[str], rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
         """``rows``, unchanged (those of 证件台账 looked at for a clerk's value as they pass)."""
@@ -235,7 +237,10 @@ class Note:
 
     def save(self, ledger: str | os.PathLike[str]) -> None:
         """Keep the copy and write the note beside ``ledger``. Best effort: without the note the next
-        merge copies an existing ledger aside rather than checking it; without the copy, an edited one."""
+        merge copies an existing ledger aside rather than checking it; without the copy, an edited one.
+        A note that cannot be written is not left as it was: the previous one, and its copy, describe
+        another ledger (certctl's own changes since would read as the clerk's edits) and are removed;
+        :attr:`unkept` says why, for the merge to say."""
         from .atomic import atomic_write_bytes
         from .reader import file_hash
 
@@ -243,7 +248,8 @@ class Note:
         copy = copy_path(p)
         try:
             state.private_dir(copy.parent)
-        except OSError:
+        except OSError as e:
+            self._lost(p, e)
             return
         try:
             _keep_copy(p, copy)
@@ -252,14 +258,34 @@ class Note:
             try:
                 copy.unlink(missing_ok=True)  # an older copy must not stand for this ledger
                 self.doc["sha256"], self.doc["copy"] = file_hash(p), None
-            except OSError:
+            except OSError as e:
+                self._lost(p, e)
                 return
         self.doc["ledger"] = p.name
         try:
             atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
+        except OSError as e:
+            self._lost(p, e)
         _forget_gone(copy.parent, p)
+
+    def _lost(self, ledger: Path, e: OSError) -> None:
+        """The note of ``ledger`` could not be written (``e``): the previous note and copy removed (as far
+        as they can be), and why said in :attr:`unkept`."""
+        from .oserror import why
+
+        gone = True
+        for f in (note_path(ledger), copy_path(ledger)):
+            try:
+                f.unlink(missing_ok=True)  # a link in their place is removed, not what it points to
+            except OSError:
+                gone = gone and not os.path.lexists(f)
+        folder = note_path(ledger).parent
+        zh = why(e) if not isinstance(e, state.UnsafeDir) else f"该文件夹其他用户可写或不属于您：{e}"
+        then_zh = "下次合并时若台账被改过，会先另存一份副本" if gone else "上次的记录也无法删除，下次合并可能把 certctl 自己的改动当作台账中的改动"
+        then_en = ("the next merge copies an edited ledger aside" if gone else
+                   "the previous note could not be removed either: the next merge may take certctl's own changes for edits")
+        self.unkept = (f"无法在 {folder} 中保存本次写出的台账的记录（{zh}），{then_zh}",
+                       f"the note of the ledger just written cannot be kept in {folder} ({why(e, 'en')}); {then_en}")
 
 
 def _keep_copy(ledger: Path, copy: Path) -> None:
