@@ -241,9 +241,6 @@ def test_overdue_to_a_file_takes_the_format_its_name_says(tmp_path: Path, monkey
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: needed to save the ledger as .xls")
-@pytest.mark.xfail(strict=True, reason="ledger_edits.carry reads the ledger back as a zip only and says why in English "
-                   "(_short(str(e)): 'the file is truncated or corrupt … ask for it again'): a ledger saved as Excel 97-2003 "
-                   "under its .xlsx name carries nothing — carry internals are another helper's this round")
 def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chinese(bureau: Path) -> None:
     _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办")
     proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{bureau}/profile", "--headless",
@@ -254,6 +251,19 @@ def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chine
     shutil.move(bureau / "lo/台账.xls", bureau / "台账.xlsx")  # 另存为 97-2003, then renamed back to .xlsx
     r = merge("--no-cache")
     assert "ask for it again" not in r.output and "报送单位重新发送" not in r.output, r.output
+    # read back (python-calamine reads Excel 97-2003 by its content): the note carried, nothing to copy aside
+    assert r.exit_code == 1 and "另存为" not in r.output and not list(bureau.glob("*.bak.xlsx")), r.output
+    ws = openpyxl.load_workbook(bureau / "台账.xlsx")["证件台账"]
+    assert any(row[0] == "320681200002" and "已电话催办" in row for row in ws.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("content, said", [("证件号码,姓名\n".encode("utf-8-sig"), "这是文本/CSV 文件，不是 Excel 工作簿"),
+                                           (b"PK\x03\x04truncated", "台账文件不完整或已损坏")], ids=["csv", "truncated"])
+def test_a_ledger_that_is_not_a_workbook_is_said_in_chinese_for_the_ledger(bureau: Path, content: bytes, said: str) -> None:
+    (bureau / "台账.xlsx").write_bytes(content)
+    r = merge("--no-cache")
+    assert f"无法读回原台账：{said}" in r.output and list(bureau.glob("台账.*.bak.xlsx")), r.output
+    assert "ask for it again" not in r.output and "报送单位" not in r.output, r.output
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")

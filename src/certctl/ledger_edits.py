@@ -14,7 +14,8 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a column certctl wrote deleted, another sheet edited, added or deleted;
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
-- two rows of one certificate with different notes; a ledger that cannot be read back.
+- two rows of one certificate with different notes; a ledger that cannot be read back (one saved as
+  Excel 97-2003 under its .xlsx name is read back as it is).
 
 To know what it wrote, certctl keeps beside the ledger, in the private ``.certctl/`` folder (0700),
 a byte copy of the ledger as it wrote it, ``.certctl/<ledger name>.written.xlsx``, and a note,
@@ -545,12 +546,7 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
 
 
 def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
-    from python_calamine import CalamineWorkbook
-
-    from .reader import check_zip
-
-    check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
-    wb = CalamineWorkbook.from_path(str(p))
+    wb = _open(p)
     try:
         out: dict[str, list[list[Any]]] = {}
         for name in wb.sheet_names:
@@ -668,9 +664,7 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
 
 def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
     """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_path(str(p))
+    book = _open(p)
     try:
         theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
         wrote = written.sheet_names()
@@ -697,7 +691,49 @@ def _bases(names: Iterable[str]) -> list[str]:
 
 
 def _unreadable(e: Exception) -> list[tuple[str, str]]:
-    return [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")]
+    """Why the ledger cannot be read back: a reader's own words (ReadError: Chinese and English), else the
+    library's text."""
+    zh, en = (getattr(e, "zh", None), getattr(e, "en", None))
+    if not (isinstance(zh, str) and isinstance(en, str)):
+        zh = en = _short(e)
+    return [(f"无法读回原台账：{zh}", f"the ledger cannot be read back: {en}")]
+
+
+_NOT_A_WORKBOOK = {  # what a ledger's bytes are when they are no workbook (reader.sniff), (zh, en)
+    "empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "html": ("这是网页（HTML）文件", "an HTML page"),
+    "text": ("这是文本/CSV 文件", "a text/CSV file"),
+    "binary": ("无法识别的文件格式", "an unknown format"),
+}
+
+
+def _open(p: Path) -> Any:
+    """The ledger at ``p`` opened by python-calamine, by its content: an .xlsx (refused when a bomb, as a
+    form would be), or an Excel 97-2003 workbook — the ledger 另存为 .xls and given back its .xlsx name.
+    Anything else raises a :class:`certctl.reader.ReadError` saying, in words for the ledger's own clerk,
+    what the file is."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from .reader import ReadError, check_zip, foreign_kind, sniff
+
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    kind = sniff(head)
+    if kind == "ole":
+        with open(p, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    if kind != "zip":
+        zh, en = (foreign_kind(head) if kind == "foreign" else None) or _NOT_A_WORKBOOK.get(kind, _NOT_A_WORKBOOK["binary"])
+        raise ReadError("F001", f"{zh}，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）",
+                        f"{en}, not an Excel workbook (saved in another format under the ledger's name?)")
+    try:
+        zipfile.ZipFile(p).close()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+        raise ReadError("F001", f"台账文件不完整或已损坏（{_short(e)}）", f"the file is truncated or corrupt ({_short(e)})") from None
+    check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
+    return CalamineWorkbook.from_path(str(p))
 
 
 _REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
