@@ -300,3 +300,20 @@ def test_a_note_that_cannot_be_written_removes_the_previous_note_and_copy(
     assert not E.note_path(out).exists() and not E.copy_path(out).exists()
     assert note.unkept is not None and "磁盘已满" in note.unkept[0] and "另存一份副本" in note.unkept[0]
     assert [zh for zh, _ in E.carry(out, ["x"]).problems] == [NO_NOTE]
+
+
+@pytest.mark.parametrize("with_note", [True, False])
+def test_a_title_row_above_the_header_is_said_and_the_notes_carried(written: tuple[Path, list[str]], with_note: bool) -> None:
+    out, certs = written
+    _edit(out, 2, "处理情况", "已电话催办")
+    wb = load_workbook(out)
+    ws = wb[E.LEDGER_SHEET]
+    ws.insert_rows(1, 2)  # a title, and an empty row under it
+    ws.cell(1, 3).value = "行政执法证件台账（打印用）"
+    wb.save(out)
+    if not with_note:  # a ledger of an older certctl: certctl's titles in either language looked for
+        E.note_path(out).unlink()
+    got = E.carry(out, certs)
+    title = "在表头上方插入了 2 行（“行政执法证件台账（打印用）”），新台账中没有"
+    assert [zh for zh, _ in got.problems] == ([title] if with_note else [NO_NOTE, title])
+    assert got.clerk.values(certs[0]) == ["已电话催办"]

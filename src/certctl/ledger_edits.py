@@ -12,6 +12,8 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a row of 证件台账 deleted whose certificate is still in the new ledger;
 - a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
 - a column certctl wrote deleted, another sheet edited, added or deleted;
+- rows typed above 证件台账's header (a title for printing): the header is found below them, within
+  its first rows, and the notes carried all the same;
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
 - two rows of one certificate with different notes; a ledger that cannot be read back (one saved as
@@ -579,9 +581,14 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
               problems: list[tuple[str, str]]) -> ClerkColumns:
     """The clerk's columns of the ledger's 证件台账 ``grid``; ``noted``: certctl's titles as the note has
     them; ``written``: what certctl wrote, when the ledger was edited since."""
-    headers = [norm(h).strip() for h in (grid[0] if grid else [])]
-    body = [r for r in grid[1:] if any(_filled(v) for v in r)]
     own_titles = noted if noted is not None else _own_titles()
+    top = _header_row(grid, own_titles)
+    above = [t for r in grid[:top] for t in (norm(v).strip() for v in r) if t]
+    if above:  # a title typed above the header, for printing: not in the ledger certctl writes
+        problems.append((f"在表头上方插入了 {top} 行（“{above[0]}”），新台账中没有",
+                         f"{top} row(s) inserted above the header ({above[0]}): not in the new ledger"))
+    headers = [norm(h).strip() for h in (grid[top] if grid else [])]
+    body = [r for r in grid[top + 1:] if any(_filled(v) for v in r)]
     own: dict[str, int] = {}
     clerk_cols: list[int] = []
     for i, h in enumerate(headers):
@@ -625,6 +632,19 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
     if written is not None:
         _rows_against(body, own, cert_col, written, new, problems)
     return ClerkColumns(titles, by_cert)
+
+
+HEADER_ROWS = 10  # rows of 证件台账 looked at for its header: a clerk may insert a title above it
+
+
+def _header_row(grid: list[list[Any]], own_titles: list[str]) -> int:
+    """The row of 证件台账 ``grid`` that holds certctl's titles: the first row, unless a clerk inserted rows
+    above it (a title for printing) — then the first of the first few holding the certificate column's."""
+    cert = {*own_titles[:1], *_CERT_TITLES}
+    for i, row in enumerate(grid[:HEADER_ROWS]):
+        if any(v.__class__ is str and v.strip() in cert for v in row):
+            return i
+    return 0
 
 
 def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, written: _Written, new: set[str],
