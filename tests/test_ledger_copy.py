@@ -317,3 +317,27 @@ def test_a_title_row_above_the_header_is_said_and_the_notes_carried(written: tup
     title = "在表头上方插入了 2 行（“行政执法证件台账（打印用）”），新台账中没有"
     assert [zh for zh, _ in got.problems] == ([title] if with_note else [NO_NOTE, title])
     assert got.clerk.values(certs[0]) == ["已电话催办"]
+
+
+def test_formulas_anywhere_in_the_ledger_are_said_and_their_values_carried(written: tuple[Path, list[str]]) -> None:
+    """certctl writes no cell as a formula: one in the ledger is the clerk's, and would be lost as a formula."""
+    out, certs = written
+    wb = load_workbook(out)
+    ws = wb[E.LEDGER_SHEET]
+    col = ws.max_column + 1
+    ws.cell(1, col).value = "备注2"
+    ws.cell(2, col).value = '="催办"&"一次"'
+    ws.cell(3, col).value = "已核"
+    wb["单位汇总"]["B2"] = "=1+1"
+    wb.save(out)
+    got = E.carry(out, certs)
+    said = [zh for zh, _ in got.problems if "公式" in zh]
+    assert said == [f"有 2 个单元格是公式（{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}、单位汇总!B2），新台账中只有值，没有公式"]
+    assert got.clerk.values(certs[1]) == [None, "已核"]
+    for size in (1, 7, 64, 1 << 20):  # each sheet read a slice at a time: no cell cut in two
+        assert E._formulas(out, size) == (2, [f"{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}", "单位汇总!B2"])
+
+
+def test_the_ledger_as_certctl_wrote_it_holds_no_formula(written: tuple[Path, list[str]]) -> None:
+    out, _ = written
+    assert E._formulas(out) == (0, []) and E._formulas(E.copy_path(out), 5) == (0, [])

@@ -122,9 +122,6 @@ def test_the_ledger_saved_as_xls_by_libreoffice_is_named(bureau: Path) -> None:
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: it computes the formula's value")
-@pytest.mark.xfail(strict=True, reason="ledger_edits.carry reads values only (calamine): a clerk's formula in their "
-                   "own column is carried as its value frozen, without a copy aside or a word — left to the helper "
-                   "changing ledger_edits (its carry internals are theirs this round)")
 def test_a_formula_the_clerk_typed_in_their_column_is_kept_or_the_ledger_copied_aside(bureau: Path) -> None:
     ledger = bureau / "台账.xlsx"
     wb = openpyxl.load_workbook(ledger)
@@ -144,6 +141,11 @@ def test_a_formula_the_clerk_typed_in_their_column_is_kept_or_the_ledger_copied_
     assert r.exit_code == 1, r.output
     cell = openpyxl.load_workbook(ledger)["证件台账"].cell(2, 15)
     assert cell.data_type == "f" or list(bureau.glob("台账.*.bak.xlsx")), (cell.value, r.output)
+    # certctl writes no cell as a formula: the value carried, the formula said and kept in the copy aside
+    assert "有 1 个单元格是公式（证件台账!O2），新台账中只有值，没有公式" in r.output, r.output
+    assert isinstance(cell.value, int) and cell.value > 0, cell.value
+    backup, = bureau.glob("台账.*.bak.xlsx")
+    assert openpyxl.load_workbook(backup)["证件台账"]["O2"].value == "=TODAY()-K2"
 
 
 @pytest.mark.parametrize("name", ["台账.xls", "台账.csv", "台账", "总台账.ods"])

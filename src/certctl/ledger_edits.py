@@ -16,6 +16,8 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
   its first rows, and the notes carried all the same;
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
+- a formula in any cell: certctl writes no cell as a formula (a clerk's column is carried as the
+  value the formula last computed, the formula itself kept in the copy aside);
 - two rows of one certificate with different notes; a ledger that cannot be read back (one saved as
   Excel 97-2003 under its .xlsx name is read back as it is).
 
@@ -539,6 +541,11 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     finally:
         if written is not None and written.book is not None:
             written.book.close()
+    if not same:
+        count, cells = _formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
+        if count:
+            problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
+                             f"{count} formula cell(s) ({', '.join(cells[:3])}): the new ledger holds their values only"))
     if written is not None:
         comments = _comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if comments:
@@ -784,6 +791,46 @@ def _comments(p: Path) -> list[str]:
             return list(dict.fromkeys(refs))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return []
+
+
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a cell's formula comes first in it
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
+    """How many cells of the ledger at ``p`` hold a formula, and the first few (``证件台账!O2``) — each
+    sheet's XML read a slice at a time, cut after a row's tag (no cell is cut in two); (0, []) for a
+    workbook not in that format (.xls)."""
+    import zipfile
+
+    from .reader import sheet_parts
+
+    count, cells = 0, []
+
+    def look(sheet: str, xml: bytes) -> None:
+        nonlocal count
+        if b"<f" not in xml and b":f" not in xml:  # no formula at all (the usual slice)
+            return
+        for m in _FORMULA_CELL.finditer(xml):
+            count += 1
+            ref = _CELL_REF.search(m.group(1))
+            if ref and len(cells) < 3:
+                cells.append(f"{sheet}!{ref.group(1).decode('ascii')}")
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            for sheet, part in sheet_parts(z).items():
+                with z.open(part) as fh:
+                    rest = b""
+                    for chunk in iter(lambda: fh.read(slice_size), b""):
+                        xml = rest + chunk
+                        cut = xml.rfind(b"row>") + 4 if b"row>" in xml else 0
+                        look(sheet, xml[:cut])
+                        rest = xml[cut:]
+                    look(sheet, rest)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        pass
+    return count, cells
 
 
 def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:
