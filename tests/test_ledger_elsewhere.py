@@ -245,17 +245,18 @@ def test_overdue_to_a_file_takes_the_format_its_name_says(tmp_path: Path, monkey
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: needed to save the ledger as .xls")
-def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chinese(bureau: Path) -> None:
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chinese(bureau: Path, fmt: str) -> None:
     _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办")
     proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{bureau}/profile", "--headless",
-                           "--convert-to", "xls", "--outdir", str(bureau / "lo"), str(bureau / "台账.xlsx")],
+                           "--convert-to", fmt, "--outdir", str(bureau / "lo"), str(bureau / "台账.xlsx")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     shutil.rmtree(bureau / "profile", ignore_errors=True)
-    shutil.move(bureau / "lo/台账.xls", bureau / "台账.xlsx")  # 另存为 97-2003, then renamed back to .xlsx
+    shutil.move(bureau / f"lo/台账.{fmt}", bureau / "台账.xlsx")  # 另存为 97-2003 (or .ods), then renamed back to .xlsx
     r = merge("--no-cache")
     assert "ask for it again" not in r.output and "报送单位重新发送" not in r.output, r.output
-    # read back (python-calamine reads Excel 97-2003 by its content): the note carried, nothing to copy aside
+    # read back (python-calamine reads Excel 97-2003 and .ods by their content): the note carried, nothing copied aside
     assert r.exit_code == 1 and "另存为" not in r.output and not list(bureau.glob("*.bak.xlsx")), r.output
     ws = openpyxl.load_workbook(bureau / "台账.xlsx")["证件台账"]
     assert any(row[0] == "320681200002" and "已电话催办" in row for row in ws.iter_rows(values_only=True))

@@ -736,7 +736,8 @@ _NOT_A_WORKBOOK = {  # what a ledger's bytes are when they are no workbook (read
 
 def _open(p: Path) -> Any:
     """The ledger at ``p`` opened by python-calamine, by its content: an .xlsx (refused when a bomb, as a
-    form would be), or an Excel 97-2003 workbook — the ledger 另存为 .xls and given back its .xlsx name.
+    form would be), or an Excel 97-2003 or OpenDocument workbook — the ledger 另存为 .xls or .ods and given
+    back its .xlsx name.
     Anything else raises a :class:`certctl.reader.ReadError` saying, in words for the ledger's own clerk,
     what the file is."""
     import zipfile
@@ -749,8 +750,7 @@ def _open(p: Path) -> Any:
         head = fh.read(4096)
     kind = sniff(head)
     if kind == "ole":
-        with open(p, "rb") as fh:
-            return CalamineWorkbook.from_filelike(fh)
+        return _by_content(p)
     if kind != "zip":
         zh, en = (foreign_kind(head) if kind == "foreign" else None) or _NOT_A_WORKBOOK.get(kind, _NOT_A_WORKBOOK["binary"])
         raise ReadError("F001", f"{zh}，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）",
@@ -759,8 +759,17 @@ def _open(p: Path) -> Any:
         zipfile.ZipFile(p).close()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
         raise ReadError("F001", f"台账文件不完整或已损坏（{_short(e)}）", f"the file is truncated or corrupt ({_short(e)})") from None
-    check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
+    if check_zip(p) == "ods":  # (the ledger is certctl's, but a bomb is refused all the same)
+        return _by_content(p)  # 另存为 .ods under the ledger's name
     return CalamineWorkbook.from_path(str(p))
+
+
+def _by_content(p: Path) -> Any:
+    """The workbook at ``p`` opened by python-calamine as its content says (from_path goes by the name)."""
+    from python_calamine import CalamineWorkbook
+
+    with open(p, "rb") as fh:
+        return CalamineWorkbook.from_filelike(fh)
 
 
 _REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
