@@ -18,8 +18,9 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
 - a formula in any cell: certctl writes no cell as a formula (a clerk's column is carried as the
   value the formula last computed, the formula itself kept in the copy aside);
-- two rows of one certificate with different notes; a ledger that cannot be read back (one saved as
-  Excel 97-2003 under its .xlsx name is read back as it is).
+- two rows of one certificate with different notes; a ledger that cannot be read back, or one saved as
+  Excel 97-2003 or .ods under its .xlsx name (read back, its notes carried, but formulas and comments in
+  it cannot be looked for).
 
 To know what it wrote, certctl keeps beside the ledger, in the private ``.certctl/`` folder (0700),
 a byte copy of the ledger as it wrote it, ``.certctl/<ledger name>.written.xlsx``, and a note,
@@ -541,7 +542,10 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     finally:
         if written is not None and written.book is not None:
             written.book.close()
-    if not same:
+    if not same and (saved_as := _saved_as(p)) is not None:  # read back, but formulas and comments not seen
+        problems.append((f"台账被另存为 {saved_as[0]}，其中的公式和批注无法核对",
+                         f"the ledger was saved as {saved_as[1]}: formulas and comments in it cannot be checked"))
+    elif not same:
         count, cells = _formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
         if count:
             problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
@@ -762,6 +766,27 @@ def _open(p: Path) -> Any:
     if check_zip(p) == "ods":  # (the ledger is certctl's, but a bomb is refused all the same)
         return _by_content(p)  # 另存为 .ods under the ledger's name
     return CalamineWorkbook.from_path(str(p))
+
+
+def _saved_as(p: Path) -> tuple[str, str] | None:
+    """(zh, en) of the format the ledger at ``p`` was saved in, when it is not .xlsx but was read back
+    (:func:`_open`): Excel 97-2003 or OpenDocument."""
+    import zipfile
+
+    from .reader import sniff
+
+    try:
+        with open(p, "rb") as fh:
+            kind = sniff(fh.read(4096))
+        if kind == "ole":
+            return "Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"
+        with zipfile.ZipFile(p) as z:
+            names = set(z.namelist())
+        if "xl/workbook.xml" not in names and "content.xml" in names:
+            return "OpenDocument 格式（.ods）", "OpenDocument (.ods)"
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return None
 
 
 def _by_content(p: Path) -> Any:
