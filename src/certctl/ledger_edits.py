@@ -29,9 +29,10 @@ whether any clerk column held a value, and the copy's name. A ledger whose hash 
 edited; only when it differs is the copy read back and each row's certctl cells compared with the
 ledger's (a digest of each row, and of each other sheet, rows in any order). Without the note or the
 copy (a ledger from an older certctl, either deleted, or the copy not written) the edits cannot be
-checked, and an existing ledger is copied aside. A merge that cannot write the note (a ``.certctl/`` others
-can write, a full disk) removes the previous note and copy, which describe the ledger before it, and says so. A note of the previous format (certctl before the
-copy: a digest of every row in the note itself) is still read as it was.
+checked, and an existing ledger is copied aside. A merge that cannot write the note (a ``.certctl/``
+others can write, a full disk) removes the previous note and copy, which describe the ledger before it,
+and says so. A note of the previous format (certctl before the copy: a digest of every row in the note
+itself) is still read as it was.
 Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
 formatting is not kept).
 
@@ -839,7 +840,8 @@ def _formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
 
     from .reader import sheet_parts
 
-    count, cells = 0, []
+    count = 0
+    cells: list[str] = []
 
     def look(sheet: str, xml: bytes) -> None:
         nonlocal count
@@ -859,7 +861,8 @@ def _formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
                     rest = b""
                     for chunk in iter(lambda: fh.read(slice_size), b""):
                         xml = rest + chunk
-                        cut = xml.rfind(b"row>") + 4 if b"row>" in xml else 0
+                        at = xml.rfind(b"row>")
+                        cut = at + 4 if at >= 0 else 0
                         look(sheet, xml[:cut])
                         rest = xml[cut:]
                     look(sheet, rest)
