@@ -280,3 +280,64 @@ def test_rows_compared_at_once_find_what_their_digests_find(pair: tuple[list, li
     assert got == want
     if E._same_cells(edited, rows):
         assert [E._row_digest(r) for r in edited] == [E._row_digest(r) for r in rows]
+
+
+def test_a_note_that_cannot_be_written_removes_the_previous_note_and_copy(
+        written: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previous note and copy describe the ledger before this merge: left there, certctl's own changes
+    since would be taken for the clerk's edits at the next merge."""
+    out, _ = written
+    assert E.note_path(out).is_file() and E.copy_path(out).is_file()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    import certctl.atomic
+
+    monkeypatch.setattr(certctl.atomic, "atomic_write_bytes", full)
+    note = E.Note()
+    note.save(out)
+    assert not E.note_path(out).exists() and not E.copy_path(out).exists()
+    assert note.unkept is not None and "磁盘已满" in note.unkept[0] and "另存一份副本" in note.unkept[0]
+    assert [zh for zh, _ in E.carry(out, ["x"]).problems] == [NO_NOTE]
+
+
+@pytest.mark.parametrize("with_note", [True, False])
+def test_a_title_row_above_the_header_is_said_and_the_notes_carried(written: tuple[Path, list[str]], with_note: bool) -> None:
+    out, certs = written
+    _edit(out, 2, "处理情况", "已电话催办")
+    wb = load_workbook(out)
+    ws = wb[E.LEDGER_SHEET]
+    ws.insert_rows(1, 2)  # a title, and an empty row under it
+    ws.cell(1, 3).value = "行政执法证件台账（打印用）"
+    wb.save(out)
+    if not with_note:  # a ledger of an older certctl: certctl's titles in either language looked for
+        E.note_path(out).unlink()
+    got = E.carry(out, certs)
+    title = "在表头上方插入了 2 行（“行政执法证件台账（打印用）”），新台账中没有"
+    assert [zh for zh, _ in got.problems] == ([title] if with_note else [NO_NOTE, title])
+    assert got.clerk.values(certs[0]) == ["已电话催办"]
+
+
+def test_formulas_anywhere_in_the_ledger_are_said_and_their_values_carried(written: tuple[Path, list[str]]) -> None:
+    """certctl writes no cell as a formula: one in the ledger is the clerk's, and would be lost as a formula."""
+    out, certs = written
+    wb = load_workbook(out)
+    ws = wb[E.LEDGER_SHEET]
+    col = ws.max_column + 1
+    ws.cell(1, col).value = "备注2"
+    ws.cell(2, col).value = '="催办"&"一次"'
+    ws.cell(3, col).value = "已核"
+    wb["单位汇总"]["B2"] = "=1+1"
+    wb.save(out)
+    got = E.carry(out, certs)
+    said = [zh for zh, _ in got.problems if "公式" in zh]
+    assert said == [f"有 2 个单元格是公式（{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}、单位汇总!B2），新台账中只有值，没有公式"]
+    assert got.clerk.values(certs[1]) == [None, "已核"]
+    for size in (1, 7, 64, 1 << 20):  # each sheet read a slice at a time: no cell cut in two
+        assert E._formulas(out, size) == (2, [f"{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}", "单位汇总!B2"])
+
+
+def test_the_ledger_as_certctl_wrote_it_holds_no_formula(written: tuple[Path, list[str]]) -> None:
+    out, _ = written
+    assert E._formulas(out) == (0, []) and E._formulas(E.copy_path(out), 5) == (0, [])

@@ -122,9 +122,6 @@ def test_the_ledger_saved_as_xls_by_libreoffice_is_named(bureau: Path) -> None:
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: it computes the formula's value")
-@pytest.mark.xfail(strict=True, reason="ledger_edits.carry reads values only (calamine): a clerk's formula in their "
-                   "own column is carried as its value frozen, without a copy aside or a word — left to the helper "
-                   "changing ledger_edits (its carry internals are theirs this round)")
 def test_a_formula_the_clerk_typed_in_their_column_is_kept_or_the_ledger_copied_aside(bureau: Path) -> None:
     ledger = bureau / "台账.xlsx"
     wb = openpyxl.load_workbook(ledger)
@@ -144,6 +141,11 @@ def test_a_formula_the_clerk_typed_in_their_column_is_kept_or_the_ledger_copied_
     assert r.exit_code == 1, r.output
     cell = openpyxl.load_workbook(ledger)["证件台账"].cell(2, 15)
     assert cell.data_type == "f" or list(bureau.glob("台账.*.bak.xlsx")), (cell.value, r.output)
+    # certctl writes no cell as a formula: the value carried, the formula said and kept in the copy aside
+    assert "有 1 个单元格是公式（证件台账!O2），新台账中只有值，没有公式" in r.output, r.output
+    assert isinstance(cell.value, int) and cell.value > 0, cell.value
+    backup, = bureau.glob("台账.*.bak.xlsx")
+    assert openpyxl.load_workbook(backup)["证件台账"]["O2"].value == "=TODAY()-K2"
 
 
 @pytest.mark.parametrize("name", ["台账.xls", "台账.csv", "台账", "总台账.ods"])
@@ -175,9 +177,6 @@ def test_a_forms_folder_missing_from_the_current_folder_says_which_folder(
     assert f"表格文件夹 ledger 不存在（在当前文件夹 {tmp_path} 下找）" in r.output and "cd" in r.output, r.output
 
 
-@pytest.mark.xfail(strict=True, reason="ledger_edits._clerk_of takes the sheet's first row as the header: a title row "
-                   "the clerk inserted above it reads as 'certctl's columns deleted' and no 处理情况 is carried (they "
-                   "are in the .bak copy) — carry internals are another helper's this round")
 def test_a_title_row_inserted_above_the_header_keeps_the_notes(bureau: Path) -> None:
     ledger = bureau / "台账.xlsx"
     _type_note(ledger, "320681200002", "已电话催办 6/5")
@@ -188,10 +187,15 @@ def test_a_title_row_inserted_above_the_header_keeps_the_notes(bureau: Path) -> 
     wb.save(ledger)
     r = merge()
     assert "删除了 certctl 的列" not in r.output, r.output
+    # the title itself is not in the ledger certctl writes: said, and kept in the copy aside
+    assert "在表头上方插入了 1 行（“2024年6月行政执法证件台账”）" in r.output, r.output
+    backup, = bureau.glob("台账.*.bak.xlsx")
+    assert openpyxl.load_workbook(backup)["证件台账"]["A1"].value == "2024年6月行政执法证件台账"
     ws = openpyxl.load_workbook(ledger)["证件台账"]
     col = next(c.column for c in ws[1] if c.value == "处理情况")
     assert {r[0].value: r[col - 1].value for r in ws.iter_rows(min_row=2) if r[col - 1].value} == {
         "320681200002": "已电话催办 6/5"}
+    assert "另存为" not in merge().output  # said once: the new ledger has its header on the first row
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")
@@ -241,19 +245,34 @@ def test_overdue_to_a_file_takes_the_format_its_name_says(tmp_path: Path, monkey
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed: needed to save the ledger as .xls")
-@pytest.mark.xfail(strict=True, reason="ledger_edits.carry reads the ledger back as a zip only and says why in English "
-                   "(_short(str(e)): 'the file is truncated or corrupt … ask for it again'): a ledger saved as Excel 97-2003 "
-                   "under its .xlsx name carries nothing — carry internals are another helper's this round")
-def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chinese(bureau: Path) -> None:
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chinese(bureau: Path, fmt: str) -> None:
     _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办")
     proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{bureau}/profile", "--headless",
-                           "--convert-to", "xls", "--outdir", str(bureau / "lo"), str(bureau / "台账.xlsx")],
+                           "--convert-to", fmt, "--outdir", str(bureau / "lo"), str(bureau / "台账.xlsx")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     shutil.rmtree(bureau / "profile", ignore_errors=True)
-    shutil.move(bureau / "lo/台账.xls", bureau / "台账.xlsx")  # 另存为 97-2003, then renamed back to .xlsx
+    shutil.move(bureau / f"lo/台账.{fmt}", bureau / "台账.xlsx")  # 另存为 97-2003 (or .ods), then renamed back to .xlsx
     r = merge("--no-cache")
     assert "ask for it again" not in r.output and "报送单位重新发送" not in r.output, r.output
+    # read back (python-calamine reads Excel 97-2003 and .ods by their content): the note carried; formulas and
+    # comments cannot be looked for in those formats, so the ledger is copied aside, and the format named
+    said = "Excel 97-2003 格式（.xls）" if fmt == "xls" else "OpenDocument 格式（.ods）"
+    assert r.exit_code == 1 and f"台账被另存为 {said}，其中的公式和批注无法核对" in r.output, r.output
+    backup, = bureau.glob("台账.*.bak.xlsx")
+    assert "改动了" not in r.output and "删除了" not in r.output, r.output  # its rows and sheets as certctl wrote them
+    ws = openpyxl.load_workbook(bureau / "台账.xlsx")["证件台账"]
+    assert any(row[0] == "320681200002" and "已电话催办" in row for row in ws.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("content, said", [("证件号码,姓名\n".encode("utf-8-sig"), "这是文本/CSV 文件，不是 Excel 工作簿"),
+                                           (b"PK\x03\x04truncated", "台账文件不完整或已损坏")], ids=["csv", "truncated"])
+def test_a_ledger_that_is_not_a_workbook_is_said_in_chinese_for_the_ledger(bureau: Path, content: bytes, said: str) -> None:
+    (bureau / "台账.xlsx").write_bytes(content)
+    r = merge("--no-cache")
+    assert f"无法读回原台账：{said}" in r.output and list(bureau.glob("台账.*.bak.xlsx")), r.output
+    assert "ask for it again" not in r.output and "报送单位" not in r.output, r.output
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")

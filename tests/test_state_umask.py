@@ -77,9 +77,6 @@ def test_a_report_lock_folder_is_private(umask002: Path) -> None:
 
 
 @posix
-@pytest.mark.xfail(strict=True, reason="ledger_edits.Note.save swallows the OSError when the note cannot be kept (a "
-                   ".certctl/ others can write, or owned by another user): the previous merge's note stays, and the next "
-                   "merge blames the clerk for certctl's own changes — Note internals are another helper's this round")
 def test_a_note_that_cannot_be_kept_does_not_blame_the_clerk_for_certctls_changes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
@@ -93,7 +90,9 @@ def test_a_note_that_cannot_be_kept_does_not_blame_the_clerk_for_certctls_change
     os.chmod(shared, 0o775)
     (tmp_path / ".certctl").symlink_to(shared)
     held.rename(later)  # a form arrives: certctl rewrites rows and sheets, its note cannot be updated
-    assert merge("2024-06-05").exit_code == 1
+    r = merge("2024-06-05")
+    assert r.exit_code == 1 and "无法在" in r.output and "保存本次写出的台账的记录" in r.output, r.output
+    assert not list(shared.iterdir()) or {f.name for f in shared.iterdir()} <= {"台账.xlsx.lock"}, list(shared.iterdir())
     _type_note(tmp_path / "台账.xlsx", "320681200002", "已电话催办")  # the clerk only types a note
     r = merge("2024-06-06")
     assert "改动了工作表" not in r.output and "由表格生成的内容" not in r.output, r.output

@@ -12,9 +12,15 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a row of 证件台账 deleted whose certificate is still in the new ledger;
 - a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
 - a column certctl wrote deleted, another sheet edited, added or deleted;
+- rows typed above 证件台账's header (a title for printing): the header is found below them, within
+  its first rows, and the notes carried all the same;
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
-- two rows of one certificate with different notes; a ledger that cannot be read back.
+- a formula in any cell: certctl writes no cell as a formula (a clerk's column is carried as the
+  value the formula last computed, the formula itself kept in the copy aside);
+- two rows of one certificate with different notes; a ledger that cannot be read back, or one saved as
+  Excel 97-2003 or .ods under its .xlsx name (read back, its notes carried, but formulas and comments in
+  it cannot be looked for).
 
 To know what it wrote, certctl keeps beside the ledger, in the private ``.certctl/`` folder (0700),
 a byte copy of the ledger as it wrote it, ``.certctl/<ledger name>.written.xlsx``, and a note,
@@ -23,8 +29,10 @@ whether any clerk column held a value, and the copy's name. A ledger whose hash 
 edited; only when it differs is the copy read back and each row's certctl cells compared with the
 ledger's (a digest of each row, and of each other sheet, rows in any order). Without the note or the
 copy (a ledger from an older certctl, either deleted, or the copy not written) the edits cannot be
-checked, and an existing ledger is copied aside. A note of the previous format (certctl before the
-copy: a digest of every row in the note itself) is still read as it was.
+checked, and an existing ledger is copied aside. A merge that cannot write the note (a ``.certctl/``
+others can write, a full disk) removes the previous note and copy, which describe the ledger before it,
+and says so. A note of the previous format (certctl before the copy: a digest of every row in the note
+itself) is still read as it was.
 Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
 formatting is not kept).
 
@@ -215,6 +223,7 @@ class Note:
 
     def __init__(self) -> None:
         self.doc: dict[str, Any] = {"format": _FORMAT}
+        self.unkept: tuple[str, str] | None = None  # (zh, en): why the note could not be kept, when it could not
 
     def tap(self, name: str, headers: list[str], rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
         """``rows``, unchanged (those of 证件台账 looked at for a clerk's value as they pass)."""
@@ -235,7 +244,10 @@ class Note:
 
     def save(self, ledger: str | os.PathLike[str]) -> None:
         """Keep the copy and write the note beside ``ledger``. Best effort: without the note the next
-        merge copies an existing ledger aside rather than checking it; without the copy, an edited one."""
+        merge copies an existing ledger aside rather than checking it; without the copy, an edited one.
+        A note that cannot be written is not left as it was: the previous one, and its copy, describe
+        another ledger (certctl's own changes since would read as the clerk's edits) and are removed;
+        :attr:`unkept` says why, for the merge to say."""
         from .atomic import atomic_write_bytes
         from .reader import file_hash
 
@@ -243,7 +255,8 @@ class Note:
         copy = copy_path(p)
         try:
             state.private_dir(copy.parent)
-        except OSError:
+        except OSError as e:
+            self._lost(p, e)
             return
         try:
             _keep_copy(p, copy)
@@ -252,14 +265,34 @@ class Note:
             try:
                 copy.unlink(missing_ok=True)  # an older copy must not stand for this ledger
                 self.doc["sha256"], self.doc["copy"] = file_hash(p), None
-            except OSError:
+            except OSError as e:
+                self._lost(p, e)
                 return
         self.doc["ledger"] = p.name
         try:
             atomic_write_bytes(note_path(p), json.dumps(self.doc, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
+        except OSError as e:
+            self._lost(p, e)
         _forget_gone(copy.parent, p)
+
+    def _lost(self, ledger: Path, e: OSError) -> None:
+        """The note of ``ledger`` could not be written (``e``): the previous note and copy removed (as far
+        as they can be), and why said in :attr:`unkept`."""
+        from .oserror import why
+
+        gone = True
+        for f in (note_path(ledger), copy_path(ledger)):
+            try:
+                f.unlink(missing_ok=True)  # a link in their place is removed, not what it points to
+            except OSError:
+                gone = gone and not os.path.lexists(f)
+        folder = note_path(ledger).parent
+        zh = why(e) if not isinstance(e, state.UnsafeDir) else f"该文件夹其他用户可写或不属于您：{e}"
+        then_zh = "下次合并时若台账被改过，会先另存一份副本" if gone else "上次的记录也无法删除，下次合并可能把 certctl 自己的改动当作台账中的改动"
+        then_en = ("the next merge copies an edited ledger aside" if gone else
+                   "the previous note could not be removed either: the next merge may take certctl's own changes for edits")
+        self.unkept = (f"无法在 {folder} 中保存本次写出的台账的记录（{zh}），{then_zh}",
+                       f"the note of the ledger just written cannot be kept in {folder} ({why(e, 'en')}); {then_en}")
 
 
 def _keep_copy(ledger: Path, copy: Path) -> None:
@@ -510,6 +543,14 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     finally:
         if written is not None and written.book is not None:
             written.book.close()
+    if not same and (saved_as := _saved_as(p)) is not None:  # read back, but formulas and comments not seen
+        problems.append((f"台账被另存为 {saved_as[0]}，其中的公式和批注无法核对",
+                         f"the ledger was saved as {saved_as[1]}: formulas and comments in it cannot be checked"))
+    elif not same:
+        count, cells = _formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
+        if count:
+            problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
+                             f"{count} formula cell(s) ({', '.join(cells[:3])}): the new ledger holds their values only"))
     if written is not None:
         comments = _comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if comments:
@@ -519,12 +560,7 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
 
 
 def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
-    from python_calamine import CalamineWorkbook
-
-    from .reader import check_zip
-
-    check_zip(p)  # the ledger is certctl's, but refuse a bomb all the same
-    wb = CalamineWorkbook.from_path(str(p))
+    wb = _open(p)
     try:
         out: dict[str, list[list[Any]]] = {}
         for name in wb.sheet_names:
@@ -557,9 +593,14 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
               problems: list[tuple[str, str]]) -> ClerkColumns:
     """The clerk's columns of the ledger's 证件台账 ``grid``; ``noted``: certctl's titles as the note has
     them; ``written``: what certctl wrote, when the ledger was edited since."""
-    headers = [norm(h).strip() for h in (grid[0] if grid else [])]
-    body = [r for r in grid[1:] if any(_filled(v) for v in r)]
     own_titles = noted if noted is not None else _own_titles()
+    top = _header_row(grid, own_titles)
+    above = [t for r in grid[:top] for t in (norm(v).strip() for v in r) if t]
+    if above:  # a title typed above the header, for printing: not in the ledger certctl writes
+        problems.append((f"在表头上方插入了 {top} 行（“{above[0]}”），新台账中没有",
+                         f"{top} row(s) inserted above the header ({above[0]}): not in the new ledger"))
+    headers = [norm(h).strip() for h in (grid[top] if grid else [])]
+    body = [r for r in grid[top + 1:] if any(_filled(v) for v in r)]
     own: dict[str, int] = {}
     clerk_cols: list[int] = []
     for i, h in enumerate(headers):
@@ -605,6 +646,19 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
     return ClerkColumns(titles, by_cert)
 
 
+HEADER_ROWS = 10  # rows of 证件台账 looked at for its header: a clerk may insert a title above it
+
+
+def _header_row(grid: list[list[Any]], own_titles: list[str]) -> int:
+    """The row of 证件台账 ``grid`` that holds certctl's titles: the first row, unless a clerk inserted rows
+    above it (a title for printing) — then the first of the first few holding the certificate column's."""
+    cert = {*own_titles[:1], *_CERT_TITLES}
+    for i, row in enumerate(grid[:HEADER_ROWS]):
+        if any(v.__class__ is str and v.strip() in cert for v in row):
+            return i
+    return 0
+
+
 def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, written: _Written, new: set[str],
                   problems: list[tuple[str, str]]) -> None:
     """Rows deleted, certificate numbers edited, certctl's cells changed — against what was written."""
@@ -642,9 +696,7 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
 
 def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
     """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_path(str(p))
+    book = _open(p)
     try:
         theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
         wrote = written.sheet_names()
@@ -671,7 +723,79 @@ def _bases(names: Iterable[str]) -> list[str]:
 
 
 def _unreadable(e: Exception) -> list[tuple[str, str]]:
-    return [(f"无法读回原台账：{_short(e)}", f"the ledger cannot be read back: {_short(e)}")]
+    """Why the ledger cannot be read back: a reader's own words (ReadError: Chinese and English), else the
+    library's text."""
+    zh, en = (getattr(e, "zh", None), getattr(e, "en", None))
+    if not (isinstance(zh, str) and isinstance(en, str)):
+        zh = en = _short(e)
+    return [(f"无法读回原台账：{zh}", f"the ledger cannot be read back: {en}")]
+
+
+_NOT_A_WORKBOOK = {  # what a ledger's bytes are when they are no workbook (reader.sniff), (zh, en)
+    "empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "html": ("这是网页（HTML）文件", "an HTML page"),
+    "text": ("这是文本/CSV 文件", "a text/CSV file"),
+    "binary": ("无法识别的文件格式", "an unknown format"),
+}
+
+
+def _open(p: Path) -> Any:
+    """The ledger at ``p`` opened by python-calamine, by its content: an .xlsx (refused when a bomb, as a
+    form would be), or an Excel 97-2003 or OpenDocument workbook — the ledger 另存为 .xls or .ods and given
+    back its .xlsx name.
+    Anything else raises a :class:`certctl.reader.ReadError` saying, in words for the ledger's own clerk,
+    what the file is."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from .reader import ReadError, check_zip, foreign_kind, sniff
+
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    kind = sniff(head)
+    if kind == "ole":
+        return _by_content(p)
+    if kind != "zip":
+        zh, en = (foreign_kind(head) if kind == "foreign" else None) or _NOT_A_WORKBOOK.get(kind, _NOT_A_WORKBOOK["binary"])
+        raise ReadError("F001", f"{zh}，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）",
+                        f"{en}, not an Excel workbook (saved in another format under the ledger's name?)")
+    try:
+        zipfile.ZipFile(p).close()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+        raise ReadError("F001", f"台账文件不完整或已损坏（{_short(e)}）", f"the file is truncated or corrupt ({_short(e)})") from None
+    if check_zip(p) == "ods":  # (the ledger is certctl's, but a bomb is refused all the same)
+        return _by_content(p)  # 另存为 .ods under the ledger's name
+    return CalamineWorkbook.from_path(str(p))
+
+
+def _saved_as(p: Path) -> tuple[str, str] | None:
+    """(zh, en) of the format the ledger at ``p`` was saved in, when it is not .xlsx but was read back
+    (:func:`_open`): Excel 97-2003 or OpenDocument."""
+    import zipfile
+
+    from .reader import sniff
+
+    try:
+        with open(p, "rb") as fh:
+            kind = sniff(fh.read(4096))
+        if kind == "ole":
+            return "Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"
+        with zipfile.ZipFile(p) as z:
+            names = set(z.namelist())
+        if "xl/workbook.xml" not in names and "content.xml" in names:
+            return "OpenDocument 格式（.ods）", "OpenDocument (.ods)"
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return None
+
+
+def _by_content(p: Path) -> Any:
+    """The workbook at ``p`` opened by python-calamine as its content says (from_path goes by the name)."""
+    from python_calamine import CalamineWorkbook
+
+    with open(p, "rb") as fh:
+        return CalamineWorkbook.from_filelike(fh)
 
 
 _REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
@@ -702,6 +826,49 @@ def _comments(p: Path) -> list[str]:
             return list(dict.fromkeys(refs))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return []
+
+
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a cell's formula comes first in it
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
+    """How many cells of the ledger at ``p`` hold a formula, and the first few (``证件台账!O2``) — each
+    sheet's XML read a slice at a time, cut after a row's tag (no cell is cut in two); (0, []) for a
+    workbook not in that format (.xls)."""
+    import zipfile
+
+    from .reader import sheet_parts
+
+    count = 0
+    cells: list[str] = []
+
+    def look(sheet: str, xml: bytes) -> None:
+        nonlocal count
+        # no formula at all (the usual slice: an "f" is rare in a sheet's XML, and looked for by memchr)
+        if b"f" not in xml or (b"<f" not in xml and b":f" not in xml):
+            return
+        for m in _FORMULA_CELL.finditer(xml):
+            count += 1
+            ref = _CELL_REF.search(m.group(1))
+            if ref and len(cells) < 3:
+                cells.append(f"{sheet}!{ref.group(1).decode('ascii')}")
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            for sheet, part in sheet_parts(z).items():
+                with z.open(part) as fh:
+                    rest = b""
+                    for chunk in iter(lambda: fh.read(slice_size), b""):
+                        xml = rest + chunk
+                        at = xml.rfind(b"row>")
+                        cut = at + 4 if at >= 0 else 0
+                        look(sheet, xml[:cut])
+                        rest = xml[cut:]
+                    look(sheet, rest)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        pass
+    return count, cells
 
 
 def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:

@@ -124,6 +124,8 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
             write_ledger(ledger, out, lg, lock=False, clerk=carry.clerk, written=written, tap=note.tap)
     except OSError as e:
         fail(f"cannot write the ledger {out}: {e.strerror or e}" if en else f"无法写出台账 {out}：{why(e)}")
+    if note.unkept is not None:  # said now: the next merge cannot check the ledger's edits
+        _warn(f"note: {note.unkept[1]}" if en else f"注意：{note.unkept[0]}")
     summary = merge_summary(ledger)
     summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
     return summary, carry
