@@ -394,8 +394,10 @@ def _untrusted(ledger: Path) -> tuple[str, str] | None:
         why = state.unsafe(note.parent, folder=True)
         for f in there:
             why = why or state.unsafe(f, folder=False, links=False, bits=False)
-    except OSError as e:
-        why = (str(e), str(e))
+    except OSError as e:  # (cannot be looked at: not taken either)
+        from .oserror import why as reason
+
+        why = (reason(e), reason(e, "en"))
     if why is None:
         return None
     return (f"上次写出台账时的记录可能被其他用户改过，不予采用：{why[0]}，无法核对改动",
