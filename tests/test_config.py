@@ -138,14 +138,14 @@ def test_lang_of_config_reaches_calendar() -> None:
 @pytest.mark.parametrize(
     ("text", "key", "fragment"),
     [
-        ('[deadlines]\nreport_days = "abc"\n', "deadlines.report_days", "必须是正整数 (must be a positive integer), got \"abc\""),
+        ('[deadlines]\nreport_days = "abc"\n', "deadlines.report_days", "必须是正整数，现为 \"abc\""),
         ("[deadlines]\nreport_days = 0\n", "deadlines.report_days", "正整数"),
         ("[deadlines]\nsystem_entry_days = -1\n", "deadlines.system_entry_days", "正整数"),
         ("[deadlines]\nreport_days = 2.5\n", "deadlines.report_days", "正整数"),
         ("[deadlines]\nreport_days = true\n", "deadlines.report_days", "正整数"),
         ("[deadlines]\ndue_soon_days = -1\n", "deadlines.due_soon_days", "非负整数"),
         ('[deadlines]\nsurvey_due = "soon"\n', "deadlines.survey_due", "日期"),
-        ("[deadlines]\nreport_dayz = 3\n", "deadlines.report_dayz", "未知的配置项 (unknown key)"),
+        ("[deadlines]\nreport_dayz = 3\n", "deadlines.report_dayz", "未知的配置项"),
         ('langg = "zh"\n', "langg", "未知的配置项"),
         ('lang = "fr"\n', "lang", '"zh" 或 "en"'),
         ('[training]\nannual_hours = "多"\n', "training.annual_hours", "学时"),
@@ -182,9 +182,10 @@ def test_error_names_cwd_file_as_certctl_toml(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError) as info:
         load_config()
-    assert str(info.value) == (
-        'certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"（第 2 行 / line 2）'
-    )
+    assert info.value.zh == 'certctl.toml: deadlines.report_days: 必须是正整数，现为 "abc"（第 2 行）'
+    assert info.value.en == 'certctl.toml: deadlines.report_days: must be a positive integer, got "abc" (line 2)'
+    assert str(info.value) == ('certctl.toml: deadlines.report_days: 必须是正整数，现为 "abc"（第 2 行） '
+                               '(must be a positive integer, got "abc" (line 2))')
 
 
 def test_toml_syntax_error(tmp_path: Path) -> None:
@@ -276,8 +277,10 @@ def test_toml_syntax_errors_say_the_line_in_chinese(tmp_path: Path, text: str, l
 )
 def test_bad_values_name_the_line(tmp_path: Path, text: str, line: int) -> None:
     """A value of the wrong type or an unknown key names its key and now its line too."""
-    message = str(error_of(tmp_path, text))
-    assert message.endswith(f"（第 {line} 行 / line {line}）"), message
+    err = error_of(tmp_path, text)
+    message = str(err)
+    assert f"（第 {line} 行） (" in message, message
+    assert err.zh.endswith(f"（第 {line} 行）") and err.en.endswith(f" (line {line})"), (err.zh, err.en)
 
 
 def test_a_path_from_the_home_folder_is_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

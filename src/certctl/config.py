@@ -2,9 +2,11 @@
 
 ``load_config()`` reads ``certctl.toml`` from the current directory (a missing file means the
 defaults); ``load_config(path)`` reads that file, which must exist. Every problem raises
-:class:`ConfigError` whose message names the file and the key, in Chinese and English, e.g.::
+:class:`ConfigError` whose message names the file, the key and its line, in Chinese (``zh``) and English
+(``en``; the command line shows the run's language), e.g.::
 
-    certctl.toml: deadlines.report_days: 必须是正整数 (must be a positive integer), got "abc"（第 2 行 / line 2）
+    certctl.toml: deadlines.report_days: 必须是正整数，现为 "abc"（第 2 行）
+    certctl.toml: deadlines.report_days: must be a positive integer, got "abc" (line 2)
 
 A TOML syntax error names the line, shows it and says in Chinese what is likely wrong (a Chinese
 quote, text without quotes, a date that does not exist, a key written twice).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import json
+import os
 import re
 import tomllib
 from fnmatch import fnmatchcase
@@ -50,15 +53,44 @@ CONFIG_FILENAME = "certctl.toml"
 
 
 class ConfigError(Exception):
-    """A configuration file that cannot be used; ``str(err)`` is the message for the clerk."""
+    """A configuration file that cannot be used: ``zh`` and ``en`` the message for the clerk in each
+    language (:meth:`text`); ``str(err)`` both, for a caller that does not know the language."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, *, zh: str | None = None, en: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.key = key
+        self.zh = message if zh is None else zh
+        self.en = message if en is None else en
 
     def __str__(self) -> str:
         return self.message
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return self.en if lang == "en" else self.zh
+
+
+def _both(zh: str, en: str, key: str | None = None) -> ConfigError:
+    return ConfigError(_bilingual(zh, en), key, zh=zh, en=en)
+
+
+def _bilingual(zh: str, en: str) -> str:
+    """Both messages, line by line, what they share said once: ``where: key: 中文 (English)`` (``str()`` of a
+    :class:`ConfigError`, for a caller that has no language)."""
+    out = []
+    for z, e in zip(zh.split("\n"), en.split("\n")):
+        shared = os.path.commonprefix([z, e])
+        cut = shared.rfind(": ") + 2 if ": " in shared else 0
+        out.append(z if z == e else f"{z} ({e[cut:]})")
+    return "\n".join(out)
+
+
+def _invalid(key: str, zh: str, en: str, ctx: dict[str, Any]) -> PydanticCustomError:
+    """A value certctl refuses: ``key: zh (en)`` as pydantic's message, each half also in the error's
+    context (``msg_zh``, ``msg_en``) for the run's language."""
+    zh, en = f"{key}: " + zh.format(**ctx), f"{key}: " + en.format(**ctx)
+    return PydanticCustomError("config_value", f"{zh} ({en[len(key) + 2:]})", {"msg_zh": zh, "msg_en": en})
 
 
 _STRICT_INT: dict[str, Any] = {"strict": True}
@@ -102,12 +134,9 @@ class Age(_Section):
     @model_validator(mode="after")
     def _ordered(self) -> "Age":
         if self.min >= self.warn_over:
-            raise PydanticCustomError(
-                "config_value",
-                "age.warn_over: 必须大于 age.min (must be greater than age.min), "
-                "got min = {min}, warn_over = {warn_over}",
-                {"min": self.min, "warn_over": self.warn_over},
-            )
+            raise _invalid("age.warn_over", "必须大于 age.min，现为 min = {min}，warn_over = {warn_over}",
+                           "must be greater than age.min, got min = {min}, warn_over = {warn_over}",
+                           {"min": self.min, "warn_over": self.warn_over})
         return self
 
 
@@ -126,12 +155,8 @@ class Rules(_Section):
         out = []
         for i, code in enumerate(v):
             if not isinstance(code, str) or not code.strip() or re.search(r"\s", code.strip()):
-                raise PydanticCustomError(
-                    "config_value",
-                    "rules.disable[{i}]: 必须是规则编号，如 \"I012\" "
-                    "(must be a rule code such as \"I012\"), got {got}",
-                    {"i": i, "got": _show(code)},
-                )
+                raise _invalid(f"rules.disable[{i}]", "必须是规则编号，如 \"I012\"，现为 {got}",
+                               "must be a rule code such as \"I012\", got {got}", {"got": _show(code)})
             out.append(_known_code(i, code.strip()))
         return out
 
@@ -146,12 +171,9 @@ def _known_code(i: int, code: str) -> str:
     close = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.7)
     hint = f"；是否应为 {close[0]}？" if close else ""
     hint_en = f"; did you mean {close[0]}?" if close else ""
-    raise PydanticCustomError(
-        "config_value",
-        "rules.disable[{i}]: 没有编号为 {got} 的规则（certctl rules 列出全部规则）{hint} "
-        "(no rule has this code; certctl rules lists them{hint_en})",
-        {"i": i, "got": _show(code), "hint": hint, "hint_en": hint_en},
-    )
+    raise _invalid(f"rules.disable[{i}]", "没有编号为 {got} 的规则（certctl rules 列出全部规则）{hint}",
+                   "no rule has the code {got}; certctl rules lists them{hint_en}",
+                   {"got": _show(code), "hint": hint, "hint_en": hint_en})
 
 
 _SET_KEYS = ("qidong2020", "zhashui2024", "certctl")
@@ -171,10 +193,8 @@ class RuleSets(_Section):
             raise PydanticCustomError("not_set_list", "not a list of rule sets")
         for i, key in enumerate(v):
             if key not in _SET_KEYS:
-                raise PydanticCustomError(
-                    "config_value",
-                    "rulesets.enabled[{i}]: 没有规则集 {got}，可用：qidong2020、zhashui2024、certctl "
-                    "(no such rule set; use qidong2020, zhashui2024, certctl)", {"i": i, "got": _show(key)})
+                raise _invalid(f"rulesets.enabled[{i}]", "没有规则集 {got}，可用：qidong2020、zhashui2024、certctl",
+                               "no rule set {got}; use qidong2020, zhashui2024, certctl", {"got": _show(key)})
         return v
 
     @field_validator("places", mode="after")
@@ -182,9 +202,8 @@ class RuleSets(_Section):
     def _known_places(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for key in v:
             if key not in _SET_KEYS[:2]:
-                raise PydanticCustomError(
-                    "config_value", "rulesets.places.{key}: 只能为 qidong2020 或 zhashui2024 指定地方 "
-                    "(places are given for qidong2020 or zhashui2024 only)", {"key": key})
+                raise _invalid(f"rulesets.places.{key}", "只能为 qidong2020 或 zhashui2024 指定地方",
+                               "places are given for qidong2020 or zhashui2024 only", {})
         return v
 
     def jurisdiction(self) -> Any:
@@ -238,8 +257,8 @@ class CampaignCfg(_Section):
     @model_validator(mode="after")
     def _ordered(self) -> "CampaignCfg":
         if self.end < self.start:
-            raise PydanticCustomError("config_value", "campaign.end: 早于 campaign.start (before the start), got {end}",
-                                      {"end": self.end.isoformat()})
+            raise _invalid("campaign.end", "早于 campaign.start，现为 {end}", "before the start, got {end}",
+                           {"end": self.end.isoformat()})
         return self
 
 
@@ -272,13 +291,10 @@ class Output(_Section):
         if bits & 0o600 != 0o600 or bits & 0o111 or bits & 0o002:
             # the ledger is the clerk's working file: they must read and save it; nothing certctl writes is a
             # program; personal data that any user of the computer can change is not protected (data-protection.md)
-            raise PydanticCustomError(
-                "config_value",
-                "output.mode: {got} 不可用：文件须本人可读写（6__），不能有执行位（1），其他用户不能写（__2）；"
-                "常用 \"0600\"（仅本人）或 \"0640\"（同组可读） (the owner must read and write, no execute bits, "
-                "not writable by others: use \"0600\" or \"0640\")",
-                {"got": _show(v.strip())},
-            )
+            raise _invalid("output.mode", "{got} 不可用：文件须本人可读写（6__），不能有执行位（1），其他用户不能写（__2）；"
+                           "常用 \"0600\"（仅本人）或 \"0640\"（同组可读）",
+                           "{got}: the owner must read and write, no execute bits, not writable by others: "
+                           "use \"0600\" or \"0640\"", {"got": _show(v.strip())})
         return v.strip()
 
     @property
@@ -309,13 +325,11 @@ class Config(_Section):
         if not isinstance(v, str) or not v.strip():
             raise PydanticCustomError("non_empty_str", "must be a non-empty string")
         if re.search(r"[\x00-\x1f]", v):  # "D:\new\表格": \n and \t are escapes in a TOML "string"
-            raise PydanticCustomError(
-                "config_value",
-                "{key}: 路径 {got} 中有换行或制表符：双引号里的 \\n、\\t 是转义符；Windows 路径请用单引号，"
-                "如 {key} = 'D:\\证件\\ledger'，或写成 D:/证件/ledger (a path with a newline or tab in it: in a "
-                "double-quoted TOML string \\n and \\t are escapes; put a Windows path in single quotes)",
-                {"key": info.field_name, "got": _show(v)},
-            )
+            raise _invalid(info.field_name, "路径 {got} 中有换行或制表符：双引号里的 \\n、\\t 是转义符；Windows 路径请用"
+                           "单引号，如 {key} = 'D:\\证件\\ledger'，或写成 D:/证件/ledger",
+                           "the path {got} has a newline or tab in it: in a double-quoted TOML string \\n and \\t "
+                           "are escapes; put a Windows path in single quotes, e.g. {key} = 'D:\\证件\\ledger'",
+                           {"key": info.field_name, "got": _show(v)})
         if v.startswith("~"):  # "~/证件/ledger": the home folder, as state_dir already took it, not a folder named ~
             import os
 
@@ -329,12 +343,9 @@ class Config(_Section):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise PydanticCustomError(
-                    "config_value",
-                    "cert_patterns.{category}: 不是有效的正则表达式 "
-                    "(not a valid regular expression): {err}, got {got}",
-                    {"category": category, "err": str(exc), "got": _show(pattern)},
-                ) from None
+                raise _invalid(f"cert_patterns.{category}", "不是有效的正则表达式（{err}），现为 {got}",
+                               "not a valid regular expression ({err}), got {got}",
+                               {"err": str(exc), "got": _show(pattern)}) from None
         return v
 
     @field_validator("calendar", mode="after")
@@ -342,29 +353,17 @@ class Config(_Section):
     def _calendar_years(cls, v: dict[int, CalendarYear]) -> dict[int, CalendarYear]:
         for year, spec in v.items():
             if not 1900 <= year <= 2200:
-                raise PydanticCustomError(
-                    "config_value",
-                    "calendar.{year}: 年份超出范围 (year out of range 1900–2200)",
-                    {"year": year},
-                )
+                raise _invalid(f"calendar.{year}", "年份超出范围 1900–2200", "year out of range 1900–2200", {})
             for key, dates in (("holidays", spec.holidays), ("workdays", spec.workdays),
                                ("names", list(spec.names))):
                 for d in dates:
                     if d.year != year:
-                        raise PydanticCustomError(
-                            "config_value",
-                            "calendar.{year}.{key}: {d} 不在 {year} 年 "
-                            "(date is not in year {year})",
-                            {"year": year, "key": key, "d": d.isoformat()},
-                        )
+                        raise _invalid(f"calendar.{year}.{key}", "{d} 不在 {year} 年", "{d} is not in year {year}",
+                                       {"year": year, "d": d.isoformat()})
             both = sorted(set(spec.holidays) & set(spec.workdays))
             if both:
-                raise PydanticCustomError(
-                    "config_value",
-                    "calendar.{year}: {d} 同时列在 holidays 和 workdays 中 "
-                    "(listed both as a holiday and as a working day)",
-                    {"year": year, "d": both[0].isoformat()},
-                )
+                raise _invalid(f"calendar.{year}", "{d} 同时列在 holidays 和 workdays 中",
+                               "{d} is listed both as a holiday and as a working day", {"d": both[0].isoformat()})
         return v
 
     # ------------------------------------------------------------------ helpers
@@ -501,54 +500,54 @@ def _expect(pattern_key: str) -> tuple[str, str] | None:
     return None
 
 
-def _format_error(err: dict[str, Any]) -> tuple[str, str]:
-    """(key, message) for one pydantic error."""
+def _format_error(err: dict[str, Any]) -> tuple[str, str, str]:
+    """(key, Chinese message, English message) for one pydantic error."""
     loc = tuple(err.get("loc", ()))
     kind = err.get("type", "")
-    if kind == "config_value":
-        # message already names the key
+    if kind == "config_value":  # (_invalid) the message names the key
+        ctx = err.get("ctx") or {}
         msg = err["msg"]
-        key = msg.split(":", 1)[0]
-        return key, msg
+        return msg.split(":", 1)[0], ctx.get("msg_zh", msg), ctx.get("msg_en", msg)
     if kind == "extra_forbidden":
         key, _ = _dotted(loc)
         section = ".".join(str(x) for x in loc[:-1])
         model = CalendarYear if (len(loc) == 3 and loc[0] == "calendar") else _SECTIONS.get(section)
-        hint = ""
+        hint = hint_en = ""
         if model is not None:
-            allowed = list(model.model_fields)
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f"; 可用的键 (allowed keys): {', '.join(allowed)}"
+            allowed = ", ".join(model.model_fields)
+            close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+            hint, hint_en = f"；可用的键：{allowed}", f"; allowed keys: {allowed}"
             if close:
-                hint = f"; 是否应为 (did you mean) {close[0]!r}?" + hint
-        return key, f"{key}: 未知的配置项 (unknown key){hint}"
+                hint, hint_en = f"；是否应为 {close[0]!r}？" + hint, f"; did you mean {close[0]!r}?" + hint_en
+        return key, f"{key}: 未知的配置项{hint}", f"{key}: unknown key{hint_en}"
     key, pattern_key = _dotted(loc)
     if len(loc) == 3 and loc[0] == "calendar" and loc[2] == "[key]":
         year = loc[1] if len(loc) > 1 else "?"
-        return f"calendar.{year}", (
-            f"calendar.{year}: 必须是年份，如 [calendar.2027] "
-            f"(must be a year such as [calendar.2027]), got {_show(year)}"
-        )
+        key = f"calendar.{year}"
+        return key, f"{key}: 必须是年份，如 [calendar.2027]，现为 {_show(year)}", \
+            f"{key}: must be a year such as [calendar.2027], got {_show(year)}"
     if loc[-1:] == ("[key]",) and len(loc) == 5 and loc[0] == "calendar" and loc[2] == "names":
         key = f"calendar.{loc[1]}.names"
-        return key, (
-            f"{key}: 键必须是日期，如 \"2027-10-01\" (keys must be dates such as \"2027-10-01\"), "
-            f"got {_show(err.get('input'))}"
-        )
+        got = _show(err.get("input"))
+        return key, f"{key}: 键必须是日期，如 \"2027-10-01\"，现为 {got}", \
+            f"{key}: keys must be dates such as \"2027-10-01\", got {got}"
     expect = _expect(pattern_key)
     got = _show(err.get("input"))
     if expect is not None:
         zh, en = expect
-        return key, f"{key}: 必须是{zh} (must be {en}), got {got}"
-    return key, f"{key}: {err.get('msg', 'invalid value')}, got {got}"
+        return key, f"{key}: 必须是{zh}，现为 {got}", f"{key}: must be {en}, got {got}"
+    return key, f"{key}: 值无效（{err.get('msg', 'invalid value')}），现为 {got}", \
+        f"{key}: {err.get('msg', 'invalid value')}, got {got}"
 
 
 def _config_error(where: str, exc: ValidationError) -> ConfigError:
     errors = exc.errors(include_url=False)
     lines = [_format_error(e) for e in errors]
     first_key = lines[0][0] if lines else None
-    message = "\n".join(f"{where}: {msg}" for _, msg in lines)
-    return ConfigError(message, key=first_key)
+    zh = "\n".join(f"{where}: {m}" for _, m, _ in lines)
+    en = "\n".join(f"{where}: {m}" for _, _, m in lines)
+    return ConfigError(_bilingual(zh, en), key=first_key, zh=zh, en=en)
+
 
 
 # ---------------------------------------------------------------------- loading
@@ -576,13 +575,16 @@ def load_config(path: Path | str | None = None) -> Config:
         file = Path(path)
         where = str(path)
         if not file.exists():
-            raise ConfigError(f"{where}: 配置文件不存在 (config file not found)")
+            raise _both(f"{where}: 配置文件不存在", f"{where}: config file not found")
         if not file.is_file():
-            raise ConfigError(f"{where}: 不是文件 (not a file)")
+            raise _both(f"{where}: 不是文件", f"{where}: not a file")
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{where}: 无法读取配置文件 (cannot read config file): {exc.strerror or exc}") from None
+        from .oserror import why
+
+        raise _both(f"{where}: 无法读取配置文件（{why(exc)}）",
+                    f"{where}: cannot read config file: {why(exc, 'en')}") from None
     if raw.startswith(b"\xef\xbb\xbf"):  # a BOM left by Windows Notepad
         raw = raw[3:]
     try:
@@ -595,18 +597,17 @@ def load_config(path: Path | str | None = None) -> Config:
             gbk = "（看来是 GBK 编码）"
         except UnicodeDecodeError:
             pass
-        raise ConfigError(
-            f"{where}: 配置文件必须是 UTF-8 编码{gbk}，第 {n} 行起不是；请用记事本打开，“另存为”时编码选 UTF-8 "
-            f"(config file must be UTF-8 encoded; line {n} is not: save it as UTF-8)"
-        ) from None
+        raise _both(f"{where}: 配置文件必须是 UTF-8 编码{gbk}，第 {n} 行起不是；请用记事本打开，“另存为”时编码选 UTF-8",
+                    f"{where}: config file must be UTF-8 encoded; line {n} is not: save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_syntax_error(where, text, exc)) from None
+        raise _both(*_syntax_error(where, text, exc)) from None
     try:
         return config_from_dict(data, where)
     except ConfigError as exc:
-        raise ConfigError(_with_lines(str(exc), where, text), key=exc.key) from None
+        zh, en = _with_lines(exc.zh, where, text, "（第 {n} 行）"), _with_lines(exc.en, where, text, " (line {n})")
+        raise ConfigError(_bilingual(zh, en), key=exc.key, zh=zh, en=en) from None
 
 
 # ---------------------------------------------------------------------- where in the file
@@ -648,21 +649,21 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
-def _with_lines(message: str, where: str, text: str) -> str:
+def _with_lines(message: str, where: str, text: str, at: str) -> str:
     """Each ``where: key: …`` line of a validation message with the line of the file it is about."""
     out = []
     for line in message.split("\n"):
         rest = line[len(where) + 2:] if line.startswith(f"{where}: ") else ""
         key = rest.split(": ", 1)[0] if ": " in rest else ""
         n = _key_line(text, key) if key else None
-        out.append(line if n is None else f"{line}（第 {n} 行 / line {n}）")
+        out.append(line if n is None else line + at.format(n=n))
     return "\n".join(out)
 
 
-def _syntax_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
+def _syntax_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> tuple[str, str]:
     """A TOML syntax error as a clerk can act on it: the line and its text, what is likely wrong (a Chinese
     quote or equals sign, text without quotes, a date that does not exist, a key written twice), in
-    Chinese, then the parser's own words."""
+    Chinese; (zh, en), the English the parser's own words."""
     raw = str(exc)
     m = _AT.search(raw)
     what = _AT.sub("", _AT_END.sub("", raw))
@@ -681,7 +682,7 @@ def _syntax_error(where: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
     hint = _syntax_hint(src, what)
     at = f"第 {n} 行 {src}：" if n is not None else ""
     at_en = f" at line {n}" if n is not None else ""
-    return f"{where}: {at}TOML 语法错误，{hint} (TOML syntax error{at_en}: {what})"
+    return f"{where}: {at}TOML 语法错误，{hint}", f"{where}: TOML syntax error{at_en}: {what}"
 
 
 def _syntax_hint(src: str, what: str) -> str:

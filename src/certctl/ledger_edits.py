@@ -29,7 +29,10 @@ whether any clerk column held a value, and the copy's name. A ledger whose hash 
 edited; only when it differs is the copy read back and each row's certctl cells compared with the
 ledger's (a digest of each row, and of each other sheet, rows in any order). Without the note or the
 copy (a ledger from an older certctl, either deleted, or the copy not written) the edits cannot be
-checked, and an existing ledger is copied aside. A merge that cannot write the note (a ``.certctl/``
+checked, and an existing ledger is copied aside; so too when they are in a ``.certctl/`` folder that is
+not private (others can write it, or it is not this user's) or either is not this user's own regular file
+(a link to elsewhere): another user could have written them to hide a clerk's edits (said once, as the
+reason for the copy). A merge that cannot write the note (a ``.certctl/``
 others can write, a full disk) removes the previous note and copy, which describe the ledger before it,
 and says so. A note of the previous format (certctl before the copy: a digest of every row in the note
 itself) is still read as it was.
@@ -287,7 +290,7 @@ class Note:
             except OSError:
                 gone = gone and not os.path.lexists(f)
         folder = note_path(ledger).parent
-        zh = why(e) if not isinstance(e, state.UnsafeDir) else f"该文件夹其他用户可写或不属于您：{e}"
+        zh = why(e) if not isinstance(e, state.UnsafeDir) else f"该文件夹其他用户可写或不属于您：{getattr(e, 'zh', e)}"
         then_zh = "下次合并时若台账被改过，会先另存一份副本" if gone else "上次的记录也无法删除，下次合并可能把 certctl 自己的改动当作台账中的改动"
         then_en = ("the next merge copies an edited ledger aside" if gone else
                    "the previous note could not be removed either: the next merge may take certctl's own changes for edits")
@@ -376,6 +379,30 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
           and isinstance(doc.get("rows"), list) and isinstance(doc.get("sheets"), dict)
           and len(doc["certs"]) == len(doc["rows"]))
     return doc if ok else None
+
+
+def _untrusted(ledger: Path) -> tuple[str, str] | None:
+    """(zh, en) why the note and copy beside ``ledger`` are not taken, when they are there but another user
+    could have written them — their ``.certctl/`` folder not private (others can write it, or it is not
+    this user's), or either file not this user's own regular file (a link to elsewhere): such a note
+    could hide a clerk's edits. None when they can be taken (or there are none)."""
+    note, copy = note_path(ledger), copy_path(ledger)
+    try:
+        there = [f for f in (note, copy) if os.path.lexists(f)]
+        if not there:
+            return None
+        why = state.unsafe(note.parent, folder=True)
+        for f in there:
+            why = why or state.unsafe(f, folder=False, links=False, bits=False)
+    except OSError as e:  # (cannot be looked at: not taken either)
+        from .oserror import why as reason
+
+        why = (reason(e), reason(e, "en"))
+    if why is None:
+        return None
+    return (f"上次写出台账时的记录可能被其他用户改过，不予采用：{why[0]}，无法核对改动",
+            f"the note of what certctl last wrote there is not taken: another user could have written it ({why[1]}),"
+            " so edits cannot be checked")
 
 
 class _Written:
@@ -470,7 +497,7 @@ def plain(ledger: str | os.PathLike[str]) -> str | None:
     from .reader import file_hash
 
     p = Path(ledger)
-    note = _read_note(p) if p.is_file() else None
+    note = _read_note(p) if p.is_file() and _untrusted(p) is None else None
     try:
         if note is not None and not note.get("notes") and file_hash(p) == note.get("sha256"):
             return str(note["sha256"])
@@ -496,7 +523,8 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
                 return Carry(clerk)
         except OSError:
             pass
-    note = _read_note(p)
+    distrust = _untrusted(p)
+    note = _read_note(p) if distrust is None else None
 
     try:
         same = note is not None and file_hash(p) == note.get("sha256")
@@ -507,13 +535,13 @@ def carry(ledger: str | os.PathLike[str], new_certs: Iterable[Any], lang: str = 
     from .gcpause import gc_paused
 
     with gc_paused():  # the sheets read back: millions of cells, no cycles (certctl/gcpause.py)
-        return _read_back(p, note, same, new_certs, clerk, lang)
+        return _read_back(p, note, same, new_certs, clerk, lang, distrust)
 
 
 def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iterable[Any], clerk: ClerkColumns,
-               lang: str) -> Carry:
+               lang: str, distrust: tuple[str, str] | None = None) -> Carry:
     """:func:`carry` once the ledger has to be read: ``same``, it is as certctl wrote it (with a
-    clerk's values); else edited since, or no note."""
+    clerk's values); else edited since, or no note (``distrust``: why the one there was not taken)."""
     try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
         sheets = _read(p, only=LEDGER_SHEET if note is not None else None)
     except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
@@ -525,7 +553,8 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     new = {cert_key(c) for c in new_certs}
     problems: list[tuple[str, str]] = []
     if note is None:
-        problems.append(("找不到上次写出台账时的记录，无法核对改动", "no note of what certctl last wrote there, so edits cannot be checked"))
+        problems.append(distrust or ("找不到上次写出台账时的记录，无法核对改动",
+                                     "no note of what certctl last wrote there, so edits cannot be checked"))
     grid = sheets.get(LEDGER_SHEET)
     if grid is None:
         problems.append((f"工作表“{LEDGER_SHEET}”被删除或改名", f"sheet {LEDGER_SHEET} deleted or renamed"))

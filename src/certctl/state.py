@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["STATE_ENV", "DEFAULT_MODE", "configure", "state_dir", "beside", "own_dir", "file_mode", "umask",
-           "private_dir", "key_of", "lock_file"]
+           "private_dir", "check_private", "unsafe", "key_of", "lock_file"]
 
 STATE_ENV = "CERTCTL_STATE_DIR"
 STATE_NAME = ".certctl"
@@ -162,20 +162,38 @@ def private_dir(path: str | os.PathLike[str]) -> Path:
 
 
 def check_private(path: Path, folder: bool) -> None:
-    """Raise :class:`UnsafeDir` when ``path`` could have been written by another user."""
+    """Raise :class:`UnsafeDir` when ``path`` could have been written by another user (its ``zh``: the
+    reason in Chinese)."""
+    reason = unsafe(path, folder)
+    if reason is not None:
+        e = UnsafeDir(reason[1])
+        e.zh = reason[0]  # type: ignore[attr-defined]
+        raise e
+
+
+def unsafe(path: Path, folder: bool, *, links: bool = True, bits: bool = True) -> tuple[str, str] | None:
+    """(zh, en): why ``path`` could have been written by another user — not this user's, writable by
+    group or others (``bits=False``: not looked at, for a file in a folder checked private), a link
+    someone else made (``links=False``: any link), not a folder (``folder``) or not a regular file; None
+    when only this user could have written it. OSError when it cannot be looked at."""
     if not hasattr(os, "geteuid"):  # Windows: folders under the user's profile are private by ACL
-        return
+        return None
     me = os.geteuid()
     st = os.lstat(path)
     if S.S_ISLNK(st.st_mode):
+        if not links:
+            return f"{path} 是一个链接，不是普通文件", f"{path} is a link, not a regular file"
         if st.st_uid not in (me, 0):
-            raise UnsafeDir(f"{path} is a link owned by uid {st.st_uid}")
+            return f"{path} 是其他用户（uid {st.st_uid}）建立的链接", f"{path} is a link owned by uid {st.st_uid}"
         st = os.stat(path)
     if folder and not S.S_ISDIR(st.st_mode):
-        raise UnsafeDir(f"{path} is not a folder")
+        return f"{path} 不是文件夹", f"{path} is not a folder"
     if not folder and not S.S_ISREG(st.st_mode):
-        raise UnsafeDir(f"{path} is not a regular file")
+        return f"{path} 不是普通文件", f"{path} is not a regular file"
     if st.st_uid != me:
-        raise UnsafeDir(f"{path} belongs to uid {st.st_uid}, not to the user running certctl (uid {me})")
-    if st.st_mode & 0o022:
-        raise UnsafeDir(f"{path} can be written by other users (mode {S.S_IMODE(st.st_mode):04o})")
+        return (f"{path} 属于其他用户（uid {st.st_uid}），不属于运行 certctl 的用户（uid {me}）",
+                f"{path} belongs to uid {st.st_uid}, not to the user running certctl (uid {me})")
+    if bits and st.st_mode & 0o022:
+        mode = f"{S.S_IMODE(st.st_mode):04o}"
+        return f"{path} 其他用户可以写入（权限 {mode}）", f"{path} can be written by other users (mode {mode})"
+    return None

@@ -185,7 +185,7 @@ def import_cmd(
     except CalendarFileError as e:
         fail(e.message(ui))
     except ConfigError as e:
-        fail(_t(ui, f"写入后的配置无效，未改动 {path}：{e}", f"the result would not be a valid config; {path} unchanged: {e}"))
+        fail(_t(ui, f"写入后的配置无效，未改动 {path}：{e.zh}", f"the result would not be a valid config; {path} unchanged: {e.en}"))
     if written:
         con.print(_t(ui, f"已写入 {path}：{names}。{schedule.year} 年的期限从此按通知计算。",
                      f"wrote {names} to {path}; deadlines in {schedule.year} now follow the notice."), markup=False)

@@ -69,8 +69,8 @@ def load(config: Path | None, lang: Lang | None) -> tuple[Any, str]:
         return None, (lang.value if lang else "zh")
     try:
         cfg = load_config(config)
-    except ConfigError as e:
-        fail(f"配置文件错误 / bad config: {e}")
+    except ConfigError as e:  # in the run's language: --lang, else Chinese (the file's own lang unread)
+        fail(f"bad config: {e.en}" if lang is not None and lang.value == "en" else f"配置文件错误：{e.zh}")
     chosen = lang.value if lang else getattr(cfg, "lang", "zh")
     from ..state import configure
 

@@ -249,6 +249,21 @@ _ERRORS = (
     (r"Invalid value for (.+?): (?:Value error, )?'(.*)' is not one of (.+)\.", "{0} 的值“{1}”无效，可选：{2}", ""),
     (r"Invalid value for (.+?): (.+)", "{0} 的值无效：{1}", ""),
 )
+# Why a value is invalid (pydantic's words, through typer; click's own): said in Chinese too.
+_VALUE_ERRORS = (
+    (r"Input should be greater than or equal to (\S+)", "应大于或等于 {0}"),
+    (r"Input should be greater than (\S+)", "应大于 {0}"),
+    (r"Input should be less than or equal to (\S+)", "应小于或等于 {0}"),
+    (r"Input should be less than (\S+)", "应小于 {0}"),
+    (r"Input should be a valid number.*", "应为数字，如 30 或 0.5"),
+    (r"Input should be a finite number", "应为有限的数字"),
+    (r"Input should be a valid integer, got a number with a fractional part", "应为整数，不能有小数"),
+    (r"Input should be a valid integer.*", "应为整数"),
+    (r"'(.*)' is not a valid float\.", "“{0}”不是数字"),
+    (r"'(.*)' is not a valid integer\.", "“{0}”不是整数"),
+    (r"'(.*)' is not in the range (.+)\.", "“{0}”不在允许的范围（{1}）内"),
+    (r"(?:File|Directory|Path) '(.*)' does not exist\.", "{0} 不存在"),
+)
 
 
 def chinese_error(message: str) -> str:
@@ -256,8 +271,20 @@ def chinese_error(message: str) -> str:
         m = re.fullmatch(pattern, message.strip(), flags=re.S)
         if m:
             groups = [g or "" for g in m.groups()]
+            if zh.endswith("：{1}"):  # why a value is invalid: in Chinese when it is one of the known reasons
+                groups[-1] = _chinese_value_error(groups[-1])
             return zh.format(*groups) + (extra.format(*groups) if extra and groups[-1] else "")
     return message
+
+
+def _chinese_value_error(detail: str) -> str:
+    """pydantic's or click's reason a value is invalid (``Input should be greater than or equal to 0``) in
+    Chinese; the reason as it is when it is none of those certctl's options give."""
+    for pattern, zh in _VALUE_ERRORS:
+        m = re.fullmatch(pattern, detail.strip(), flags=re.S)
+        if m:
+            return zh.format(*m.groups())
+    return detail
 
 
 class UsageError(_ClickUsageError):
