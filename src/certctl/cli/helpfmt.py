@@ -237,7 +237,7 @@ class Context(click.Context):
 
 
 # ------------------------------------------------------------------------------- usage errors
-# Click's messages, said in Chinese first (the English original follows on the next line).
+# Click's messages, said in Chinese (in English with --lang en); one it does not know is shown as it is.
 _ERRORS = (
     (r"No such option: (\S+)(?: \(Possible options: (.+)\))?\.?", "没有选项 {0}", "（相近的选项：{1}）"),
     (r"No such command '(.+)'\.", "没有命令 {0}", ""),
@@ -305,7 +305,7 @@ class UsageError(_ClickUsageError):
         if self.english:
             lines += [f"Error: {self.message}", f"Try '{path} -h' for help."]
         else:
-            lines += [f"错误：{chinese_error(self.message)}", f"Error: {self.message}", f"帮助：{path} -h"]
+            lines += [f"错误：{chinese_error(self.message)}", f"帮助：{path} -h"]
         if _isatty(out):  # the terminal would cut a long line mid-word: wrap it at a space
             import shutil
 
