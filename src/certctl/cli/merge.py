@@ -189,47 +189,14 @@ def merge_cmd(
     en = lg == "en"
     wait = one_of("--lock-timeout", lock_timeout, "--wait", wait, lg) or 0
     from ..ledger_edits import backup_pattern
-    from ..outputs import OutputRefused, check_name, check_output, office_lock
     from ..validate import Options
     from ..workspace import find_forms
 
     root = directory if directory is not None else Path(getattr(cfg, "forms_dir", "ledger") if cfg else "ledger")
     out = output if output is not None else Path(getattr(cfg, "ledger", "台账.xlsx") if cfg else "台账.xlsx")
-    from ..outputs import through_link
-
-    named = out  # opened in Excel through a link, its lock file is beside the link
-    out = through_link(out)  # a link to the ledger: the ledger is replaced, not the link
-    sqlite = through_link(sqlite) if sqlite is not None else None
-    if not root.exists():
-        from .common import no_forms_dir
-
-        zh, en_text = no_forms_dir(root)
-        fail(en_text if en else zh)
-    try:
-        check_name(out, "ledger")  # the clerk's own name: said plainly, never shortened for them
-    except OutputRefused as e:
-        fail(e.message(lg))
-    if out.exists() and out.is_dir():
-        fail(f"--output is a folder: {out}" if en else f"--output 指向的是文件夹：{out}")
+    out, sqlite = _checked_outputs(root, out, sqlite, lg)
     day = read_date(as_of, "--as-of", lg, fail_in(lg)) if as_of and as_of.strip() else None
-    try:
-        check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
-        if sqlite is not None:
-            from ..ledger_sqlite import check_sqlite_output
-
-            check_sqlite_output(sqlite)
-    except OutputRefused as e:
-        fail(e.message(lg))
-    lock = (office_lock(out) or office_lock(named)) if out.exists() else None
-    if lock is not None:  # the clerk may be typing in it: what is unsaved would not be carried, and saving would undo the merge
-        fail(f"the ledger {out} is open in Excel/WPS (its lock file {lock.name} is beside it): save and close it, then "
-             f"merge again; if it is not open, delete the hidden lock file {lock}" if en else
-             f"台账 {out} 正在 Excel/WPS 中打开（旁边有锁文件 {lock.name}）：请先保存并关闭台账再合并，否则正在填写、"
-             f"尚未保存的内容不会带入新台账，关闭时保存还会盖掉新台账；如果台账并没有打开，删除这个隐藏的锁文件 {lock} 即可")
     out_abs = out.resolve()
-    if sqlite is not None and sqlite.resolve() == out_abs:
-        fail(f"--sqlite and --output name the same file {out}: give the SQLite ledger its own name (台账.sqlite)"
-             if en else f"--sqlite 与 -o 是同一个文件 {out}：SQLite 台账请另起文件名（如 台账.sqlite）")
     backups = backup_pattern(out)  # copies of an edited ledger kept beside it are not forms
     listing = find_forms([root])
     files = [p for p in listing.files if p.resolve() != out_abs
@@ -267,6 +234,47 @@ def merge_cmd(
     totals = summary.totals
     if totals["unreadable"] or totals["errors"]:
         raise typer.Exit(1)
+
+
+def _checked_outputs(root: Path, out: Path, sqlite: Path | None, lg: str) -> tuple[Path, Path | None]:
+    """The ledger and the SQLite ledger to write, followed through a link; the forms folder there, the names
+    the clerk's own, neither over a form nor over a file certctl did not write, the ledger not open in
+    Excel/WPS (exit 2 with the reason otherwise)."""
+    from ..outputs import OutputRefused, check_name, check_output, office_lock, through_link
+
+    en = lg == "en"
+    named = out  # opened in Excel through a link, its lock file is beside the link
+    out = through_link(out)  # a link to the ledger: the ledger is replaced, not the link
+    sqlite = through_link(sqlite) if sqlite is not None else None
+    if not root.exists():
+        from .common import no_forms_dir
+
+        zh, en_text = no_forms_dir(root)
+        fail(en_text if en else zh)
+    try:
+        check_name(out, "ledger")  # the clerk's own name: said plainly, never shortened for them
+    except OutputRefused as e:
+        fail(e.message(lg))
+    if out.exists() and out.is_dir():
+        fail(f"--output is a folder: {out}" if en else f"--output 指向的是文件夹：{out}")
+    try:
+        check_output(out, "ledger", [root])  # never over a submitted form, nor a file certctl did not write
+        if sqlite is not None:
+            from ..ledger_sqlite import check_sqlite_output
+
+            check_sqlite_output(sqlite)
+    except OutputRefused as e:
+        fail(e.message(lg))
+    lock = (office_lock(out) or office_lock(named)) if out.exists() else None
+    if lock is not None:  # the clerk may be typing in it: what is unsaved would not be carried, and saving would undo the merge
+        fail(f"the ledger {out} is open in Excel/WPS (its lock file {lock.name} is beside it): save and close it, then "
+             f"merge again; if it is not open, delete the hidden lock file {lock}" if en else
+             f"台账 {out} 正在 Excel/WPS 中打开（旁边有锁文件 {lock.name}）：请先保存并关闭台账再合并，否则正在填写、"
+             f"尚未保存的内容不会带入新台账，关闭时保存还会盖掉新台账；如果台账并没有打开，删除这个隐藏的锁文件 {lock} 即可")
+    if sqlite is not None and sqlite.resolve() == out.resolve():
+        fail(f"--sqlite and --output name the same file {out}: give the SQLite ledger its own name (台账.sqlite)"
+             if en else f"--sqlite 与 -o 是同一个文件 {out}：SQLite 台账请另起文件名（如 台账.sqlite）")
+    return out, sqlite
 
 
 def _merge(root: Path, out: Path, files: list[Path], unreadable: list[Any], opts: Any, cfg: Any,
