@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from certctl import ledger_edits as E
+from certctl.ledger_file import formulas
 from certctl.ledger import build_ledger
 from certctl.ledger_xlsx import write_ledger
 from certctl.pathnames import NAME_MAX
@@ -335,9 +336,9 @@ def test_formulas_anywhere_in_the_ledger_are_said_and_their_values_carried(writt
     assert said == [f"有 2 个单元格是公式（{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}、单位汇总!B2），新台账中只有值，没有公式"]
     assert got.clerk.values(certs[1]) == [None, "已核"]
     for size in (1, 7, 64, 1 << 20):  # each sheet read a slice at a time: no cell cut in two
-        assert E._formulas(out, size) == (2, [f"{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}", "单位汇总!B2"])
+        assert formulas(out, size) == (2, [f"{E.LEDGER_SHEET}!{ws.cell(2, col).coordinate}", "单位汇总!B2"])
 
 
 def test_the_ledger_as_certctl_wrote_it_holds_no_formula(written: tuple[Path, list[str]]) -> None:
     out, _ = written
-    assert E._formulas(out) == (0, []) and E._formulas(E.copy_path(out), 5) == (0, [])
+    assert formulas(out) == (0, []) and formulas(E.copy_path(out), 5) == (0, [])

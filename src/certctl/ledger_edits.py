@@ -44,7 +44,6 @@ Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`bac
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -58,7 +57,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import state
-from .pathnames import TEMP_ROOM, fit, fit_name
+from .ledger_file import (back_up, backup_pattern, comments, formulas, open_ledger, removed_on_failure,
+                          saved_as, short)
+from .pathnames import TEMP_ROOM, fit_name
 
 __all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
            "note_path", "copy_path"]
@@ -305,24 +306,10 @@ def _keep_copy(ledger: Path, copy: Path) -> None:
 
     for t in copy.parent.glob(f".{glob.escape(copy.name)}.*.tmp"):
         t.unlink(missing_ok=True)
-    with _removed_on_failure(copy.with_name(f".{copy.name}.{os.getpid()}.tmp")) as tmp:
+    with removed_on_failure(copy.with_name(f".{copy.name}.{os.getpid()}.tmp")) as tmp:
         with open(ledger, "rb") as src, open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
         os.replace(tmp, copy)
-
-
-@contextlib.contextmanager
-def _removed_on_failure(tmp: Path) -> Iterator[Path]:
-    """``tmp``, a temporary file removed when the block fails or is stopped (SIGTERM, Ctrl-C): no half
-    copy of a ledger, personal data, is left."""
-    try:
-        yield tmp
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
 
 
 def _forget_gone(folder: Path, ledger: Path) -> None:
@@ -572,24 +559,24 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     finally:
         if written is not None and written.book is not None:
             written.book.close()
-    if not same and (saved_as := _saved_as(p)) is not None:  # read back, but formulas and comments not seen
-        problems.append((f"台账被另存为 {saved_as[0]}，其中的公式和批注无法核对",
-                         f"the ledger was saved as {saved_as[1]}: formulas and comments in it cannot be checked"))
+    if not same and (fmt := saved_as(p)) is not None:  # read back, but formulas and comments not seen
+        problems.append((f"台账被另存为 {fmt[0]}，其中的公式和批注无法核对",
+                         f"the ledger was saved as {fmt[1]}: formulas and comments in it cannot be checked"))
     elif not same:
-        count, cells = _formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
+        count, cells = formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
         if count:
             problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
                              f"{count} formula cell(s) ({', '.join(cells[:3])}): the new ledger holds their values only"))
     if written is not None:
-        comments = _comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
-        if comments:
-            problems.append((f"加了 {len(comments)} 个批注（{_few(comments)}）",
-                             f"{len(comments)} comment(s) added ({', '.join(comments[:3])})"))
+        cells = comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
+        if cells:
+            problems.append((f"加了 {len(cells)} 个批注（{_few(cells)}）",
+                             f"{len(cells)} comment(s) added ({', '.join(cells[:3])})"))
     return Carry(clerk, problems)
 
 
 def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
-    wb = _open(p)
+    wb = open_ledger(p)
     try:
         out: dict[str, list[list[Any]]] = {}
         for name in wb.sheet_names:
@@ -725,7 +712,7 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
 
 def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
     """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
-    book = _open(p)
+    book = open_ledger(p)
     try:
         theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
         wrote = written.sheet_names()
@@ -756,169 +743,8 @@ def _unreadable(e: Exception) -> list[tuple[str, str]]:
     library's text."""
     zh, en = (getattr(e, "zh", None), getattr(e, "en", None))
     if not (isinstance(zh, str) and isinstance(en, str)):
-        zh = en = _short(e)
+        zh = en = short(e)
     return [(f"无法读回原台账：{zh}", f"the ledger cannot be read back: {en}")]
-
-
-_NOT_A_WORKBOOK = {  # what a ledger's bytes are when they are no workbook (reader.sniff), (zh, en)
-    "empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
-    "html": ("这是网页（HTML）文件", "an HTML page"),
-    "text": ("这是文本/CSV 文件", "a text/CSV file"),
-    "binary": ("无法识别的文件格式", "an unknown format"),
-}
-
-
-def _open(p: Path) -> Any:
-    """The ledger at ``p`` opened by python-calamine, by its content: an .xlsx (refused when a bomb, as a
-    form would be), or an Excel 97-2003 or OpenDocument workbook — the ledger 另存为 .xls or .ods and given
-    back its .xlsx name.
-    Anything else raises a :class:`certctl.reader.ReadError` saying, in words for the ledger's own clerk,
-    what the file is."""
-    import zipfile
-
-    from python_calamine import CalamineWorkbook
-
-    from .reader import ReadError, check_zip, foreign_kind, sniff
-
-    with open(p, "rb") as fh:
-        head = fh.read(4096)
-    kind = sniff(head)
-    if kind == "ole":
-        return _by_content(p)
-    if kind != "zip":
-        zh, en = (foreign_kind(head) if kind == "foreign" else None) or _NOT_A_WORKBOOK.get(kind, _NOT_A_WORKBOOK["binary"])
-        raise ReadError("F001", f"{zh}，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）",
-                        f"{en}, not an Excel workbook (saved in another format under the ledger's name?)")
-    try:
-        zipfile.ZipFile(p).close()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
-        raise ReadError("F001", f"台账文件不完整或已损坏（{_short(e)}）", f"the file is truncated or corrupt ({_short(e)})") from None
-    if check_zip(p) == "ods":  # (the ledger is certctl's, but a bomb is refused all the same)
-        return _by_content(p)  # 另存为 .ods under the ledger's name
-    return CalamineWorkbook.from_path(str(p))
-
-
-def _saved_as(p: Path) -> tuple[str, str] | None:
-    """(zh, en) of the format the ledger at ``p`` was saved in, when it is not .xlsx but was read back
-    (:func:`_open`): Excel 97-2003 or OpenDocument."""
-    import zipfile
-
-    from .reader import sniff
-
-    try:
-        with open(p, "rb") as fh:
-            kind = sniff(fh.read(4096))
-        if kind == "ole":
-            return "Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"
-        with zipfile.ZipFile(p) as z:
-            names = set(z.namelist())
-        if "xl/workbook.xml" not in names and "content.xml" in names:
-            return "OpenDocument 格式（.ods）", "OpenDocument (.ods)"
-    except (OSError, zipfile.BadZipFile, ValueError):
-        pass
-    return None
-
-
-def _by_content(p: Path) -> Any:
-    """The workbook at ``p`` opened by python-calamine as its content says (from_path goes by the name)."""
-    from python_calamine import CalamineWorkbook
-
-    with open(p, "rb") as fh:
-        return CalamineWorkbook.from_filelike(fh)
-
-
-_REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
-
-
-def _comments(p: Path) -> list[str]:
-    """Where the ledger at ``p`` has comments (批注, notes or threaded comments): ``证件台账!B2`` … (the
-    sheet's name when the workbook's relationships say it, else the cell alone)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(p) as z:
-            names = z.namelist()
-            parts = [n for n in names if re.fullmatch(r"xl/(?:comments[^/]*|comments/[^/]+|threadedComments/[^/]+)\.xml", n)]
-            if not parts:
-                return []
-            sheet_of = _sheets_by_part(z, names)
-            refs: list[str] = []
-            for part in sorted(parts):
-                info = z.getinfo(part)
-                if info.file_size > 64 << 20:  # (not a bomb: check_zip has looked at the ledger already)
-                    refs.append(sheet_of.get(part, part))
-                    continue
-                sheet = sheet_of.get(part)
-                for m in _REF.finditer(z.read(part)):
-                    ref = m.group(1).decode("ascii")
-                    refs.append(f"{sheet}!{ref}" if sheet else ref)
-            return list(dict.fromkeys(refs))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        return []
-
-
-_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a cell's formula comes first in it
-_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-
-
-def _formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
-    """How many cells of the ledger at ``p`` hold a formula, and the first few (``证件台账!O2``) — each
-    sheet's XML read a slice at a time, cut after a row's tag (no cell is cut in two); (0, []) for a
-    workbook not in that format (.xls)."""
-    import zipfile
-
-    from .reader import sheet_parts
-
-    count = 0
-    cells: list[str] = []
-
-    def look(sheet: str, xml: bytes) -> None:
-        nonlocal count
-        # no formula at all (the usual slice: an "f" is rare in a sheet's XML, and looked for by memchr)
-        if b"f" not in xml or (b"<f" not in xml and b":f" not in xml):
-            return
-        for m in _FORMULA_CELL.finditer(xml):
-            count += 1
-            ref = _CELL_REF.search(m.group(1))
-            if ref and len(cells) < 3:
-                cells.append(f"{sheet}!{ref.group(1).decode('ascii')}")
-
-    try:
-        with zipfile.ZipFile(p) as z:
-            for sheet, part in sheet_parts(z).items():
-                with z.open(part) as fh:
-                    rest = b""
-                    for chunk in iter(lambda: fh.read(slice_size), b""):
-                        xml = rest + chunk
-                        at = xml.rfind(b"row>")
-                        cut = at + 4 if at >= 0 else 0
-                        look(sheet, xml[:cut])
-                        rest = xml[cut:]
-                    look(sheet, rest)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        pass
-    return count, cells
-
-
-def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:
-    """comments part -> sheet name: each sheet's part (:func:`certctl.reader.sheet_parts`), then the
-    parts its own relationships name."""
-    import posixpath
-
-    from .reader import sheet_parts
-
-    out: dict[str, str] = {}
-    for sheet, part in sheet_parts(z).items():
-        d, f = posixpath.split(part)
-        rp = f"{d}/_rels/{f}.rels"
-        if rp not in names:
-            continue
-        for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", z.read(rp)):
-            t = re.search(rb'\sTarget="([^"]+)"', m.group(0))
-            if t:
-                target = t.group(1).decode("utf-8", "replace")
-                out[target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(d, target))] = sheet
-    return out
 
 
 def _own_titles() -> list[str]:
@@ -933,45 +759,3 @@ def _own_titles() -> list[str]:
 def _few(items: list[str], n: int = 3) -> str:
     shown = "、".join(items[:n])
     return shown + (f" 等 {len(items)} 个" if len(items) > n else "")
-
-
-def _short(e: Exception) -> str:
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return text[:120]
-
-
-# ------------------------------------------------------------------------------------------ backup
-def backup_pattern(ledger: str | os.PathLike[str]) -> re.Pattern[str]:
-    """The names :func:`back_up` gives copies of ``ledger`` (so a folder scan can leave them out)."""
-    p = Path(ledger)
-    return re.compile(re.escape(_backup_stem(p)) + r"\.\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?(-\d+)?\.bak" + re.escape(p.suffix), re.I)
-
-
-def _backup_stem(p: Path) -> str:
-    """The ledger's stem in its backups' names, shortened when long so that the longest backup name
-    (``<stem>.2024-06-05T093000-99.bak.xlsx``) and its temporary name fit in 255 bytes
-    (:func:`certctl.pathnames.fit`)."""
-    longest = ".2024-06-05T093000-99.bak" + p.suffix
-    return fit(p.stem, longest, room=TEMP_ROOM)[: -len(longest)]
-
-
-def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> Path:
-    """Copy ``ledger`` aside in its folder, same permissions: ``台账.2024-06-05T0930.bak.xlsx``. OSError
-    when it cannot be copied (the caller must then not replace the ledger)."""
-    p = Path(ledger)
-    when = when or dt.datetime.now()
-    stem = _backup_stem(p)
-    names = [f"{stem}.{when:%Y-%m-%dT%H%M}.bak{p.suffix}", f"{stem}.{when:%Y-%m-%dT%H%M%S}.bak{p.suffix}"]
-    names += [f"{stem}.{when:%Y-%m-%dT%H%M%S}-{k}.bak{p.suffix}" for k in range(2, 100)]
-    for name in names:
-        target = p.with_name(name)
-        if target.exists():
-            continue
-        with _removed_on_failure(p.with_name(f".{name}.{os.getpid()}.tmp")) as tmp:  # fits: _backup_stem
-            shutil.copy2(p, tmp)  # contents, permissions and times
-            if target.exists():  # taken meanwhile
-                tmp.unlink()
-                continue
-            os.replace(tmp, target)
-        return target
-    raise FileExistsError(f"no free backup name for {p}")

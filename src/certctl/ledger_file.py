@@ -1,0 +1,244 @@
+"""What a ledger file is, looked at as a file rather than as values — for :mod:`certctl.ledger_edits`,
+which reads a clerk's ledger back before a merge replaces it:
+
+- :func:`open_ledger`: the ledger opened by python-calamine by its content (an .xlsx, or the ledger
+  另存为 .xls / .ods and given back its name), or a :class:`certctl.reader.ReadError` saying in words for
+  the ledger's own clerk what the file is;
+- :func:`saved_as`: the format it was saved in when not .xlsx;
+- :func:`comments` and :func:`formulas`: where it holds comments (批注) or formulas. certctl writes
+  neither, so every one is the clerk's, and a ledger read as values would lose it;
+- :func:`back_up`: the ledger copied aside beside itself (``台账.2024-06-05T0930.bak.xlsx``) before a merge
+  replaces a ledger whose edits cannot be carried, and :func:`backup_pattern`, the names of such copies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+from .pathnames import TEMP_ROOM, fit
+
+__all__ = ["open_ledger", "saved_as", "comments", "formulas", "short", "back_up", "backup_pattern",
+           "removed_on_failure"]
+
+
+_NOT_A_WORKBOOK = {  # what a ledger's bytes are when they are no workbook (reader.sniff), (zh, en)
+    "empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "html": ("这是网页（HTML）文件", "an HTML page"),
+    "text": ("这是文本/CSV 文件", "a text/CSV file"),
+    "binary": ("无法识别的文件格式", "an unknown format"),
+}
+
+
+def open_ledger(p: Path) -> Any:
+    """The ledger at ``p`` opened by python-calamine, by its content: an .xlsx (refused when a bomb, as a
+    form would be), or an Excel 97-2003 or OpenDocument workbook — the ledger 另存为 .xls or .ods and given
+    back its .xlsx name.
+    Anything else raises a :class:`certctl.reader.ReadError` saying, in words for the ledger's own clerk,
+    what the file is."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from .reader import ReadError, check_zip, foreign_kind, sniff
+
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    kind = sniff(head)
+    if kind == "ole":
+        return _by_content(p)
+    if kind != "zip":
+        zh, en = (foreign_kind(head) if kind == "foreign" else None) or _NOT_A_WORKBOOK.get(kind, _NOT_A_WORKBOOK["binary"])
+        raise ReadError("F001", f"{zh}，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）",
+                        f"{en}, not an Excel workbook (saved in another format under the ledger's name?)")
+    try:
+        zipfile.ZipFile(p).close()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+        raise ReadError("F001", f"台账文件不完整或已损坏（{short(e)}）", f"the file is truncated or corrupt ({short(e)})") from None
+    if check_zip(p) == "ods":  # (the ledger is certctl's, but a bomb is refused all the same)
+        return _by_content(p)  # 另存为 .ods under the ledger's name
+    return CalamineWorkbook.from_path(str(p))
+
+
+def saved_as(p: Path) -> tuple[str, str] | None:
+    """(zh, en) of the format the ledger at ``p`` was saved in, when it is not .xlsx but was read back
+    (:func:`open_ledger`): Excel 97-2003 or OpenDocument."""
+    import zipfile
+
+    from .reader import sniff
+
+    try:
+        with open(p, "rb") as fh:
+            kind = sniff(fh.read(4096))
+        if kind == "ole":
+            return "Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"
+        with zipfile.ZipFile(p) as z:
+            names = set(z.namelist())
+        if "xl/workbook.xml" not in names and "content.xml" in names:
+            return "OpenDocument 格式（.ods）", "OpenDocument (.ods)"
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return None
+
+
+def _by_content(p: Path) -> Any:
+    """The workbook at ``p`` opened by python-calamine as its content says (from_path goes by the name)."""
+    from python_calamine import CalamineWorkbook
+
+    with open(p, "rb") as fh:
+        return CalamineWorkbook.from_filelike(fh)
+
+
+_REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
+
+
+def comments(p: Path) -> list[str]:
+    """Where the ledger at ``p`` has comments (批注, notes or threaded comments): ``证件台账!B2`` … (the
+    sheet's name when the workbook's relationships say it, else the cell alone)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            names = z.namelist()
+            parts = [n for n in names if re.fullmatch(r"xl/(?:comments[^/]*|comments/[^/]+|threadedComments/[^/]+)\.xml", n)]
+            if not parts:
+                return []
+            sheet_of = _sheets_by_part(z, names)
+            refs: list[str] = []
+            for part in sorted(parts):
+                info = z.getinfo(part)
+                if info.file_size > 64 << 20:  # (not a bomb: check_zip has looked at the ledger already)
+                    refs.append(sheet_of.get(part, part))
+                    continue
+                sheet = sheet_of.get(part)
+                for m in _REF.finditer(z.read(part)):
+                    ref = m.group(1).decode("ascii")
+                    refs.append(f"{sheet}!{ref}" if sheet else ref)
+            return list(dict.fromkeys(refs))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return []
+
+
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a cell's formula comes first in it
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
+    """How many cells of the ledger at ``p`` hold a formula, and the first few (``证件台账!O2``) — each
+    sheet's XML read a slice at a time, cut after a row's tag (no cell is cut in two); (0, []) for a
+    workbook not in that format (.xls)."""
+    import zipfile
+
+    from .reader import sheet_parts
+
+    count = 0
+    cells: list[str] = []
+
+    def look(sheet: str, xml: bytes) -> None:
+        nonlocal count
+        # no formula at all (the usual slice: an "f" is rare in a sheet's XML, and looked for by memchr)
+        if b"f" not in xml or (b"<f" not in xml and b":f" not in xml):
+            return
+        for m in _FORMULA_CELL.finditer(xml):
+            count += 1
+            ref = _CELL_REF.search(m.group(1))
+            if ref and len(cells) < 3:
+                cells.append(f"{sheet}!{ref.group(1).decode('ascii')}")
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            for sheet, part in sheet_parts(z).items():
+                with z.open(part) as fh:
+                    rest = b""
+                    for chunk in iter(lambda: fh.read(slice_size), b""):
+                        xml = rest + chunk
+                        at = xml.rfind(b"row>")
+                        cut = at + 4 if at >= 0 else 0
+                        look(sheet, xml[:cut])
+                        rest = xml[cut:]
+                    look(sheet, rest)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        pass
+    return count, cells
+
+
+def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:
+    """comments part -> sheet name: each sheet's part (:func:`certctl.reader.sheet_parts`), then the
+    parts its own relationships name."""
+    import posixpath
+
+    from .reader import sheet_parts
+
+    out: dict[str, str] = {}
+    for sheet, part in sheet_parts(z).items():
+        d, f = posixpath.split(part)
+        rp = f"{d}/_rels/{f}.rels"
+        if rp not in names:
+            continue
+        for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", z.read(rp)):
+            t = re.search(rb'\sTarget="([^"]+)"', m.group(0))
+            if t:
+                target = t.group(1).decode("utf-8", "replace")
+                out[target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(d, target))] = sheet
+    return out
+
+
+def short(e: Exception) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:120]
+
+
+@contextlib.contextmanager
+def removed_on_failure(tmp: Path) -> Iterator[Path]:
+    """``tmp``, a temporary file removed when the block fails or is stopped (SIGTERM, Ctrl-C): no half
+    copy of a ledger, personal data, is left."""
+    try:
+        yield tmp
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+# ------------------------------------------------------------------------------------------ backup
+def backup_pattern(ledger: str | os.PathLike[str]) -> re.Pattern[str]:
+    """The names :func:`back_up` gives copies of ``ledger`` (so a folder scan can leave them out)."""
+    p = Path(ledger)
+    return re.compile(re.escape(_backup_stem(p)) + r"\.\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?(-\d+)?\.bak" + re.escape(p.suffix), re.I)
+
+
+def _backup_stem(p: Path) -> str:
+    """The ledger's stem in its backups' names, shortened when long so that the longest backup name
+    (``<stem>.2024-06-05T093000-99.bak.xlsx``) and its temporary name fit in 255 bytes
+    (:func:`certctl.pathnames.fit`)."""
+    longest = ".2024-06-05T093000-99.bak" + p.suffix
+    return fit(p.stem, longest, room=TEMP_ROOM)[: -len(longest)]
+
+
+def back_up(ledger: str | os.PathLike[str], when: dt.datetime | None = None) -> Path:
+    """Copy ``ledger`` aside in its folder, same permissions: ``台账.2024-06-05T0930.bak.xlsx``. OSError
+    when it cannot be copied (the caller must then not replace the ledger)."""
+    p = Path(ledger)
+    when = when or dt.datetime.now()
+    stem = _backup_stem(p)
+    names = [f"{stem}.{when:%Y-%m-%dT%H%M}.bak{p.suffix}", f"{stem}.{when:%Y-%m-%dT%H%M%S}.bak{p.suffix}"]
+    names += [f"{stem}.{when:%Y-%m-%dT%H%M%S}-{k}.bak{p.suffix}" for k in range(2, 100)]
+    for name in names:
+        target = p.with_name(name)
+        if target.exists():
+            continue
+        with removed_on_failure(p.with_name(f".{name}.{os.getpid()}.tmp")) as tmp:  # fits: _backup_stem
+            shutil.copy2(p, tmp)  # contents, permissions and times
+            if target.exists():  # taken meanwhile
+                tmp.unlink()
+                continue
+            os.replace(tmp, target)
+        return target
+    raise FileExistsError(f"no free backup name for {p}")
