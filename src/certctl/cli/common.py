@@ -302,7 +302,12 @@ def _through_cache(run: Run, directory: Path, cache: bool, read: Callable[[Any],
 
 
 def _warn_unreadable(run: Run, unreadable: list[tuple[str, str]]) -> None:
+    """A warning per file that could not be read; an ID number in its name masked (as in the log: a warning
+    is what a cron mail carries)."""
+    from ..normalize import mask_ids_in_text
+
     for path, why in unreadable:
+        path = mask_ids_in_text(path)
         run.warn(run.t(f"警告：无法读取 {path}，其内容未计入：{why}", f"warning: cannot read {path}; not counted: {why}"))
 
 
