@@ -1,4 +1,5 @@
-"""A forms folder whose forms cannot be read (a unit sent a CSV renamed .xlsx, a file cut short): overdue
+"""A forms folder whose forms cannot be read (a unit sent a CSV renamed .xlsx, a file cut short): overdue,
+report and cleanup
 exits 1, and what it prints says why — the summary line counts the unreadable files (it used to read
 "逾期 0 项 … 读取 2 个表格" over two files never read), the JSON lists them."""
 
@@ -57,3 +58,12 @@ def test_nothing_unreadable_nothing_said(tmp_path: Path) -> None:
     p = certctl("overdue", str(root), "--as-of", AS_OF)
     assert p.returncode == 0 and "无法读取" not in p.stdout + p.stderr, p.stdout + p.stderr
     assert json.loads(certctl("overdue", str(root), "--as-of", AS_OF, "-f", "json").stdout)["unreadable"] == []
+
+
+@pytest.mark.parametrize("cmd", ["report", "cleanup"])
+def test_report_and_cleanup_say_the_unreadable_forms_too(forms: Path, tmp_path: Path, cmd: str) -> None:
+    p = certctl(cmd, str(forms), "-o", str(tmp_path / cmd), "--as-of", AS_OF)
+    assert p.returncode == 1, p.stderr
+    assert "无法读取 2 个，其内容未计入" in p.stdout.splitlines()[0], p.stdout
+    doc = json.loads(certctl(cmd, str(forms), "-o", str(tmp_path / cmd), "--as-of", AS_OF, "-f", "json").stdout)
+    assert sorted(Path(u).name for u in doc["unreadable"]) == ["附件2.xlsx", "附件4.xls"]
