@@ -1,6 +1,5 @@
 """A forms folder whose forms cannot be read (a unit sent a CSV renamed .xlsx, a file cut short): overdue,
-report and cleanup
-exits 1, and what it prints says why — the summary line counts the unreadable files (it used to read
+report and cleanup exit 1, and what they print says why — the summary line counts the unreadable files (it used to read
 "逾期 0 项 … 读取 2 个表格" over two files never read), the JSON lists them."""
 
 from __future__ import annotations
