@@ -161,11 +161,31 @@ def _source_cell(o: Obligation, show_id: bool = False) -> str:
     own folder is the unit column already)."""
     if not (o.sheet and o.row):
         return shown_path(o.source, show_id)
-    path = o.path[len(o.unit) + 1:] if o.unit and o.path.startswith(o.unit + "/") else o.path
+    folder, _, rest = o.path.partition("/")
+    path = rest if rest and o.unit and _same_name(folder, o.unit) else o.path
     return shown_path(path, show_id).replace("/", "/\n") + "\n" + cell_ref(o.sheet, o.row)
 
 
-def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool) -> Group:
+def _same_name(a: str, b: str) -> bool:
+    """A folder named for the unit as the form names it, but for full-width or half-width parentheses and
+    spaces (启东市…执法局（吕四港镇…） as a folder, 启东市…执法局(吕四港镇…) as the form's 填报单位)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", a).split()) == "".join(unicodedata.normalize("NFKC", b).split())
+
+
+def _source_lines(label: str, where: str, width: int) -> str:
+    """``label where`` — or, when that is wider than ``width``, the folder on the label's line and the
+    file name with its place on the next, so that a long unit folder never cuts the file name (and the
+    date in it) in two."""
+    line = f"{label} {where}"
+    cut = where.rfind("/", 0, where.find(" ") if " " in where else len(where))
+    if cell_len(line) <= width or cut < 0:
+        return line
+    return f"{label} {where[:cut + 1]}\n{where[cut + 1:]}"
+
+
+def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool, width: int = 80) -> Group:
     """The narrow layout: per unit a heading, per item a few short lines; no field is ever broken."""
     en = lang == "en"
     h = HEADERS[lang]
@@ -180,7 +200,8 @@ def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: b
         n = (f"{h[8]} {count}" if late else (count if o.state == "due_today" else f"{h[9]} {count}"))
         when = "  ".join(x for x in ((f"{h[6]} {o.since.isoformat()}" if o.since else ""),
                                       f"{h[7]} {o.deadline.isoformat()}", n) if x)
-        body = "\n".join(x for x in (who, o.owed_text(lang), when, f"{h[10]} {place(o, show_id)}") if x)
+        body = "\n".join(x for x in (who, o.owed_text(lang), when, _source_lines(h[10], place(o, show_id), width - 2))
+                         if x)
         parts.append(Padding(Text(body), (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
@@ -192,7 +213,8 @@ def sections_view(sections: list[tuple[str, list[Obligation], bool]], width: int
     out: list[object] = []
     for title, items, late in sections:
         shown = items if show_all else items[:TABLE_ROWS]
-        out.append((_table if width >= NARROW else _list)(title, shown, lang, show_id, late))
+        out.append(_table(title, shown, lang, show_id, late) if width >= NARROW else
+                   _list(title, shown, lang, show_id, late, width))
         if len(shown) < len(items):
             more = len(items) - len(shown)
             out.append(Text(f"... {more} more not shown; add --all to show them all, or export with --format csv."
