@@ -78,6 +78,11 @@ def _tolerant_streams() -> None:
     """Console text that the console's encoding cannot show is replaced ("?"), never an exception."""
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+    if sys.stderr is None:  # started with stderr closed (`2>&-`, pythonw): messages go nowhere, the run goes on
+        try:
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
+        except OSError:  # pragma: no cover
+            pass
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
