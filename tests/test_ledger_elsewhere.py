@@ -59,6 +59,21 @@ def test_a_renamed_ledger_is_named(bureau: Path) -> None:
     assert "不在了" not in r.output
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permission bits")
+def test_a_note_another_user_could_have_put_there_does_not_hide_the_renamed_ledger(bureau: Path) -> None:
+    """The clerk renames the ledger and works in 台账-6月.xlsx. A note of that name in a .certctl/ others can
+    write (a link to a shared folder) would have said it is merged by that name, and the hint was not said."""
+    _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办 6/5")
+    (bureau / "台账.xlsx").rename(bureau / "台账-6月.xlsx")
+    shared = bureau / "shared"
+    (bureau / ".certctl").rename(shared)
+    os.chmod(shared, 0o777)
+    (bureau / ".certctl").symlink_to(shared)
+    shutil.copy(shared / "台账.xlsx.json", shared / "台账-6月.xlsx.json")  # planted (or left by anyone)
+    r = merge()
+    assert "上次合并写出的台账 台账.xlsx 不在了" in r.output and "台账-6月.xlsx 是 certctl 的台账" in r.output, r.output
+
+
 def test_a_ledger_deleted_for_a_fresh_start_is_said_once_without_candidates(bureau: Path) -> None:
     (bureau / "台账.xlsx").unlink()
     r = merge()
