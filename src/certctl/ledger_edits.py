@@ -12,8 +12,9 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 - a row of 证件台账 deleted whose certificate is still in the new ledger;
 - a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
 - a column certctl wrote deleted, another sheet edited, added or deleted;
-- rows typed above 证件台账's header (a title for printing): the header is found below them, within
-  its first rows, and the notes carried all the same;
+- rows typed above 证件台账's header (a title for printing), or above the header of a part of it
+  (证件台账(2) …): the header is found below them, within its first rows, and the notes carried all the
+  same (:mod:`certctl.ledger_sheets`; a part's columns placed under the first part's by title);
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
 - a formula in any cell: certctl writes no cell as a formula (a clerk's column is carried as the
@@ -59,14 +60,18 @@ from typing import Any, Iterable, Iterator
 from . import state
 from .ledger_file import (back_up, backup_pattern, comments, formulas, open_ledger, removed_on_failure,
                           saved_as, short)
+from .ledger_sheets import CERT_TITLES as _CERT_TITLES
+from .ledger_sheets import LEDGER_SHEET
+from .ledger_sheets import bases as _bases
+from .ledger_sheets import grid as _grid
+from .ledger_sheets import header_row as _header_row
+from .ledger_sheets import read_sheets
 from .pathnames import TEMP_ROOM, fit_name
 
 __all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
            "note_path", "copy_path"]
 
 NOTES_HEADERS = {"zh": "处理情况", "en": "Action taken"}
-_CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
-LEDGER_SHEET = "证件台账"
 _FORMAT = 2  # the note beside a kept copy
 _OLD_FORMAT = 1  # the note holding a digest of every row (certctl before the copy)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # dropped by the writer (not XML 1.0)
@@ -433,16 +438,6 @@ def _same_cells(a: Iterable[list[Any]], b: Iterable[list[Any]]) -> bool:
     return True
 
 
-def _grid(book: Any, name: str) -> list[list[Any]]:
-    """Sheet ``name`` of the workbook ``book`` with the parts that continue it (header once)."""
-    names = list(book.sheet_names)
-    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    for other in names:
-        if continued(other, [name]) == name:
-            grid.extend(book.get_sheet_by_name(other).to_python(skip_empty_area=False)[1:])
-    return grid
-
-
 def _written(ledger: Path, note: dict[str, Any]) -> _Written | None:
     """From the note of the previous format, which holds it; else read back from the copy kept beside
     the ledger (left open: :func:`carry` closes it) — None when there is no copy, or it is not the file
@@ -529,8 +524,9 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
                lang: str, distrust: tuple[str, str] | None = None) -> Carry:
     """:func:`carry` once the ledger has to be read: ``same``, it is as certctl wrote it (with a
     clerk's values); else edited since, or no note (``distrust``: why the one there was not taken)."""
+    parts: list[tuple[str, str]] = []  # rows above the header of 证件台账(2) …
     try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
-        sheets = _read(p, only=LEDGER_SHEET if note is not None else None)
+        sheets = read_sheets(p, LEDGER_SHEET if note is not None else None, parts)
     except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
         return Carry(clerk, _unreadable(e))
     # edited: checked against what certctl wrote (as certctl wrote it: nothing to check)
@@ -550,6 +546,7 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         return Carry(clerk, problems)
     try:
         clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
+        problems += parts
         if written is not None:
             written.rows = grid = sheets = None  # type: ignore[assignment]  # (memory)
             try:
@@ -573,36 +570,6 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
             problems.append((f"加了 {len(cells)} 个批注（{_few(cells)}）",
                              f"{len(cells)} comment(s) added ({', '.join(cells[:3])})"))
     return Carry(clerk, problems)
-
-
-def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
-    wb = open_ledger(p)
-    try:
-        out: dict[str, list[list[Any]]] = {}
-        for name in wb.sheet_names:
-            base = continued(name, out)
-            if only is not None and (base or name) != only:
-                continue
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if base is not None:  # a table too long for one sheet, read back as one
-                out[base].extend(grid[1:])
-            else:
-                out[name] = grid
-        return out
-    finally:
-        wb.close()
-
-
-_PART = re.compile(r"(.+)\((\d+)\)")
-
-
-def continued(name: str, earlier: Iterable[str]) -> str | None:
-    """The sheet ``name`` continues (``证件台账(2)`` continues ``证件台账``, SPEC 5), when that sheet came
-    before it; else None."""
-    m = _PART.fullmatch(name)
-    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier:
-        return None
-    return m.group(1)
 
 
 def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written | None, lang: str, new: set[str],
@@ -662,19 +629,6 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
     return ClerkColumns(titles, by_cert)
 
 
-HEADER_ROWS = 10  # rows of 证件台账 looked at for its header: a clerk may insert a title above it
-
-
-def _header_row(grid: list[list[Any]], own_titles: list[str]) -> int:
-    """The row of 证件台账 ``grid`` that holds certctl's titles: the first row, unless a clerk inserted rows
-    above it (a title for printing) — then the first of the first few holding the certificate column's."""
-    cert = {*own_titles[:1], *_CERT_TITLES}
-    for i, row in enumerate(grid[:HEADER_ROWS]):
-        if any(v.__class__ is str and v.strip() in cert for v in row):
-            return i
-    return 0
-
-
 def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, written: _Written, new: set[str],
                   problems: list[tuple[str, str]]) -> None:
     """Rows deleted, certificate numbers edited, certctl's cells changed — against what was written."""
@@ -727,15 +681,6 @@ def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -
         problems.append((f"删除了工作表 {'、'.join(gone)}", f"sheet(s) deleted: {', '.join(gone)}"))
     if added:
         problems.append((f"新加了工作表 {'、'.join(added)}", f"sheet(s) added: {', '.join(added)}"))
-
-
-def _bases(names: Iterable[str]) -> list[str]:
-    """The sheets of a workbook named ``names``, those continuing another (:func:`continued`) left out."""
-    out: list[str] = []
-    for name in names:
-        if continued(name, out) is None:
-            out.append(name)
-    return out
 
 
 def _unreadable(e: Exception) -> list[tuple[str, str]]:

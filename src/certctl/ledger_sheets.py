@@ -1,0 +1,136 @@
+"""The ledger's sheets read back as tables, for :mod:`certctl.ledger_edits`: a table too long for one sheet
+joined again from its parts (``证件台账``, ``证件台账(2)`` …, SPEC 5), and the header of 证件台账 found
+below the rows a clerk may insert above it (a title for printing).
+
+- :func:`read_sheets`: every sheet (or one) of the ledger, each continued table as one grid. A part of
+  证件台账 is joined by its own header, as the first part is read: rows a clerk inserted above it are
+  said, not read as certificates, and its columns are placed under the first part's by their titles
+  (a column the clerk inserted in one part only shifts nothing in the others);
+- :func:`grid`: one table of a workbook certctl wrote (its kept copy: every header in its first row);
+- :func:`continued`, :func:`bases`: which sheets continue which; :func:`header_row`: where 证件台账's
+  header is.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["LEDGER_SHEET", "CERT_TITLES", "HEADER_ROWS", "read_sheets", "grid", "continued", "bases", "header_row"]
+
+LEDGER_SHEET = "证件台账"
+CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
+HEADER_ROWS = 10  # rows of 证件台账 looked at for its header: a clerk may insert a title above it
+
+_PART = re.compile(r"(.+)\((\d+)\)")
+
+
+def continued(name: str, earlier: Iterable[str]) -> str | None:
+    """The sheet ``name`` continues (``证件台账(2)`` continues ``证件台账``, SPEC 5), when that sheet came
+    before it; else None."""
+    m = _PART.fullmatch(name)
+    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier:
+        return None
+    return m.group(1)
+
+
+def bases(names: Iterable[str]) -> list[str]:
+    """The sheets of a workbook named ``names``, those continuing another (:func:`continued`) left out."""
+    out: list[str] = []
+    for name in names:
+        if continued(name, out) is None:
+            out.append(name)
+    return out
+
+
+def grid(book: Any, name: str) -> list[list[Any]]:
+    """Sheet ``name`` of the workbook ``book`` certctl wrote, with the parts that continue it (header once)."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    for other in book.sheet_names:
+        if continued(other, [name]) == name:
+            rows.extend(book.get_sheet_by_name(other).to_python(skip_empty_area=False)[1:])
+    return rows
+
+
+def header_row(rows: list[list[Any]], own_titles: list[str]) -> int:
+    """The row of 证件台账 ``rows`` that holds certctl's titles: the first row, unless a clerk inserted rows
+    above it (a title for printing) — then the first of the first few holding the certificate column's."""
+    found = _found_header(rows, own_titles)
+    return 0 if found is None else found
+
+
+def _found_header(rows: list[list[Any]], own_titles: list[str]) -> int | None:
+    cert = {*own_titles[:1], *CERT_TITLES}
+    for i, row in enumerate(rows[:HEADER_ROWS]):
+        if any(v.__class__ is str and v.strip() in cert for v in row):
+            return i
+    return None
+
+
+def read_sheets(p: Path, only: str | None, problems: list[tuple[str, str]]) -> dict[str, list[list[Any]]]:
+    """The ledger at ``p``'s sheets (``only``: that one alone), each continued table as one grid; what
+    cannot be carried from a part of 证件台账 (rows above its header) added to ``problems``."""
+    from .ledger_file import open_ledger
+
+    wb = open_ledger(p)
+    try:
+        out: dict[str, list[list[Any]]] = {}
+        for name in wb.sheet_names:
+            base = continued(name, out)
+            if only is not None and (base or name) != only:
+                continue
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if base == LEDGER_SHEET:
+                out[base].extend(_part_rows(out[base], rows, name, problems))
+            elif base is not None:  # a table too long for one sheet, read back as one
+                out[base].extend(rows[1:])
+            else:
+                out[name] = rows
+        return out
+    finally:
+        wb.close()
+
+
+def _part_rows(first: list[list[Any]], rows: list[list[Any]], name: str,
+               problems: list[tuple[str, str]]) -> list[list[Any]]:
+    """The rows of ``name``, a part of 证件台账, below its own header, in the columns of ``first`` (the
+    table read so far) by title: a title only this part has becomes a column at the end of ``first``'s
+    header. Rows above its header are said in ``problems``; a part without a header is all rows."""
+    from .ledger_edits import norm
+
+    top = _found_header(rows, [])
+    if top is None:
+        return rows
+    above = [t for r in rows[:top] for t in (norm(v).strip() for v in r) if t]
+    if above:
+        problems.append((f"在 {name} 的表头上方插入了 {top} 行（“{above[0]}”），新台账中没有",
+                         f"{top} row(s) inserted above the header of {name} ({above[0]}): not in the new ledger"))
+    mine = [norm(h).strip() for h in rows[top]]
+    head = first[header_row(first, [])] if first else []
+    theirs = [norm(h).strip() for h in head]
+    body = rows[top + 1:]
+    if _trimmed(mine) == _trimmed(theirs):
+        return body  # the usual part: the first part's columns, where certctl wrote them
+    where: list[int] = []
+    for j, title in enumerate(mine):
+        k = next((i for i, h in enumerate(theirs) if h == title and i not in where), None)
+        if k is None:  # a column of this part alone (an untitled one too: its values are the clerk's)
+            head.append(title)
+            theirs.append(title)
+            k = len(theirs) - 1
+        where.append(k)
+    out = []
+    for r in body:
+        placed: list[Any] = [""] * len(theirs)
+        for j, v in enumerate(r[:len(where)]):
+            placed[where[j]] = v
+        out.append(placed)
+    return out
+
+
+def _trimmed(titles: list[str]) -> list[str]:
+    end = len(titles)
+    while end and not titles[end - 1]:
+        end -= 1
+    return titles[:end]
