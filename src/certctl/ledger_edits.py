@@ -66,6 +66,7 @@ from .ledger_sheets import bases as _bases
 from .ledger_sheets import grid as _grid
 from .ledger_sheets import header_row as _header_row
 from .ledger_sheets import read_sheets
+from .ledger_sheets import renamed as renamed_sheet
 from .pathnames import TEMP_ROOM, fit_name
 
 __all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
@@ -538,7 +539,9 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     if note is None:
         problems.append(distrust or ("找不到上次写出台账时的记录，无法核对改动",
                                      "no note of what certctl last wrote there, so edits cannot be checked"))
-    grid = sheets.get(LEDGER_SHEET)
+    grid, renamed = sheets.get(LEDGER_SHEET), None
+    if grid is None:
+        renamed, grid = _renamed(p, note, parts, problems)
     if grid is None:
         problems.append((f"工作表“{LEDGER_SHEET}”被删除或改名", f"sheet {LEDGER_SHEET} deleted or renamed"))
         if written is not None and written.book is not None:
@@ -550,7 +553,7 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         if written is not None:
             written.rows = grid = sheets = None  # type: ignore[assignment]  # (memory)
             try:
-                _other_sheets(p, written, problems)
+                _other_sheets(p, written, problems, renamed)
             except Exception as e:  # noqa: BLE001 - as when the whole ledger cannot be read back
                 return Carry(ClerkColumns.default(lang), _unreadable(e))
     finally:
@@ -664,11 +667,32 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
                          f"cells certctl derives from the forms changed on {len(changed)} row(s) ({_few(changed)})"))
 
 
-def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
-    """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
+def _renamed(p: Path, note: dict[str, Any] | None, parts: list[tuple[str, str]],
+             problems: list[tuple[str, str]]) -> tuple[str | None, list[list[Any]] | None]:
+    """(name, rows) of the sheet 证件台账 was renamed to (:func:`certctl.ledger_sheets.renamed`), said in
+    ``problems``; (None, None) when there is none (deleted)."""
+    from .ledger_xlsx import HEADERS
+
+    titles = ([list(note["headers"])] if note is not None else
+              [[h for h, _ in HEADERS[LEDGER_SHEET]], [h for _, h in HEADERS[LEDGER_SHEET]]])
+    try:
+        found = renamed_sheet(p, titles, [n for n in HEADERS if n != LEDGER_SHEET], parts)
+    except Exception:  # noqa: BLE001 - read once already: as when there is none
+        found = None
+    if found is None:
+        return None, None
+    problems.append((f"工作表“{LEDGER_SHEET}”改名为“{found[0]}”（其中填写的内容已带入，新台账中仍名为“{LEDGER_SHEET}”）",
+                     f"sheet {LEDGER_SHEET} renamed {found[0]} (what was typed there is carried; the new ledger names it "
+                     f"{LEDGER_SHEET})"))
+    return found
+
+
+def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]], renamed: str | None = None) -> None:
+    """The ledger's sheets other than 证件台账 (or ``renamed``, what it was renamed to) against those
+    written, read a sheet at a time."""
     book = open_ledger(p)
     try:
-        theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
+        theirs = [n for n in _bases(book.sheet_names) if n not in (LEDGER_SHEET, renamed)]
         wrote = written.sheet_names()
         edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n))]
     finally:

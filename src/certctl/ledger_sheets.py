@@ -6,6 +6,7 @@ below the rows a clerk may insert above it (a title for printing).
   证件台账 is joined by its own header, as the first part is read: rows a clerk inserted above it are
   said, not read as certificates, and its columns are placed under the first part's by their titles
   (a column the clerk inserted in one part only shifts nothing in the others);
+- :func:`renamed`: the sheet 证件台账 became when a clerk renamed it (证件台账6月), found by its header;
 - :func:`grid`: one table of a workbook certctl wrote (its kept copy: every header in its first row);
 - :func:`continued`, :func:`bases`: which sheets continue which; :func:`header_row`: where 证件台账's
   header is.
@@ -13,11 +14,13 @@ below the rows a clerk may insert above it (a title for printing).
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["LEDGER_SHEET", "CERT_TITLES", "HEADER_ROWS", "read_sheets", "grid", "continued", "bases", "header_row"]
+__all__ = ["LEDGER_SHEET", "CERT_TITLES", "HEADER_ROWS", "read_sheets", "renamed", "grid", "continued", "bases",
+           "header_row"]
 
 LEDGER_SHEET = "证件台账"
 CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
@@ -81,7 +84,7 @@ def read_sheets(p: Path, only: str | None, problems: list[tuple[str, str]]) -> d
             if only is not None and (base or name) != only:
                 continue
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if base == LEDGER_SHEET:
+            if base in (LEDGER_SHEET, only):
                 out[base].extend(_part_rows(out[base], rows, name, problems))
             elif base is not None:  # a table too long for one sheet, read back as one
                 out[base].extend(rows[1:])
@@ -134,3 +137,30 @@ def _trimmed(titles: list[str]) -> list[str]:
     while end and not titles[end - 1]:
         end -= 1
     return titles[:end]
+
+
+def renamed(p: Path, titles: list[list[str]], skip: Iterable[str],
+            problems: list[tuple[str, str]]) -> tuple[str, list[list[Any]]] | None:
+    """(name, rows) of the sheet 证件台账 was renamed to in the ledger at ``p``: the first sheet, not one of
+    ``skip`` (the names of certctl's other sheets), whose header — within its first :data:`HEADER_ROWS`
+    rows — holds the certificate column's title and four in five of certctl's titles of 证件台账 (one
+    list of ``titles``: as the note has them, or each language's); None when there is none."""
+    from .ledger_edits import norm
+    from .ledger_file import open_ledger
+
+    wb = open_ledger(p)
+    try:
+        found = None
+        for name in bases(wb.sheet_names):
+            if name in skip or name == LEDGER_SHEET:
+                continue
+            for row in itertools.islice(wb.get_sheet_by_name(name).iter_rows(), HEADER_ROWS):
+                cells = {norm(v).strip() for v in row}
+                if any(t and t[0] in cells and 5 * sum(h in cells for h in t) >= 4 * len(t) for t in titles):
+                    found = name
+                    break
+            if found is not None:
+                break
+    finally:
+        wb.close()
+    return None if found is None else (found, read_sheets(p, found, problems)[found])

@@ -1,0 +1,79 @@
+"""The clerk's ledger over weeks of use, each edit saved as a clerk saves it (openpyxl here, LibreOffice
+where installed), then merged again: every note is carried into the new ledger, or the old ledger is
+copied aside, and the clerk is told which in Chinese."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Font, PatternFill
+from typer.testing import CliRunner
+
+from certctl.cli import app
+from test_ledger_elsewhere import _type_note
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+CERT = "320681200002"
+
+
+def merge(*args: str) -> object:
+    return CliRunner().invoke(app, ["merge", "ledger", "--as-of", "2024-06-05", "--no-cache", *args])
+
+
+@pytest.fixture
+def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    assert merge().exit_code == 1
+    _type_note(tmp_path / "台账.xlsx", CERT, "已电话催办")
+    return tmp_path / "台账.xlsx"
+
+
+def _notes(ledger: Path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(ledger)["证件台账"]
+    col = next(c.column for c in ws[1] if c.value == "处理情况")
+    return {r[0].value: r[col - 1].value for r in ws.iter_rows(min_row=2) if r[col - 1].value}
+
+
+def _backups(ledger: Path) -> list[Path]:
+    return sorted(ledger.parent.glob("台账.*.bak.xlsx"))
+
+
+def test_a_renamed_ledger_sheet_keeps_its_notes(ledger: Path) -> None:
+    """证件台账 renamed 证件台账6月: its notes were not carried at all ('被删除或改名'), only kept in the copy."""
+    wb = openpyxl.load_workbook(ledger)
+    wb["证件台账"].title = "证件台账6月"
+    wb.save(ledger)
+    r = merge()
+    assert "工作表“证件台账”改名为“证件台账6月”（其中填写的内容已带入" in r.output, r.output
+    assert "新加了工作表" not in r.output and "被删除或改名" not in r.output, r.output
+    assert _notes(ledger) == {CERT: "已电话催办"}
+    backup, = _backups(ledger)
+    assert "证件台账6月" in openpyxl.load_workbook(backup).sheetnames
+    r = CliRunner().invoke(app, ["--lang", "en", "merge", "ledger", "--as-of", "2024-06-05", "--no-cache"])
+    assert "renamed" not in r.output  # the new ledger has its own name back: nothing to say
+
+
+def test_a_renamed_ledger_sheet_with_the_state_folder_deleted_is_left_alone(ledger: Path) -> None:
+    """Without the note the file is no longer known as certctl's: it is not replaced (certctl.outputs)."""
+    shutil.rmtree(ledger.parent / ".certctl")
+    wb = openpyxl.load_workbook(ledger)
+    wb["证件台账"].title = "台账（在用）"
+    wb.save(ledger)
+    before = ledger.read_bytes()
+    r = merge()
+    assert r.exit_code == 2 and "为免覆盖别人的文件未写入" in r.output, r.output
+    assert ledger.read_bytes() == before
+
+
+def test_a_sheet_of_certctls_renamed_is_not_taken_for_the_ledger_sheet(ledger: Path) -> None:
+    wb = openpyxl.load_workbook(ledger)
+    del wb["证件台账"]
+    wb["变动记录"].title = "变动"  # shares 证件号码, 姓名 … with 证件台账, but not four in five of its titles
+    wb.save(ledger)
+    r = merge()
+    assert "工作表“证件台账”被删除或改名" in r.output and "改名为" not in r.output, r.output
+    assert len(_backups(ledger)) == 1
