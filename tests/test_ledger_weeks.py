@@ -77,3 +77,35 @@ def test_a_sheet_of_certctls_renamed_is_not_taken_for_the_ledger_sheet(ledger: P
     r = merge()
     assert "工作表“证件台账”被删除或改名" in r.output and "改名为" not in r.output, r.output
     assert len(_backups(ledger)) == 1
+
+
+@pytest.mark.parametrize("colour", ["fill", "font"])
+def test_cells_the_clerk_coloured_are_kept_in_the_copy_aside(ledger: Path, colour: str) -> None:
+    """A clerk marks rows yellow, or a name in red: the ledger written anew has no such colour, and it was
+    lost without a word (values alone were compared)."""
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    if colour == "fill":
+        ws.cell(4, 2).fill = PatternFill("solid", fgColor="FFFF00")
+    else:
+        ws.cell(5, 2).font = Font(color="FF0000")
+    wb.save(ledger)
+    r = merge()
+    assert "给单元格加了颜色（填充色或字体颜色），新台账中没有这些颜色" in r.output, r.output
+    backup, = _backups(ledger)
+    got = openpyxl.load_workbook(backup)["证件台账"]
+    assert (got.cell(4, 2).fill.fgColor.rgb == "00FFFF00") if colour == "fill" else (got.cell(5, 2).font.color.rgb == "00FF0000")
+    assert _notes(ledger) == {CERT: "已电话催办"}
+
+
+def test_a_filter_left_on_hidden_rows_and_columns_are_not_edits(ledger: Path) -> None:
+    """Saved with the filter on (rows hidden) and a column hidden: every note carried, nothing copied aside."""
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    ws.auto_filter.ref = ws.dimensions
+    ws.row_dimensions[3].hidden = True  # the row of CERT, filtered out of view
+    ws.column_dimensions["C"].hidden = True
+    wb.save(ledger)
+    r = merge()
+    assert "另存为" not in r.output and not _backups(ledger), r.output
+    assert _notes(ledger) == {CERT: "已电话催办"}

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import state
-from .ledger_file import (back_up, backup_pattern, comments, formulas, open_ledger, removed_on_failure,
+from .ledger_file import (back_up, backup_pattern, colours, comments, formulas, open_ledger, removed_on_failure,
                           saved_as, short)
 from .ledger_sheets import CERT_TITLES as _CERT_TITLES
 from .ledger_sheets import LEDGER_SHEET
@@ -572,6 +572,9 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         if cells:
             problems.append((f"加了 {len(cells)} 个批注（{_few(cells)}）",
                              f"{len(cells)} comment(s) added ({', '.join(cells[:3])})"))
+        if colours(p) - colours(copy_path(p)):  # formatting is not carried: a clerk's colours only in the copy
+            problems.append(("给单元格加了颜色（填充色或字体颜色），新台账中没有这些颜色",
+                             "cells coloured (fill or font colour): the new ledger does not have those colours"))
     return Carry(clerk, problems)
 
 

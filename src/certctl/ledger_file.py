@@ -7,7 +7,8 @@ which reads a clerk's ledger back before a merge replaces it:
   clerk (:func:`for_the_ledger`);
 - :func:`saved_as`: the format it was saved in when not .xlsx;
 - :func:`comments` and :func:`formulas`: where it holds comments (批注) or formulas. certctl writes
-  neither, so every one is the clerk's, and a ledger read as values would lose it;
+  neither, so every one is the clerk's, and a ledger read as values would lose it; :func:`colours`, the
+  fill and font colours it defines, to tell those a clerk gave cells from certctl's own;
 - :func:`back_up`: the ledger copied aside beside itself (``台账.2024-06-05T0930.bak.xlsx``) before a merge
   replaces a ledger whose edits cannot be carried, and :func:`backup_pattern`, the names of such copies.
 """
@@ -24,7 +25,7 @@ from typing import Any, Iterator
 
 from .pathnames import TEMP_ROOM, fit
 
-__all__ = ["open_ledger", "for_the_ledger", "saved_as", "comments", "formulas", "short", "back_up", "backup_pattern",
+__all__ = ["open_ledger", "for_the_ledger", "saved_as", "comments", "formulas", "colours", "short", "back_up", "backup_pattern",
            "removed_on_failure"]
 
 
@@ -107,6 +108,35 @@ def comments(p: Path) -> list[str]:
             return list(dict.fromkeys(refs))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return []
+
+
+_STYLE_SECTION = re.compile(rb"<(?:\w+:)?(fonts|fills)\b.*?</(?:\w+:)?\1>", re.S)
+_COLOUR = re.compile(rb"<(?:\w+:)?(?:fgColor|color)\b([^>]*)>")
+_COLOUR_ATTR = re.compile(rb'\b(rgb|theme|indexed|tint|auto)="([^"]*)"')
+#: the colour of plain text, which Excel, WPS and LibreOffice may write into a font on saving: not the clerk's
+_TEXT_COLOURS = {(("theme", "1"),), (("rgb", "FF000000"),), (("indexed", "64"),), (("indexed", "8"),), (("auto", "1"),)}
+
+
+def colours(p: Path) -> set[tuple[tuple[str, str], ...]]:
+    """The fill and font colours the workbook at ``p`` defines (``xl/styles.xml``), black text left out:
+    a colour in an edited ledger that certctl's copy does not define is one a clerk gave cells, which a
+    ledger written anew would lose. Empty for a workbook not in that format (.xls)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            if z.getinfo("xl/styles.xml").file_size > 32 << 20:
+                return set()
+            xml = z.read("xl/styles.xml")
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return set()
+    found = set()
+    for section in _STYLE_SECTION.finditer(xml):
+        for m in _COLOUR.finditer(section.group(0)):
+            c = tuple(sorted((k.decode("ascii"), v.decode("ascii", "replace").upper()) for k, v in _COLOUR_ATTR.findall(m.group(1))))
+            if c and c not in _TEXT_COLOURS:
+                found.add(c)
+    return found
 
 
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a cell's formula comes first in it
