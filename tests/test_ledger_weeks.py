@@ -109,3 +109,23 @@ def test_a_filter_left_on_hidden_rows_and_columns_are_not_edits(ledger: Path) ->
     r = merge()
     assert "另存为" not in r.output and not _backups(ledger), r.output
     assert _notes(ledger) == {CERT: "已电话催办"}
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
+def test_a_ledger_saved_by_libreoffice_with_a_note_only_is_not_taken_for_coloured(ledger: Path) -> None:
+    """LibreOffice writes the styles anew (certctl's colours kept, unused ones dropped): no colour of the clerk's."""
+    import subprocess
+
+    out = ledger.parent / "lo"
+    proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{ledger.parent}/profile", "--headless",
+                           "--convert-to", "xlsx", "--outdir", str(out), str(ledger)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    shutil.rmtree(ledger.parent / "profile", ignore_errors=True)
+    shutil.move(out / "台账.xlsx", ledger)
+    r = merge()
+    assert "颜色" not in r.output and "另存为" not in r.output and not _backups(ledger), r.output
+    assert _notes(ledger) == {CERT: "已电话催办"}
