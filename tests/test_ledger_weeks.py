@@ -129,3 +129,14 @@ def test_a_ledger_saved_by_libreoffice_with_a_note_only_is_not_taken_for_coloure
     r = merge()
     assert "颜色" not in r.output and "另存为" not in r.output and not _backups(ledger), r.output
     assert _notes(ledger) == {CERT: "已电话催办"}
+
+
+def test_the_state_folder_deleted_between_merges_is_named(ledger: Path) -> None:
+    """The clerk tidies the folder and deletes the hidden .certctl/: the notes are carried, the ledger copied
+    aside, and the clerk told why, naming the folder (it said only '找不到上次写出台账时的记录')."""
+    shutil.rmtree(ledger.parent / ".certctl")
+    r = merge()
+    assert "无法核对改动（.certctl 文件夹被删除了，或台账是从别处拷来的？）" in r.output, r.output
+    assert _notes(ledger) == {CERT: "已电话催办"} and len(_backups(ledger)) == 1
+    r = merge()  # the folder is made again with the new ledger's note: said once
+    assert ".certctl" not in r.output and len(_backups(ledger)) == 1, r.output

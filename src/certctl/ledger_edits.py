@@ -537,8 +537,9 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
     new = {cert_key(c) for c in new_certs}
     problems: list[tuple[str, str]] = []
     if note is None:
-        problems.append(distrust or ("找不到上次写出台账时的记录，无法核对改动",
-                                     "no note of what certctl last wrote there, so edits cannot be checked"))
+        problems.append(distrust or (f"找不到上次写出台账时的记录，无法核对改动（{state.STATE_NAME} 文件夹被删除了，或台账是从别处拷来的？）",
+                                     f"no note of what certctl last wrote there, so edits cannot be checked (the "
+                                     f"{state.STATE_NAME} folder deleted, or the ledger copied from elsewhere?)"))
     grid, renamed = sheets.get(LEDGER_SHEET), None
     if grid is None:
         renamed, grid = _renamed(p, note, parts, problems)
@@ -572,7 +573,8 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         if cells:
             problems.append((f"加了 {len(cells)} 个批注（{_few(cells)}）",
                              f"{len(cells)} comment(s) added ({', '.join(cells[:3])})"))
-        if colours(p) - colours(copy_path(p)):  # formatting is not carried: a clerk's colours only in the copy
+        if written.book is not None and colours(p) - colours(copy_path(p)):  # (a copy to compare with) formatting
+            # is not carried: a clerk's colours are kept only in the ledger copied aside
             problems.append(("给单元格加了颜色（填充色或字体颜色），新台账中没有这些颜色",
                              "cells coloured (fill or font colour): the new ledger does not have those colours"))
     return Carry(clerk, problems)

@@ -84,7 +84,7 @@ def read_sheets(p: Path, only: str | None, problems: list[tuple[str, str]]) -> d
             if only is not None and (base or name) != only:
                 continue
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if base in (LEDGER_SHEET, only):
+            if base is not None and base in (LEDGER_SHEET, only):  # (only None: every sheet read)
                 out[base].extend(_part_rows(out[base], rows, name, problems))
             elif base is not None:  # a table too long for one sheet, read back as one
                 out[base].extend(rows[1:])
