@@ -140,3 +140,39 @@ def test_the_state_folder_deleted_between_merges_is_named(ledger: Path) -> None:
     assert _notes(ledger) == {CERT: "已电话催办"} and len(_backups(ledger)) == 1
     r = merge()  # the folder is made again with the new ledger's note: said once
     assert ".certctl" not in r.output and len(_backups(ledger)) == 1, r.output
+
+
+def test_a_note_typed_once_in_merged_cells_is_carried_to_each_row(ledger: Path) -> None:
+    """One 处理情况 for three certificates, in cells merged down: the merged cell's value was read in its first
+    row alone, and the two others lost it without a word."""
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    col = next(c.column for c in ws[1] if c.value == "处理情况")
+    certs = [ws.cell(r, 1).value for r in (3, 4, 5)]
+    ws.cell(3, col).value = "同批已催办"
+    ws.merge_cells(start_row=3, start_column=col, end_row=5, end_column=col)
+    wb.save(ledger)
+    r = merge()
+    letter = openpyxl.utils.get_column_letter(col)
+    assert f"在 证件台账 中合并了单元格（{letter}3:{letter}5），新台账中不合并：合并处的内容已填入其中每一行" in r.output, r.output
+    assert _notes(ledger) == {c: "同批已催办" for c in certs} and len(_backups(ledger)) == 1
+
+
+def test_certctls_cells_merged_for_grouping_are_not_read_as_emptied(ledger: Path) -> None:
+    """所属主体 merged down over the rows of one unit, for reading: said as merged, not as '改动了 N 行中由表格
+    生成的内容' (python-calamine reads a merged range's value in its first cell alone)."""
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    col = next(c.column for c in ws[1] if c.value == "所属主体")
+    r = 2
+    while r < ws.max_row:
+        end = r
+        while end < ws.max_row and ws.cell(end + 1, col).value == ws.cell(r, col).value:
+            end += 1
+        if end > r:
+            ws.merge_cells(start_row=r, start_column=col, end_row=end, end_column=col)
+        r = end + 1
+    wb.save(ledger)
+    r = merge()
+    assert "中合并了单元格（" in r.output and "改动了" not in r.output, r.output
+    assert _notes(ledger) == {CERT: "已电话催办"} and len(_backups(ledger)) == 1

@@ -6,6 +6,8 @@ below the rows a clerk may insert above it (a title for printing).
   证件台账 is joined by its own header, as the first part is read: rows a clerk inserted above it are
   said, not read as certificates, and its columns are placed under the first part's by their titles
   (a column the clerk inserted in one part only shifts nothing in the others);
+- cells a clerk merged in 证件台账 (one 处理情况 for three rows of one unit) read as what the clerk sees:
+  the merged cell's value in each of its rows, and said (the new ledger merges none);
 - :func:`renamed`: the sheet 证件台账 became when a clerk renamed it (证件台账6月), found by its header;
 - :func:`grid`: one table of a workbook certctl wrote (its kept copy: every header in its first row);
 - :func:`continued`, :func:`bases`: which sheets continue which; :func:`header_row`: where 证件台账's
@@ -83,7 +85,10 @@ def read_sheets(p: Path, only: str | None, problems: list[tuple[str, str]]) -> d
             base = continued(name, out)
             if only is not None and (base or name) != only:
                 continue
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            if (base or name) in (LEDGER_SHEET, only):
+                _unmerged(rows, sheet.merged_cell_ranges or [], name, problems)
             if base is not None and base in (LEDGER_SHEET, only):  # (only None: every sheet read)
                 out[base].extend(_part_rows(out[base], rows, name, problems))
             elif base is not None:  # a table too long for one sheet, read back as one
@@ -164,3 +169,35 @@ def renamed(p: Path, titles: list[list[str]], skip: Iterable[str],
     finally:
         wb.close()
     return None if found is None else (found, read_sheets(p, found, problems)[found])
+
+
+def _unmerged(rows: list[list[Any]], ranges: list[Any], name: str, problems: list[tuple[str, str]]) -> None:
+    """Each cell of a merged range of sheet ``name`` given the range's value (python-calamine reads it in the
+    first cell alone): a note typed once for three rows is the note of each, and certctl's cells merged
+    for grouping (所属主体) are not read as emptied. The ranges said in ``problems``."""
+    refs = []
+    for (r1, c1), (r2, c2) in sorted(ranges):
+        if r1 >= len(rows):
+            continue
+        value = rows[r1][c1] if c1 < len(rows[r1]) else ""
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c2:
+                row.extend([""] * (c2 + 1 - len(row)))
+            row[c1:c2 + 1] = [value] * (c2 - c1 + 1)
+        refs.append(f"{_column(c1)}{r1 + 1}:{_column(c2)}{r2 + 1}")
+    if refs:
+        few = "、".join(refs[:3]) + (f" 等 {len(refs)} 处" if len(refs) > 3 else "")
+        problems.append((f"在 {name} 中合并了单元格（{few}），新台账中不合并：合并处的内容已填入其中每一行",
+                         f"cells merged in {name} ({', '.join(refs[:3])}): not merged in the new ledger; "
+                         f"their value is filled into each of their rows"))
+
+
+def _column(i: int) -> str:
+    """Column letters of the 0-based column ``i`` (0 -> A, 26 -> AA)."""
+    out = ""
+    i += 1
+    while i:
+        i, k = divmod(i - 1, 26)
+        out = chr(65 + k) + out
+    return out
