@@ -139,16 +139,20 @@ def test_an_edit_on_a_continuation_sheet_is_seen(tmp_path: Path, monkeypatch: py
     assert "改动了工作表 变动记录" in res.output and len(list(tmp_path.glob("台账.*.bak.xlsx"))) == 1
 
 
-def test_a_title_row_inserted_above_a_continuation_sheets_header_keeps_its_notes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A clerk prints 证件台账(2) and inserts a title above its header, as on 证件台账 (ledger_edits.HEADER_ROWS):
-    its header was read as a row of certificate '证件号码', its notes after a shifted column were lost."""
+def _split_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, object, int]:
+    """A ledger merged in parts of 3 rows (forms, ledger, the ledger opened in openpyxl, 处理情况's column)."""
     monkeypatch.setattr(ledger_xlsx, "MAX_ROWS", 4)
     forms, out = _forms(tmp_path / "f"), tmp_path / "台账.xlsx"
     assert CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--as-of", AS_OF]).exit_code == 0
     wb = openpyxl.load_workbook(out)
-    heads = [c.value for c in wb["证件台账"][1]]
-    note_col = heads.index("处理情况") + 1
+    return forms, out, wb, [c.value for c in wb["证件台账"][1]].index("处理情况") + 1
+
+
+def test_a_title_row_inserted_above_a_continuation_sheets_header_keeps_its_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk prints 证件台账(2) and inserts a title above its header, as on 证件台账 (ledger_edits.HEADER_ROWS):
+    its header was read as a row of certificate '证件号码', its notes after a shifted column were lost."""
+    forms, out, wb, note_col = _split_ledger(tmp_path, monkeypatch)
     ws = wb["证件台账(2)"]
     noted = {ws.cell(2, 1).value: "已催办", ws.cell(3, 1).value: "已收回"}
     ws.cell(2, note_col, "已催办")
@@ -172,12 +176,7 @@ def test_a_column_the_clerk_inserted_on_the_first_sheet_only_does_not_shift_the_
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A column of the clerk's inserted in the middle of 证件台账 but not of 证件台账(2): the continuation's
     notes are read by its own titles, not by the first sheet's."""
-    monkeypatch.setattr(ledger_xlsx, "MAX_ROWS", 4)
-    forms, out = _forms(tmp_path / "f"), tmp_path / "台账.xlsx"
-    assert CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--as-of", AS_OF]).exit_code == 0
-    wb = openpyxl.load_workbook(out)
-    heads = [c.value for c in wb["证件台账"][1]]
-    note_col = heads.index("处理情况") + 1
+    forms, out, wb, note_col = _split_ledger(tmp_path, monkeypatch)
     cont = wb["证件台账(2)"]
     cont.cell(2, note_col, "已催办")
     noted = cont.cell(2, 1).value
