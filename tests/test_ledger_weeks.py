@@ -176,3 +176,21 @@ def test_certctls_cells_merged_for_grouping_are_not_read_as_emptied(ledger: Path
     r = merge()
     assert "中合并了单元格（" in r.output and "改动了" not in r.output, r.output
     assert _notes(ledger) == {CERT: "已电话催办"} and len(_backups(ledger)) == 1
+
+
+def test_a_copy_of_the_ledger_sheet_named_like_a_part_is_the_clerks_sheet(ledger: Path) -> None:
+    """The clerk copies 证件台账 to work on, and the copy is named 证件台账(2) (as certctl names a part of a
+    table too long for one sheet): it was taken for such a part, and vanished from the new ledger without a
+    word, its notes merged into 证件台账's rows. certctl wrote no such part: it is the clerk's own sheet."""
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    copy = wb.copy_worksheet(ws)
+    copy.title = "证件台账(2)"
+    col = next(c.column for c in ws[1] if c.value == "处理情况")
+    copy.cell(4, col).value = "副本里写的"
+    wb.save(ledger)
+    r = merge()
+    assert "新加了工作表 证件台账(2)" in r.output, r.output
+    assert _notes(ledger) == {CERT: "已电话催办"}
+    backup, = _backups(ledger)
+    assert openpyxl.load_workbook(backup)["证件台账(2)"].cell(4, col).value == "副本里写的"

@@ -61,7 +61,7 @@ from . import state
 from .ledger_file import (back_up, backup_pattern, colours, comments, formulas, open_ledger, removed_on_failure,
                           saved_as, short)
 from .ledger_sheets import CERT_TITLES as _CERT_TITLES
-from .ledger_sheets import LEDGER_SHEET
+from .ledger_sheets import LEDGER_SHEET, continued
 from .ledger_sheets import bases as _bases
 from .ledger_sheets import grid as _grid
 from .ledger_sheets import header_row as _header_row
@@ -422,6 +422,14 @@ class _Written:
             return list(self._sheets)
         return [n for n in _bases(self.book.sheet_names) if n != LEDGER_SHEET]
 
+    def parts(self) -> set[str] | None:
+        """The sheets written as parts of a longer table (证件台账(2) …): a sheet so named that certctl did not
+        write is a clerk's (a copy of 证件台账 in WPS/Excel); None when not known (a note of the previous format)."""
+        if self.book is None:
+            return None
+        names = list(self.book.sheet_names)
+        return {n for n in names if continued(n, names) is not None}
+
     def same_sheet(self, name: str, grid: list[list[Any]]) -> bool:
         """Whether the ledger's sheet ``grid`` holds the rows written there, in any order."""
         if self._sheets is not None:
@@ -525,15 +533,18 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
                lang: str, distrust: tuple[str, str] | None = None) -> Carry:
     """:func:`carry` once the ledger has to be read: ``same``, it is as certctl wrote it (with a
     clerk's values); else edited since, or no note (``distrust``: why the one there was not taken)."""
-    parts: list[tuple[str, str]] = []  # rows above the header of 证件台账(2) …
-    try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
-        sheets = read_sheets(p, LEDGER_SHEET if note is not None else None, parts)
-    except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
-        return Carry(clerk, _unreadable(e))
     # edited: checked against what certctl wrote (as certctl wrote it: nothing to check)
     written = _written(p, note) if note is not None and not same else None
     if note is not None and not same and written is None:
         note = None  # no copy to check against: as without a note
+    parts: list[tuple[str, str]] = []  # rows above the header of 证件台账(2) …
+    try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
+        sheets = read_sheets(p, LEDGER_SHEET if note is not None else None, parts,
+                             written.parts() if written is not None else None)
+    except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
+        if written is not None and written.book is not None:
+            written.book.close()
+        return Carry(clerk, _unreadable(e))
     new = {cert_key(c) for c in new_certs}
     problems: list[tuple[str, str]] = []
     if note is None:
@@ -697,9 +708,10 @@ def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]], r
     written, read a sheet at a time."""
     book = open_ledger(p)
     try:
-        theirs = [n for n in _bases(book.sheet_names) if n not in (LEDGER_SHEET, renamed)]
+        parts = written.parts()  # (a sheet named as a part that certctl did not write is the clerk's)
+        theirs = [n for n in _bases(book.sheet_names, parts) if n not in (LEDGER_SHEET, renamed)]
         wrote = written.sheet_names()
-        edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n))]
+        edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n, parts))]
     finally:
         book.close()
     gone = [n for n in wrote if n not in theirs]

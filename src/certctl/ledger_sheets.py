@@ -31,29 +31,30 @@ HEADER_ROWS = 10  # rows of 证件台账 looked at for its header: a clerk may i
 _PART = re.compile(r"(.+)\((\d+)\)")
 
 
-def continued(name: str, earlier: Iterable[str]) -> str | None:
+def continued(name: str, earlier: Iterable[str], parts: set[str] | None = None) -> str | None:
     """The sheet ``name`` continues (``证件台账(2)`` continues ``证件台账``, SPEC 5), when that sheet came
-    before it; else None."""
+    before it — and, ``parts`` given (the parts certctl wrote), it is one of them; else None."""
     m = _PART.fullmatch(name)
-    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier:
+    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier or (parts is not None and name not in parts):
         return None
     return m.group(1)
 
 
-def bases(names: Iterable[str]) -> list[str]:
+def bases(names: Iterable[str], parts: set[str] | None = None) -> list[str]:
     """The sheets of a workbook named ``names``, those continuing another (:func:`continued`) left out."""
     out: list[str] = []
     for name in names:
-        if continued(name, out) is None:
+        if continued(name, out, parts) is None:
             out.append(name)
     return out
 
 
-def grid(book: Any, name: str) -> list[list[Any]]:
-    """Sheet ``name`` of the workbook ``book`` certctl wrote, with the parts that continue it (header once)."""
+def grid(book: Any, name: str, parts: set[str] | None = None) -> list[list[Any]]:
+    """Sheet ``name`` of the workbook ``book`` with the parts that continue it (header once, as certctl
+    writes them)."""
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     for other in book.sheet_names:
-        if continued(other, [name]) == name:
+        if continued(other, [name], parts) == name:
             rows.extend(book.get_sheet_by_name(other).to_python(skip_empty_area=False)[1:])
     return rows
 
@@ -73,16 +74,18 @@ def _found_header(rows: list[list[Any]], own_titles: list[str]) -> int | None:
     return None
 
 
-def read_sheets(p: Path, only: str | None, problems: list[tuple[str, str]]) -> dict[str, list[list[Any]]]:
-    """The ledger at ``p``'s sheets (``only``: that one alone), each continued table as one grid; what
-    cannot be carried from a part of 证件台账 (rows above its header) added to ``problems``."""
+def read_sheets(p: Path, only: str | None, problems: list[tuple[str, str]],
+                parts: set[str] | None = None) -> dict[str, list[list[Any]]]:
+    """The ledger at ``p``'s sheets (``only``: that one alone), each continued table as one grid (``parts``:
+    the parts certctl wrote, when known: another sheet so named is a sheet of its own); what cannot be
+    carried from a part of 证件台账 (rows above its header) added to ``problems``."""
     from .ledger_file import open_ledger
 
     wb = open_ledger(p)
     try:
         out: dict[str, list[list[Any]]] = {}
         for name in wb.sheet_names:
-            base = continued(name, out)
+            base = continued(name, out, parts)
             if only is not None and (base or name) != only:
                 continue
             sheet = wb.get_sheet_by_name(name)
