@@ -194,3 +194,26 @@ def test_a_copy_of_the_ledger_sheet_named_like_a_part_is_the_clerks_sheet(ledger
     assert _notes(ledger) == {CERT: "已电话催办"}
     backup, = _backups(ledger)
     assert openpyxl.load_workbook(backup)["证件台账(2)"].cell(4, col).value == "副本里写的"
+
+
+@pytest.mark.parametrize("rule", ["drop-down", "conditional"])
+def test_a_drop_down_list_or_conditional_formatting_the_clerk_set_is_kept_in_the_copy_aside(ledger: Path, rule: str) -> None:
+    """A drop-down list (数据有效性) on 处理情况, or 红 shown in red by a rule (条件格式): certctl writes neither,
+    and the ledger written anew lost them without a word."""
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["证件台账"]
+    if rule == "drop-down":
+        v = DataValidation(type="list", formula1='"已收回,未收回,已催办"')
+        ws.add_data_validation(v)
+        v.add("N2:N200")
+    else:
+        ws.conditional_formatting.add("H2:H200", CellIsRule(operator="equal", formula=['"红"'],
+                                                            fill=PatternFill("solid", fgColor="FF0000")))
+    wb.save(ledger)
+    r = merge()
+    said = "数据有效性（下拉列表等）" if rule == "drop-down" else "条件格式"
+    assert f"在 证件台账 中设置了{said}，新台账中没有" in r.output, r.output
+    assert _notes(ledger) == {CERT: "已电话催办"} and len(_backups(ledger)) == 1

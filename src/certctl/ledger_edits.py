@@ -575,10 +575,14 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         problems.append((f"台账被另存为 {fmt[0]}，其中的公式和批注无法核对",
                          f"the ledger was saved as {fmt[1]}: formulas and comments in it cannot be checked"))
     elif not same:
-        count, cells = formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
+        rules: dict[str, set[tuple[str, str]]] = {}  # conditional formatting, drop-down lists: certctl writes none
+        count, cells = formulas(p, rules=rules)  # certctl writes none: each is the clerk's, values alone lose it
         if count:
             problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
                              f"{count} formula cell(s) ({', '.join(cells[:3])}): the new ledger holds their values only"))
+        for sheet, said in rules.items():
+            problems.append((f"在 {sheet} 中设置了{'和'.join(sorted(zh for zh, _ in said))}，新台账中没有",
+                             f"{' and '.join(sorted(en for _, en in said))} set in {sheet}: not in the new ledger"))
     if written is not None:
         cells = comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if cells:

@@ -143,10 +143,17 @@ _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a c
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 
 
-def formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
+#: what a clerk may add to a sheet that certctl writes none of, and a ledger written anew loses (zh, en)
+SHEET_RULES = {b"<conditionalFormatting": ("条件格式", "conditional formatting"),
+               b"<dataValidation": ("数据有效性（下拉列表等）", "data validation (drop-down lists …)")}
+
+
+def formulas(p: Path, slice_size: int = 1 << 20,
+             rules: dict[str, set[tuple[str, str]]] | None = None) -> tuple[int, list[str]]:
     """How many cells of the ledger at ``p`` hold a formula, and the first few (``证件台账!O2``) — each
     sheet's XML read a slice at a time, cut after a row's tag (no cell is cut in two); (0, []) for a
-    workbook not in that format (.xls)."""
+    workbook not in that format (.xls). ``rules``: filled, in the same reading, with each sheet's
+    :data:`SHEET_RULES` (conditional formatting, data validation; after the rows, so never cut)."""
     import zipfile
 
     from .reader import sheet_parts
@@ -156,6 +163,10 @@ def formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
 
     def look(sheet: str, xml: bytes) -> None:
         nonlocal count
+        if rules is not None:
+            for tag, said in SHEET_RULES.items():
+                if tag in xml:
+                    rules.setdefault(sheet, set()).add(said)
         # no formula at all (the usual slice: an "f" is rare in a sheet's XML, and looked for by memchr)
         if b"f" not in xml or (b"<f" not in xml and b":f" not in xml):
             return
