@@ -11,7 +11,12 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 
 - a row of 证件台账 deleted whose certificate is still in the new ledger;
 - a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
-- a column certctl wrote deleted, another sheet edited, added or deleted;
+- a column certctl wrote deleted, another sheet edited, added or deleted (a sheet named like a part,
+  证件台账(2), that certctl's copy does not have is the clerk's own: added);
+- 证件台账 renamed (证件台账6月): found by its header, its notes carried;
+- cells merged in 证件台账: read as seen, the merged value in each of its rows;
+- fill or font colours, conditional formatting or drop-down lists (数据有效性) a clerk set: certctl
+  writes none, and a ledger written anew has none;
 - rows typed above 证件台账's header (a title for printing), or above the header of a part of it
   (证件台账(2) …): the header is found below them, within its first rows, and the notes carried all the
   same (:mod:`certctl.ledger_sheets`; a part's columns placed under the first part's by title);
@@ -37,8 +42,8 @@ reason for the copy). A merge that cannot write the note (a ``.certctl/``
 others can write, a full disk) removes the previous note and copy, which describe the ledger before it,
 and says so. A note of the previous format (certctl before the copy: a digest of every row in the note
 itself) is still read as it was.
-Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
-formatting is not kept).
+Sorting or filtering a sheet, hiding rows or columns, or widths and fonts are not edits certctl looks
+for (values are compared; such formatting is not kept).
 
 Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`back_up`.
 """
