@@ -379,6 +379,12 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
     return doc if ok else None
 
 
+def has_trusted_note(ledger: str | os.PathLike[str]) -> bool:
+    """certctl's note of writing ``ledger`` is there and only this user could have put it there
+    (:func:`_untrusted`): what the merge takes, and what may call a file certctl's own ledger."""
+    return note_path(ledger).is_file() and _untrusted(Path(ledger)) is None
+
+
 def _untrusted(ledger: Path) -> tuple[str, str] | None:
     """(zh, en) why the note and copy beside ``ledger`` are not taken, when they are there but another user
     could have written them — their ``.certctl/`` folder not private (others can write it, or it is not

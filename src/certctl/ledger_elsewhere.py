@@ -130,9 +130,9 @@ def _is_ledger(q: Path) -> bool:
 
 def _noted(q: Path) -> bool:
     """``q`` has a note of its own that only this user could have written (the check the merge makes
-    before taking a note, :func:`certctl.ledger_edits._untrusted`). A note that silences a hint must be
+    before taking a note, :func:`certctl.ledger_edits.has_trusted_note`). A note that silences a hint must be
     one certctl wrote: one in a folder others can write, or a link, could have been put there to hide a
     ledger the clerk works in. (A note that only makes a hint be said, :func:`_gone`, is taken as it is.)"""
-    from .ledger_edits import _untrusted, note_path
+    from .ledger_edits import has_trusted_note
 
-    return note_path(q).is_file() and _untrusted(q) is None
+    return has_trusted_note(q)
