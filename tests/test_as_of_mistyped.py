@@ -5,22 +5,13 @@ English with --lang en), naming the likely year; the run goes on as asked. A dat
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from certctl.overdue import as_of_warning
 from fixtures.builders import annex_row, build
-
-CERTCTL = str(Path(sys.executable).parent / "certctl")
-
-
-def certctl(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "400"}
-    return subprocess.run([CERTCTL, *args], capture_output=True, text=True, timeout=120, env=env)
+from test_ids_in_file_names import certctl  # stderr not a terminal: a warning is one line whatever its width
 
 
 @pytest.fixture(scope="module")
