@@ -81,3 +81,18 @@ def test_merge_file_table_masks_the_id_in_a_file_name(forms: Path, tmp_path: Pat
     assert p.returncode == 1, p.stderr
     out = p.stdout.replace("\n", "").replace("│", "").replace(" ", "")
     assert MASKED in out and IN_NAME not in out and "198005170034" not in out, p.stdout
+
+
+def test_merge_corrected_versions_line_masks_the_id_in_a_file_name(tmp_path: Path) -> None:
+    """merge's one line naming the corrected versions (更正版：… 取代 …) masks the ID in both names."""
+    root = tmp_path / "ledger"
+    rows = [annex_row("annex4", n, lost_date=dt.date(2024, 5, 10)) for n in range(2)]
+    build(root, "annex4", rows, meta=dict(META), name=f"城管局/附件4_王伟明{IN_NAME}.xlsx")
+    rows[1]["cert"] = "320680000099"
+    build(root, "annex4", rows, meta=dict(META), name=f"城管局/附件4_王伟明{IN_NAME}（更正版）.xlsx")
+    for lang, word in (("zh", "更正版："), ("en", "Corrected versions:")):
+        p = certctl("merge", str(root), "-o", str(tmp_path / "台账.xlsx"), "--as-of", AS_OF, "--lang", lang)
+        line = next((s for s in p.stdout.splitlines() if s.startswith(word)), None)
+        assert line is not None and line.count(MASKED) == 2 and IN_NAME not in p.stdout, p.stdout
+    p = certctl("merge", str(root), "-o", str(tmp_path / "台账.xlsx"), "--as-of", AS_OF, "--show-id")
+    assert next(s for s in p.stdout.splitlines() if s.startswith("更正版：")).count(IN_NAME) == 2, p.stdout

@@ -8,10 +8,17 @@ temporary one (:func:`certctl.pathnames.fit_name`) so that it too fits in 255 by
 The file gets the mode of personal-data files (:func:`certctl.state.file_mode`: 0600 less the umask
 unless certctl.toml's ``[output] mode`` says otherwise); a caller may pass an exact ``mode``, e.g. to
 keep the mode of the file it replaces.
+
+The temporary file is flushed to disk (fsync) before the rename, and the folder after it where the OS
+allows (not Windows, not some network shares): after a power cut the name shows the old file or the whole
+new one, never an empty report or certctl.toml. One fsync per file written, none per row. A file system
+that does not do fsync (EINVAL, ENOTSUP: some FUSE and network mounts) is left to its OS; any other
+error (EIO, ENOSPC) fails the write like an error writing it, the previous file untouched.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -19,6 +26,9 @@ from typing import Callable
 
 from .pathnames import TEMP_ROOM, fit_name
 from .state import file_mode
+
+#: fsync errors meaning "this file system does not flush on demand": not a failed write
+_NO_FSYNC = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP})
 
 
 def atomic_write(target: str | os.PathLike[str], write: Callable[[Path], None], mode: int | None = None) -> Path:
@@ -29,6 +39,7 @@ def atomic_write(target: str | os.PathLike[str], write: Callable[[Path], None], 
     os.close(fd)
     try:
         write(Path(tmp))
+        sync_file(tmp)  # before the chmod: Windows needs write access to flush, and the mode may deny it
         os.chmod(tmp, file_mode() if mode is None else mode)
         os.replace(tmp, target)
     except BaseException:
@@ -37,7 +48,37 @@ def atomic_write(target: str | os.PathLike[str], write: Callable[[Path], None], 
         except OSError:
             pass
         raise
+    sync_dir(target.parent)
     return target
+
+
+def sync_file(path: str | os.PathLike[str]) -> None:
+    """Flush ``path``'s data to disk; OSError if the disk says it failed (module doc)."""
+    fd = os.open(path, (os.O_RDWR if os.name == "nt" else os.O_RDONLY) | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in _NO_FSYNC:
+            raise
+    finally:
+        os.close(fd)
+
+
+def sync_dir(path: str | os.PathLike[str]) -> None:
+    """Flush a folder's entries (the rename) to disk, best effort: the file is in place already, so a
+    folder that cannot be opened (Windows) or flushed (some shares) is left to the OS, not an error."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def atomic_write_bytes(target: str | os.PathLike[str], data: bytes, mode: int | None = None) -> Path:

@@ -2,7 +2,8 @@
 
 A ledger, a report or an annotated copy saved next to the forms must not be read back as a form (its
 rows would double). Each carries a hidden workbook-level defined name, ``certctl.output``, whose value
-is the kind of output (``"ledger"``, ``"report"``, ``"annotated"``). A defined name lives in
+is the kind of output (``"ledger"``, ``"report"``, ``"annotated"``, ``"cleanup"``: 待注销收回清单 and
+身份核查名单 of ``certctl cleanup``). A defined name lives in
 ``xl/workbook.xml``, which Excel, WPS, LibreOffice and openpyxl all keep when they save the file again,
 and the reader already opens that part. A ledger written before the mark existed is recognised by its
 sheets (证件台账 … 来源文件 together).
@@ -14,7 +15,8 @@ import re
 from typing import Any
 
 NAME = "certctl.output"
-KINDS = {"ledger": ("台账", "ledger"), "report": ("报告", "report"), "annotated": ("标注副本", "annotated copy")}
+KINDS = {"ledger": ("台账", "ledger"), "report": ("报告", "report"), "annotated": ("标注副本", "annotated copy"),
+         "cleanup": ("专项清理材料", "cleanup document")}
 _MARK = re.compile(rb'<(?:\w+:)?definedName\b[^>]*\bname="certctl\.output"[^>]*>\s*(?:&quot;|")(\w+)(?:&quot;|")\s*<')
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "STATES",
     "STATE_LABELS",
     "PENDING_STATES",
+    "as_of_warning",
 ]
 
 KINDS = tuple(_KINDS)
@@ -196,3 +197,23 @@ def obligations_in_ledger(path: str | os.PathLike[str], cfg: Any, as_of: dt.date
     bad = [(str(Path(stored.forms_dir) / rel), en if lang == "en" else zh) for rel, zh, en in docket.unreadable]
     return Found(obs, docket.forms, bad, list(dict.fromkeys(cal.warnings)), ledger=str(path),
                  written_at=stored.written_at, forms_dir=stored.forms_dir)
+
+
+def as_of_warning(as_of: dt.date, lang: str = "zh", today: dt.date | None = None) -> str | None:
+    """One warning line when ``as_of`` is before the earlier notice was issued (启依法办发〔2020〕15号,
+    2020-11-25): no deadline of either notice had started, so nothing can be overdue — most likely a
+    mistyped year (2004 for 2024), which it names when one digit changed gives a year since then."""
+    from .rules import QD, QD_ISSUED
+
+    if as_of >= QD_ISSUED:
+        return None
+    last = (today or dt.date.today()).year
+    typed = f"{as_of.year:04d}"
+    near = [y for y in range(QD_ISSUED.year, max(last, QD_ISSUED.year) + 1)
+            if sum(a != b for a, b in zip(f"{y:04d}", typed)) == 1 and as_of.year < QD_ISSUED.year]
+    if lang == "en":
+        return (f"warning: --as-of {as_of.isoformat()} is before {QD} was issued ({QD_ISSUED.isoformat()}): none of "
+                f"the notices' deadlines had started, so nothing can be overdue; "
+                + (f"did you mean {near[-1]}?" if near else "is the year mistyped?"))
+    return (f"警告：--as-of {as_of.isoformat()} 早于{QD}的印发日期（{QD_ISSUED.isoformat()}），通知规定的期限都还没有开始，"
+            "不会有逾期事项；" + (f"年份是否应为 {near[-1]}？" if near else "年份是否输错了？"))

@@ -59,6 +59,10 @@ def cleanup_cmd(
 
     cfg, lg, run, day, d, out = start_folder_job("cleanup", config, lang, directory, dir_old, out, out_old, as_of,
                                                  log_file, cleanup_paths)
+    from ..overdue import as_of_warning
+
+    if early := as_of_warning(day, lg):  # before the notices: 2004 typed for 2024
+        run.warn(early)
     try:
         with run_lock(beside(out) / LOCK_NAME, lock_timeout):
             ws, model = gather_model(run, cfg, lg, d, day, with_workspace=True)

@@ -390,7 +390,7 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
     con.print(_totals_line(summary.totals, out, unchanged, en), markup=False, highlight=False)
     from ..model.versions import merge_line
 
-    if corrected := merge_line(summary.files, lg):  # one line naming the corrected versions
+    if corrected := merge_line(summary.files, lg, show_id):  # one line naming the corrected versions
         con.print(corrected, markup=False, highlight=False)
     kept = carry.summary(out, lg) if carry is not None else ""  # the old ledger copied aside, and why
     if kept:

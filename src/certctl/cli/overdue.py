@@ -31,7 +31,7 @@ from rich.text import Text
 from ..findings import cell_ref
 from ..render import shown_path
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
-from ..overdue import PENDING_STATES, STATES, Found, Obligation
+from ..overdue import PENDING_STATES, STATES, Found, Obligation, as_of_warning
 from ..state import lock_file
 from .app import app
 from .common import (NARROW, Lang, Run, as_of_option, cache_option, config_option, console, dir_alias, format_option,
@@ -309,6 +309,8 @@ def overdue_cmd(
     guard(output, {Fmt.csv: "csv", Fmt.json: "json"}.get(fmt, "text"), [forms], failer(lg, "certctl overdue"))
     run = Run("overdue", lg, log_file)
     day = parse_as_of(run, as_of)
+    if early := as_of_warning(day, lg):  # before the notices: 2004 typed for 2024
+        run.warn(early)
     if ledger is not None:  # one file, replaced whole by each merge: no lock, no forms read
         found = gather_ledger_obligations(run, cfg, lg, ledger, day)
         d = Path(found.forms_dir)

@@ -70,6 +70,10 @@ def report_cmd(
     """
     cfg, lg, run, day, d, out = start_folder_job("report", config, lang, directory, dir_old, out, out_old, as_of,
                                                  log_file, report_paths, ledger)
+    from ..overdue import as_of_warning
+
+    if early := as_of_warning(day, lg):  # before the notices: 2004 typed for 2024
+        run.warn(early)
     stored = None
     try:
         with run_lock(beside(out) / LOCK_NAME, lock_timeout):

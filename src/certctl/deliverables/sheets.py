@@ -66,11 +66,15 @@ def write_table(ws: Any, title: str, lines: Sequence[str], headers: Sequence[str
 
 
 def stamp(wb: Any, title: str, day: dt.date) -> None:
-    """certctl's document properties: fixed timestamps (the as-of date), so a re-run gives the same file."""
+    """certctl's document properties: fixed timestamps (the as-of date), so a re-run gives the same file; and
+    certctl's mark, so that a copy put among the forms is skipped as certctl's output (F008), not read back."""
+    from ..marks import mark_openpyxl
+
     when = dt.datetime.combine(day, dt.time(0, 0))
     wb.properties.created = wb.properties.modified = when
     wb.properties.creator = wb.properties.lastModifiedBy = "certctl"
     wb.properties.title = title
+    mark_openpyxl(wb, "cleanup")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:

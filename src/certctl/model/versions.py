@@ -277,9 +277,12 @@ def version_findings(v: Versions, results: Iterable[Any], add: Callable[..., Any
     return drop
 
 
-def merge_line(files: Iterable[Any], lang: str = "zh") -> str:
-    """One line of the merge summary naming the corrections, or ""."""
-    pairs = [(f.path, f.superseded_by) for f in files if f.superseded_by]
+def merge_line(files: Iterable[Any], lang: str = "zh", show_id: bool = False) -> str:
+    """One line of the merge summary naming the corrections, or ""; an ID number in a file name masked
+    unless ``show_id`` (as in merge's file table: certctl.render.shown_path)."""
+    from ..render import shown_path
+
+    pairs = [(shown_path(f.path, show_id), shown_path(f.superseded_by, show_id)) for f in files if f.superseded_by]
     if not pairs:
         return ""
     if lang == "en":
