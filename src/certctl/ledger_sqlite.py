@@ -38,6 +38,7 @@ from typing import Any, Iterable, Iterator
 
 from .outputs import OutputRefused
 from .pathnames import TEMP_ROOM, fit_name
+from .atomic import sync_dir, sync_file
 from .state import file_mode
 from .oserror import why
 
@@ -548,11 +549,11 @@ def write_sqlite(sheets: list[Any], path: str | os.PathLike[str], *, as_of: dt.d
             db.execute("COMMIT")
         finally:
             db.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        sync_file(tmp)
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    sync_dir(p.parent)
     return p

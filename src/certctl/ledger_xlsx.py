@@ -43,6 +43,7 @@ from .paper import page_text
 from .ledger import COLOUR_EN, EVENT_EN, RED, STATUS_EN, YELLOW, GREEN, Ledger, finding_message, superseded_note
 from .model.clocks import KINDS as OBLIGATION_KINDS
 from .pathnames import TEMP_ROOM, fit_name
+from .atomic import sync_dir, sync_file
 from .state import file_mode
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -761,22 +762,14 @@ def write_ledger(ledger: Ledger, path: str | os.PathLike[str], lang: str = "zh",
                 sheets = ledger_sheets(ledger, lang, clerk)
                 write_sheets(tmp, sheets, title, lang, max_rows or MAX_ROWS, tap)
             os.chmod(tmp, file_mode())
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+            sync_file(tmp)
             slow = os.environ.get(SLOW_ENV)
             if slow:
                 time.sleep(float(slow))
             os.replace(tmp, p)
             if written is not None:
                 written(sheets)
-            try:
-                dfd = os.open(p.parent, os.O_RDONLY)
-                try:
-                    os.fsync(dfd)
-                finally:
-                    os.close(dfd)
-            except OSError:
-                pass
+            sync_dir(p.parent)
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()
