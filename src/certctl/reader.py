@@ -376,7 +376,12 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None, *,
         raise ReadError("F006", f"文件大小 {size:,} 字节，超过上限", f"file is {size:,} bytes, over the limit")
     fmt = _workbook_format(p, data, head)
     digest = file_hash(p) if data is None else hashlib.sha256(data).hexdigest()
-    sheets = _read_sheets(_open_calamine(p, data, fmt))
+    fitted = None
+    if fmt == "xlsx":  # cells far outside the table: certctl.sheet_extent
+        from .sheet_extent import fit_to_values
+
+        fitted = fit_to_values(p if data is None else io.BytesIO(data))
+    sheets = _read_sheets(_open_calamine(p, data if fitted is None else fitted, fmt))
     mark = None
     if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
         for sh in sheets:
