@@ -17,7 +17,8 @@ from typing import Any, Callable, NamedTuple
 from .. import forms as F
 from .. import rules as R
 from ..idcard import IdResult, check_char, check_id
-from ..normalize import DASHES, cell_text, clean_text, compact, normalise_name, parse_date, parse_number
+from ..normalize import (DASHES, cell_text, clean_text, compact, normalise_name, parse_date, parse_number,
+                         unquoted)
 from .errorcells import is_error_value
 
 
@@ -144,8 +145,9 @@ def convert_cert(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
             return None, (Problem("C003", text),)
         return str(int(raw)), ()
     # a character Excel and WPS do not show (a zero-width space pasted from a web page or a chat) is no
-    # character of the number: dropped, not turned into a space the clerk cannot see (“JS​0003” is JS0003)
-    v = text if text.isascii() and text.isalnum() else clean_text(text.translate(_UNSEEN))
+    # character of the number: dropped, not turned into a space the clerk cannot see (“JS​0003” is JS0003);
+    # nor is the quote an export leaves in front to keep the number as text ('320680000001, as an ID's)
+    v = text if text.isascii() and text.isalnum() else unquoted(clean_text(text.translate(_UNSEEN)))
     if _EXPONENT.fullmatch(v):  # 3.20681E+13, as Excel shows a long number: its digits are lost
         return None, (Problem("C003", text),)
     if not _LETTERS_DIGITS.fullmatch(v):
