@@ -1,8 +1,13 @@
-"""A quote in front of a value: the mark that keeps a number as text in Excel ('320680000001). Excel
+"""Values typed or exported the way clerks' tools produce them.
+
+A quote in front of a value: the mark that keeps a number as text in Excel ('320680000001). Excel
 does not store it when a clerk types it, but system exports and pastes from them do, in front of every
 long number and date. An ID number so quoted was already read (I007); a certificate number, a date or
 hours so quoted were errors on correct rows (C002 “含有字母和数字以外的字符”, D001 “无法识别为日期”,
-V003 “不是数字”, and a survey row's colour then disputed, S007)."""
+V003 “不是数字”, and a survey row's colour then disputed, S007).
+
+The check character X of an ID number typed as × (the multiplication sign a Chinese IME offers among its
+symbols) or a Cyrillic Х: it was I002 “应为 18 位……现为 18 位” on a correct number."""
 
 from __future__ import annotations
 
@@ -48,3 +53,35 @@ def test_parsers_read_past_the_quote(quote):
     assert parse_date(quote + "2024-06-03") == parse_date("2024-06-03") == (dt.date(2024, 6, 3), None)
     assert parse_number(quote + "64学时") == parse_number("64") == (64.0, None)
     assert parse_date(quote) == (None, "empty")
+
+
+def _x_ids(n: int) -> list[dict]:
+    """``n`` valid annex 1 rows whose ID numbers end in the check character X."""
+    from fixtures.builders import annex_row, pid
+
+    out, seq = [], 0
+    while len(out) < n:
+        i = pid(seq=seq)
+        if i.endswith("X"):
+            out.append(annex_row("annex1", len(out), id=i, sex="男"))
+        seq += 1
+    return out
+
+
+@pytest.mark.parametrize("typed", ["×", "Х", "х", "╳"])
+def test_an_id_whose_x_is_typed_as_a_lookalike_is_read(tmp_path, typed):
+    rows = _x_ids(3)
+    ids = [r["id"] for r in rows]
+    res = run(build(tmp_path / "f.xlsx", "annex1", rows=[dict(r, id=r["id"][:17] + typed) for r in rows]))
+    assert_clean(res, "annex1")
+    assert [r.values["id"] for r in res.records()] == ids
+    assert {f.code for f in res.findings} == {"I007"}  # accepted as normalised, as a lower-case x is
+
+
+def test_a_lookalike_x_where_the_check_character_is_a_digit_is_a_checksum_error(tmp_path):
+    from fixtures.builders import annex_row
+
+    row = annex_row("annex1", 0)
+    assert not row["id"].endswith("X")
+    res = run(build(tmp_path / "f.xlsx", "annex1", rows=[dict(row, id=row["id"][:17] + "×")]))
+    assert [(f.code, f.cell) for f in res.findings if f.severity == "error"] == [("I004", "D4")]
