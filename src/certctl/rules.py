@@ -131,6 +131,15 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "Sheet '{name}' is hidden; its {rows} data rows were read too (and go into the ledger on merge).",
        "如是旧版本或草稿，请删除该工作表后重新报送；如是本期数据，请取消隐藏，便于核对。",
        "If it is an old copy or a draft, delete the sheet and send the form again; if not, unhide it."),
+    _R("F013", INFO, "hidden-rows", "表格中被隐藏（或被筛选隐藏）的行中有人员数据，已照常读取",
+       "Rows hidden in Excel/WPS (by hand or by a filter) hold people; they were read like the others",
+       DQ + "：不漏读、不重复计数",
+       "第 {lines} 行在 Excel/WPS 中是隐藏的（手动隐藏或筛选），其中 {count} 人已照常读取。",
+       "Row(s) {lines} are hidden in Excel/WPS (by hand or by a filter); the {count} people on them were read "
+       "like the others.",
+       "如这些人不应报送，请删除这些行后重新报送；否则请取消隐藏或清除筛选，便于核对人数。",
+       "If they should not be reported, delete the rows and send the form again; otherwise unhide them or "
+       "clear the filter so the count can be checked."),
     _R("F010", INFO, "remark-continued", "只填了备注的行，作为上一行备注的续写并入，不算作一人",
        "A row of 备注 alone continues the 备注 of the row above; it is not another person",
        DQ + "：读表惯例（备注写不下时续写在下一行，或把备注单元格向下合并）",

@@ -70,6 +70,8 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     for (sheet, _), done in zip(located, result.sheets):
         if sheet.hidden and done.record_count:  # read, not dropped (rows would be lost), but said (issue 12)
             check.add("F009", sheet.name, name=sheet.name, rows=done.record_count)
+        elif sheet.hidden_rows and done.record_count:
+            hidden_rows(check, sheet.hidden_rows, done)
     for sheet, hdr in examples:  # 填表示例 beside the form: not data (its example person is nobody)
         rows = sum(1 for r in sheet.rows[hdr.row + hdr.nrows:] if any(v not in (None, "") for v in r))
         check.add("F012", sheet.name, name=sheet.name, rows=rows)
@@ -80,6 +82,29 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
         check.add("F005", located[0][0].name)
     result.findings = sorted(check.findings, key=Finding.sort_key)
     return result
+
+
+def hidden_rows(check: FileCheck, hidden: frozenset[int], done: SheetResult) -> None:
+    """F013: people on rows hidden in Excel/WPS (by hand, or by a filter left on) — read like the others
+    (dropping them could lose a person the unit meant to report), and said, since the clerk who opens
+    the file does not see them and counts fewer people than certctl does."""
+    rows = done.table.rows if done.table is not None else [r.row for r in done.records]
+    shown = [r for r in rows if r - 1 in hidden]
+    if shown:
+        check.add("F013", done.sheet, shown[0], min(done.colmap.values()), count=len(shown), lines=_lines(shown, "、", "—"),
+                  lines_en=_lines(shown, ", ", "-"))
+
+
+def _lines(rows: list[int], sep: str, dash: str) -> str:
+    """5、7—9、12: Excel row numbers, runs joined (at most eight parts shown)."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    parts = [f"{run[0]}" if len(run) == 1 else f"{run[0]}{dash}{run[-1]}" for run in runs]
+    return sep.join(parts[:8]) + ("…" if len(parts) > 8 else "")
 
 
 def locate_forms(wb: WorkbookData, opts: Options) -> list[tuple[SheetData, Header]]:
