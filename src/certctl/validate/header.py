@@ -295,6 +295,17 @@ def _worth_scoring(sheet: SheetData, r: int, fill: Fill, catalogue_only: bool, l
     return not catalogue_only or names_three_columns(sheet.rows, r, fill, lines)
 
 
+def header_at(sheet: SheetData, r: int, specs: Iterable[F.FormSpec]) -> Header | None:
+    """The best-scoring header of any of ``specs`` whose top row is row ``r`` (0-based), or None."""
+    rows, fill = sheet.rows, merged_fill(sheet)
+    if r >= len(rows) or not _worth_scoring(sheet, r, fill, all(s in F.SPECS for s in specs), Lines(rows, fill)):
+        return None
+    heights = [n for n in range(1, MAX_HEADER_ROWS + 1) if r + n - 1 < len(rows) and (n < 3 or _header_like(rows[r + 2]))]
+    found = (_score(spec, sheet, r, n, fill) for spec in specs for n in heights)
+    best = max((h for h in found if h is not None), key=lambda h: h.score, default=None)
+    return _two_rows_if_merged(sheet, best, fill) if best is not None else None
+
+
 def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int = MAX_SCAN) -> Header | None:
     """The best-scoring header row (or two rows) of any of ``specs`` among the first ``max_scan``
     non-empty rows: title rows, metadata rows and blank runs above the header are passed over."""
