@@ -57,3 +57,35 @@ def test_a_column_nothing_like_the_missing_one_is_not_suggested(tmp_path):
     """民族 and 联系电话 (extra columns) share nothing with 注销原因: the message only says what is missing."""
     (f,) = _f003(tmp_path, "annex2", "reason", "情形")
     assert f.message() == "表头（第 3 行）中缺少必填列“注销原因”，该列的内容都无法核对。"
+
+
+def _wide(merge_data: bool):
+    """所属主体（受委托组织）全称 given two columns (C:D), its title merged across both, as a wide column is
+    laid out; the people's cells merged across too, or typed in the first."""
+    def post(wb, ws):
+        ws.insert_cols(4)
+        ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=4)
+        if merge_data:
+            for r in range(4, ws.max_row):
+                if ws.cell(r, 2).value:
+                    ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=4)
+    return post
+
+
+@pytest.mark.parametrize("merge_data", [True, False], ids=["cells-merged-too", "typed-in-the-first"])
+@pytest.mark.parametrize("fam", ["annex1", "annex2", "annex4"])
+def test_a_title_merged_across_two_columns_is_one_column_not_two(tmp_path, fam, merge_data):
+    """Was F004 “列“所属主体（受委托组织）全称”出现两次（C3、D3），只读取了第一列” — 请删除重复的列 — on a correct form."""
+    res = run(build(tmp_path / "f.xlsx", fam, post=_wide(merge_data)))
+    assert_clean(res, fam)
+    assert res.sheets[0].colmap["unit"] == 2
+    assert [r.values["unit"] for r in res.records()] == [annex_row(fam, i)["unit"] for i in range(3)]
+
+
+def test_a_column_really_named_twice_is_still_said(tmp_path):
+    def twice(wb, ws):
+        ws.cell(3, 10, "姓名")
+        for r in range(4, 7):
+            ws.cell(r, 10, "王五")
+    res = run(build(tmp_path / "f.xlsx", "annex1", post=twice))
+    assert [(f.code, f.cell) for f in res.findings if f.code == "F004"] == [("F004", "J3")]

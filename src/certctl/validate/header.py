@@ -184,6 +184,7 @@ def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool | 
     colmap: dict[str, int] = {}
     dupes: dict[str, list[int]] = {}
     unknown: list[tuple[int, str]] = []
+    last: tuple[int, str | None] = (-2, None)  # the column before and the key it named
     for c in range(width):
         texts = _candidates(rows, r, c, n, fill)
         key = next((k for k in (column_named(spec, t) for t in texts) if k), None)
@@ -192,10 +193,23 @@ def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool | 
             if label:
                 unknown.append((c, label))
         elif key in colmap:
-            dupes.setdefault(key, [colmap[key]]).append(c)
+            if not (last == (c - 1, key) and _merged_on(rows, r, c, n, fill)):
+                dupes.setdefault(key, [colmap[key]]).append(c)
         else:
             colmap[key] = c
+        last = (c, key)
     return colmap, dupes, unknown
+
+
+def _merged_on(rows: list[list[object]], r: int, c: int, n: int, fill: Fill) -> bool:
+    """Whether column ``c`` of an ``n``-row header holds nothing of its own, its title coming from a
+    range merged across from the column before (a wide title merged over two columns, 所属主体（受委托组织）
+    全称 over C:D): one header cell, not the column named twice."""
+    return (r, c) in fill and all(blank_cell(cell_at(rows, r + k, c, None)) for k in range(n))
+
+
+def blank_cell(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
 class Lines:
