@@ -35,6 +35,8 @@ _SOURCE_EN = (
      ": reading convention (a 备注 too long for its row goes on in the next row, or its cell is merged downward)"),
     ("：读表惯例（备注写不下时续写在下一行）", ": reading convention (a 备注 too long for its row goes on in the next row)"),
     ("：读表惯例（表格模板常附填表示例）", ": reading convention (a form's template often carries an example sheet)"),
+    ("：读表惯例（没有年份的日期，按填报时间当天或之前最近的该日读）",
+     ": reading convention (a day without its year is the last such day up to the form's date)"),
     ("：同一报送的版本，见 ", ": versions of one submission, see "),
     ("；表头与必填项见", "; headers and required cells: "),
     ("（certctl.toml [cert_patterns]）", " (certctl.toml [cert_patterns])"),
@@ -259,6 +261,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _R("D002", ERROR, "date-after-form", "日期晚于填报时间", "Date is after the form's 填报时间", DQ,
        "“{field}”为 {value}，晚于填报时间 {form_date}。", "{field} {value} is after the form date {form_date}.",
        "请核对日期。", "Check the date."),
+    _R("D003", INFO, "date-without-year", "日期没有写年份，按填报时间推定年份", "A date without its year, given the "
+       "year of the form's 填报时间", DQ + "：读表惯例（没有年份的日期，按填报时间当天或之前最近的该日读）",
+       "“{field}”的值“{value}”没有写年份，按填报时间 {form_date} 读作 {date}。",
+       "{field} '{value}' has no year; read as {date}, the last such day up to the form date {form_date}.",
+       "如年份不对，请写上年份，如 2024年5月20日。", "If that is the wrong year, write the year, e.g. 2024年5月20日."),
 
     # ---------------------------------------------------------------- C: certificate numbers
     _R("C001", ERROR, "cert-missing", "证件号码为空", "Certificate number is empty", DQ + "；表头与必填项见" + QD + " 附件1—4",
