@@ -189,10 +189,11 @@ def test_two_merges_at_once_never_interleave(world, wait):
     a.stdout.close(), a.stderr.close(), b.stdout.close(), b.stderr.close()
 
 
-@pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_ctrl_c_or_sigterm_mid_merge_leaves_old_ledger_no_temp_no_stale_lock(world, sig, status):
-    """Ctrl-C, or SIGTERM from a stopped cron job or service: the old ledger whole, no temporary file with
-    personal data left beside it, one line (no traceback), and the next run not blocked by the lock."""
+    """Ctrl-C, SIGTERM from a stopped cron job or service, or SIGHUP (the clerk closed the terminal window,
+    the SSH session dropped): the old ledger whole, no temporary file with personal data left beside it,
+    one line (no traceback), and the next run not blocked by the lock."""
     d = world["dir"] / f"signal{int(sig)}"
     d.mkdir()
     ledger = d / "台账.xlsx"

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .model.clocks import PENDING_STATES, Obligation
+from .normalize import mask_ids_in_text
 from .paper import print_setup, row_height, text_lines
 
 __all__ = ["UnitRow", "Report", "build_report", "build_report_from_ledger", "write_report", "report_paths", "legacy_report_paths",
@@ -218,7 +219,13 @@ def _item_row(o: Obligation, lang: str, show_id: bool) -> list[Any]:
             o.since.isoformat() if o.since else "", o.deadline.isoformat(),
             o.late if o.state == "overdue" else "",
             (o.state_label(lang) if o.state == "due_today" else o.days_left) if o.state in PENDING_STATES else "",
-            o.source]
+            _shown(o.source, show_id)]
+
+
+def _shown(path: str, show_id: bool) -> str:
+    """A file name as the report shows it: an ID number in it (补发_王伟明320681….xlsx) masked like the ID
+    column, unless ``show_id``."""
+    return path if show_id else mask_ids_in_text(path)
 
 
 def _unit_row(u: UnitRow, lang: str) -> list[Any]:
@@ -280,7 +287,7 @@ def _item_lines(n: int, o: Obligation, lang: str, show_id: bool) -> list[str]:
         when = _tt("since", lang, s=o.since.isoformat()) + when
     lines.append("   " + when)
     if o.source:
-        lines.append("   " + _tt("source", lang, v=_one_line(o.source)))
+        lines.append("   " + _tt("source", lang, v=_one_line(_shown(o.source, show_id))))
     return lines
 
 
@@ -307,7 +314,7 @@ def render_text(r: Report, lang: str = "zh", show_id: bool = False, attachment: 
         lines.append(_t("done_late", lang, n=r.done_late))
     if r.unreadable:
         sep = ", " if lang == "en" else "、"
-        lines.append(_t("unreadable", lang) + sep.join(r.unreadable))
+        lines.append(_t("unreadable", lang) + sep.join(_shown(u, show_id) for u in r.unreadable))
     lines.append("")
     for head, key, items in ((heads[0], "overdue", r.overdue), (heads[1], "soon", r.due_soon)):
         lines += [f"{head}{_t(key, lang)}{count(len(items))}", ""]
@@ -393,7 +400,7 @@ def render_xlsx(r: Report, path: Path, lang: str = "zh", show_id: bool = False) 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总" if lang != "en" else "Summary"
-    head = _banners(ws, r, lang) + 2  # a blank row between the notes and the table
+    head = _banners(ws, r, lang, show_id) + 2  # a blank row between the notes and the table
     end = _unit_table(ws, r, head, lang)
     title_rows = f"{head}:{head}"
     if r.units:
@@ -438,7 +445,7 @@ def _header_cell(cell: Any) -> None:
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _banners(ws: Any, r: Report, lang: str) -> int:
+def _banners(ws: Any, r: Report, lang: str, show_id: bool = False) -> int:
     """Title, summary and notes over the table's width, one row each; returns the last row used."""
     from openpyxl.styles import Alignment, Font
 
@@ -459,7 +466,7 @@ def _banners(ws: Any, r: Report, lang: str) -> int:
     if r.done_late:
         texts.append(_t("done_late", lang, n=r.done_late))
     if r.unreadable:
-        texts.append(_t("unreadable", lang) + "; ".join(r.unreadable))
+        texts.append(_t("unreadable", lang) + "; ".join(_shown(u, show_id) for u in r.unreadable))
     for line, text in enumerate(texts, start=3):
         banner(line, text, plain)
     return 2 + len(texts)

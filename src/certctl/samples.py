@@ -59,7 +59,6 @@ def write_form(
     single-sheet family a plain list of rows is fine. ``meta`` has unit, reporter, phone, date.
     ``columns`` overrides the column keys (and order) written per kind."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
 
     specs = F.specs_for_family(family)
     if not isinstance(rows, Mapping):
@@ -82,51 +81,68 @@ def write_form(
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
             r += 1
         if spec.metadata:
-            d = meta.get("date")
-            dtext = f"{d.year} 年 {d.month} 月 {d.day} 日" if isinstance(d, dt.date) else (d or "    年  月  日")
-            ws.cell(r, 1, f"填报单位（盖章）：{meta.get('unit', '')}")
-            third = max(2, len(cols) // 3)
-            ws.cell(r, third + 1, f"填报人员：{meta.get('reporter', '')}")
-            ws.cell(r, 2 * third + 1, f"联系电话：{meta.get('phone', '')}")
-            ws.cell(r, len(cols), f"填报时间：{dtext}")
+            _write_meta(ws, r, cols, meta)
             r += 1
-        if two_row_header:
-            # group title over the person columns, sub-headers below; other headers merged vertically
-            for i, c in enumerate(cols, start=1):
-                if c.key in ("sex", "id"):
-                    ws.cell(r + 1, i, header_text(c))
-                else:
-                    ws.cell(r, i, header_text(c))
-                    ws.merge_cells(start_row=r, start_column=i, end_row=r + 1, end_column=i)
-            person = [i for i, c in enumerate(cols, start=1) if c.key in ("sex", "id")]
-            if person:
-                ws.cell(r, person[0], "身份信息")
-                if person[-1] > person[0]:
-                    ws.merge_cells(start_row=r, start_column=person[0], end_row=r, end_column=person[-1])
-            r += 2
-        else:
-            for i, c in enumerate(cols, start=1):
-                cell = ws.cell(r, i, header_text(c))
-                cell.alignment = Alignment(wrap_text=True)
-            r += 1
-        for n, data in enumerate(rows.get(spec.kind, []), start=1):
-            for i, c in enumerate(cols, start=1):
-                v = data.get(c.key, n if c.key == "seq" else None)
-                if v is None:
-                    continue
-                if c.type in ("id", "cert") and isinstance(v, str) and not id_as_number:
-                    cell = ws.cell(r, i, v)
-                    cell.number_format = "@"
-                elif c.type == "id" and id_as_number and isinstance(v, str) and v.isdigit():
-                    ws.cell(r, i, int(v))
-                else:
-                    cell = ws.cell(r, i, v)
-                    if isinstance(v, dt.date):
-                        cell.number_format = "yyyy-mm-dd"
-            r += 1
+        r = _write_header(ws, r, cols, two_row_header)
+        r = _write_rows(ws, r, cols, rows.get(spec.kind, []), id_as_number)
         if footer and spec.footer:
             ws.cell(r + 1, 1, spec.footer)
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p
+
+
+def _write_meta(ws, r: int, cols: list, meta: Mapping[str, Any]) -> None:
+    """The 填报单位/填报人员/联系电话/填报时间 line of a form with metadata."""
+    d = meta.get("date")
+    dtext = f"{d.year} 年 {d.month} 月 {d.day} 日" if isinstance(d, dt.date) else (d or "    年  月  日")
+    ws.cell(r, 1, f"填报单位（盖章）：{meta.get('unit', '')}")
+    third = max(2, len(cols) // 3)
+    ws.cell(r, third + 1, f"填报人员：{meta.get('reporter', '')}")
+    ws.cell(r, 2 * third + 1, f"联系电话：{meta.get('phone', '')}")
+    ws.cell(r, len(cols), f"填报时间：{dtext}")
+
+
+def _write_header(ws, r: int, cols: list, two_row_header: bool) -> int:
+    """The header at row ``r``; returns the first data row."""
+    from openpyxl.styles import Alignment
+
+    if not two_row_header:
+        for i, c in enumerate(cols, start=1):
+            cell = ws.cell(r, i, header_text(c))
+            cell.alignment = Alignment(wrap_text=True)
+        return r + 1
+    # group title over the person columns, sub-headers below; other headers merged vertically
+    for i, c in enumerate(cols, start=1):
+        if c.key in ("sex", "id"):
+            ws.cell(r + 1, i, header_text(c))
+        else:
+            ws.cell(r, i, header_text(c))
+            ws.merge_cells(start_row=r, start_column=i, end_row=r + 1, end_column=i)
+    person = [i for i, c in enumerate(cols, start=1) if c.key in ("sex", "id")]
+    if person:
+        ws.cell(r, person[0], "身份信息")
+        if person[-1] > person[0]:
+            ws.merge_cells(start_row=r, start_column=person[0], end_row=r, end_column=person[-1])
+    return r + 2
+
+
+def _write_rows(ws, r: int, cols: list, rows: Iterable[Mapping[str, Any]], id_as_number: bool) -> int:
+    """The data rows from row ``r``; returns the row after the last."""
+    for n, data in enumerate(rows, start=1):
+        for i, c in enumerate(cols, start=1):
+            v = data.get(c.key, n if c.key == "seq" else None)
+            if v is None:
+                continue
+            if c.type in ("id", "cert") and isinstance(v, str) and not id_as_number:
+                cell = ws.cell(r, i, v)
+                cell.number_format = "@"
+            elif c.type == "id" and id_as_number and isinstance(v, str) and v.isdigit():
+                ws.cell(r, i, int(v))
+            else:
+                cell = ws.cell(r, i, v)
+                if isinstance(v, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+        r += 1
+    return r

@@ -174,7 +174,7 @@ def import_cmd(
         raise typer.Exit(0)
     names = "、".join(f"[calendar.{y}]" for y in tables) if ui != "en" else ", ".join(f"[calendar.{y}]" for y in tables)
     if not yes:
-        if not sys.stdin.isatty():
+        if not _stdin_is_terminal():
             fail(_t(ui, f"未确认，未写入 {path}。核对上表无误后，加 --yes 再运行一次即可写入 {names}。",
                     f"not confirmed; {path} not written. When the table above is right, run again with --yes to write {names}."))
         if not typer.confirm(_t(ui, f"写入 {path} 的 {names}？", f"Write {names} to {path}?"), default=False):
@@ -193,9 +193,20 @@ def import_cmd(
         con.print(_t(ui, f"{path} 已是这样，未改动。", f"{path} already says this; unchanged."), markup=False)
 
 
+def _stdin_is_terminal() -> bool:
+    """Whether someone can answer at the keyboard (False when stdin is closed: ``<&-``, a service)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def _read(source: str, ui: str) -> bytes:
     if source == "-":
-        if sys.stdin.isatty():
+        if sys.stdin is None:  # started with stdin closed (`<&-`, a service without one)
+            fail(_t(ui, "标准输入已关闭，读不到通知；请把通知存为文本文件，写文件名代替 -",
+                    "standard input is closed, so there is no notice to read; save it as a text file and name it instead of -"))
+        if _stdin_is_terminal():
             console(stderr=True).print(_t(ui, "请粘贴通知全文，然后另起一行按 Ctrl-D 结束：",
                                           "Paste the notice, then press Ctrl-D on a new line:"), markup=False)
         return sys.stdin.buffer.read()

@@ -69,19 +69,23 @@ def cleanup_cmd(
     except OSError as e:
         run.fail(f"无法写出到 {out}：{why(e)}", f"cannot write to {out}: {e.strerror or e}")
     overdue = sum(stats.total.n(k, "overdue") for k in stats.total.counts)
-    unreadable = any(f.status == "unreadable" for f in model.files)
+    unreadable = sum(1 for f in model.files if f.status == "unreadable")
     code = 1 if overdue or unreadable else 0
     run.log.write(f"as_of={day.isoformat()} dir={d} out={out} overdue={overdue} "
                   f"wrote={','.join(p.name for p in paths)} exit={code}")
     if fmt == Fmt.json:
-        doc = {"as_of": day.isoformat(), "dir": str(d), "written": [str(p) for p in paths], "overdue": overdue}
+        doc = {"as_of": day.isoformat(), "dir": str(d), "written": [str(p) for p in paths], "overdue": overdue,
+               "unreadable": [str(f.path) for f in model.files if f.status == "unreadable"]}
         emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=run.fail)
     elif not quiet:
         from ..render import counted
 
         con = console()
-        con.print(run.t(f"截至 {day.isoformat()}：逾期未整改 {overdue} 项。",
-                        f"On {day.isoformat()}: {counted(overdue, 'cleanup case')} overdue."), markup=False)
+        con.print(run.t(f"截至 {day.isoformat()}：逾期未整改 {overdue} 项"
+                        + (f"；无法读取 {unreadable} 个，其内容未计入，见上方警告" if unreadable else "") + "。",
+                        f"On {day.isoformat()}: {counted(overdue, 'cleanup case')} overdue"
+                        + (f"; {unreadable} unreadable, not counted: see the warnings above" if unreadable else "") + "."),
+                  markup=False)
         for p in paths:
             con.print(run.t(f"已写出 {p}", f"wrote {p}"), markup=False)
     raise typer.Exit(run.finish(code))

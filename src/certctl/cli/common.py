@@ -302,7 +302,12 @@ def _through_cache(run: Run, directory: Path, cache: bool, read: Callable[[Any],
 
 
 def _warn_unreadable(run: Run, unreadable: list[tuple[str, str]]) -> None:
+    """A warning per file that could not be read; an ID number in its name masked (as in the log: a warning
+    is what a cron mail carries)."""
+    from ..normalize import mask_ids_in_text
+
     for path, why in unreadable:
+        path = mask_ids_in_text(path)
         run.warn(run.t(f"警告：无法读取 {path}，其内容未计入：{why}", f"warning: cannot read {path}; not counted: {why}"))
 
 
@@ -389,6 +394,15 @@ class FolderJob(NamedTuple):
     out: Path
 
 
+def _within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (links resolved; ``path`` need not exist yet)."""
+    try:
+        p, f = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return p == f or f in p.parents
+
+
 def start_folder_job(command: str, config: Path | None, lang: Lang | None, directory: Path | None,
                      dir_old: Path | None, out: Path | None, out_old: Path | None, as_of: str | None,
                      log_file: Path | None, replaced: Callable[[Path, dt.date], Any],
@@ -422,6 +436,11 @@ def start_folder_job(command: str, config: Path | None, lang: Lang | None, direc
         run.fail(e.zh, e.en)
     for p in replaced(out, day):  # the files it replaces must be certctl's, never forms (nor the ledger)
         guard(p, command, [d] if ledger is None else [d, ledger], run.fail)
+    if command == "cleanup" and _within(out, d):  # its workbooks carry no certctl mark: they would be read as forms
+        run.fail(f"输出文件夹 {out} 在表格文件夹 {d} 之内：待注销收回清单、身份核查名单会在下次合并、逾期检查时被当作"
+                 f"报送的表格读入；请写到表格文件夹之外，例如 -o 专项清理材料",
+                 f"the output folder {out} is inside the forms folder {d}: the revocation list and the roster would "
+                 f"be read back as submitted forms by the next merge or overdue run; write them outside it, e.g. -o cleanup")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

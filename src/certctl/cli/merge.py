@@ -383,7 +383,7 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
     from rich.console import Group
 
     from ..ledger import finding_message
-    from ..render import PROBLEMS_SHOWN, findings_view, prose
+    from ..render import PROBLEMS_SHOWN, findings_view, prose, shown_path
 
     en = lg == "en"
     con = console()
@@ -403,7 +403,7 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         return
     files = summary.files if verbose else [f for f in summary.files if f.status in PROBLEM_STATUSES]
     if files:
-        con.print(_files_view(files, len(summary.files), verbose, en, con.width))
+        con.print(_files_view(files, len(summary.files), verbose, en, con.width, show_id))
     by_file: dict[str, list[Any]] = {}
     names: dict[tuple[str, str, int], str] = {}
     for rel, f, name in getattr(summary, "problems", []):
@@ -413,13 +413,14 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
     errors = {f.path: f.errors for f in summary.files}
     for rel, found in by_file.items():
         more = errors.get(rel, len(found)) - len(found)
-        title = rel + (f" (first {PROBLEMS_SHOWN} errors; the rest are in 问题清单)" if en else
-                       f"（前 {PROBLEMS_SHOWN} 个错误，其余 {more} 个见台账“问题清单”）") if more > 0 else rel
+        shown = shown_path(rel, show_id)  # an ID number in the file name masked
+        title = shown + (f" (first {PROBLEMS_SHOWN} errors; the rest are in 问题清单)" if en else
+                         f"（前 {PROBLEMS_SHOWN} 个错误，其余 {more} 个见台账“问题清单”）") if more > 0 else shown
         con.print(findings_view(found, con.width, lg, show_id, names, title=title))
     for (rel, f), name in zip(summary.cross, _cross_names(summary)):
         who = f" {name}" if name else ""
         # wrapped between Chinese characters too: a Chinese message has no spaces to break at
-        con.print(Group(prose(f"{rel} {f.ref}{who} {f.code} {finding_message(f, lg, show_id)}", lg)))
+        con.print(Group(prose(f"{shown_path(rel, show_id)} {f.ref}{who} {f.code} {finding_message(f, lg, show_id)}", lg)))
 
 
 def _cross_names(summary: Any) -> list[str]:
@@ -428,14 +429,16 @@ def _cross_names(summary: Any) -> list[str]:
     return names if len(names) == len(summary.cross) else [""] * len(summary.cross)
 
 
-def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: int) -> Any:
-    """The files as a table (or, below NARROW columns, one line each)."""
+def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: int, show_id: bool = False) -> Any:
+    """The files as a table (or, below NARROW columns, one line each); an ID number in a file name masked
+    unless ``show_id``."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     from ..ledger import superseded_note
-    from ..render import NARROW
+    from ..normalize import mask_ids_in_text
+    from ..render import NARROW, shown_path
 
     st = _STATUS["en" if en else "zh"]
     title = (("Files" if verbose else f"Files that need attention ({len(files)} of {total}; --verbose lists all)") if en
@@ -450,7 +453,7 @@ def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: in
         elif f.status == "superseded":
             label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
         label += superseded_note(f, "en" if en else "zh")
-        rows.append((f.path, label, str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
+        rows.append((shown_path(f.path, show_id), label if show_id else mask_ids_in_text(label), str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
     heads = ("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")
     if width < NARROW:
         lines = [Text(title, style="italic")]

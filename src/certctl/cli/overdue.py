@@ -29,6 +29,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ..findings import cell_ref
+from ..render import shown_path
 from ..locking import DEFAULT_LOCK_TIMEOUT, LockBusy, run_lock
 from ..overdue import PENDING_STATES, STATES, Found, Obligation
 from ..state import lock_file
@@ -56,11 +57,12 @@ HEADERS = {
 COUNT_HEADER = {"zh": ("逾期\n工作日", "剩余\n工作日"), "en": ("days\nlate", "days\nleft")}
 
 
-def place(o: Obligation) -> str:
-    """Where the item was found, in the one reference style (file 人员!10:10, see findings.cell_ref)."""
+def place(o: Obligation, show_id: bool = False) -> str:
+    """Where the item was found, in the one reference style (file 人员!10:10, see findings.cell_ref); an ID
+    number in a file name (补发_王伟明320681….xlsx) masked like the ID column unless ``show_id``."""
     if o.sheet and o.row:
-        return f"{o.path} {cell_ref(o.sheet, o.row)}"
-    return o.source
+        return f"{shown_path(o.path, show_id)} {cell_ref(o.sheet, o.row)}"
+    return shown_path(o.source, show_id)
 
 
 def row_of(o: Obligation, lang: str, show_id: bool) -> list[str]:
@@ -68,7 +70,7 @@ def row_of(o: Obligation, lang: str, show_id: bool) -> list[str]:
         o.state_label(lang), o.unit, o.name, o.shown_id(show_id), o.cert, o.owed_text(lang),
         o.since.isoformat() if o.since else "", o.deadline.isoformat(),
         str(o.late) if o.state == "overdue" else "", str(o.days_left) if o.state in PENDING_STATES else "",
-        place(o),
+        place(o, show_id),
     ]
 
 
@@ -87,12 +89,16 @@ def to_csv(items: list[Obligation], lang: str, show_id: bool) -> str:
 
 
 def to_json(as_of: dt.date, directory: Path, overdue: list[Obligation], soon: list[Obligation],
-            all_obs: list[Obligation], lang: str, show_id: bool, files: int, ledger: dict[str, str] | None = None) -> str:
+            all_obs: list[Obligation], lang: str, show_id: bool, files: int, ledger: dict[str, str] | None = None,
+            unreadable: list[tuple[str, str]] = ()) -> str:
+    """The JSON document; ``unreadable``: (path, reason) of each file or folder that could not be read —
+    why the exit status is 1 when nothing is overdue."""
     counts = {s: sum(1 for o in all_obs if o.state == s) for s in STATES}
     doc: dict[str, object] = {
         "as_of": as_of.isoformat(),
         "dir": str(directory),
         "files": files,
+        "unreadable": [{"path": path, "reason": why} for path, why in unreadable],
         "counts": counts,
         "overdue": [o.to_dict(show_id, lang) for o in overdue],
         "due_soon": [o.to_dict(show_id, lang) for o in soon],
@@ -112,8 +118,11 @@ def footer(run: Run, day: dt.date, overdue: int, soon: int, found: Found, d: Pat
                      f"{when} 合并自 {d} 的 {files} 个表格；之后收到的表格不在其中）。",
                      f"On {day.isoformat()}: {overdue} overdue, {soon} due soon (from the SQLite ledger {ledger}, "
                      f"merged {when} from {files} forms in {d}; forms received since are not in it).")
-    return run.t(f"截至 {day.isoformat()}：逾期 {overdue} 项，即将到期 {soon} 项（读取 {files} 个表格，{d}）。",
-                 f"On {day.isoformat()}: {overdue} overdue, {soon} due soon ({files} forms read in {d}).")
+    bad = len(found.unreadable)  # said here too: "nothing overdue" over files never read is not all clear
+    return run.t(f"截至 {day.isoformat()}：逾期 {overdue} 项，即将到期 {soon} 项（读取 {files} 个表格，{d}"
+                 + (f"；无法读取 {bad} 个，其内容未计入，见上方警告" if bad else "") + "）。",
+                 f"On {day.isoformat()}: {overdue} overdue, {soon} due soon ({files} forms read in {d}"
+                 + (f"; {bad} unreadable, not counted: see the warnings above" if bad else "") + ").")
 
 
 def _count(o: Obligation, lang: str, late: bool) -> str:
@@ -142,21 +151,41 @@ def _table(title: str, items: list[Obligation], lang: str, show_id: bool, late: 
         ids = "\n".join(x for x in (o.shown_id(show_id), o.cert) if x)
         dates = "\n".join(x for x in (o.since.isoformat() if o.since else "", o.deadline.isoformat()) if x)
         t.add_row(*(Text(x) for x in (o.unit if o.unit != unit else "", o.name, ids, o.owed_text(lang), dates,
-                                       _count(o, lang, late), _source_cell(o))))
+                                       _count(o, lang, late), _source_cell(o, show_id))))
         unit = o.unit
     return t
 
 
-def _source_cell(o: Obligation) -> str:
+def _source_cell(o: Obligation, show_id: bool = False) -> str:
     """The source in a table cell: folder, file name and place each on a line of its own (the unit's
     own folder is the unit column already)."""
     if not (o.sheet and o.row):
-        return o.source
-    path = o.path[len(o.unit) + 1:] if o.unit and o.path.startswith(o.unit + "/") else o.path
-    return path.replace("/", "/\n") + "\n" + cell_ref(o.sheet, o.row)
+        return shown_path(o.source, show_id)
+    folder, _, rest = o.path.partition("/")
+    path = rest if rest and o.unit and _same_name(folder, o.unit) else o.path
+    return shown_path(path, show_id).replace("/", "/\n") + "\n" + cell_ref(o.sheet, o.row)
 
 
-def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool) -> Group:
+def _same_name(a: str, b: str) -> bool:
+    """A folder named for the unit as the form names it, but for full-width or half-width parentheses and
+    spaces (启东市…执法局（吕四港镇…） as a folder, 启东市…执法局(吕四港镇…) as the form's 填报单位)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", a).split()) == "".join(unicodedata.normalize("NFKC", b).split())
+
+
+def _source_lines(label: str, where: str, width: int) -> str:
+    """``label where`` — or, when that is wider than ``width``, the folder on the label's line and the
+    file name with its place on the next, so that a long unit folder never cuts the file name (and the
+    date in it) in two."""
+    line = f"{label} {where}"
+    cut = where.rfind("/", 0, where.find(" ") if " " in where else len(where))
+    if cell_len(line) <= width or cut < 0:
+        return line
+    return f"{label} {where[:cut + 1]}\n{where[cut + 1:]}"
+
+
+def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: bool, width: int = 80) -> Group:
     """The narrow layout: per unit a heading, per item a few short lines; no field is ever broken."""
     en = lang == "en"
     h = HEADERS[lang]
@@ -171,7 +200,8 @@ def _list(title: str, items: list[Obligation], lang: str, show_id: bool, late: b
         n = (f"{h[8]} {count}" if late else (count if o.state == "due_today" else f"{h[9]} {count}"))
         when = "  ".join(x for x in ((f"{h[6]} {o.since.isoformat()}" if o.since else ""),
                                       f"{h[7]} {o.deadline.isoformat()}", n) if x)
-        body = "\n".join(x for x in (who, o.owed_text(lang), when, f"{h[10]} {place(o)}") if x)
+        body = "\n".join(x for x in (who, o.owed_text(lang), when, _source_lines(h[10], place(o, show_id), width - 2))
+                         if x)
         parts.append(Padding(Text(body), (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
@@ -183,7 +213,8 @@ def sections_view(sections: list[tuple[str, list[Obligation], bool]], width: int
     out: list[object] = []
     for title, items, late in sections:
         shown = items if show_all else items[:TABLE_ROWS]
-        out.append((_table if width >= NARROW else _list)(title, shown, lang, show_id, late))
+        out.append(_table(title, shown, lang, show_id, late) if width >= NARROW else
+                   _list(title, shown, lang, show_id, late, width))
         if len(shown) < len(items):
             more = len(items) - len(shown)
             out.append(Text(f"... {more} more not shown; add --all to show them all, or export with --format csv."
@@ -213,7 +244,7 @@ def plain_lines(title: str, items: list[Obligation], lang: str, show_id: bool, l
             out.append(f"[{name}] {counts[unit]} item{'s' if counts[unit] != 1 else ''}" if en
                        else f"【{name}】{counts[unit]} 项")
         fields = (o.name, o.shown_id(show_id), o.cert, o.owed_text(lang), o.since.isoformat() if o.since else "",
-                  o.deadline.isoformat(), _count(o, lang, late), place(o))
+                  o.deadline.isoformat(), _count(o, lang, late), place(o, show_id))
         line = "\t".join(fields)
         if line.count("\t") != 7 or "\n" in line or "\r" in line:  # a tab or line break inside a field
             line = "\t".join(_flat(x) for x in fields)
@@ -299,7 +330,8 @@ def overdue_cmd(
     if fmt == Fmt.json:
         if not (quiet and not overdue):
             source = {"path": found.ledger, "merged_at": found.written_at} if found.ledger else None
-            emit(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files, source) + "\n", output,
+            emit(to_json(day, d, overdue, [] if quiet else soon, obs, lg, show_id, files, source, found.unreadable)
+                 + "\n", output,
                  kind="json", fail=run.fail)
     elif fmt == Fmt.csv:
         if not (quiet and not overdue):

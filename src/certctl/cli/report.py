@@ -92,14 +92,17 @@ def report_cmd(
                   + (f" ledger={ledger}" if ledger is not None else ""))
     if fmt == Fmt.json:
         doc = {"as_of": day.isoformat(), "dir": str(d), "written": [str(p) for p in paths], "files": report.files,
-               "overdue": len(report.overdue), "due_soon": len(report.due_soon)}
+               "unreadable": list(report.unreadable), "overdue": len(report.overdue), "due_soon": len(report.due_soon)}
         if stored is not None:  # made from an SQLite ledger: which, and when it was merged
             doc["ledger"] = {"path": str(ledger), "merged_at": stored.written_at}
         emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None, kind="json", fail=run.fail)
     elif not quiet:
         con = console()
-        con.print(run.t(f"截至 {day.isoformat()}：逾期 {len(report.overdue)} 项，即将到期 {len(report.due_soon)} 项。",
-                        f"On {day.isoformat()}: {len(report.overdue)} overdue, {len(report.due_soon)} due soon."),
+        bad = len(report.unreadable)  # why the exit status is 1 when nothing is overdue
+        con.print(run.t(f"截至 {day.isoformat()}：逾期 {len(report.overdue)} 项，即将到期 {len(report.due_soon)} 项"
+                        + (f"；无法读取 {bad} 个，其内容未计入，见上方警告" if bad else "") + "。",
+                        f"On {day.isoformat()}: {len(report.overdue)} overdue, {len(report.due_soon)} due soon"
+                        + (f"; {bad} unreadable, not counted: see the warnings above" if bad else "") + "."),
                   markup=False)
         if stored is not None:
             when = stored.written_at[:16] or "?"

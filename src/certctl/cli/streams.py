@@ -78,6 +78,11 @@ def _tolerant_streams() -> None:
     """Console text that the console's encoding cannot show is replaced ("?"), never an exception."""
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+    if sys.stderr is None:  # started with stderr closed (`2>&-`, pythonw): messages go nowhere, the run goes on
+        try:
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
+        except OSError:  # pragma: no cover
+            pass
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -111,26 +116,56 @@ def _out_failed(e: OSError) -> NoReturn:
 
 
 class Terminated(BaseException):
-    """SIGTERM (``kill``, a service or cron job stopped, a shutdown), raised where the program is so that
-    every ``finally`` and ``except BaseException`` runs as for Ctrl-C: an output's temporary file is
-    removed, the lock released. Not a KeyboardInterrupt, so nothing mistakes it for the clerk's Ctrl-C."""
+    """SIGTERM (``kill``, a service or cron job stopped, a shutdown) or SIGHUP (the terminal window
+    closed, the SSH session dropped while a merge was running), raised where the program is so that every
+    ``finally`` and ``except BaseException`` runs as for Ctrl-C: an output's temporary file is removed,
+    the lock released. Not a KeyboardInterrupt, so nothing mistakes it for the clerk's Ctrl-C.
+    ``signum`` is the signal; the exit status is 128 + it (143, 129), as a shell reports a killed job."""
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated
+def _on_signal(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
 
 
 def _catch_sigterm() -> None:
+    """SIGTERM and SIGHUP raise :class:`Terminated` (unless ignored: ``nohup certctl merge`` keeps
+    running when the terminal closes, as nohup means)."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return
-    try:
-        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _on_sigterm)
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - no SIGTERM on this platform
-        pass
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            if signal.getsignal(sig) == signal.SIG_DFL:
+                signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # pragma: no cover - not settable on this platform
+            pass
+
+
+def _terminated(e: Terminated) -> int:
+    """Say how the run was stopped; the exit status (143 SIGTERM, 129 SIGHUP)."""
+    en = _lang() == "en"
+    if e.signum == 1:  # the terminal is gone: its stdout and stderr may be too (EIO)
+        _say("certctl: stopped (SIGHUP: the terminal was closed or the connection dropped); nothing half-written "
+             "was left" if en else "certctl: 已终止（收到 SIGHUP：命令行窗口已关闭或远程连接已断开），没有留下写了一半的文件")
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+        except (OSError, AttributeError):  # pragma: no cover
+            pass
+        return 129
+    _say("certctl: stopped (SIGTERM); nothing half-written was left" if en else
+         "certctl: 已终止（收到 SIGTERM），没有留下写了一半的文件")
+    return 128 + e.signum
 
 
 def _unraisable(info: Any) -> None:
@@ -178,10 +213,8 @@ def run_main(app: Any, args: list[str] | None = None) -> None:
     except (KeyboardInterrupt, EOFError):
         _say("certctl: interrupted" if _lang() == "en" else "certctl: 已中断")
         code = 130
-    except Terminated:
-        _say("certctl: stopped (SIGTERM); nothing half-written was left" if _lang() == "en" else
-             "certctl: 已终止（收到 SIGTERM），没有留下写了一半的文件")
-        code = 143
+    except Terminated as e:
+        code = _terminated(e)
     except OSError as e:
         if _is_stdout_error(e):
             _out_failed(e)
