@@ -31,7 +31,7 @@ from fixtures.builders import annex_row, build
 
 AS_OF = dt.date(2024, 6, 5)
 CERTCTL = str(Path(sys.executable).parent / "certctl")
-NO_NOTE = "找不到上次写出台账时的记录，无法核对改动"
+NO_NOTE = "找不到上次写出台账时的记录，无法核对改动（.certctl 文件夹被删除了，或台账是从别处拷来的？）"
 
 
 def _merge(forms: Path, out: Path) -> list[str]:

@@ -59,6 +59,21 @@ def test_a_renamed_ledger_is_named(bureau: Path) -> None:
     assert "不在了" not in r.output
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permission bits")
+def test_a_note_another_user_could_have_put_there_does_not_hide_the_renamed_ledger(bureau: Path) -> None:
+    """The clerk renames the ledger and works in 台账-6月.xlsx. A note of that name in a .certctl/ others can
+    write (a link to a shared folder) would have said it is merged by that name, and the hint was not said."""
+    _type_note(bureau / "台账.xlsx", "320681200002", "已电话催办 6/5")
+    (bureau / "台账.xlsx").rename(bureau / "台账-6月.xlsx")
+    shared = bureau / "shared"
+    (bureau / ".certctl").rename(shared)
+    os.chmod(shared, 0o777)
+    (bureau / ".certctl").symlink_to(shared)
+    shutil.copy(shared / "台账.xlsx.json", shared / "台账-6月.xlsx.json")  # planted (or left by anyone)
+    r = merge()
+    assert "上次合并写出的台账 台账.xlsx 不在了" in r.output and "台账-6月.xlsx 是 certctl 的台账" in r.output, r.output
+
+
 def test_a_ledger_deleted_for_a_fresh_start_is_said_once_without_candidates(bureau: Path) -> None:
     (bureau / "台账.xlsx").unlink()
     r = merge()
@@ -266,13 +281,28 @@ def test_a_ledger_saved_as_xls_under_its_xlsx_name_is_read_back_or_said_in_chine
     assert any(row[0] == "320681200002" and "已电话催办" in row for row in ws.iter_rows(values_only=True))
 
 
-@pytest.mark.parametrize("content, said", [("证件号码,姓名\n".encode("utf-8-sig"), "这是文本/CSV 文件，不是 Excel 工作簿"),
-                                           (b"PK\x03\x04truncated", "台账文件不完整或已损坏")], ids=["csv", "truncated"])
+CORPUS = Path(__file__).parent / "corpus" / "files"
+
+
+@pytest.mark.parametrize("content, said", [
+    ("证件号码,姓名\n".encode("utf-8-sig"), "这是文本/CSV 文件，不是 Excel 工作簿"),
+    (b"PK\x03\x04truncated", "台账文件不完整或已损坏"),
+    # an OLE file is told by its streams, as reader tells a form's: not python-calamine's English
+    ((CORPUS / "encrypted_password.xlsx").read_bytes(), "台账文件已加密（设置了打开密码），请在 Excel/WPS 中取消打开密码后保存"),
+    ((CORPUS / "ole_not_a_workbook.xls").read_bytes(), "这是 Word 文档（.doc），不是 Excel 工作簿"),
+    ((CORPUS / "pdf_renamed.xlsx").read_bytes(), "这是PDF 文档，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）"),
+    ((CORPUS / "zip_bomb_declared.xlsx").read_bytes(), "台账文件的部件 xl/worksheets/sheet1.xml 解压后声明为"),
+], ids=["csv", "truncated", "encrypted", "word-doc", "pdf", "bomb"])
 def test_a_ledger_that_is_not_a_workbook_is_said_in_chinese_for_the_ledger(bureau: Path, content: bytes, said: str) -> None:
     (bureau / "台账.xlsx").write_bytes(content)
     r = merge("--no-cache")
     assert f"无法读回原台账：{said}" in r.output and list(bureau.glob("台账.*.bak.xlsx")), r.output
-    assert "ask for it again" not in r.output and "报送单位" not in r.output, r.output
+    said_line, = [line for line in r.output.splitlines() if "无法读回原台账" in line]
+    assert "报送" not in said_line and "detect" not in said_line, said_line  # no advice to a sending unit
+    (bureau / "台账.xlsx").write_bytes(content)
+    r = CliRunner().invoke(app, ["--lang", "en", "merge", "ledger", "--as-of", "2024-06-05", "--no-cache"])
+    assert "the ledger cannot be read back: " in r.output and "ask the unit" not in r.output, r.output
+    assert "send the .xlsx form" not in r.output and "ask for it again" not in r.output, r.output
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")

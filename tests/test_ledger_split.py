@@ -137,3 +137,63 @@ def test_an_edit_on_a_continuation_sheet_is_seen(tmp_path: Path, monkeypatch: py
     res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--as-of", AS_OF, "--no-cache"])
     assert res.exit_code == 0, res.output
     assert "改动了工作表 变动记录" in res.output and len(list(tmp_path.glob("台账.*.bak.xlsx"))) == 1
+
+
+def _split_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, object, int]:
+    """A ledger merged in parts of 3 rows (forms, ledger, the ledger opened in openpyxl, 处理情况's column)."""
+    monkeypatch.setattr(ledger_xlsx, "MAX_ROWS", 4)
+    forms, out = _forms(tmp_path / "f"), tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--as-of", AS_OF]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    return forms, out, wb, [c.value for c in wb["证件台账"][1]].index("处理情况") + 1
+
+
+def test_a_title_row_inserted_above_a_continuation_sheets_header_keeps_its_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk prints 证件台账(2) and inserts a title above its header, as on 证件台账 (ledger_edits.HEADER_ROWS):
+    its header was read as a row of certificate '证件号码', its notes after a shifted column were lost."""
+    forms, out, wb, note_col = _split_ledger(tmp_path, monkeypatch)
+    ws = wb["证件台账(2)"]
+    noted = {ws.cell(2, 1).value: "已催办", ws.cell(3, 1).value: "已收回"}
+    ws.cell(2, note_col, "已催办")
+    ws.cell(3, note_col, "已收回")
+    ws.insert_rows(1)
+    ws.cell(1, 1, "证件台账（续）——打印用")
+    wb.save(out)
+    res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--as-of", AS_OF, "--no-cache"])
+    assert res.exit_code == 0, res.output
+    assert "在 证件台账(2) 的表头上方插入了 1 行（“证件台账（续）——打印用”），新台账中没有" in res.output, res.output
+    assert "证件号码 不是" not in res.output and "已不在台账中" not in res.output, res.output  # the header is no row
+    assert "改动了" not in res.output and "删除了" not in res.output, res.output
+    wb = openpyxl.load_workbook(out, read_only=True)
+    notes = {r[0]: r[note_col - 1] for s in wb.sheetnames if s.startswith("证件台账")
+             for r in wb[s].iter_rows(min_row=2, values_only=True) if r[note_col - 1]}
+    assert notes == noted
+    assert len(list(tmp_path.glob("台账.*.bak.xlsx"))) == 1  # the title row kept in the copy aside
+
+
+def test_a_column_the_clerk_inserted_on_the_first_sheet_only_does_not_shift_the_continuations_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of the clerk's inserted in the middle of 证件台账 but not of 证件台账(2): the continuation's
+    notes are read by its own titles, not by the first sheet's."""
+    forms, out, wb, note_col = _split_ledger(tmp_path, monkeypatch)
+    cont = wb["证件台账(2)"]
+    cont.cell(2, note_col, "已催办")
+    noted = cont.cell(2, 1).value
+    first = wb["证件台账"]
+    first.insert_cols(3)
+    first.cell(1, 3, "联系电话")
+    first.cell(2, 3, "0513-1234")
+    phone_of = first.cell(2, 1).value
+    wb.save(out)
+    res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--as-of", AS_OF, "--no-cache"])
+    assert res.exit_code == 0, res.output
+    assert "改动了" not in res.output and "不是 certctl 写出的" not in res.output, res.output
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = [list(r) for s in wb.sheetnames if s.startswith("证件台账") for r in wb[s].iter_rows(values_only=True)]
+    head = rows[0]
+    by_cert = {r[0]: r for r in rows[1:] if r[0] != head[0]}
+    assert by_cert[noted][head.index("处理情况")] == "已催办"
+    assert by_cert[phone_of][head.index("联系电话")] == "0513-1234"
+    assert sum(1 for r in by_cert.values() if r[head.index("处理情况")]) == 1
+    assert not list(tmp_path.glob("台账.*.bak.xlsx"))

@@ -130,6 +130,23 @@ def test_1_ledger_over_a_submitted_form_is_refused(campaign: Path, tmp_path: Pat
     assert p.returncode == 2 and "不是 certctl 写出的台账" in p.stderr and other.read_bytes() == mine
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_1_a_planted_note_does_not_make_a_workbook_a_ledger(campaign: Path, tmp_path: Path) -> None:
+    """A note of certctl's in a .certctl/ that other users can write (a shared folder, umask 000) could
+    have been put there by anyone: it must not make the clerk's own 台账.xlsx one the merge may replace."""
+    other = tmp_path / "台账.xlsx"
+    write_form(other, "annex1", [annex_row("annex1", 1)], META)
+    mine = other.read_bytes()
+    state = tmp_path / ".certctl"
+    state.mkdir()
+    (state / "台账.xlsx.json").write_text("{}", encoding="utf-8")
+    state.chmod(0o777)
+    p = certctl("merge", str(campaign), "-o", str(other), "--as-of", AS_OF)
+    no_traceback(p)
+    assert p.returncode == 2 and "不是 certctl 写出的台账" in p.stderr, p.stderr
+    assert other.read_bytes() == mine
+
+
 def test_1_log_file_on_a_form_is_refused(campaign: Path, tmp_path: Path) -> None:
     form = next(campaign.rglob("附件4-补发.xlsx"))
     before = form.read_bytes()

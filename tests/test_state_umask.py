@@ -96,3 +96,38 @@ def test_a_note_that_cannot_be_kept_does_not_blame_the_clerk_for_certctls_change
     _type_note(tmp_path / "台账.xlsx", "320681200002", "已电话催办")  # the clerk only types a note
     r = merge("2024-06-06")
     assert "改动了工作表" not in r.output and "由表格生成的内容" not in r.output, r.output
+
+
+@posix
+def test_a_state_folder_an_older_certctl_left_0755_is_made_private_by_any_merge_and_by_reading_the_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older certctl made .certctl/ 0755 (umask 022): others could list which ledgers are merged there. A
+    merge that finds nothing changed ("台账无变化") and overdue/report --ledger make it 0700 too, not only
+    a merge that writes there."""
+    shutil.copytree(EXAMPLES / "ledger", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    state = tmp_path / ".certctl"
+    assert CliRunner().invoke(app, ["merge", "ledger", "--as-of", "2024-06-05", "--sqlite", "台账.sqlite"]).exit_code == 1
+    os.chmod(state, 0o755)
+    r = CliRunner().invoke(app, ["merge", "ledger", "--as-of", "2024-06-05", "--sqlite", "台账.sqlite"])
+    assert "台账无变化" in r.output, r.output
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    for command in (["overdue", "--ledger", "台账.sqlite"], ["report", "--ledger", "台账.sqlite", "-o", "reports"]):
+        os.chmod(state, 0o755)
+        r = CliRunner().invoke(app, [*command, "--as-of", "2024-06-05"])
+        assert r.exit_code in (0, 1), r.output
+        assert stat.S_IMODE(state.stat().st_mode) == 0o700, command
+
+
+@posix
+def test_a_state_folder_of_another_user_or_a_link_is_not_changed(tmp_path: Path) -> None:
+    from certctl.state import tighten
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    (tmp_path / ".certctl").symlink_to(shared)
+    tighten(tmp_path / ".certctl")  # a link: its target is not chmod-ed through it
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    tighten(tmp_path / "absent")  # nothing made
+    assert not (tmp_path / "absent").exists()

@@ -11,9 +11,15 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
 
 - a row of 证件台账 deleted whose certificate is still in the new ledger;
 - a certificate number edited (a number certctl did not write), or a cell certctl wrote changed;
-- a column certctl wrote deleted, another sheet edited, added or deleted;
-- rows typed above 证件台账's header (a title for printing): the header is found below them, within
-  its first rows, and the notes carried all the same;
+- a column certctl wrote deleted, another sheet edited, added or deleted (a sheet named like a part,
+  证件台账(2), that certctl's copy does not have is the clerk's own: added);
+- 证件台账 renamed (证件台账6月): found by its header, its notes carried;
+- cells merged in 证件台账: read as seen, the merged value in each of its rows;
+- fill or font colours, conditional formatting or drop-down lists (数据有效性) a clerk set: certctl
+  writes none, and a ledger written anew has none;
+- rows typed above 证件台账's header (a title for printing), or above the header of a part of it
+  (证件台账(2) …): the header is found below them, within its first rows, and the notes carried all the
+  same (:mod:`certctl.ledger_sheets`; a part's columns placed under the first part's by title);
 - a note (处理情况 or an added column) on a certificate that is no longer in the ledger;
 - a comment (批注) on any cell: certctl writes none, and comments are not values to carry;
 - a formula in any cell: certctl writes no cell as a formula (a clerk's column is carried as the
@@ -36,8 +42,8 @@ reason for the copy). A merge that cannot write the note (a ``.certctl/``
 others can write, a full disk) removes the previous note and copy, which describe the ledger before it,
 and says so. A note of the previous format (certctl before the copy: a digest of every row in the note
 itself) is still read as it was.
-Sorting or filtering a sheet, or formatting, is not an edit certctl looks for (values are compared;
-formatting is not kept).
+Sorting or filtering a sheet, hiding rows or columns, or widths and fonts are not edits certctl looks
+for (values are compared; such formatting is not kept).
 
 Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`back_up`.
 """
@@ -57,16 +63,21 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import state
-from .ledger_file import (back_up, backup_pattern, comments, formulas, open_ledger, removed_on_failure,
+from .ledger_file import (back_up, backup_pattern, colours, comments, formulas, open_ledger, removed_on_failure,
                           saved_as, short)
+from .ledger_sheets import CERT_TITLES as _CERT_TITLES
+from .ledger_sheets import LEDGER_SHEET, continued
+from .ledger_sheets import bases as _bases
+from .ledger_sheets import grid as _grid
+from .ledger_sheets import header_row as _header_row
+from .ledger_sheets import read_sheets
+from .ledger_sheets import renamed as renamed_sheet
 from .pathnames import TEMP_ROOM, fit_name
 
 __all__ = ["NOTES_HEADERS", "ClerkColumns", "Carry", "Note", "carry", "remember", "back_up", "backup_pattern",
            "note_path", "copy_path"]
 
 NOTES_HEADERS = {"zh": "处理情况", "en": "Action taken"}
-_CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
-LEDGER_SHEET = "证件台账"
 _FORMAT = 2  # the note beside a kept copy
 _OLD_FORMAT = 1  # the note holding a digest of every row (certctl before the copy)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # dropped by the writer (not XML 1.0)
@@ -368,6 +379,12 @@ def _read_note(ledger: Path) -> dict[str, Any] | None:
     return doc if ok else None
 
 
+def has_trusted_note(ledger: str | os.PathLike[str]) -> bool:
+    """certctl's note of writing ``ledger`` is there and only this user could have put it there
+    (:func:`_untrusted`): what the merge takes, and what may call a file certctl's own ledger."""
+    return note_path(ledger).is_file() and _untrusted(Path(ledger)) is None
+
+
 def _untrusted(ledger: Path) -> tuple[str, str] | None:
     """(zh, en) why the note and copy beside ``ledger`` are not taken, when they are there but another user
     could have written them — their ``.certctl/`` folder not private (others can write it, or it is not
@@ -416,6 +433,14 @@ class _Written:
             return list(self._sheets)
         return [n for n in _bases(self.book.sheet_names) if n != LEDGER_SHEET]
 
+    def parts(self) -> set[str] | None:
+        """The sheets written as parts of a longer table (证件台账(2) …): a sheet so named that certctl did not
+        write is a clerk's (a copy of 证件台账 in WPS/Excel); None when not known (a note of the previous format)."""
+        if self.book is None:
+            return None
+        names = list(self.book.sheet_names)
+        return {n for n in names if continued(n, names) is not None}
+
     def same_sheet(self, name: str, grid: list[list[Any]]) -> bool:
         """Whether the ledger's sheet ``grid`` holds the rows written there, in any order."""
         if self._sheets is not None:
@@ -431,16 +456,6 @@ def _same_cells(a: Iterable[list[Any]], b: Iterable[list[Any]]) -> bool:
         if ra is None or rb is None or ra != rb or not all(map(operator.is_, map(type, ra), map(type, rb))):
             return False
     return True
-
-
-def _grid(book: Any, name: str) -> list[list[Any]]:
-    """Sheet ``name`` of the workbook ``book`` with the parts that continue it (header once)."""
-    names = list(book.sheet_names)
-    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    for other in names:
-        if continued(other, [name]) == name:
-            grid.extend(book.get_sheet_by_name(other).to_python(skip_empty_area=False)[1:])
-    return grid
 
 
 def _written(ledger: Path, note: dict[str, Any]) -> _Written | None:
@@ -529,20 +544,27 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
                lang: str, distrust: tuple[str, str] | None = None) -> Carry:
     """:func:`carry` once the ledger has to be read: ``same``, it is as certctl wrote it (with a
     clerk's values); else edited since, or no note (``distrust``: why the one there was not taken)."""
-    try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
-        sheets = _read(p, only=LEDGER_SHEET if note is not None else None)
-    except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
-        return Carry(clerk, _unreadable(e))
     # edited: checked against what certctl wrote (as certctl wrote it: nothing to check)
     written = _written(p, note) if note is not None and not same else None
     if note is not None and not same and written is None:
         note = None  # no copy to check against: as without a note
+    parts: list[tuple[str, str]] = []  # rows above the header of 证件台账(2) …
+    try:  # with a note, the other sheets are read later, one at a time (memory: issue 15)
+        sheets = read_sheets(p, LEDGER_SHEET if note is not None else None, parts,
+                             written.parts() if written is not None else None)
+    except Exception as e:  # noqa: BLE001 - any failure to read back is a reason to keep a copy
+        if written is not None and written.book is not None:
+            written.book.close()
+        return Carry(clerk, _unreadable(e))
     new = {cert_key(c) for c in new_certs}
     problems: list[tuple[str, str]] = []
     if note is None:
-        problems.append(distrust or ("找不到上次写出台账时的记录，无法核对改动",
-                                     "no note of what certctl last wrote there, so edits cannot be checked"))
-    grid = sheets.get(LEDGER_SHEET)
+        problems.append(distrust or (f"找不到上次写出台账时的记录，无法核对改动（{state.STATE_NAME} 文件夹被删除了，或台账是从别处拷来的？）",
+                                     f"no note of what certctl last wrote there, so edits cannot be checked (the "
+                                     f"{state.STATE_NAME} folder deleted, or the ledger copied from elsewhere?)"))
+    grid, renamed = sheets.get(LEDGER_SHEET), None
+    if grid is None:
+        renamed, grid = _renamed(p, note, parts, problems)
     if grid is None:
         problems.append((f"工作表“{LEDGER_SHEET}”被删除或改名", f"sheet {LEDGER_SHEET} deleted or renamed"))
         if written is not None and written.book is not None:
@@ -550,10 +572,11 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         return Carry(clerk, problems)
     try:
         clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
+        problems += parts
         if written is not None:
             written.rows = grid = sheets = None  # type: ignore[assignment]  # (memory)
             try:
-                _other_sheets(p, written, problems)
+                _other_sheets(p, written, problems, renamed)
             except Exception as e:  # noqa: BLE001 - as when the whole ledger cannot be read back
                 return Carry(ClerkColumns.default(lang), _unreadable(e))
     finally:
@@ -563,46 +586,24 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         problems.append((f"台账被另存为 {fmt[0]}，其中的公式和批注无法核对",
                          f"the ledger was saved as {fmt[1]}: formulas and comments in it cannot be checked"))
     elif not same:
-        count, cells = formulas(p)  # certctl writes none: each is the clerk's, and values alone would lose it
+        rules: dict[str, set[tuple[str, str]]] = {}  # conditional formatting, drop-down lists: certctl writes none
+        count, cells = formulas(p, rules=rules)  # certctl writes none: each is the clerk's, values alone lose it
         if count:
             problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
                              f"{count} formula cell(s) ({', '.join(cells[:3])}): the new ledger holds their values only"))
+        for sheet, said in rules.items():
+            problems.append((f"在 {sheet} 中设置了{'和'.join(sorted(zh for zh, _ in said))}，新台账中没有",
+                             f"{' and '.join(sorted(en for _, en in said))} set in {sheet}: not in the new ledger"))
     if written is not None:
         cells = comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if cells:
             problems.append((f"加了 {len(cells)} 个批注（{_few(cells)}）",
                              f"{len(cells)} comment(s) added ({', '.join(cells[:3])})"))
+        if written.book is not None and colours(p) - colours(copy_path(p)):  # (a copy to compare with) formatting
+            # is not carried: a clerk's colours are kept only in the ledger copied aside
+            problems.append(("给单元格加了颜色（填充色或字体颜色），新台账中没有这些颜色",
+                             "cells coloured (fill or font colour): the new ledger does not have those colours"))
     return Carry(clerk, problems)
-
-
-def _read(p: Path, only: str | None) -> dict[str, list[list[Any]]]:
-    wb = open_ledger(p)
-    try:
-        out: dict[str, list[list[Any]]] = {}
-        for name in wb.sheet_names:
-            base = continued(name, out)
-            if only is not None and (base or name) != only:
-                continue
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if base is not None:  # a table too long for one sheet, read back as one
-                out[base].extend(grid[1:])
-            else:
-                out[name] = grid
-        return out
-    finally:
-        wb.close()
-
-
-_PART = re.compile(r"(.+)\((\d+)\)")
-
-
-def continued(name: str, earlier: Iterable[str]) -> str | None:
-    """The sheet ``name`` continues (``证件台账(2)`` continues ``证件台账``, SPEC 5), when that sheet came
-    before it; else None."""
-    m = _PART.fullmatch(name)
-    if m is None or int(m.group(2)) < 2 or m.group(1) not in earlier:
-        return None
-    return m.group(1)
 
 
 def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written | None, lang: str, new: set[str],
@@ -662,19 +663,6 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
     return ClerkColumns(titles, by_cert)
 
 
-HEADER_ROWS = 10  # rows of 证件台账 looked at for its header: a clerk may insert a title above it
-
-
-def _header_row(grid: list[list[Any]], own_titles: list[str]) -> int:
-    """The row of 证件台账 ``grid`` that holds certctl's titles: the first row, unless a clerk inserted rows
-    above it (a title for printing) — then the first of the first few holding the certificate column's."""
-    cert = {*own_titles[:1], *_CERT_TITLES}
-    for i, row in enumerate(grid[:HEADER_ROWS]):
-        if any(v.__class__ is str and v.strip() in cert for v in row):
-            return i
-    return 0
-
-
 def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, written: _Written, new: set[str],
                   problems: list[tuple[str, str]]) -> None:
     """Rows deleted, certificate numbers edited, certctl's cells changed — against what was written."""
@@ -710,13 +698,35 @@ def _rows_against(body: list[list[Any]], own: dict[str, int], cert_col: int, wri
                          f"cells certctl derives from the forms changed on {len(changed)} row(s) ({_few(changed)})"))
 
 
-def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -> None:
-    """The ledger's sheets other than 证件台账 against those written, read a sheet at a time."""
+def _renamed(p: Path, note: dict[str, Any] | None, parts: list[tuple[str, str]],
+             problems: list[tuple[str, str]]) -> tuple[str | None, list[list[Any]] | None]:
+    """(name, rows) of the sheet 证件台账 was renamed to (:func:`certctl.ledger_sheets.renamed`), said in
+    ``problems``; (None, None) when there is none (deleted)."""
+    from .ledger_xlsx import HEADERS
+
+    titles = ([list(note["headers"])] if note is not None else
+              [[h for h, _ in HEADERS[LEDGER_SHEET]], [h for _, h in HEADERS[LEDGER_SHEET]]])
+    try:
+        found = renamed_sheet(p, titles, [n for n in HEADERS if n != LEDGER_SHEET], parts)
+    except Exception:  # noqa: BLE001 - read once already: as when there is none
+        found = None
+    if found is None:
+        return None, None
+    problems.append((f"工作表“{LEDGER_SHEET}”改名为“{found[0]}”（其中填写的内容已带入，新台账中仍名为“{LEDGER_SHEET}”）",
+                     f"sheet {LEDGER_SHEET} renamed {found[0]} (what was typed there is carried; the new ledger names it "
+                     f"{LEDGER_SHEET})"))
+    return found
+
+
+def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]], renamed: str | None = None) -> None:
+    """The ledger's sheets other than 证件台账 (or ``renamed``, what it was renamed to) against those
+    written, read a sheet at a time."""
     book = open_ledger(p)
     try:
-        theirs = [n for n in _bases(book.sheet_names) if n != LEDGER_SHEET]
+        parts = written.parts()  # (a sheet named as a part that certctl did not write is the clerk's)
+        theirs = [n for n in _bases(book.sheet_names, parts) if n not in (LEDGER_SHEET, renamed)]
         wrote = written.sheet_names()
-        edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n))]
+        edited = [n for n in wrote if n in theirs and not written.same_sheet(n, _grid(book, n, parts))]
     finally:
         book.close()
     gone = [n for n in wrote if n not in theirs]
@@ -727,15 +737,6 @@ def _other_sheets(p: Path, written: _Written, problems: list[tuple[str, str]]) -
         problems.append((f"删除了工作表 {'、'.join(gone)}", f"sheet(s) deleted: {', '.join(gone)}"))
     if added:
         problems.append((f"新加了工作表 {'、'.join(added)}", f"sheet(s) added: {', '.join(added)}"))
-
-
-def _bases(names: Iterable[str]) -> list[str]:
-    """The sheets of a workbook named ``names``, those continuing another (:func:`continued`) left out."""
-    out: list[str] = []
-    for name in names:
-        if continued(name, out) is None:
-            out.append(name)
-    return out
 
 
 def _unreadable(e: Exception) -> list[tuple[str, str]]:

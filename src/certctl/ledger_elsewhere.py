@@ -13,7 +13,8 @@ carried either; :func:`elsewhere` says so, once a merge, naming the file:
   ``.xls`` ``.ods`` ``.et`` ``.csv`` ``.xlsm``), or another certctl ledger that no merge writes by that name
   (not a ``.bak.xlsx`` copy, nor a second ledger merged beside it with a note of its own).
 
-Nothing is read but names, times and, for an .xlsx newer than the ledger, its list of sheets.
+Nothing is read but names, times and, for an .xlsx newer than the ledger, its list of sheets. A note
+silences a hint only when it passes the trust check a merge makes before taking it (:func:`_noted`).
 """
 
 from __future__ import annotations
@@ -118,11 +119,20 @@ def _ledgers_beside(p: Path) -> list[Path]:
 def _is_ledger(q: Path) -> bool:
     """``q`` is a certctl ledger no merge writes under its name: a copy or a renamed ledger. One with a note of
     its own in ``.certctl/`` is merged there by that name (a bureau keeping 启东台账.xlsx and 柞水台账.xlsx side by
-    side): not the clerk's ledger gone astray."""
-    from .ledger_edits import note_path
+    side): not the clerk's ledger gone astray — when that note can be trusted (:func:`_noted`)."""
     from .outputs import LEDGER_SHEETS, _xlsx_info
 
-    if note_path(q).is_file():
+    if _noted(q):
         return False
     info = _xlsx_info(q)
     return info is not None and all(s in info[0] for s in LEDGER_SHEETS)
+
+
+def _noted(q: Path) -> bool:
+    """``q`` has a note of its own that only this user could have written (the check the merge makes
+    before taking a note, :func:`certctl.ledger_edits.has_trusted_note`). A note that silences a hint must be
+    one certctl wrote: one in a folder others can write, or a link, could have been put there to hide a
+    ledger the clerk works in. (A note that only makes a hint be said, :func:`_gone`, is taken as it is.)"""
+    from .ledger_edits import has_trusted_note
+
+    return has_trusted_note(q)

@@ -1,12 +1,14 @@
 """What a ledger file is, looked at as a file rather than as values — for :mod:`certctl.ledger_edits`,
 which reads a clerk's ledger back before a merge replaces it:
 
-- :func:`open_ledger`: the ledger opened by python-calamine by its content (an .xlsx, or the ledger
-  另存为 .xls / .ods and given back its name), or a :class:`certctl.reader.ReadError` saying in words for
-  the ledger's own clerk what the file is;
+- :func:`open_ledger`: the ledger opened by python-calamine by its content, told by the same function
+  that tells a form's (an .xlsx, or the ledger 另存为 .xls / .ods and given back its name), or a
+  :class:`certctl.reader.ReadError` saying what the file is in reader's words, told to the ledger's own
+  clerk (:func:`for_the_ledger`);
 - :func:`saved_as`: the format it was saved in when not .xlsx;
 - :func:`comments` and :func:`formulas`: where it holds comments (批注) or formulas. certctl writes
-  neither, so every one is the clerk's, and a ledger read as values would lose it;
+  neither, so every one is the clerk's, and a ledger read as values would lose it; :func:`colours`, the
+  fill and font colours it defines, to tell those a clerk gave cells from certctl's own;
 - :func:`back_up`: the ledger copied aside beside itself (``台账.2024-06-05T0930.bak.xlsx``) before a merge
   replaces a ledger whose edits cannot be carried, and :func:`backup_pattern`, the names of such copies.
 """
@@ -23,75 +25,59 @@ from typing import Any, Iterator
 
 from .pathnames import TEMP_ROOM, fit
 
-__all__ = ["open_ledger", "saved_as", "comments", "formulas", "short", "back_up", "backup_pattern",
+__all__ = ["open_ledger", "for_the_ledger", "saved_as", "comments", "formulas", "colours", "short", "back_up", "backup_pattern",
            "removed_on_failure"]
 
 
-_NOT_A_WORKBOOK = {  # what a ledger's bytes are when they are no workbook (reader.sniff), (zh, en)
-    "empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
-    "html": ("这是网页（HTML）文件", "an HTML page"),
-    "text": ("这是文本/CSV 文件", "a text/CSV file"),
-    "binary": ("无法识别的文件格式", "an unknown format"),
-}
+#: reader's advice to the unit that sent a form, and what the ledger's own clerk is told instead (zh, en)
+_FOR_THE_LEDGER = (
+    ("，请让报送单位取消密码后重新报送", "，请在 Excel/WPS 中取消打开密码后保存"),
+    ("；请报送 .xlsx 表格", "（另存为其他格式后又改回了台账的名字？）"),
+    ("，请让报送单位重新发送", ""),
+    ("; ask the unit to remove the password", "; remove the password in Excel/WPS and save it"),
+    ("; send the .xlsx form", " (saved in another format under the ledger's name?)"),
+    ("; ask for it again", ""),
+)
 
 
 def open_ledger(p: Path) -> Any:
-    """The ledger at ``p`` opened by python-calamine, by its content: an .xlsx (refused when a bomb, as a
-    form would be), or an Excel 97-2003 or OpenDocument workbook — the ledger 另存为 .xls or .ods and given
-    back its .xlsx name.
-    Anything else raises a :class:`certctl.reader.ReadError` saying, in words for the ledger's own clerk,
-    what the file is."""
-    import zipfile
+    """The ledger at ``p`` opened by python-calamine by its content, told as :mod:`certctl.reader` tells a
+    form's (the same sniffing, zip-bomb and OLE checks): an .xlsx, or an Excel 97-2003 or OpenDocument
+    workbook — the ledger 另存为 .xls or .ods and given back its .xlsx name.
+    Anything else raises reader's :class:`certctl.reader.ReadError`, its words for the ledger's own clerk
+    (:func:`for_the_ledger`): not advice to a unit to send the form again."""
+    from .reader import ReadError, _open_calamine, _size_and_head, _workbook_format
 
-    from python_calamine import CalamineWorkbook
-
-    from .reader import ReadError, check_zip, foreign_kind, sniff
-
-    with open(p, "rb") as fh:
-        head = fh.read(4096)
-    kind = sniff(head)
-    if kind == "ole":
-        return _by_content(p)
-    if kind != "zip":
-        zh, en = (foreign_kind(head) if kind == "foreign" else None) or _NOT_A_WORKBOOK.get(kind, _NOT_A_WORKBOOK["binary"])
-        raise ReadError("F001", f"{zh}，不是 Excel 工作簿（另存为其他格式后又改回了台账的名字？）",
-                        f"{en}, not an Excel workbook (saved in another format under the ledger's name?)")
     try:
-        zipfile.ZipFile(p).close()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
-        raise ReadError("F001", f"台账文件不完整或已损坏（{short(e)}）", f"the file is truncated or corrupt ({short(e)})") from None
-    if check_zip(p) == "ods":  # (the ledger is certctl's, but a bomb is refused all the same)
-        return _by_content(p)  # 另存为 .ods under the ledger's name
-    return CalamineWorkbook.from_path(str(p))
+        _, head = _size_and_head(p)
+        return _open_calamine(p, None, _workbook_format(p, None, head))
+    except ReadError as e:
+        raise for_the_ledger(e) from None
+
+
+def for_the_ledger(e: Any) -> Any:
+    """reader's ReadError ``e`` about a form, said of the ledger: 台账文件… with no advice to a sending unit."""
+    from .reader import ReadError
+
+    zh, en = e.zh, e.en
+    for theirs, ours in _FOR_THE_LEDGER:
+        zh, en = zh.replace(theirs, ours), en.replace(theirs, ours)
+    if not zh.startswith("这是"):
+        zh = ("台账" if zh.startswith("文件") else "台账文件的" if zh.startswith("部件") else "台账文件") + zh
+    return ReadError(e.code, zh, en)
 
 
 def saved_as(p: Path) -> tuple[str, str] | None:
     """(zh, en) of the format the ledger at ``p`` was saved in, when it is not .xlsx but was read back
-    (:func:`open_ledger`): Excel 97-2003 or OpenDocument."""
-    import zipfile
-
-    from .reader import sniff
+    (:func:`open_ledger`, the same detection): Excel 97-2003 or OpenDocument."""
+    from .reader import ReadError, _size_and_head, _workbook_format
 
     try:
-        with open(p, "rb") as fh:
-            kind = sniff(fh.read(4096))
-        if kind == "ole":
-            return "Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"
-        with zipfile.ZipFile(p) as z:
-            names = set(z.namelist())
-        if "xl/workbook.xml" not in names and "content.xml" in names:
-            return "OpenDocument 格式（.ods）", "OpenDocument (.ods)"
-    except (OSError, zipfile.BadZipFile, ValueError):
-        pass
-    return None
-
-
-def _by_content(p: Path) -> Any:
-    """The workbook at ``p`` opened by python-calamine as its content says (from_path goes by the name)."""
-    from python_calamine import CalamineWorkbook
-
-    with open(p, "rb") as fh:
-        return CalamineWorkbook.from_filelike(fh)
+        fmt = _workbook_format(p, None, _size_and_head(p)[1])
+    except (ReadError, OSError):
+        return None
+    return {"xls": ("Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"),
+            "ods": ("OpenDocument 格式（.ods）", "OpenDocument (.ods)")}.get(fmt)
 
 
 _REF = re.compile(rb'<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\sref="([A-Z]+[0-9]+)"')
@@ -124,14 +110,50 @@ def comments(p: Path) -> list[str]:
         return []
 
 
+_STYLE_SECTION = re.compile(rb"<(?:\w+:)?(fonts|fills)\b.*?</(?:\w+:)?\1>", re.S)
+_COLOUR = re.compile(rb"<(?:\w+:)?(?:fgColor|color)\b([^>]*)>")
+_COLOUR_ATTR = re.compile(rb'\b(rgb|theme|indexed|tint|auto)="([^"]*)"')
+#: the colour of plain text, which Excel, WPS and LibreOffice may write into a font on saving: not the clerk's
+_TEXT_COLOURS = {(("theme", "1"),), (("rgb", "FF000000"),), (("indexed", "64"),), (("indexed", "8"),), (("auto", "1"),)}
+
+
+def colours(p: Path) -> set[tuple[tuple[str, str], ...]]:
+    """The fill and font colours the workbook at ``p`` defines (``xl/styles.xml``), black text left out:
+    a colour in an edited ledger that certctl's copy does not define is one a clerk gave cells, which a
+    ledger written anew would lose. Empty for a workbook not in that format (.xls)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            if z.getinfo("xl/styles.xml").file_size > 32 << 20:
+                return set()
+            xml = z.read("xl/styles.xml")
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return set()
+    found = set()
+    for section in _STYLE_SECTION.finditer(xml):
+        for m in _COLOUR.finditer(section.group(0)):
+            c = tuple(sorted((k.decode("ascii"), v.decode("ascii", "replace").upper()) for k, v in _COLOUR_ATTR.findall(m.group(1))))
+            if c and c not in _TEXT_COLOURS:
+                found.add(c)
+    return found
+
+
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f[\s>/]")  # a cell's formula comes first in it
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 
 
-def formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
+#: what a clerk may add to a sheet that certctl writes none of, and a ledger written anew loses (zh, en)
+SHEET_RULES = {b"<conditionalFormatting": ("条件格式", "conditional formatting"),
+               b"<dataValidation": ("数据有效性（下拉列表等）", "data validation (drop-down lists …)")}
+
+
+def formulas(p: Path, slice_size: int = 1 << 20,
+             rules: dict[str, set[tuple[str, str]]] | None = None) -> tuple[int, list[str]]:
     """How many cells of the ledger at ``p`` hold a formula, and the first few (``证件台账!O2``) — each
     sheet's XML read a slice at a time, cut after a row's tag (no cell is cut in two); (0, []) for a
-    workbook not in that format (.xls)."""
+    workbook not in that format (.xls). ``rules``: filled, in the same reading, with each sheet's
+    :data:`SHEET_RULES` (conditional formatting, data validation; after the rows, so never cut)."""
     import zipfile
 
     from .reader import sheet_parts
@@ -141,6 +163,10 @@ def formulas(p: Path, slice_size: int = 1 << 20) -> tuple[int, list[str]]:
 
     def look(sheet: str, xml: bytes) -> None:
         nonlocal count
+        if rules is not None:
+            for tag, said in SHEET_RULES.items():
+                if tag in xml:
+                    rules.setdefault(sheet, set()).add(said)
         # no formula at all (the usual slice: an "f" is rare in a sheet's XML, and looked for by memchr)
         if b"f" not in xml or (b"<f" not in xml and b":f" not in xml):
             return

@@ -457,8 +457,11 @@ def _read_stored(path: str | os.PathLike[str], with_report: bool) -> StoredDocke
     from .model.clocks import Action, Clock
     from .model.docket import Docket, DocketEntry
 
+    from . import state
+
     p = Path(path)
     db = _open_ledger(p)
+    state.tighten(state.beside(p))  # certctl's folder there, left 0755 by an earlier certctl (not made here)
     try:
         meta = dict(db.execute('SELECT "key", "value" FROM "meta"'))
         if "docket" not in meta:

@@ -285,9 +285,12 @@ def is_certctl_output(path: str | os.PathLike[str], kind: str) -> bool:
 
 
 def _noted_ledger(p: Path) -> bool:
-    from .ledger_edits import note_path
+    """certctl's note of writing ``p`` is there, and only this user could have put it there (the merge's
+    own trust check, :func:`certctl.ledger_edits.has_trusted_note`): a note planted in a folder others can
+    write must not make a clerk's own workbook of that name one certctl may replace."""
+    from .ledger_edits import has_trusted_note
 
-    return note_path(p).is_file()
+    return has_trusted_note(p)
 
 
 def _report_titles() -> tuple[str, ...]:

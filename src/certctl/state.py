@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STATE_ENV", "DEFAULT_MODE", "configure", "state_dir", "beside", "own_dir", "file_mode", "umask",
+__all__ = ["STATE_ENV", "DEFAULT_MODE", "configure", "state_dir", "beside", "own_dir", "tighten", "file_mode", "umask",
            "private_dir", "check_private", "unsafe", "key_of", "lock_file"]
 
 STATE_ENV = "CERTCTL_STATE_DIR"
@@ -128,20 +128,29 @@ def key_of(path: str | os.PathLike[str]) -> str:
 
 def own_dir(path: str | os.PathLike[str]) -> Path:
     """certctl's own folder beside an output (``.certctl/``: the ledger's lock and note, a report's lock):
-    created 0700. One this user owns that group or others can write — made by an earlier certctl under a
-    umask of 002, the default for users on many Linux desktops — loses those write bits: the ledger's
-    note is kept only in a folder no one else can write (:func:`private_dir`), and without it every
-    merge of a ledger with 处理情况 typed in copied it aside as unchecked. OSError when it cannot be made."""
+    created 0700, and one there already tightened to 0700 (:func:`tighten`). OSError when it cannot be made."""
     p = Path(path)
     p.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if hasattr(os, "geteuid"):
-        st = os.lstat(p)
-        if S.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o022:
-            try:
-                os.chmod(p, S.S_IMODE(st.st_mode) & ~0o022)
-            except OSError:
-                pass  # said where it matters: the note is not kept, the ledger copied aside
+    tighten(p)
     return p
+
+
+def tighten(path: str | os.PathLike[str]) -> None:
+    """Make ``path``, certctl's own ``.certctl/`` folder, 0700 when this user owns it and group or others
+    have any access: one made by an earlier certctl (0755, or 0775 under a umask of 002, the default for
+    users on many Linux desktops). A folder others can write is not trusted with the ledger's note
+    (:func:`private_dir`: every merge of a ledger with 处理情况 typed in then copied it aside as
+    unchecked); one others can read or list shows the names of the ledgers merged there. Nothing is
+    made, and nothing is said when it cannot be changed (said where it matters: the note is not kept,
+    the ledger copied aside); a link, or another user's folder, is left as it is."""
+    if not hasattr(os, "geteuid"):
+        return
+    try:
+        st = os.lstat(path)
+        if S.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o077:
+            os.chmod(path, S.S_IMODE(st.st_mode) & ~0o077)
+    except OSError:
+        pass
 
 
 class UnsafeDir(OSError):
