@@ -116,18 +116,23 @@ class FormSpec:
 
 
 _SEQ = Column("seq", "序号", "seq", required=False, optional=True, width=6, aliases=("编号", "序"))
-_NAME = Column("name", "姓名", "name", width=10, empty_code="N001", hint="持证人姓名；少数民族姓名用“·”分隔")
+_NAME = Column("name", "姓名", "name", width=10, empty_code="N001", aliases=("持证人姓名", "持证人员姓名"), hint="持证人姓名；少数民族姓名用“·”分隔")
 _UNIT = Column("unit", "所属主体（受委托组织）全称", "unit", width=30,
-               aliases=("所属主体全称", "所属主体", "所属主体(受委托组织)", "执法主体全称", "所属单位全称"),
+               aliases=("所属主体全称", "所属主体", "所属主体(受委托组织)", "执法主体全称", "所属单位全称", "单位名称",
+                        "工作单位", "所属单位名称"),
                hint="填写单位全称，不用简称")
 _ID = Column("id", "身份证号码", "id", width=21, empty_code="I001", aliases=("身份证号", "公民身份号码", "公民身份证号码", "身份证件号码", "身份证"),
              hint="18 位身份证号码，本列为文本格式")
 _SEX = Column("sex", "性别", "sex", enum=SEX, width=6)
 _CERT = Column("cert", "行政执法（监督）证件号码", "cert", width=20, empty_code="C001",
-               aliases=("行政执法证件号码", "执法证件号码", "执法证号", "证件号码", "执法证号码"),
+               aliases=("行政执法证件号码", "执法证件号码", "执法证号", "证件号码", "执法证号码",
+                        # 号 / 编号 / 号码: the number on the card, however the unit words it
+                        "执法证件编号", "执法证编号", "证件编号", "执法证件号", "行政执法证号", "行政执法证件编号"),
                hint="按证件原件填写，本列为文本格式")
 _OLD_CERT = Column("cert", "原行政执法（监督）证件号码", "cert", width=20, empty_code="C001",
-                   aliases=("原行政执法证件号码", "原证件号码", "原执法证号", "行政执法（监督）证件号码", "证件号码"),
+                   aliases=("原行政执法证件号码", "原证件号码", "原执法证号", "行政执法（监督）证件号码", "证件号码",
+                            "原执法证件号码", "原执法证件编号", "原证件编号", "原执法证号码", "原执法证编号",
+                            "执法证件号码", "执法证号", "执法证件编号"),
                    hint="按原证件填写，本列为文本格式")
 _REMARK = Column("remark", "备注", "text", required=False, width=16)
 _CHANGE_DATE = Column("change_date", "变动日期", "date", required=False, optional=True, width=12,
@@ -145,7 +150,8 @@ ANNEX1 = FormSpec(
     "“行政执法主体和人员管理系统”人员数据录入归集、注销、修改备案表",
     (_SEQ, _NAME, _UNIT, _ID, _SEX, _CERT,
      Column("action", "数据录入归集、注销、修改情况", "enum", enum=ENTRY_ACTIONS, width=14,
-            aliases=("数据录入归集注销修改情况", "录入归集、注销、修改情况", "情况"), hint="录入归集 / 注销 / 修改"),
+            aliases=("数据录入归集注销修改情况", "录入归集、注销、修改情况", "情况", "录入归集、注销、修改",
+                     "数据录入归集、注销、修改"), hint="录入归集 / 注销 / 修改"),
      Column("entry_date", "数据录入时间", "date", width=12, aliases=("录入时间", "数据录入日期", "录入日期")),
      _SIGN_DATE, _REMARK),
     checks=(),
@@ -156,7 +162,7 @@ ANNEX2 = FormSpec(
     "annex2", "annex2", "附件2 证件注销表", "Annex 2 revocation",
     "行政执法（监督）证件注销表",
     (_SEQ, _NAME, _UNIT, _ID, _SEX, _OLD_CERT,
-     Column("reason", "注销原因", "text", choices=REVOKE_REASONS, width=12),
+     Column("reason", "注销原因", "text", choices=REVOKE_REASONS, width=12, aliases=("注销理由", "注销事由")),
      Column("destination", "被注销人员去向", "text", width=16, aliases=("人员去向", "去向")),
      _CHANGE_DATE, _REMARK),
     footer=_RETURN_NOTE,
@@ -171,7 +177,7 @@ ANNEX3 = FormSpec(
      Column("orig_unit", "原所属主体（受委托组织）全称", "unit", width=28,
             aliases=("原所属主体全称", "原所属主体", "原单位", "原所属单位")),
      _OLD_CERT,
-     Column("reason", "换证原因", "text", choices=REPLACE_REASONS, width=12),
+     Column("reason", "换证原因", "text", choices=REPLACE_REASONS, width=12, aliases=("换证理由", "换证事由", "换发原因")),
      Column("unit", "现所属主体（受委托组织）全称", "unit", width=28, aliases=("现所属主体全称", "现所属主体", "现单位", "现所属单位")),
      Column("post", "工作岗位及职务", "text", width=14, aliases=("工作岗位", "岗位及职务")),
      Column("field", "执法种类", "text", width=12, aliases=("执法类别", "执法领域")),
@@ -187,7 +193,8 @@ ANNEX4 = FormSpec(
     (_SEQ, _NAME, _UNIT, _ID, _SEX, _CERT,
      Column("lost_date", "证件遗失时间", "date", width=12, aliases=("遗失时间", "遗失日期", "证件遗失日期")),
      Column("declaration", "领证机关声明作废情况（申明作废方式、时间等）", "text", width=30, empty_code="A401",
-            aliases=("领证机关声明作废情况", "声明作废情况", "领证机关申明作废情况", "领证机关声明作废情况(声明作废方式、时间等)"),
+            aliases=("领证机关声明作废情况", "声明作废情况", "领证机关申明作废情况", "领证机关声明作废情况(声明作废方式、时间等)",
+                     "声明作废方式、时间", "声明作废方式及时间", "申明作废情况"),
             hint="声明作废的方式和时间，如：2024年6月1日 商洛日报登报声明作废"),
      _REMARK),  # 签收 of the reissued card: a date in 备注 (the page has no room for another column)
     footer="注：报送表格时，领证单位应当就声明作废情况附相关凭证。",
@@ -200,9 +207,10 @@ SURVEY_PEOPLE = FormSpec(
     "行政执法证件专项清理工作摸排统计表",
     (_SEQ,
      Column("reporting_unit", "所属单位", "unit", width=20, aliases=("所属辖区单位", "辖区单位")),
-     Column("unit", "执法主体全称", "unit", width=28, aliases=("执法主体", "所属主体全称", "所属主体（受委托组织）全称")),
+     Column("unit", "执法主体全称", "unit", width=28, aliases=("执法主体", "所属主体全称", "所属主体（受委托组织）全称", "执法主体名称")),
      _NAME, _SEX, _ID,
-     Column("cert", "证件号码", "cert", width=20, empty_code="C001", aliases=("行政执法证件号码", "执法证号", "行政执法（监督）证件号码")),
+     Column("cert", "证件号码", "cert", width=20, empty_code="C001", aliases=("行政执法证件号码", "执法证号", "行政执法（监督）证件号码",
+                                                                         "执法证件号码", "执法证件编号", "执法证编号", "证件编号", "执法证号码")),
      Column("category", "证件类别", "enum", enum=CERT_CATEGORIES, width=10),
      Column("version", "证件版本", "enum", enum=CERT_VERSIONS, width=8),
      Column("person_type", "人员身份", "enum", enum=PERSON_TYPES, width=14, aliases=("人员类别", "人员身份类别")),

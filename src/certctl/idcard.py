@@ -75,9 +75,14 @@ class IdResult:
     male: bool | None = None
 
 
+_X_LOOKALIKES = frozenset("×ХхΧχ✕╳")
+
+
 def normalise_id_text(raw: str) -> str:
     t = clean_text(raw)  # NFKC: full-width digits and X to half-width
     t = _INVISIBLE_RE.sub("", t).replace("-", "")
+    if t[-1:] in _X_LOOKALIKES:  # the check character X typed as × (乘号, from the IME's symbols) or a Cyrillic Х
+        t = t[:-1] + "X"
     t = t.upper()
     if not t.isascii():  # dropping spaces / upper-casing can leave letter + mark uncomposed: settle it
         for _ in range(3):

@@ -152,6 +152,15 @@ class DateProblem(str):
     """Why a value is not a date: 'empty', 'format' (unreadable), 'impossible' (e.g. 2024-02-30)."""
 
 
+QUOTES = "'‘’`"  # typed or exported in front of a value to keep it as text, as Excel's '320681…
+
+
+def unquoted(text: str) -> str:
+    """``text`` without the quote a system export or a paste left in front of it ('2024-05-20, '64,
+    '320680000001: the mark that keeps a value as text in Excel, which Excel itself does not store)."""
+    return text.lstrip(QUOTES).lstrip() if text[:1] in QUOTES else text
+
+
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     """Parse a cell into a date. Returns (date, None) or (None, problem) with problem one of
     'empty', 'format', 'impossible'. Never raises."""
@@ -177,7 +186,7 @@ def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
         if 1 <= v < 2958466 and not (19000101 <= v <= 21001231):
             return _EXCEL_EPOCH + dt.timedelta(days=int(v)), None
         return _from_parts_compact(str(int(v))) if v.is_integer() else (None, "format")
-    text = clean_text(str(value))
+    text = unquoted(clean_text(str(value)))
     if not text:
         return None, "empty"
     text = text.replace("号", "日").replace("。", ".").rstrip(".")  # 2024。6。3: "." typed in a Chinese IME
@@ -234,7 +243,7 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
         if value != value:
             return None, "empty"
         return float(value), None
-    t = clean_text(str(value))
+    t = unquoted(clean_text(str(value)))
     if not t:
         return None, "empty"
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(学时|小时|课时|个|人|h)?", t)

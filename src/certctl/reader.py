@@ -18,7 +18,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from .pathnames import undecodable
 
@@ -57,6 +57,8 @@ class SheetData:
     # formula error cells (row, column, text) in the sheet's XML, which calamine reads as empty (xlsx,
     # read_workbook(error_cells=True)); None: not looked for (certctl.validate.errorcells)
     error_cells: list[tuple[int, int, str]] | None = None
+    # rows hidden in Excel/WPS (hidden by hand or by a filter), 0-based: found with error_cells (xlsx)
+    hidden_rows: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)
@@ -299,27 +301,49 @@ def _f_element(xml: bytes) -> bool:
     return b"<f" in xml or b":f" in xml
 
 
-def _scan_part(zf: zipfile.ZipFile, part: str) -> tuple[int, int, list[tuple[int, int, str]] | None]:
-    """A worksheet part inflated once: _uncached_formulas of its head, and its formula error cells
-    (None when the part could not be read to its end, or is refused: errorcells reads it again)."""
+def _scan_part(zf: zipfile.ZipFile, part: str) -> tuple[int, int, list[tuple[int, int, str]] | None, frozenset[int]]:
+    """A worksheet part inflated once: _uncached_formulas of its head, its formula error cells (None
+    when the part could not be read to its end, or is refused: errorcells reads it again) and its
+    hidden rows."""
     from .validate.errorcells import SLICE, cells_in_slices
 
     try:
         fh = zf.open(part)
     except Exception:
-        return 0, 0, None
+        return 0, 0, None, frozenset()
     with fh:
         try:
             head = fh.read(UNCACHED_SCAN)
         except Exception:
-            return 0, 0, None
+            return 0, 0, None, frozenset()
         n, rows = _uncached_in(head)
         if n >= 3 and rows >= 1:
-            return n, rows, None
+            return n, rows, None, frozenset()
+        hidden: set[int] = set()
         try:
-            return n, rows, list(cells_in_slices(itertools.chain([head], iter(lambda: fh.read(SLICE), b""))))
+            slices = hidden_rows_in(itertools.chain([head], iter(lambda: fh.read(SLICE), b"")), hidden)
+            return n, rows, list(cells_in_slices(slices)), frozenset(hidden)
         except Exception:
-            return n, rows, None
+            return n, rows, None, frozenset(hidden)
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+
+
+def hidden_rows_in(slices: Iterable[bytes], found: set[int]) -> Iterator[bytes]:
+    """The slices of a worksheet part's XML passed on unchanged; the 0-based numbers of its hidden rows
+    (``<row r="5" hidden="1">``: hidden by hand or by a filter) added to ``found`` on the way. A row
+    tag cut between two slices is found whole with the last 256 bytes of the slice before."""
+    tail = b""
+    for chunk in slices:
+        xml = tail + chunk
+        if b"hidden=" in xml:
+            for m in _HIDDEN_ROW.finditer(xml):
+                r = re.search(rb'\br="(\d+)"', m.group(0))
+                if r:
+                    found.add(int(r.group(1)) - 1)
+        tail = chunk[-256:]
+        yield chunk
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -376,7 +400,12 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None, *,
         raise ReadError("F006", f"文件大小 {size:,} 字节，超过上限", f"file is {size:,} bytes, over the limit")
     fmt = _workbook_format(p, data, head)
     digest = file_hash(p) if data is None else hashlib.sha256(data).hexdigest()
-    sheets = _read_sheets(_open_calamine(p, data, fmt))
+    fitted = None
+    if fmt == "xlsx":  # cells far outside the table: certctl.sheet_extent
+        from .sheet_extent import fit_to_values
+
+        fitted = fit_to_values(p if data is None else io.BytesIO(data))
+    sheets = _read_sheets(_open_calamine(p, data if fitted is None else fitted, fmt))
     mark = None
     if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
         for sh in sheets:
@@ -549,7 +578,7 @@ def _check_uncached(p: Path | io.BytesIO, sheets: list[SheetData], error_cells: 
                     sh.error_cells = [] if error_cells else None  # nothing to restore (errorcells: the same)
                     continue
                 if error_cells:
-                    n, rows, sh.error_cells = _scan_part(zf, part)
+                    n, rows, sh.error_cells, sh.hidden_rows = _scan_part(zf, part)
                 else:
                     n, rows = _uncached_formulas(zf, part)
                 sh.uncached_formulas = n

@@ -35,6 +35,8 @@ _SOURCE_EN = (
      ": reading convention (a 备注 too long for its row goes on in the next row, or its cell is merged downward)"),
     ("：读表惯例（备注写不下时续写在下一行）", ": reading convention (a 备注 too long for its row goes on in the next row)"),
     ("：读表惯例（表格模板常附填表示例）", ": reading convention (a form's template often carries an example sheet)"),
+    ("：读表惯例（没有年份的日期，按填报时间当天或之前最近的该日读）",
+     ": reading convention (a day without its year is the last such day up to the form's date)"),
     ("：同一报送的版本，见 ", ": versions of one submission, see "),
     ("；表头与必填项见", "; headers and required cells: "),
     ("（certctl.toml [cert_patterns]）", " (certctl.toml [cert_patterns])"),
@@ -101,8 +103,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "请使用 certctl template 生成的空白表格，或用 --form 指定表格类型。",
        "Use a blank form from `certctl template`, or force the kind with --form."),
     _R("F003", ERROR, "missing-column", "缺少必填列", "A required column is missing", DQ,
-       "表头（第 {header_row} 行）中缺少必填列“{column}”，该列的内容都无法核对。",
-       "Required column '{column}' is missing from the header (row {header_row}); nothing in it can be checked.",
+       "表头（第 {header_row} 行）中缺少必填列“{column}”，该列的内容都无法核对。{meant}",
+       "Required column '{column}' is missing from the header (row {header_row}); nothing in it can be checked.{meant}",
        "请按通知附件格式补上该列，列名可参照空白模板。",
        "Add the column as laid out in the notice's annex; see the blank template."),
     _R("F004", WARNING, "duplicate-column", "同一列名出现两次，只读取第一列",
@@ -131,6 +133,15 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "Sheet '{name}' is hidden; its {rows} data rows were read too (and go into the ledger on merge).",
        "如是旧版本或草稿，请删除该工作表后重新报送；如是本期数据，请取消隐藏，便于核对。",
        "If it is an old copy or a draft, delete the sheet and send the form again; if not, unhide it."),
+    _R("F013", INFO, "hidden-rows", "表格中被隐藏（或被筛选隐藏）的行中有人员数据，已照常读取",
+       "Rows hidden in Excel/WPS (by hand or by a filter) hold people; they were read like the others",
+       DQ + "：不漏读、不重复计数",
+       "第 {lines} 行在 Excel/WPS 中是隐藏的（手动隐藏或筛选），其中 {count} 人已照常读取。",
+       "Row(s) {lines} are hidden in Excel/WPS (by hand or by a filter); the {count} people on them were read "
+       "like the others.",
+       "如这些人不应报送，请删除这些行后重新报送；否则请取消隐藏或清除筛选，便于核对人数。",
+       "If they should not be reported, delete the rows and send the form again; otherwise unhide them or "
+       "clear the filter so the count can be checked."),
     _R("F010", INFO, "remark-continued", "只填了备注的行，作为上一行备注的续写并入，不算作一人",
        "A row of 备注 alone continues the 备注 of the row above; it is not another person",
        DQ + "：读表惯例（备注写不下时续写在下一行，或把备注单元格向下合并）",
@@ -250,6 +261,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _R("D002", ERROR, "date-after-form", "日期晚于填报时间", "Date is after the form's 填报时间", DQ,
        "“{field}”为 {value}，晚于填报时间 {form_date}。", "{field} {value} is after the form date {form_date}.",
        "请核对日期。", "Check the date."),
+    _R("D003", INFO, "date-without-year", "日期没有写年份，按填报时间推定年份", "A date without its year, given the "
+       "year of the form's 填报时间", DQ + "：读表惯例（没有年份的日期，按填报时间当天或之前最近的该日读）",
+       "“{field}”的值“{value}”没有写年份，按填报时间 {form_date} 读作 {date}。",
+       "{field} '{value}' has no year; read as {date}, the last such day up to the form date {form_date}.",
+       "如年份不对，请写上年份，如 2024年5月20日。", "If that is the wrong year, write the year, e.g. 2024年5月20日."),
 
     # ---------------------------------------------------------------- C: certificate numbers
     _R("C001", ERROR, "cert-missing", "证件号码为空", "Certificate number is empty", DQ + "；表头与必填项见" + QD + " 附件1—4",

@@ -17,7 +17,8 @@ from typing import Any, Callable, NamedTuple
 from .. import forms as F
 from .. import rules as R
 from ..idcard import IdResult, check_char, check_id
-from ..normalize import DASHES, cell_text, clean_text, compact, normalise_name, parse_date, parse_number
+from ..normalize import (DASHES, cell_text, clean_text, compact, normalise_name, parse_date, parse_number,
+                         unquoted)
 from .errorcells import is_error_value
 
 
@@ -144,8 +145,9 @@ def convert_cert(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
             return None, (Problem("C003", text),)
         return str(int(raw)), ()
     # a character Excel and WPS do not show (a zero-width space pasted from a web page or a chat) is no
-    # character of the number: dropped, not turned into a space the clerk cannot see (“JS​0003” is JS0003)
-    v = text if text.isascii() and text.isalnum() else clean_text(text.translate(_UNSEEN))
+    # character of the number: dropped, not turned into a space the clerk cannot see (“JS​0003” is JS0003);
+    # nor is the quote an export leaves in front to keep the number as text ('320680000001, as an ID's)
+    v = text if text.isascii() and text.isalnum() else unquoted(clean_text(text.translate(_UNSEEN)))
     if _EXPONENT.fullmatch(v):  # 3.20681E+13, as Excel shows a long number: its digits are lost
         return None, (Problem("C003", text),)
     if not _LETTERS_DIGITS.fullmatch(v):
@@ -194,11 +196,39 @@ def convert_date(raw: Any, col: F.Column, facts: FormFacts) -> Converted:
     """A date (Excel date or serial, 2024-06-03, 2024/6/3, 2024.6.3, 2024年6月3日, 20240603); D001
     when it is none or does not exist, D002 when it is after the form's 填报时间."""
     d, problem = parse_date(raw)
+    if d is not None and d.year < 1950 and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        d, problem = None, "format"  # 5.2 (5.20 typed into a number cell) is no serial of an event's day
+    if d is None and problem == "format" and facts.form_date is not None and isinstance(raw, str):
+        d = month_day(raw, facts.form_date)  # (not a number cell: 5.20 typed there is 5.2, its day lost)
+        if d is not None:  # 5月20日: the year the form's date gives it, said
+            return d, (Problem("D003", cell_text(raw), params={"date": d.isoformat(),
+                                                                 "form_date": facts.form_date.isoformat()}),)
     if d is None:
         return None, (Problem("D001", cell_text(raw), params={"why": _why_not_a_date(problem or "format", facts.lang)}),)
     if facts.form_date and d > facts.form_date and not col.after_form:
         return d, (Problem("D002", d.isoformat(), params={"form_date": facts.form_date.isoformat()}),)
     return d, ()
+
+
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*(?:月\s*(\d{1,2})\s*[日号]?|[./-]\s*(\d{1,2}))")
+
+
+def month_day(text: str, form_date: dt.date) -> dt.date | None:
+    """A day written without its year (5月20日, 5月20号, 5.20, 5-20, 5/20) as the last such day on or
+    before the form's 填报时间 — as a day without its year in 备注 is dated (certctl.model.events); None
+    for anything else, or a day that does not exist."""
+    m = _MONTH_DAY.fullmatch(clean_text(text).replace("。", "."))
+    if m is None:
+        return None
+    month, day = int(m.group(1)), int(m.group(2) or m.group(3))
+    for year in (form_date.year, form_date.year - 1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if d <= form_date:
+            return d
+    return None
 
 
 def _why_not_a_date(problem: str, lang: str) -> str:

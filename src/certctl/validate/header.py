@@ -184,6 +184,7 @@ def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool | 
     colmap: dict[str, int] = {}
     dupes: dict[str, list[int]] = {}
     unknown: list[tuple[int, str]] = []
+    last: tuple[int, str | None] = (-2, None)  # the column before and the key it named
     for c in range(width):
         texts = _candidates(rows, r, c, n, fill)
         key = next((k for k in (column_named(spec, t) for t in texts) if k), None)
@@ -192,10 +193,23 @@ def read_header(spec: F.FormSpec, rows: list[list[object]], r: int, two: bool | 
             if label:
                 unknown.append((c, label))
         elif key in colmap:
-            dupes.setdefault(key, [colmap[key]]).append(c)
+            if not (last == (c - 1, key) and _merged_on(rows, r, c, n, fill)):
+                dupes.setdefault(key, [colmap[key]]).append(c)
         else:
             colmap[key] = c
+        last = (c, key)
     return colmap, dupes, unknown
+
+
+def _merged_on(rows: list[list[object]], r: int, c: int, n: int, fill: Fill) -> bool:
+    """Whether column ``c`` of an ``n``-row header holds nothing of its own, its title coming from a
+    range merged across from the column before (a wide title merged over two columns, 所属主体（受委托组织）
+    全称 over C:D): one header cell, not the column named twice."""
+    return (r, c) in fill and all(blank_cell(cell_at(rows, r + k, c, None)) for k in range(n))
+
+
+def blank_cell(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
 class Lines:
@@ -293,6 +307,17 @@ def _worth_scoring(sheet: SheetData, r: int, fill: Fill, catalogue_only: bool, l
     if sum(1 for v in row if v != "" and v is not None) < 2 and not any(fill.get((r, c)) for c in range(len(row))):
         return False
     return not catalogue_only or names_three_columns(sheet.rows, r, fill, lines)
+
+
+def header_at(sheet: SheetData, r: int, specs: Iterable[F.FormSpec]) -> Header | None:
+    """The best-scoring header of any of ``specs`` whose top row is row ``r`` (0-based), or None."""
+    rows, fill = sheet.rows, merged_fill(sheet)
+    if r >= len(rows) or not _worth_scoring(sheet, r, fill, all(s in F.SPECS for s in specs), Lines(rows, fill)):
+        return None
+    heights = [n for n in range(1, MAX_HEADER_ROWS + 1) if r + n - 1 < len(rows) and (n < 3 or _header_like(rows[r + 2]))]
+    found = (_score(spec, sheet, r, n, fill) for spec in specs for n in heights)
+    best = max((h for h in found if h is not None), key=lambda h: h.score, default=None)
+    return _two_rows_if_merged(sheet, best, fill) if best is not None else None
 
 
 def locate_header(sheet: SheetData, specs: Iterable[F.FormSpec], max_scan: int = MAX_SCAN) -> Header | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Sequence
 
@@ -13,12 +14,12 @@ from ..gcpause import gc_paused
 from ..marks import kind_label
 from ..normalize import cell_text, compact
 from ..reader import ReadError, SheetData, WorkbookData, read_workbook
-from .body import Body, Rows, blank, data_rows, spread_merged
+from .body import Body, Rows, blank, data_rows, rows_naming, spread_merged
 from .columns import IdColumns, convert_column
 from .context import FileCheck
 from .convert import FormFacts
 from .errorcells import is_error_value, restore_error_cells
-from .header import Header, locate_header
+from .header import Header, header_at, locate_header
 from .metadata import fill_from_footer, parse_metadata
 from .options import Options
 from .results import FormResult, SheetResult
@@ -70,6 +71,8 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     for (sheet, _), done in zip(located, result.sheets):
         if sheet.hidden and done.record_count:  # read, not dropped (rows would be lost), but said (issue 12)
             check.add("F009", sheet.name, name=sheet.name, rows=done.record_count)
+        elif sheet.hidden_rows and done.record_count:
+            hidden_rows(check, sheet.hidden_rows, done)
     for sheet, hdr in examples:  # 填表示例 beside the form: not data (its example person is nobody)
         rows = sum(1 for r in sheet.rows[hdr.row + hdr.nrows:] if any(v not in (None, "") for v in r))
         check.add("F012", sheet.name, name=sheet.name, rows=rows)
@@ -82,13 +85,95 @@ def validate_workbook(wb: WorkbookData, opts: Options | None = None) -> FormResu
     return result
 
 
+def hidden_rows(check: FileCheck, hidden: frozenset[int], done: SheetResult) -> None:
+    """F013: people on rows hidden in Excel/WPS (by hand, or by a filter left on) — read like the others
+    (dropping them could lose a person the unit meant to report), and said, since the clerk who opens
+    the file does not see them and counts fewer people than certctl does."""
+    rows = done.table.rows if done.table is not None else [r.row for r in done.records]
+    shown = [r for r in rows if r - 1 in hidden]
+    if shown:
+        check.add("F013", done.sheet, shown[0], min(done.colmap.values()), count=len(shown), lines=_lines(shown, "、", "—"),
+                  lines_en=_lines(shown, ", ", "-"))
+
+
+def _lines(rows: list[int], sep: str, dash: str) -> str:
+    """5、7—9、12: Excel row numbers, runs joined (at most eight parts shown)."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    parts = [f"{run[0]}" if len(run) == 1 else f"{run[0]}{dash}{run[-1]}" for run in runs]
+    return sep.join(parts[:8]) + ("…" if len(parts) > 8 else "")
+
+
 def locate_forms(wb: WorkbookData, opts: Options) -> list[tuple[SheetData, Header]]:
     """Every sheet with a recognised header (a unit may continue a long list on a second sheet,
     第2页: dropping it would lose rows), kinds in catalogue order, sheets in workbook order."""
     specs = F.specs_for_family(opts.form) if opts.form else F.SPECS
-    located = [(sheet, hdr) for sheet in wb.sheets if (hdr := locate_header(sheet, specs)) is not None]
+    located = [pair for sheet in wb.sheets if (hdr := locate_header(sheet, specs)) is not None
+               for pair in stacked_tables(sheet, hdr, specs)]
     order = {s.kind: i for i, s in enumerate(F.SPECS)}
     return [pair for _, pair in sorted(enumerate(located), key=lambda ip: (order[ip[1][1].spec.kind], ip[0]))]
+
+
+def stacked_tables(sheet: SheetData, hdr: Header, specs: Sequence[F.FormSpec],
+                   above_too: bool = True) -> list[tuple[SheetData, Header]]:
+    """The tables of one sheet, top to bottom: the one whose header scored best, and the tables of other
+    forms stacked above or below it (a unit pastes the notice's annexes one under another, 启依法办发〔2020〕15号
+    附件1—4, and fills in one or two). A table above ends where the next begins: it is read from a copy of the
+    sheet cut there (the cells are the same; nothing is written). The header of a table of the same
+    form again below (a page's header printed again) is no other table."""
+    above: list[tuple[SheetData, Header]] = []
+    if above_too and hdr.row > 0:
+        top = _cut(sheet, hdr.row)
+        up = locate_header(top, specs)
+        if up is not None and up.spec.kind != hdr.spec.kind:
+            above = stacked_tables(top, up, specs)
+    below = _next_table(sheet, hdr, specs)
+    if below is None:
+        return [*above, (sheet, hdr)]
+    return [*above, (_cut(sheet, below.row - _title_rows(sheet, below.row)), hdr),
+            *stacked_tables(sheet, below, specs, above_too=False)]
+
+
+def _next_table(sheet: SheetData, hdr: Header, specs: Sequence[F.FormSpec]) -> Header | None:
+    """The header of another form's table below ``hdr``'s: looked for on the rows whose cell under
+    姓名 or 身份证号码 names that column again (the four annexes and the survey share them)."""
+    first = hdr.row + hdr.nrows
+    for key in ("name", "id"):
+        c = hdr.colmap.get(key)
+        if c is None:
+            continue
+        column = [row[c] if c < len(row) else "" for row in sheet.rows[first:]]
+        for i in sorted(rows_naming(column, hdr.spec, key)):
+            h = header_at(sheet, first + i, specs)
+            if h is not None and h.spec.kind != hdr.spec.kind:
+                return h
+    return None
+
+
+def _title_rows(sheet: SheetData, r: int) -> int:
+    """The title and metadata rows right above a stacked table's header at row ``r`` (附件2：, the form's
+    title, 填报单位…): rows of one filled cell, or of the metadata labels; they belong to that table."""
+    k = 0
+    while r - k - 1 >= 0:
+        row = sheet.rows[r - k - 1]
+        cells = [v for v in row if not blank(v)]
+        if len(cells) > 1 and not any("填报" in cell_text(v) for v in cells):
+            break
+        if not cells and k:  # blank rows between the title and the table above: keep looking up once
+            break
+        k += 1
+    return k
+
+
+def _cut(sheet: SheetData, end: int) -> SheetData:
+    """A copy of ``sheet`` holding its rows above row ``end`` (0-based) only: the same row lists,
+    merged ranges cut at it."""
+    merged = [(r1, c1, min(r2, end - 1), c2) for r1, c1, r2, c2 in sheet.merged if r1 < end]
+    return dataclasses.replace(sheet, rows=sheet.rows[:end], merged=merged)
 
 
 EXAMPLE_SHEET_WORDS = ("示例", "样例", "范例", "例表", "填表说明", "填写说明", "填报说明")

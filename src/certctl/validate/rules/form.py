@@ -12,7 +12,7 @@ import datetime as dt
 
 from ... import forms as F
 from ...findings import col_letter
-from ...normalize import phone_ok
+from ...normalize import header_key, phone_ok
 from ..context import FileCheck
 from ..header import Header
 from ..results import Metadata
@@ -24,12 +24,27 @@ def columns_in_header(check: FileCheck, sheet: str, hdr: Header) -> None:
     spec, first_row = hdr.spec, hdr.row + 1
     for col in spec.columns:
         if col.key not in hdr.colmap and not col.optional:
-            check.add("F003", sheet, None, None, col.title, column=col.title, header_row=first_row)
+            meant = _likely_meant(col, hdr.unknown)
+            check.add("F003", sheet, None, None, col.title, column=col.title, header_row=first_row,
+                      meant=f"第 {col_letter(meant[0])} 列的“{meant[1]}”如果就是这一列，请把列名改为“{col.title}”。"
+                      if meant else "",
+                      meant_en=f" If column {col_letter(meant[0])} ('{meant[1]}') is this column, rename it "
+                      f"'{col.title}'." if meant else "")
     for key, cols in hdr.dupes.items():
         col = spec.column(key)
         title = col.title if col else key
         check.add("F004", sheet, first_row, cols[1], title, column=title,
                   cells="、".join(f"{col_letter(c)}{first_row}" for c in cols))
+
+
+def _likely_meant(col: F.Column, unknown: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The header cell certctl did not recognise that most likely names ``col`` (a spelling no alias
+    has, 执法证件编号 for 行政执法（监督）证件号码): the one sharing the most characters with one of the
+    column's names, two at least; None when none does."""
+    names = [set(k) - set("()、") for k in col.keys]
+    best = max(((max(len(set(header_key(text)) & n) for n in names), -c, text) for c, text in unknown),
+               default=None)
+    return (-best[1], best[2]) if best and best[0] >= 2 else None
 
 
 def no_form(check: FileCheck, family: str | None, sheets: int) -> None:
