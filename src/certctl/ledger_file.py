@@ -46,11 +46,11 @@ def open_ledger(p: Path) -> Any:
     workbook — the ledger 另存为 .xls or .ods and given back its .xlsx name.
     Anything else raises reader's :class:`certctl.reader.ReadError`, its words for the ledger's own clerk
     (:func:`for_the_ledger`): not advice to a unit to send the form again."""
-    from .reader import ReadError, _open_calamine, _size_and_head, _workbook_format
+    from .reader import ReadError, open_calamine, size_and_head, workbook_format
 
     try:
-        _, head = _size_and_head(p)
-        return _open_calamine(p, None, _workbook_format(p, None, head))
+        _, head = size_and_head(p)
+        return open_calamine(p, None, workbook_format(p, None, head))
     except ReadError as e:
         raise for_the_ledger(e) from None
 
@@ -70,10 +70,10 @@ def for_the_ledger(e: Any) -> Any:
 def saved_as(p: Path) -> tuple[str, str] | None:
     """(zh, en) of the format the ledger at ``p`` was saved in, when it is not .xlsx but was read back
     (:func:`open_ledger`, the same detection): Excel 97-2003 or OpenDocument."""
-    from .reader import ReadError, _size_and_head, _workbook_format
+    from .reader import ReadError, size_and_head, workbook_format
 
     try:
-        fmt = _workbook_format(p, None, _size_and_head(p)[1])
+        fmt = workbook_format(p, None, size_and_head(p)[1])
     except (ReadError, OSError):
         return None
     return {"xls": ("Excel 97-2003 格式（.xls）", "Excel 97-2003 (.xls)"),

@@ -393,19 +393,19 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None, *,
     whole, once, for its formula error cells too (SheetData.error_cells; certctl.validate.errorcells)."""
     p = Path(path)
     if data is None:
-        size, head = _size_and_head(p)
+        size, head = size_and_head(p)
     else:
         size, head = len(data), data[:8192]
     if size > MAX_FILE_BYTES:
         raise ReadError("F006", f"文件大小 {size:,} 字节，超过上限", f"file is {size:,} bytes, over the limit")
-    fmt = _workbook_format(p, data, head)
+    fmt = workbook_format(p, data, head)
     digest = file_hash(p) if data is None else hashlib.sha256(data).hexdigest()
     fitted = None
     if fmt == "xlsx":  # cells far outside the table: certctl.sheet_extent
         from .sheet_extent import fit_to_values
 
         fitted = fit_to_values(p if data is None else io.BytesIO(data))
-    sheets = _read_sheets(_open_calamine(p, data if fitted is None else fitted, fmt))
+    sheets = _read_sheets(open_calamine(p, data if fitted is None else fitted, fmt))
     mark = None
     if fmt == "ods":  # calamine gives no merged ranges for .ods: read them from content.xml
         for sh in sheets:
@@ -417,7 +417,7 @@ def read_workbook(path: str | os.PathLike[str], data: bytes | None = None, *,
     return WorkbookData(str(p), fmt, digest, sheets, mark)
 
 
-def _workbook_format(p: Path, data: bytes | None, head: bytes) -> str:
+def workbook_format(p: Path, data: bytes | None, head: bytes) -> str:
     """xlsx, ods or xls, told by content (a zip checked for bombs and entities, an OLE file for its
     streams); anything else, encrypted or empty is refused with the reason (ReadError)."""
     kind = sniff(head)
@@ -450,7 +450,7 @@ def _workbook_format(p: Path, data: bytes | None, head: bytes) -> str:
     return "xls"
 
 
-def _open_calamine(p: Path, data: bytes | None, fmt: str) -> Any:
+def open_calamine(p: Path, data: bytes | None, fmt: str) -> Any:
     """The workbook opened by python-calamine — by content, not by name: an .xls that is really xlsx, a
     WPS .et, an .xlsx that is really .xls all read fine. from_path trusts the extension, so it is used
     only when they agree."""
@@ -541,7 +541,7 @@ def _certctl_mark(p: Path | io.BytesIO, sheets: list[SheetData]) -> str | None:
         return None
 
 
-def _size_and_head(p: Path) -> tuple[int, bytes]:
+def size_and_head(p: Path) -> tuple[int, bytes]:
     """The size of the file and its first 8 KB; ReadError for anything that is not a readable file."""
     try:
         st = p.stat()
