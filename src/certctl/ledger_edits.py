@@ -15,8 +15,8 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
   证件台账(2), that certctl's copy does not have is the clerk's own: added);
 - 证件台账 renamed (证件台账6月): found by its header, its notes carried;
 - cells merged in 证件台账: read as seen, the merged value in each of its rows;
-- fill or font colours, conditional formatting or drop-down lists (数据有效性) a clerk set: certctl
-  writes none, and a ledger written anew has none;
+- fill or font colours, conditional formatting, drop-down lists (数据有效性) or sheet protection a clerk
+  set: certctl writes none, and a ledger written anew has none;
 - rows typed above 证件台账's header (a title for printing), or above the header of a part of it
   (证件台账(2) …): the header is found below them, within its first rows, and the notes carried all the
   same (:mod:`certctl.ledger_sheets`; a part's columns placed under the first part's by title);

@@ -145,7 +145,9 @@ _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 
 #: what a clerk may add to a sheet that certctl writes none of, and a ledger written anew loses (zh, en)
 SHEET_RULES = {b"<conditionalFormatting": ("条件格式", "conditional formatting"),
-               b"<dataValidation": ("数据有效性（下拉列表等）", "data validation (drop-down lists …)")}
+               b"<dataValidation": ("数据有效性（下拉列表等）", "data validation (drop-down lists …)"),
+               # a sheet a clerk protected (with or without a password) would be open to anyone in the new ledger
+               b"<sheetProtection": ("工作表保护", "sheet protection")}
 
 
 def formulas(p: Path, slice_size: int = 1 << 20,
