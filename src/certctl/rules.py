@@ -166,8 +166,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "If it is about someone, write it in the 备注 of that person's row."),
 
     # ---------------------------------------------------------------- M: metadata
-    _R("F008", INFO, "certctl-output", "certctl 自己生成的文件（台账、报告、标注副本），不是报送的表格，已跳过",
-       "A file certctl wrote (ledger, report, annotated copy), not a submitted form: skipped",
+    _R("F008", INFO, "certctl-output", "certctl 自己生成的文件（台账、报告、标注副本、专项清理材料），不是报送的表格，已跳过",
+       "A file certctl wrote (ledger, report, annotated copy, cleanup document), not a submitted form: skipped",
        DQ + "：避免重复计数",
        "这是 certctl 生成的{kind}，不是报送的表格，未作为表格读取。",
        "This is a certctl {kind}, not a submitted form; it was not read as a form.",
