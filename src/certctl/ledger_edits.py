@@ -15,8 +15,8 @@ permissions: ``台账.2024-06-05T0930.bak.xlsx``) whenever the existing ledger s
   证件台账(2), that certctl's copy does not have is the clerk's own: added);
 - 证件台账 renamed (证件台账6月): found by its header, its notes carried;
 - cells merged in 证件台账: read as seen, the merged value in each of its rows;
-- fill or font colours, conditional formatting or drop-down lists (数据有效性) a clerk set: certctl
-  writes none, and a ledger written anew has none;
+- fill or font colours, conditional formatting, drop-down lists (数据有效性) or sheet protection a clerk
+  set: certctl writes none, and a ledger written anew has none;
 - rows typed above 证件台账's header (a title for printing), or above the header of a part of it
   (证件台账(2) …): the header is found below them, within its first rows, and the notes carried all the
   same (:mod:`certctl.ledger_sheets`; a part's columns placed under the first part's by title);
@@ -42,8 +42,9 @@ reason for the copy). A merge that cannot write the note (a ``.certctl/``
 others can write, a full disk) removes the previous note and copy, which describe the ledger before it,
 and says so. A note of the previous format (certctl before the copy: a digest of every row in the note
 itself) is still read as it was.
-Sorting or filtering a sheet, hiding rows or columns, or widths and fonts are not edits certctl looks
-for (values are compared; such formatting is not kept).
+Sorting or filtering a sheet, hiding rows or columns, frozen panes, or widths and fonts are not edits
+certctl looks for (values are compared; such formatting is not kept). A sheet hidden (shown again) and a
+clerk's column inserted among certctl's (carried, at the end) are said (:attr:`Carry.said`), not copied aside.
 
 Public API: :func:`carry` (before writing), :func:`remember` (after), :func:`back_up`.
 """
@@ -63,13 +64,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import state
-from .ledger_file import (back_up, backup_pattern, colours, comments, formulas, open_ledger, removed_on_failure,
-                          saved_as, short)
+from .ledger_file import (back_up, backup_pattern, colours, comments, formulas, hidden_sheets, open_ledger,
+                          removed_on_failure, saved_as, short)
 from .ledger_sheets import CERT_TITLES as _CERT_TITLES
 from .ledger_sheets import LEDGER_SHEET, continued
 from .ledger_sheets import bases as _bases
 from .ledger_sheets import grid as _grid
 from .ledger_sheets import header_row as _header_row
+from .ledger_sheets import moved_columns
 from .ledger_sheets import read_sheets
 from .ledger_sheets import renamed as renamed_sheet
 from .pathnames import TEMP_ROOM, fit_name
@@ -114,16 +116,22 @@ class Carry:
     clerk: ClerkColumns
     problems: list[tuple[str, str]] = field(default_factory=list)
     backup: Path | None = None
+    said: list[tuple[str, str]] = field(default_factory=list)  # changes in the new ledger, nothing lost: no copy
 
     def summary(self, ledger: Path, lang: str = "zh") -> str:
-        """One line for the merge summary (empty when nothing was copied aside)."""
+        """The merge summary's line on the old ledger copied aside, then one on what is only said (empty
+        when neither)."""
+        en = lang == "en"
+        lines = [(f"The ledger {ledger}: " + "; ".join(e for _, e in self.said) + ".") if en else
+                 (f"台账 {ledger}：" + "；".join(z for z, _ in self.said) + "。")] if self.said else []
         if self.backup is None:
-            return ""
-        if lang == "en":
-            why = "; ".join(en for _, en in self.problems)
-            return f"The ledger {ledger} had edits certctl cannot carry ({why}); it was copied to {self.backup} first."
+            return "\n".join(lines)
+        if en:
+            why = "; ".join(e for _, e in self.problems)
+            return "\n".join([f"The ledger {ledger} had edits certctl cannot carry ({why}); it was copied to "
+                              f"{self.backup} first.", *lines])
         why = "；".join(zh for zh, _ in self.problems)
-        return f"台账 {ledger} 中有无法带入新台账的改动（{why}），原台账已另存为 {self.backup}。"
+        return "\n".join([f"台账 {ledger} 中有无法带入新台账的改动（{why}），原台账已另存为 {self.backup}。", *lines])
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -558,6 +566,7 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         return Carry(clerk, _unreadable(e))
     new = {cert_key(c) for c in new_certs}
     problems: list[tuple[str, str]] = []
+    said: list[tuple[str, str]] = []  # nothing lost: said, not a reason for a copy
     if note is None:
         problems.append(distrust or (f"找不到上次写出台账时的记录，无法核对改动（{state.STATE_NAME} 文件夹被删除了，或台账是从别处拷来的？）",
                                      f"no note of what certctl last wrote there, so edits cannot be checked (the "
@@ -571,7 +580,7 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
             written.book.close()
         return Carry(clerk, problems)
     try:
-        clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems)
+        clerk = _clerk_of(grid, note["headers"] if note is not None else None, written, lang, new, problems, said)
         problems += parts
         if written is not None:
             written.rows = grid = sheets = None  # type: ignore[assignment]  # (memory)
@@ -591,9 +600,12 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
         if count:
             problems.append((f"有 {count} 个单元格是公式（{_few(cells)}），新台账中只有值，没有公式",
                              f"{count} formula cell(s) ({', '.join(cells[:3])}): the new ledger holds their values only"))
-        for sheet, said in rules.items():
-            problems.append((f"在 {sheet} 中设置了{'和'.join(sorted(zh for zh, _ in said))}，新台账中没有",
-                             f"{' and '.join(sorted(en for _, en in said))} set in {sheet}: not in the new ledger"))
+        for sheet, set_ in rules.items():
+            problems.append((f"在 {sheet} 中设置了{'和'.join(sorted(zh for zh, _ in set_))}，新台账中没有",
+                             f"{' and '.join(sorted(en for _, en in set_))} set in {sheet}: not in the new ledger"))
+        if hidden := hidden_sheets(p):  # shown again: a view setting, like hidden rows (nothing lost)
+            said.append((f"隐藏的工作表 {'、'.join(hidden)} 在新台账中重新显示",
+                         f"hidden sheet(s) {', '.join(hidden)} shown again in the new ledger"))
     if written is not None:
         cells = comments(p)  # certctl writes none: every one is the clerk's, and values alone would lose it
         if cells:
@@ -603,11 +615,11 @@ def _read_back(p: Path, note: dict[str, Any] | None, same: bool, new_certs: Iter
             # is not carried: a clerk's colours are kept only in the ledger copied aside
             problems.append(("给单元格加了颜色（填充色或字体颜色），新台账中没有这些颜色",
                              "cells coloured (fill or font colour): the new ledger does not have those colours"))
-    return Carry(clerk, problems)
+    return Carry(clerk, problems, said=said)
 
 
 def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written | None, lang: str, new: set[str],
-              problems: list[tuple[str, str]]) -> ClerkColumns:
+              problems: list[tuple[str, str]], said: list[tuple[str, str]] | None = None) -> ClerkColumns:
     """The clerk's columns of the ledger's 证件台账 ``grid``; ``noted``: certctl's titles as the note has
     them; ``written``: what certctl wrote, when the ledger was edited since."""
     own_titles = noted if noted is not None else _own_titles()
@@ -626,6 +638,8 @@ def _clerk_of(grid: list[list[Any]], noted: list[str] | None, written: _Written 
         elif h or any(_filled(r[i]) for r in body if i < len(r)):
             clerk_cols.append(i)
     missing = [h for h in own_titles if h not in own]
+    if said is not None:  # a column inserted among certctl's: carried, but at the end
+        said += moved_columns(headers, own, clerk_cols)
     if noted is not None and missing:
         problems.append((f"删除了 certctl 的列：{'、'.join(missing)}", f"certctl's columns deleted: {', '.join(missing)}"))
     cert_col = next((own[h] for h in (*own_titles[:1], *_CERT_TITLES) if h in own), None)

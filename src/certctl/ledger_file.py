@@ -25,7 +25,7 @@ from typing import Any, Iterator
 
 from .pathnames import TEMP_ROOM, fit
 
-__all__ = ["open_ledger", "for_the_ledger", "saved_as", "comments", "formulas", "colours", "short", "back_up", "backup_pattern",
+__all__ = ["open_ledger", "for_the_ledger", "saved_as", "comments", "formulas", "colours", "hidden_sheets", "short", "back_up", "backup_pattern",
            "removed_on_failure"]
 
 
@@ -145,7 +145,9 @@ _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 
 #: what a clerk may add to a sheet that certctl writes none of, and a ledger written anew loses (zh, en)
 SHEET_RULES = {b"<conditionalFormatting": ("条件格式", "conditional formatting"),
-               b"<dataValidation": ("数据有效性（下拉列表等）", "data validation (drop-down lists …)")}
+               b"<dataValidation": ("数据有效性（下拉列表等）", "data validation (drop-down lists …)"),
+               # a sheet a clerk protected (with or without a password) would be open to anyone in the new ledger
+               b"<sheetProtection": ("工作表保护", "sheet protection")}
 
 
 def formulas(p: Path, slice_size: int = 1 << 20,
@@ -191,6 +193,29 @@ def formulas(p: Path, slice_size: int = 1 << 20,
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         pass
     return count, cells
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+
+
+def hidden_sheets(p: Path) -> list[str]:
+    """The sheets of the workbook at ``p`` a clerk hid (隐藏 or, by macro, very hidden): certctl hides none,
+    and a ledger written anew shows them again (nothing is lost). Empty for a workbook not in that format."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            xml = z.read("xl/workbook.xml") if z.getinfo("xl/workbook.xml").file_size < 16 << 20 else b""
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return []
+    out = []
+    for m in _SHEET_TAG.finditer(xml):
+        state = re.search(rb'\sstate="([^"]*)"', m.group(0))
+        name = re.search(rb'\sname="([^"]*)"', m.group(0))
+        if state and name and state.group(1) in (b"hidden", b"veryHidden"):
+            out.append(html.unescape(name.group(1).decode("utf-8", "replace")))
+    return out
 
 
 def _sheets_by_part(z: Any, names: list[str]) -> dict[str, str]:

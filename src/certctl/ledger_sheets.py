@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 __all__ = ["LEDGER_SHEET", "CERT_TITLES", "HEADER_ROWS", "read_sheets", "renamed", "grid", "continued", "bases",
-           "header_row"]
+           "header_row", "moved_columns"]
 
 LEDGER_SHEET = "证件台账"
 CERT_TITLES = ("证件号码", "Certificate")  # the first column of 证件台账
@@ -194,6 +194,19 @@ def _unmerged(rows: list[list[Any]], ranges: list[Any], name: str, problems: lis
         problems.append((f"在 {name} 中合并了单元格（{few}），新台账中不合并：合并处的内容已填入其中每一行",
                          f"cells merged in {name} ({', '.join(refs[:3])}): not merged in the new ledger; "
                          f"their value is filled into each of their rows"))
+
+
+def moved_columns(headers: list[str], own: dict[str, int], clerk: list[int]) -> list[tuple[str, str]]:
+    """(zh, en) naming the clerk's columns of 证件台账 (``clerk``: their indexes) that stand before one of
+    certctl's (``own``: title -> index), inserted among them: carried, but the new ledger has every clerk
+    column after certctl's. Said, nothing copied aside: nothing is lost. Empty when there is none."""
+    last = max(own.values(), default=-1)
+    moved = [headers[i] or f"{_column(i)}" for i in clerk if i < last]
+    if not moved:
+        return []
+    zh = "、".join(f"“{t}”" for t in moved)
+    return [(f"在 {LEDGER_SHEET} 中插入的列{zh}已带入新台账，位置移到了最后（在 certctl 的各列之后）",
+             f"column(s) {', '.join(moved)} inserted among certctl's in {LEDGER_SHEET}: carried, now at the end")]
 
 
 def _column(i: int) -> str:
