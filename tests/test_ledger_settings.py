@@ -109,3 +109,15 @@ def test_excels_name_for_a_copied_sheet_is_the_clerks_sheet_not_a_part(ledger: P
     backup, = _backups(ledger)
     assert "副本里写的" in [c.value for row in openpyxl.load_workbook(backup)["证件台账 (2)"].iter_rows() for c in row]
     assert openpyxl.load_workbook(ledger).sheetnames.count("证件台账 (2)") == 0
+
+
+def test_what_is_only_said_is_in_merges_json_too(ledger: Path) -> None:
+    """A cron job reading `merge --json` gets the lines a clerk reads (``ledger_notes``), not only the reasons
+    for a copy aside."""
+    import json
+
+    _edit(ledger, lambda wb: setattr(wb["问题清单"], "sheet_state", "hidden"))
+    r = CliRunner().invoke(app, ["merge", "ledger", "--as-of", "2024-06-05", "--no-cache", "--format", "json"])
+    doc = json.loads(r.stdout)
+    assert doc["ledger_notes"] == ["隐藏的工作表 问题清单 在新台账中重新显示"], doc
+    assert doc["backup"] is None and doc["backup_reasons"] == []

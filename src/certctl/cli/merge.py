@@ -366,6 +366,7 @@ def _print_json(summary: Any, out: Path, unchanged: bool, lg: str, show_id: bool
         "split_sheets": [{"table": name, "rows": n, "sheets": parts} for name, n, parts in summary.split],
         "backup": str(backup) if backup else None,
         "backup_reasons": [(why_en if lg == "en" else why_zh) for why_zh, why_en in carry.problems] if backup else [],
+        "ledger_notes": [(en if lg == "en" else zh) for zh, en in carry.said] if carry is not None else [],
         "cross_form": [dict(f.to_dict(lg, show_id), path=rel, name=name, message=finding_message(f, lg, show_id))
                        for (rel, f), name in zip(summary.cross, _cross_names(summary))],
     }
