@@ -7,7 +7,8 @@ typo becomes a fifth certificate, every obligation is owed twice and the correct
 Two files are versions of one submission when they come from the same unit (its 填报单位, else the
 folder, as ``Registry.sender`` says) and are the same form kind, and the later one either carries a
 version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no
-earlier file's name marked, the mark alone with people in common — or covers some of the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
+earlier file's name marked, the mark alone with people in common — or covers some of the same people. Files are ordered by 填报时间, then an unmarked name before a marked one and a marked one by its number
+(最终版 < 最终版2 < 最终版(3) < 最终版10: :func:`mark_rank`), then by name.
 Rows are matched by person: the ID number (and, in annex 1, the 情况, since one person may be revoked
 and entered again in one form).
 
@@ -34,7 +35,10 @@ from ..normalize import compact
 
 RowKey = tuple[str, str, int]  # (path, sheet, Excel row)
 
-_MARK = re.compile(r"[（(\[【]?\s*(更正版?|修改版|修正版|修订版|更新版|订正版|重报|补正|最终版|正确版|新版本"
+# a word mark may carry a number (最终版2, 最终版(2) after 最终版: the office habit of numbering the "final"
+# ones), never a date (更正版6月5日)
+_MARK = re.compile(r"[（(\[【]?\s*((?:更正版?|修改版|修正版|修订版|更新版|订正版|重报|补正|最终版|正确版|新版本)"
+                   r"(?:\s*[0-9]{1,2}(?![0-9月日号])|\s*[（(]\s*[0-9]{1,2}\s*[)）])?"
                    r"|第\s*[二三四五六七八九十2-9]\s*[次版稿]|[vV]\s*[2-9])\s*[）)\]】]?")
 _SEP = re.compile(r"[\s_\-—－·.]+$|^[\s_\-—－·.]+")
 
@@ -44,6 +48,23 @@ def version_mark(name: str) -> str:
     title says 录入归集、注销、修改备案表.)"""
     m = _MARK.search(PurePosixPath(name).stem)
     return m.group(1) if m else ""
+
+
+_NTH = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def mark_rank(name: str) -> int:
+    """Where a name's version mark puts it among versions of one day: 0 unmarked, 1 a bare mark (更正版),
+    else the mark's number (最终版2 → 2, 最终版(3) → 3, 第二次 → 2, v2 → 2) — by number, not by name:
+    最终版10 comes after 最终版9, 最终版(2) after 最终版."""
+    mark = version_mark(name)
+    if not mark:
+        return 0
+    digits = re.findall(r"[0-9]+", mark)
+    if digits:
+        return max(int(digits[-1]), 1)
+    nth = [_NTH[c] for c in mark if c in _NTH]
+    return nth[0] if nth else 1
 
 
 def _marked_on(later: str, earlier: str) -> bool:
@@ -102,7 +123,7 @@ class _File:
     @property
     def order(self) -> tuple:
         d = self.res.meta.date or dt.date.min
-        return (d, bool(version_mark(self.name)), self.name)
+        return (d, mark_rank(self.name), self.name)
 
 
 def _person(kind: str, values: dict) -> tuple[str, str] | None:
@@ -212,7 +233,9 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
     shared = _pairs(out, earlier, later, marked)
     e_path, l_path = rel(earlier.res.path), rel(later.res.path)
     if not shared:
-        if marked:
+        # a mark on people of the earlier file all corrected already (附件2、附件2（更正版）、附件2（第二次）):
+        # the later corrects the correction, compared with it in turn; nothing ambiguous here
+        if marked and not (later.rows.keys() & earlier.rows.keys()):
             out.ambiguous.append((l_path, e_path, "mark"))
         return
     if marked:

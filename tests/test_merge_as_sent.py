@@ -1,0 +1,86 @@
+"""Folders of submissions as clerks really send them (red team, issue redteam6-subs): file names
+numbered by hand (最终版, 最终版2), a correction of a correction, a unit writing its name short in one
+form and in full in the next. Every case is real .xlsx files merged by the ledger builder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from certctl.ledger import build_ledger
+from certctl.validate import Options
+from certctl.workspace import load_workspace
+
+from fixtures.builders import annex_row, build
+
+AS_OF = dt.date(2024, 6, 20)
+UNIT = "启东市城市管理局"
+
+
+def _meta(day: int, unit: str = UNIT) -> dict:
+    return {"unit": unit, "reporter": "张三", "phone": "0513-83123456", "date": dt.date(2024, 6, day)}
+
+
+def _rows(first_name: str | None = None) -> list[dict]:
+    rows = [annex_row("annex2", n, change_date=dt.date(2024, 5, 29)) for n in range(3)]
+    if first_name:
+        rows[0]["name"] = first_name
+    return rows
+
+
+def _ledger(forms: Path):
+    return build_ledger(load_workspace(forms, Options()), None, AS_OF)
+
+
+def test_final_version_2_supersedes_final_version_sent_the_same_day(tmp_path: Path) -> None:
+    """最终版 then 最终版2 the same day, one name corrected: the numbered one is the latest and replaces
+    the other; the clerk is told which superseded which, and no person is counted twice."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _rows(), meta=_meta(3), name="城管局注销表6月3日.xlsx")
+    build(forms, "annex2", _rows("王五"), meta=_meta(4), name="城管局注销表6月3日-最终版.xlsx")
+    build(forms, "annex2", _rows("王六"), meta=_meta(4), name="城管局注销表6月3日-最终版2.xlsx")
+    led = _ledger(forms)
+    files = {f.path: f for f in led.files}
+    assert files["城管局注销表6月3日-最终版.xlsx"].superseded_by == "城管局注销表6月3日-最终版2.xlsx"
+    assert files["城管局注销表6月3日-最终版2.xlsx"].rows_merged == 3
+    assert sum(f.rows_merged for f in led.files) == 3  # each person once
+    assert not [f for f in led.findings if f.code == "X008"]
+    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
+    assert acct.name == "王六"
+
+
+def test_final_version_numbers_count_as_numbers_not_as_names(tmp_path: Path) -> None:
+    """最终版(2) sorts before 最终版 by name ('(' < '.'); 最终版10 before 最终版9: the number decides."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _rows("王五"), meta=_meta(4), name="附件2最终版.xlsx")
+    build(forms, "annex2", _rows("王六"), meta=_meta(4), name="附件2最终版(2).xlsx")
+    led = _ledger(forms)
+    files = {f.path: f for f in led.files}
+    assert files["附件2最终版.xlsx"].superseded_by == "附件2最终版(2).xlsx"
+    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
+    assert acct.name == "王六"
+
+
+def test_mark_rank() -> None:
+    from certctl.model.versions import mark_rank
+
+    assert mark_rank("附件2.xlsx") == 0 and mark_rank("附件2最终版.xlsx") == 1
+    assert mark_rank("附件2最终版(2).xlsx") == 2 and mark_rank("附件2最终版10.xlsx") == 10
+    assert mark_rank("附件3（第三次）.xls") == 3 and mark_rank("附件2更正版6月5日.xlsx") == 1  # a date is no number
+
+
+def test_a_correction_of_a_correction_raises_no_false_doubt(tmp_path: Path) -> None:
+    """附件2, 附件2（更正版）, 附件2（第二次）: each replaces the one before; the third is not said to share
+    no one with the first (X008) because the second already replaced the first's rows."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _rows(), meta=_meta(3), name="附件2.xlsx")
+    build(forms, "annex2", _rows("王五"), meta=_meta(4), name="附件2（更正版）.xlsx")
+    build(forms, "annex2", _rows("王六"), meta=_meta(5), name="附件2（第二次）.xlsx")
+    led = _ledger(forms)
+    assert not [f for f in led.findings if f.code == "X008"], [f.params for f in led.findings if f.code == "X008"]
+    files = {f.path: f for f in led.files}
+    assert files["附件2（更正版）.xlsx"].superseded_by == "附件2（第二次）.xlsx"
+    assert sum(f.rows_merged for f in led.files) == 3
