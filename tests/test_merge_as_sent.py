@@ -84,3 +84,31 @@ def test_a_correction_of_a_correction_raises_no_false_doubt(tmp_path: Path) -> N
     files = {f.path: f for f in led.files}
     assert files["附件2（更正版）.xlsx"].superseded_by == "附件2（第二次）.xlsx"
     assert sum(f.rows_merged for f in led.files) == 3
+
+
+def test_a_correction_signed_with_the_units_short_name_still_corrects(tmp_path: Path) -> None:
+    """The first form is signed 启东市城市管理局, its 更正版 启东市城管局 (no registry to join them): the
+    correction replaces the first form's rows, each obligation once, the corrected rows' deadlines judged
+    on the first form's date (no T002 for a form that was on time)."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    first = _rows()
+    first[1]["cert"] = "320680000010"  # mistyped, corrected the next day
+    build(forms, "annex2", first, meta=_meta(3), name="附件2.xlsx")
+    build(forms, "annex2", _rows(), meta=_meta(4, "启东市城管局"), name="附件2（更正版）.xlsx")
+    led = _ledger(forms)
+    files = {f.path: f for f in led.files}
+    assert files["附件2.xlsx"].superseded_by == "附件2（更正版）.xlsx"
+    assert sorted(a.cert for a in led.accounts) == [f"32068{n:07d}" for n in range(3)]  # the typo gone
+    assert not [f for f in led.findings if f.code in ("T001", "T002")]
+    owed = [(o.cert, o.kind) for o in led.obligations]
+    assert len(owed) == len(set(owed))
+
+
+def test_short_names_of_units() -> None:
+    from certctl.model.units import abbreviates
+
+    assert abbreviates("启东市城管局", "启东市城市管理局") and abbreviates("启东市市场监督管理局", "启东市市监局")
+    assert not abbreviates("启东市人民政府", "启东市汇龙镇人民政府")  # a town is not the city
+    assert not abbreviates("启东市城市管理局", "启东市城市管理局执法大队")
+    assert not abbreviates("启东市公安局", "启东市交通运输局") and not abbreviates("", "启东市公安局")

@@ -5,7 +5,7 @@ A unit sends 附件2-注销申请表（6月）.xls, finds a typo in a certificat
 typo becomes a fifth certificate, every obligation is owed twice and the corrected form looks late.
 
 Two files are versions of one submission when they come from the same unit (its 填报单位, else the
-folder, as ``Registry.sender`` says) and are the same form kind, and the later one either carries a
+folder, as ``Registry.sender`` says; a 简称 and the full name are one unit: ``units.abbreviates``) and are the same form kind, and the later one either carries a
 version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no
 earlier file's name marked, the mark alone with people in common — or covers some of the same people. Files are ordered by 填报时间, then an unmarked name before a marked one and a marked one by its number
 (最终版 < 最终版2 < 最终版(3) < 最终版10: :func:`mark_rank`), then by name.
@@ -163,7 +163,20 @@ def version_groups(results: Iterable[Any], sender: Callable[[Any], str],
         unit = sender(res)
         if unit:
             groups.setdefault((unit, next(iter(kind_set))), []).append(res)
-    return [(kind, members) for (_, kind), members in groups.items() if len(members) > 1]
+    return [(kind, members) for (_, kind), members in _fold_short_names(groups).items() if len(members) > 1]
+
+
+def _fold_short_names(groups: dict[tuple[str, str], list[Any]]) -> dict[tuple[str, str], list[Any]]:
+    """``groups`` with a unit written short in one form and in full in another (启东市城管局 / 启东市城市管理局,
+    no registry to say so) taken as one sender: its 更正版 is still its correction. Only versions are
+    grouped so; the units' accounts keep the names as written (a registry's 简称 joins them)."""
+    from .units import abbreviates
+
+    out: dict[tuple[str, str], list[Any]] = {}
+    for (unit, kind), members in groups.items():
+        same = next((k for k in out if k[1] == kind and abbreviates(k[0], unit)), (unit, kind))
+        out.setdefault(same, []).extend(members)
+    return out
 
 
 def _rows(res: Any, kind: str) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
