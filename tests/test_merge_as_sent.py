@@ -112,3 +112,35 @@ def test_short_names_of_units() -> None:
     assert not abbreviates("启东市人民政府", "启东市汇龙镇人民政府")  # a town is not the city
     assert not abbreviates("启东市城市管理局", "启东市城市管理局执法大队")
     assert not abbreviates("启东市公安局", "启东市交通运输局") and not abbreviates("", "启东市公安局")
+
+
+def test_a_team_corrects_its_row_in_the_departments_collected_form(tmp_path: Path) -> None:
+    """启东市城市管理局 sends one annex 2 collecting its two teams' rows; the next day 执法二中队 sends its
+    own 附件2（更正版） with its holder's 注销原因 corrected. The team's correction replaces that row (said:
+    更正版 line, X009), the other team's row stays; the card is not revoked twice for two reasons."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    team1, team2 = "启东市城市管理局执法一中队", "启东市城市管理局执法二中队"
+    build(forms, "annex2", [annex_row("annex2", 0, unit=team1, change_date=dt.date(2024, 5, 29)),
+                            annex_row("annex2", 1, unit=team2, change_date=dt.date(2024, 5, 29))],
+          meta=_meta(3), name="城管局汇总附件2.xlsx")
+    build(forms, "annex2", [annex_row("annex2", 1, unit=team2, reason="辞职", change_date=dt.date(2024, 5, 29))],
+          meta=_meta(4, team2), name="二中队附件2（更正版）.xlsx")
+    led = _ledger(forms)
+    files = {f.path: f for f in led.files}
+    assert files["城管局汇总附件2.xlsx"].superseded_by == "二中队附件2（更正版）.xlsx"
+    assert (files["城管局汇总附件2.xlsx"].rows_merged, files["城管局汇总附件2.xlsx"].rows_superseded) == (1, 1)
+    assert sum(f.rows_merged for f in led.files) == 2
+    (x9,) = [f for f in led.findings if f.code == "X009"]
+    assert (x9.params["n"], x9.params["kept"]) == (1, 1)
+    revoked = [e for e in led.events if e.cert == "320680000001"]
+    assert len(revoked) == 1, revoked
+
+
+def test_teams_are_named_after_their_department() -> None:
+    from certctl.model.units import one_sender, part_of
+
+    assert part_of("启东市城市管理局", "启东市城市管理局执法二中队")
+    assert not part_of("启东市城市管理局执法一中队", "启东市城市管理局执法二中队")
+    assert not part_of("启东市", "启东市城市管理局")  # a place is not a department
+    assert one_sender("启东市城管局", "启东市城市管理局") and not one_sender("启东市公安局", "启东市城市管理局")

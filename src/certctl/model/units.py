@@ -99,6 +99,20 @@ def abbreviates(a: str, b: str) -> bool:
     return i == len(short) and blocks >= 2
 
 
+def part_of(a: str, b: str) -> bool:
+    """One unit is named after the other, as a team after its department (启东市城市管理局执法二中队 of
+    启东市城市管理局): a department collects its teams' forms in one file, a team corrects its own rows."""
+    a, b = compact(a or ""), compact(b or "")
+    short, full = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 5 and len(full) > len(short) and full.startswith(short)
+
+
+def one_sender(a: str, b: str) -> bool:
+    """Forms signed ``a`` and ``b`` may be versions of one submission (model/versions.py): one name the
+    other's 简称, or a team's name after its department's."""
+    return abbreviates(a, b) or part_of(a, b)
+
+
 @dataclass
 class UnitAccount:
     unit: str
