@@ -144,3 +144,64 @@ def test_teams_are_named_after_their_department() -> None:
     assert not part_of("启东市城市管理局执法一中队", "启东市城市管理局执法二中队")
     assert not part_of("启东市", "启东市城市管理局")  # a place is not a department
     assert one_sender("启东市城管局", "启东市城市管理局") and not one_sender("启东市公安局", "启东市城市管理局")
+
+
+def _zip(path: Path, members: dict[str, bytes], gbk: bool = False) -> Path:
+    """A .zip as WinRAR or Windows' 发送到压缩文件夹 makes it; ``gbk``: names in GBK without the UTF-8 flag
+    (Chinese Windows), which Python's zipfile never writes itself: written under ASCII stand-ins of the
+    same length, then the bytes put back."""
+    import zipfile
+
+    swaps = {}
+    with zipfile.ZipFile(path, "w") as z:
+        for i, (name, data) in enumerate(members.items()):
+            raw = name.encode("gbk")
+            stand_in = f"{i:0{len(raw)}d}" if gbk else name
+            swaps[stand_in.encode()] = raw
+            z.writestr(stand_in, data)
+    if gbk:
+        blob = path.read_bytes()
+        for a, b in swaps.items():
+            blob = blob.replace(a, b)
+        path.write_bytes(blob)
+    return path
+
+
+def _unreadable(led) -> dict[str, str]:
+    return {f.path: f.status for f in led.files if f.status not in ("ok", "errors", "superseded", "duplicate")}
+
+
+def test_forms_sent_in_a_zip_are_said_until_unpacked(tmp_path: Path) -> None:
+    """汇龙镇 sends its annex 2 in 汇龙镇报送材料.zip (names in GBK, as Chinese Windows writes them): its rows are
+    not in the ledger, and the clerk is told which archive and which forms in it; once unpacked beside it,
+    nothing more is said and the rows are merged once."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _rows(), meta=_meta(3), name="城管局附件2.xlsx")
+    town = tmp_path / "town"
+    town.mkdir()
+    sent = build(town, "annex2", [annex_row("annex2", 7)], meta=_meta(3, "启东市汇龙镇人民政府"), name="汇龙镇附件2.xlsx")
+    _zip(forms / "汇龙镇报送材料.zip", {"汇龙镇报送材料/汇龙镇附件2.xlsx": sent.read_bytes(), "盖章页.jpg": b"\xff\xd8"},
+         gbk=True)
+    led = _ledger(forms)
+    assert list(_unreadable(led)) == ["汇龙镇报送材料.zip"]
+    (f1,) = [f for f in led.findings if f.code == "F001"]
+    assert "压缩包" in f1.params["reason"] and "汇龙镇附件2.xlsx" in f1.params["reason"]
+    (forms / "汇龙镇报送材料").mkdir()
+    (forms / "汇龙镇报送材料" / "汇龙镇附件2.xlsx").write_bytes(sent.read_bytes())
+    led = _ledger(forms)
+    assert _unreadable(led) == {} and not [f for f in led.findings if f.code == "F001"]
+    assert sum(f.rows_merged for f in led.files) == 4
+
+
+def test_a_rar_is_said_unless_unpacked_into_its_folder_and_a_zip_of_photos_is_no_form(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _rows(), meta=_meta(3), name="城管局附件2.xlsx")
+    (forms / "近海镇.rar").write_bytes(b"Rar!\x1a\x07\x01\x00" + bytes(40))
+    _zip(forms / "培训照片.zip", {"照片1.jpg": b"\xff\xd8"})
+    led = _ledger(forms)
+    assert list(_unreadable(led)) == ["近海镇.rar"]
+    (forms / "近海镇").mkdir()
+    build(forms / "近海镇", "annex2", [annex_row("annex2", 8)], meta=_meta(3, "启东市近海镇人民政府"))
+    assert _unreadable(_ledger(forms)) == {}

@@ -220,6 +220,66 @@ def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
         _walk(p, found, out.unreadable, seen, others)
         out.files.extend(sorted(found))
         out.others.extend(sorted(others))
+        out.unreadable.extend(packed_forms(found, others))
+    return out
+
+
+ARCHIVES = (".zip", ".rar", ".7z")
+
+
+def packed_forms(found: list[Path], others: list[Path]) -> list[tuple[Path, ReadError]]:
+    """The archives below the folder whose forms were not read: a .zip holding spreadsheets none of the
+    same name found unpacked below the folder; a .rar or .7z (not opened) with no folder of its name beside
+    it (what 解压到“名称\” makes). A unit that sends its forms packed (汇龙镇报送材料.zip) is then said
+    (F001, the file table, 来源文件), never silently left out; once unpacked beside it, nothing is said.
+    A .zip of other things (photos, a plan) is no form and stays a deliverable by name."""
+    names = {p.name for p in found}
+    out = []
+    for p in others:
+        ext = p.suffix.lower()
+        if ext not in ARCHIVES:
+            continue
+        if ext != ".zip":
+            if not (p.parent / p.stem).is_dir():
+                out.append((p, ReadError(
+                    "F001", f"压缩包（{ext}），其中的表格没有读取；请解压到名为“{p.stem}”的文件夹后重新合并"
+                            "（如其中没有需要合并的表格，可将其移出本文件夹）",
+                    f"an archive ({ext}): its forms were not read; unpack it into a folder named “{p.stem}” and "
+                    "merge again (if it holds no forms to merge, move it out of this folder)")))
+            continue
+        inside = _zip_forms(p)
+        missing = sorted(set(inside or ()) - names)
+        if inside is None or missing:
+            shown_names = "、".join(missing[:3]) + (" 等" if len(missing) > 3 else "")
+            out.append((p, ReadError(
+                "F001", (f"压缩包中的 {len(missing)} 个表格没有读取（{shown_names}）" if inside is not None
+                         else "压缩包无法打开，其中的表格没有读取") + "；请解压到本文件夹后重新合并",
+                (f"{len(missing)} forms in the archive were not read ({', '.join(missing[:3])})" if inside is not None
+                 else "the archive cannot be opened: its forms were not read") + "; unpack it here and merge again")))
+    return out
+
+
+def _zip_forms(p: Path) -> list[str] | None:
+    """The file names of the spreadsheets in a .zip (from its directory; nothing is unpacked), a name
+    saved by Chinese Windows in GBK read as such; None: not a zip that opens."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return None
+    out = []
+    for info in infos:
+        name = info.filename
+        if not info.flag_bits & 0x800:  # no UTF-8 flag: the bytes are the system's (GBK on Chinese Windows)
+            try:
+                name = name.encode("cp437").decode("gbk")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        base = name.rstrip("/").rsplit("/", 1)[-1]
+        if Path(base).suffix.lower() in EXTENSIONS and not base.startswith(("~$", ".")) and not info.is_dir():
+            out.append(base)
     return out
 
 
