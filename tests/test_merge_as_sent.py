@@ -205,3 +205,26 @@ def test_a_rar_is_said_unless_unpacked_into_its_folder_and_a_zip_of_photos_is_no
     (forms / "近海镇").mkdir()
     build(forms / "近海镇", "annex2", [annex_row("annex2", 8)], meta=_meta(3, "启东市近海镇人民政府"))
     assert _unreadable(_ledger(forms)) == {}
+
+
+def test_of_two_identical_files_the_copy_is_the_duplicate(tmp_path: Path) -> None:
+    """附件2.xlsx saved again by WeChat as 附件2(1).xlsx and by Windows as 附件2 - 副本.xlsx: the plain name
+    is merged, the copies are the duplicates (X005 names the plain one) — not the other way round because
+    '(' and ' ' sort before '.'."""
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+    from certctl.workspace import find_forms
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    sent = build(forms, "annex2", _rows(), meta=_meta(3), name="附件2.xlsx")
+    for copy in ("附件2(1).xlsx", "附件2 - 副本.xlsx"):
+        (forms / copy).write_bytes(sent.read_bytes())
+    led = _ledger(forms)
+    status = {f.path: f.status for f in led.files}
+    assert status == {"附件2.xlsx": "ok", "附件2(1).xlsx": "duplicate", "附件2 - 副本.xlsx": "duplicate"}, status
+    assert [p.name for p in find_forms([forms]).files][0] == "附件2.xlsx"
+    out = CliRunner().invoke(app, ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-20",
+                                   "--verbose"])
+    assert "重复（同 附件2.xlsx）" in out.output and "（同 附件2(1).xlsx）" not in out.output, out.output

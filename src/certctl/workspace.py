@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -218,10 +219,32 @@ def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
         others: list[Path] = []
         seen: set[tuple[int, int]] = set()
         _walk(p, found, out.unreadable, seen, others)
-        out.files.extend(sorted(found))
+        out.files.extend(sorted(found, key=lambda f: (f.with_name(plain_name(f.name)), f.name != plain_name(f.name), f)))
         out.others.extend(sorted(others))
         out.unreadable.extend(packed_forms(found, others))
     return out
+
+
+_COPY = re.compile(r"^(?:复件|副本|Copy of)\s*[-_]?\s*|\s*[-－—_]?\s*(?:的)?副本(?:\s*[（(]\s*\d{1,2}\s*[)）])?$"
+                   r"|\s*[-－—_]?\s*[（(]\s*\d{1,2}\s*[)）]$|\s+-\s+Copy(?:\s*\(\d{1,2}\))?$", re.IGNORECASE)
+
+
+def plain_name(name: str) -> str:
+    """A file name without the marks a copy gets from Windows, WPS or a chat app (附件2(1).xlsx,
+    附件2 - 副本.xlsx, 复件 附件2.xlsx): listed after its plain name, the plain one is the original of two
+    identical files and the copy the duplicate (X005), as the clerk reads them."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        return name
+    plain = _COPY.sub("", stem)
+    return f"{plain}.{ext}" if plain else name
+
+
+def _rel_order(rel: str) -> tuple[str, bool, str]:
+    """The listing order of a relative path: by path, a copy right after its plain name."""
+    head, _, name = rel.rpartition("/")
+    plain = plain_name(name)
+    return (f"{head}/{plain}" if head else plain, plain != name, rel)
 
 
 ARCHIVES = (".zip", ".rar", ".7z")
@@ -381,7 +404,7 @@ def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike
             files, bad = listing.files, listing.unreadable
         others = listing.others
     files = [p for p in files if not skip or p.resolve() not in skip]
-    files.sort(key=lambda p: rel_path(base, p))
+    files.sort(key=lambda p: _rel_order(rel_path(base, p)))
     others = sorted(others, key=lambda p: rel_path(base, p))
     return Scan(base, files, [_hash(p) for p in files], bad, others=others)
 
