@@ -228,3 +228,19 @@ def test_of_two_identical_files_the_copy_is_the_duplicate(tmp_path: Path) -> Non
     out = CliRunner().invoke(app, ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-20",
                                    "--verbose"])
     assert "重复（同 附件2.xlsx）" in out.output and "（同 附件2(1).xlsx）" not in out.output, out.output
+
+
+def test_a_correction_without_its_date_still_comes_after_the_form_it_corrects(tmp_path: Path) -> None:
+    """附件2（更正版）.xlsx with 填报时间 left blank (M004 says so): still the later version — its rows replace the
+    first form's, rather than the first form being said to be an unmarked correction of its own 更正版."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    build(forms, "annex2", _rows(), meta=_meta(3), name="附件2.xlsx")
+    build(forms, "annex2", _rows("王五"), meta={**_meta(3), "date": None}, name="附件2（更正版）.xlsx")
+    led = _ledger(forms)
+    files = {f.path: f for f in led.files}
+    assert files["附件2.xlsx"].superseded_by == "附件2（更正版）.xlsx"
+    assert not [f for f in led.findings if f.code == "X008"]
+    assert "M004" in {f.code for f in led.findings if f.path.endswith("（更正版）.xlsx")}
+    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
+    assert acct.name == "王五"

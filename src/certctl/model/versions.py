@@ -122,10 +122,12 @@ class _File:
     def at(self, rec: Any) -> RowKey:
         return (self.res.path, rec.sheet, rec.row)
 
-    @property
-    def order(self) -> tuple:
-        d = self.res.meta.date or dt.date.min
-        return (d, mark_rank(self.name), self.name)
+    def order(self, last: dt.date) -> tuple:
+        """Its place among the versions, ``last`` the latest 填报时间 among them: a file without 填报时间 is
+        first, or last when its name marks a version (an undated （更正版） still corrects the dated form)."""
+        rank = mark_rank(self.name)
+        d = self.res.meta.date or (last if rank else dt.date.min)
+        return (d, rank, self.name)
 
 
 def _person(kind: str, values: dict) -> tuple[str, str] | None:
@@ -237,7 +239,8 @@ def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Cal
     for copy, original in duplicates:
         copies.setdefault(original, []).append(copy)
     for files in _files(results, sender, rel, frozenset(kinds), copies):
-        files.sort(key=lambda f: f.order)
+        last = max((f.res.meta.date for f in files if f.res.meta.date), default=dt.date.min)
+        files.sort(key=lambda f: f.order(last))
         for i, later in enumerate(files):
             # a marked name that is no earlier file's name marked (附件2（更正版）.xlsx after 近海镇注销表6月5日.xlsx):
             # its mark still says "correction" of the earlier files it shares people with
