@@ -244,3 +244,32 @@ def test_a_correction_without_its_date_still_comes_after_the_form_it_corrects(tm
     assert "M004" in {f.code for f in led.findings if f.path.endswith("（更正版）.xlsx")}
     (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
     assert acct.name == "王五"
+
+
+def test_an_annex1_correction_of_the_wrong_action_replaces_it(tmp_path: Path) -> None:
+    """附件1 filed 王伟明 as 录入归集 by mistake; 附件1（更正版） says 注销. The corrected row replaces the
+    mistaken one: the card was never entered again, only revoked (X009: all 3 rows corrected, none kept)."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    rows = [annex_row("annex1", n, entry_date=dt.date(2024, 5, 29)) for n in range(3)]
+    build(forms, "annex1", rows, meta=_meta(3), name="附件1.xlsx")
+    build(forms, "annex1", [{**rows[0], "action": "注销"}, *rows[1:]], meta=_meta(4), name="附件1（更正版）.xlsx")
+    led = _ledger(forms)
+    (x9,) = [f for f in led.findings if f.code == "X009"]
+    assert (x9.params["n"], x9.params["kept"]) == (3, 0)
+    kinds = [e.kind for e in led.events if e.cert == "320680000000"]
+    assert kinds == ["注销"], kinds
+
+
+def test_an_annex1_correction_keeps_a_person_revoked_and_entered_again(tmp_path: Path) -> None:
+    """One person revoked and entered again in one form (two rows): a correction of one of them is matched by
+    情况, the other row stands."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    row = annex_row("annex1", 0, entry_date=dt.date(2024, 5, 29))
+    build(forms, "annex1", [{**row, "action": "注销"}, {**row, "cert": "320680000009"}], meta=_meta(3), name="附件1.xlsx")
+    build(forms, "annex1", [{**row, "action": "注销", "name": "王伟民"}], meta=_meta(4), name="附件1（更正版）.xlsx")
+    led = _ledger(forms)
+    (x9,) = [f for f in led.findings if f.code == "X009"]
+    assert (x9.params["n"], x9.params["kept"]) == (1, 1)
+    assert sorted(e.kind for e in led.events) == ["录入归集", "注销"]

@@ -217,6 +217,8 @@ def _pairs(out: Versions, earlier: _File, later: _File, marked: bool) -> list[tu
     certificate number, when the later row's person is not in the earlier file otherwise."""
     live = {who: rec for who, rec in earlier.rows.items() if earlier.at(rec) not in out.replaced}
     pairs = [(live[who], rec) for who, rec in later.rows.items() if who in live]
+    if marked and later.kind == "annex1":
+        pairs += _other_action(live, later, {id(old) for old, _ in pairs})
     if not marked or not earlier.unsure:
         return pairs
     paired = {id(old) for old, _ in pairs}
@@ -225,6 +227,26 @@ def _pairs(out: Versions, earlier: _File, later: _File, marked: bool) -> list[tu
         if who not in live and old is not None and id(old) not in paired and earlier.at(old) not in out.replaced:
             pairs.append((old, rec))
             paired.add(id(old))
+    return pairs
+
+
+def _other_action(live: dict[tuple[str, str], Any], later: _File, paired: set[int]) -> list[tuple[Any, Any]]:
+    """In a marked annex 1 correction, a person's one row with another 情况 than the one row of the earlier
+    file (录入归集 corrected to 注销): the correction of that row, not a second fact about the person.
+    A person with two rows in either file (revoked and entered again) is matched by 情况 only."""
+    def by_id(rows: Iterable[tuple[tuple[str, str], Any]]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for (pid, _), rec in rows:
+            out.setdefault(pid, []).append(rec)
+        return out
+
+    old_by, new_by = by_id(live.items()), by_id(later.rows.items())
+    pairs = []
+    for pid, news in new_by.items():
+        olds = old_by.get(pid, [])
+        if len(news) == 1 and len(olds) == 1 and id(olds[0]) not in paired \
+                and (pid, news[0].values.get("action") or "") not in live:
+            pairs.append((olds[0], news[0]))
     return pairs
 
 
