@@ -219,7 +219,7 @@ def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
         others: list[Path] = []
         seen: set[tuple[int, int]] = set()
         _walk(p, found, out.unreadable, seen, others)
-        out.files.extend(sorted(found, key=lambda f: (f.with_name(plain_name(f.name)), f.name != plain_name(f.name), f)))
+        out.files.extend(sorted(found, key=_path_order))
         out.others.extend(sorted(others))
         out.unreadable.extend(packed_forms(found, others))
     return out
@@ -238,6 +238,12 @@ def plain_name(name: str) -> str:
         return name
     plain = _COPY.sub("", stem)
     return f"{plain}.{ext}" if plain else name
+
+
+def _path_order(p: Path) -> tuple[Path, bool, Path]:
+    """:func:`_rel_order` of a path as found (by its parts, as paths sort)."""
+    plain = plain_name(p.name)
+    return (p.with_name(plain), plain != p.name, p)
 
 
 def _rel_order(rel: str) -> tuple[str, bool, str]:

@@ -107,12 +107,6 @@ def part_of(a: str, b: str) -> bool:
     return len(short) >= 5 and len(full) > len(short) and full.startswith(short)
 
 
-def one_sender(a: str, b: str) -> bool:
-    """Forms signed ``a`` and ``b`` may be versions of one submission (model/versions.py): one name the
-    other's 简称, or a team's name after its department's."""
-    return abbreviates(a, b) or part_of(a, b)
-
-
 @dataclass
 class UnitAccount:
     unit: str

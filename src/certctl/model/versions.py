@@ -6,9 +6,10 @@ typo becomes a fifth certificate, every obligation is owed twice and the correct
 
 Two files are versions of one submission when they come from the same unit (its 填报单位, else the
 folder, as ``Registry.sender`` says; a 简称 and the full name, a department and its teams are one sender:
-``units.one_sender``) and are the same form kind, and the later one either carries a version mark in its
-name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no earlier file's name
-marked, the mark alone with people in common — or covers some of the same people. Files are ordered by
+``units.abbreviates``, ``units.part_of``) and are the same form kind, and the later one either carries a
+version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no
+earlier file's name marked, the mark alone with people in common — or covers some of the same people.
+Files are ordered by
 填报时间, then an unmarked name before a marked one and a marked one by its number
 (最终版 < 最终版2 < 最终版(3) < 最终版10: :func:`mark_rank`), then by name.
 Rows are matched by person: the ID number (and, in annex 1, the 情况, since one person may be revoked
@@ -172,21 +173,28 @@ def version_groups(results: Iterable[Any], sender: Callable[[Any], str],
 
 def _fold_short_names(groups: dict[tuple[str, str], list[Any]]) -> dict[tuple[str, str], list[Any]]:
     """``groups`` with units that may be one sender taken as one (no registry to say so): a unit written
-    short in one form and in full in another (启东市城管局 / 启东市城市管理局), and a department whose file
-    collects its teams' rows with a team correcting its own (``units.one_sender``) — a 更正版 is then still
-    a correction, and the same rows sent twice count once. Only versions are grouped so; the units'
-    accounts keep the names as written (a registry's 简称 joins them). Shorter names first, so a
-    department is its teams' group; the groups stay in their first order."""
-    from .units import one_sender
+    short in one form and in full in another (启东市城管局 / 启东市城市管理局: ``units.abbreviates``), and a
+    department whose file collects its teams' rows with a team correcting its own (``units.part_of``) — a
+    更正版 is then still a correction, and the same rows sent twice count once. Only versions are grouped
+    so; the units' accounts keep the names as written (a registry's 简称 joins them). Shorter names
+    first, so a department is its teams' group; the groups stay in their first order. Names are compared
+    only within (kind, first two characters, last character), and departments found by prefix."""
+    from .units import abbreviates
 
-    reps: dict[str, list[str]] = {}
+    by_prefix: dict[tuple[str, str], str] = {}  # (kind, compact name) -> the group's unit
+    alike: dict[tuple[str, str, str], list[str]] = {}  # (kind, head, last character) -> the groups' units
     canon: dict[tuple[str, str], tuple[str, str]] = {}
     for unit, kind in sorted(groups, key=lambda k: (k[1], len(k[0]), k[0])):
-        known = reps.setdefault(kind, [])
-        rep = next((r for r in known if one_sender(r, unit)), None)
+        c = compact(unit)
+        rep = next((by_prefix[(kind, c[:n])] for n in range(5, len(c)) if (kind, c[:n]) in by_prefix), None)
+        bucket = alike.setdefault((kind, c[:2], c[-1:]), [])
         if rep is None:
-            known.append(unit)
-        canon[(unit, kind)] = (rep or unit, kind)
+            rep = next((r for r in bucket if abbreviates(r, unit)), None)
+        if rep is None:
+            rep = unit
+            bucket.append(unit)
+            by_prefix.setdefault((kind, c), unit)
+        canon[(unit, kind)] = (rep, kind)
     out: dict[tuple[str, str], list[Any]] = {}
     for key, members in groups.items():
         out.setdefault(canon[key], []).extend(members)
