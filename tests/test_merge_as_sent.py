@@ -17,8 +17,8 @@ AS_OF = dt.date(2024, 6, 20)
 UNIT = "启东市城市管理局"
 
 
-def _meta(day: int, unit: str = UNIT) -> dict:
-    return {"unit": unit, "reporter": "张三", "phone": "0513-83123456", "date": dt.date(2024, 6, day)}
+def _meta(day: int | None, unit: str = UNIT) -> dict:
+    return {"unit": unit, "reporter": "张三", "phone": "0513-83123456", "date": dt.date(2024, 6, day) if day else None}
 
 
 def _rows(first_name: str | None = None) -> list[dict]:
@@ -32,35 +32,34 @@ def _ledger(forms: Path):
     return build_ledger(load_workspace(forms, Options()), None, AS_OF)
 
 
+def _versions(tmp_path: Path, *sent: tuple[str, int | None, str | None]):
+    """The ledger of a folder of one unit's annex 2 versions: (file name, day of June, the first holder's
+    name as that version writes it)."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for name, day, first_name in sent:
+        build(forms, "annex2", _rows(first_name), meta=_meta(day), name=name)
+    led = _ledger(forms)
+    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
+    return led, {f.path: f for f in led.files}, acct.name
+
+
 def test_final_version_2_supersedes_final_version_sent_the_same_day(tmp_path: Path) -> None:
     """最终版 then 最终版2 the same day, one name corrected: the numbered one is the latest and replaces
     the other; the clerk is told which superseded which, and no person is counted twice."""
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    build(forms, "annex2", _rows(), meta=_meta(3), name="城管局注销表6月3日.xlsx")
-    build(forms, "annex2", _rows("王五"), meta=_meta(4), name="城管局注销表6月3日-最终版.xlsx")
-    build(forms, "annex2", _rows("王六"), meta=_meta(4), name="城管局注销表6月3日-最终版2.xlsx")
-    led = _ledger(forms)
-    files = {f.path: f for f in led.files}
+    led, files, name = _versions(tmp_path, ("城管局注销表6月3日.xlsx", 3, None),
+                                 ("城管局注销表6月3日-最终版.xlsx", 4, "王五"), ("城管局注销表6月3日-最终版2.xlsx", 4, "王六"))
     assert files["城管局注销表6月3日-最终版.xlsx"].superseded_by == "城管局注销表6月3日-最终版2.xlsx"
     assert files["城管局注销表6月3日-最终版2.xlsx"].rows_merged == 3
     assert sum(f.rows_merged for f in led.files) == 3  # each person once
     assert not [f for f in led.findings if f.code == "X008"]
-    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
-    assert acct.name == "王六"
+    assert name == "王六"
 
 
 def test_final_version_numbers_count_as_numbers_not_as_names(tmp_path: Path) -> None:
     """最终版(2) sorts before 最终版 by name ('(' < '.'); 最终版10 before 最终版9: the number decides."""
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    build(forms, "annex2", _rows("王五"), meta=_meta(4), name="附件2最终版.xlsx")
-    build(forms, "annex2", _rows("王六"), meta=_meta(4), name="附件2最终版(2).xlsx")
-    led = _ledger(forms)
-    files = {f.path: f for f in led.files}
-    assert files["附件2最终版.xlsx"].superseded_by == "附件2最终版(2).xlsx"
-    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
-    assert acct.name == "王六"
+    _, files, name = _versions(tmp_path, ("附件2最终版.xlsx", 4, "王五"), ("附件2最终版(2).xlsx", 4, "王六"))
+    assert files["附件2最终版.xlsx"].superseded_by == "附件2最终版(2).xlsx" and name == "王六"
 
 
 def test_mark_rank() -> None:
@@ -74,16 +73,11 @@ def test_mark_rank() -> None:
 def test_a_correction_of_a_correction_raises_no_false_doubt(tmp_path: Path) -> None:
     """附件2, 附件2（更正版）, 附件2（第二次）: each replaces the one before; the third is not said to share
     no one with the first (X008) because the second already replaced the first's rows."""
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    build(forms, "annex2", _rows(), meta=_meta(3), name="附件2.xlsx")
-    build(forms, "annex2", _rows("王五"), meta=_meta(4), name="附件2（更正版）.xlsx")
-    build(forms, "annex2", _rows("王六"), meta=_meta(5), name="附件2（第二次）.xlsx")
-    led = _ledger(forms)
+    led, files, name = _versions(tmp_path, ("附件2.xlsx", 3, None), ("附件2（更正版）.xlsx", 4, "王五"),
+                                 ("附件2（第二次）.xlsx", 5, "王六"))
     assert not [f for f in led.findings if f.code == "X008"], [f.params for f in led.findings if f.code == "X008"]
-    files = {f.path: f for f in led.files}
     assert files["附件2（更正版）.xlsx"].superseded_by == "附件2（第二次）.xlsx"
-    assert sum(f.rows_merged for f in led.files) == 3
+    assert sum(f.rows_merged for f in led.files) == 3 and name == "王六"
 
 
 def test_a_correction_signed_with_the_units_short_name_still_corrects(tmp_path: Path) -> None:
@@ -232,17 +226,10 @@ def test_of_two_identical_files_the_copy_is_the_duplicate(tmp_path: Path) -> Non
 def test_a_correction_without_its_date_still_comes_after_the_form_it_corrects(tmp_path: Path) -> None:
     """附件2（更正版）.xlsx with 填报时间 left blank (M004 says so): still the later version — its rows replace the
     first form's, rather than the first form being said to be an unmarked correction of its own 更正版."""
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    build(forms, "annex2", _rows(), meta=_meta(3), name="附件2.xlsx")
-    build(forms, "annex2", _rows("王五"), meta={**_meta(3), "date": None}, name="附件2（更正版）.xlsx")
-    led = _ledger(forms)
-    files = {f.path: f for f in led.files}
-    assert files["附件2.xlsx"].superseded_by == "附件2（更正版）.xlsx"
+    led, files, name = _versions(tmp_path, ("附件2.xlsx", 3, None), ("附件2（更正版）.xlsx", None, "王五"))
+    assert files["附件2.xlsx"].superseded_by == "附件2（更正版）.xlsx" and name == "王五"
     assert not [f for f in led.findings if f.code == "X008"]
     assert "M004" in {f.code for f in led.findings if f.path.endswith("（更正版）.xlsx")}
-    (acct,) = [a for a in led.accounts if a.cert == "320680000000"]
-    assert acct.name == "王五"
 
 
 def test_an_annex1_correction_of_the_wrong_action_replaces_it(tmp_path: Path) -> None:
