@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -218,8 +219,96 @@ def find_forms(paths: Iterable[str | os.PathLike[str]]) -> Listing:
         others: list[Path] = []
         seen: set[tuple[int, int]] = set()
         _walk(p, found, out.unreadable, seen, others)
-        out.files.extend(sorted(found))
+        out.files.extend(sorted(found, key=_path_order))
         out.others.extend(sorted(others))
+        out.unreadable.extend(packed_forms(found, others))
+    return out
+
+
+_COPY = re.compile(r"^(?:复件|副本|Copy of)\s*[-_]?\s*|\s*[-－—_]?\s*(?:的)?副本(?:\s*[（(]\s*\d{1,2}\s*[)）])?$"
+                   r"|\s*[-－—_]?\s*[（(]\s*\d{1,2}\s*[)）]$|\s+-\s+Copy(?:\s*\(\d{1,2}\))?$", re.IGNORECASE)
+
+
+def plain_name(name: str) -> str:
+    """A file name without the marks a copy gets from Windows, WPS or a chat app (附件2(1).xlsx,
+    附件2 - 副本.xlsx, 复件 附件2.xlsx): listed after its plain name, the plain one is the original of two
+    identical files and the copy the duplicate (X005), as the clerk reads them."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        return name
+    plain = _COPY.sub("", stem)
+    return f"{plain}.{ext}" if plain else name
+
+
+def _path_order(p: Path) -> tuple[Path, bool, Path]:
+    """:func:`_rel_order` of a path as found (by its parts, as paths sort)."""
+    plain = plain_name(p.name)
+    return (p.with_name(plain), plain != p.name, p)
+
+
+def _rel_order(rel: str) -> tuple[str, bool, str]:
+    """The listing order of a relative path: by path, a copy right after its plain name."""
+    head, _, name = rel.rpartition("/")
+    plain = plain_name(name)
+    return (f"{head}/{plain}" if head else plain, plain != name, rel)
+
+
+ARCHIVES = (".zip", ".rar", ".7z")
+
+
+def packed_forms(found: list[Path], others: list[Path]) -> list[tuple[Path, ReadError]]:
+    """The archives below the folder whose forms were not read: a .zip holding spreadsheets none of the
+    same name found unpacked below the folder; a .rar or .7z (not opened) with no folder of its name beside
+    it (what 解压到“名称\” makes). A unit that sends its forms packed (汇龙镇报送材料.zip) is then said
+    (F001, the file table, 来源文件), never silently left out; once unpacked beside it, nothing is said.
+    A .zip of other things (photos, a plan) is no form and stays a deliverable by name."""
+    names = {p.name for p in found}
+    out = []
+    for p in others:
+        ext = p.suffix.lower()
+        if ext not in ARCHIVES:
+            continue
+        if ext != ".zip":
+            if not (p.parent / p.stem).is_dir():
+                out.append((p, ReadError(
+                    "F001", f"压缩包（{ext}），其中的表格没有读取；请解压到名为“{p.stem}”的文件夹后重新合并"
+                            "（如其中没有需要合并的表格，可将其移出本文件夹）",
+                    f"an archive ({ext}): its forms were not read; unpack it into a folder named “{p.stem}” and "
+                    "merge again (if it holds no forms to merge, move it out of this folder)")))
+            continue
+        inside = _zip_forms(p)
+        missing = sorted(set(inside or ()) - names)
+        if inside is None or missing:
+            shown_names = "、".join(missing[:3]) + (" 等" if len(missing) > 3 else "")
+            out.append((p, ReadError(
+                "F001", (f"压缩包中的 {len(missing)} 个表格没有读取（{shown_names}）" if inside is not None
+                         else "压缩包无法打开，其中的表格没有读取") + "；请解压到本文件夹后重新合并",
+                (f"{len(missing)} forms in the archive were not read ({', '.join(missing[:3])})" if inside is not None
+                 else "the archive cannot be opened: its forms were not read") + "; unpack it here and merge again")))
+    return out
+
+
+def _zip_forms(p: Path) -> list[str] | None:
+    """The file names of the spreadsheets in a .zip (from its directory; nothing is unpacked), a name
+    saved by Chinese Windows in GBK read as such; None: not a zip that opens."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return None
+    out = []
+    for info in infos:
+        name = info.filename
+        if not info.flag_bits & 0x800:  # no UTF-8 flag: the bytes are the system's (GBK on Chinese Windows)
+            try:
+                name = name.encode("cp437").decode("gbk")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        base = name.rstrip("/").rsplit("/", 1)[-1]
+        if Path(base).suffix.lower() in EXTENSIONS and not base.startswith(("~$", ".")) and not info.is_dir():
+            out.append(base)
     return out
 
 
@@ -321,7 +410,7 @@ def scan_forms(root: str | os.PathLike[str], exclude: Iterable[str | os.PathLike
             files, bad = listing.files, listing.unreadable
         others = listing.others
     files = [p for p in files if not skip or p.resolve() not in skip]
-    files.sort(key=lambda p: rel_path(base, p))
+    files.sort(key=lambda p: _rel_order(rel_path(base, p)))
     others = sorted(others, key=lambda p: rel_path(base, p))
     return Scan(base, files, [_hash(p) for p in files], bad, others=others)
 

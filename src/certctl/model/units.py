@@ -78,6 +78,35 @@ class Registry:
         return ""
 
 
+def abbreviates(a: str, b: str) -> bool:
+    """One unit name is the other's 简称 as offices write it: 启东市城管局 for 启东市城市管理局, 启东市市监局 for
+    启东市市场监督管理局 — the same place and the same last character (局, 镇 …), the short name's characters
+    in the full name in order, left out in two places or more. One block left out is another unit, not a
+    简称 (启东市人民政府 in 启东市汇龙镇人民政府, 启东市城市管理局 in 启东市城市管理局执法大队局)."""
+    a, b = compact(a or ""), compact(b or "")
+    if a == b or not a or not b:
+        return bool(a) and a == b
+    short, full = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) < 4 or short[:2] != full[:2] or short[-1] != full[-1]:
+        return False
+    blocks, i, gap = 0, 0, False
+    for ch in full:
+        if i < len(short) and ch == short[i]:
+            i += 1
+            gap = False
+        elif not gap:
+            blocks, gap = blocks + 1, True
+    return i == len(short) and blocks >= 2
+
+
+def part_of(a: str, b: str) -> bool:
+    """One unit is named after the other, as a team after its department (启东市城市管理局执法二中队 of
+    启东市城市管理局): a department collects its teams' forms in one file, a team corrects its own rows."""
+    a, b = compact(a or ""), compact(b or "")
+    short, full = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 5 and len(full) > len(short) and full.startswith(short)
+
+
 @dataclass
 class UnitAccount:
     unit: str

@@ -5,9 +5,13 @@ A unit sends 附件2-注销申请表（6月）.xls, finds a typo in a certificat
 typo becomes a fifth certificate, every obligation is owed twice and the corrected form looks late.
 
 Two files are versions of one submission when they come from the same unit (its 填报单位, else the
-folder, as ``Registry.sender`` says) and are the same form kind, and the later one either carries a
+folder, as ``Registry.sender`` says; a 简称 and the full name, a department and its teams are one sender:
+``units.abbreviates``, ``units.part_of``) and are the same form kind, and the later one either carries a
 version mark in its name (（更正版）, （修改版）, （第二次）…) on the earlier one's name — or, when it is no
-earlier file's name marked, the mark alone with people in common — or covers some of the same people. Files are ordered by 填报时间, then an unmarked name before a marked one, then by name.
+earlier file's name marked, the mark alone with people in common — or covers some of the same people.
+Files are ordered by
+填报时间, then an unmarked name before a marked one and a marked one by its number
+(最终版 < 最终版2 < 最终版(3) < 最终版10: :func:`mark_rank`), then by name.
 Rows are matched by person: the ID number (and, in annex 1, the 情况, since one person may be revoked
 and entered again in one form).
 
@@ -34,7 +38,10 @@ from ..normalize import compact
 
 RowKey = tuple[str, str, int]  # (path, sheet, Excel row)
 
-_MARK = re.compile(r"[（(\[【]?\s*(更正版?|修改版|修正版|修订版|更新版|订正版|重报|补正|最终版|正确版|新版本"
+# a word mark may carry a number (最终版2, 最终版(2) after 最终版: the office habit of numbering the "final"
+# ones), never a date (更正版6月5日)
+_MARK = re.compile(r"[（(\[【]?\s*((?:更正版?|修改版|修正版|修订版|更新版|订正版|重报|补正|最终版|正确版|新版本)"
+                   r"(?:\s*[0-9]{1,2}(?![0-9月日号])|\s*[（(]\s*[0-9]{1,2}\s*[)）])?"
                    r"|第\s*[二三四五六七八九十2-9]\s*[次版稿]|[vV]\s*[2-9])\s*[）)\]】]?")
 _SEP = re.compile(r"[\s_\-—－·.]+$|^[\s_\-—－·.]+")
 
@@ -44,6 +51,23 @@ def version_mark(name: str) -> str:
     title says 录入归集、注销、修改备案表.)"""
     m = _MARK.search(PurePosixPath(name).stem)
     return m.group(1) if m else ""
+
+
+_NTH = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def mark_rank(name: str) -> int:
+    """Where a name's version mark puts it among versions of one day: 0 unmarked, 1 a bare mark (更正版),
+    else the mark's number (最终版2 → 2, 最终版(3) → 3, 第二次 → 2, v2 → 2) — by number, not by name:
+    最终版10 comes after 最终版9, 最终版(2) after 最终版."""
+    mark = version_mark(name)
+    if not mark:
+        return 0
+    digits = re.findall(r"[0-9]+", mark)
+    if digits:
+        return max(int(digits[-1]), 1)
+    nth = [_NTH[c] for c in mark if c in _NTH]
+    return nth[0] if nth else 1
 
 
 def _marked_on(later: str, earlier: str) -> bool:
@@ -99,10 +123,12 @@ class _File:
     def at(self, rec: Any) -> RowKey:
         return (self.res.path, rec.sheet, rec.row)
 
-    @property
-    def order(self) -> tuple:
-        d = self.res.meta.date or dt.date.min
-        return (d, bool(version_mark(self.name)), self.name)
+    def order(self, last: dt.date) -> tuple:
+        """Its place among the versions, ``last`` the latest 填报时间 among them: a file without 填报时间 is
+        first, or last when its name marks a version (an undated （更正版） still corrects the dated form)."""
+        rank = mark_rank(self.name)
+        d = self.res.meta.date or (last if rank else dt.date.min)
+        return (d, rank, self.name)
 
 
 def _person(kind: str, values: dict) -> tuple[str, str] | None:
@@ -142,7 +168,37 @@ def version_groups(results: Iterable[Any], sender: Callable[[Any], str],
         unit = sender(res)
         if unit:
             groups.setdefault((unit, next(iter(kind_set))), []).append(res)
-    return [(kind, members) for (_, kind), members in groups.items() if len(members) > 1]
+    return [(kind, members) for (_, kind), members in _fold_short_names(groups).items() if len(members) > 1]
+
+
+def _fold_short_names(groups: dict[tuple[str, str], list[Any]]) -> dict[tuple[str, str], list[Any]]:
+    """``groups`` with units that may be one sender taken as one (no registry to say so): a unit written
+    short in one form and in full in another (启东市城管局 / 启东市城市管理局: ``units.abbreviates``), and a
+    department whose file collects its teams' rows with a team correcting its own (``units.part_of``) — a
+    更正版 is then still a correction, and the same rows sent twice count once. Only versions are grouped
+    so; the units' accounts keep the names as written (a registry's 简称 joins them). Shorter names
+    first, so a department is its teams' group; the groups stay in their first order. Names are compared
+    only within (kind, first two characters, last character), and departments found by prefix."""
+    from .units import abbreviates
+
+    by_prefix: dict[tuple[str, str], str] = {}  # (kind, compact name) -> the group's unit
+    alike: dict[tuple[str, str, str], list[str]] = {}  # (kind, head, last character) -> the groups' units
+    canon: dict[tuple[str, str], tuple[str, str]] = {}
+    for unit, kind in sorted(groups, key=lambda k: (k[1], len(k[0]), k[0])):
+        c = compact(unit)
+        rep = next((by_prefix[(kind, c[:n])] for n in range(5, len(c)) if (kind, c[:n]) in by_prefix), None)
+        bucket = alike.setdefault((kind, c[:2], c[-1:]), [])
+        if rep is None:
+            rep = next((r for r in bucket if abbreviates(r, unit)), None)
+        if rep is None:
+            rep = unit
+            bucket.append(unit)
+            by_prefix.setdefault((kind, c), unit)
+        canon[(unit, kind)] = (rep, kind)
+    out: dict[tuple[str, str], list[Any]] = {}
+    for key, members in groups.items():
+        out.setdefault(canon[key], []).extend(members)
+    return out
 
 
 def _rows(res: Any, kind: str) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
@@ -169,6 +225,8 @@ def _pairs(out: Versions, earlier: _File, later: _File, marked: bool) -> list[tu
     certificate number, when the later row's person is not in the earlier file otherwise."""
     live = {who: rec for who, rec in earlier.rows.items() if earlier.at(rec) not in out.replaced}
     pairs = [(live[who], rec) for who, rec in later.rows.items() if who in live]
+    if marked and later.kind == "annex1":
+        pairs += _other_action(live, later, {id(old) for old, _ in pairs})
     if not marked or not earlier.unsure:
         return pairs
     paired = {id(old) for old, _ in pairs}
@@ -177,6 +235,26 @@ def _pairs(out: Versions, earlier: _File, later: _File, marked: bool) -> list[tu
         if who not in live and old is not None and id(old) not in paired and earlier.at(old) not in out.replaced:
             pairs.append((old, rec))
             paired.add(id(old))
+    return pairs
+
+
+def _other_action(live: dict[tuple[str, str], Any], later: _File, paired: set[int]) -> list[tuple[Any, Any]]:
+    """In a marked annex 1 correction, a person's one row with another 情况 than the one row of the earlier
+    file (录入归集 corrected to 注销): the correction of that row, not a second fact about the person.
+    A person with two rows in either file (revoked and entered again) is matched by 情况 only."""
+    def by_id(rows: Iterable[tuple[tuple[str, str], Any]]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for (pid, _), rec in rows:
+            out.setdefault(pid, []).append(rec)
+        return out
+
+    old_by, new_by = by_id(live.items()), by_id(later.rows.items())
+    pairs = []
+    for pid, news in new_by.items():
+        olds = old_by.get(pid, [])
+        if len(news) == 1 and len(olds) == 1 and id(olds[0]) not in paired \
+                and (pid, news[0].values.get("action") or "") not in live:
+            pairs.append((olds[0], news[0]))
     return pairs
 
 
@@ -191,7 +269,8 @@ def find_versions(results: Iterable[Any], sender: Callable[[Any], str], rel: Cal
     for copy, original in duplicates:
         copies.setdefault(original, []).append(copy)
     for files in _files(results, sender, rel, frozenset(kinds), copies):
-        files.sort(key=lambda f: f.order)
+        last = max((f.res.meta.date for f in files if f.res.meta.date), default=dt.date.min)
+        files.sort(key=lambda f: f.order(last))
         for i, later in enumerate(files):
             # a marked name that is no earlier file's name marked (附件2（更正版）.xlsx after 近海镇注销表6月5日.xlsx):
             # its mark still says "correction" of the earlier files it shares people with
@@ -212,7 +291,9 @@ def _compare(out: Versions, earlier: _File, later: _File, rel: Callable[[str], s
     shared = _pairs(out, earlier, later, marked)
     e_path, l_path = rel(earlier.res.path), rel(later.res.path)
     if not shared:
-        if marked:
+        # a mark on people of the earlier file all corrected already (附件2、附件2（更正版）、附件2（第二次）):
+        # the later corrects the correction, compared with it in turn; nothing ambiguous here
+        if marked and not (later.rows.keys() & earlier.rows.keys()):
             out.ambiguous.append((l_path, e_path, "mark"))
         return
     if marked:
