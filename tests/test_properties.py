@@ -222,6 +222,7 @@ def test_parse_number_and_phone_never_raise(v):
 @given(cells)
 @example("阿依古丽•买买提")
 @example(" ·王 伟· ")
+@example("・ A A")
 @example("John  Smith")
 def test_normalise_name_never_raises_and_is_idempotent(v):
     name, bad = normalise_name(v)

@@ -100,7 +100,7 @@ def normalise_name(value: object) -> tuple[str, bool]:
         name = t.replace(" ", "")
         if not name.isascii():  # dropping spaces can join a letter and a combining mark
             name = unicodedata.normalize("NFKC", name)
-    name = name.translate(_DOT_VARIANTS).strip("·")
+    name = name.translate(_DOT_VARIANTS).strip("· ")  # a dot typed before a Latin name leaves its space
     return name, bool(_NAME_BAD_RE.search(name))
 
 
