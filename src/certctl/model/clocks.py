@@ -28,7 +28,7 @@ kind                clock                                                  disch
 An action discharges a clock when the notice's action was done, whatever the order of the papers: an
 annex 1 注销 entered the day before the annex 2 went out discharges the annex 2's system entry. Only
 actions that cannot be about this event are left out (an annex 1 修改 from before the holder moved;
-an annex 4 for an earlier loss).
+an annex 4 for an earlier loss; a row about another certificate of the same person).
 
 States on a day (an action dated after it has not happened yet; an event dated after it owes nothing
 yet): ``overdue`` (``late`` working days in (deadline, day], at least 1), ``due_today``, ``due_soon``
@@ -246,21 +246,23 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
 
 # ------------------------------------------------------------------------------------ person clocks
 class _Index:
-    """Events that can discharge a clock, by ID number and by certificate number."""
+    """Events that can discharge a clock, by ID number and by certificate number. ``rows``: how many
+    events name each certificate number (of all the forms), shared by the indexes."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows: dict[str, int]) -> None:
         self.by_id: dict[str, list[Event]] = {}
         self.by_cert: dict[str, list[Event]] = {}
+        self.rows = rows
 
-    def find(self, pid: str, cert: str) -> list[Event]:
-        a = self.by_id.get(pid, [])
+    def find(self, pid: str, cert: str, since: dt.date | None = None) -> list[Event]:
+        """The events about certificate ``cert`` of ``pid``: those naming ``cert``, and those of the same
+        person naming no number or a number no other row names (a typo), dated from ``since`` on. A row
+        about another certificate of the person the forms know (an older card revoked years before, a
+        second card) is not about this one and discharges nothing of it."""
         b = self.by_cert.get(cert, [])
-        if not b:
-            return a
-        if not a:
-            return b
-        seen = {id(e) for e in a}
-        return a + [e for e in b if id(e) not in seen]
+        a = [e for e in self.by_id.get(pid, ()) if e.cert != cert and (not e.cert or self.rows.get(e.cert, 0) <= 1)
+             and (since is None or e.date is None or e.date >= since)]
+        return b + a if a else b
 
 
 def _filed_action(ev: Event) -> Action:
@@ -279,10 +281,13 @@ class ClockMaker:
         self.entry_days = entry_days
         self.unit_of = unit_of
         self._deadlines: dict[tuple[dt.date, int], dt.date | None] = {}
-        self.entries = _Index()  # annex 1 录入归集 / 修改
-        self.removals = _Index()  # annex 1 注销
-        self.papers = _Index()  # annex 2 / 3
-        self.losses = _Index()  # annex 4 (loss events)
+        rows: dict[str, int] = {}
+        for ev in events:
+            rows[ev.cert] = rows.get(ev.cert, 0) + 1
+        self.entries = _Index(rows)  # annex 1 录入归集 / 修改
+        self.removals = _Index(rows)  # annex 1 注销
+        self.papers = _Index(rows)  # annex 2 / 3
+        self.losses = _Index(rows)  # annex 4 (loss events)
         # the IDs and numbers a clock can ask about (of the events that start one): only those are indexed
         asked_ids, asked_certs = set(), set()
         for ev in events:
@@ -363,7 +368,7 @@ class ClockMaker:
         out = [self._clock("change_report", ev, _OWED["change_report"][fam], changed, self.report_days,
                            ev.filed or changed, [_filed_action(ev)])]
         since_change = self._earliest_change(ev)
-        removals = self.removals.find(ev.id, ev.cert)
+        removals = self.removals.find(ev.id, ev.cert, since_change)
         if fam == "annex3":
             mods = [e for e in self.entries.by_cert.get(ev.cert, ())
                     if e.kind == E_MODIFY and e.date >= since_change]
@@ -397,7 +402,7 @@ class ClockMaker:
         if loss is not None:
             mentioned, lost = loss
             if mentioned:
-                found = [e for e in self.losses.find(ev.id, ev.cert)
+                found = [e for e in self.losses.find(ev.id, ev.cert, lost)
                          if lost is None or e.values.get("lost_date") == lost or (e.filed and e.filed >= lost)]
                 out.append(self._clock("loss_report", ev, _OWED["loss_report"]["survey"], lost, self.report_days,
                                        lost or ev.filed, [_filed_action(e) for e in found]))
@@ -417,7 +422,7 @@ class ClockMaker:
         v = ev.values
         label, label_en, allowed, owed = why
         left = v.get("leave_date")
-        papers = [e for e in self.papers.find(ev.id, ev.cert) if e.family in allowed
+        papers = [e for e in self.papers.find(ev.id, ev.cert, left or camp.start) if e.family in allowed
                   and (e.family == "annex2" or e.cert == ev.cert or left is None or e.date >= left)]
         actions = [_filed_action(e) for e in papers]
         if any(w in str(v.get("opinion") or "") for w in HELD_DONE_WORDS):

@@ -1,0 +1,74 @@
+"""The clocks at their edges, built from the notices' clauses (启依法办发〔2020〕15号 一、二; 柞政司发〔2024〕52号
+二、三.2、三.3), each as real .xlsx forms run through `certctl overdue --as-of` on each side of the deadline.
+
+As found (red team of the deadlines): an annex 1 注销 of *another* certificate of the same person — an
+older card revoked years before, or a second card — discharged the system entry that 一 asks for the
+card recovered now ("各单位在…证件被收回…情形发生后 10 个工作日内…注销").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from certctl.config import Config
+from certctl.overdue import find_obligations, load_forms
+from certctl.samples import write_form
+from certctl.validate import Options
+
+from test_rulesets import QA, meta, overdue_json, person
+
+D = dt.date
+
+
+def _entry(doc: dict, cert: str) -> dict:
+    items = [o for k in ("overdue", "due_soon", "done", "open") for o in doc.get(k, ()) if o["cert"] == cert
+             and o["kind"] == "system_entry"]
+    return items[0] if items else {}
+
+
+def _revoked_2024(root: Path, p: dict) -> None:
+    """QD0001 recovered with an annex 2 filed Thursday 2024-05-09: its 注销 in the system is due 10 working
+    days later, 05-22 (Saturday 05-11 is a 调休 working day)."""
+    write_form(root / QA / "附件2.xlsx", "annex2", [
+        {**p, "unit": QA, "cert": "QD0001", "reason": "退休", "destination": "退休", "change_date": D(2024, 5, 6)},
+    ], meta(QA, D(2024, 5, 9)))
+
+
+def test_an_older_card_revoked_years_before_does_not_discharge_this_cards_entry(tmp_path: Path) -> None:
+    root = tmp_path / "forms"
+    p = person(1)
+    write_form(root / QA / "附件1-2021.xlsx", "annex1", [
+        {**p, "unit": QA, "cert": "QD0001OLD", "action": "注销", "entry_date": D(2021, 3, 1)},
+    ], meta(QA, D(2021, 3, 2)))
+    _revoked_2024(root, p)
+    code, doc = overdue_json(root, "2024-05-22")
+    assert (code, doc["due_soon"][0]["kind"], doc["due_soon"][0]["deadline"]) == (0, "system_entry", "2024-05-22")
+    code, doc = overdue_json(root, "2024-05-23")
+    item = _entry(doc, "QD0001")
+    assert (code, item.get("state"), item.get("late"), item.get("done_on")) == (1, "overdue", 1, None)
+
+
+def test_a_second_card_of_the_same_person_revoked_does_not_discharge_the_first(tmp_path: Path) -> None:
+    root = tmp_path / "forms"
+    p = person(1)
+    write_form(root / QA / "附件1-2023.xlsx", "annex1", [
+        {**p, "unit": QA, "cert": "QD0001", "action": "录入归集", "entry_date": D(2023, 3, 1)},
+        {**p, "unit": QA, "cert": "QD0101", "action": "录入归集", "entry_date": D(2023, 3, 1)},
+    ], meta(QA, D(2023, 3, 2)))
+    write_form(root / QA / "附件1-2024.xlsx", "annex1", [
+        {**p, "unit": QA, "cert": "QD0101", "action": "注销", "entry_date": D(2024, 5, 10)},
+    ], meta(QA, D(2024, 5, 10)))
+    _revoked_2024(root, p)
+    code, doc = overdue_json(root, "2024-05-23")
+    item = _entry(doc, "QD0001")
+    assert (code, item.get("state"), item.get("done_by")) == (1, "overdue", "")
+    # its own 注销, with a number mistyped (a number no other row names), still discharges it
+    write_form(root / QA / "附件1-2024b.xlsx", "annex1", [
+        {**p, "unit": QA, "cert": "QD00O1", "action": "注销", "entry_date": D(2024, 5, 13)},
+    ], meta(QA, D(2024, 5, 13)))
+    code, doc = overdue_json(root, "2024-05-23")
+    assert (code, _entry(doc, "QD0001")) == (0, {})
+    (done,) = [o for o in find_obligations(load_forms(root, Options()), Config(), D(2024, 5, 23))
+               if o.kind == "system_entry"]
+    assert (done.state, done.done_on) == ("done", D(2024, 5, 13))
