@@ -14,7 +14,7 @@ from pathlib import Path
 from certctl.config import Config
 from certctl.overdue import find_obligations, load_forms
 from certctl.samples import write_form
-from certctl.validate import Options
+from certctl.validate import Options, validate_file
 
 from test_rulesets import QA, meta, overdue_json, person
 
@@ -72,3 +72,28 @@ def test_a_second_card_of_the_same_person_revoked_does_not_discharge_the_first(t
     (done,) = [o for o in find_obligations(load_forms(root, Options()), Config(), D(2024, 5, 23))
                if o.kind == "system_entry"]
     assert (done.state, done.done_on) == ("done", D(2024, 5, 13))
+
+
+# ------------------------------------------------------------------ a deadline on the Friday before a holiday
+def _loss(root: Path, filed: dt.date) -> Path:
+    """Lost Tuesday 2024-06-04: annex 4 due within 3 working days (启依法办发〔2020〕15号 二), Friday 06-07;
+    Saturday 06-08 to Monday 06-10 (端午) are off."""
+    path = root / QA / f"附件4-{filed.isoformat()}.xlsx"
+    write_form(path, "annex4", [{**person(2), "unit": QA, "cert": "QD0002", "lost_date": D(2024, 6, 4),
+                                 "declaration": "2024-06-05 启东日报登报声明作废"}], meta(QA, filed))
+    return path
+
+
+def test_filed_on_the_day_off_after_the_deadline_is_late_as_overdue_said_that_day(tmp_path: Path) -> None:
+    """As found: on Saturday 06-08 `overdue` listed the loss 1 working day late (exit 1), yet the annex 4
+    dated that Saturday was "done" in time and validate said nothing: one fact, two answers."""
+    root = tmp_path / "forms"
+    (root / QA).mkdir(parents=True)
+    path = _loss(tmp_path / "pending", D(2024, 6, 7))  # the same loss filed on the deadline day: on time
+    assert "T001" not in {f.code for f in validate_file(path, Options()).findings}
+    path = _loss(root, D(2024, 6, 8))
+    (t001,) = [f for f in validate_file(path, Options()).findings if f.code == "T001"]
+    assert "2024-06-07（含当日）" in t001.message() and "逾期 1 个工作日" in t001.message()
+    (ob,) = [o for o in find_obligations(load_forms(root, Options()), Config(), D(2024, 6, 12))
+             if o.kind == "loss_report"]
+    assert (ob.state, ob.late, ob.deadline) == ("done_late", 1, D(2024, 6, 7))

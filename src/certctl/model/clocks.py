@@ -227,7 +227,9 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
     done_by = ""
     if first is not None:
         done_on, done_by = first.date, first.where
-        late = cal.workdays_between(dl, done_on) if dl is not None and done_on and done_on > dl else 0
+        # done on a day off after the deadline is late all the same: the deadline's day ended (民法典 201–203),
+        # and ``overdue`` said 1 working day late that very day
+        late = max(1, cal.workdays_between(dl, done_on)) if dl is not None and done_on and done_on > dl else 0
         state = "done_late" if late > 0 else "done"
     elif dl is None:
         state = "not_checkable"
