@@ -16,7 +16,7 @@ from certctl.overdue import find_obligations, load_forms
 from certctl.samples import write_form
 from certctl.validate import Options, validate_file
 
-from test_rulesets import QA, meta, overdue_json, person
+from test_rulesets import QA, ZB, meta, overdue_json, person, survey_row
 
 D = dt.date
 
@@ -97,3 +97,22 @@ def test_filed_on_the_day_off_after_the_deadline_is_late_as_overdue_said_that_da
     (ob,) = [o for o in find_obligations(load_forms(root, Options()), Config(), D(2024, 6, 12))
              if o.kind == "loss_report"]
     assert (ob.state, ob.late, ob.deadline) == ("done_late", 1, D(2024, 6, 7))
+
+
+def test_the_survey_finds_an_old_card_and_the_annex_2_revokes_the_persons_other_card(tmp_path: Path) -> None:
+    """柞政司发〔2024〕52号 三.2 四是: an old-version card still held is replaced or revoked by the end of 自查自纠
+    (6月30日, a Sunday: 07-01). The unit's annex 2 revokes the holder's *other* card: the old one is still owed."""
+    root = tmp_path / "forms"
+    p = person(25, "610933")
+    write_form(root / ZB / "摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(p, "SX0060", version="旧版", colour="红"),
+        survey_row(p, "SX0160"),
+    ]}, meta(ZB, D(2024, 6, 3)))
+    write_form(root / ZB / "附件2.xlsx", "annex2", [
+        {**p, "unit": ZB, "cert": "SX0160", "reason": "其他", "destination": "本单位"},
+    ], meta(ZB, D(2024, 6, 20)))
+    code, doc = overdue_json(root, "2024-07-01")
+    assert [(o["cert"], o["state"]) for o in doc["due_soon"] if o["kind"] == "revocation"] == [("SX0060", "due_today")]
+    code, doc = overdue_json(root, "2024-07-02")
+    assert [(o["cert"], o["late"]) for o in doc["overdue"] if o["kind"] == "revocation"] == [("SX0060", 1)]
+    assert code == 1
