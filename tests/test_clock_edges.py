@@ -16,7 +16,7 @@ from certctl.overdue import find_obligations, load_forms
 from certctl.samples import write_form
 from certctl.validate import Options, validate_file
 
-from test_rulesets import QA, ZB, meta, overdue_json, person, survey_row
+from test_rulesets import QA, ZA, ZB, meta, overdue_json, person, survey_row
 
 D = dt.date
 
@@ -116,3 +116,20 @@ def test_the_survey_finds_an_old_card_and_the_annex_2_revokes_the_persons_other_
     code, doc = overdue_json(root, "2024-07-02")
     assert [(o["cert"], o["late"]) for o in doc["overdue"] if o["kind"] == "revocation"] == [("SX0060", 1)]
     assert code == 1
+
+
+def test_a_campaign_deliverable_due_on_a_saturday_is_due_the_next_working_day(tmp_path: Path) -> None:
+    """As found: next year's campaign configured with its survey due Saturday 2025-06-07 listed every bound
+    unit 1 working day late on Monday 06-09; a calendar date that falls on a day off moves to the next
+    working day (民法典 203), as the self-correction phase's 6月30日 already did."""
+    root = tmp_path / "forms"
+    write_form(root / "参考名单" / "执法主体清单.xlsx", "registry", [{"unit": ZA, "short": "交通", "must_report": "是"}])
+    cfg = tmp_path / "certctl.toml"
+    cfg.write_text('[campaign]\nkey = "zs2025"\nname = "2025年证件清理"\nstart = 2025-05-01\nend = 2025-07-31\n'
+                   'followup_due = 2025-06-30\ndeliverables = [{ kind = "survey", due = 2025-06-07 }]\n',
+                   encoding="utf-8")
+    code, doc = overdue_json(root, "2025-06-09", "--config", str(cfg))
+    assert (code, [(o["kind"], o["state"], o["deadline"]) for o in doc["due_soon"]]) == (
+        0, [("survey", "due_today", "2025-06-09")])
+    code, doc = overdue_json(root, "2025-06-10", "--config", str(cfg))
+    assert (code, [(o["kind"], o["late"]) for o in doc["overdue"]]) == (1, [("survey", 1)])
