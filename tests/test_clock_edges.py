@@ -133,3 +133,31 @@ def test_a_campaign_deliverable_due_on_a_saturday_is_due_the_next_working_day(tm
         0, [("survey", "due_today", "2025-06-09")])
     code, doc = overdue_json(root, "2025-06-10", "--config", str(cfg))
     assert (code, [(o["kind"], o["late"]) for o in doc["overdue"]]) == (1, [("survey", 1)])
+
+
+def test_a_holder_found_by_the_june_and_the_july_survey_owes_one_revocation(tmp_path: Path) -> None:
+    """As found: a non-staff holder (柞政司发〔2024〕52号 三.2 一是) on the 6月 survey and again on the unit's
+    7月 自查自纠 survey was listed overdue twice — "逾期 2 项" for one card to revoke. The first survey that
+    finds the holder starts the clock; the later one adds no second item."""
+    root = tmp_path / "forms"
+    p = person(22, "610933")
+    write_form(root / ZB / "摸排统计表-6月.xlsx", "survey", {"survey_people": [
+        survey_row(p, "SX0022", person_type="劳务派遣", colour="红", hours=30)]}, meta(ZB, D(2024, 6, 3)))
+    write_form(root / ZB / "自查自纠-7月摸排统计表.xlsx", "survey", {"survey_people": [
+        survey_row(p, "SX0022", person_type="劳务派遣", colour="红", hours=40)]}, meta(ZB, D(2024, 7, 15)))
+    code, doc = overdue_json(root, "2024-07-16")
+    assert [(o["kind"], o["cert"], o["late"]) for o in doc["overdue"]] == [("revocation", "SX0022", 11)]
+    assert doc["overdue"][0]["source"].startswith(f"{ZB}/摸排统计表-6月.xlsx")
+    assert (code, doc["counts"]["overdue"]) == (1, 1)
+
+
+def test_a_loss_written_in_two_surveys_is_one_annex_4_owed(tmp_path: Path) -> None:
+    """启依法办发〔2020〕15号 二: a lost card is reported within 3 working days; a loss a Jiangsu unit writes in
+    the 备注 of two surveys is one annex 4 owed, not two."""
+    root = tmp_path / "forms"
+    p = person(23)
+    for name, day in (("摸排统计表-6月.xlsx", D(2024, 6, 3)), ("摸排统计表-7月.xlsx", D(2024, 7, 15))):
+        write_form(root / QA / name, "survey", {"survey_people": [
+            survey_row(p, "QD0023", unit=QA, remark="2024年5月28日遗失，已登报声明")]}, meta(QA, day))
+    code, doc = overdue_json(root, "2024-07-16")
+    assert [(o["kind"], o["cert"], o["deadline"]) for o in doc["overdue"]] == [("loss_report", "QD0023", "2024-05-31")]

@@ -283,6 +283,9 @@ class ClockMaker:
         self.entry_days = entry_days
         self.unit_of = unit_of
         self._deadlines: dict[tuple[dt.date, int], dt.date | None] = {}
+        # what a survey found is owed once: a later survey (the 7月 one after the 6月 one) finding the same
+        # holder, or the same loss, starts no second clock (the events come oldest first)
+        self._found: set[tuple] = set()
         rows: dict[str, int] = {}
         for ev in events:
             rows[ev.cert] = rows.get(ev.cert, 0) + 1
@@ -403,7 +406,7 @@ class ClockMaker:
         out: list[Clock] = []
         if loss is not None:
             mentioned, lost = loss
-            if mentioned:
+            if mentioned and self._first(("loss", ev.id, ev.cert, lost)):
                 found = [e for e in self.losses.find(ev.id, ev.cert, lost)
                          if lost is None or e.values.get("lost_date") == lost or (e.filed and e.filed >= lost)]
                 out.append(self._clock("loss_report", ev, _OWED["loss_report"]["survey"], lost, self.report_days,
@@ -413,13 +416,20 @@ class ClockMaker:
             out.append(follow)
         return out
 
+    def _first(self, key: tuple) -> bool:
+        """Is this the first survey finding ``key``? (It is then remembered.)"""
+        if key in self._found:
+            return False
+        self._found.add(key)
+        return True
+
     def _follow_up(self, ev: Event) -> Clock | None:
         """A holder the survey marks red (left post, non-staff, old version): the certificate revoked or
         replaced by the end of the self-correction phase (柞政司发〔2024〕52号 二; 三.2 一律…收回, 三.3 及时
         收回并注销 — no day count), closed by an annex 2 (or 3, where a replacement will do) for it."""
         camp = self.campaign
         why = _red_reason(ev.values)
-        if why is None or camp is None or camp.followup_due is None:
+        if why is None or camp is None or camp.followup_due is None or not self._first(("revocation", ev.id, ev.cert)):
             return None
         v = ev.values
         label, label_en, allowed, owed = why
