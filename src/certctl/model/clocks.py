@@ -33,7 +33,8 @@ an annex 4 for an earlier loss; a row about another certificate of the same pers
 States on a day (an action dated after it has not happened yet; an event dated after it owes nothing
 yet): ``overdue`` (``late`` working days in (deadline, day], at least 1), ``due_today``, ``due_soon``
 (within ``due_soon_days`` working days), ``open``, ``done``, ``done_late`` (``late`` = working days
-from the deadline to the action; validation reports these as T001/T002, they are never overdue) and
+from the deadline to the action, at least 1 — a day off right after the deadline is late too; validation
+reports these as T001/T002, they are never overdue) and
 ``not_checkable`` (the event's date is not recorded: info, never overdue) and ``closed`` (a campaign's item
 never done by the end of the campaign: no longer a daily item, listed in its closing summary).
 """
