@@ -374,6 +374,49 @@ def test_a_correction_of_one_row_keeps_the_others(tmp_path: Path) -> None:
     assert x9.params["kept"] == 3 and x9.params["n"] == 1
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sources_sheet_counts_the_rows_a_correction_superseded(tmp_path: Path, lang: str) -> None:
+    """来源文件 of a folder whose 更正版 corrects one row of four: the first form reads 4 = merged 3 +
+    rejected 0 + superseded 1, and says only some of its rows were superseded; the SQLite ledger agrees."""
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = _versions_folder(tmp_path, corrected_rows=_annex2_rows(typo=False)[1:2])
+    out, db = tmp_path / "台账.xlsx", tmp_path / "台账.sqlite"
+    res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--sqlite", str(db), "--as-of", "2024-06-20",
+                                   "--lang", lang])
+    assert res.exit_code in (0, 1), res.output
+    rows = list(openpyxl.load_workbook(out)["来源文件"].iter_rows(values_only=True))
+    head, sources = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    read, merged, rejected, superseded, status = (
+        ("Rows read", "Rows merged", "Rows rejected", "Rows repeated or superseded", "Status") if lang == "en"
+        else ("读取行数", "并入行数", "未并入行数", "重复或被取代行数", "状态"))
+    first, corr = sources[ORIG], sources[CORR]
+    assert (first[read], first[merged], first[rejected], first[superseded]) == (4, 3, 0, 1)
+    assert (corr[read], corr[merged], corr[rejected], corr[superseded]) == (1, 1, 0, 0)
+    for r in sources.values():
+        assert r[read] == r[merged] + r[rejected] + r[superseded], r
+    assert first[status].startswith("partly superseded by" if lang == "en" else "部分行被更正版取代"), first[status]
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT rows_read, rows_merged, rows_rejected, rows_superseded, status FROM files "
+                             "WHERE file = ?", (ORIG,)).fetchone()
+    assert stored == (4, 3, 0, 1, first[status])
+    assert len(head) == 10
+
+
+def test_sources_sheet_of_a_form_wholly_superseded(tmp_path: Path) -> None:
+    """Every row corrected: 4 = 0 + 0 + 4, and the status says the whole form was superseded."""
+    from certctl.ledger_xlsx import write_ledger
+
+    led = build_ledger(load_workspace(_versions_folder(tmp_path), Options()), None, AS_OF)
+    wb = openpyxl.load_workbook(write_ledger(led, tmp_path / "台账.xlsx"))
+    row = next(r for r in wb["来源文件"].iter_rows(min_row=2, values_only=True) if r[0] == ORIG)
+    assert row[5:9] == (4, 0, 0, 4) and row[9].startswith("已被更正版取代"), row
+
+
 @pytest.mark.parametrize("name,why", [("附件2-注销申请表（补充）.xlsx", "rows"), (CORR, "mark")])
 def test_a_later_file_that_could_be_a_correction_or_an_addition_is_said_so(tmp_path: Path, name: str, why: str) -> None:
     """No mark but the same people with other values; or a mark on other people: both kept, X008."""
