@@ -363,6 +363,24 @@ def test_merge_summary_says_which_file_superseded_which(tmp_path: Path) -> None:
     assert {o["since"] for o in doc["overdue"]} == {"2024-06-03"}  # the first version's date
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_merge_lists_the_errors_a_correction_retired_as_not_counted(tmp_path: Path, lang: str) -> None:
+    """The summary says 错误 0: the 更正版's T002 (judged on the first version's date instead) are still
+    listed, under a title saying the correction retired them, never as the file's errors."""
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = _versions_folder(tmp_path)
+    res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-06",
+                                   "--lang", lang])
+    text = res.output
+    assert res.exit_code == 0 and ("0 errors" if lang == "en" else "错误 0，") in text, text
+    title = (f"{CORR} (4 errors below no longer count because of the corrected version" if lang == "en"
+             else f"{CORR}（以下 4 个错误因更正版不再计入")
+    assert title in text and text.count("│ T002 │") == 4 and text.index("T002") > text.index(title), text
+
+
 def test_a_correction_of_one_row_keeps_the_others(tmp_path: Path) -> None:
     rows = _annex2_rows(typo=False)[1:2]  # only the corrected holder
     forms = _versions_folder(tmp_path, corrected_rows=rows)
