@@ -395,7 +395,8 @@ def test_a_correction_of_one_row_keeps_the_others(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sources_sheet_counts_the_rows_a_correction_superseded(tmp_path: Path, lang: str) -> None:
     """来源文件 of a folder whose 更正版 corrects one row of four: the first form reads 4 = merged 3 +
-    rejected 0 + superseded 1, and says only some of its rows were superseded; the SQLite ledger agrees."""
+    rejected 0 + superseded 1, and says only some of its rows were superseded; the SQLite ledger and the
+    terminal's file table (--verbose) agree."""
     import sqlite3
 
     from typer.testing import CliRunner
@@ -405,8 +406,12 @@ def test_sources_sheet_counts_the_rows_a_correction_superseded(tmp_path: Path, l
     forms = _versions_folder(tmp_path, corrected_rows=_annex2_rows(typo=False)[1:2])
     out, db = tmp_path / "台账.xlsx", tmp_path / "台账.sqlite"
     res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--sqlite", str(db), "--as-of", "2024-06-20",
-                                   "--lang", lang])
+                                   "--lang", lang, "--verbose"])
     assert res.exit_code in (0, 1), res.output
+    # the terminal's file table says the same: a column for them, and "partly"
+    line = next(x for x in res.output.splitlines() if f"│ {ORIG}" in x)
+    assert [c.strip() for c in line.split("│")[3:7]] == ["4", "3", "0", "1"], line
+    assert ("partly superseded" if lang == "en" else "部分行被取代") in line, line
     rows = list(openpyxl.load_workbook(out)["来源文件"].iter_rows(values_only=True))
     head, sources = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
     read, merged, rejected, superseded, status = (

@@ -482,14 +482,18 @@ def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: in
             label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
         elif f.status == "unreadable":
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
-        elif f.status == "superseded":
+        elif f.status == "superseded":  # some rows still merged: only the others superseded
+            label = ("partly superseded" if en else "部分行被取代") if f.rows_merged else label
             label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
         label += superseded_note(f, "en" if en else "zh")
-        rows.append((shown_path(f.path, show_id), label if show_id else mask_ids_in_text(label), str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
-    heads = ("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")
+        rows.append((shown_path(f.path, show_id), label if show_id else mask_ids_in_text(label), str(f.rows_read),
+                     str(f.rows_merged), str(f.rows_rejected), str(f.rows_superseded)))
+    heads = (("File", "Status", "Read", "Merged", "Rejected", "Repeated/superseded") if en
+             else ("文件", "状态", "读取", "并入", "未并入", "重复/被取代"))  # read = merged + rejected + superseded
     if width < NARROW:
         lines = [Text(title, style="italic")]
-        lines += [Text(f"{p}  {label}  {heads[2]} {a}  {heads[3]} {b}  {heads[4]} {c}") for p, label, a, b, c in rows]
+        lines += [Text(f"{p}  {label}  {heads[2]} {a}  {heads[3]} {b}  {heads[4]} {c}  {heads[5]} {d}")
+                  for p, label, a, b, c, d in rows]
         return Group(*lines)
     table = Table(title=title, title_justify="left")
     for i, c in enumerate(heads):
