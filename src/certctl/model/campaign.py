@@ -92,8 +92,15 @@ _KIND_TEXT = {  # kind -> (label, label_en, owed, owed_en, family, words); {year
 }
 
 
-def _deliverable(kind: str, due: dt.date, label: str = "", words: tuple[str, ...] = ()) -> Deliverable:
+def _deliverable(kind: str, due: dt.date, label: str = "", words: tuple[str, ...] = (), cal: Any = None) -> Deliverable:
+    """``due`` as configured; a day off moves it to the next working day of ``cal`` (民法典 203: a survey
+    due on a Saturday is due on Monday, not 1 working day late that Monday)."""
     lab, lab_en, owed, owed_en, family, dwords = _KIND_TEXT[kind]
+    if cal is not None:
+        try:
+            due = cal.next_workday(due)
+        except (OverflowError, ValueError):
+            pass
     return Deliverable(kind, due, label or lab, lab_en, owed.format(year=due.year), owed_en.format(year=due.year),
                        family=family, words=words or dwords)
 
@@ -103,12 +110,13 @@ def campaign_from_config(cfg: Any) -> Campaign:
     the entry take their due dates from ``[deadlines]`` (survey_due, training_plan_due, report_due)."""
     c = getattr(cfg, "campaign", None)
     dl = getattr(cfg, "deadlines", None)
+    cal = _calendar(cfg)
     if c is not None and c.deliverables:
-        items = tuple(_deliverable(d.kind, d.due, d.label or "", tuple(d.words)) for d in c.deliverables)
+        items = tuple(_deliverable(d.kind, d.due, d.label or "", tuple(d.words), cal) for d in c.deliverables)
     else:
-        items = (_deliverable("survey", getattr(dl, "survey_due", dt.date(2024, 6, 5))),
-                 _deliverable("training_plan", getattr(dl, "training_plan_due", dt.date(2024, 6, 5))),
-                 _deliverable("cleanup_report", getattr(dl, "report_due", dt.date(2024, 7, 25))))
+        items = (_deliverable("survey", getattr(dl, "survey_due", dt.date(2024, 6, 5)), cal=cal),
+                 _deliverable("training_plan", getattr(dl, "training_plan_due", dt.date(2024, 6, 5)), cal=cal),
+                 _deliverable("cleanup_report", getattr(dl, "report_due", dt.date(2024, 7, 25)), cal=cal))
     if c is None:
         return Campaign("zhashui2024-cleanup", "行政执法人员资格证件专项清理", "enforcement certificate cleanup",
                         R.ZS + " 四.3", ZHASHUI_2024, items, ("*",), dt.date(2024, 5, 22), dt.date(2024, 7, 31),
@@ -116,3 +124,11 @@ def campaign_from_config(cfg: Any) -> Campaign:
     return Campaign(c.key, c.name, c.name_en or c.name, f"{c.notice} {c.clause}".strip(), RULESETS[c.ruleset], items,
                     tuple(c.units) or ("*",), c.start, c.end, tuple(Phase(p.name, p.start, p.end) for p in c.phases),
                     c.followup_due, c.notice)
+
+
+def _calendar(cfg: Any) -> Any:
+    """The working days of ``cfg`` (its [calendar.YYYY] years), to move a due date off a day off. Silent:
+    a year it does not know is said by the calendar that counts the clocks."""
+    from ..config import Config, make_calendar
+
+    return make_calendar(cfg if isinstance(cfg, Config) else None, warn=lambda _msg: None)

@@ -28,12 +28,13 @@ kind                clock                                                  disch
 An action discharges a clock when the notice's action was done, whatever the order of the papers: an
 annex 1 注销 entered the day before the annex 2 went out discharges the annex 2's system entry. Only
 actions that cannot be about this event are left out (an annex 1 修改 from before the holder moved;
-an annex 4 for an earlier loss).
+an annex 4 for an earlier loss; a row about another certificate of the same person).
 
 States on a day (an action dated after it has not happened yet; an event dated after it owes nothing
 yet): ``overdue`` (``late`` working days in (deadline, day], at least 1), ``due_today``, ``due_soon``
 (within ``due_soon_days`` working days), ``open``, ``done``, ``done_late`` (``late`` = working days
-from the deadline to the action; validation reports these as T001/T002, they are never overdue) and
+from the deadline to the action, at least 1 — a day off right after the deadline is late too; validation
+reports these as T001/T002, they are never overdue) and
 ``not_checkable`` (the event's date is not recorded: info, never overdue) and ``closed`` (a campaign's item
 never done by the end of the campaign: no longer a daily item, listed in its closing summary).
 """
@@ -227,7 +228,9 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
     done_by = ""
     if first is not None:
         done_on, done_by = first.date, first.where
-        late = cal.workdays_between(dl, done_on) if dl is not None and done_on and done_on > dl else 0
+        # done on a day off after the deadline is late all the same: the deadline's day ended (民法典 201–203),
+        # and ``overdue`` said 1 working day late that very day
+        late = max(1, cal.workdays_between(dl, done_on)) if dl is not None and done_on and done_on > dl else 0
         state = "done_late" if late > 0 else "done"
     elif dl is None:
         state = "not_checkable"
@@ -246,21 +249,23 @@ def evaluate(c: Clock, day: dt.date, cal: Any, due_soon_days: int) -> Obligation
 
 # ------------------------------------------------------------------------------------ person clocks
 class _Index:
-    """Events that can discharge a clock, by ID number and by certificate number."""
+    """Events that can discharge a clock, by ID number and by certificate number. ``rows``: how many
+    events name each certificate number (of all the forms), shared by the indexes."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows: dict[str, int]) -> None:
         self.by_id: dict[str, list[Event]] = {}
         self.by_cert: dict[str, list[Event]] = {}
+        self.rows = rows
 
-    def find(self, pid: str, cert: str) -> list[Event]:
-        a = self.by_id.get(pid, [])
+    def find(self, pid: str, cert: str, since: dt.date | None = None) -> list[Event]:
+        """The events about certificate ``cert`` of ``pid``: those naming ``cert``, and those of the same
+        person naming no number or a number no other row names (a typo), dated from ``since`` on. A row
+        about another certificate of the person the forms know (an older card revoked years before, a
+        second card) is not about this one and discharges nothing of it."""
         b = self.by_cert.get(cert, [])
-        if not b:
-            return a
-        if not a:
-            return b
-        seen = {id(e) for e in a}
-        return a + [e for e in b if id(e) not in seen]
+        a = [e for e in self.by_id.get(pid, ()) if e.cert != cert and (not e.cert or self.rows.get(e.cert, 0) <= 1)
+             and (since is None or e.date is None or e.date >= since)]
+        return b + a if a else b
 
 
 def _filed_action(ev: Event) -> Action:
@@ -279,10 +284,16 @@ class ClockMaker:
         self.entry_days = entry_days
         self.unit_of = unit_of
         self._deadlines: dict[tuple[dt.date, int], dt.date | None] = {}
-        self.entries = _Index()  # annex 1 录入归集 / 修改
-        self.removals = _Index()  # annex 1 注销
-        self.papers = _Index()  # annex 2 / 3
-        self.losses = _Index()  # annex 4 (loss events)
+        # what a survey found is owed once: a later survey (the 7月 one after the 6月 one) finding the same
+        # holder, or the same loss, starts no second clock (the events come oldest first)
+        self._found: set[tuple] = set()
+        rows: dict[str, int] = {}
+        for ev in events:
+            rows[ev.cert] = rows.get(ev.cert, 0) + 1
+        self.entries = _Index(rows)  # annex 1 录入归集 / 修改
+        self.removals = _Index(rows)  # annex 1 注销
+        self.papers = _Index(rows)  # annex 2 / 3
+        self.losses = _Index(rows)  # annex 4 (loss events)
         # the IDs and numbers a clock can ask about (of the events that start one): only those are indexed
         asked_ids, asked_certs = set(), set()
         for ev in events:
@@ -363,7 +374,7 @@ class ClockMaker:
         out = [self._clock("change_report", ev, _OWED["change_report"][fam], changed, self.report_days,
                            ev.filed or changed, [_filed_action(ev)])]
         since_change = self._earliest_change(ev)
-        removals = self.removals.find(ev.id, ev.cert)
+        removals = self.removals.find(ev.id, ev.cert, since_change)
         if fam == "annex3":
             mods = [e for e in self.entries.by_cert.get(ev.cert, ())
                     if e.kind == E_MODIFY and e.date >= since_change]
@@ -396,8 +407,8 @@ class ClockMaker:
         out: list[Clock] = []
         if loss is not None:
             mentioned, lost = loss
-            if mentioned:
-                found = [e for e in self.losses.find(ev.id, ev.cert)
+            if mentioned and self._first(("loss", ev.id, ev.cert, lost)):
+                found = [e for e in self.losses.find(ev.id, ev.cert, lost)
                          if lost is None or e.values.get("lost_date") == lost or (e.filed and e.filed >= lost)]
                 out.append(self._clock("loss_report", ev, _OWED["loss_report"]["survey"], lost, self.report_days,
                                        lost or ev.filed, [_filed_action(e) for e in found]))
@@ -406,18 +417,25 @@ class ClockMaker:
             out.append(follow)
         return out
 
+    def _first(self, key: tuple) -> bool:
+        """Is this the first survey finding ``key``? (It is then remembered.)"""
+        if key in self._found:
+            return False
+        self._found.add(key)
+        return True
+
     def _follow_up(self, ev: Event) -> Clock | None:
         """A holder the survey marks red (left post, non-staff, old version): the certificate revoked or
         replaced by the end of the self-correction phase (柞政司发〔2024〕52号 二; 三.2 一律…收回, 三.3 及时
         收回并注销 — no day count), closed by an annex 2 (or 3, where a replacement will do) for it."""
         camp = self.campaign
         why = _red_reason(ev.values)
-        if why is None or camp is None or camp.followup_due is None:
+        if why is None or camp is None or camp.followup_due is None or not self._first(("revocation", ev.id, ev.cert)):
             return None
         v = ev.values
         label, label_en, allowed, owed = why
         left = v.get("leave_date")
-        papers = [e for e in self.papers.find(ev.id, ev.cert) if e.family in allowed
+        papers = [e for e in self.papers.find(ev.id, ev.cert, left or camp.start) if e.family in allowed
                   and (e.family == "annex2" or e.cert == ev.cert or left is None or e.date >= left)]
         actions = [_filed_action(e) for e in papers]
         if any(w in str(v.get("opinion") or "") for w in HELD_DONE_WORDS):

@@ -28,7 +28,8 @@ def late_by(check: FileCheck, event: dt.date, until: dt.date) -> tuple[dt.date, 
         if not cal.is_known(year) and year not in check.warned_years:
             check.warned_years.add(year)
             check.add("T005", year=year)
-    late = cal.workdays_between(deadline, until) if until > deadline else 0
+    # filed on a day off after the deadline: 1 working day late, as overdue says of that day
+    late = max(1, cal.workdays_between(deadline, until)) if until > deadline else 0
     return deadline, late
 
 
@@ -97,7 +98,7 @@ def left_and_not_revoked(t: Table) -> None:
         deadline = revocation_due(cal, opts.followup_due, opts.campaign_end, left)
         if deadline is None or until <= deadline:
             continue
-        late = cal.workdays_between(deadline, until)
+        late = max(1, cal.workdays_between(deadline, until))  # until > deadline: a day off after it is 1
         if late > 0:
             t.flag("T004", k, t.col("leave_date"), "离岗日期", left.isoformat(), event=left.isoformat(),
                    deadline=deadline.isoformat(), form_date=until.isoformat(), late=late,
