@@ -363,6 +363,24 @@ def test_merge_summary_says_which_file_superseded_which(tmp_path: Path) -> None:
     assert {o["since"] for o in doc["overdue"]} == {"2024-06-03"}  # the first version's date
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_merge_lists_the_errors_a_correction_retired_as_not_counted(tmp_path: Path, lang: str) -> None:
+    """The summary says 错误 0: the 更正版's T002 (judged on the first version's date instead) are still
+    listed, under a title saying the correction retired them, never as the file's errors."""
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = _versions_folder(tmp_path)
+    res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-06",
+                                   "--lang", lang])
+    text = res.output
+    assert res.exit_code == 0 and ("0 errors" if lang == "en" else "错误 0，") in text, text
+    title = (f"{CORR} (4 errors below no longer count because of the corrected version" if lang == "en"
+             else f"{CORR}（以下 4 个错误因更正版不再计入")
+    assert title in text and text.count("│ T002 │") == 4 and text.index("T002") > text.index(title), text
+
+
 def test_a_correction_of_one_row_keeps_the_others(tmp_path: Path) -> None:
     rows = _annex2_rows(typo=False)[1:2]  # only the corrected holder
     forms = _versions_folder(tmp_path, corrected_rows=rows)
@@ -372,6 +390,54 @@ def test_a_correction_of_one_row_keeps_the_others(tmp_path: Path) -> None:
     assert (files[ORIG].rows_merged, files[ORIG].rows_superseded) == (3, 1)
     (x9,) = [f for f in led.findings if f.code == "X009"]
     assert x9.params["kept"] == 3 and x9.params["n"] == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sources_sheet_counts_the_rows_a_correction_superseded(tmp_path: Path, lang: str) -> None:
+    """来源文件 of a folder whose 更正版 corrects one row of four: the first form reads 4 = merged 3 +
+    rejected 0 + superseded 1, and says only some of its rows were superseded; the SQLite ledger and the
+    terminal's file table (--verbose) agree."""
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from certctl.cli import app
+
+    forms = _versions_folder(tmp_path, corrected_rows=_annex2_rows(typo=False)[1:2])
+    out, db = tmp_path / "台账.xlsx", tmp_path / "台账.sqlite"
+    res = CliRunner().invoke(app, ["merge", str(forms), "-o", str(out), "--sqlite", str(db), "--as-of", "2024-06-20",
+                                   "--lang", lang, "--verbose"])
+    assert res.exit_code in (0, 1), res.output
+    # the terminal's file table says the same: a column for them, and "partly"
+    line = next(x for x in res.output.splitlines() if f"│ {ORIG}" in x)
+    assert [c.strip() for c in line.split("│")[3:7]] == ["4", "3", "0", "1"], line
+    assert ("partly superseded" if lang == "en" else "部分行被取代") in line, line
+    rows = list(openpyxl.load_workbook(out)["来源文件"].iter_rows(values_only=True))
+    head, sources = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    read, merged, rejected, superseded, status = (
+        ("Rows read", "Rows merged", "Rows rejected", "Rows repeated or superseded", "Status") if lang == "en"
+        else ("读取行数", "并入行数", "未并入行数", "重复或被取代行数", "状态"))
+    first, corr = sources[ORIG], sources[CORR]
+    assert (first[read], first[merged], first[rejected], first[superseded]) == (4, 3, 0, 1)
+    assert (corr[read], corr[merged], corr[rejected], corr[superseded]) == (1, 1, 0, 0)
+    for r in sources.values():
+        assert r[read] == r[merged] + r[rejected] + r[superseded], r
+    assert first[status].startswith("partly superseded by" if lang == "en" else "部分行被更正版取代"), first[status]
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT rows_read, rows_merged, rows_rejected, rows_superseded, status FROM files "
+                             "WHERE file = ?", (ORIG,)).fetchone()
+    assert stored == (4, 3, 0, 1, first[status])
+    assert len(head) == 10
+
+
+def test_sources_sheet_of_a_form_wholly_superseded(tmp_path: Path) -> None:
+    """Every row corrected: 4 = 0 + 0 + 4, and the status says the whole form was superseded."""
+    from certctl.ledger_xlsx import write_ledger
+
+    led = build_ledger(load_workspace(_versions_folder(tmp_path), Options()), None, AS_OF)
+    wb = openpyxl.load_workbook(write_ledger(led, tmp_path / "台账.xlsx"))
+    row = next(r for r in wb["来源文件"].iter_rows(min_row=2, values_only=True) if r[0] == ORIG)
+    assert row[5:9] == (4, 0, 0, 4) and row[9].startswith("已被更正版取代"), row
 
 
 @pytest.mark.parametrize("name,why", [("附件2-注销申请表（补充）.xlsx", "rows"), (CORR, "mark")])

@@ -62,6 +62,9 @@ class MergeSummary:
     # the name of the person each cross-form finding's row is about ("" when the row names nobody), so
     # the clerk who phones the unit knows whom to ask about (issue 14); parallel to ``cross``
     cross_names: list[str] = field(default_factory=list)
+    # errors on the terminal no longer counted because a corrected version retired them (the row it corrects
+    # holds the fact; its deadline judged on the first version's date): shown apart, as ``problems``
+    retired: list[tuple[str, Finding, str]] = field(default_factory=list)
 
 
 CROSS_CODES = ("X001", "X002", "X003", "X004")

@@ -48,8 +48,9 @@ __all__ = ["APPLICATION_ID", "TABLES", "COLUMNS", "write_sqlite", "check_sqlite_
 
 APPLICATION_ID = 0x43455254  # "CERT": PRAGMA application_id of every SQLite ledger certctl writes
 # PRAGMA user_version; raised when a table or column changes (2: the docket, meta.written_at; 3: what the report
-# judges on another day — report_units, clock_certificates.unit, survey_certificates, survey_rows, survey_units)
-SCHEMA_VERSION = 3
+# judges on another day — report_units, clock_certificates.unit, survey_certificates, survey_rows, survey_units;
+# 4: files.rows_superseded)
+SCHEMA_VERSION = 4
 
 #: sheet name -> table name
 TABLES: dict[str, str] = {"证件台账": "certificates", "期限事项": "obligations", "变动记录": "events",
@@ -66,12 +67,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("unit", "holders", "certificates", "red", "yellow", "green", "forms_received", "last_form_date",
               "must_report", "missing"),
     "files": ("file", "sha256", "form_kind", "reporting_unit", "form_date", "rows_read", "rows_merged",
-              "rows_rejected", "status"),
+              "rows_rejected", "rows_superseded", "status"),
 }
 #: the columns that are counts (INTEGER); every other column is TEXT
 _INTEGER = {"events.source_row", "obligations.working_days_late", "obligations.working_days_left",
             "units.holders", "units.certificates", "units.red", "units.yellow", "units.green", "units.forms_received",
-            "files.rows_read", "files.rows_merged", "files.rows_rejected"}
+            "files.rows_read", "files.rows_merged", "files.rows_rejected",
+            "files.rows_superseded"}
 #: indexes: certificate number, ID number and unit wherever a table has them (SPEC 5, issue 15)
 _INDEXED = ("cert", "id_number", "unit")
 _BATCH = 5000

@@ -75,7 +75,7 @@ HEADERS: dict[str, list[tuple[str, str]]] = {
              ("是否需报送", "Must report"), ("未报送", "Missing")],
     "来源文件": [("文件", "File"), ("SHA-256", "SHA-256"), ("表格类型", "Form kind"), ("填报单位", "Reporting unit"),
              ("填报时间", "Form date"), ("读取行数", "Rows read"), ("并入行数", "Rows merged"),
-             ("未并入行数", "Rows rejected"), ("状态", "Status")],
+             ("未并入行数", "Rows rejected"), ("重复或被取代行数", "Rows repeated or superseded"), ("状态", "Status")],
 }
 TEXT_COLS = {("证件台账", 0), ("证件台账", 2), ("期限事项", 3), ("期限事项", 4), ("变动记录", 2), ("变动记录", 4),
              ("来源文件", 1)}
@@ -91,6 +91,7 @@ _FILE_STATUS = {
     "reference": ("参考名单", "reference list"), "deliverable": ("交付材料", "deliverable"),
     "output": ("certctl 输出文件，未作为表格读取", "certctl output, not read as a form"),
     "superseded": ("已被更正版取代（{other}）", "superseded by {other}"),
+    "partly superseded": ("部分行被更正版取代（{other}）", "partly superseded by {other}"),  # some rows still merged
 }
 
 
@@ -302,7 +303,8 @@ def _unit_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
 def _file_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
     en = lang == "en"
     for fs in ledger.files:
-        zh, en_t = _FILE_STATUS.get(fs.status, (fs.status, fs.status))
+        key = "partly superseded" if fs.status == "superseded" and fs.rows_merged else fs.status
+        zh, en_t = _FILE_STATUS.get(key, (fs.status, fs.status))
         status = (en_t if en else zh).format(other=fs.duplicate_of or fs.superseded_by) + superseded_note(fs, lang)
         if fs.status == "unreadable":
             status += "：" + fs.read_error if not en else ": " + fs.read_error_en
@@ -311,7 +313,8 @@ def _file_rows(ledger: Ledger, lang: str) -> Iterator[list[Any]]:
             fam = d.label_en if en else d.label
         else:
             fam = " + ".join(family_label(x, lang) for x in fs.family.split("+")) if fs.family and fs.status != "unreadable" else ""
-        yield [fs.path, fs.sha256, fam, fs.unit, fs.form_date, fs.rows_read, fs.rows_merged, fs.rows_rejected, status]
+        yield [fs.path, fs.sha256, fam, fs.unit, fs.form_date, fs.rows_read, fs.rows_merged, fs.rows_rejected,
+               fs.rows_superseded, status]
 
 
 def _rows(ledger: Ledger, lang: str) -> dict[str, Rows]:

@@ -115,13 +115,15 @@ def name_of(f: Any, names: dict[tuple[str, str, int], str]) -> str:
 PROBLEMS_SHOWN = 10
 
 
-def file_problems(results: Iterable[FormResult], rel: Any, limit: int = PROBLEMS_SHOWN) -> list[tuple[str, Any, str]]:
-    """The first ``limit`` errors of each file with errors: (path by ``rel``, finding, person's name)."""
+def file_problems(results: Iterable[FormResult], rel: Any, limit: int = PROBLEMS_SHOWN,
+                  keep: Any = None) -> list[tuple[str, Any, str]]:
+    """The first ``limit`` errors of each file with errors: (path by ``rel``, finding, person's name);
+    ``keep(path, finding)``: only the errors it keeps."""
     results = list(results)
     names = person_names(results)
     out: list[tuple[str, Any, str]] = []
     for res in results:
-        errors = [f for f in res.findings if f.severity == R.ERROR]
+        errors = [f for f in res.findings if f.severity == R.ERROR and (keep is None or keep(rel(res.path), f))]
         out.extend((rel(res.path), f, name_of(f, names)) for f in errors[:limit])
     return out
 

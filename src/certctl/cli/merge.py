@@ -127,7 +127,15 @@ def _rebuild(root: Path, out: Path, opts: Any, cfg: Any, day: Any, lg: str, fc: 
     if note.unkept is not None:  # said now: the next merge cannot check the ledger's edits
         _warn(f"note: {note.unkept[1]}" if en else f"注意：{note.unkept[0]}")
     summary = merge_summary(ledger)
-    summary.problems = file_problems(ws.readable, ws.rel)  # shown on the terminal, with the person's name
+    # shown on the terminal, with the person's name; those a correction retired apart (not counted)
+    live = {id(f) for f in ledger.findings}
+    versioned = {f.path for f in ledger.files if f.supersedes or f.superseded_by}
+
+    def retired(rel: str, f: Any) -> bool:
+        return rel in versioned and id(f) not in live
+
+    summary.problems = file_problems(ws.readable, ws.rel, keep=lambda rel, f: not retired(rel, f))
+    summary.retired = file_problems(ws.readable, ws.rel, keep=retired)
     return summary, carry
 
 
@@ -418,10 +426,33 @@ def _print_table(summary: Any, out: Path, unchanged: bool, lg: str, show_id: boo
         title = shown + (f" (first {PROBLEMS_SHOWN} errors; the rest are in 问题清单)" if en else
                          f"（前 {PROBLEMS_SHOWN} 个错误，其余 {more} 个见台账“问题清单”）") if more > 0 else shown
         con.print(findings_view(found, con.width, lg, show_id, names, title=title))
+    _print_retired(summary, con, lg, show_id, names)
     for (rel, f), name in zip(summary.cross, _cross_names(summary)):
         who = f" {name}" if name else ""
         # wrapped between Chinese characters too: a Chinese message has no spaces to break at
         con.print(Group(prose(f"{shown_path(rel, show_id)} {f.ref}{who} {f.code} {finding_message(f, lg, show_id)}", lg)))
+
+
+def _print_retired(summary: Any, con: Any, lg: str, show_id: bool, names: dict[tuple[str, str, int], str]) -> None:
+    """The errors a corrected version retired, each file's under a title saying they are not counted (the
+    summary's 错误 leaves them out)."""
+    from ..render import PROBLEMS_SHOWN, findings_view, shown_path
+
+    by_file: dict[str, list[Any]] = {}
+    for rel, f, name in getattr(summary, "retired", None) or []:
+        by_file.setdefault(rel, []).append(f)
+        if name and f.sheet is not None and f.row is not None:
+            names[(f.path, f.sheet, f.row)] = name
+    for rel, found in by_file.items():
+        first = len(found) >= PROBLEMS_SHOWN  # only the first ones are listed
+        n = (f"the first {len(found)}" if first else str(len(found))) if lg == "en" else \
+            (f"前 {len(found)} 个" if first else f"{len(found)} 个")
+        title = (f"{shown_path(rel, show_id)} ({n} errors below no longer count because of the corrected version: "
+                 f"a corrected row stands for the row it replaces, and the correction's deadline is judged on the "
+                 f"first version's date)" if lg == "en" else
+                 f"{shown_path(rel, show_id)}（以下 {n}错误因更正版不再计入：被更正的行以更正版为准，"
+                 f"更正版的报送期限按首次报送的日期判定）")
+        con.print(findings_view(found, con.width, lg, show_id, names, title=title))
 
 
 def _cross_names(summary: Any) -> list[str]:
@@ -451,14 +482,18 @@ def _files_view(files: list[Any], total: int, verbose: bool, en: bool, width: in
             label += f" ({f.duplicate_of})" if en else f"（同 {f.duplicate_of}）"
         elif f.status == "unreadable":
             label += f": {f.read_error_en}" if en else f"：{f.read_error}"
-        elif f.status == "superseded":
+        elif f.status == "superseded":  # some rows still merged: only the others superseded
+            label = ("partly superseded" if en else "部分行被取代") if f.rows_merged else label
             label += f" ({f.superseded_by})" if en else f"（由 {f.superseded_by}）"
         label += superseded_note(f, "en" if en else "zh")
-        rows.append((shown_path(f.path, show_id), label if show_id else mask_ids_in_text(label), str(f.rows_read), str(f.rows_merged), str(f.rows_rejected)))
-    heads = ("File", "Status", "Read", "Merged", "Rejected") if en else ("文件", "状态", "读取", "并入", "未并入")
+        rows.append((shown_path(f.path, show_id), label if show_id else mask_ids_in_text(label), str(f.rows_read),
+                     str(f.rows_merged), str(f.rows_rejected), str(f.rows_superseded)))
+    heads = (("File", "Status", "Read", "Merged", "Rejected", "Repeated/superseded") if en
+             else ("文件", "状态", "读取", "并入", "未并入", "重复/被取代"))  # read = merged + rejected + superseded
     if width < NARROW:
         lines = [Text(title, style="italic")]
-        lines += [Text(f"{p}  {label}  {heads[2]} {a}  {heads[3]} {b}  {heads[4]} {c}") for p, label, a, b, c in rows]
+        lines += [Text(f"{p}  {label}  {heads[2]} {a}  {heads[3]} {b}  {heads[4]} {c}  {heads[5]} {d}")
+                  for p, label, a, b, c, d in rows]
         return Group(*lines)
     table = Table(title=title, title_justify="left")
     for i, c in enumerate(heads):
