@@ -431,9 +431,9 @@ def _open_ledger(p: Path) -> sqlite3.Connection:
         if version < SCHEMA_VERSION:
             raise LedgerUnusable(
                 f"SQLite 台账 {p} 由较早版本的 certctl 写出（表结构版本 {version}，本版本需要 {SCHEMA_VERSION}），"
-                f"其中没有判定期限所需的数据；{redo_zh}",
+                f"表结构与本版本不同；{redo_zh}",
                 f"the SQLite ledger {p} was written by an older certctl (schema version {version}, this one needs "
-                f"{SCHEMA_VERSION}) and lacks what judging deadlines needs; {redo_en}")
+                f"{SCHEMA_VERSION}), whose tables differ from this one's; {redo_en}")
         raise LedgerUnusable(
             f"SQLite 台账 {p} 由较新版本的 certctl 写出（表结构版本 {version}，本版本只认 {SCHEMA_VERSION}）；"
             f"请升级 certctl，或用本版本重新合并",
